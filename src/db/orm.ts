@@ -1,0 +1,54 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
+import { migrationsList } from '../../migrations/index.js';
+import { AlertSchema } from '../domains/alerts/alert.entity.js';
+import { AuditEventSchema } from '../domains/audit/audit.entity.js';
+import { IncidentSchema, TimelineEntrySchema } from '../domains/incidents/incident.entity.js';
+import { ApiKeySchema, TenantSchema, UserSchema } from '../domains/tenants/tenant.entity.js';
+
+export const entities = [
+  TenantSchema,
+  ApiKeySchema,
+  UserSchema,
+  IncidentSchema,
+  TimelineEntrySchema,
+  AlertSchema,
+  AuditEventSchema,
+];
+
+export type Orm = MikroORM;
+
+export interface OrmOptions {
+  url: string;
+  poolMax?: number;
+  debug?: boolean;
+}
+
+export function ormConfig(opts: OrmOptions) {
+  return defineConfig({
+    clientUrl: opts.url,
+    entities,
+    extensions: [Migrator],
+    debug: opts.debug ?? false,
+    pool: { min: 0, max: opts.poolMax ?? 20 },
+    migrations: { migrationsList, tableName: 'mikro_orm_migrations', snapshot: false, silent: true },
+    schemaGenerator: { skipTables: [/^agenda/] },
+    allowGlobalContext: false,
+  });
+}
+
+export async function openOrm(opts: OrmOptions): Promise<Orm> {
+  return MikroORM.init(ormConfig(opts));
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrate(orm: Orm): Promise<string[]> {
+  const done = await orm.migrator.up();
+  return done.map((m) => m.name);
+}
+
+/** True when every known migration has been applied. */
+export async function isMigrated(orm: Orm): Promise<boolean> {
+  const pending = await orm.migrator.getPending();
+  return pending.length === 0;
+}
