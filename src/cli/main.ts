@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.js';
+import { migrate, openOrm } from '../db/orm.js';
+import { ALL_ROLES, createServices, openDatabase, type RoleName, startOpsWatch } from '../main.js';
+import { systemActor } from '../shared/actor.js';
+import { systemClock } from '../shared/clock.js';
+import { createLogger } from '../shared/logger.js';
+
+const USAGE = `Usage:
+  opswatch start [--role http|slack|worker]...   run OpsWatch (every role by default)
+  opswatch migrate                               apply database migrations and exit
+  opswatch apikey create [--name NAME]           create an API key for the default tenant (printed once)
+  opswatch help`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`OpsWatch cannot start: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+
+  if (command === 'start') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { role: { type: 'string', multiple: true } },
+      strict: true,
+    });
+    const roles = (values.role ?? ALL_ROLES).flatMap((r) => r.split(','));
+    const bad = roles.filter((r) => !ALL_ROLES.includes(r as RoleName));
+    if (bad.length) fail(`Unknown role(s): ${bad.join(', ')}. Expected ${ALL_ROLES.join(', ')}.`);
+    const running = await startOpsWatch(config, roles as RoleName[], log);
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'stopping');
+      await running.stop();
+      log.info('stopped');
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    return;
+  }
+
+  if (command === 'migrate') {
+    const db = await openDatabase(config, log);
+    const orm = await openOrm({ url: db.url, poolMax: 2 });
+    const applied = await migrate(orm);
+    process.stdout.write(
+      applied.length ? `Applied: ${applied.join(', ')}\n` : 'Nothing to apply; the database is up to date.\n',
+    );
+    await orm.close(true);
+    await db.stop();
+    return;
+  }
+
+  if (command === 'apikey') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { name: { type: 'string' } },
+      allowPositionals: true,
+    });
+    if (positionals[0] !== 'create') fail('Usage: opswatch apikey create [--name NAME]');
+    const db = await openDatabase(config, log);
+    const orm = await openOrm({ url: db.url, poolMax: 2 });
+    await migrate(orm);
+    const services = createServices(orm, systemClock);
+    const { tenant } = await services.tenants.bootstrap(config.OPSWATCH_API_KEY);
+    const actor = { ...systemActor(tenant.id, 'opswatch CLI'), source: 'cli' as const };
+    const created = await services.tenants.createApiKey(
+      actor,
+      values.name ?? `cli-${new Date().toISOString().slice(0, 10)}`,
+    );
+    process.stdout.write(`${created.key}\n`);
+    process.stderr.write(`Created API key ${created.id}. It is shown only this once.\n`);
+    await orm.close(true);
+    await db.stop();
+    return;
+  }
+
+  fail(`Unknown command "${command}".\n${USAGE}`);
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  process.stderr.write(
+    `OpsWatch failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

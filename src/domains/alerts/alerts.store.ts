@@ -1,0 +1,145 @@
+import { type Em, query, sql } from '../../db/sql.js';
+
+export interface FiringRow {
+  id: string;
+  source: string;
+  dedup_key: string;
+  status: 'firing';
+  title: string;
+  description: string | null;
+  service: string;
+  environment: string;
+  severity: number;
+  group_key: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  links: { href: string; text: string }[];
+  starts_at: string | null;
+  ends_at: string | null;
+  raw: unknown;
+}
+
+export interface UpsertedRow {
+  id: string;
+  dedup_key: string;
+  incident_id: string | null;
+  inserted: boolean;
+  group_key: string;
+}
+
+export interface AlertListRow {
+  id: string;
+  incident_id: string | null;
+  incident_number: number | null;
+  source: string;
+  dedup_key: string;
+  status: string;
+  title: string;
+  service: string;
+  environment: string;
+  severity: number;
+  labels: Record<string, string>;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  resolved_at: Date | null;
+  occurrences: number;
+}
+
+export const alertsStore = {
+  /** Which (dedup key, startsAt) episodes already exist and have resolved: a late re-send of them is a duplicate. */
+  async resolvedEpisodes(
+    em: Em,
+    tenantId: string,
+    source: string,
+    keys: { k: string; s: string }[],
+  ): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await query<{ k: string; s: string }>(
+      em,
+      sql`select x.k, x.s from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as x(k text, s timestamptz)
+          where exists (select 1 from alerts a where a.tenant_id = ${tenantId} and a.source = ${source}
+                        and a.dedup_key = x.k and a.starts_at = x.s and a.status = 'resolved')`,
+    );
+    return new Set(rows.map((r) => `${r.k}|${new Date(r.s).toISOString()}`));
+  },
+
+  /** Inserts new episodes and touches repeats, in one statement; rows are sorted so concurrent batches lock in the same order. */
+  async upsertFiring(em: Em, tenantId: string, rows: FiringRow[], at: Date): Promise<UpsertedRow[]> {
+    if (rows.length === 0) return [];
+    return query<UpsertedRow>(
+      em,
+      sql`insert into alerts (id, tenant_id, source, dedup_key, status, title, description, service, environment, severity,
+            group_key, labels, annotations, links, starts_at, ends_at, first_seen_at, last_seen_at, raw, created_at, updated_at)
+          select x.id, ${tenantId}, x.source, x.dedup_key, 'firing', x.title, x.description, x.service, x.environment, x.severity,
+            x.group_key, x.labels, x.annotations, x.links, x.starts_at, x.ends_at, ${at}, ${at}, x.raw, ${at}, ${at}
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, source text, dedup_key text, title text,
+            description text, service text, environment text, severity smallint, group_key text, labels jsonb,
+            annotations jsonb, links jsonb, starts_at timestamptz, ends_at timestamptz, raw jsonb)
+          order by x.dedup_key
+          on conflict (tenant_id, source, dedup_key) where status = 'firing' do update set
+            last_seen_at = excluded.last_seen_at, occurrences = alerts.occurrences + 1, title = excluded.title,
+            description = excluded.description, severity = excluded.severity, labels = excluded.labels,
+            annotations = excluded.annotations, links = excluded.links, raw = excluded.raw, updated_at = excluded.updated_at
+          returning id, dedup_key, incident_id, (xmax = 0) as inserted, group_key`,
+    );
+  },
+
+  async link(em: Em, alertIds: string[], incidentId: string): Promise<void> {
+    await query(em, sql`update alerts set incident_id = ${incidentId} where id = any(${alertIds}::uuid[])`);
+  },
+
+  /** Ends the firing episodes named; returns what changed (unknown or already-resolved keys change nothing). */
+  async resolve(
+    em: Em,
+    tenantId: string,
+    source: string,
+    items: { k: string; e: string | null }[],
+    at: Date,
+  ): Promise<{ id: string; incident_id: string | null; title: string }[]> {
+    if (items.length === 0) return [];
+    return query(
+      em,
+      sql`update alerts a set status = 'resolved', resolved_at = ${at}, ends_at = coalesce(x.e, ${at}),
+            last_seen_at = ${at}, updated_at = ${at}
+          from (select distinct on (k) k, e from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as r(k text, e timestamptz)
+                order by k) x
+          where a.tenant_id = ${tenantId} and a.source = ${source} and a.status = 'firing' and a.dedup_key = x.k
+          returning a.id, a.incident_id, a.title`,
+    );
+  },
+
+  async findFiring(em: Em, tenantId: string, source: string, dedupKey: string) {
+    const rows = await query<{ id: string; incident_id: string | null }>(
+      em,
+      sql`select id, incident_id from alerts where tenant_id = ${tenantId} and source = ${source}
+          and dedup_key = ${dedupKey} and status = 'firing'`,
+    );
+    return rows[0];
+  },
+
+  async list(
+    em: Em,
+    tenantId: string,
+    f: {
+      status?: string;
+      source?: string;
+      service?: string;
+      limit: number;
+      beforeId?: { at: string; id: string };
+    },
+  ): Promise<AlertListRow[]> {
+    const conds = [sql`a.tenant_id = ${tenantId}`];
+    if (f.status) conds.push(sql`a.status = ${f.status}`);
+    if (f.source) conds.push(sql`a.source = ${f.source}`);
+    if (f.service) conds.push(sql`a.service = ${f.service}`);
+    if (f.beforeId)
+      conds.push(sql`(a.last_seen_at, a.id) < (${f.beforeId.at}::timestamptz, ${f.beforeId.id}::uuid)`);
+    return query<AlertListRow>(
+      em,
+      sql`select a.id, a.incident_id, i.number as incident_number, a.source, a.dedup_key, a.status, a.title, a.service,
+            a.environment, a.severity, a.labels, a.first_seen_at, a.last_seen_at, a.resolved_at, a.occurrences
+          from alerts a left join incidents i on i.id = a.incident_id
+          where ${sql.join(conds, sql` and `)} order by a.last_seen_at desc, a.id desc limit ${f.limit}`,
+    );
+  },
+};

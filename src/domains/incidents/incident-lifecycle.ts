@@ -1,0 +1,95 @@
+import type { Em } from '../../db/sql.js';
+import type { Actor } from '../../shared/actor.js';
+import { AppError } from '../../shared/errors.js';
+import {
+  type IncidentRow,
+  incidentAlertsStore,
+  incidentsStore,
+  type TimelineInput,
+} from './incidents.store.js';
+import { incidentRef } from './incidents.types.js';
+import { type IncidentAction, transition } from './transitions.calc.js';
+
+/** Hook run inside the transaction after every incident change (the Slack outbox subscribes here). */
+export type IncidentChangeHook = (em: Em, change: IncidentChange) => Promise<void>;
+
+export interface IncidentChange {
+  tenantId: string;
+  incidentId: string;
+  kind: string;
+  actor: Actor;
+  message: string;
+  at: Date;
+}
+
+const hooks: IncidentChangeHook[] = [];
+
+export function onIncidentChange(hook: IncidentChangeHook): () => void {
+  hooks.push(hook);
+  return () => {
+    const i = hooks.indexOf(hook);
+    if (i >= 0) hooks.splice(i, 1);
+  };
+}
+
+/** Writes timeline rows and notifies change hooks, in the caller's transaction. */
+export async function recordChanges(em: Em, actor: Actor, items: TimelineInput[], at: Date): Promise<void> {
+  if (items.length === 0) return;
+  await incidentsStore.addTimeline(em, actor.tenantId, actor, items, at);
+  for (const hook of hooks) {
+    for (const t of items) {
+      await hook(em, {
+        tenantId: actor.tenantId,
+        incidentId: t.incidentId,
+        kind: t.kind,
+        actor,
+        message: t.message,
+        at,
+      });
+    }
+  }
+}
+
+const verbs: Record<IncidentAction, string> = {
+  acknowledge: 'acknowledged',
+  resolve: 'resolved',
+  retrigger: 're-triggered',
+};
+
+/**
+ * Moves a locked incident through its lifecycle and records it. Throws AppError('conflict') on an invalid transition.
+ */
+export async function applyTransition(
+  em: Em,
+  actor: Actor,
+  inc: IncidentRow,
+  action: IncidentAction,
+  at: Date,
+  note?: string,
+): Promise<IncidentRow> {
+  const ref = incidentRef(inc.number);
+  const result = transition(inc.status, action, ref);
+  if (!result.ok) throw AppError.conflict(result.reason);
+  const fields: Partial<IncidentRow> = { status: result.next };
+  if (action === 'acknowledge') fields.acknowledged_at = at;
+  if (action === 'resolve') fields.resolved_at = at;
+  if (action === 'retrigger') fields.acknowledged_at = null;
+  let endedAlerts = 0;
+  if (action === 'resolve') endedAlerts = await incidentAlertsStore.resolveFiring(em, inc.id, at);
+  await incidentsStore.update(em, inc.id, fields, at);
+  const message = `${ref} ${verbs[action]} by ${actor.name}${note ? `: ${note}` : ''}`;
+  await recordChanges(
+    em,
+    actor,
+    [
+      {
+        incidentId: inc.id,
+        kind: action === 'retrigger' ? 'retriggered' : verbs[action],
+        message,
+        data: note ? { note, endedAlerts } : { endedAlerts },
+      },
+    ],
+    at,
+  );
+  return { ...inc, ...fields, version: inc.version + 1, updated_at: at };
+}

@@ -1,0 +1,103 @@
+import { AppError } from '../../shared/errors.js';
+import type { IncidentAlertRow, IncidentListRow, RefQuery } from './incidents.store.js';
+import { type AlertSummaryDto, type IncidentDto, incidentRef, type TimelineDto } from './incidents.types.js';
+
+const iso = (d: Date | string | null): string | null => (d ? new Date(d).toISOString() : null);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Accepts an incident id (uuid), `INC-42`, `inc-42`, `#42` or `42`. */
+export function parseIncidentRef(ref: string): RefQuery {
+  const s = ref.trim();
+  if (UUID.test(s)) return { id: s.toLowerCase() };
+  const m = /^(?:inc-|#)?(\d{1,9})$/i.exec(s);
+  if (m?.[1]) return { number: Number(m[1]) };
+  throw AppError.validation(`"${ref}" is not an incident reference. Use INC-42, 42 or the incident id.`, [
+    { field: 'incident', message: 'expected INC-<number> or an id' },
+  ]);
+}
+
+export function toIncidentDto(r: IncidentListRow): IncidentDto {
+  return {
+    id: r.id,
+    number: r.number,
+    ref: incidentRef(r.number),
+    title: r.title,
+    description: r.description,
+    service: r.service,
+    environment: r.environment,
+    severity: r.severity,
+    severityLabel: `P${r.severity}`,
+    status: r.status,
+    source: r.source,
+    groupKey: r.group_key,
+    assignee: r.assignee_id
+      ? {
+          id: r.assignee_id,
+          name: r.assignee_name ?? '',
+          email: r.assignee_email,
+          slackUserId: r.assignee_slack_user_id,
+        }
+      : null,
+    alertCount: r.alert_count,
+    firingAlertCount: r.firing_count,
+    createdAt: iso(r.created_at)!,
+    acknowledgedAt: iso(r.acknowledged_at),
+    resolvedAt: iso(r.resolved_at),
+    updatedAt: iso(r.updated_at)!,
+    version: r.version,
+  };
+}
+
+export function toAlertDto(a: IncidentAlertRow): AlertSummaryDto {
+  return {
+    id: a.id,
+    source: a.source,
+    dedupKey: a.dedup_key,
+    status: a.status,
+    title: a.title,
+    severity: a.severity,
+    labels: a.labels,
+    annotations: a.annotations,
+    links: a.links,
+    startsAt: iso(a.starts_at),
+    endsAt: iso(a.ends_at),
+    firstSeenAt: iso(a.first_seen_at)!,
+    lastSeenAt: iso(a.last_seen_at)!,
+    resolvedAt: iso(a.resolved_at),
+    occurrences: a.occurrences,
+  };
+}
+
+export function toTimelineDto(t: {
+  id: string;
+  kind: string;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string;
+  message: string;
+  data: Record<string, unknown>;
+  created_at: Date;
+}): TimelineDto {
+  return {
+    id: t.id,
+    kind: t.kind,
+    actor: { kind: t.actor_kind, id: t.actor_id, name: t.actor_name },
+    message: t.message,
+    data: t.data,
+    createdAt: iso(t.created_at)!,
+  };
+}
+
+export function encodeCursor(r: { created_at: Date | string; id: string }): string {
+  return Buffer.from(`${new Date(r.created_at).toISOString()}|${r.id}`).toString('base64url');
+}
+
+export function decodeCursor(c: string): { createdAt: string; id: string } {
+  const [createdAt, id] = Buffer.from(c, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !UUID.test(id)) {
+    throw AppError.validation('The cursor is not valid; use the nextCursor of a previous page.', [
+      { field: 'cursor', message: 'invalid cursor' },
+    ]);
+  }
+  return { createdAt, id };
+}

@@ -1,0 +1,206 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { withEm, withTx } from '../../db/tx.js';
+import { type Actor, can } from '../../shared/actor.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { applyTransition, recordChanges } from './incident-lifecycle.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  parseIncidentRef,
+  toAlertDto,
+  toIncidentDto,
+  toTimelineDto,
+} from './incidents.mapper.js';
+import {
+  type IncidentListRow,
+  type IncidentRow,
+  incidentAlertsStore,
+  incidentsStore,
+  type RefQuery,
+} from './incidents.store.js';
+import {
+  type DeclareInput,
+  declareInputSchema,
+  type IncidentDetailDto,
+  type IncidentDto,
+  type IncidentPage,
+  incidentRef,
+  type ListFilter,
+} from './incidents.types.js';
+
+function requireResponder(actor: Actor): void {
+  if (!can(actor, 'responder')) throw AppError.forbidden('You need the responder role to change incidents.');
+}
+
+export class IncidentsService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(actor: Actor, filter: ListFilter): Promise<IncidentPage> {
+    const statuses = filter.status?.flatMap((s) => (s === 'open' ? ['triggered', 'acknowledged'] : [s]));
+    const rows = await withEm(this.orm, (em) =>
+      incidentsStore.list(em, actor.tenantId, {
+        statuses,
+        service: filter.service,
+        environment: filter.environment,
+        severities: filter.severity,
+        since: filter.since,
+        until: filter.until,
+        after: filter.cursor ? decodeCursor(filter.cursor) : undefined,
+        limit: filter.limit + 1,
+      }),
+    );
+    const items = rows.slice(0, filter.limit).map(toIncidentDto);
+    const last = rows.length > filter.limit ? rows[filter.limit - 1] : undefined;
+    return { items, nextCursor: last ? encodeCursor(last) : null };
+  }
+
+  async get(actor: Actor, ref: string): Promise<IncidentDetailDto> {
+    return withEm(this.orm, async (em) => {
+      const row = await incidentsStore.get(em, actor.tenantId, parseIncidentRef(ref));
+      if (!row) throw AppError.notFound(`Incident ${ref}`);
+      const [alerts, timeline] = await Promise.all([
+        incidentAlertsStore.list(em.fork(), row.id),
+        incidentsStore.timeline(em.fork(), row.id),
+      ]);
+      return { ...toIncidentDto(row), alerts: alerts.map(toAlertDto), timeline: timeline.map(toTimelineDto) };
+    });
+  }
+
+  /** Declares an incident by hand (REST, Slack modal, CLI). */
+  async declare(actor: Actor, input: DeclareInput): Promise<IncidentDto> {
+    requireResponder(actor);
+    const data = declareInputSchema.parse(input);
+    const now = this.clock.now();
+    const id = await withTx(this.orm, async (em) => {
+      const number = await incidentsStore.allocateNumber(em, actor.tenantId);
+      const inc = await incidentsStore.insert(
+        em,
+        {
+          id: newId(),
+          tenantId: actor.tenantId,
+          title: data.title,
+          description: data.description ?? null,
+          service: data.service,
+          environment: data.environment,
+          severity: data.severity,
+          groupKey: null,
+          source: 'manual',
+          autoResolve: false,
+          at: now,
+        },
+        number,
+      );
+      await recordChanges(
+        em,
+        actor,
+        [
+          {
+            incidentId: inc.id,
+            kind: 'created',
+            message: `${incidentRef(number)} declared by ${actor.name}: ${data.title}`,
+          },
+        ],
+        now,
+      );
+      return inc.id;
+    });
+    return this.summary(actor, { id });
+  }
+
+  acknowledge(actor: Actor, ref: string): Promise<IncidentDto> {
+    return this.act(actor, ref, (em, inc, now) => applyTransition(em, actor, inc, 'acknowledge', now));
+  }
+
+  resolve(actor: Actor, ref: string, note?: string): Promise<IncidentDto> {
+    return this.act(
+      actor,
+      ref,
+      (em, inc, now) => applyTransition(em, actor, inc, 'resolve', now, note?.trim() || undefined),
+      true,
+    );
+  }
+
+  async assign(actor: Actor, ref: string, userRef: string): Promise<IncidentDto> {
+    return this.act(actor, ref, async (em, inc, now) => {
+      const user = await incidentsStore.findUser(em, actor.tenantId, userRef.trim());
+      if (!user)
+        throw AppError.validation(`No user matches "${userRef}". Use a user id, email or Slack user id.`, [
+          { field: 'user', message: 'unknown user' },
+        ]);
+      if (inc.assignee_id === user.id) return inc;
+      await incidentsStore.update(em, inc.id, { assignee_id: user.id }, now);
+      await recordChanges(
+        em,
+        actor,
+        [
+          {
+            incidentId: inc.id,
+            kind: 'assigned',
+            message: `${incidentRef(inc.number)} assigned to ${user.name} by ${actor.name}`,
+            data: { userId: user.id },
+          },
+        ],
+        now,
+      );
+      return inc;
+    });
+  }
+
+  async addNote(actor: Actor, ref: string, text: string): Promise<IncidentDto> {
+    const note = text.trim();
+    if (!note)
+      throw AppError.validation('A note needs some text.', [{ field: 'text', message: 'must not be empty' }]);
+    if (note.length > 10_000)
+      throw AppError.validation('A note can be at most 10,000 characters.', [
+        { field: 'text', message: 'too long' },
+      ]);
+    return this.act(actor, ref, async (em, inc, now) => {
+      await recordChanges(em, actor, [{ incidentId: inc.id, kind: 'note', message: note, data: {} }], now);
+      return inc;
+    });
+  }
+
+  private async act(
+    actor: Actor,
+    ref: string,
+    fn: (
+      em: Parameters<Parameters<typeof withTx>[1]>[0],
+      inc: IncidentRow,
+      now: Date,
+    ) => Promise<IncidentRow>,
+    lockAlertsFirst = false,
+  ): Promise<IncidentDto> {
+    requireResponder(actor);
+    const q = parseIncidentRef(ref);
+    const id = await withTx(this.orm, async (em) => {
+      const now = this.clock.now();
+      if (lockAlertsFirst) {
+        // Same lock order as ingestion (alerts, then incident) so the two never deadlock.
+        const found = await incidentsStore.get(em, actor.tenantId, q);
+        if (found) await incidentsStore.firingAlertIdsForUpdate(em, found.id);
+      }
+      const inc = await incidentsStore.lock(em, actor.tenantId, q);
+      if (!inc) throw AppError.notFound(`Incident ${ref}`);
+      const out = await fn(em, inc, now);
+      return out.id;
+    });
+    return this.summary(actor, { id });
+  }
+
+  private async summary(actor: Actor, q: RefQuery): Promise<IncidentDto> {
+    const row: IncidentListRow | undefined = await withEm(this.orm, (em) =>
+      incidentsStore.get(em, actor.tenantId, q),
+    );
+    if (!row) throw AppError.notFound('Incident');
+    return toIncidentDto(row);
+  }
+
+  async openCountsBySeverity(): Promise<{ severity: number; n: number }[]> {
+    return withEm(this.orm, (em) => incidentsStore.countOpenBySeverity(em));
+  }
+}

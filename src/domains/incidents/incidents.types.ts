@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+export const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export interface UserRef {
+  id: string;
+  name: string;
+  email: string | null;
+  slackUserId: string | null;
+}
+
+export interface IncidentDto {
+  id: string;
+  number: number;
+  ref: string;
+  title: string;
+  description: string | null;
+  service: string;
+  environment: string;
+  severity: number;
+  severityLabel: string;
+  status: IncidentStatus;
+  source: string;
+  groupKey: string | null;
+  assignee: UserRef | null;
+  alertCount: number;
+  firingAlertCount: number;
+  createdAt: string;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+  updatedAt: string;
+  version: number;
+}
+
+export interface TimelineDto {
+  id: string;
+  kind: string;
+  actor: { kind: string; id: string | null; name: string };
+  message: string;
+  data: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface AlertSummaryDto {
+  id: string;
+  source: string;
+  dedupKey: string;
+  status: 'firing' | 'resolved';
+  title: string;
+  severity: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  links: { href: string; text: string }[];
+  startsAt: string | null;
+  endsAt: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  resolvedAt: string | null;
+  occurrences: number;
+}
+
+export interface IncidentDetailDto extends IncidentDto {
+  alerts: AlertSummaryDto[];
+  timeline: TimelineDto[];
+}
+
+export const severitySchema = z.coerce
+  .number({ error: 'expected a severity from 1 (P1) to 5 (P5)' })
+  .int()
+  .min(1, 'expected a severity from 1 (P1) to 5 (P5)')
+  .max(5, 'expected a severity from 1 (P1) to 5 (P5)');
+
+/** Severity as people write it: 1..5, "P1".."P5". */
+export const severityInputSchema = z.preprocess(
+  (v) => (typeof v === 'string' && /^p[1-5]$/i.test(v.trim()) ? Number(v.trim().slice(1)) : v),
+  severitySchema,
+);
+
+export const declareInputSchema = z.object({
+  title: z.string().trim().min(1, 'a title is required').max(500, 'at most 500 characters'),
+  description: z.string().trim().max(10_000).optional(),
+  service: z.string().trim().min(1).max(200).default('unknown'),
+  environment: z.string().trim().min(1).max(200).default('production'),
+  severity: severityInputSchema.default(3),
+});
+export type DeclareInput = z.infer<typeof declareInputSchema>;
+
+export const listFilterSchema = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()) : undefined))
+    .pipe(z.array(z.enum([...INCIDENT_STATUSES, 'open'])).optional()),
+  service: z.string().trim().min(1).optional(),
+  environment: z.string().trim().min(1).optional(),
+  severity: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => Number(s.trim().replace(/^p/i, ''))) : undefined))
+    .refine((v) => v === undefined || v.every((n) => Number.isInteger(n) && n >= 1 && n <= 5), {
+      message: 'expected severities 1-5 or P1-P5, comma-separated',
+    }),
+  since: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
+  until: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().optional(),
+});
+export type ListFilter = z.infer<typeof listFilterSchema>;
+
+export interface IncidentPage {
+  items: IncidentDto[];
+  nextCursor: string | null;
+}
+
+export const incidentRef = (n: number): string => `INC-${n}`;

@@ -1,0 +1,2 @@
+export { type BootstrapResult, DEFAULT_TENANT_SLUG, type Tenant, TenantsService } from './tenants.service.js';
+export { type UserDto, type UserInput, UsersService, userInputSchema } from './users.service.js';

@@ -1,0 +1,82 @@
+import { type Em, query, queryOne, sql } from '../../db/sql.js';
+import { newId } from '../../shared/ids.js';
+
+export interface TenantRow {
+  id: string;
+  slug: string;
+  name: string;
+  settings: Record<string, unknown>;
+}
+
+export interface KeyRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  key_hash: string;
+  revoked_at: Date | null;
+}
+
+export const tenantsStore = {
+  async findBySlug(em: Em, slug: string): Promise<TenantRow | undefined> {
+    return queryOne<TenantRow>(em, sql`select id, slug, name, settings from tenants where slug = ${slug}`);
+  },
+
+  async findById(em: Em, id: string): Promise<TenantRow | undefined> {
+    return queryOne<TenantRow>(em, sql`select id, slug, name, settings from tenants where id = ${id}`);
+  },
+
+  /** Creates the tenant unless one with that slug exists; returns it either way. */
+  async ensure(em: Em, slug: string, name: string): Promise<TenantRow> {
+    await query(
+      em,
+      sql`insert into tenants (id, slug, name) values (${newId()}, ${slug}, ${name}) on conflict (slug) do nothing`,
+    );
+    const row = await this.findBySlug(em, slug);
+    if (!row) throw new Error(`tenant ${slug} could not be created`);
+    return row;
+  },
+
+  async updateSettings(em: Em, tenantId: string, settings: Record<string, unknown>): Promise<void> {
+    await query(
+      em,
+      sql`update tenants set settings = settings || ${JSON.stringify(settings)}::jsonb, updated_at = now() where id = ${tenantId}`,
+    );
+  },
+
+  async keysByLookup(em: Em, lookup: string): Promise<KeyRow[]> {
+    return query<KeyRow>(
+      em,
+      sql`select id, tenant_id, name, key_hash, revoked_at from api_keys where lookup = ${lookup}`,
+    );
+  },
+
+  async keysOf(em: Em, tenantId: string): Promise<KeyRow[]> {
+    return query<KeyRow>(
+      em,
+      sql`select id, tenant_id, name, key_hash, revoked_at from api_keys where tenant_id = ${tenantId} order by created_at`,
+    );
+  },
+
+  async insertKey(em: Em, tenantId: string, name: string, hash: string, lookup: string): Promise<string> {
+    const id = newId();
+    await query(
+      em,
+      sql`insert into api_keys (id, tenant_id, name, lookup, key_hash) values (${id}, ${tenantId}, ${name}, ${lookup}, ${hash})`,
+    );
+    return id;
+  },
+
+  async revokeKeysNamed(em: Em, tenantId: string, name: string, exceptHash: string): Promise<number> {
+    const rows = await query<{ id: string }>(
+      em,
+      sql`update api_keys set revoked_at = now()
+          where tenant_id = ${tenantId} and name = ${name} and key_hash <> ${exceptHash} and revoked_at is null
+          returning id`,
+    );
+    return rows.length;
+  },
+
+  async touchKey(em: Em, keyId: string): Promise<void> {
+    await query(em, sql`update api_keys set last_used_at = now() where id = ${keyId}`);
+  },
+};

@@ -1,0 +1,123 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { query, queryOne, sql } from '../../db/sql.js';
+import { withEm, withTx } from '../../db/tx.js';
+import type { Actor } from '../../shared/actor.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { recordAudit } from '../audit/index.js';
+
+export const userInputSchema = z.object({
+  name: z.string().trim().min(1, 'a name is required').max(200),
+  email: z.email('expected an email address').optional(),
+  slackUserId: z
+    .string()
+    .trim()
+    .regex(/^[UW][A-Z0-9]+$/, 'expected a Slack user id such as U024BE7LH')
+    .optional(),
+  timeZone: z
+    .string()
+    .refine(
+      (tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC',
+      'expected an IANA time zone such as Europe/London',
+    )
+    .default('UTC'),
+  role: z.enum(['admin', 'responder', 'viewer']).default('responder'),
+});
+export type UserInput = z.input<typeof userInputSchema>;
+
+export interface UserDto {
+  id: string;
+  name: string;
+  email: string | null;
+  slackUserId: string | null;
+  timeZone: string;
+  role: string;
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  email: string | null;
+  slack_user_id: string | null;
+  time_zone: string;
+  role: string;
+}
+
+const toDto = (r: UserRow): UserDto => ({
+  id: r.id,
+  name: r.name,
+  email: r.email,
+  slackUserId: r.slack_user_id,
+  timeZone: r.time_zone,
+  role: r.role,
+});
+
+export class UsersService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(actor: Actor): Promise<UserDto[]> {
+    const rows = await withEm(this.orm, (em) =>
+      query<UserRow>(
+        em,
+        sql`select id, name, email, slack_user_id, time_zone, role from users where tenant_id = ${actor.tenantId} order by name`,
+      ),
+    );
+    return rows.map(toDto);
+  }
+
+  async create(actor: Actor, input: UserInput): Promise<UserDto> {
+    if (!actor.roles.includes('admin')) throw AppError.forbidden('Only admins can add users.');
+    const data = userInputSchema.parse(input);
+    return withTx(this.orm, async (em) => {
+      const row = await queryOne<UserRow>(
+        em,
+        sql`insert into users (id, tenant_id, name, email, slack_user_id, time_zone, role)
+            values (${newId()}, ${actor.tenantId}, ${data.name}, ${data.email ?? null}, ${data.slackUserId ?? null}, ${data.timeZone}, ${data.role})
+            on conflict do nothing
+            returning id, name, email, slack_user_id, time_zone, role`,
+      );
+      if (!row) throw AppError.conflict('A user with that email or Slack user id already exists.');
+      await recordAudit(
+        em,
+        actor,
+        { action: 'user.created', targetType: 'user', targetId: row.id, data: { name: data.name } },
+        this.clock.now(),
+      );
+      return toDto(row);
+    });
+  }
+
+  /** Finds or creates the user behind a Slack id (first sight creates them from the Slack profile). */
+  async upsertFromSlack(
+    tenantId: string,
+    profile: { slackUserId: string; name: string; email: string | null; timeZone: string | null },
+  ): Promise<UserDto> {
+    return withTx(this.orm, async (em) => {
+      const row = await queryOne<UserRow>(
+        em,
+        sql`insert into users (id, tenant_id, name, email, slack_user_id, time_zone)
+            values (${newId()}, ${tenantId}, ${profile.name}, ${profile.email}, ${profile.slackUserId}, ${profile.timeZone ?? 'UTC'})
+            on conflict (tenant_id, slack_user_id) do update set name = excluded.name,
+              email = coalesce(excluded.email, users.email), time_zone = excluded.time_zone, updated_at = now()
+            returning id, name, email, slack_user_id, time_zone, role`,
+      );
+      if (!row) throw new Error('user upsert returned nothing');
+      return toDto(row);
+    });
+  }
+
+  async bySlackId(tenantId: string, slackUserId: string): Promise<UserDto | null> {
+    const row = await withEm(this.orm, (em) =>
+      queryOne<UserRow>(
+        em,
+        sql`select id, name, email, slack_user_id, time_zone, role from users where tenant_id = ${tenantId} and slack_user_id = ${slackUserId}`,
+      ),
+    );
+    return row ? toDto(row) : null;
+  }
+}

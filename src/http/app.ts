@@ -1,0 +1,48 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { AppError } from '../shared/errors.js';
+import { adminRoutes } from './api/admin.routes.js';
+import { incidentRoutes } from './api/incidents.routes.js';
+import type { AppEnv, HttpDeps } from './context.js';
+import { requireApiKey } from './middleware/auth.middleware.js';
+import { openApiDocument } from './openapi.js';
+import { errorToResponse, problem } from './problem.js';
+import { webhookRoutes } from './webhooks.routes.js';
+
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** The HTTP sidecar: health, metrics, webhooks, REST API and (in HTTP mode) Slack's endpoint, on one port. */
+export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId());
+  app.onError((err, c) => errorToResponse(c, err, deps.log.child({ request_id: c.get('requestId') })));
+  app.notFound((c) => problem(c, AppError.notFound(`${c.req.method} ${c.req.path}`)));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const ready = await deps.ready().catch(() => false);
+    return c.json({ status: ready ? 'ready' : 'not ready' }, ready ? 200 : 503);
+  });
+  app.get('/metrics', async (c) =>
+    c.body(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
+  );
+  app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument(publicBaseUrl)));
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => problem(c, new AppError('too_large', 'The request body is larger than 10 MiB.')),
+    }),
+  );
+  if (deps.slackEvents) {
+    const handle = deps.slackEvents;
+    app.post('/slack/events', (c) => handle(c.req.raw));
+  }
+  app.route('/', webhookRoutes(deps));
+  app.use('/api/v1/*', requireApiKey(deps.services));
+  app.route('/api/v1/incidents', incidentRoutes(deps));
+  app.route('/api/v1', adminRoutes(deps));
+  return app;
+}

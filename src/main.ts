@@ -1,0 +1,116 @@
+import { serve } from '@hono/node-server';
+import type { Config } from './config.js';
+import { startEmbeddedPostgres } from './db/embedded.js';
+import { isMigrated, migrate, type Orm, openOrm } from './db/orm.js';
+import { query, sql } from './db/sql.js';
+import { AlertsService } from './domains/alerts/index.js';
+import { AuditService } from './domains/audit/index.js';
+import { IncidentsService } from './domains/incidents/index.js';
+import { TenantsService, UsersService } from './domains/tenants/index.js';
+import { createHttpApp } from './http/app.js';
+import type { Services } from './http/context.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { type Clock, systemClock } from './shared/clock.js';
+import type { Logger } from './shared/logger.js';
+
+export type RoleName = 'http' | 'slack' | 'worker';
+export const ALL_ROLES: RoleName[] = ['http', 'slack', 'worker'];
+
+export interface Database {
+  url: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: false, stop: async () => {} };
+  const started = Date.now();
+  const db = await startEmbeddedPostgres(config.OPSWATCH_DATA_DIR, log);
+  log.info({ ms: Date.now() - started, dataDir: config.OPSWATCH_DATA_DIR }, 'embedded PostgreSQL started');
+  return { url: db.url, embedded: true, stop: db.stop };
+}
+
+export function createServices(orm: Orm, clock: Clock): Services {
+  const tenants = new TenantsService(orm, clock);
+  return {
+    tenants,
+    users: new UsersService(orm, clock),
+    incidents: new IncidentsService(orm, clock),
+    alerts: new AlertsService(orm, clock, (id) => tenants.settings(id)),
+    audit: new AuditService(orm),
+  };
+}
+
+export interface Running {
+  url: string;
+  port: number;
+  services: Services;
+  metrics: Metrics;
+  orm: Orm;
+  stop(): Promise<void>;
+}
+
+/** Starts OpsWatch: database, migrations, services, then the requested roles. */
+export async function startOpsWatch(
+  config: Config,
+  roles: RoleName[],
+  log: Logger,
+  clock: Clock = systemClock,
+): Promise<Running> {
+  const db = await openDatabase(config, log);
+  const orm = await openOrm({ url: db.url });
+  const applied = await migrate(orm);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  const services = createServices(orm, clock);
+  const boot = await services.tenants.bootstrap(config.OPSWATCH_API_KEY);
+  if (boot.generatedKey) {
+    process.stdout.write(
+      `\n  OpsWatch generated an API key for the default tenant. It is shown only this once:\n\n    ${boot.generatedKey}\n\n` +
+        '  Send it as "Authorization: Bearer <key>" or "X-API-Key: <key>". Set OPSWATCH_API_KEY to choose your own.\n\n',
+    );
+  }
+  const metrics = createMetrics(() => services.incidents.openCountsBySeverity());
+  let migrated = false;
+  const ready = async () => {
+    await query(orm.em.fork(), sql`select 1`);
+    if (!migrated) migrated = await isMigrated(orm);
+    return migrated;
+  };
+  if (!config.slackEnabled && roles.includes('slack')) {
+    log.warn(
+      'Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode) to turn it on.',
+    );
+  }
+  const closers: (() => Promise<void>)[] = [];
+  let port = config.PORT;
+  if (roles.includes('http')) {
+    const app = createHttpApp({ services, metrics, log, ready }, config.publicBaseUrl);
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+        port = info.port;
+        resolve(s);
+      });
+    });
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        }),
+    );
+    log.info({ port, host: config.HOST }, 'HTTP sidecar listening');
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    services,
+    metrics,
+    orm,
+    async stop() {
+      for (const close of closers.reverse())
+        await close().catch((err) => log.error({ err }, 'error while stopping'));
+      await orm.close(true);
+      await db.stop();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { serve } from '@hono/node-server';
+import { type Orm, openOrm } from '../../src/db/orm.js';
+import { createHttpApp } from '../../src/http/app.js';
+import type { Services } from '../../src/http/context.js';
+import { createMetrics, type Metrics } from '../../src/http/metrics.js';
+import { createServices } from '../../src/main.js';
+import type { Actor } from '../../src/shared/actor.js';
+import { ManualClock } from '../../src/shared/clock.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+
+export const TEST_API_KEY = 'test-key-0123456789abcdef';
+
+export interface TestApp {
+  url: string;
+  db: TestDatabase;
+  orm: Orm;
+  services: Services;
+  metrics: Metrics;
+  clock: ManualClock;
+  actor: Actor;
+  proxy: TcpProxy | null;
+  /** fetch against the running sidecar with the API key (unless headers override it). */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export function fixture(name: string): string {
+  return readFileSync(new URL(`../../../shared/fixtures/alertmanager/${name}`, import.meta.url), 'utf8');
+}
+
+export function localFixture(path: string): string {
+  return readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
+}
+
+/**
+ * OpsWatch's HTTP sidecar on a real port, over its own fresh database on the run's real PostgreSQL,
+ * with a manual clock. With `viaProxy`, the app reaches the database through a TCP proxy tests can cut.
+ */
+export async function startTestApp(opts: { viaProxy?: boolean } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  let proxy: TcpProxy | null = null;
+  let orm = db.orm;
+  if (opts.viaProxy) {
+    const u = new URL(db.url);
+    proxy = await startTcpProxy(u.hostname, Number(u.port || 5432));
+    u.hostname = '127.0.0.1';
+    u.port = String(proxy.port);
+    orm = await openOrm({ url: u.toString(), poolMax: 10 });
+  }
+  const clock = new ManualClock('2026-03-02T09:00:00Z');
+  const services = createServices(orm, clock);
+  const { tenant } = await services.tenants.bootstrap(TEST_API_KEY);
+  const metrics = createMetrics(() => services.incidents.openCountsBySeverity());
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const app = createHttpApp({ services, metrics, log, ready: async () => true }, 'http://localhost');
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const addr = server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const actor: Actor = {
+    tenantId: tenant.id,
+    kind: 'api_key',
+    id: null,
+    name: 'test',
+    roles: ['admin'],
+    source: 'http',
+  };
+  return {
+    url,
+    db,
+    orm,
+    services,
+    metrics,
+    clock,
+    actor,
+    proxy,
+    request(method, path, body, headers = {}) {
+      const init: RequestInit = { method, headers: { authorization: `Bearer ${TEST_API_KEY}`, ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+      }
+      return fetch(`${url}${path}`, init);
+    },
+    async sql<T>(text: string, params: unknown[] = []) {
+      return (await db.orm.em.fork().getConnection().execute(text, params)) as T[];
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      if (orm !== db.orm) {
+        // A connection that broke mid-query during a simulated outage may never be handed back to the pool,
+        // which makes pool shutdown wait forever; give it a moment, then move on.
+        await Promise.race([orm.close(true), new Promise((r) => setTimeout(r, 1000).unref())]);
+      }
+      await proxy?.close();
+      await db.close();
+    },
+  };
+}
