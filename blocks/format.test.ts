@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals';
+import { escapeMrkdwn, formatDuration, incidentUrl, link, person, slackDate } from './format.js';
+
+describe('formatDuration', () => {
+  it.each([
+    [30_000, '<1m'],
+    [3 * 60_000, '3m'],
+    [(2 * 60 + 5) * 60_000, '2h 5m'],
+    [2 * 3_600_000, '2h'],
+    [(28 * 60 + 10) * 60_000, '1d 4h'],
+    [3 * 86_400_000, '3d'],
+    [-5_000, '<1m'],
+  ])('%d ms → %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('mrkdwn helpers', () => {
+  it('escapes control characters', () => {
+    expect(escapeMrkdwn('<!channel> & co')).toBe('&lt;!channel&gt; &amp; co');
+  });
+
+  it('mentions Slack ids and bolds names', () => {
+    expect(person('Alice', 'U123ABC')).toBe('<@U123ABC>');
+    expect(person('U123ABC')).toBe('<@U123ABC>');
+    expect(person('Bob <b>')).toBe('*Bob &lt;b&gt;*');
+  });
+
+  it('links only http(s) URLs', () => {
+    expect(link('https://x.example/a?b=1&c=|', 'Graph')).toBe('<https://x.example/a?b=1&amp;c=%7C|Graph>');
+    expect(link('javascript:alert(1)', 'bad')).toBe('bad');
+    expect(incidentUrl('https://ops.example/', 'abc')).toBe('https://ops.example/incidents/abc');
+  });
+
+  it('renders dates for each reader with a zoned fallback', () => {
+    const at = new Date('2026-01-05T09:00:00Z');
+    expect(slackDate(at, { now: at, baseUrl: '', timeZone: 'Europe/Berlin' })).toBe(
+      '<!date^1767603600^{date_short_pretty} {time}|2026-01-05 10:00 +01:00>',
+    );
+  });
+});

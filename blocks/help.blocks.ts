@@ -1,0 +1,110 @@
+/** `/<command> help`: what each slash command does, as blocks. */
+import type { KnownBlock } from '@slack/types';
+import { escapeMrkdwn, inline, mrkdwn, plain } from './format.js';
+import { joinWithin, LIMITS } from './limits.js';
+import type { MessagePayload } from './types.js';
+
+export interface HelpTopic {
+  summary: string;
+  /** [usage, what it does] */
+  usage: readonly (readonly [string, string])[];
+}
+
+export const HELP_TOPICS = {
+  incident: {
+    summary: 'Declare, list and work incidents.',
+    usage: [
+      ['/incident declare [title]', 'Open the declare form (the title is pre-filled)'],
+      ['/incident list', 'Open incidents, most severe first, with Acknowledge/Resolve'],
+      ['/incident ack INC-42', 'Acknowledge an incident: paging stops'],
+      ['/incident resolve INC-42 [note]', 'Resolve an incident'],
+      ['/incident assign INC-42 @someone', 'Change who owns it'],
+      ['/incident note INC-42 text', 'Add a note to the timeline'],
+      ['/incident help', 'This help'],
+    ],
+  },
+  oncall: {
+    summary: 'Who is on call, now and next.',
+    usage: [
+      ['/oncall', 'Who is on call now for every schedule'],
+      ['/oncall schedule-name', 'Who is on call for one schedule, and the next shifts'],
+      ['/oncall me', 'Your current and next shifts'],
+      ['/oncall help', 'This help'],
+    ],
+  },
+  runbook: {
+    summary: 'Find the runbook for an alert or a service.',
+    usage: [
+      ['/runbook alertname-or-service', 'Show the matching runbooks'],
+      ['/runbook list', 'All runbooks'],
+      ['/runbook help', 'This help'],
+    ],
+  },
+  kb: {
+    summary: 'What fixed this last time: the knowledge base keyed by alert fingerprint.',
+    usage: [
+      ['/kb INC-42', 'Past fixes for alerts like the ones in INC-42'],
+      ['/kb search words', 'Search the knowledge base'],
+      ['/kb help', 'This help'],
+    ],
+  },
+  sla: {
+    summary: 'MTTA, MTTR and SLA compliance.',
+    usage: [
+      ['/sla [service] [7d|30d|90d]', 'Report for a service (or all) over a window (default 30d)'],
+      ['/sla help', 'This help'],
+    ],
+  },
+  opswatch: {
+    summary: 'Administration (admins only).',
+    usage: [
+      ['/opswatch status', 'Health: database, Slack, telephony, last engine tick'],
+      ['/opswatch link @someone email', 'Link a Slack user to an OpsWatch user'],
+      ['/opswatch help', 'This help'],
+    ],
+  },
+} as const satisfies Record<string, HelpTopic>;
+
+export type HelpCommand = keyof typeof HELP_TOPICS;
+
+export function isHelpCommand(name: string): name is HelpCommand {
+  return Object.hasOwn(HELP_TOPICS, name.replace(/^\//, ''));
+}
+
+/**
+ * Help for one slash command (`incident`, `/oncall`, …). With `unknown`, it starts by saying that
+ * subcommand was not understood.
+ */
+export function helpBlocks(
+  command: HelpCommand | `/${HelpCommand}`,
+  opts: { unknown?: string } = {},
+): MessagePayload {
+  const name = command.replace(/^\//, '') as HelpCommand;
+  const topic: HelpTopic = HELP_TOPICS[name];
+  const blocks: KnownBlock[] = [];
+  if (opts.unknown !== undefined) {
+    const what = inline(opts.unknown, 200, '(nothing)');
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `:thinking_face: I don't know \`/${name} ${what}\`. Here is what I can do:`,
+        LIMITS.sectionText,
+      ),
+    });
+  }
+  blocks.push({ type: 'header', text: plain(`/${name}`, LIMITS.headerText) });
+  blocks.push({ type: 'section', text: mrkdwn(escapeMrkdwn(topic.summary), LIMITS.sectionText) });
+  const lines = topic.usage.map(([usage, what]) => `\`${escapeMrkdwn(usage)}\` — ${escapeMrkdwn(what)}`);
+  blocks.push({
+    type: 'section',
+    text: mrkdwn(
+      joinWithin(lines, '\n', LIMITS.sectionText, (n) => `… and ${n} more`),
+      LIMITS.sectionText,
+    ),
+  });
+  const others = (Object.keys(HELP_TOPICS) as HelpCommand[])
+    .filter((c) => c !== name)
+    .map((c) => `\`/${c} help\``);
+  blocks.push({ type: 'context', elements: [mrkdwn(`See also: ${others.join(' · ')}`, LIMITS.textObject)] });
+  return { text: `/${name}: ${topic.summary}`, blocks };
+}

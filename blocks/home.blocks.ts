@@ -1,0 +1,199 @@
+/** The App Home tab: declare button, on call, assigned to me, open incidents by service then severity. */
+import type { ActionsBlock, Button, KnownBlock, HomeView as SlackHomeView } from '@slack/types';
+import {
+  bySeverityThenAge,
+  inline,
+  link,
+  mrkdwn,
+  person,
+  plain,
+  SEVERITIES,
+  severityOf,
+  slackDate,
+  webUrl,
+} from './format.js';
+import { HOME_ACTIONS, INCIDENT_ACTIONS } from './ids.js';
+import { incidentRowText } from './incident-list.blocks.js';
+import { joinWithin, LIMITS } from './limits.js';
+import type { BlockOptions, HomeView, IncidentView, OnCallView, Severity } from './types.js';
+
+/** At most this many "assigned to me" rows, so open incidents keep most of the 100 blocks. */
+export const MAX_ASSIGNED_ROWS = 5;
+const MAX_SCHEDULE_LINES = 60;
+const MAX_PEOPLE_PER_LINE = 20;
+const MAX_GAPS_PER_LINE = 3;
+
+function header(text: string): KnownBlock {
+  return { type: 'header', text: plain(text, LIMITS.headerText) };
+}
+
+function rowActions(view: IncidentView): ActionsBlock | null {
+  const elements: Button[] = [];
+  if (view.status === 'triggered') {
+    elements.push({
+      type: 'button',
+      action_id: INCIDENT_ACTIONS.acknowledge,
+      text: plain('Acknowledge', LIMITS.buttonText),
+      style: 'primary',
+      value: view.id,
+    });
+  }
+  if (view.status !== 'resolved') {
+    elements.push({
+      type: 'button',
+      action_id: INCIDENT_ACTIONS.resolve,
+      text: plain('Resolve', LIMITS.buttonText),
+      style: 'danger',
+      value: view.id,
+    });
+  }
+  return elements.length ? { type: 'actions', elements } : null;
+}
+
+function rowBlocks(view: IncidentView, opts: BlockOptions): KnownBlock[] {
+  const actions = rowActions(view);
+  const section: KnownBlock = {
+    type: 'section',
+    text: mrkdwn(incidentRowText(view, opts), LIMITS.sectionText),
+  };
+  return actions ? [section, actions] : [section];
+}
+
+function moreBlock(hidden: number, what: string, opts: BlockOptions): KnownBlock {
+  const all = link(webUrl(opts.baseUrl, '/incidents'), 'see all in OpsWatch');
+  return { type: 'context', elements: [mrkdwn(`… and ${hidden} more ${what} — ${all}`, LIMITS.textObject)] };
+}
+
+function onCallBlocks(onCall: OnCallView, opts: BlockOptions): KnownBlock[] {
+  const now = onCall.onCallNow
+    ? `:large_green_circle: You are on call for *${inline(onCall.onCallNow.scheduleName, 200)}* until ${slackDate(onCall.onCallNow.until, opts)}.`
+    : ':white_circle: You are not on call right now.';
+  const next = onCall.nextShift
+    ? `Your next shift: *${inline(onCall.nextShift.scheduleName, 200)}* from ${slackDate(onCall.nextShift.start, opts)} to ${slackDate(onCall.nextShift.end, opts)}.`
+    : 'No upcoming shifts for you.';
+  const blocks: KnownBlock[] = [
+    header('On call'),
+    { type: 'section', text: mrkdwn(`${now}\n${next}`, LIMITS.sectionText) },
+  ];
+  // Only a few dozen lines fit in one section: format no more than could ever be shown.
+  const schedules = onCall.schedules.slice(0, MAX_SCHEDULE_LINES);
+  const lines = schedules.map((s) => {
+    const people = s.onCall.slice(0, MAX_PEOPLE_PER_LINE).map((p) => person(p));
+    const peopleText = people.length
+      ? joinWithin(people, ', ', 600, (n) => `+${n} more`, s.onCall.length - people.length)
+      : '_nobody_ :warning:';
+    const allGaps = s.gaps ?? [];
+    const gaps = allGaps
+      .slice(0, MAX_GAPS_PER_LINE)
+      .map((g) => `${slackDate(g.start, opts)} – ${slackDate(g.end, opts)}`);
+    const gapText = gaps.length
+      ? `\n:warning: Gaps: ${joinWithin(gaps, ', ', 900, (n) => `+${n} more`, allGaps.length - gaps.length)}`
+      : '';
+    return `*${inline(s.name, 200)}*: ${peopleText}${gapText}`;
+  });
+  if (lines.length) {
+    const hidden = onCall.schedules.length - schedules.length;
+    const text = joinWithin(lines, '\n', LIMITS.sectionText, (n) => `… and ${n} more schedules`, hidden);
+    blocks.push({ type: 'section', text: mrkdwn(text, LIMITS.sectionText) });
+  }
+  return blocks;
+}
+
+/** Groups by service; services with the most severe, then oldest, incident first. */
+function byService(incidents: readonly IncidentView[]): [string, IncidentView[]][] {
+  const groups = new Map<string, IncidentView[]>();
+  for (const v of [...incidents].sort(bySeverityThenAge)) {
+    const list = groups.get(v.service) ?? [];
+    list.push(v);
+    groups.set(v.service, list);
+  }
+  return [...groups.entries()];
+}
+
+function serviceLine(service: string, list: readonly IncidentView[]): string {
+  const counts = new Map<Severity, number>();
+  for (const v of list) counts.set(v.severity, (counts.get(v.severity) ?? 0) + 1);
+  const summary = [...counts.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${n} × ${SEVERITIES[s]?.label ?? severityOf(s).label}`)
+    .join(', ');
+  return `*${inline(service, 300, '(no service)')}* — ${summary}`;
+}
+
+/** The App Home view for `views.publish`. Never more than 100 blocks, whatever the model holds. */
+export function homeView(model: HomeView, opts: BlockOptions): SlackHomeView {
+  const blocks: KnownBlock[] = [
+    header('OpsWatch'),
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `Hi ${person(model.user.name, model.user.slackUserId)} · updated ${slackDate(opts.now, opts)}`,
+          LIMITS.textObject,
+        ),
+      ],
+    },
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: INCIDENT_ACTIONS.declare,
+          text: plain('Declare incident', LIMITS.buttonText),
+          style: 'primary',
+          value: 'home',
+        },
+        {
+          type: 'button',
+          action_id: HOME_ACTIONS.openWeb,
+          text: plain('Open OpsWatch', LIMITS.buttonText),
+          url: webUrl(opts.baseUrl, '/').slice(0, LIMITS.url),
+        },
+      ],
+    },
+    { type: 'divider' },
+  ];
+  if (model.onCall) blocks.push(...onCallBlocks(model.onCall, opts), { type: 'divider' });
+
+  // Reserve: 1 header + "more" for assigned, a divider, 1 header + "more" for open incidents.
+  const reserve = 5;
+  blocks.push(header(`Assigned to me (${model.assignedToMe.length})`));
+  if (model.assignedToMe.length === 0) {
+    blocks.push({ type: 'context', elements: [mrkdwn('Nothing is assigned to you.', LIMITS.textObject)] });
+  } else {
+    const assigned = [...model.assignedToMe].sort(bySeverityThenAge);
+    let shown = 0;
+    for (const v of assigned) {
+      const rows = rowBlocks(v, opts);
+      if (shown >= MAX_ASSIGNED_ROWS || blocks.length + rows.length + reserve > LIMITS.viewBlocks) break;
+      blocks.push(...rows);
+      shown++;
+    }
+    if (shown < assigned.length) blocks.push(moreBlock(assigned.length - shown, 'assigned to you', opts));
+  }
+  blocks.push({ type: 'divider' }, header(`Open incidents (${model.openIncidents.length})`));
+
+  if (model.openIncidents.length === 0) {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(':white_check_mark: No open incidents. All quiet.', LIMITS.sectionText),
+    });
+    return { type: 'home', blocks };
+  }
+  const room = LIMITS.viewBlocks - 1; // keep one block for "… and N more"
+  let shown = 0;
+  groups: for (const [service, list] of byService(model.openIncidents)) {
+    const first = list[0];
+    if (!first || blocks.length + 1 + rowBlocks(first, opts).length > room) break;
+    blocks.push({ type: 'section', text: mrkdwn(serviceLine(service, list), LIMITS.sectionText) });
+    for (const v of list) {
+      const rows = rowBlocks(v, opts);
+      if (blocks.length + rows.length > room) break groups;
+      blocks.push(...rows);
+      shown++;
+    }
+  }
+  const hidden = model.openIncidents.length - shown;
+  if (hidden > 0) blocks.push(moreBlock(hidden, 'open incidents', opts));
+  return { type: 'home', blocks };
+}

@@ -1,0 +1,53 @@
+/** Action, callback and block ids the builders emit and the Slack listeners match on. */
+
+export const INCIDENT_ACTIONS = {
+  acknowledge: 'incident.acknowledge',
+  resolve: 'incident.resolve',
+  /** A `users_select`; the incident id is in the actions block's id (see `incidentActionsBlockId`). */
+  assign: 'incident.assign',
+  addNote: 'incident.add_note',
+  declare: 'incident.declare',
+  /** The overflow menu on `/incident list` rows; its option values are `ListOverflowValue` (metadata codec). */
+  listOverflow: 'incident.list_overflow',
+} as const;
+
+export const HOME_ACTIONS = {
+  /** A link button to the web UI; Slack still sends a block_actions payload, which only needs an ack. */
+  openWeb: 'home.open_web',
+  viewAll: 'home.view_all',
+} as const;
+
+export const VIEWS = {
+  declare: 'incident.declare_modal',
+  note: 'incident.note_modal',
+} as const;
+
+/** Input blocks of the declare modal: `view.state.values[blockId][actionId]`. */
+export const DECLARE_INPUTS = {
+  title: { blockId: 'declare.title', actionId: 'declare.title.value' },
+  service: { blockId: 'declare.service', actionId: 'declare.service.value' },
+  severity: { blockId: 'declare.severity', actionId: 'declare.severity.value' },
+  description: { blockId: 'declare.description', actionId: 'declare.description.value' },
+} as const;
+
+/** Input block of the note modal. */
+export const NOTE_INPUTS = {
+  note: { blockId: 'note.text', actionId: 'note.text.value' },
+} as const;
+
+export const INCIDENT_ACTIONS_BLOCK_PREFIX = 'incident.actions:';
+
+/** The card's actions block id, carrying the incident id for the `users_select` (which has no value). */
+export function incidentActionsBlockId(incidentId: string): string {
+  return `${INCIDENT_ACTIONS_BLOCK_PREFIX}${incidentId}`;
+}
+
+/** The incident id from an actions block id, or null when the block is not an incident card's. */
+export function parseIncidentActionsBlockId(blockId: string): string | null {
+  if (!blockId.startsWith(INCIDENT_ACTIONS_BLOCK_PREFIX)) return null;
+  const id = blockId.slice(INCIDENT_ACTIONS_BLOCK_PREFIX.length);
+  return id.length > 0 ? id : null;
+}
+
+export type IncidentActionId = (typeof INCIDENT_ACTIONS)[keyof typeof INCIDENT_ACTIONS];
+export type ViewCallbackId = (typeof VIEWS)[keyof typeof VIEWS];

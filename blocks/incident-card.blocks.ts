@@ -1,0 +1,180 @@
+/** The incident card posted to a channel and kept up to date with chat.update. */
+import type {
+  ActionsBlock,
+  ActionsBlockElement,
+  ContextBlock,
+  KnownBlock,
+  MrkdwnElement,
+} from '@slack/types';
+import {
+  escapeMrkdwn,
+  incidentAge,
+  incidentRef,
+  incidentUrl,
+  inline,
+  link,
+  mrkdwn,
+  person,
+  plain,
+  STATUSES,
+  severityOf,
+  slackDate,
+} from './format.js';
+import { INCIDENT_ACTIONS, incidentActionsBlockId } from './ids.js';
+import { joinWithin, LIMITS, truncate } from './limits.js';
+import type { BlockOptions, IncidentView, MessagePayload } from './types.js';
+
+/** Labels worth showing on a card, in this order; other labels follow alphabetically while room is left. */
+export const LABEL_PRIORITY = [
+  'alertname',
+  'instance',
+  'job',
+  'namespace',
+  'pod',
+  'cluster',
+  'container',
+  'node',
+  'deployment',
+  'region',
+  'zone',
+] as const;
+
+/** Shown elsewhere on the card already. */
+const DUPLICATE_LABELS = new Set(['service', 'env', 'environment', 'severity', 'priority']);
+
+const MAX_LABEL_ELEMENTS = LIMITS.contextElements - 1;
+const DESCRIPTION_MAX = 1500;
+
+/** The labels a card shows, most useful first, without the ones the card shows as fields. */
+export function cardLabels(labels: Record<string, string>): [string, string][] {
+  const entries = Object.entries(labels).filter(
+    ([k, v]) => !DUPLICATE_LABELS.has(k.toLowerCase()) && !k.startsWith('__') && v.trim() !== '',
+  );
+  const rank = (k: string): number => {
+    const i = (LABEL_PRIORITY as readonly string[]).indexOf(k);
+    return i === -1 ? LABEL_PRIORITY.length : i;
+  };
+  return entries.sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+function labelsBlock(labels: Record<string, string>): ContextBlock | null {
+  const picked = cardLabels(labels);
+  if (picked.length === 0) return null;
+  const shown = picked.length > LIMITS.contextElements ? picked.slice(0, MAX_LABEL_ELEMENTS) : picked;
+  const elements: MrkdwnElement[] = shown.map(([k, v]) =>
+    mrkdwn(`*${inline(k, 40)}:* \`${inline(v.replace(/`/g, "'"), 120)}\``, LIMITS.textObject),
+  );
+  const hidden = picked.length - shown.length;
+  if (hidden > 0) elements.push(mrkdwn(`+${hidden} more labels`, LIMITS.textObject));
+  return { type: 'context', elements };
+}
+
+function lifecycleBlock(view: IncidentView, opts: BlockOptions): ContextBlock {
+  const alerts =
+    view.alertCount === 1
+      ? `:bell: 1 alert (${view.openAlertCount > 0 ? 'firing' : 'resolved'})`
+      : `:bell: ${view.alertCount} alerts (${view.openAlertCount} firing)`;
+  const parts = [`Opened ${slackDate(view.createdAt, opts)}`, alerts];
+  if (view.acknowledgedAt) {
+    const by = view.acknowledgedBy ? ` by ${person(view.acknowledgedBy)}` : '';
+    parts.push(`Acknowledged${by} ${slackDate(view.acknowledgedAt, opts)}`);
+  }
+  if (view.status === 'resolved') {
+    const by = view.resolvedBy ? ` by ${person(view.resolvedBy)}` : '';
+    const when = view.resolvedAt ? ` ${slackDate(view.resolvedAt, opts)}` : '';
+    parts.push(`:white_check_mark: Resolved${by}${when} after ${incidentAge(view, opts.now)}`);
+  }
+  return { type: 'context', elements: parts.map((p) => mrkdwn(p, LIMITS.textObject)) };
+}
+
+function linksText(view: IncidentView, opts: BlockOptions): string {
+  const own = link(incidentUrl(opts.baseUrl, view.id), `Open ${incidentRef(view.number)} in OpsWatch`);
+  const others = view.links.map((l) => link(l.href, l.text || l.href, 60));
+  return `:link: ${joinWithin([own, ...others], ' · ', LIMITS.sectionText - 10, (n) => `+${n} more`)}`;
+}
+
+/** The card's buttons: Acknowledge (triggered only), Resolve (open only), Assign, Add note. */
+export function incidentActions(view: IncidentView): ActionsBlock | null {
+  if (view.status === 'resolved') return null;
+  const elements: ActionsBlockElement[] = [];
+  if (view.status === 'triggered') {
+    elements.push({
+      type: 'button',
+      action_id: INCIDENT_ACTIONS.acknowledge,
+      text: plain('Acknowledge', LIMITS.buttonText),
+      style: 'primary',
+      value: view.id,
+    });
+  }
+  elements.push(
+    {
+      type: 'button',
+      action_id: INCIDENT_ACTIONS.resolve,
+      text: plain('Resolve', LIMITS.buttonText),
+      style: 'danger',
+      value: view.id,
+    },
+    {
+      type: 'users_select',
+      action_id: INCIDENT_ACTIONS.assign,
+      placeholder: plain('Assign to…', LIMITS.placeholder),
+      ...(view.assignee?.slackUserId ? { initial_user: view.assignee.slackUserId } : {}),
+    },
+    {
+      type: 'button',
+      action_id: INCIDENT_ACTIONS.addNote,
+      text: plain('Add note', LIMITS.buttonText),
+      value: view.id,
+    },
+  );
+  const blockId = incidentActionsBlockId(view.id);
+  return { type: 'actions', ...(blockId.length <= LIMITS.id ? { block_id: blockId } : {}), elements };
+}
+
+/** Fallback text (notifications, screen readers): `[P1] INC-42 Triggered: title (service/env)`. */
+export function incidentCardText(view: IncidentView): string {
+  const sev = severityOf(view.severity);
+  const status = STATUSES[view.status].label;
+  const title = view.title.replace(/\s+/g, ' ').trim() || 'Untitled incident';
+  const text = `[${sev.label}] ${incidentRef(view.number)} ${status}: ${title} (${view.service}/${view.environment})`;
+  return truncate(escapeMrkdwn(text), LIMITS.sectionText);
+}
+
+/** The incident card for chat.postMessage / chat.update. */
+export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePayload {
+  const sev = severityOf(view.severity);
+  const status = STATUSES[view.status];
+  const title = view.title.replace(/\s+/g, ' ').trim() || 'Untitled incident';
+  const assignee = view.assignee ? person(view.assignee.name, view.assignee.slackUserId) : '_Unassigned_';
+  const field = (name: string, value: string): MrkdwnElement =>
+    mrkdwn(`*${name}*\n${value}`, LIMITS.sectionFieldText);
+
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(`${sev.emoji} ${incidentRef(view.number)} ${title}`, LIMITS.headerText) },
+    {
+      type: 'section',
+      fields: [
+        field('Severity', `${sev.emoji} ${sev.label} · ${sev.name}`),
+        field('Status', `${status.emoji} ${status.label}`),
+        field('Service', inline(view.service, 200)),
+        field('Environment', inline(view.environment, 200)),
+        field('Assignee', assignee),
+        field('Age', incidentAge(view, opts.now)),
+      ],
+    },
+  ];
+  const description = view.description?.trim();
+  if (description) {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(truncate(escapeMrkdwn(description), DESCRIPTION_MAX), LIMITS.sectionText),
+    });
+  }
+  const labels = labelsBlock(view.labels);
+  if (labels) blocks.push(labels);
+  blocks.push({ type: 'section', text: mrkdwn(linksText(view, opts), LIMITS.sectionText) });
+  blocks.push(lifecycleBlock(view, opts));
+  const actions = incidentActions(view);
+  if (actions) blocks.push(actions);
+  return { text: incidentCardText({ ...view, title }), blocks };
+}

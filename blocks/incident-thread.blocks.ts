@@ -1,0 +1,55 @@
+/** Threaded replies under an incident card, one per timeline item ("Alice acknowledged INC-42"). */
+import type { KnownBlock } from '@slack/types';
+import { escapeMrkdwn, incidentRef, mrkdwn, person, slackDate } from './format.js';
+import { LIMITS, truncate } from './limits.js';
+import type { BlockOptions, IncidentView, MessagePayload, TimelineItemView } from './types.js';
+
+/** Verb and emoji per known timeline kind; unknown kinds read as their words ("severity_changed"). */
+export const TIMELINE_KINDS: Record<string, { emoji: string; verb: string; quote?: boolean }> = {
+  triggered: { emoji: ':rotating_light:', verb: 'triggered' },
+  declared: { emoji: ':rotating_light:', verb: 'declared' },
+  acknowledged: { emoji: ':eyes:', verb: 'acknowledged' },
+  resolved: { emoji: ':white_check_mark:', verb: 'resolved' },
+  reopened: { emoji: ':repeat:', verb: 'reopened' },
+  assigned: { emoji: ':bust_in_silhouette:', verb: 'changed the assignee of' },
+  note: { emoji: ':memo:', verb: 'added a note to', quote: true },
+  escalated: { emoji: ':arrow_double_up:', verb: 'escalated' },
+  notified: { emoji: ':bell:', verb: 'paged people for' },
+  notification_failed: { emoji: ':warning:', verb: 'could not deliver a notification for' },
+  severity_changed: { emoji: ':chart_with_upwards_trend:', verb: 'changed the severity of' },
+  alert: { emoji: ':bell:', verb: 'received a new alert for' },
+};
+
+const MESSAGE_MAX = 2500;
+
+function quote(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
+/** A reply for `chat.postMessage` with `thread_ts` set to the card's ts. */
+export function timelineReply(
+  item: TimelineItemView,
+  incident: IncidentView,
+  opts: BlockOptions,
+): MessagePayload {
+  const kind = TIMELINE_KINDS[item.kind] ?? {
+    emoji: ':small_blue_diamond:',
+    verb: `${item.kind.replace(/_/g, ' ')}`,
+  };
+  const actor = person(item.actorName, item.actorSlackId);
+  const headline = `${kind.emoji} ${actor} ${escapeMrkdwn(kind.verb)} *${incidentRef(incident.number)}*`;
+  const detail = item.message.trim();
+  const body = detail
+    ? `${headline}\n${kind.quote ? quote(escapeMrkdwn(truncate(detail, MESSAGE_MAX))) : escapeMrkdwn(truncate(detail, MESSAGE_MAX))}`
+    : headline;
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: mrkdwn(body, LIMITS.sectionText) },
+    { type: 'context', elements: [mrkdwn(slackDate(item.at, opts), LIMITS.textObject)] },
+  ];
+  const plainActor = item.actorName.trim() || 'Someone';
+  const text = `${plainActor} ${kind.verb} ${incidentRef(incident.number)}${detail ? `: ${detail}` : ''}`;
+  return { text: truncate(escapeMrkdwn(text.replace(/\s+/g, ' ')), LIMITS.sectionText), blocks };
+}

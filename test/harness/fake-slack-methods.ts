@@ -1,0 +1,294 @@
+/** What the fake Slack answers to each Web API method, and the workspace state those answers keep. */
+import { DateTime } from 'luxon';
+
+export interface FakeUser {
+  id: string;
+  name?: string;
+  real_name?: string;
+  display_name?: string;
+  email?: string;
+  tz?: string;
+  is_bot?: boolean;
+  deleted?: boolean;
+}
+
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  thread_ts?: string;
+  /** Every version of the message, oldest first (chat.update appends). */
+  history: { text: string; blocks: unknown[] }[];
+  deleted: boolean;
+}
+
+export interface FakeViewRecord {
+  id: string;
+  type: string;
+  /** `views.publish`: the user whose Home this is. */
+  userId?: string;
+  view: Record<string, unknown>;
+  /** Every version, oldest first. */
+  history: Record<string, unknown>[];
+}
+
+export interface FakeWorkspace {
+  teamId: string;
+  teamName: string;
+  botUserId: string;
+  botId: string;
+}
+
+export type Args = Record<string, unknown>;
+export type Answer = Record<string, unknown> & { ok: boolean };
+
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+
+export class FakeSlackState {
+  readonly users = new Map<string, FakeUser>();
+  readonly messages: FakeMessage[] = [];
+  readonly ephemerals: {
+    channel: string;
+    user: string;
+    text: string;
+    blocks: unknown[];
+    message_ts: string;
+  }[] = [];
+  readonly views = new Map<string, FakeViewRecord>();
+  readonly usergroups = new Map<string, string[]>();
+  connectionsUrl = 'ws://127.0.0.1:9/socket-mode';
+  private seq = 0;
+  private readonly dms = new Map<string, string>();
+  private readonly homeIds = new Map<string, string>();
+
+  constructor(
+    readonly workspace: FakeWorkspace,
+    private readonly baseUrl: () => string,
+  ) {}
+
+  /** Slack-style, strictly increasing message timestamps: `1700000001.000100`, `1700000002.000100`, … */
+  nextTs(): string {
+    this.seq++;
+    return `${1_700_000_000 + this.seq}.000100`;
+  }
+
+  private nextId(prefix: string): string {
+    this.seq++;
+    return `${prefix}${String(this.seq).padStart(9, '0')}`;
+  }
+
+  /** The DM channel for a set of users (stable, `D…`). */
+  dmFor(users: string): string {
+    const key = users
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean)
+      .sort()
+      .join(',');
+    let id = this.dms.get(key);
+    if (!id) {
+      id = this.nextId('D');
+      this.dms.set(key, id);
+    }
+    return id;
+  }
+
+  /** Posting to a user id posts to the DM with them, as Slack does. */
+  private channelFor(channel: string): string {
+    return /^[UW][A-Z0-9]+$/.test(channel) ? this.dmFor(channel) : channel;
+  }
+
+  private findMessage(channel: string, ts: string): FakeMessage | undefined {
+    const ch = this.channelFor(channel);
+    return this.messages.find((m) => m.channel === ch && m.ts === ts && !m.deleted);
+  }
+
+  private userJson(u: FakeUser): Record<string, unknown> {
+    const tz = u.tz ?? 'UTC';
+    const zoned = DateTime.now().setZone(tz);
+    const realName = u.real_name ?? u.name ?? u.id;
+    return {
+      id: u.id,
+      team_id: this.workspace.teamId,
+      name: u.name ?? realName.toLowerCase().replace(/\s+/g, '.'),
+      real_name: realName,
+      deleted: u.deleted ?? false,
+      is_bot: u.is_bot ?? false,
+      tz,
+      tz_label: zoned.isValid ? zoned.offsetNameLong : tz,
+      tz_offset: zoned.isValid ? zoned.offset * 60 : 0,
+      profile: {
+        email: u.email,
+        display_name: u.display_name ?? '',
+        real_name: realName,
+        image_48: `https://avatars.example.com/${u.id}.png`,
+      },
+    };
+  }
+
+  private viewJson(record: FakeViewRecord): Record<string, unknown> {
+    return {
+      id: record.id,
+      team_id: this.workspace.teamId,
+      app_id: 'A0FAKEAPP',
+      bot_id: this.workspace.botId,
+      hash: `${record.history.length}.${record.id}`,
+      root_view_id: record.id,
+      previous_view_id: null,
+      state: { values: {} },
+      ...record.view,
+    };
+  }
+
+  private saveView(id: string, view: Record<string, unknown>, userId?: string): FakeViewRecord {
+    const existing = this.views.get(id);
+    const record = existing ?? { id, type: str(view.type), view, history: [], ...(userId ? { userId } : {}) };
+    record.view = view;
+    record.type = str(view.type) || record.type;
+    record.history.push(view);
+    this.views.set(id, record);
+    return record;
+  }
+
+  answer(method: string, args: Args): Answer {
+    const w = this.workspace;
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: `https://${w.teamName.toLowerCase().replace(/\W+/g, '-')}.slack.com/`,
+          team: w.teamName,
+          user: 'opswatch',
+          team_id: w.teamId,
+          user_id: w.botUserId,
+          bot_id: w.botId,
+          is_enterprise_install: false,
+        };
+      case 'chat.postMessage': {
+        const channel = this.channelFor(str(args.channel));
+        const ts = this.nextTs();
+        const blocks = Array.isArray(args.blocks) ? args.blocks : [];
+        const text = str(args.text);
+        const threadTs = str(args.thread_ts);
+        this.messages.push({
+          channel,
+          ts,
+          text,
+          blocks,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          history: [{ text, blocks }],
+          deleted: false,
+        });
+        const message = {
+          type: 'message',
+          user: w.botUserId,
+          bot_id: w.botId,
+          text,
+          blocks,
+          ts,
+          team: w.teamId,
+        };
+        return { ok: true, channel, ts, message: threadTs ? { ...message, thread_ts: threadTs } : message };
+      }
+      case 'chat.update': {
+        const found = this.findMessage(str(args.channel), str(args.ts));
+        if (!found) return { ok: false, error: 'message_not_found' };
+        if (args.text !== undefined) found.text = str(args.text);
+        if (args.blocks !== undefined) found.blocks = Array.isArray(args.blocks) ? args.blocks : [];
+        found.history.push({ text: found.text, blocks: found.blocks });
+        return {
+          ok: true,
+          channel: found.channel,
+          ts: found.ts,
+          text: found.text,
+          message: { text: found.text },
+        };
+      }
+      case 'chat.delete': {
+        const found = this.findMessage(str(args.channel), str(args.ts));
+        if (!found) return { ok: false, error: 'message_not_found' };
+        found.deleted = true;
+        return { ok: true, channel: found.channel, ts: found.ts };
+      }
+      case 'chat.postEphemeral': {
+        const message_ts = this.nextTs();
+        const blocks = Array.isArray(args.blocks) ? args.blocks : [];
+        this.ephemerals.push({
+          channel: str(args.channel),
+          user: str(args.user),
+          text: str(args.text),
+          blocks,
+          message_ts,
+        });
+        return { ok: true, message_ts };
+      }
+      case 'views.open':
+      case 'views.push': {
+        const view = (args.view ?? {}) as Record<string, unknown>;
+        return { ok: true, view: this.viewJson(this.saveView(this.nextId('V'), view)) };
+      }
+      case 'views.update': {
+        const id =
+          str(args.view_id) ||
+          [...this.views.values()].find((v) => v.view.external_id === args.external_id)?.id;
+        if (!id || !this.views.has(id)) return { ok: false, error: 'not_found' };
+        return {
+          ok: true,
+          view: this.viewJson(this.saveView(id, (args.view ?? {}) as Record<string, unknown>)),
+        };
+      }
+      case 'views.publish': {
+        const userId = str(args.user_id);
+        let id = this.homeIds.get(userId);
+        if (!id) {
+          id = this.nextId('V');
+          this.homeIds.set(userId, id);
+        }
+        return {
+          ok: true,
+          view: this.viewJson(this.saveView(id, (args.view ?? {}) as Record<string, unknown>, userId)),
+        };
+      }
+      case 'users.info': {
+        const user = this.users.get(str(args.user));
+        return user ? { ok: true, user: this.userJson(user) } : { ok: false, error: 'user_not_found' };
+      }
+      case 'users.lookupByEmail': {
+        const email = str(args.email).toLowerCase();
+        const user = [...this.users.values()].find((u) => u.email?.toLowerCase() === email);
+        return user ? { ok: true, user: this.userJson(user) } : { ok: false, error: 'users_not_found' };
+      }
+      case 'conversations.open': {
+        const users = str(args.users);
+        if (!users && !args.channel) return { ok: false, error: 'users_list_not_supplied' };
+        const id = users ? this.dmFor(users) : str(args.channel);
+        return { ok: true, no_op: false, already_open: false, channel: { id, is_im: !users.includes(',') } };
+      }
+      case 'usergroups.users.update': {
+        const users = str(args.users)
+          .split(',')
+          .map((u) => u.trim())
+          .filter(Boolean);
+        this.usergroups.set(str(args.usergroup), users);
+        return {
+          ok: true,
+          usergroup: { id: str(args.usergroup), team_id: w.teamId, users, user_count: users.length },
+        };
+      }
+      case 'apps.connections.open':
+        return { ok: true, url: this.connectionsUrl };
+      case 'files.getUploadURLExternal': {
+        const fileId = this.nextId('F');
+        return { ok: true, upload_url: `${this.baseUrl()}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal': {
+        const files = Array.isArray(args.files) ? (args.files as { id?: unknown; title?: unknown }[]) : [];
+        return { ok: true, files: files.map((f) => ({ id: str(f.id), title: str(f.title) })) };
+      }
+      default:
+        return { ok: true };
+    }
+  }
+}
