@@ -1,9 +1,7 @@
 import { type Em, query, sql } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
-import { newId } from '../../shared/ids.js';
-import { applyTransition, recordChanges } from './incident-lifecycle.js';
+import { applyTransition, openIncident, recordChanges } from './incident-lifecycle.js';
 import { incidentAlertsStore, incidentsStore, type TimelineInput } from './incidents.store.js';
-import { incidentRef } from './incidents.types.js';
 import { shouldRetrigger } from './transitions.calc.js';
 
 /** Above this many alerts joining at once, the timeline gets one summary row instead of one per alert. */
@@ -76,12 +74,10 @@ export async function attachNewAlerts(
   const minSeverity = Math.min(...alerts.map((a) => a.severity));
   const open = await incidentsStore.lockOpenByGroup(em, actor.tenantId, groupKey);
   if (!open) {
-    const number = await incidentsStore.allocateNumber(em, actor.tenantId);
-    const inc = await incidentsStore.insert(
+    const inc = await openIncident(
       em,
+      actor,
       {
-        id: newId(),
-        tenantId: actor.tenantId,
         title: first.title,
         description: first.description,
         service: first.service,
@@ -90,24 +86,12 @@ export async function attachNewAlerts(
         groupKey,
         source,
         autoResolve: policy.autoResolve,
-        at: now,
       },
-      number,
-    );
-    await recordChanges(
-      em,
-      actor,
-      [
-        {
-          incidentId: inc.id,
-          kind: 'created',
-          message: `${incidentRef(number)} opened by ${actor.name}: ${first.title}`,
-        },
-        ...joinedRows(inc.id, alerts),
-      ],
+      'opened',
       now,
+      (id) => joinedRows(id, alerts),
     );
-    return { incidentId: inc.id, number, created: true, retriggered: false };
+    return { incidentId: inc.id, number: inc.number, created: true, retriggered: false };
   }
   const rows = joinedRows(open.id, alerts);
   if (minSeverity < open.severity) {
@@ -176,7 +160,7 @@ export async function acknowledgeThroughAlert(
   now: Date,
 ): Promise<boolean> {
   const [inc] = await incidentsStore.lockMany(em, [incidentId]);
-  if (!inc || inc.status !== 'triggered') return false;
+  if (inc?.status !== 'triggered') return false;
   await applyTransition(em, actor, inc, 'acknowledge', now);
   return true;
 }

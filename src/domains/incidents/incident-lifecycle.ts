@@ -1,10 +1,12 @@
 import type { Em } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 import { AppError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
 import {
   type IncidentRow,
   incidentAlertsStore,
   incidentsStore,
+  type NewIncident,
   type TimelineInput,
 } from './incidents.store.js';
 import { incidentRef } from './incidents.types.js';
@@ -92,4 +94,31 @@ export async function applyTransition(
     at,
   );
   return { ...inc, ...fields, version: inc.version + 1, updated_at: at };
+}
+
+/**
+ * Opens an incident with the tenant's next number and records its creation (plus any extra timeline rows),
+ * in the caller's transaction.
+ */
+export async function openIncident(
+  em: Em,
+  actor: Actor,
+  fields: Omit<NewIncident, 'id' | 'tenantId' | 'at'>,
+  verb: 'opened' | 'declared',
+  at: Date,
+  extra: (incidentId: string) => TimelineInput[] = () => [],
+): Promise<IncidentRow> {
+  const number = await incidentsStore.allocateNumber(em, actor.tenantId);
+  const inc = await incidentsStore.insert(
+    em,
+    { ...fields, id: newId(), tenantId: actor.tenantId, at },
+    number,
+  );
+  const created = {
+    incidentId: inc.id,
+    kind: 'created',
+    message: `${incidentRef(number)} ${verb} by ${actor.name}: ${fields.title}`,
+  };
+  await recordChanges(em, actor, [created, ...extra(inc.id)], at);
+  return inc;
 }

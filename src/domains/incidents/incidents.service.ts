@@ -3,8 +3,7 @@ import { withEm, withTx } from '../../db/tx.js';
 import { type Actor, can } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
-import { newId } from '../../shared/ids.js';
-import { applyTransition, recordChanges } from './incident-lifecycle.js';
+import { applyTransition, openIncident, recordChanges } from './incident-lifecycle.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -77,12 +76,10 @@ export class IncidentsService {
     const data = declareInputSchema.parse(input);
     const now = this.clock.now();
     const id = await withTx(this.orm, async (em) => {
-      const number = await incidentsStore.allocateNumber(em, actor.tenantId);
-      const inc = await incidentsStore.insert(
+      const inc = await openIncident(
         em,
+        actor,
         {
-          id: newId(),
-          tenantId: actor.tenantId,
           title: data.title,
           description: data.description ?? null,
           service: data.service,
@@ -91,20 +88,8 @@ export class IncidentsService {
           groupKey: null,
           source: 'manual',
           autoResolve: false,
-          at: now,
         },
-        number,
-      );
-      await recordChanges(
-        em,
-        actor,
-        [
-          {
-            incidentId: inc.id,
-            kind: 'created',
-            message: `${incidentRef(number)} declared by ${actor.name}: ${data.title}`,
-          },
-        ],
+        'declared',
         now,
       );
       return inc.id;
