@@ -1,12 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { query, queryOne, sql } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
-import { newId } from '../../shared/ids.js';
 import { recordAudit } from '../audit/index.js';
+import { type UserRow, usersStore } from './users.store.js';
 
 export const userInputSchema = z.object({
   name: z.string().trim().min(1, 'a name is required').max(200),
@@ -36,15 +35,6 @@ export interface UserDto {
   role: string;
 }
 
-interface UserRow {
-  id: string;
-  name: string;
-  email: string | null;
-  slack_user_id: string | null;
-  time_zone: string;
-  role: string;
-}
-
 const toDto = (r: UserRow): UserDto => ({
   id: r.id,
   name: r.name,
@@ -61,12 +51,7 @@ export class UsersService {
   ) {}
 
   async list(actor: Actor): Promise<UserDto[]> {
-    const rows = await withEm(this.orm, (em) =>
-      query<UserRow>(
-        em,
-        sql`select id, name, email, slack_user_id, time_zone, role from users where tenant_id = ${actor.tenantId} order by name`,
-      ),
-    );
+    const rows = await withEm(this.orm, (em) => usersStore.list(em, actor.tenantId));
     return rows.map(toDto);
   }
 
@@ -74,13 +59,13 @@ export class UsersService {
     if (!actor.roles.includes('admin')) throw AppError.forbidden('Only admins can add users.');
     const data = userInputSchema.parse(input);
     return withTx(this.orm, async (em) => {
-      const row = await queryOne<UserRow>(
-        em,
-        sql`insert into users (id, tenant_id, name, email, slack_user_id, time_zone, role)
-            values (${newId()}, ${actor.tenantId}, ${data.name}, ${data.email ?? null}, ${data.slackUserId ?? null}, ${data.timeZone}, ${data.role})
-            on conflict do nothing
-            returning id, name, email, slack_user_id, time_zone, role`,
-      );
+      const row = await usersStore.insert(em, actor.tenantId, {
+        name: data.name,
+        email: data.email ?? null,
+        slackUserId: data.slackUserId ?? null,
+        timeZone: data.timeZone,
+        role: data.role,
+      });
       if (!row) throw AppError.conflict('A user with that email or Slack user id already exists.');
       await recordAudit(
         em,
@@ -98,26 +83,14 @@ export class UsersService {
     profile: { slackUserId: string; name: string; email: string | null; timeZone: string | null },
   ): Promise<UserDto> {
     return withTx(this.orm, async (em) => {
-      const row = await queryOne<UserRow>(
-        em,
-        sql`insert into users (id, tenant_id, name, email, slack_user_id, time_zone)
-            values (${newId()}, ${tenantId}, ${profile.name}, ${profile.email}, ${profile.slackUserId}, ${profile.timeZone ?? 'UTC'})
-            on conflict (tenant_id, slack_user_id) do update set name = excluded.name,
-              email = coalesce(excluded.email, users.email), time_zone = excluded.time_zone, updated_at = now()
-            returning id, name, email, slack_user_id, time_zone, role`,
-      );
+      const row = await usersStore.upsertBySlackId(em, tenantId, profile);
       if (!row) throw new Error('user upsert returned nothing');
       return toDto(row);
     });
   }
 
   async bySlackId(tenantId: string, slackUserId: string): Promise<UserDto | null> {
-    const row = await withEm(this.orm, (em) =>
-      queryOne<UserRow>(
-        em,
-        sql`select id, name, email, slack_user_id, time_zone, role from users where tenant_id = ${tenantId} and slack_user_id = ${slackUserId}`,
-      ),
-    );
+    const row = await withEm(this.orm, (em) => usersStore.bySlackId(em, tenantId, slackUserId));
     return row ? toDto(row) : null;
   }
 }

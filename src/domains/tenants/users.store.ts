@@ -1,0 +1,55 @@
+import { type Em, query, queryOne, sql } from '../../db/sql.js';
+import { newId } from '../../shared/ids.js';
+
+export interface UserRow {
+  id: string;
+  name: string;
+  email: string | null;
+  slack_user_id: string | null;
+  time_zone: string;
+  role: string;
+}
+
+const COLUMNS = sql`id, name, email, slack_user_id, time_zone, role`;
+
+export const usersStore = {
+  list(em: Em, tenantId: string): Promise<UserRow[]> {
+    return query<UserRow>(em, sql`select ${COLUMNS} from users where tenant_id = ${tenantId} order by name`);
+  },
+
+  /** Inserts a user; undefined when the email or Slack id is taken. */
+  insert(
+    em: Em,
+    tenantId: string,
+    u: { name: string; email: string | null; slackUserId: string | null; timeZone: string; role: string },
+  ): Promise<UserRow | undefined> {
+    return queryOne<UserRow>(
+      em,
+      sql`insert into users (id, tenant_id, name, email, slack_user_id, time_zone, role)
+          values (${newId()}, ${tenantId}, ${u.name}, ${u.email}, ${u.slackUserId}, ${u.timeZone}, ${u.role})
+          on conflict do nothing returning ${COLUMNS}`,
+    );
+  },
+
+  upsertBySlackId(
+    em: Em,
+    tenantId: string,
+    p: { slackUserId: string; name: string; email: string | null; timeZone: string | null },
+  ): Promise<UserRow | undefined> {
+    return queryOne<UserRow>(
+      em,
+      sql`insert into users (id, tenant_id, name, email, slack_user_id, time_zone)
+          values (${newId()}, ${tenantId}, ${p.name}, ${p.email}, ${p.slackUserId}, ${p.timeZone ?? 'UTC'})
+          on conflict (tenant_id, slack_user_id) do update set name = excluded.name,
+            email = coalesce(excluded.email, users.email), time_zone = excluded.time_zone, updated_at = now()
+          returning ${COLUMNS}`,
+    );
+  },
+
+  bySlackId(em: Em, tenantId: string, slackUserId: string): Promise<UserRow | undefined> {
+    return queryOne<UserRow>(
+      em,
+      sql`select ${COLUMNS} from users where tenant_id = ${tenantId} and slack_user_id = ${slackUserId}`,
+    );
+  },
+};
