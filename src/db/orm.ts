@@ -5,6 +5,7 @@ import { AlertSchema } from '../domains/alerts/alert.entity.js';
 import { AuditEventSchema } from '../domains/audit/audit.entity.js';
 import { IncidentSchema, TimelineEntrySchema } from '../domains/incidents/incident.entity.js';
 import { ApiKeySchema, TenantSchema, UserSchema } from '../domains/tenants/tenant.entity.js';
+import { guardPool } from './pool-guard.js';
 
 export const entities = [
   TenantSchema,
@@ -38,7 +39,9 @@ export function ormConfig(opts: OrmOptions) {
 }
 
 export async function openOrm(opts: OrmOptions): Promise<Orm> {
-  return MikroORM.init(ormConfig(opts));
+  const orm = await MikroORM.init(ormConfig(opts));
+  guardPool(await orm.em.getConnection().getNativeClient());
+  return orm;
 }
 
 /** Applies pending migrations; returns the names applied. */
