@@ -1,0 +1,86 @@
+/** Starting the two systems the ingest benchmark compares: OpsWatch (`--role http`) and Prometheus Alertmanager. */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Child, freePort } from './procs.js';
+
+export interface Started {
+  child: Child;
+  port: number;
+  /** Stops the process and removes what it left behind. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node bin/opswatch.js start --role http` from `root` on a free port of 127.0.0.1 against `databaseUrl`
+ * (it migrates at start) and waits for `/readyz`. Slack, Twilio and Agenda settings of this environment are
+ * not passed on.
+ */
+export async function startOpsWatch(opts: {
+  root: string;
+  databaseUrl: string;
+  apiKey: string;
+  nodeArgs?: readonly string[];
+}): Promise<Started> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(SLACK_|TWILIO_|AGENDA_)/.test(k)) env[k] = v;
+  Object.assign(env, {
+    OPSWATCH_API_KEY: opts.apiKey,
+    DATABASE_URL: opts.databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  });
+  const args = [...(opts.nodeArgs ?? []), 'bin/opswatch.js', 'start', '--role', 'http'];
+  const child = new Child('OpsWatch', process.execPath, args, { cwd: opts.root, env });
+  try {
+    await child.waitReady(`http://127.0.0.1:${port}/readyz`);
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+  return { child, port, stop: () => child.stop() };
+}
+
+/** Everything goes to a receiver with no integrations; alerts are grouped by the bench's `group` label. */
+const ALERTMANAGER_CONFIG = `route:
+  receiver: blackhole
+  group_by: [group]
+  group_wait: 30s
+  group_interval: 5m
+  repeat_interval: 4h
+receivers:
+  - name: blackhole
+`;
+
+/** Starts a single-node Alertmanager (no cluster) on a free port of 127.0.0.1 and waits for `/-/ready`. */
+export async function startAlertmanager(bin: string): Promise<Started> {
+  const dir = mkdtempSync(join(tmpdir(), `ow-bench-am-${randomBytes(3).toString('hex')}-`));
+  writeFileSync(join(dir, 'alertmanager.yml'), ALERTMANAGER_CONFIG);
+  const port = await freePort();
+  const child = new Child(
+    'Alertmanager',
+    bin,
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    {},
+  );
+  const stop = async () => {
+    await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await child.waitReady(`http://127.0.0.1:${port}/-/ready`);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { child, port, stop };
+}
