@@ -96,7 +96,9 @@ export class Migration20261122000001_foundation extends Migration {
     this.addSql(
       `create unique index alerts_open_dedup on alerts (tenant_id, source, dedup_key) where status = 'firing';`,
     );
-    this.addSql('create index alerts_episodes on alerts (tenant_id, source, dedup_key, starts_at);');
+    this.addSql(
+      `create index alerts_episodes on alerts (tenant_id, source, dedup_key, starts_at) where status = 'resolved';`,
+    );
     this.addSql('create index alerts_incident on alerts (incident_id);');
     this.addSql(`
       create table timeline_entries (

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parseAlertmanager } from '../src/http/sources/alertmanager.source.js';
+import { createServices } from '../src/main.js';
 import { fixture, startTestApp, type TestApp } from './harness/app.js';
 
 let t: TestApp;
@@ -133,6 +135,28 @@ describe('Alertmanager fires, repeats and resolves', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.occurrences).toBe(12);
     expect(rows[0]?.incident_id).toBeTruthy();
+  });
+
+  it('creates one alert and one incident when replicas store the same new alert at the same moment', async () => {
+    // Separate service instances stand for separate OpsWatch processes: no shared in-process batching,
+    // only the database's constraints and locks keep them apart.
+    const replicas = Array.from({ length: 6 }, () => createServices(t.orm, t.clock));
+    const body = JSON.parse(fixture('prometheus-rule-firing.json'));
+    const alerts = parseAlertmanager({ ...body, groupKey: '{}:{alertname="Replicas"}' }).map((a) => ({
+      ...a,
+      dedupKey: 'replicas000000001',
+    }));
+    const integration = { ...t.actor, kind: 'integration' as const, name: 'Alertmanager' };
+    const results = await Promise.all(replicas.map((s) => s.alerts.ingest(integration, alerts)));
+    expect(results.reduce((n, r) => n + r.created, 0)).toBe(1);
+    expect(results.reduce((n, r) => n + r.deduplicated, 0)).toBe(5);
+    const rows = await t.sql<{ occurrences: number; incident_id: string }>(
+      `select occurrences, incident_id from alerts where dedup_key = 'replicas000000001'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.occurrences).toBe(6);
+    const incidents = await t.sql(`select id from incidents where group_key like '%Replicas%'`);
+    expect(incidents).toHaveLength(1);
   });
 });
 

@@ -2,9 +2,11 @@ import { type Em, query, sql } from '../../db/sql.js';
 
 export interface FiringRow {
   id: string;
+  /** Events this row stands for (repeats merged within one batch). */
+  occurrences: number;
+  incident_id: string | null;
   source: string;
   dedup_key: string;
-  status: 'firing';
   title: string;
   description: string | null;
   service: string;
@@ -57,8 +59,8 @@ export const alertsStore = {
     const rows = await query<{ k: string; s: string }>(
       em,
       sql`select x.k, x.s from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as x(k text, s timestamptz)
-          where exists (select 1 from alerts a where a.tenant_id = ${tenantId} and a.source = ${source}
-                        and a.dedup_key = x.k and a.starts_at = x.s and a.status = 'resolved')`,
+          cross join lateral (select 1 from alerts a where a.tenant_id = ${tenantId} and a.source = ${source}
+                              and a.dedup_key = x.k and a.starts_at = x.s and a.status = 'resolved' limit 1) as hit`,
     );
     return new Set(rows.map((r) => `${r.k}|${new Date(r.s).toISOString()}`));
   },
@@ -68,16 +70,18 @@ export const alertsStore = {
     if (rows.length === 0) return [];
     return query<UpsertedRow>(
       em,
-      sql`insert into alerts (id, tenant_id, source, dedup_key, status, title, description, service, environment, severity,
-            group_key, labels, annotations, links, starts_at, ends_at, first_seen_at, last_seen_at, raw, created_at, updated_at)
-          select x.id, ${tenantId}, x.source, x.dedup_key, 'firing', x.title, x.description, x.service, x.environment, x.severity,
-            x.group_key, x.labels, x.annotations, x.links, x.starts_at, x.ends_at, ${at}, ${at}, x.raw, ${at}, ${at}
-          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, source text, dedup_key text, title text,
+      sql`insert into alerts (id, tenant_id, incident_id, source, dedup_key, status, title, description, service, environment,
+            severity, group_key, labels, annotations, links, starts_at, ends_at, first_seen_at, last_seen_at, occurrences, raw,
+            created_at, updated_at)
+          select x.id, ${tenantId}, x.incident_id, x.source, x.dedup_key, 'firing', x.title, x.description, x.service,
+            x.environment, x.severity, x.group_key, x.labels, x.annotations, x.links, x.starts_at, x.ends_at, ${at}, ${at},
+            x.occurrences, x.raw, ${at}, ${at}
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, incident_id uuid, source text, dedup_key text, title text,
             description text, service text, environment text, severity smallint, group_key text, labels jsonb,
-            annotations jsonb, links jsonb, starts_at timestamptz, ends_at timestamptz, raw jsonb)
+            annotations jsonb, links jsonb, starts_at timestamptz, ends_at timestamptz, occurrences int, raw jsonb)
           order by x.dedup_key
           on conflict (tenant_id, source, dedup_key) where status = 'firing' do update set
-            last_seen_at = excluded.last_seen_at, occurrences = alerts.occurrences + 1, title = excluded.title,
+            last_seen_at = excluded.last_seen_at, occurrences = alerts.occurrences + excluded.occurrences, title = excluded.title,
             description = excluded.description, severity = excluded.severity, labels = excluded.labels,
             annotations = excluded.annotations, links = excluded.links, raw = excluded.raw, updated_at = excluded.updated_at
           returning id, dedup_key, incident_id, (xmax = 0) as inserted, group_key`,
@@ -95,7 +99,7 @@ export const alertsStore = {
     source: string,
     items: { k: string; e: string | null }[],
     at: Date,
-  ): Promise<{ id: string; incident_id: string | null; title: string }[]> {
+  ): Promise<{ id: string; incident_id: string | null; title: string; dedup_key: string }[]> {
     if (items.length === 0) return [];
     return query(
       em,
@@ -104,8 +108,19 @@ export const alertsStore = {
           from (select distinct on (k) k, e from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as r(k text, e timestamptz)
                 order by k) x
           where a.tenant_id = ${tenantId} and a.source = ${source} and a.status = 'firing' and a.dedup_key = x.k
-          returning a.id, a.incident_id, a.title`,
+          returning a.id, a.incident_id, a.title, a.dedup_key`,
     );
+  },
+
+  /** The group keys of the firing alerts with these dedup keys (to lock their groups before changing them). */
+  async firingGroupKeys(em: Em, tenantId: string, source: string, keys: string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = await query<{ group_key: string }>(
+      em,
+      sql`select distinct group_key from alerts where tenant_id = ${tenantId} and source = ${source}
+          and status = 'firing' and dedup_key = any(${keys}::text[])`,
+    );
+    return rows.map((r) => r.group_key);
   },
 
   async findFiring(em: Em, tenantId: string, source: string, dedupKey: string) {

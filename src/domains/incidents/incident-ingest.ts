@@ -1,7 +1,12 @@
 import { type Em, query, sql } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 import { applyTransition, openIncident, recordChanges } from './incident-lifecycle.js';
-import { incidentAlertsStore, incidentsStore, type TimelineInput } from './incidents.store.js';
+import {
+  type IncidentRow,
+  incidentAlertsStore,
+  incidentsStore,
+  type TimelineInput,
+} from './incidents.store.js';
 import { shouldRetrigger } from './transitions.calc.js';
 
 /** Above this many alerts joining at once, the timeline gets one summary row instead of one per alert. */
@@ -16,21 +21,38 @@ export interface NewAlertInGroup {
   severity: number;
 }
 
-export interface GroupAttachResult {
-  incidentId: string;
-  number: number;
-  created: boolean;
-  retriggered: boolean;
-}
-
 export interface IngestPolicy {
   autoResolve: boolean;
   retriggerAfterAckMinutes: number;
 }
 
-/** Serialises work on one (tenant, group key) across transactions and replicas. Call in sorted key order. */
+/** Serialises work on one (tenant, group key) across transactions and replicas. */
 export async function lockGroup(em: Em, tenantId: string, groupKey: string): Promise<void> {
-  await query(em, sql`select pg_advisory_xact_lock(hashtextextended(${`${tenantId}|${groupKey}`}, 0))`);
+  await lockGroups(em, tenantId, [groupKey]);
+}
+
+/**
+ * Takes the group locks of many keys in one statement, always in the same (sorted) order, so two transactions
+ * never wait on each other in a cycle. Every path that changes a grouped incident takes its group lock first.
+ */
+export async function lockGroups(em: Em, tenantId: string, groupKeys: string[]): Promise<void> {
+  const keys = [...new Set(groupKeys)].sort().map((k) => `${tenantId}|${k}`);
+  if (keys.length === 0) return;
+  await query(
+    em,
+    sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+        from (select k from unnest(${keys}::text[]) as k order by k) as ordered`,
+  );
+}
+
+/** The open incidents of these groups (the caller holds the group locks), locked for update. */
+export async function openIncidentsOf(
+  em: Em,
+  tenantId: string,
+  groupKeys: string[],
+): Promise<Map<string, IncidentRow>> {
+  const rows = await incidentsStore.lockOpenByGroups(em, tenantId, groupKeys);
+  return new Map(rows.map((r) => [r.group_key ?? '', r]));
 }
 
 function joinedRows(incidentId: string, alerts: NewAlertInGroup[]): TimelineInput[] {
@@ -53,63 +75,6 @@ function joinedRows(incidentId: string, alerts: NewAlertInGroup[]): TimelineInpu
       data: { alertIds: alerts.slice(0, 100).map((a) => a.id), count: alerts.length },
     },
   ];
-}
-
-/**
- * Finds the open incident of a group (the caller holds the group lock) or opens one, and records the new alerts
- * on its timeline. Raises the incident's severity to its most urgent alert and re-triggers an acknowledged
- * incident when the acknowledgement is older than the policy's window.
- */
-export async function attachNewAlerts(
-  em: Em,
-  actor: Actor,
-  groupKey: string,
-  source: string,
-  alerts: NewAlertInGroup[],
-  policy: IngestPolicy,
-  now: Date,
-): Promise<GroupAttachResult> {
-  const first = alerts[0];
-  if (!first) throw new Error('attachNewAlerts needs at least one alert');
-  const minSeverity = Math.min(...alerts.map((a) => a.severity));
-  const open = await incidentsStore.lockOpenByGroup(em, actor.tenantId, groupKey);
-  if (!open) {
-    const inc = await openIncident(
-      em,
-      actor,
-      {
-        title: first.title,
-        description: first.description,
-        service: first.service,
-        environment: first.environment,
-        severity: minSeverity,
-        groupKey,
-        source,
-        autoResolve: policy.autoResolve,
-      },
-      'opened',
-      now,
-      (id) => joinedRows(id, alerts),
-    );
-    return { incidentId: inc.id, number: inc.number, created: true, retriggered: false };
-  }
-  const rows = joinedRows(open.id, alerts);
-  if (minSeverity < open.severity) {
-    await incidentsStore.update(em, open.id, { severity: minSeverity }, now);
-    rows.push({
-      incidentId: open.id,
-      kind: 'severity_changed',
-      message: `Severity raised from P${open.severity} to P${minSeverity} by a new alert`,
-      data: { from: open.severity, to: minSeverity },
-    });
-  }
-  await recordChanges(em, actor, rows, now);
-  let retriggered = false;
-  if (shouldRetrigger(open.status, open.acknowledged_at, now, policy.retriggerAfterAckMinutes)) {
-    await applyTransition(em, actor, open, 'retrigger', now);
-    retriggered = true;
-  }
-  return { incidentId: open.id, number: open.number, created: false, retriggered };
 }
 
 /**
@@ -163,4 +128,72 @@ export async function acknowledgeThroughAlert(
   if (inc?.status !== 'triggered') return false;
   await applyTransition(em, actor, inc, 'acknowledge', now);
   return true;
+}
+
+/** Opens the incident of a group whose new alerts found none open (the caller holds the group lock). */
+export async function openForGroup(
+  em: Em,
+  actor: Actor,
+  groupKey: string,
+  source: string,
+  alerts: NewAlertInGroup[],
+  policy: IngestPolicy,
+  now: Date,
+): Promise<IncidentRow> {
+  const first = alerts[0];
+  if (!first) throw new Error('openForGroup needs at least one alert');
+  return openIncident(
+    em,
+    actor,
+    {
+      title: first.title,
+      description: first.description,
+      service: first.service,
+      environment: first.environment,
+      severity: Math.min(...alerts.map((a) => a.severity)),
+      groupKey,
+      source,
+      autoResolve: policy.autoResolve,
+    },
+    'opened',
+    now,
+    (id) => joinedRows(id, alerts),
+  );
+}
+
+/**
+ * Records new alerts that joined open incidents: timeline rows (one statement for all incidents), severity
+ * raised to the most urgent alert, and re-triggering of acknowledgements older than the policy's window.
+ * Returns the ids of incidents re-triggered.
+ */
+export async function alertsJoined(
+  em: Em,
+  actor: Actor,
+  joined: { incident: IncidentRow; alerts: NewAlertInGroup[] }[],
+  policy: IngestPolicy,
+  now: Date,
+): Promise<string[]> {
+  const rows: TimelineInput[] = [];
+  const retriggered: string[] = [];
+  for (const { incident, alerts } of joined) {
+    rows.push(...joinedRows(incident.id, alerts));
+    const minSeverity = Math.min(...alerts.map((a) => a.severity));
+    if (minSeverity < incident.severity) {
+      await incidentsStore.update(em, incident.id, { severity: minSeverity }, now);
+      rows.push({
+        incidentId: incident.id,
+        kind: 'severity_changed',
+        message: `Severity raised from P${incident.severity} to P${minSeverity} by a new alert`,
+        data: { from: incident.severity, to: minSeverity },
+      });
+    }
+  }
+  await recordChanges(em, actor, rows, now);
+  for (const { incident } of joined) {
+    if (shouldRetrigger(incident.status, incident.acknowledged_at, now, policy.retriggerAfterAckMinutes)) {
+      await applyTransition(em, actor, incident, 'retrigger', now);
+      retriggered.push(incident.id);
+    }
+  }
+  return retriggered;
 }

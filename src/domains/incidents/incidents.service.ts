@@ -3,6 +3,7 @@ import { withEm, withTx } from '../../db/tx.js';
 import { type Actor, can } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
+import { lockGroup } from './incident-ingest.js';
 import { applyTransition, openIncident, recordChanges } from './incident-lifecycle.js';
 import {
   decodeCursor,
@@ -102,11 +103,8 @@ export class IncidentsService {
   }
 
   resolve(actor: Actor, ref: string, note?: string): Promise<IncidentDto> {
-    return this.act(
-      actor,
-      ref,
-      (em, inc, now) => applyTransition(em, actor, inc, 'resolve', now, note?.trim() || undefined),
-      true,
+    return this.act(actor, ref, (em, inc, now) =>
+      applyTransition(em, actor, inc, 'resolve', now, note?.trim() || undefined),
     );
   }
 
@@ -158,17 +156,14 @@ export class IncidentsService {
       inc: IncidentRow,
       now: Date,
     ) => Promise<IncidentRow>,
-    lockAlertsFirst = false,
   ): Promise<IncidentDto> {
     requireResponder(actor);
     const q = parseIncidentRef(ref);
     const id = await withTx(this.orm, async (em) => {
       const now = this.clock.now();
-      if (lockAlertsFirst) {
-        // Same lock order as ingestion (alerts, then incident) so the two never deadlock.
-        const found = await incidentsStore.get(em, actor.tenantId, q);
-        if (found) await incidentsStore.firingAlertIdsForUpdate(em, found.id);
-      }
+      // Same lock order as ingestion: the incident's group first, then its rows.
+      const found = await incidentsStore.get(em, actor.tenantId, q);
+      if (found?.group_key) await lockGroup(em, actor.tenantId, found.group_key);
       const inc = await incidentsStore.lock(em, actor.tenantId, q);
       if (!inc) throw AppError.notFound(`Incident ${ref}`);
       const out = await fn(em, inc, now);

@@ -104,6 +104,15 @@ export const incidentsStore = {
     );
   },
 
+  async lockOpenByGroups(em: Em, tenantId: string, groupKeys: string[]): Promise<IncidentRow[]> {
+    if (groupKeys.length === 0) return [];
+    return query<IncidentRow>(
+      em,
+      sql`select * from incidents where tenant_id = ${tenantId} and group_key = any(${groupKeys}::text[])
+          and status <> 'resolved' order by id for update`,
+    );
+  },
+
   async lockMany(em: Em, ids: string[]): Promise<IncidentRow[]> {
     return query<IncidentRow>(
       em,

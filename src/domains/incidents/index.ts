@@ -1,13 +1,16 @@
 export {
   acknowledgeThroughAlert,
+  alertsJoined,
   alertsResolved,
-  attachNewAlerts,
-  type GroupAttachResult,
   type IngestPolicy,
   lockGroup,
+  lockGroups,
   type NewAlertInGroup,
+  openForGroup,
+  openIncidentsOf,
 } from './incident-ingest.js';
 export { type IncidentChange, onIncidentChange } from './incident-lifecycle.js';
 export { parseIncidentRef } from './incidents.mapper.js';
 export { IncidentsService } from './incidents.service.js';
+export type { IncidentRow } from './incidents.store.js';
 export * from './incidents.types.js';

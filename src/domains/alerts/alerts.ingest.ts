@@ -1,0 +1,243 @@
+import type { Em } from '../../db/sql.js';
+import type { Actor } from '../../shared/actor.js';
+import { newId } from '../../shared/ids.js';
+import {
+  acknowledgeThroughAlert,
+  alertsJoined,
+  alertsResolved,
+  type IncidentRow,
+  type IngestPolicy,
+  lockGroups,
+  type NewAlertInGroup,
+  openForGroup,
+  openIncidentsOf,
+} from '../incidents/index.js';
+import { alertsStore, type FiringRow } from './alerts.store.js';
+import type { AlertSource, NormalizedAlert } from './alerts.types.js';
+import { groupKeyFor } from './grouping.calc.js';
+import type { IngestionSettings } from './ingestion-settings.js';
+
+export interface IngestResult {
+  received: number;
+  created: number;
+  deduplicated: number;
+  resolved: number;
+  acknowledged: number;
+  incidents: { id: string; number: number; created: boolean }[];
+}
+
+interface Item {
+  alert: NormalizedAlert;
+  req: number;
+}
+
+const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+};
+
+/**
+ * Stores the alert events of several webhook requests in the caller's transaction and says, per request,
+ * what happened. Locks are taken group by group in one sorted statement before any incident or alert row,
+ * so concurrent transactions (and REST actions, which take the same group lock) never deadlock.
+ */
+export async function ingestInTx(
+  em: Em,
+  actor: Actor,
+  requests: NormalizedAlert[][],
+  settings: IngestionSettings,
+  now: Date,
+): Promise<IngestResult[]> {
+  const results: IngestResult[] = requests.map((r) => ({
+    received: r.length,
+    created: 0,
+    deduplicated: 0,
+    resolved: 0,
+    acknowledged: 0,
+    incidents: [],
+  }));
+  const bySource = new Map<AlertSource, Item[]>();
+  requests.forEach((alerts, req) => {
+    for (const alert of alerts) push(bySource, alert.source, { alert, req });
+  });
+  for (const [source, items] of bySource) {
+    // The last event per dedup key wins; earlier ones in the same batch are duplicates.
+    const last = new Map<string, Item>();
+    const events = new Map<string, number>();
+    for (const it of items) {
+      const prev = last.get(it.alert.dedupKey);
+      if (prev) results[prev.req]!.deduplicated++;
+      last.set(it.alert.dedupKey, it);
+      events.set(it.alert.dedupKey, (events.get(it.alert.dedupKey) ?? 0) + 1);
+    }
+    const unique = [...last.values()];
+    const ctx = { em, actor, source, settings, now, results, events };
+    const firing = await dropReplayedEpisodes(
+      ctx,
+      unique.filter((i) => i.alert.action === 'firing'),
+    );
+    const others = unique.filter((i) => i.alert.action !== 'firing');
+    const otherGroups = await alertsStore.firingGroupKeys(
+      em,
+      actor.tenantId,
+      source,
+      others.map((i) => i.alert.dedupKey),
+    );
+    const fireGroups = firing.map((i) => groupKeyFor(i.alert, settings.grouping));
+    await lockGroups(em, actor.tenantId, [...fireGroups, ...otherGroups]);
+    await fire(ctx, firing, fireGroups);
+    await resolve(
+      ctx,
+      others.filter((i) => i.alert.action === 'resolved'),
+    );
+    for (const it of others.filter((i) => i.alert.action === 'acknowledged')) {
+      const found = await alertsStore.findFiring(em, actor.tenantId, source, it.alert.dedupKey);
+      const acked = found?.incident_id && (await acknowledgeThroughAlert(em, actor, found.incident_id, now));
+      if (acked) results[it.req]!.acknowledged++;
+      else results[it.req]!.deduplicated++;
+    }
+  }
+  return results;
+}
+
+interface Ctx {
+  em: Em;
+  actor: Actor;
+  source: AlertSource;
+  settings: IngestionSettings;
+  now: Date;
+  results: IngestResult[];
+  /** How many events of each dedup key this batch carried (each is an occurrence). */
+  events: Map<string, number>;
+}
+
+/** A late re-send of an episode that has already resolved (same key, same startsAt) is a duplicate. */
+async function dropReplayedEpisodes(ctx: Ctx, firing: Item[]): Promise<Item[]> {
+  const withStart = firing.filter((i) => i.alert.startsAt);
+  if (withStart.length === 0) return firing;
+  const seen = await alertsStore.resolvedEpisodes(
+    ctx.em,
+    ctx.actor.tenantId,
+    ctx.source,
+    withStart.map((i) => ({ k: i.alert.dedupKey, s: i.alert.startsAt!.toISOString() })),
+  );
+  return firing.filter((i) => {
+    const replay = i.alert.startsAt && seen.has(`${i.alert.dedupKey}|${i.alert.startsAt.toISOString()}`);
+    if (replay) ctx.results[i.req]!.deduplicated++;
+    return !replay;
+  });
+}
+
+function toRow(
+  a: NormalizedAlert,
+  groupKey: string,
+  incidentId: string | null,
+  occurrences: number,
+): FiringRow {
+  return {
+    id: newId(),
+    occurrences,
+    incident_id: incidentId,
+    source: a.source,
+    dedup_key: a.dedupKey,
+    title: a.title,
+    description: a.description,
+    service: a.service,
+    environment: a.environment,
+    severity: a.severity,
+    group_key: groupKey,
+    labels: a.labels,
+    annotations: a.annotations,
+    links: a.links,
+    starts_at: a.startsAt?.toISOString() ?? null,
+    ends_at: a.endsAt?.toISOString() ?? null,
+    raw: a.raw,
+  };
+}
+
+async function fire(ctx: Ctx, firing: Item[], groupKeys: string[]): Promise<void> {
+  if (firing.length === 0) return;
+  const { em, actor, now, results } = ctx;
+  const open = await openIncidentsOf(em, actor.tenantId, [...new Set(groupKeys)]);
+  const rows = firing.map((it, n) =>
+    toRow(
+      it.alert,
+      groupKeys[n]!,
+      open.get(groupKeys[n]!)?.id ?? null,
+      ctx.events.get(it.alert.dedupKey) ?? 1,
+    ),
+  );
+  const byKey = new Map(firing.map((it, n) => [it.alert.dedupKey, { it, row: rows[n]! }]));
+  const upserted = await alertsStore.upsertFiring(em, actor.tenantId, rows, now);
+  const joined = new Map<string, NewAlertInGroup[]>();
+  const orphans = new Map<string, { ids: string[]; alerts: NewAlertInGroup[]; reqs: number[] }>();
+  for (const u of upserted) {
+    const hit = byKey.get(u.dedup_key);
+    if (!hit) continue;
+    if (!u.inserted) results[hit.it.req]!.deduplicated++;
+    else results[hit.it.req]!.created++;
+    if (!u.inserted && u.incident_id) continue;
+    const r = hit.row;
+    const alert = {
+      id: u.id,
+      title: r.title,
+      description: r.description,
+      service: r.service,
+      environment: r.environment,
+      severity: r.severity,
+    };
+    if (u.incident_id) {
+      push(joined, u.incident_id, alert);
+      const inc = open.get(u.group_key)!;
+      results[hit.it.req]!.incidents.push({ id: inc.id, number: inc.number, created: false });
+    } else {
+      const o = orphans.get(u.group_key) ?? { ids: [], alerts: [], reqs: [] };
+      o.ids.push(u.id);
+      o.alerts.push(alert);
+      o.reqs.push(hit.it.req);
+      orphans.set(u.group_key, o);
+    }
+  }
+  const policy: IngestPolicy = {
+    autoResolve: ctx.settings.autoResolve[ctx.source] ?? true,
+    retriggerAfterAckMinutes: ctx.settings.retriggerAfterAckMinutes,
+  };
+  for (const [groupKey, o] of [...orphans].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const inc: IncidentRow = await openForGroup(em, actor, groupKey, ctx.source, o.alerts, policy, now);
+    await alertsStore.link(em, o.ids, inc.id);
+    for (const req of o.reqs) results[req]!.incidents.push({ id: inc.id, number: inc.number, created: true });
+  }
+  const incidentsById = new Map([...open.values()].map((i) => [i.id, i]));
+  const joinedList = [...joined].map(([id, alerts]) => ({ incident: incidentsById.get(id)!, alerts }));
+  if (joinedList.length) await alertsJoined(em, actor, joinedList, policy, now);
+  for (const r of results) r.incidents = dedupeIncidents(r.incidents);
+}
+
+function dedupeIncidents(list: IngestResult['incidents']): IngestResult['incidents'] {
+  const seen = new Map<string, IngestResult['incidents'][number]>();
+  for (const i of list) if (!seen.has(i.id) || i.created) seen.set(i.id, i);
+  return [...seen.values()];
+}
+
+async function resolve(ctx: Ctx, resolved: Item[]): Promise<void> {
+  if (resolved.length === 0) return;
+  const { em, actor, now, results } = ctx;
+  const changed = await alertsStore.resolve(
+    em,
+    actor.tenantId,
+    ctx.source,
+    resolved.map((i) => ({ k: i.alert.dedupKey, e: i.alert.endsAt?.toISOString() ?? null })),
+    now,
+  );
+  const reqOf = new Map(resolved.map((i) => [i.alert.dedupKey, i.req]));
+  const changedKeys = new Set(changed.map((c) => c.dedup_key));
+  for (const i of resolved) {
+    if (changedKeys.has(i.alert.dedupKey)) results[i.req]!.resolved++;
+    else results[i.req]!.deduplicated++;
+  }
+  const byIncident = new Map<string, string[]>();
+  for (const c of changed)
+    if (c.incident_id && reqOf.has(c.dedup_key)) push(byIncident, c.incident_id, c.title);
+  await alertsResolved(em, actor, byIncident, now);
+}
