@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAlertmanager } from '../src/http/sources/alertmanager.source.js';
 import { createServices } from '../src/main.js';
-import { fixture, startTestApp, type TestApp } from './harness/app.js';
+import { fixture, localFixture, startTestApp, type TestApp } from './harness/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -157,6 +157,39 @@ describe('Alertmanager fires, repeats and resolves', () => {
     expect(rows[0]?.occurrences).toBe(6);
     const incidents = await t.sql(`select id from incidents where group_key like '%Replicas%'`);
     expect(incidents).toHaveLength(1);
+  });
+});
+
+describe('Grafana and the generic format', () => {
+  it('opens an incident from a Grafana webhook and resolves it', async () => {
+    const firing = await t.request('POST', '/api/v1/webhooks/grafana', localFixture('grafana/firing.json'));
+    expect(firing.status).toBe(200);
+    const body = (await firing.json()) as { created: number; incidents: { id: string }[] };
+    expect(body.created).toBeGreaterThan(0);
+    const resolved = await t.request(
+      'POST',
+      '/api/v1/webhooks/grafana',
+      localFixture('grafana/resolved.json'),
+    );
+    expect(await resolved.json()).toMatchObject({ resolved: expect.any(Number) });
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/opswatch_webhook_duration_seconds_count\{source="grafana"\} 2/);
+    expect(metrics).toMatch(/opswatch_alerts_received_total\{source="grafana"\}/);
+  });
+
+  it('takes a batch of generic alerts in one request', async () => {
+    const res = await t.request('POST', '/api/v1/webhooks/generic', {
+      alerts: [
+        { title: 'Queue depth high', service: 'jobs', dedup_key: 'gen-batch-1', severity: 2 },
+        { title: 'Queue depth high', service: 'jobs', dedup_key: 'gen-batch-2', severity: 'critical' },
+      ],
+    });
+    expect(await res.json()).toMatchObject({ created: 2 });
+    const [inc] = await t.sql<{ severity: number; n: string }>(
+      `select i.severity, count(a.id) as n from incidents i join alerts a on a.incident_id = i.id
+       where a.dedup_key like 'gen-batch-%' group by i.id`,
+    );
+    expect(inc).toEqual({ severity: 1, n: '2' });
   });
 });
 

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestApp, type TestApp } from './harness/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, ['bin/opswatch.js', ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
+    timeout: 60_000,
+  });
+
+describe('opswatch command line', () => {
+  it('creates an API key that authenticates, printed once on stdout', async () => {
+    const out = cli(['apikey', 'create', '--name', 'ci'], { DATABASE_URL: t.db.url });
+    expect(out.status).toBe(0);
+    const key = out.stdout.trim();
+    expect(key).toMatch(/^ow_[A-Za-z0-9_-]{43}$/);
+    expect(out.stderr).toContain('shown only this once');
+    const res = await fetch(`${t.url}/api/v1/incidents`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    const rows = await t.sql<{ key_hash: string }>(`select key_hash from api_keys where name = 'ci'`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.key_hash).not.toContain(key);
+  });
+
+  it('migrate reports an up-to-date database', () => {
+    const out = cli(['migrate'], { DATABASE_URL: t.db.url });
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain('up to date');
+  });
+
+  it('refuses to start on bad configuration, listing every problem, with exit code 1', () => {
+    const out = cli(['start'], { PORT: '99999', ENGINE_TICK_SECONDS: '-1' });
+    expect(out.status).toBe(1);
+    expect(out.stderr).toContain('PORT="99999"');
+    expect(out.stderr).toContain('ENGINE_TICK_SECONDS="-1"');
+  });
+
+  it('answers an unknown command with its usage and exit code 2', () => {
+    const out = cli(['frobnicate'], { DATABASE_URL: t.db.url });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('Usage:');
+  });
+});
