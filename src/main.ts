@@ -6,12 +6,14 @@ import { query, sql } from './db/sql.js';
 import { AlertsService } from './domains/alerts/index.js';
 import { AuditService } from './domains/audit/index.js';
 import { IncidentsService } from './domains/incidents/index.js';
+import { OutboxService } from './domains/notify/index.js';
 import { TenantsService, UsersService } from './domains/tenants/index.js';
-import { createHttpApp } from './http/app.js';
+import { createHttpApp, createSlackOnlyApp } from './http/app.js';
 import type { Services } from './http/context.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { type Clock, systemClock } from './shared/clock.js';
-import type { Logger } from './shared/logger.js';
+import { createLogger, type Logger } from './shared/logger.js';
+import { startSlackRoles } from './slack/runtime.js';
 
 export type RoleName = 'http' | 'slack' | 'worker';
 export const ALL_ROLES: RoleName[] = ['http', 'slack', 'worker'];
@@ -30,10 +32,20 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   return { url: db.url, embedded: true, stop: db.stop };
 }
 
-export function createServices(orm: Orm, clock: Clock): Services {
+export interface ServiceOptions {
+  log?: Logger;
+  /** SLACK_DEFAULT_CHANNEL */
+  slackDefaultChannel?: string | undefined;
+}
+
+export function createServices(orm: Orm, clock: Clock, opts: ServiceOptions = {}): Services {
   const tenants = new TenantsService(orm, clock);
   return {
     tenants,
+    outbox: new OutboxService(orm, clock, tenants, {
+      defaultChannel: opts.slackDefaultChannel ?? null,
+      log: opts.log ?? createLogger('silent'),
+    }),
     users: new UsersService(orm, clock),
     incidents: new IncidentsService(orm, clock),
     alerts: new AlertsService(orm, clock, (id) => tenants.settings(id)),
@@ -61,7 +73,7 @@ export async function startOpsWatch(
   const orm = await openOrm({ url: db.url });
   const applied = await migrate(orm);
   if (applied.length) log.info({ applied }, 'migrations applied');
-  const services = createServices(orm, clock);
+  const services = createServices(orm, clock, { log, slackDefaultChannel: config.SLACK_DEFAULT_CHANNEL });
   const boot = await services.tenants.bootstrap(config.OPSWATCH_API_KEY);
   if (boot.generatedKey) {
     process.stdout.write(
@@ -82,9 +94,15 @@ export async function startOpsWatch(
     );
   }
   const closers: (() => Promise<void>)[] = [];
+  const slack = config.slackEnabled
+    ? await startSlackRoles({ config, roles, services, metrics, log, clock, databaseUrl: db.url })
+    : null;
+  if (slack) closers.push(slack.stop);
   let port = config.PORT;
-  if (roles.includes('http')) {
-    const app = createHttpApp({ services, metrics, log, ready }, config.publicBaseUrl);
+  const serveSlackOnly = !roles.includes('http') && Boolean(slack?.events);
+  if (roles.includes('http') || serveSlackOnly) {
+    const deps = { services, metrics, log, ready, ...(slack?.events ? { slackEvents: slack.events } : {}) };
+    const app = serveSlackOnly ? createSlackOnlyApp(deps) : createHttpApp(deps, config.publicBaseUrl);
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
         port = info.port;

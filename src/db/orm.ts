@@ -4,6 +4,11 @@ import { migrationsList } from '../../migrations/index.js';
 import { AlertSchema } from '../domains/alerts/alert.entity.js';
 import { AuditEventSchema } from '../domains/audit/audit.entity.js';
 import { IncidentSchema, TimelineEntrySchema } from '../domains/incidents/incident.entity.js';
+import {
+  OutboxEntrySchema,
+  SlackHomeUserSchema,
+  SlackMessageSchema,
+} from '../domains/notify/outbox.entity.js';
 import { ApiKeySchema, TenantSchema, UserSchema } from '../domains/tenants/tenant.entity.js';
 import { guardPool } from './pool-guard.js';
 
@@ -15,6 +20,9 @@ export const entities = [
   TimelineEntrySchema,
   AlertSchema,
   AuditEventSchema,
+  OutboxEntrySchema,
+  SlackMessageSchema,
+  SlackHomeUserSchema,
 ];
 
 export type Orm = MikroORM;

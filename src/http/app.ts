@@ -4,11 +4,21 @@ import { requestId } from 'hono/request-id';
 import { AppError } from '../shared/errors.js';
 import { adminRoutes } from './api/admin.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
+import { slackRoutes } from './api/slack.routes.js';
 import type { AppEnv, HttpDeps } from './context.js';
 import { requireApiKey } from './middleware/auth.middleware.js';
 import { openApiDocument } from './openapi.js';
 import { errorToResponse, problem } from './problem.js';
 import { webhookRoutes } from './webhooks.routes.js';
+
+/** The `slack` role alone in HTTP mode: Slack's endpoint and health on the port, nothing else. */
+export function createSlackOnlyApp(deps: HttpDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  const handle = deps.slackEvents;
+  if (handle) app.post('/slack/events', (c) => handle(c.req.raw));
+  return app;
+}
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -43,6 +53,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): Hono<AppEn
   app.route('/', webhookRoutes(deps));
   app.use('/api/v1/*', requireApiKey(deps.services));
   app.route('/api/v1/incidents', incidentRoutes(deps));
+  app.route('/api/v1/slack', slackRoutes(deps));
   app.route('/api/v1', adminRoutes(deps));
   return app;
 }

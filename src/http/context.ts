@@ -1,6 +1,7 @@
 import type { AlertsService } from '../domains/alerts/index.js';
 import type { AuditService } from '../domains/audit/index.js';
 import type { IncidentsService } from '../domains/incidents/index.js';
+import type { OutboxService } from '../domains/notify/index.js';
 import type { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Actor } from '../shared/actor.js';
 import type { Logger } from '../shared/logger.js';
@@ -12,6 +13,7 @@ export interface Services {
   incidents: IncidentsService;
   alerts: AlertsService;
   audit: AuditService;
+  outbox: OutboxService;
 }
 
 export interface HttpDeps {

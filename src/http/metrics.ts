@@ -6,6 +6,7 @@ export interface Metrics {
   alertsDeduplicated: Counter<'source'>;
   webhookDuration: Histogram<'source'>;
   incidentsOpen: Gauge<'severity'>;
+  slackDeliveryFailures: Counter<'reason'>;
 }
 
 /** The process's Prometheus metrics. `openCounts` is read at scrape time so every replica reports the database's truth. */
@@ -44,5 +45,18 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
         this.set({ severity: `P${s}` }, counts.find((c) => c.severity === s)?.n ?? 0);
     },
   });
-  return { registry, alertsReceived, alertsDeduplicated, webhookDuration, incidentsOpen };
+  const slackDeliveryFailures = new Counter({
+    name: 'opswatch_slack_delivery_failures_total',
+    help: 'Failed Slack deliveries from the outbox (each failed attempt), by Slack error or transport reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  return {
+    registry,
+    alertsReceived,
+    alertsDeduplicated,
+    webhookDuration,
+    incidentsOpen,
+    slackDeliveryFailures,
+  };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { type Orm, openOrm } from '../../src/db/orm.js';
+import type { DeliveryReport } from '../../src/domains/notify/index.js';
 import { createHttpApp } from '../../src/http/app.js';
 import type { Services } from '../../src/http/context.js';
 import { createMetrics, type Metrics } from '../../src/http/metrics.js';
@@ -8,10 +9,36 @@ import { createServices } from '../../src/main.js';
 import type { Actor } from '../../src/shared/actor.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { type SlackRoles, startSlackRoles } from '../../src/slack/runtime.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
+import { type FakeSlack, startFakeSlack } from './fake-slack.js';
+import { type SlackDriver, slackDriver } from './slack-signing.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
+
+export const SLACK_SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const SLACK_TEAM_ID = 'T0FAKE';
+export const SLACK_DEFAULT_CHANNEL = 'C0DEFAULT';
+
+export interface TestSlack {
+  fake: FakeSlack;
+  driver: SlackDriver;
+  roles: SlackRoles;
+  /** One outbox delivery run, at the manual clock's now. */
+  deliverOnce(): Promise<DeliveryReport>;
+  /** Waits until every Slack request's listeners have finished (their work continues after the ack). */
+  idle(): Promise<void>;
+}
+
+export interface TestSlackOptions {
+  /** Socket Mode with this app token (the fake's apps.connections.open answers the WebSocket URL). */
+  appToken?: string;
+  /** Run the worker role too (Agenda + LISTEN), instead of driving delivery with deliverOnce. */
+  worker?: boolean;
+  /** Runs after the fake Slack starts and before the app does (e.g. `setConnectionsUrl`). */
+  beforeStart?: (fake: FakeSlack) => void | Promise<void>;
+}
 
 export interface TestApp {
   url: string;
@@ -22,6 +49,8 @@ export interface TestApp {
   clock: ManualClock;
   actor: Actor;
   proxy: TcpProxy | null;
+  /** Set when started with `slack`. */
+  slack: TestSlack | null;
   /** fetch against the running sidecar with the API key (unless headers override it). */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -40,7 +69,9 @@ export function localFixture(path: string): string {
  * OpsWatch's HTTP sidecar on a real port, over its own fresh database on the run's real PostgreSQL,
  * with a manual clock. With `viaProxy`, the app reaches the database through a TCP proxy tests can cut.
  */
-export async function startTestApp(opts: { viaProxy?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { viaProxy?: boolean; slack?: boolean | TestSlackOptions } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   let proxy: TcpProxy | null = null;
   let orm = db.orm;
@@ -52,11 +83,52 @@ export async function startTestApp(opts: { viaProxy?: boolean } = {}): Promise<T
     orm = await openOrm({ url: u.toString(), poolMax: 10 });
   }
   const clock = new ManualClock('2026-03-02T09:00:00Z');
-  const services = createServices(orm, clock);
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const services = createServices(orm, clock, {
+    log,
+    ...(opts.slack ? { slackDefaultChannel: SLACK_DEFAULT_CHANNEL } : {}),
+  });
   const { tenant } = await services.tenants.bootstrap(TEST_API_KEY);
   const metrics = createMetrics(() => services.incidents.openCountsBySeverity());
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const app = createHttpApp({ services, metrics, log, ready: async () => true }, 'http://localhost');
+  let slack: Omit<TestSlack, 'driver'> | null = null;
+  if (opts.slack) {
+    const so: TestSlackOptions = opts.slack === true ? {} : opts.slack;
+    const fake = await startFakeSlack({ teamId: SLACK_TEAM_ID });
+    await so.beforeStart?.(fake);
+    const roles = await startSlackRoles({
+      config: {
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: SLACK_SIGNING_SECRET,
+        SLACK_APP_TOKEN: so.appToken,
+        SLACK_API_URL: fake.apiUrl,
+        publicBaseUrl: 'http://localhost',
+      },
+      roles: so.worker ? ['slack', 'worker'] : ['slack'],
+      services,
+      metrics,
+      log,
+      clock,
+      databaseUrl: db.url,
+      worker: so.worker ?? false,
+      workerTiming: { sweepSeconds: 1, processEverySeconds: 1, lockLifetimeMs: 2_000 },
+    });
+    slack = {
+      fake,
+      roles,
+      deliverOnce: () => roles.deliverOnce(),
+      idle: async () => roles.app?.idle(),
+    };
+  }
+  const app = createHttpApp(
+    {
+      services,
+      metrics,
+      log,
+      ready: async () => true,
+      ...(slack?.roles.events ? { slackEvents: slack.roles.events } : {}),
+    },
+    'http://localhost',
+  );
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -70,8 +142,21 @@ export async function startTestApp(opts: { viaProxy?: boolean } = {}): Promise<T
     roles: ['admin'],
     source: 'http',
   };
+  const testSlack: TestSlack | null = slack
+    ? {
+        ...slack,
+        driver: slackDriver({
+          baseUrl: url,
+          signingSecret: SLACK_SIGNING_SECRET,
+          teamId: SLACK_TEAM_ID,
+          userId: 'U0ALICE',
+          responseUrlBase: slack.fake.url,
+        }),
+      }
+    : null;
   return {
     url,
+    slack: testSlack,
     db,
     orm,
     services,
@@ -95,6 +180,10 @@ export async function startTestApp(opts: { viaProxy?: boolean } = {}): Promise<T
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      if (slack) {
+        await slack.roles.stop();
+        await slack.fake.close();
+      }
       if (orm !== db.orm) await orm.close(true);
       await proxy?.close();
       await db.close();

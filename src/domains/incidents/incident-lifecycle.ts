@@ -1,5 +1,5 @@
 import type { Em } from '../../db/sql.js';
-import type { Actor } from '../../shared/actor.js';
+import { type Actor, systemActor } from '../../shared/actor.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import {
@@ -24,7 +24,20 @@ export interface IncidentChange {
   at: Date;
 }
 
+/** Hook run once per batch of changes recorded together (one statement for many changes). */
+export type IncidentChangesHook = (em: Em, changes: IncidentChange[]) => Promise<void>;
+
 const hooks: IncidentChangeHook[] = [];
+const batchHooks: IncidentChangesHook[] = [];
+
+/** Subscribes to every batch of incident changes, inside the transaction that makes them. */
+export function onIncidentChanges(hook: IncidentChangesHook): () => void {
+  batchHooks.push(hook);
+  return () => {
+    const i = batchHooks.indexOf(hook);
+    if (i >= 0) batchHooks.splice(i, 1);
+  };
+}
 
 export function onIncidentChange(hook: IncidentChangeHook): () => void {
   hooks.push(hook);
@@ -38,6 +51,17 @@ export function onIncidentChange(hook: IncidentChangeHook): () => void {
 export async function recordChanges(em: Em, actor: Actor, items: TimelineInput[], at: Date): Promise<void> {
   if (items.length === 0) return;
   await incidentsStore.addTimeline(em, actor.tenantId, actor, items, at);
+  if (batchHooks.length) {
+    const changes = items.map((t) => ({
+      tenantId: actor.tenantId,
+      incidentId: t.incidentId,
+      kind: t.kind,
+      actor,
+      message: t.message,
+      at,
+    }));
+    for (const hook of batchHooks) await hook(em, changes);
+  }
   for (const hook of hooks) {
     for (const t of items) {
       await hook(em, {
@@ -50,6 +74,22 @@ export async function recordChanges(em: Em, actor: Actor, items: TimelineInput[]
       });
     }
   }
+}
+
+/**
+ * Records something that happened to an incident outside a person's action (a failed Slack post, a page that
+ * could not be delivered), in the caller's transaction, as a timeline row by OpsWatch itself.
+ */
+export async function recordIncidentNotice(
+  em: Em,
+  tenantId: string,
+  incidentId: string,
+  kind: string,
+  message: string,
+  data: Record<string, unknown>,
+  at: Date,
+): Promise<void> {
+  await recordChanges(em, systemActor(tenantId), [{ incidentId, kind, message, data }], at);
 }
 
 const verbs: Record<IncidentAction, string> = {

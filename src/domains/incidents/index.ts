@@ -9,7 +9,13 @@ export {
   openForGroup,
   openIncidentsOf,
 } from './incident-ingest.js';
-export { type IncidentChange, onIncidentChange } from './incident-lifecycle.js';
+export {
+  type IncidentChange,
+  type IncidentChangesHook,
+  onIncidentChange,
+  onIncidentChanges,
+  recordIncidentNotice,
+} from './incident-lifecycle.js';
 export { parseIncidentRef } from './incidents.mapper.js';
 export { IncidentsService } from './incidents.service.js';
 export type { IncidentRow } from './incidents.store.js';

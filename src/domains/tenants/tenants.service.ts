@@ -37,6 +37,7 @@ const toTenant = (r: TenantRow): Tenant => ({
 
 export class TenantsService {
   private readonly authCache = new Map<string, CachedAuth>();
+  private readonly slackTeams = new Map<string, Tenant>();
   private readonly settingsCache = new Map<string, { value: Record<string, unknown>; until: number }>();
 
   constructor(
@@ -117,6 +118,22 @@ export class TenantsService {
     const row = await tenantsStore.findBySlug(this.orm.em.fork(), DEFAULT_TENANT_SLUG);
     if (!row) throw AppError.notFound('The default tenant');
     return toTenant(row);
+  }
+
+  /**
+   * The tenant of a Slack workspace: the one linked to it, else the default tenant (linked now, on first sight).
+   * A second workspace is refused: one workspace per tenant.
+   */
+  async forSlackTeam(teamId: string): Promise<Tenant> {
+    const hit = this.slackTeams.get(teamId);
+    if (hit) return hit;
+    const row = await this.orm.em
+      .fork()
+      .transactional((em) => tenantsStore.forSlackTeam(em, teamId, DEFAULT_TENANT_SLUG));
+    if (!row) throw AppError.forbidden(`This Slack workspace (${teamId}) is not connected to OpsWatch.`);
+    const tenant = toTenant(row);
+    this.slackTeams.set(teamId, tenant);
+    return tenant;
   }
 
   /** Tenant settings, cached for a few seconds (they change rarely and are read on every webhook). */

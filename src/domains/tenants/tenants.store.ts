@@ -36,6 +36,20 @@ export const tenantsStore = {
     return row;
   },
 
+  /** The tenant a Slack workspace belongs to; claims the default tenant for the first workspace seen. */
+  async forSlackTeam(em: Em, teamId: string, defaultSlug: string): Promise<TenantRow | undefined> {
+    const linked = await queryOne<TenantRow>(
+      em,
+      sql`select id, slug, name, settings from tenants where slack_team_id = ${teamId}`,
+    );
+    if (linked) return linked;
+    return queryOne<TenantRow>(
+      em,
+      sql`update tenants set slack_team_id = ${teamId}, updated_at = now()
+          where slug = ${defaultSlug} and slack_team_id is null returning id, slug, name, settings`,
+    );
+  },
+
   async updateSettings(em: Em, tenantId: string, settings: Record<string, unknown>): Promise<void> {
     await query(
       em,

@@ -83,6 +83,7 @@ export class UsersService {
     profile: { slackUserId: string; name: string; email: string | null; timeZone: string | null },
   ): Promise<UserDto> {
     return withTx(this.orm, async (em) => {
+      if (profile.email) await usersStore.linkSlackByEmail(em, tenantId, profile.email, profile.slackUserId);
       const row = await usersStore.upsertBySlackId(em, tenantId, profile);
       if (!row) throw new Error('user upsert returned nothing');
       return toDto(row);

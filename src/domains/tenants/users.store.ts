@@ -31,6 +31,22 @@ export const usersStore = {
     );
   },
 
+  /** Links an existing user with this email (added by an admin) to their Slack id, on first sight in Slack. */
+  linkSlackByEmail(
+    em: Em,
+    tenantId: string,
+    email: string,
+    slackUserId: string,
+  ): Promise<UserRow | undefined> {
+    return queryOne<UserRow>(
+      em,
+      sql`update users set slack_user_id = ${slackUserId}, updated_at = now()
+          where tenant_id = ${tenantId} and lower(email) = lower(${email}) and slack_user_id is null
+            and not exists (select 1 from users o where o.tenant_id = ${tenantId} and o.slack_user_id = ${slackUserId})
+          returning ${COLUMNS}`,
+    );
+  },
+
   upsertBySlackId(
     em: Em,
     tenantId: string,

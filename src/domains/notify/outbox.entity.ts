@@ -1,0 +1,46 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+/** Entity schemas for the schema tooling; the outbox store works in SQL (claims, coalescing, NOTIFY). */
+export const OutboxEntrySchema = defineEntity({
+  name: 'OutboxEntry',
+  tableName: 'outbox',
+  properties: {
+    id: p.bigint('number').primary().autoincrement(),
+    tenantId: p.uuid(),
+    incidentId: p.uuid().nullable(),
+    kind: p.string(),
+    channel: p.string(),
+    payload: p.json<Record<string, unknown>>(),
+    idempotencyKey: p.string().unique(),
+    tx: p.bigint('number'),
+    status: p.string(),
+    attempts: p.integer(),
+    nextAttemptAt: p.datetime(),
+    lastError: p.text().nullable(),
+    createdAt: p.datetime(),
+    sentAt: p.datetime().nullable(),
+  },
+});
+
+export const SlackMessageSchema = defineEntity({
+  name: 'SlackMessage',
+  tableName: 'slack_messages',
+  properties: {
+    tenantId: p.uuid(),
+    incidentId: p.uuid().primary(),
+    channel: p.string().primary(),
+    channelId: p.string(),
+    ts: p.string(),
+    createdAt: p.datetime(),
+  },
+});
+
+export const SlackHomeUserSchema = defineEntity({
+  name: 'SlackHomeUser',
+  tableName: 'slack_home_users',
+  properties: {
+    tenantId: p.uuid().primary(),
+    slackUserId: p.string().primary(),
+    openedAt: p.datetime(),
+  },
+});

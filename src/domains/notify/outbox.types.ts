@@ -1,0 +1,56 @@
+/** The outbox: every side effect on Slack is a row, written in the transaction of the change that caused it. */
+
+export const OUTBOX_KINDS = ['post_card', 'update_card', 'thread_reply', 'dm', 'publish_home'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
+export interface OutboxRow {
+  id: string;
+  tenantId: string;
+  incidentId: string | null;
+  kind: OutboxKind;
+  /** A channel id or name for cards, a Slack user id for DMs and Home views. */
+  channel: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+/** The message an incident's card became, so updates and thread replies find it. */
+export interface CardMessage {
+  channelId: string;
+  ts: string;
+}
+
+/** What a thread reply carries: one timeline item. */
+export interface ReplyPayload {
+  kind: string;
+  message: string;
+  actorName: string;
+  actorSlackId: string | null;
+  at: string;
+}
+
+/** How a send failed; the outbox decides what happens to the row from this. */
+export class DeliveryError extends Error {
+  constructor(
+    readonly kind: 'rate_limited' | 'permanent' | 'transient' | 'gone',
+    /** A short machine reason: `not_in_channel`, `ratelimited`, `http_503`, `unreachable`… */
+    readonly reason: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(`${kind}: ${reason}`);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** The transport: renders a row from the current state and sends it. Throws DeliveryError. */
+export interface OutboxSender {
+  /** `card` is the incident's message in this channel, when one was posted. Returns the new message, if any. */
+  send(row: OutboxRow, card: CardMessage | null): Promise<CardMessage | null>;
+}
+
+export interface DeliveryReport {
+  sent: number;
+  failed: number;
+  deferred: number;
+  skipped: number;
+}

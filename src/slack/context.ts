@@ -1,0 +1,37 @@
+import type { WebClient } from '@slack/web-api';
+import type { OutboxService } from '../domains/notify/index.js';
+import type { Services } from '../http/context.js';
+import type { Actor } from '../shared/actor.js';
+import type { Clock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+
+/** What the Slack adapters need: services (never stores), the outbox, time and where OpsWatch lives. */
+export interface SlackDeps {
+  services: Services;
+  outbox: OutboxService;
+  log: Logger;
+  clock: Clock;
+  /** PUBLIC_BASE_URL, for links in blocks. */
+  baseUrl: string;
+}
+
+/** Set on Bolt's context by the identity middleware for every request with a user. */
+export interface OpsWatchContext {
+  /** The request's ack, kept so the global error handler can still answer a view submission with field errors. */
+  opswatchAck?: (response?: unknown) => Promise<void>;
+  /** The request's Web API client, for the error handler (which Bolt does not hand one). */
+  webClient?: WebClient;
+  /** Who is acting, resolved on first use (so an ack never waits for `users.info`). */
+  actor?: () => Promise<Actor>;
+}
+
+export function actorOf(context: OpsWatchContext | Record<string, unknown>): Promise<Actor> {
+  const resolve = (context as OpsWatchContext).actor;
+  if (!resolve) throw new AppError('unauthorized', 'I could not tell who you are in this workspace.');
+  return resolve();
+}
+
+export function blockOptions(deps: SlackDeps) {
+  return { now: deps.clock.now(), baseUrl: deps.baseUrl };
+}

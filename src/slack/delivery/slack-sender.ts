@@ -1,0 +1,106 @@
+import type { WebClient } from '@slack/web-api';
+import { incidentCard } from '../../../blocks/incident-card.blocks.js';
+import { timelineReply } from '../../../blocks/incident-thread.blocks.js';
+import type { IncidentView } from '../../../blocks/types.js';
+import { incidentRef } from '../../domains/incidents/index.js';
+import {
+  type CardMessage,
+  DeliveryError,
+  type OutboxRow,
+  type OutboxSender,
+  type ReplyPayload,
+} from '../../domains/notify/index.js';
+import { systemActor } from '../../shared/actor.js';
+import { isAppError } from '../../shared/errors.js';
+import { blockOptions, type SlackDeps } from '../context.js';
+import { renderHome } from '../home.js';
+import { toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
+import { replyDetail } from '../reply-detail.calc.js';
+import { toDeliveryError } from './slack-errors.js';
+
+type Blocks = Parameters<WebClient['chat']['postMessage']>[0] extends infer A
+  ? A extends { blocks?: infer B }
+    ? B
+    : never
+  : never;
+
+/** Sends outbox rows to Slack, always rendering the incident as it is now (so updates coalesce to the latest). */
+export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
+  const incident = async (row: OutboxRow): Promise<IncidentView> => {
+    if (!row.incidentId) throw new DeliveryError('gone', 'no_incident');
+    try {
+      return toIncidentView(await deps.services.incidents.get(systemActor(row.tenantId), row.incidentId));
+    } catch (err) {
+      if (isAppError(err) && err.code === 'not_found') throw new DeliveryError('gone', 'incident_not_found');
+      throw err;
+    }
+  };
+  const needCard = (card: CardMessage | null): CardMessage => {
+    if (!card) throw new DeliveryError('gone', 'no_card');
+    return card;
+  };
+
+  const send = async (row: OutboxRow, card: CardMessage | null): Promise<CardMessage | null> => {
+    switch (row.kind) {
+      case 'post_card': {
+        const msg = incidentCard(await incident(row), blockOptions(deps));
+        const res = await client.chat.postMessage({
+          channel: row.channel,
+          text: msg.text,
+          blocks: msg.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+        if (!res.ts) throw new DeliveryError('transient', 'no_ts');
+        return { channelId: res.channel ?? row.channel, ts: res.ts };
+      }
+      case 'update_card': {
+        const c = needCard(card);
+        const msg = incidentCard(await incident(row), blockOptions(deps));
+        await client.chat.update({ channel: c.channelId, ts: c.ts, text: msg.text, blocks: msg.blocks });
+        return null;
+      }
+      case 'thread_reply': {
+        const c = needCard(card);
+        const view = await incident(row);
+        const p = row.payload as unknown as ReplyPayload;
+        const item = toTimelineItemView({
+          ...p,
+          message: replyDetail(p.message, incidentRef(view.number), p.actorName),
+        });
+        const msg = timelineReply(item, view, blockOptions(deps));
+        await client.chat.postMessage({
+          channel: c.channelId,
+          thread_ts: c.ts,
+          text: msg.text,
+          blocks: msg.blocks,
+        });
+        return null;
+      }
+      case 'dm': {
+        const p = row.payload as { text?: string; blocks?: Blocks };
+        await client.chat.postMessage({
+          channel: row.channel,
+          text: p.text ?? '',
+          ...(p.blocks ? { blocks: p.blocks } : {}),
+        });
+        return null;
+      }
+      case 'publish_home': {
+        const view = await renderHome(deps, row.tenantId, row.channel);
+        await client.views.publish({ user_id: row.channel, view });
+        return null;
+      }
+    }
+  };
+
+  return {
+    async send(row, card) {
+      try {
+        return await send(row, card);
+      } catch (err) {
+        throw toDeliveryError(err);
+      }
+    },
+  };
+}

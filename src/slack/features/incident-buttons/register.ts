@@ -1,0 +1,18 @@
+import type { App } from '@slack/bolt';
+import { INCIDENT_ACTIONS, VIEWS } from '../../../../blocks/ids.js';
+import type { SlackDeps } from '../../context.js';
+import type { IdentityResolver } from '../../identity.js';
+import { acknowledgeAction } from './acknowledge.action.js';
+import { addNoteAction } from './add-note.action.js';
+import { assignAction } from './assign.action.js';
+import { noteSubmitted } from './note.view.js';
+import { resolveAction } from './resolve.action.js';
+
+/** The incident card's buttons (also used on App Home): Acknowledge, Resolve, Assign, Add note. */
+export function registerIncidentButtons(app: App, deps: SlackDeps, identify: IdentityResolver): void {
+  app.action(INCIDENT_ACTIONS.acknowledge, acknowledgeAction(deps));
+  app.action(INCIDENT_ACTIONS.resolve, resolveAction(deps));
+  app.action(INCIDENT_ACTIONS.assign, assignAction(deps, identify));
+  app.action(INCIDENT_ACTIONS.addNote, addNoteAction(deps));
+  app.view(VIEWS.note, noteSubmitted(deps));
+}

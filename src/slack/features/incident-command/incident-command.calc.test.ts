@@ -1,0 +1,49 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseIncidentCommand } from './incident-command.calc.js';
+
+describe('/incident parsing', () => {
+  it('reads every subcommand', () => {
+    expect(parseIncidentCommand('')).toEqual({ sub: 'help' });
+    expect(parseIncidentCommand('declare  Checkout is down')).toEqual({
+      sub: 'declare',
+      title: 'Checkout is down',
+    });
+    expect(parseIncidentCommand('list checkout P1')).toEqual({
+      sub: 'list',
+      service: 'checkout',
+      severity: 1,
+    });
+    expect(parseIncidentCommand('list')).toEqual({ sub: 'list' });
+    expect(parseIncidentCommand('show INC-4')).toEqual({ sub: 'show', ref: 'INC-4' });
+    expect(parseIncidentCommand('ACK inc-4')).toEqual({ sub: 'ack', ref: 'inc-4' });
+    expect(parseIncidentCommand('acknowledge 4')).toEqual({ sub: 'ack', ref: '4' });
+    expect(parseIncidentCommand('resolve INC-4 rolled back the deploy')).toEqual({
+      sub: 'resolve',
+      ref: 'INC-4',
+      note: 'rolled back the deploy',
+    });
+    expect(parseIncidentCommand('resolve INC-4')).toEqual({ sub: 'resolve', ref: 'INC-4' });
+    expect(parseIncidentCommand('assign INC-4 <@U0BOB|bob>')).toEqual({
+      sub: 'assign',
+      ref: 'INC-4',
+      user: 'U0BOB',
+    });
+    expect(parseIncidentCommand('assign INC-4 bob@example.com')).toEqual({
+      sub: 'assign',
+      ref: 'INC-4',
+      user: 'bob@example.com',
+    });
+    expect(parseIncidentCommand('note INC-4 disk is full\nagain')).toEqual({
+      sub: 'note',
+      ref: 'INC-4',
+      text: 'disk is full\nagain',
+    });
+  });
+
+  it('explains bad arguments and names unknown subcommands', () => {
+    expect(parseIncidentCommand('ack')).toEqual({ sub: 'usage', message: 'Usage: `/incident ack INC-42`' });
+    expect(parseIncidentCommand('note INC-4')).toMatchObject({ sub: 'usage' });
+    expect(parseIncidentCommand('assign INC-4')).toMatchObject({ sub: 'usage' });
+    expect(parseIncidentCommand('frobnicate now')).toEqual({ sub: 'unknown', text: 'frobnicate now' });
+  });
+});

@@ -1,0 +1,81 @@
+/** `/incident …` text → what to do. Pure, so every spelling is tested without Slack. */
+
+export type IncidentCommand =
+  | { sub: 'help' }
+  | { sub: 'declare'; title: string }
+  | { sub: 'list'; service?: string; severity?: number }
+  | { sub: 'show' | 'ack'; ref: string }
+  | { sub: 'resolve'; ref: string; note?: string }
+  | { sub: 'assign'; ref: string; user: string }
+  | { sub: 'note'; ref: string; text: string }
+  | { sub: 'unknown'; text: string }
+  | { sub: 'usage'; message: string };
+
+const USAGE: Record<string, string> = {
+  show: '/incident show INC-42',
+  ack: '/incident ack INC-42',
+  resolve: '/incident resolve INC-42 [note]',
+  assign: '/incident assign INC-42 @someone',
+  note: '/incident note INC-42 what you found',
+};
+
+const ALIASES: Record<string, string> = {
+  acknowledge: 'ack',
+  new: 'declare',
+  open: 'declare',
+  ls: 'list',
+  info: 'show',
+  close: 'resolve',
+};
+
+/** A Slack mention `<@U123|name>` (or a bare `U123`) → `U123`; anything else (an email) as written. */
+export function userArg(arg: string): string {
+  const m = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(arg.trim());
+  return m?.[1] ?? arg.trim().replace(/^@/, '');
+}
+
+export function parseIncidentCommand(text: string): IncidentCommand {
+  const trimmed = text.trim();
+  if (!trimmed) return { sub: 'help' };
+  const [head = '', ...rest] = trimmed.split(/\s+/);
+  const sub = ALIASES[head.toLowerCase()] ?? head.toLowerCase();
+  const after = trimmed.slice(head.length).trim();
+  const usage = (): IncidentCommand => ({ sub: 'usage', message: `Usage: \`${USAGE[sub]}\`` });
+  switch (sub) {
+    case 'help':
+      return { sub: 'help' };
+    case 'declare':
+      return { sub: 'declare', title: after };
+    case 'list': {
+      const out: { sub: 'list'; service?: string; severity?: number } = { sub: 'list' };
+      for (const word of rest) {
+        const sev = /^p([1-5])$/i.exec(word);
+        if (sev?.[1]) out.severity = Number(sev[1]);
+        else if (!['open', 'all'].includes(word.toLowerCase())) out.service = word;
+      }
+      return out;
+    }
+    case 'show':
+    case 'ack': {
+      const [ref] = rest;
+      return ref && rest.length === 1 ? { sub, ref } : usage();
+    }
+    case 'resolve': {
+      const [ref] = rest;
+      if (!ref) return usage();
+      const note = after.slice(ref.length).trim();
+      return note ? { sub, ref, note } : { sub, ref };
+    }
+    case 'assign': {
+      const [ref, user] = rest;
+      return ref && user && rest.length === 2 ? { sub, ref, user: userArg(user) } : usage();
+    }
+    case 'note': {
+      const [ref] = rest;
+      const note = ref ? after.slice(ref.length).trim() : '';
+      return ref && note ? { sub, ref, text: note } : usage();
+    }
+    default:
+      return { sub: 'unknown', text: trimmed };
+  }
+}

@@ -1,0 +1,86 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { helpBlocks } from '../../../../blocks/help.blocks.js';
+import { incidentCard } from '../../../../blocks/incident-card.blocks.js';
+import { incidentList } from '../../../../blocks/incident-list.blocks.js';
+import { listFilterSchema } from '../../../domains/incidents/index.js';
+import { AppError } from '../../../shared/errors.js';
+import { actorOf, blockOptions, type SlackDeps } from '../../context.js';
+import type { IdentityResolver } from '../../identity.js';
+import { toIncidentView } from '../../incident-view.mapper.js';
+import { tellUser } from '../../surface.js';
+import { incidentAction } from '../incident-buttons/incident-action.js';
+import { parseIncidentCommand } from './incident-command.calc.js';
+import { openDeclareModal } from './open-declare.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** `/incident <subcommand>`: acked at once, answered ephemerally; the work happens after the ack. */
+export function incidentCommand(deps: SlackDeps, identify: IdentityResolver) {
+  return async ({ ack, command, body, context, client }: Args): Promise<void> => {
+    await ack();
+    const cmd = parseIncidentCommand(command.text);
+    const b = body as unknown as Record<string, unknown>;
+    const say = (text: string, blocks?: Parameters<typeof tellUser>[2]['blocks']) =>
+      tellUser(client, b, blocks ? { text, blocks } : { text });
+    switch (cmd.sub) {
+      case 'help': {
+        const help = helpBlocks('incident');
+        return say(help.text, help.blocks);
+      }
+      case 'unknown': {
+        const help = helpBlocks('incident', { unknown: cmd.text });
+        return say(help.text, help.blocks);
+      }
+      case 'usage':
+        throw AppError.validation(cmd.message);
+      case 'declare':
+        return openDeclareModal(client, command.trigger_id, {
+          title: cmd.title,
+          channel: command.channel_id,
+        });
+    }
+    const actor = await actorOf(context);
+    const { incidents } = deps.services;
+    switch (cmd.sub) {
+      case 'list': {
+        const filter = listFilterSchema.parse({
+          status: 'open',
+          limit: '45',
+          ...(cmd.service ? { service: cmd.service } : {}),
+          ...(cmd.severity ? { severity: String(cmd.severity) } : {}),
+        });
+        const page = await incidents.list(actor, filter);
+        const title = `Open incidents${cmd.service ? ` · ${cmd.service}` : ''}${cmd.severity ? ` · P${cmd.severity}` : ''}`;
+        const msg = incidentList(page.items.map(toIncidentView), { ...blockOptions(deps), title });
+        return say(msg.text, msg.blocks);
+      }
+      case 'show': {
+        const msg = incidentCard(toIncidentView(await incidents.get(actor, cmd.ref)), blockOptions(deps));
+        return say(msg.text, msg.blocks);
+      }
+      case 'ack': {
+        const done = await incidentAction(deps, client, b, actor, cmd.ref, () =>
+          incidents.acknowledge(actor, cmd.ref),
+        );
+        if (done) await say(`:eyes: You acknowledged ${done.ref}.`);
+        return;
+      }
+      case 'resolve': {
+        const done = await incidentAction(deps, client, b, actor, cmd.ref, () =>
+          incidents.resolve(actor, cmd.ref, cmd.note),
+        );
+        if (done) await say(`:white_check_mark: You resolved ${done.ref}.`);
+        return;
+      }
+      case 'assign': {
+        if (/^[UW][A-Z0-9]+$/.test(cmd.user)) await identify(client, command.team_id, cmd.user);
+        const done = await incidents.assign(actor, cmd.ref, cmd.user);
+        return say(`:bust_in_silhouette: ${done.ref} is assigned to ${done.assignee?.name ?? cmd.user}.`);
+      }
+      case 'note': {
+        const done = await incidents.addNote(actor, cmd.ref, cmd.text);
+        return say(`:memo: Note added to ${done.ref}.`);
+      }
+    }
+  };
+}

@@ -1,0 +1,78 @@
+import type { IncidentView, LinkView, Severity, TimelineItemView } from '../../blocks/types.js';
+import type { IncidentDetailDto, IncidentDto, TimelineDto } from '../domains/incidents/index.js';
+
+const MAX_LINKS = 6;
+
+function lastActor(timeline: readonly TimelineDto[], kind: string): string | null {
+  for (let i = timeline.length - 1; i >= 0; i--) {
+    const t = timeline[i];
+    if (t?.kind === kind) return t.actor.name;
+  }
+  return null;
+}
+
+function linksOf(d: IncidentDetailDto): LinkView[] {
+  const seen = new Set<string>();
+  const out: LinkView[] = [];
+  for (const a of d.alerts) {
+    for (const l of a.links) {
+      if (!seen.has(l.href)) {
+        seen.add(l.href);
+        out.push({ href: l.href, text: l.text });
+      }
+    }
+  }
+  return out.slice(0, MAX_LINKS);
+}
+
+/** The labels every firing alert of the incident shares (all alerts' when none fires), i.e. what the card shows. */
+function labelsOf(d: IncidentDetailDto): Record<string, string> {
+  const firing = d.alerts.filter((a) => a.status === 'firing');
+  const from = firing.length ? firing : d.alerts;
+  const [first, ...rest] = from;
+  if (!first) return {};
+  return Object.fromEntries(
+    Object.entries(first.labels).filter(([k, v]) => rest.every((a) => a.labels[k] === v)),
+  );
+}
+
+/** The one mapping from incident DTOs to the Block Kit view model. */
+export function toIncidentView(d: IncidentDto | IncidentDetailDto): IncidentView {
+  const detail = 'timeline' in d ? d : null;
+  return {
+    id: d.id,
+    number: d.number,
+    title: d.title,
+    description: d.description,
+    service: d.service,
+    environment: d.environment,
+    severity: Math.min(5, Math.max(1, d.severity)) as Severity,
+    status: d.status,
+    assignee: d.assignee ? { name: d.assignee.name, slackUserId: d.assignee.slackUserId } : null,
+    createdAt: new Date(d.createdAt),
+    acknowledgedAt: d.acknowledgedAt ? new Date(d.acknowledgedAt) : null,
+    resolvedAt: d.resolvedAt ? new Date(d.resolvedAt) : null,
+    acknowledgedBy: detail ? lastActor(detail.timeline, 'acknowledged') : null,
+    resolvedBy: detail ? lastActor(detail.timeline, 'resolved') : null,
+    labels: detail ? labelsOf(detail) : {},
+    links: detail ? linksOf(detail) : [],
+    alertCount: d.alertCount,
+    openAlertCount: d.firingAlertCount,
+  };
+}
+
+export function toTimelineItemView(item: {
+  kind: string;
+  message: string;
+  actorName: string;
+  actorSlackId: string | null;
+  at: string | Date;
+}): TimelineItemView {
+  return {
+    at: new Date(item.at),
+    actorName: item.actorName,
+    actorSlackId: item.actorSlackId,
+    kind: item.kind,
+    message: item.message,
+  };
+}

@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+import { DECLARE_INPUTS, INCIDENT_ACTIONS, VIEWS } from '../blocks/ids.js';
+import { startTestApp, type TestApp, type TestSlack } from './harness/app.js';
+import { stateValue } from './harness/slack-signing.js';
+
+let t: TestApp;
+let s: TestSlack;
+beforeAll(async () => {
+  t = await startTestApp({ slack: true });
+  if (!t.slack) throw new Error('no slack');
+  s = t.slack;
+  s.fake.addUser({ id: 'U0ALICE', real_name: 'Alice Smith', email: 'alice@example.com' });
+  await t.request('PUT', '/api/v1/slack/routes', { routes: { payments: 'C0PAYMENTS', search: 'C0SEARCH' } });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+let seq = 0;
+async function fire(service: string): Promise<{ status: number; ms: number }> {
+  seq++;
+  const started = performance.now();
+  const res = await t.request('POST', '/api/v1/webhooks/generic', {
+    title: `${service} problem ${seq}`,
+    severity: 'P2',
+    service,
+    dedupKey: `${service}-${seq}`,
+    status: 'firing',
+  });
+  return { status: res.status, ms: performance.now() - started };
+}
+const posts = (channel: string) =>
+  s.fake.callsTo('chat.postMessage').filter((c) => c.ok && c.args.channel === channel && !c.args.thread_ts);
+const timelineOf = async (n: number) =>
+  (
+    (await (await t.request('GET', `/api/v1/incidents/INC-${n}`)).json()) as {
+      timeline: { kind: string; message: string }[];
+    }
+  ).timeline;
+
+describe('the outbox never loses a post and never posts twice', () => {
+  it('Slack answering 429 twice then OK delivers exactly one card, without holding up other channels', async () => {
+    s.fake.failNext('chat.postMessage', { status: 429, retryAfter: 3, times: 2 });
+    expect((await fire('payments')).status).toBe(200);
+    await s.deliverOnce(); // 429: the channel waits 3 s
+    await s.deliverOnce(); // nothing due yet: Slack is not asked again
+    t.clock.advance(3_000);
+    await s.deliverOnce(); // 429 again
+    expect(s.fake.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(2);
+    expect(posts('C0PAYMENTS')).toHaveLength(0);
+    // Another channel is not held up by the rate-limited one.
+    expect((await fire('search')).status).toBe(200);
+    await s.deliverOnce();
+    expect(posts('C0SEARCH')).toHaveLength(1);
+    expect(posts('C0PAYMENTS')).toHaveLength(0);
+    t.clock.advance(3_000);
+    await s.deliverOnce();
+    expect(posts('C0PAYMENTS')).toHaveLength(1);
+    await s.deliverOnce();
+    expect(posts('C0PAYMENTS')).toHaveLength(1);
+    expect(s.fake.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(2);
+  });
+
+  it('a card already recorded as posted is never posted again (crash between send and mark)', async () => {
+    const before = s.fake.callsTo('chat.postMessage').length;
+    await t.sql(`update outbox set status = 'pending' where kind = 'post_card' and channel = 'C0PAYMENTS'`);
+    await s.deliverOnce();
+    expect(s.fake.callsTo('chat.postMessage')).toHaveLength(before);
+  });
+
+  it('Slack down for a while: webhooks still answer 2xx promptly, cards arrive once it is back', async () => {
+    await s.fake.down('refuse');
+    const answers = [await fire('payments'), await fire('search'), await fire('payments')];
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(1_000);
+    await s.deliverOnce();
+    await s.fake.down('503');
+    t.clock.advance(1_000);
+    await s.deliverOnce();
+    await s.fake.up();
+    t.clock.advance(5_000);
+    await s.deliverOnce();
+    expect(posts('C0PAYMENTS')).toHaveLength(3);
+    expect(posts('C0SEARCH')).toHaveLength(2);
+    const [pending] = await t.sql<{ n: string }>(`select count(*) as n from outbox where status = 'pending'`);
+    expect(Number(pending?.n)).toBe(0);
+  });
+
+  it('a permanent failure shows on the incident timeline and in a metric; the rest keeps flowing', async () => {
+    s.fake.failNext('chat.postMessage', { error: 'not_in_channel' });
+    await fire('payments'); // INC-6
+    await s.deliverOnce();
+    await fire('search'); // INC-7
+    await s.deliverOnce();
+    const timeline = await timelineOf(6);
+    expect(timeline.at(-1)).toMatchObject({
+      kind: 'notification_failed',
+      message: 'Slack post to C0PAYMENTS failed: not_in_channel',
+    });
+    expect(posts('C0SEARCH')).toHaveLength(3);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/opswatch_slack_delivery_failures_total\{reason="not_in_channel"\} 1/);
+    const [failed] = await t.sql<{ status: string; last_error: string }>(
+      `select status, last_error from outbox where kind = 'post_card' and status = 'failed'`,
+    );
+    expect(failed).toEqual({ status: 'failed', last_error: 'not_in_channel' });
+  });
+});
+
+describe('requests Slack did not sign', () => {
+  it('refuses a bad signature and a stale timestamp with 401, changing nothing', async () => {
+    const [inc] = await t.sql<{ id: string; status: string }>(
+      `select id, status from incidents where number = 7`,
+    );
+    const calls = s.fake.calls.length;
+    const bad = await s.driver.blockAction(INCIDENT_ACTIONS.acknowledge, inc?.id ?? '', { signature: 'bad' });
+    const stale = await s.driver.blockAction(INCIDENT_ACTIONS.acknowledge, inc?.id ?? '', { stale: true });
+    const missing = await s.driver.slashCommand('/incident', 'ack INC-7', { signature: 'missing' });
+    expect([bad.status, stale.status, missing.status]).toEqual([401, 401, 401]);
+    await s.idle();
+    const [after] = await t.sql<{ status: string }>(`select status from incidents where number = 7`);
+    expect(after?.status).toBe('triggered');
+    expect(s.fake.calls.length).toBe(calls);
+  });
+
+  it('answers the URL verification challenge', async () => {
+    const res = await s.driver.urlVerification('abc123');
+    expect(res.body).toEqual({ challenge: 'abc123' });
+  });
+});
+
+describe('/incident declare and App Home', () => {
+  it('opens the declare modal, shows field errors, then declares and posts the card', async () => {
+    await s.driver.slashCommand('/incident', 'declare Search is slow');
+    await s.idle();
+    const open = await s.fake.waitFor('views.open');
+    const view = open.args.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+    expect(view.callback_id).toBe(VIEWS.declare);
+    expect(JSON.stringify(view.blocks)).toContain('Search is slow');
+
+    const invalid = await s.driver.viewSubmission(
+      VIEWS.declare,
+      {
+        [DECLARE_INPUTS.title.blockId]: { [DECLARE_INPUTS.title.actionId]: stateValue.text('  ') },
+        [DECLARE_INPUTS.service.blockId]: { [DECLARE_INPUTS.service.actionId]: stateValue.text('search') },
+        [DECLARE_INPUTS.severity.blockId]: { [DECLARE_INPUTS.severity.actionId]: stateValue.select('2') },
+      },
+      view.private_metadata,
+    );
+    expect(invalid.body).toMatchObject({
+      response_action: 'errors',
+      errors: { [DECLARE_INPUTS.title.blockId]: expect.any(String) },
+    });
+
+    const ok = await s.driver.viewSubmission(
+      VIEWS.declare,
+      {
+        [DECLARE_INPUTS.title.blockId]: {
+          [DECLARE_INPUTS.title.actionId]: stateValue.text('Search is slow'),
+        },
+        [DECLARE_INPUTS.service.blockId]: { [DECLARE_INPUTS.service.actionId]: stateValue.text('search') },
+        [DECLARE_INPUTS.severity.blockId]: { [DECLARE_INPUTS.severity.actionId]: stateValue.select('2') },
+        [DECLARE_INPUTS.description.blockId]: {
+          [DECLARE_INPUTS.description.actionId]: stateValue.text(null),
+        },
+      },
+      view.private_metadata,
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.text).toBe('');
+    const [inc] = await t.sql<{ title: string; severity: number; source: string; number: number }>(
+      `select title, severity, source, number from incidents where source = 'manual'`,
+    );
+    expect(inc).toMatchObject({ title: 'Search is slow', severity: 2 });
+    await s.deliverOnce();
+    expect(posts('C0SEARCH').at(-1)?.args.text).toContain(`INC-${inc?.number}`);
+  });
+
+  it('publishes App Home when opened, and again when an incident changes', async () => {
+    const res = await s.driver.appHomeOpened('U0ALICE');
+    expect(res.status).toBe(200);
+    await s.idle();
+    const first = await s.fake.waitFor('views.publish');
+    expect(first.args.user_id).toBe('U0ALICE');
+    expect(JSON.stringify(first.args.view)).toContain('Declare incident');
+    const before = s.fake.callsTo('views.publish').length;
+    await fire('search');
+    await s.deliverOnce();
+    expect(s.fake.callsTo('views.publish').length).toBe(before + 1);
+  });
+
+  it('declares only scopes the code uses, all of them in slack-app-manifest.yml', () => {
+    const manifest = parse(readFileSync(new URL('../slack-app-manifest.yml', import.meta.url), 'utf8')) as {
+      oauth_config: { scopes: { bot: string[] } };
+      features: { slash_commands: { command: string }[] };
+      settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean } };
+    };
+    const declared = new Set(manifest.oauth_config.scopes.bot);
+    const needed = [...s.fake.requiredScopes()].map((sc) => (sc === 'conversations:write' ? 'im:write' : sc));
+    expect(needed.filter((sc) => !declared.has(sc))).toEqual([]);
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/incident']);
+    expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(s.fake.violations).toEqual([]);
+  });
+});

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { startTestApp, type TestApp, type TestSlack } from './harness/app.js';
+
+/** A local Socket Mode server: says hello, forwards envelopes, records the app's acks. */
+class SocketModeServer {
+  readonly wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  readonly acks: { envelope_id: string; payload?: unknown }[] = [];
+  private socket: WebSocket | null = null;
+  private connected: Promise<void>;
+
+  constructor() {
+    this.connected = new Promise((resolve) => {
+      this.wss.on('connection', (ws) => {
+        this.socket = ws;
+        ws.on('message', (data) => this.acks.push(JSON.parse(String(data)) as { envelope_id: string }));
+        ws.send(
+          JSON.stringify({
+            type: 'hello',
+            num_connections: 1,
+            debug_info: { host: 'local', approximate_connection_time: 3600 },
+            connection_info: { app_id: 'A0FAKEAPP' },
+          }),
+        );
+        resolve();
+      });
+    });
+  }
+
+  get url(): string {
+    const addr = this.wss.address();
+    return `ws://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+  }
+
+  async send(type: string, payload: unknown, envelopeId: string): Promise<void> {
+    await this.connected;
+    this.socket?.send(
+      JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: true }),
+    );
+  }
+
+  close(): Promise<void> {
+    for (const c of this.wss.clients) c.terminate();
+    return new Promise((resolve) => this.wss.close(() => resolve()));
+  }
+}
+
+async function until(check: () => Promise<boolean> | boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+let t: TestApp;
+let s: TestSlack;
+const socket = new SocketModeServer();
+beforeAll(async () => {
+  t = await startTestApp({
+    slack: {
+      appToken: 'xapp-test-token',
+      worker: true,
+      beforeStart: (fake) => fake.setConnectionsUrl(socket.url),
+    },
+  });
+  if (!t.slack) throw new Error('no slack');
+  s = t.slack;
+  s.fake.addUser({ id: 'U0ALICE', real_name: 'Alice Smith' });
+});
+afterAll(async () => {
+  await t?.close();
+  await socket.close();
+});
+
+describe('the worker role and Socket Mode', () => {
+  it('the worker posts the card moments after the webhook commits, with no one calling deliverOnce', async () => {
+    const res = await t.request('POST', '/api/v1/webhooks/generic', {
+      title: 'Queue backlog',
+      severity: 'P1',
+      service: 'queue',
+      dedupKey: 'queue-1',
+      status: 'firing',
+    });
+    expect(res.status).toBe(200);
+    const started = Date.now();
+    const post = await s.fake.waitFor('chat.postMessage', (c) => c.ok, 5_000);
+    expect(post.args.channel).toBe('C0DEFAULT');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a slash command over Socket Mode is acked on the socket and acts as the Slack user', async () => {
+    await socket.send(
+      'slash_commands',
+      {
+        token: 'legacy',
+        team_id: 'T0FAKE',
+        team_domain: 'opswatch-test',
+        channel_id: 'C0DEFAULT',
+        user_id: 'U0ALICE',
+        user_name: 'alice',
+        command: '/incident',
+        text: 'ack INC-1',
+        api_app_id: 'A0FAKEAPP',
+        response_url: `${s.fake.url}/response/T0FAKE/1/x`,
+        trigger_id: '1.2.3',
+      },
+      'env-1',
+    );
+    await until(() => socket.acks.some((a) => a.envelope_id === 'env-1'));
+    await until(async () => {
+      const [inc] = await t.sql<{ status: string }>('select status from incidents where number = 1');
+      return inc?.status === 'acknowledged';
+    });
+    const chatUpdate = await s.fake.waitFor('chat.update', () => true, 5_000);
+    expect(chatUpdate.ok).toBe(true);
+  });
+});
