@@ -206,3 +206,29 @@ describe('/incident declare and App Home', () => {
     expect(s.fake.violations).toEqual([]);
   });
 });
+
+describe('a channel archived after the card was posted', () => {
+  it('shows the failed update on the timeline once, however many changes follow', async () => {
+    const before = posts('C0SEARCH').length;
+    await fire('search'); // its card posts fine
+    await s.deliverOnce();
+    expect(posts('C0SEARCH')).toHaveLength(before + 1);
+    const [row] = await t.sql<{ n: number }>('select max(number) as n from incidents');
+    const n = Number(row?.n);
+    s.fake.failNext('chat.update', { error: 'is_archived', times: 10 });
+    s.fake.failNext('chat.postMessage', { error: 'is_archived', times: 10 });
+    expect((await t.request('POST', `/api/v1/incidents/INC-${n}/acknowledge`)).status).toBe(200);
+    await s.deliverOnce();
+    const note = await t.request('POST', `/api/v1/incidents/INC-${n}/notes`, { text: 'still looking' });
+    expect(note.status).toBe(201);
+    await s.deliverOnce();
+    await s.deliverOnce();
+    const notices = (await timelineOf(n)).filter((e) => e.kind === 'notification_failed');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.message).toMatch(/^Slack (card update|thread reply) in C0SEARCH failed: is_archived$/);
+    const [pending] = await t.sql<{ n: string }>(
+      `select count(*) as n from outbox where status = 'pending' and incident_id = (select id from incidents where number = ${n})`,
+    );
+    expect(Number(pending?.n)).toBe(0);
+  });
+});

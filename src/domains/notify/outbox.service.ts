@@ -289,9 +289,15 @@ export class OutboxService {
     await outboxStore.mark(em, [row.id], 'failed', now, e.reason);
     report.failed++;
     log.error({ reason: e.reason }, 'Slack delivery failed for good');
-    if (row.incidentId && (row.kind === 'post_card' || row.kind === 'dm')) {
+    // Every failed destination shows on the incident's timeline, once per channel and reason
+    // (a card whose channel was archived would otherwise add a row for each later update).
+    if (row.incidentId && !(await outboxStore.failureNoticed(em, row.incidentId, row.channel, e.reason))) {
       const what =
-        row.kind === 'dm' ? `Slack DM to ${row.channel}` : `Slack post to ${channelName(row.channel)}`;
+        row.kind === 'dm'
+          ? `Slack DM to ${row.channel}`
+          : row.kind === 'post_card'
+            ? `Slack post to ${channelName(row.channel)}`
+            : `Slack ${row.kind === 'update_card' ? 'card update' : 'thread reply'} in ${channelName(row.channel)}`;
       await recordIncidentNotice(
         em,
         row.tenantId,

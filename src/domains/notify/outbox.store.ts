@@ -91,6 +91,7 @@ export const outboxStore = {
             select ${tenantId}, c.incident_id, 'update_card', c.channel,
               'update:' || c.incident_id || ':' || c.channel || ':' || txid_current(), ${at}, ${at}
             from cards c where c.tx <> txid_current()
+              and exists (select 1 from x where x.incident_id = c.incident_id and x.kind <> 'notification_failed')
             on conflict (idempotency_key) do nothing
           ),
           replies as (
@@ -113,6 +114,16 @@ export const outboxStore = {
           )
           select pg_notify(${OUTBOX_CHANNEL}, '')`,
     );
+  },
+
+  /** Whether the incident's timeline already says this destination failed for this reason. */
+  async failureNoticed(em: Em, incidentId: string, channel: string, reason: string): Promise<boolean> {
+    const rows = await query<{ one: number }>(
+      em,
+      sql`select 1 as one from timeline_entries where incident_id = ${incidentId} and kind = 'notification_failed'
+          and data->>'channel' = ${channel} and data->>'reason' = ${reason} limit 1`,
+    );
+    return rows.length > 0;
   },
 
   async enqueue(
