@@ -7,6 +7,7 @@ import { AlertsService } from './domains/alerts/index.js';
 import { AuditService } from './domains/audit/index.js';
 import { IncidentsService } from './domains/incidents/index.js';
 import { OutboxService } from './domains/notify/index.js';
+import { RostersService } from './domains/rosters/index.js';
 import { TenantsService, UsersService } from './domains/tenants/index.js';
 import { createHttpApp, createSlackOnlyApp } from './http/app.js';
 import type { Services } from './http/context.js';
@@ -36,6 +37,8 @@ export interface ServiceOptions {
   log?: Logger;
   /** SLACK_DEFAULT_CHANNEL */
   slackDefaultChannel?: string | undefined;
+  /** PUBLIC_BASE_URL, for iCal feed links */
+  publicBaseUrl?: string | undefined;
 }
 
 export function createServices(orm: Orm, clock: Clock, opts: ServiceOptions = {}): Services {
@@ -50,6 +53,7 @@ export function createServices(orm: Orm, clock: Clock, opts: ServiceOptions = {}
     incidents: new IncidentsService(orm, clock),
     alerts: new AlertsService(orm, clock, (id) => tenants.settings(id)),
     audit: new AuditService(orm),
+    rosters: new RostersService(orm, clock, opts.publicBaseUrl ?? 'http://localhost:3000'),
   };
 }
 
@@ -73,7 +77,11 @@ export async function startOpsWatch(
   const orm = await openOrm({ url: db.url });
   const applied = await migrate(orm);
   if (applied.length) log.info({ applied }, 'migrations applied');
-  const services = createServices(orm, clock, { log, slackDefaultChannel: config.SLACK_DEFAULT_CHANNEL });
+  const services = createServices(orm, clock, {
+    log,
+    slackDefaultChannel: config.SLACK_DEFAULT_CHANNEL,
+    publicBaseUrl: config.publicBaseUrl,
+  });
   const boot = await services.tenants.bootstrap(config.OPSWATCH_API_KEY);
   if (boot.generatedKey) {
     process.stdout.write(

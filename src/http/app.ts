@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id';
 import { AppError } from '../shared/errors.js';
 import { adminRoutes } from './api/admin.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
+import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
 import { slackRoutes } from './api/slack.routes.js';
 import type { AppEnv, HttpDeps } from './context.js';
 import { requireApiKey } from './middleware/auth.middleware.js';
@@ -51,9 +52,12 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): Hono<AppEn
     app.post('/slack/events', (c) => handle(c.req.raw));
   }
   app.route('/', webhookRoutes(deps));
+  app.route('/ical', icalFeedRoutes(deps));
   app.use('/api/v1/*', requireApiKey(deps.services));
   app.route('/api/v1/incidents', incidentRoutes(deps));
   app.route('/api/v1/slack', slackRoutes(deps));
+  app.route('/api/v1/schedules', scheduleRoutes(deps));
+  app.route('/api/v1/users', userIcalRoutes(deps));
   app.route('/api/v1', adminRoutes(deps));
   return app;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { declareInputSchema } from '../domains/incidents/index.js';
+import { overrideInputSchema, scheduleInputSchema } from '../domains/rosters/index.js';
 import { userInputSchema } from '../domains/tenants/index.js';
 import { apiKeyBodySchema, settingsBodySchema } from './api/admin.routes.js';
 import { assignBodySchema, noteBodySchema, resolveBodySchema } from './api/incidents.routes.js';
@@ -123,6 +124,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           responses: { '201': ok('Incident'), ...problems },
         },
       },
+      ...schedulePaths(),
       '/api/v1/alerts': {
         get: { summary: 'List alerts', responses: { '200': ok('{ items }'), ...problems } },
       },
@@ -169,5 +171,118 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         },
       },
     },
+  };
+}
+
+const idParam = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
+const scheduleId = idParam('id', 'Schedule id');
+const instantQuery = (name: string, required: boolean, description: string) => ({
+  name,
+  in: 'query',
+  required,
+  description,
+  schema: { type: 'string', format: 'date-time' },
+});
+const calendar = (summary: string) => ({
+  get: {
+    summary,
+    security: [],
+    parameters: [idParam('token', 'The secret feed token (with .ics)')],
+    responses: {
+      '200': { description: 'RFC 5545 calendar', content: { 'text/calendar': {} } },
+      '404': { description: 'Unknown token' },
+    },
+  },
+});
+
+/** Schedules, overrides, on-call answers and the public iCal feeds. */
+function schedulePaths(): Record<string, unknown> {
+  return {
+    '/api/v1/schedules': {
+      get: {
+        summary: 'List schedules (each with icalUrl and gaps in the next 14 days)',
+        responses: { '200': ok('{ items }'), ...problems },
+      },
+      post: {
+        summary: 'Create a schedule; participants are user ids',
+        requestBody: json(scheduleInputSchema),
+        responses: { '201': ok('Schedule'), ...problems },
+      },
+    },
+    '/api/v1/schedules/{id}': {
+      get: {
+        summary: 'A schedule',
+        parameters: [scheduleId],
+        responses: { '200': ok('Schedule'), ...problems },
+      },
+      put: {
+        summary: 'Replace a schedule (name, zone, Slack settings, layers)',
+        parameters: [scheduleId],
+        requestBody: json(scheduleInputSchema),
+        responses: { '200': ok('Schedule'), ...problems },
+      },
+      delete: {
+        summary: 'Delete a schedule and its overrides',
+        parameters: [scheduleId],
+        responses: { '204': { description: 'Deleted' }, ...problems },
+      },
+    },
+    '/api/v1/schedules/{id}/overrides': {
+      get: {
+        summary: 'Overrides in effect now or later',
+        parameters: [scheduleId],
+        responses: { '200': ok('{ items }'), ...problems },
+      },
+      post: {
+        summary: 'Add an override (a person covers a range, replacing one participant or everyone)',
+        parameters: [scheduleId],
+        requestBody: json(overrideInputSchema),
+        responses: { '201': ok('Override'), ...problems },
+      },
+    },
+    '/api/v1/schedules/{id}/overrides/{overrideId}': {
+      delete: {
+        summary: 'Remove an override',
+        parameters: [scheduleId, idParam('overrideId', 'Override id')],
+        responses: { '204': { description: 'Deleted' }, ...problems },
+      },
+    },
+    '/api/v1/schedules/{id}/oncall': {
+      get: {
+        summary:
+          'Who is on call at an instant (now by default), from which layer or override, and until when',
+        parameters: [scheduleId, instantQuery('at', false, 'ISO 8601 instant with offset')],
+        responses: { '200': ok('{ scheduleId, at, users, source, until }'), ...problems },
+      },
+    },
+    '/api/v1/schedules/{id}/shifts': {
+      get: {
+        summary: 'The final, merged shifts in [from, to) (180 days at most)',
+        parameters: [scheduleId, instantQuery('from', true, 'Start'), instantQuery('to', true, 'End')],
+        responses: { '200': ok('{ items }'), ...problems },
+      },
+    },
+    '/api/v1/schedules/{id}/gaps': {
+      get: {
+        summary: 'Uncovered ranges in the next 14 days',
+        parameters: [scheduleId],
+        responses: { '200': ok('{ items }'), ...problems },
+      },
+    },
+    '/api/v1/users/{id}/ical': {
+      get: {
+        summary: "The user's secret iCal feed URL (created on first ask)",
+        parameters: [idParam('id', 'User id')],
+        responses: { '200': ok('{ userId, icalUrl }'), ...problems },
+      },
+    },
+    '/ical/schedules/{token}.ics': calendar("A schedule's shifts, 7 days back to 90 days ahead (no API key)"),
+    '/ical/users/{token}.ics': calendar("A user's shifts across all schedules (no API key)"),
   };
 }

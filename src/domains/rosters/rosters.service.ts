@@ -1,0 +1,371 @@
+import { randomBytes } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Em } from '../../db/sql.js';
+import { withEm, withTx } from '../../db/tx.js';
+import { type Actor, can } from '../../shared/actor.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError, type FieldProblem, fieldsFromZod } from '../../shared/errors.js';
+import { recordAudit } from '../audit/index.js';
+import { scheduleToICal } from './ical.calc.js';
+import { gaps, onCallAt, shifts } from './oncall.calc.js';
+import {
+  isUuid,
+  layersOf,
+  type OnCallDto,
+  type OverrideDto,
+  type RangeDto,
+  type ScheduleDto,
+  type ShiftDto,
+  toOnCallDto,
+  toOverrideDto,
+  toRange,
+  toSchedule,
+  toScheduleDto,
+  toShiftDto,
+} from './rosters.mapper.js';
+import { rostersStore, type ScheduleFields, type ScheduleRow } from './rosters.store.js';
+import {
+  type OverrideInput,
+  overrideInputSchema,
+  type ParsedSchedule,
+  type Schedule,
+  type ScheduleInput,
+  scheduleInputSchema,
+} from './rosters.types.js';
+import { userToICal } from './user-ical.calc.js';
+
+const DAY = 86_400_000;
+const MAX_SHIFTS_RANGE_DAYS = 180;
+const GAP_DAYS = 14;
+const FEED_DAYS = 90;
+
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+
+const token = (): string => randomBytes(24).toString('base64url');
+
+function parseSchedule(input: ScheduleInput | unknown): ParsedSchedule {
+  const r = scheduleInputSchema.safeParse(input);
+  if (!r.success) throw AppError.validation('The schedule is not valid.', fieldsFromZod(r.error.issues));
+  if (r.data.overrides.length > 0)
+    throw AppError.validation('The schedule is not valid.', [
+      { field: 'overrides', message: 'Add overrides with POST /api/v1/schedules/{id}/overrides.' },
+    ]);
+  return r.data;
+}
+
+const fieldsOf = (s: ParsedSchedule): ScheduleFields => ({
+  name: s.name,
+  timeZone: s.timeZone,
+  slackChannel: s.slackChannel ?? null,
+  slackUserGroup: s.slackUserGroup ?? null,
+  layers: s.layers,
+});
+
+function need(actor: Actor, role: 'viewer' | 'responder' | 'admin', what: string): void {
+  if (!can(actor, role)) throw AppError.forbidden(`You need the ${role} role to ${what}.`);
+}
+
+/** Schedules, overrides and the answers computed from them by the pure calculators. */
+export class RostersService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly clock: Clock,
+    private readonly publicBaseUrl: string,
+  ) {}
+
+  scheduleIcalUrl(token: string): string {
+    return `${this.publicBaseUrl.replace(/\/+$/, '')}/ical/schedules/${token}.ics`;
+  }
+
+  private async load(
+    em: Em,
+    actor: Actor,
+    id: string,
+    overridesAfter: Date,
+  ): Promise<[ScheduleRow, Schedule]> {
+    const row = isUuid(id) ? await rostersStore.byId(em, actor.tenantId, id) : undefined;
+    if (!row) throw AppError.notFound(`Schedule ${id}`);
+    return [row, toSchedule(row, await rostersStore.overridesOf(em, [row.id], overridesAfter))];
+  }
+
+  private async dto(em: Em, row: ScheduleRow): Promise<ScheduleDto> {
+    const now = this.clock.now();
+    const schedule = toSchedule(row, await rostersStore.overridesOf(em, [row.id], now));
+    const open = gaps(schedule, now, new Date(now.getTime() + GAP_DAYS * DAY));
+    return toScheduleDto(row, schedule.layers, this.scheduleIcalUrl(row.ical_token), open);
+  }
+
+  private async checkParticipants(em: Em, tenantId: string, s: ParsedSchedule): Promise<void> {
+    const ids = s.layers.flatMap((l) => l.participants);
+    const known = await rostersStore.existingUsers(em, tenantId, ids);
+    const problems: FieldProblem[] = [];
+    s.layers.forEach((l, i) => {
+      l.participants.forEach((p, j) => {
+        if (!known.has(p))
+          problems.push({ field: `layers.${i}.participants.${j}`, message: `No user with id "${p}".` });
+      });
+    });
+    if (problems.length) throw AppError.validation('The schedule names unknown participants.', problems);
+  }
+
+  async list(actor: Actor): Promise<ScheduleDto[]> {
+    need(actor, 'viewer', 'read schedules');
+    return withEm(this.orm, async (em) => {
+      const rows = await rostersStore.list(em, actor.tenantId);
+      return Promise.all(rows.map((r) => this.dto(em, r)));
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<ScheduleDto> {
+    need(actor, 'viewer', 'read schedules');
+    return withEm(this.orm, async (em) =>
+      this.dto(em, (await this.load(em, actor, id, this.clock.now()))[0]),
+    );
+  }
+
+  async scheduleByName(actor: Actor, name: string): Promise<ScheduleDto | null> {
+    need(actor, 'viewer', 'read schedules');
+    return withEm(this.orm, async (em) => {
+      const row = await rostersStore.byName(em, actor.tenantId, name.trim());
+      return row ? this.dto(em, row) : null;
+    });
+  }
+
+  async create(actor: Actor, input: ScheduleInput | unknown): Promise<ScheduleDto> {
+    return (await this.upsert(actor, input, null)).schedule;
+  }
+
+  /** Replaces the schedule's name, zone, Slack settings and layers. */
+  async update(actor: Actor, id: string, input: ScheduleInput | unknown): Promise<ScheduleDto> {
+    return (await this.upsert(actor, input, { id })).schedule;
+  }
+
+  /** Creates or replaces the schedule of that name (`opswatch apply`); unchanged schedules are left alone. */
+  async upsertByName(
+    actor: Actor,
+    input: ScheduleInput | unknown,
+  ): Promise<{ outcome: UpsertOutcome; schedule: ScheduleDto }> {
+    return this.upsert(actor, input, 'by-name');
+  }
+
+  private async upsert(
+    actor: Actor,
+    input: ScheduleInput | unknown,
+    target: { id: string } | 'by-name' | null,
+  ): Promise<{ outcome: UpsertOutcome; schedule: ScheduleDto }> {
+    need(actor, 'admin', 'change schedules');
+    const parsed = parseSchedule(input);
+    const fields = fieldsOf(parsed);
+    const now = this.clock.now();
+    return withTx(this.orm, async (em) => {
+      await this.checkParticipants(em, actor.tenantId, parsed);
+      let existing: ScheduleRow | undefined;
+      if (target === 'by-name') existing = await rostersStore.byName(em, actor.tenantId, fields.name);
+      else if (target) existing = (await this.load(em, actor, target.id, now))[0];
+      if (existing && target === 'by-name' && sameFields(existing, fields))
+        return { outcome: 'unchanged' as const, schedule: await this.dto(em, existing) };
+      if (existing && existing.name !== fields.name) {
+        const clash = await rostersStore.byName(em, actor.tenantId, fields.name);
+        if (clash && clash.id !== existing.id) throw nameTaken(fields.name);
+      }
+      const row = existing
+        ? await rostersStore.update(em, actor.tenantId, existing.id, fields, now)
+        : await rostersStore.insert(em, actor.tenantId, fields, token(), now);
+      if (!row) throw nameTaken(fields.name);
+      const action = existing ? 'schedule.updated' : 'schedule.created';
+      await recordAudit(
+        em,
+        actor,
+        { action, targetType: 'schedule', targetId: row.id, data: { name: row.name } },
+        now,
+      );
+      return {
+        outcome: existing ? ('updated' as const) : ('created' as const),
+        schedule: await this.dto(em, row),
+      };
+    });
+  }
+
+  async remove(actor: Actor, id: string): Promise<void> {
+    need(actor, 'admin', 'delete schedules');
+    await withTx(this.orm, async (em) => {
+      const [row] = await this.load(em, actor, id, this.clock.now());
+      await rostersStore.remove(em, actor.tenantId, row.id);
+      await recordAudit(
+        em,
+        actor,
+        { action: 'schedule.deleted', targetType: 'schedule', targetId: row.id, data: { name: row.name } },
+        this.clock.now(),
+      );
+    });
+  }
+
+  async addOverride(actor: Actor, scheduleId: string, input: OverrideInput | unknown): Promise<OverrideDto> {
+    need(actor, 'responder', 'add overrides');
+    const r = overrideInputSchema.safeParse(input);
+    if (!r.success) throw AppError.validation('The override is not valid.', fieldsFromZod(r.error.issues));
+    const o = r.data;
+    const now = this.clock.now();
+    return withTx(this.orm, async (em) => {
+      const [row, schedule] = await this.load(em, actor, scheduleId, now);
+      const problems: FieldProblem[] = [];
+      if (!(await rostersStore.existingUsers(em, actor.tenantId, [o.userId])).has(o.userId))
+        problems.push({ field: 'userId', message: `No user with id "${o.userId}".` });
+      if (o.replaces !== undefined && !schedule.layers.some((l) => l.participants.includes(o.replaces ?? '')))
+        problems.push({ field: 'replaces', message: `"${o.replaces}" is not a participant of ${row.name}.` });
+      if (problems.length) throw AppError.validation('The override is not valid.', problems);
+      const created = await rostersStore.insertOverride(
+        em,
+        actor.tenantId,
+        row.id,
+        { userId: o.userId, replaces: o.replaces ?? null, start: o.start, end: o.end, createdBy: actor.name },
+        now,
+      );
+      if (!created) throw new Error('override insert returned nothing');
+      await recordAudit(
+        em,
+        actor,
+        {
+          action: 'override.created',
+          targetType: 'schedule',
+          targetId: row.id,
+          data: { overrideId: created.id },
+        },
+        now,
+      );
+      return toOverrideDto(created);
+    });
+  }
+
+  /** Overrides still in effect now or later. */
+  async listOverrides(actor: Actor, scheduleId: string): Promise<OverrideDto[]> {
+    need(actor, 'viewer', 'read schedules');
+    return withEm(this.orm, async (em) => {
+      const [row] = await this.load(em, actor, scheduleId, this.clock.now());
+      return (await rostersStore.overridesOf(em, [row.id], this.clock.now())).map(toOverrideDto);
+    });
+  }
+
+  async removeOverride(actor: Actor, scheduleId: string, overrideId: string): Promise<void> {
+    need(actor, 'responder', 'remove overrides');
+    await withTx(this.orm, async (em) => {
+      const [row] = await this.load(em, actor, scheduleId, this.clock.now());
+      if (!isUuid(overrideId) || !(await rostersStore.removeOverride(em, actor.tenantId, row.id, overrideId)))
+        throw AppError.notFound(`Override ${overrideId}`);
+      await recordAudit(
+        em,
+        actor,
+        { action: 'override.deleted', targetType: 'schedule', targetId: row.id, data: { overrideId } },
+        this.clock.now(),
+      );
+    });
+  }
+
+  async onCall(actor: Actor, scheduleId: string, at: Date = this.clock.now()): Promise<OnCallDto> {
+    need(actor, 'viewer', 'read schedules');
+    return withEm(this.orm, async (em) => {
+      const [row, schedule] = await this.load(em, actor, scheduleId, at);
+      const names = await rostersStore.userNames(em, actor.tenantId);
+      return toOnCallDto(row.id, at, onCallAt(schedule, at), names);
+    });
+  }
+
+  async shifts(actor: Actor, scheduleId: string, from: Date, to: Date): Promise<ShiftDto[]> {
+    need(actor, 'viewer', 'read schedules');
+    if (!(to.getTime() > from.getTime()))
+      throw AppError.validation('to must be after from.', [{ field: 'to', message: 'must be after from' }]);
+    if (to.getTime() - from.getTime() > MAX_SHIFTS_RANGE_DAYS * DAY)
+      throw AppError.validation(`Ask for ${MAX_SHIFTS_RANGE_DAYS} days at most.`, [
+        { field: 'to', message: `at most ${MAX_SHIFTS_RANGE_DAYS} days after from` },
+      ]);
+    return withEm(this.orm, async (em) => {
+      const [, schedule] = await this.load(em, actor, scheduleId, from);
+      const names = await rostersStore.userNames(em, actor.tenantId);
+      return shifts(schedule, from, to).map((s) => toShiftDto(s, names));
+    });
+  }
+
+  async gapsNext14Days(actor: Actor, scheduleId: string): Promise<RangeDto[]> {
+    need(actor, 'viewer', 'read schedules');
+    const now = this.clock.now();
+    return withEm(this.orm, async (em) => {
+      const [, schedule] = await this.load(em, actor, scheduleId, now);
+      return gaps(schedule, now, new Date(now.getTime() + GAP_DAYS * DAY)).map(toRange);
+    });
+  }
+
+  /** The secret feed URL of a user's shifts, creating its token on first ask (admins, or the user). */
+  async userIcalUrl(actor: Actor, userId: string): Promise<{ userId: string; icalUrl: string }> {
+    if (!(can(actor, 'admin') || (actor.kind === 'user' && actor.id === userId)))
+      throw AppError.forbidden('Only admins and the user themselves can read a user’s calendar link.');
+    return withTx(this.orm, async (em) => {
+      if (!(await rostersStore.existingUsers(em, actor.tenantId, [userId])).has(userId))
+        throw AppError.notFound(`User ${userId}`);
+      const t = await rostersStore.userToken(em, actor.tenantId, userId, token(), this.clock.now());
+      return { userId, icalUrl: `${this.publicBaseUrl.replace(/\/+$/, '')}/ical/users/${t}.ics` };
+    });
+  }
+
+  /** The schedule's feed (the secret token is the only credential). */
+  async icalForSchedule(feedToken: string, now: Date = this.clock.now()): Promise<string> {
+    return withEm(this.orm, async (em) => {
+      const row = await rostersStore.byToken(em, feedToken);
+      if (!row) throw AppError.notFound('This calendar');
+      const [from, to] = feedWindow(now);
+      const schedule = toSchedule(row, await rostersStore.overridesOf(em, [row.id], from));
+      return scheduleToICal({
+        scheduleId: row.id,
+        name: row.name,
+        shifts: shifts(schedule, from, to),
+        userNames: await rostersStore.userNames(em, row.tenant_id),
+        timeZone: row.time_zone,
+        now,
+      });
+    });
+  }
+
+  /** A user's feed: their shifts across every schedule of their tenant. */
+  async icalForUser(feedToken: string, now: Date = this.clock.now()): Promise<string> {
+    return withEm(this.orm, async (em) => {
+      const user = await rostersStore.userByToken(em, feedToken);
+      if (!user) throw AppError.notFound('This calendar');
+      const [from, to] = feedWindow(now);
+      const rows = await rostersStore.list(em, user.tenant_id);
+      const overrides = await rostersStore.overridesOf(
+        em,
+        rows.map((r) => r.id),
+        from,
+      );
+      const mine = rows.flatMap((row) =>
+        shifts(toSchedule(row, overrides), from, to)
+          .filter((s) => s.userId === user.user_id)
+          .map((shift) => ({ scheduleId: row.id, scheduleName: row.name, shift })),
+      );
+      return userToICal({ userName: user.name, timeZone: user.time_zone, shifts: mine, now });
+    });
+  }
+
+  /** The window a feed covers: from the start of the UTC day a week ago (stable event starts) to 90 days ahead. */
+  static feedWindow(now: Date): [Date, Date] {
+    return feedWindow(now);
+  }
+}
+
+function feedWindow(now: Date): [Date, Date] {
+  const from = Math.floor(now.getTime() / DAY) * DAY - 7 * DAY;
+  return [new Date(from), new Date(now.getTime() + FEED_DAYS * DAY)];
+}
+
+function nameTaken(name: string): AppError {
+  return AppError.conflict(`A schedule named "${name}" already exists.`);
+}
+
+function sameFields(row: ScheduleRow, f: ScheduleFields): boolean {
+  return (
+    row.name === f.name &&
+    row.time_zone === f.timeZone &&
+    row.slack_channel === f.slackChannel &&
+    row.slack_user_group === f.slackUserGroup &&
+    JSON.stringify(layersOf(row)) === JSON.stringify(f.layers)
+  );
+}
