@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { migrate, openOrm } from '../db/orm.js';
@@ -5,11 +6,13 @@ import { ALL_ROLES, createServices, openDatabase, type RoleName, startOpsWatch }
 import { systemActor } from '../shared/actor.js';
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
+import { applyConfig } from './apply.js';
 
 const USAGE = `Usage:
   opswatch start [--role http|slack|worker]...   run OpsWatch (every role by default)
   opswatch migrate                               apply database migrations and exit
   opswatch apikey create [--name NAME]           create an API key for the default tenant (printed once)
+  opswatch apply -f FILE [-f FILE]...            create or update users and schedules from YAML
   opswatch help`;
 
 function fail(message: string): never {
@@ -92,6 +95,40 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`Created API key ${created.id}. It is shown only this once.\n`);
     await orm.close(true);
     await db.stop();
+    return;
+  }
+
+  if (command === 'apply') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { file: { type: 'string', short: 'f', multiple: true } },
+      allowPositionals: true,
+    });
+    const files = [...(values.file ?? []), ...positionals];
+    if (!files.length) fail('Usage: opswatch apply -f FILE [-f FILE]...');
+    const sources = files.map((name) => {
+      try {
+        return { name, text: readFileSync(name, 'utf8') };
+      } catch (err) {
+        return fail(`Cannot read ${name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    const db = await openDatabase(config, log);
+    const orm = await openOrm({ url: db.url, poolMax: 2 });
+    await migrate(orm);
+    const services = createServices(orm, systemClock, { publicBaseUrl: config.publicBaseUrl });
+    const { tenant } = await services.tenants.bootstrap(config.OPSWATCH_API_KEY);
+    const result = await applyConfig(
+      services,
+      { ...systemActor(tenant.id, 'opswatch apply'), source: 'cli' },
+      sources,
+    );
+    for (const line of result.changes) process.stdout.write(`${line}\n`);
+    for (const line of result.problems) process.stderr.write(`${line}\n`);
+    if (!result.ok) process.stderr.write(`${result.problems.length} problem(s); nothing was applied.\n`);
+    await orm.close(true);
+    await db.stop();
+    if (!result.ok) process.exit(1);
     return;
   }
 

@@ -77,6 +77,41 @@ export class UsersService {
     });
   }
 
+  /** Creates or updates the user with this email (`opswatch apply`); reports which, or that nothing changed. */
+  async upsertByEmail(
+    actor: Actor,
+    input: UserInput & { email: string },
+  ): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; user: UserDto }> {
+    if (!actor.roles.includes('admin')) throw AppError.forbidden('Only admins can add users.');
+    const data = userInputSchema.parse(input);
+    const email = data.email ?? input.email;
+    return withTx(this.orm, async (em) => {
+      const before = (await usersStore.list(em, actor.tenantId)).find((u) => u.email === email);
+      if (
+        before &&
+        before.name === data.name &&
+        before.time_zone === data.timeZone &&
+        (data.slackUserId === undefined || before.slack_user_id === data.slackUserId)
+      )
+        return { outcome: 'unchanged' as const, user: toDto(before) };
+      const row = await usersStore.upsertByEmail(em, actor.tenantId, {
+        name: data.name,
+        email,
+        slackUserId: data.slackUserId ?? null,
+        timeZone: data.timeZone,
+      });
+      if (!row) throw AppError.conflict(`The Slack user id of ${email} belongs to another user.`);
+      const outcome = row.inserted ? ('created' as const) : ('updated' as const);
+      await recordAudit(
+        em,
+        actor,
+        { action: `user.${outcome}`, targetType: 'user', targetId: row.id, data: { name: data.name } },
+        this.clock.now(),
+      );
+      return { outcome, user: toDto(row) };
+    });
+  }
+
   /** Finds or creates the user behind a Slack id (first sight creates them from the Slack profile). */
   async upsertFromSlack(
     tenantId: string,

@@ -62,6 +62,23 @@ export const usersStore = {
     );
   },
 
+  /** Creates the user with this email or updates their name, Slack id and zone (`opswatch apply`). */
+  upsertByEmail(
+    em: Em,
+    tenantId: string,
+    u: { name: string; email: string; slackUserId: string | null; timeZone: string },
+  ): Promise<(UserRow & { inserted: boolean }) | undefined> {
+    return queryOne<UserRow & { inserted: boolean }>(
+      em,
+      sql`insert into users (id, tenant_id, name, email, slack_user_id, time_zone)
+          values (${newId()}, ${tenantId}, ${u.name}, ${u.email}, ${u.slackUserId}, ${u.timeZone})
+          on conflict (tenant_id, email) do update set name = excluded.name,
+            slack_user_id = coalesce(excluded.slack_user_id, users.slack_user_id),
+            time_zone = excluded.time_zone, updated_at = now()
+          returning ${COLUMNS}, (xmax = 0) as inserted`,
+    );
+  },
+
   bySlackId(em: Em, tenantId: string, slackUserId: string): Promise<UserRow | undefined> {
     return queryOne<UserRow>(
       em,
