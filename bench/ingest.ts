@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeShots, type Shape } from './lib/alerts.js';
+import { makeShots, opswatchCheck, type Shape } from './lib/alerts.js';
 import {
   analyze,
   autovacuumOn,
@@ -150,18 +150,6 @@ async function runPhases(sys: System, withPaced: boolean): Promise<PhaseRun[]> {
     runs.push(await measured(sys, 'paced', 1, () => openLoop(sys.target, shots, PACED_RATE, PACED_RATE * 5)));
   }
   return runs;
-}
-
-/** OpsWatch's answer must say every alert of the request was created: they are all new. */
-function opswatchCheck(body: string, shot: Shot): string | null {
-  try {
-    const r = JSON.parse(body) as { created?: unknown };
-    return r.created === shot.alerts
-      ? null
-      : `expected created=${shot.alerts}, got created=${String(r.created)}`;
-  } catch {
-    return `200 with a body that is not JSON: ${body.slice(0, 80)}`;
-  }
 }
 
 async function benchOpsWatch(): Promise<SystemResult> {

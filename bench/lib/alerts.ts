@@ -106,3 +106,15 @@ export function makeShots(
   }
   return shots;
 }
+
+/** OpsWatch's answer must say every alert of the request was created: they are all new. */
+export function opswatchCheck(body: string, shot: Shot): string | null {
+  try {
+    const r = JSON.parse(body) as { created?: unknown };
+    return r.created === shot.alerts
+      ? null
+      : `expected created=${shot.alerts}, got created=${String(r.created)}`;
+  } catch {
+    return `200 with a body that is not JSON: ${body.slice(0, 80)}`;
+  }
+}

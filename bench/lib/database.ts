@@ -78,3 +78,21 @@ export async function autovacuumOn(url: string): Promise<boolean> {
     return r.rows[0]?.autovacuum === 'on';
   });
 }
+
+/** Incidents by status and outbox rows by status, to see that clicks took effect and Slack work has drained. */
+export async function slackCounts(url: string): Promise<{
+  incidents: Record<string, number>;
+  outbox: Record<string, number>;
+}> {
+  return withClient(url, async (c) => {
+    const inc = await c.query<{ status: string; n: string }>(
+      'select status, count(*) as n from incidents group by status',
+    );
+    const out = await c.query<{ status: string; n: string }>(
+      'select status, count(*) as n from outbox group by status',
+    );
+    const toMap = (rows: { status: string; n: string }[]) =>
+      Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    return { incidents: toMap(inc.rows), outbox: toMap(out.rows) };
+  });
+}

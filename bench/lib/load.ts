@@ -11,6 +11,8 @@ export interface Target {
   port: number;
   path: string;
   headers: Record<string, string>;
+  /** The status a good answer has (default 200). */
+  status?: number;
   /** Checks a 200 answer's body; returns a problem description, or null when it is as expected. */
   check?: (body: string, shot: Shot) => string | null;
 }
@@ -19,6 +21,8 @@ export interface Target {
 export interface Shot {
   body: Buffer;
   alerts: number;
+  /** Headers of this request only (e.g. a Slack signature), over the target's. */
+  headers?: Record<string, string>;
 }
 
 export interface RunResult {
@@ -36,7 +40,8 @@ interface Answer {
   body: string;
 }
 
-function post(agent: http.Agent, target: Target, body: Buffer, signal?: AbortSignal): Promise<Answer> {
+function post(agent: http.Agent, target: Target, shot: Shot, signal?: AbortSignal): Promise<Answer> {
+  const body = shot.body;
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -46,7 +51,12 @@ function post(agent: http.Agent, target: Target, body: Buffer, signal?: AbortSig
         method: 'POST',
         agent,
         signal,
-        headers: { ...target.headers, 'content-type': 'application/json', 'content-length': body.length },
+        headers: {
+          'content-type': 'application/json',
+          ...target.headers,
+          ...shot.headers,
+          'content-length': body.length,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -73,18 +83,26 @@ class Recorder {
     private readonly signal?: AbortSignal,
   ) {}
 
-  async fire(agent: http.Agent, shot: Shot, since: number): Promise<void> {
+  /**
+   * Sends one shot. Latency runs from `since` (a `performance.now()` instant, e.g. the scheduled one) or, without
+   * it, from just before the request to its answer, measured with `process.hrtime.bigint()`.
+   */
+  async fire(agent: http.Agent, shot: Shot, since?: number): Promise<void> {
     let problem: string | null = null;
+    const t0 = process.hrtime.bigint();
     try {
-      const answer = await post(agent, this.target, shot.body, this.signal);
-      if (answer.status !== 200) problem = `HTTP ${answer.status}: ${answer.body.slice(0, 160)}`;
+      const answer = await post(agent, this.target, shot, this.signal);
+      if (answer.status !== (this.target.status ?? 200))
+        problem = `HTTP ${answer.status}: ${answer.body.slice(0, 160)}`;
       else problem = this.target.check?.(answer.body, shot) ?? null;
     } catch (err) {
       problem = this.signal?.aborted
         ? 'no answer before the phase deadline (request abandoned)'
         : `network: ${err instanceof Error ? err.message : String(err)}`;
     }
-    this.latencies.push(performance.now() - since);
+    this.latencies.push(
+      since === undefined ? Number(process.hrtime.bigint() - t0) / 1e6 : performance.now() - since,
+    );
     this.requests++;
     if (problem) {
       this.errors++;
@@ -118,7 +136,7 @@ export async function closedLoop(
   const worker = async () => {
     while (next < shots.length && performance.now() < deadline) {
       const shot = shots[next++] as Shot;
-      await rec.fire(agent, shot, performance.now());
+      await rec.fire(agent, shot);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -132,7 +150,8 @@ export async function closedLoop(
  * Latency runs from each request's scheduled instant, so queueing in the client counts against the server.
  * When more than `maxBacklog` requests are outstanding the server has fallen behind for good: the rest are
  * not sent (`unsent`); requests still unanswered `drainSeconds` after the schedule ends are abandoned and
- * count as errors. Both keep the phase bounded in time.
+ * count as errors. Both keep the phase bounded in time. Aborting `stop` ends the schedule early (the shots not
+ * yet due are left unsent and not counted in `unsent`).
  */
 export async function openLoop(
   target: Target,
@@ -141,7 +160,8 @@ export async function openLoop(
   maxBacklog: number,
   drainSeconds = 15,
   maxSockets = 256,
-): Promise<RunResult & { unsent: number; maxLateMs: number }> {
+  stop?: AbortSignal,
+): Promise<RunResult & { unsent: number; maxLateMs: number; scheduledSeconds: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const abandon = new AbortController();
   const rec = new Recorder(target, abandon.signal);
@@ -151,7 +171,7 @@ export async function openLoop(
   let outstanding = 0;
   let maxLateMs = 0;
   let sent = 0;
-  schedule: while (sent < shots.length) {
+  schedule: while (sent < shots.length && !stop?.aborted) {
     const now = performance.now();
     while (sent < shots.length && start + sent * interval <= now) {
       if (outstanding > maxBacklog) break schedule;
@@ -163,6 +183,8 @@ export async function openLoop(
     }
     await sleep(1);
   }
+  const scheduledSeconds = (performance.now() - start) / 1000;
+  const stopped = stop?.aborted === true && sent < shots.length;
   const drained = Promise.all(inFlight).then(() => true);
   if (!(await Promise.race([drained, sleep(drainSeconds * 1000, false, { ref: false })]))) {
     abandon.abort();
@@ -170,5 +192,5 @@ export async function openLoop(
   }
   const seconds = (performance.now() - start) / 1000;
   agent.destroy();
-  return { ...rec.result(seconds), unsent: shots.length - sent, maxLateMs };
+  return { ...rec.result(seconds), unsent: stopped ? 0 : shots.length - sent, maxLateMs, scheduledSeconds };
 }

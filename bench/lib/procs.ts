@@ -144,3 +144,44 @@ export function machineCpuSeconds(): { busy: number; total: number } {
   const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
   return { busy: (total - idle) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
 }
+
+export interface CpuUse {
+  /** CPU seconds of the process under test, of the PostgreSQL backends (NaN when not watched), of this process. */
+  server: number;
+  postgres: number;
+  client: number;
+  /** Busy share (0..1) of all the machine's cores over the window. */
+  machineShare: number;
+}
+
+/**
+ * Starts measuring CPU use over a window: of `pid`, of the processes `pgPids()` lists (read at both ends, so
+ * backends that come and go mid-window are partly missed), of this process and of the machine.
+ */
+export async function cpuWindow(
+  pid: number,
+  pgPids?: () => Promise<number[]>,
+): Promise<{ stop(): Promise<CpuUse> }> {
+  const server0 = cpuSeconds(pid);
+  const pg0 = cpuSecondsOf((await pgPids?.()) ?? []);
+  const machine0 = machineCpuSeconds();
+  const client0 = process.cpuUsage();
+  return {
+    async stop() {
+      const client = process.cpuUsage(client0);
+      const machine1 = machineCpuSeconds();
+      const server = cpuSeconds(pid) - server0;
+      let postgres = Number.NaN;
+      if (pgPids) {
+        postgres = 0;
+        for (const [p, s] of cpuSecondsOf(await pgPids())) postgres += s - (pg0.get(p) ?? 0);
+      }
+      return {
+        server,
+        postgres,
+        client: (client.user + client.system) / 1e6,
+        machineShare: (machine1.busy - machine0.busy) / (machine1.total - machine0.total),
+      };
+    },
+  };
+}

@@ -15,13 +15,16 @@ export interface Started {
 /**
  * Starts `node bin/opswatch.js start --role http` from `root` on a free port of 127.0.0.1 against `databaseUrl`
  * (it migrates at start) and waits for `/readyz`. Slack, Twilio and Agenda settings of this environment are
- * not passed on.
+ * not passed on; `env` adds settings of the bench's own (e.g. a fake Slack), `roles: 'all'` runs every role.
  */
 export async function startOpsWatch(opts: {
   root: string;
   databaseUrl: string;
   apiKey: string;
   nodeArgs?: readonly string[];
+  /** Default `['http']`. */
+  roles?: readonly string[] | 'all';
+  env?: Record<string, string>;
 }): Promise<Started> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {};
@@ -32,8 +35,11 @@ export async function startOpsWatch(opts: {
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    ...opts.env,
   });
-  const args = [...(opts.nodeArgs ?? []), 'bin/opswatch.js', 'start', '--role', 'http'];
+  const roles = opts.roles ?? ['http'];
+  const roleArgs = roles === 'all' ? [] : ['--role', roles.join(',')];
+  const args = [...(opts.nodeArgs ?? []), 'bin/opswatch.js', 'start', ...roleArgs];
   const child = new Child('OpsWatch', process.execPath, args, { cwd: opts.root, env });
   try {
     await child.waitReady(`http://127.0.0.1:${port}/readyz`);
