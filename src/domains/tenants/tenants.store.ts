@@ -43,10 +43,12 @@ export const tenantsStore = {
       sql`select id, slug, name, settings from tenants where slack_team_id = ${teamId}`,
     );
     if (linked) return linked;
+    // "or = teamId": a concurrent first request of the same workspace linked it while this one waited for the row.
     return queryOne<TenantRow>(
       em,
       sql`update tenants set slack_team_id = ${teamId}, updated_at = now()
-          where slug = ${defaultSlug} and slack_team_id is null returning id, slug, name, settings`,
+          where slug = ${defaultSlug} and (slack_team_id is null or slack_team_id = ${teamId})
+          returning id, slug, name, settings`,
     );
   },
 
