@@ -107,6 +107,28 @@ export function slackDate(at: Date, opts: BlockOptions, format = '{date_short_pr
   return `<!date^${unix}^${format}|${fallback}>`;
 }
 
+/** The zone's short name at that instant: `EST`, `CET`, `BST`, else an offset such as `GMT+5:30`. */
+export function zoneAbbreviation(at: Date, zone: string): string {
+  const t = DateTime.fromJSDate(at, { zone });
+  if (!t.isValid) return zone;
+  const us = t.setLocale('en-US').toFormat('ZZZZ');
+  if (!us.startsWith('GMT') || us === 'GMT') return us;
+  return t.setLocale('en-GB').toFormat('ZZZZ');
+}
+
+/**
+ * A wall-clock time in a named zone, written out (not a `<!date>` token), for times told to one person in
+ * their own zone or to a channel in a schedule's zone: `Mon 9 Mar 09:00 CET`. Within the next 6 days the
+ * date is left out (`Mon 09:00 CET`); `today`/`tomorrow` are never used, so the text stays true when read later.
+ */
+export function zonedTime(at: Date, zone: string, now?: Date): string {
+  const t = DateTime.fromJSDate(at, { zone });
+  if (!t.isValid) return at.toISOString();
+  const soon =
+    now !== undefined && at.getTime() >= now.getTime() && at.getTime() - now.getTime() < 6 * 86_400_000;
+  return `${t.setLocale('en-GB').toFormat(soon ? 'ccc HH:mm' : 'ccc d LLL HH:mm')} ${zoneAbbreviation(at, zone)}`;
+}
+
 export function plain(text: string, max: number, fallback = '—'): PlainTextElement {
   const clean = text.trim();
   return { type: 'plain_text', text: truncate(clean || fallback, max), emoji: true };

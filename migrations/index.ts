@@ -1,10 +1,12 @@
 import { Migration20261122000001_foundation } from './Migration20261122000001_foundation.js';
 import { Migration20261122000002_slack } from './Migration20261122000002_slack.js';
 import { Migration20261122000003_rosters } from './Migration20261122000003_rosters.js';
+import { Migration20261201000001_handoffs } from './Migration20261201000001_handoffs.js';
 
 /** Every migration, in order. Listed explicitly so no folder discovery is needed at run time. */
 export const migrationsList = [
   { name: 'Migration20261122000001_foundation', class: Migration20261122000001_foundation },
   { name: 'Migration20261122000002_slack', class: Migration20261122000002_slack },
   { name: 'Migration20261122000003_rosters', class: Migration20261122000003_rosters },
+  { name: 'Migration20261201000001_handoffs', class: Migration20261201000001_handoffs },
 ];

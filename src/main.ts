@@ -7,7 +7,7 @@ import { AlertsService } from './domains/alerts/index.js';
 import { AuditService } from './domains/audit/index.js';
 import { IncidentsService } from './domains/incidents/index.js';
 import { OutboxService } from './domains/notify/index.js';
-import { RostersService } from './domains/rosters/index.js';
+import { OnCallService, RostersService } from './domains/rosters/index.js';
 import { TenantsService, UsersService } from './domains/tenants/index.js';
 import { createHttpApp, createSlackOnlyApp } from './http/app.js';
 import type { Services } from './http/context.js';
@@ -54,6 +54,7 @@ export function createServices(orm: Orm, clock: Clock, opts: ServiceOptions = {}
     alerts: new AlertsService(orm, clock, (id) => tenants.settings(id)),
     audit: new AuditService(orm),
     rosters: new RostersService(orm, clock, opts.publicBaseUrl ?? 'http://localhost:3000'),
+    oncall: new OnCallService(orm, clock, opts.publicBaseUrl ?? 'http://localhost:3000'),
   };
 }
 

@@ -2,12 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ical, { type VEvent } from 'node-ical';
 import { applyConfig } from '../src/cli/apply.js';
-import {
-  layerInputSchema,
-  RostersService,
-  type ScheduleRules,
-  shifts,
-} from '../src/domains/rosters/index.js';
+import { layerInputSchema, OnCallService, type ScheduleRules, shifts } from '../src/domains/rosters/index.js';
 import { startTestApp, type TestApp } from './harness/app.js';
 
 let t: TestApp;
@@ -180,7 +175,7 @@ describe('on-call schedules over REST', () => {
     const events = Object.values(ical.sync.parseICS(await res.text())).filter(
       (c): c is VEvent => c?.type === 'VEVENT',
     );
-    const [from, to] = RostersService.feedWindow(t.clock.now());
+    const [from, to] = OnCallService.feedWindow(t.clock.now());
     const items = (
       await json<{ items: ShiftJson[] }>(
         await t.request(

@@ -2,7 +2,7 @@ import type { AlertsService } from '../domains/alerts/index.js';
 import type { AuditService } from '../domains/audit/index.js';
 import type { IncidentsService } from '../domains/incidents/index.js';
 import type { OutboxService } from '../domains/notify/index.js';
-import type { RostersService } from '../domains/rosters/index.js';
+import type { OnCallService, RostersService } from '../domains/rosters/index.js';
 import type { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Actor } from '../shared/actor.js';
 import type { Logger } from '../shared/logger.js';
@@ -16,6 +16,7 @@ export interface Services {
   audit: AuditService;
   outbox: OutboxService;
   rosters: RostersService;
+  oncall: OnCallService;
 }
 
 export interface HttpDeps {

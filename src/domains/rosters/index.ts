@@ -1,5 +1,24 @@
+export { type Handoff, handoffsBetween } from './handoff.calc.js';
+export {
+  type HandoffNotice,
+  type HandoffNotifier,
+  type HandoffPerson,
+  type HandoffRunReport,
+  HandoffsService,
+} from './handoffs.service.js';
 export { currentShiftFor, gaps, nextShiftFor, onCallAt, shifts } from './oncall.calc.js';
-export type { OnCallDto, OverrideDto, RangeDto, ScheduleDto, ShiftDto } from './rosters.mapper.js';
+export { OnCallService } from './oncall.service.js';
+export type {
+  MyOnCallDto,
+  MyShiftDto,
+  OnCallDto,
+  OverrideDto,
+  PersonDto,
+  RangeDto,
+  ScheduleDto,
+  ScheduleOnCallDto,
+  ShiftDto,
+} from './rosters.mapper.js';
 export { RostersService, type UpsertOutcome } from './rosters.service.js';
 export * from './rosters.types.js';
 export { parseWhen } from './time-parse.calc.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
-import type { OverrideRow, ScheduleRow } from './rosters.store.js';
+import type { OverrideRow, People, ScheduleRow } from './rosters.store.js';
 import {
   type Layer,
   layerInputSchema,
@@ -52,9 +52,17 @@ export interface ScheduleDto {
   updatedAt: string;
 }
 
+export interface PersonDto {
+  id: string;
+  /** null when the user no longer exists. */
+  name: string | null;
+  slackUserId: string | null;
+}
+
 export interface ShiftDto {
   userId: string;
   userName: string | null;
+  userSlackId: string | null;
   start: string;
   end: string;
   source: ShiftSource;
@@ -63,9 +71,36 @@ export interface ShiftDto {
 export interface OnCallDto {
   scheduleId: string;
   at: string;
-  users: { id: string; name: string | null }[];
+  users: PersonDto[];
   source: ShiftSource | null;
   until: string | null;
+}
+
+/** One schedule's answer for an overview (`/oncall`, App Home): who is on call at `at`, and its gaps. */
+export interface ScheduleOnCallDto extends OnCallDto {
+  name: string;
+  timeZone: string;
+  slackChannel: string | null;
+  /** Uncovered ranges in the next 14 days (when asked for). */
+  gaps: RangeDto[];
+}
+
+/** A shift of one person, with the schedule it belongs to. */
+export interface MyShiftDto {
+  scheduleId: string;
+  scheduleName: string;
+  start: string;
+  end: string;
+  source: ShiftSource;
+}
+
+/** A person's on-call picture: shifts in progress, the next ones, and the schedules they belong to. */
+export interface MyOnCallDto {
+  userId: string;
+  timeZone: string;
+  current: MyShiftDto[];
+  next: MyShiftDto[];
+  schedules: ScheduleOnCallDto[];
 }
 
 const iso = (v: string | Date): string => new Date(v).toISOString();
@@ -132,23 +167,32 @@ export const toOverrideDto = (r: OverrideRow): OverrideDto => ({
   createdAt: iso(r.created_at),
 });
 
-export const toShiftDto = (s: Shift, names: Record<string, string>): ShiftDto => ({
+export const toPersonDto = (id: string, people: People): PersonDto => {
+  const p = people.get(id);
+  return { id, name: p?.name ?? null, slackUserId: p?.slackUserId ?? null };
+};
+
+export const toShiftDto = (s: Shift, people: People): ShiftDto => ({
   userId: s.userId,
-  userName: names[s.userId] ?? null,
+  userName: people.get(s.userId)?.name ?? null,
+  userSlackId: people.get(s.userId)?.slackUserId ?? null,
   start: iso(s.start),
   end: iso(s.end),
   source: s.source,
 });
 
-export const toOnCallDto = (
-  scheduleId: string,
-  at: Date,
-  o: OnCall,
-  names: Record<string, string>,
-): OnCallDto => ({
+export const toOnCallDto = (scheduleId: string, at: Date, o: OnCall, people: People): OnCallDto => ({
   scheduleId,
   at: at.toISOString(),
-  users: o.userIds.map((id) => ({ id, name: names[id] ?? null })),
+  users: o.userIds.map((id) => toPersonDto(id, people)),
   source: o.source,
   until: o.until ? o.until.toISOString() : null,
+});
+
+export const toMyShiftDto = (row: ScheduleRow, s: Shift): MyShiftDto => ({
+  scheduleId: row.id,
+  scheduleName: row.name,
+  start: iso(s.start),
+  end: iso(s.end),
+  source: s.source,
 });

@@ -6,22 +6,16 @@ import { type Actor, can } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, type FieldProblem, fieldsFromZod } from '../../shared/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { scheduleToICal } from './ical.calc.js';
-import { gaps, onCallAt, shifts } from './oncall.calc.js';
+import { gaps } from './oncall.calc.js';
+import { GAP_DAYS } from './oncall.service.js';
 import {
   isUuid,
   layersOf,
-  type OnCallDto,
   type OverrideDto,
-  type RangeDto,
   type ScheduleDto,
-  type ShiftDto,
-  toOnCallDto,
   toOverrideDto,
-  toRange,
   toSchedule,
   toScheduleDto,
-  toShiftDto,
 } from './rosters.mapper.js';
 import { rostersStore, type ScheduleFields, type ScheduleRow } from './rosters.store.js';
 import {
@@ -32,12 +26,8 @@ import {
   type ScheduleInput,
   scheduleInputSchema,
 } from './rosters.types.js';
-import { userToICal } from './user-ical.calc.js';
-
-const DAY = 86_400_000;
-const MAX_SHIFTS_RANGE_DAYS = 180;
-const GAP_DAYS = 14;
-const FEED_DAYS = 90;
+import { loadSchedule } from './schedule-loader.js';
+import { DAY_MS } from './zone-time.calc.js';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -83,15 +73,14 @@ export class RostersService {
     id: string,
     overridesAfter: Date,
   ): Promise<[ScheduleRow, Schedule]> {
-    const row = isUuid(id) ? await rostersStore.byId(em, actor.tenantId, id) : undefined;
-    if (!row) throw AppError.notFound(`Schedule ${id}`);
-    return [row, toSchedule(row, await rostersStore.overridesOf(em, [row.id], overridesAfter))];
+    const l = await loadSchedule(em, actor.tenantId, id, overridesAfter);
+    return [l.row, l.schedule];
   }
 
   private async dto(em: Em, row: ScheduleRow): Promise<ScheduleDto> {
     const now = this.clock.now();
     const schedule = toSchedule(row, await rostersStore.overridesOf(em, [row.id], now));
-    const open = gaps(schedule, now, new Date(now.getTime() + GAP_DAYS * DAY));
+    const open = gaps(schedule, now, new Date(now.getTime() + GAP_DAYS * DAY_MS));
     return toScheduleDto(row, schedule.layers, this.scheduleIcalUrl(row.ical_token), open);
   }
 
@@ -260,100 +249,6 @@ export class RostersService {
       );
     });
   }
-
-  async onCall(actor: Actor, scheduleId: string, at: Date = this.clock.now()): Promise<OnCallDto> {
-    need(actor, 'viewer', 'read schedules');
-    return withEm(this.orm, async (em) => {
-      const [row, schedule] = await this.load(em, actor, scheduleId, at);
-      const names = await rostersStore.userNames(em, actor.tenantId);
-      return toOnCallDto(row.id, at, onCallAt(schedule, at), names);
-    });
-  }
-
-  async shifts(actor: Actor, scheduleId: string, from: Date, to: Date): Promise<ShiftDto[]> {
-    need(actor, 'viewer', 'read schedules');
-    if (!(to.getTime() > from.getTime()))
-      throw AppError.validation('to must be after from.', [{ field: 'to', message: 'must be after from' }]);
-    if (to.getTime() - from.getTime() > MAX_SHIFTS_RANGE_DAYS * DAY)
-      throw AppError.validation(`Ask for ${MAX_SHIFTS_RANGE_DAYS} days at most.`, [
-        { field: 'to', message: `at most ${MAX_SHIFTS_RANGE_DAYS} days after from` },
-      ]);
-    return withEm(this.orm, async (em) => {
-      const [, schedule] = await this.load(em, actor, scheduleId, from);
-      const names = await rostersStore.userNames(em, actor.tenantId);
-      return shifts(schedule, from, to).map((s) => toShiftDto(s, names));
-    });
-  }
-
-  async gapsNext14Days(actor: Actor, scheduleId: string): Promise<RangeDto[]> {
-    need(actor, 'viewer', 'read schedules');
-    const now = this.clock.now();
-    return withEm(this.orm, async (em) => {
-      const [, schedule] = await this.load(em, actor, scheduleId, now);
-      return gaps(schedule, now, new Date(now.getTime() + GAP_DAYS * DAY)).map(toRange);
-    });
-  }
-
-  /** The secret feed URL of a user's shifts, creating its token on first ask (admins, or the user). */
-  async userIcalUrl(actor: Actor, userId: string): Promise<{ userId: string; icalUrl: string }> {
-    if (!(can(actor, 'admin') || (actor.kind === 'user' && actor.id === userId)))
-      throw AppError.forbidden('Only admins and the user themselves can read a user’s calendar link.');
-    return withTx(this.orm, async (em) => {
-      if (!(await rostersStore.existingUsers(em, actor.tenantId, [userId])).has(userId))
-        throw AppError.notFound(`User ${userId}`);
-      const t = await rostersStore.userToken(em, actor.tenantId, userId, token(), this.clock.now());
-      return { userId, icalUrl: `${this.publicBaseUrl.replace(/\/+$/, '')}/ical/users/${t}.ics` };
-    });
-  }
-
-  /** The schedule's feed (the secret token is the only credential). */
-  async icalForSchedule(feedToken: string, now: Date = this.clock.now()): Promise<string> {
-    return withEm(this.orm, async (em) => {
-      const row = await rostersStore.byToken(em, feedToken);
-      if (!row) throw AppError.notFound('This calendar');
-      const [from, to] = feedWindow(now);
-      const schedule = toSchedule(row, await rostersStore.overridesOf(em, [row.id], from));
-      return scheduleToICal({
-        scheduleId: row.id,
-        name: row.name,
-        shifts: shifts(schedule, from, to),
-        userNames: await rostersStore.userNames(em, row.tenant_id),
-        timeZone: row.time_zone,
-        now,
-      });
-    });
-  }
-
-  /** A user's feed: their shifts across every schedule of their tenant. */
-  async icalForUser(feedToken: string, now: Date = this.clock.now()): Promise<string> {
-    return withEm(this.orm, async (em) => {
-      const user = await rostersStore.userByToken(em, feedToken);
-      if (!user) throw AppError.notFound('This calendar');
-      const [from, to] = feedWindow(now);
-      const rows = await rostersStore.list(em, user.tenant_id);
-      const overrides = await rostersStore.overridesOf(
-        em,
-        rows.map((r) => r.id),
-        from,
-      );
-      const mine = rows.flatMap((row) =>
-        shifts(toSchedule(row, overrides), from, to)
-          .filter((s) => s.userId === user.user_id)
-          .map((shift) => ({ scheduleId: row.id, scheduleName: row.name, shift })),
-      );
-      return userToICal({ userName: user.name, timeZone: user.time_zone, shifts: mine, now });
-    });
-  }
-
-  /** The window a feed covers: from the start of the UTC day a week ago (stable event starts) to 90 days ahead. */
-  static feedWindow(now: Date): [Date, Date] {
-    return feedWindow(now);
-  }
-}
-
-function feedWindow(now: Date): [Date, Date] {
-  const from = Math.floor(now.getTime() / DAY) * DAY - 7 * DAY;
-  return [new Date(from), new Date(now.getTime() + FEED_DAYS * DAY)];
 }
 
 function nameTaken(name: string): AppError {

@@ -27,6 +27,13 @@ export interface OverrideRow {
   created_at: string;
 }
 
+export interface Person {
+  name: string;
+  slackUserId: string | null;
+  timeZone: string;
+}
+export type People = ReadonlyMap<string, Person>;
+
 export interface ScheduleFields {
   name: string;
   timeZone: string;
@@ -166,6 +173,17 @@ export const rostersStore = {
       sql`select id, name from users where tenant_id = ${tenantId}`,
     );
     return Object.fromEntries(rows.map((r) => [r.id, r.name]));
+  },
+
+  /** Everyone of the tenant as schedules show them: name, Slack id and zone by user id. */
+  async people(em: Em, tenantId: string): Promise<People> {
+    const rows = await query<{ id: string; name: string; slack_user_id: string | null; time_zone: string }>(
+      em,
+      sql`select id, name, slack_user_id, time_zone from users where tenant_id = ${tenantId}`,
+    );
+    return new Map(
+      rows.map((r) => [r.id, { name: r.name, slackUserId: r.slack_user_id, timeZone: r.time_zone }]),
+    );
   },
 
   /** The user's feed token, created on first ask. */

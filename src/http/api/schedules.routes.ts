@@ -14,7 +14,7 @@ export const shiftsQuerySchema = z.object({ from: instant('from'), to: instant('
 
 /** Schedules, their overrides and on-call answers, under /api/v1/schedules. */
 export function scheduleRoutes(deps: HttpDeps): Hono<AppEnv> {
-  const { rosters } = deps.services;
+  const { rosters, oncall } = deps.services;
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => c.json({ items: await rosters.list(c.get('actor')) }));
   app.post('/', async (c) => {
@@ -40,15 +40,15 @@ export function scheduleRoutes(deps: HttpDeps): Hono<AppEnv> {
   });
   app.get('/:id/oncall', async (c) => {
     const q = parseWith(oncallQuerySchema, c.req.query(), 'The query');
-    return c.json(await rosters.onCall(c.get('actor'), c.req.param('id'), q.at ? new Date(q.at) : undefined));
+    return c.json(await oncall.onCall(c.get('actor'), c.req.param('id'), q.at ? new Date(q.at) : undefined));
   });
   app.get('/:id/shifts', async (c) => {
     const q = parseWith(shiftsQuerySchema, c.req.query(), 'The query');
-    const items = await rosters.shifts(c.get('actor'), c.req.param('id'), new Date(q.from), new Date(q.to));
+    const items = await oncall.shifts(c.get('actor'), c.req.param('id'), new Date(q.from), new Date(q.to));
     return c.json({ items });
   });
   app.get('/:id/gaps', async (c) =>
-    c.json({ items: await rosters.gapsNext14Days(c.get('actor'), c.req.param('id')) }),
+    c.json({ items: await oncall.gapsNext14Days(c.get('actor'), c.req.param('id')) }),
   );
   return app;
 }
@@ -57,7 +57,7 @@ export function scheduleRoutes(deps: HttpDeps): Hono<AppEnv> {
 export function userIcalRoutes(deps: HttpDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/:id/ical', async (c) =>
-    c.json(await deps.services.rosters.userIcalUrl(c.get('actor'), c.req.param('id'))),
+    c.json(await deps.services.oncall.userIcalUrl(c.get('actor'), c.req.param('id'))),
   );
   return app;
 }
@@ -66,14 +66,14 @@ const ICS = { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': '
 
 /** Public iCal feeds; the secret token in the path is the only credential. */
 export function icalFeedRoutes(deps: HttpDeps): Hono<AppEnv> {
-  const { rosters } = deps.services;
+  const { oncall } = deps.services;
   const app = new Hono<AppEnv>();
   const tokenOf = (file: string) => file.replace(/\.ics$/, '');
   app.get('/schedules/:file', async (c) =>
-    c.body(await rosters.icalForSchedule(tokenOf(c.req.param('file'))), 200, ICS),
+    c.body(await oncall.icalForSchedule(tokenOf(c.req.param('file'))), 200, ICS),
   );
   app.get('/users/:file', async (c) =>
-    c.body(await rosters.icalForUser(tokenOf(c.req.param('file'))), 200, ICS),
+    c.body(await oncall.icalForUser(tokenOf(c.req.param('file'))), 200, ICS),
   );
   return app;
 }
