@@ -88,3 +88,15 @@ export interface MessagePayload {
   text: string;
   blocks: KnownBlock[];
 }
+
+/** A handoff on a schedule: who takes over from whom, until when. */
+export interface HandoffView {
+  scheduleName: string;
+  at: Date;
+  /** When the incoming person's coverage ends; null when not known. */
+  until: Date | null;
+  /** null: nobody was on call (a gap ends). */
+  from: PersonView | null;
+  /** null: nobody is on call from now (a gap starts). */
+  to: PersonView | null;
+}

@@ -2,6 +2,7 @@ import { Migration20261122000001_foundation } from './Migration20261122000001_fo
 import { Migration20261122000002_slack } from './Migration20261122000002_slack.js';
 import { Migration20261122000003_rosters } from './Migration20261122000003_rosters.js';
 import { Migration20261201000001_handoffs } from './Migration20261201000001_handoffs.js';
+import { Migration20261201000002_outbox_leases } from './Migration20261201000002_outbox_leases.js';
 
 /** Every migration, in order. Listed explicitly so no folder discovery is needed at run time. */
 export const migrationsList = [
@@ -9,4 +10,5 @@ export const migrationsList = [
   { name: 'Migration20261122000002_slack', class: Migration20261122000002_slack },
   { name: 'Migration20261122000003_rosters', class: Migration20261122000003_rosters },
   { name: 'Migration20261201000001_handoffs', class: Migration20261201000001_handoffs },
+  { name: 'Migration20261201000002_outbox_leases', class: Migration20261201000002_outbox_leases },
 ];

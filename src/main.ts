@@ -6,12 +6,14 @@ import { query, sql } from './db/sql.js';
 import { AlertsService } from './domains/alerts/index.js';
 import { AuditService } from './domains/audit/index.js';
 import { IncidentsService } from './domains/incidents/index.js';
-import { OutboxService } from './domains/notify/index.js';
-import { OnCallService, RostersService } from './domains/rosters/index.js';
+import { OUTBOX_CHANNEL, OutboxService } from './domains/notify/index.js';
+import { HandoffsService, OnCallService, RostersService } from './domains/rosters/index.js';
 import { TenantsService, UsersService } from './domains/tenants/index.js';
+import { engineFor } from './engine/index.js';
 import { createHttpApp, createSlackOnlyApp } from './http/app.js';
 import type { Services } from './http/context.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
+import { startWorkerRole } from './jobs/index.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { startSlackRoles } from './slack/runtime.js';
@@ -55,6 +57,7 @@ export function createServices(orm: Orm, clock: Clock, opts: ServiceOptions = {}
     audit: new AuditService(orm),
     rosters: new RostersService(orm, clock, opts.publicBaseUrl ?? 'http://localhost:3000'),
     oncall: new OnCallService(orm, clock, opts.publicBaseUrl ?? 'http://localhost:3000'),
+    handoffs: new HandoffsService(orm, clock),
   };
 }
 
@@ -104,9 +107,20 @@ export async function startOpsWatch(
   }
   const closers: (() => Promise<void>)[] = [];
   const slack = config.slackEnabled
-    ? await startSlackRoles({ config, roles, services, metrics, log, clock, databaseUrl: db.url })
+    ? await startSlackRoles({ config, roles, services, metrics, log, clock })
     : null;
   if (slack) closers.push(slack.stop);
+  if (roles.includes('worker')) {
+    const worker = await startWorkerRole({
+      databaseUrl: db.url,
+      log,
+      clock,
+      engine: engineFor(services, log),
+      tickSeconds: config.ENGINE_TICK_SECONDS,
+      ...(slack ? { outbox: { deliver: slack.deliver, channel: OUTBOX_CHANNEL } } : {}),
+    });
+    closers.push(worker.stop);
+  }
   let port = config.PORT;
   const serveSlackOnly = !roles.includes('http') && Boolean(slack?.events);
   if (roles.includes('http') || serveSlackOnly) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { DECLARE_INPUTS, INCIDENT_ACTIONS, VIEWS } from '../blocks/ids.js';
 import { startTestApp, type TestApp, type TestSlack } from './harness/app.js';
+import { asBotScopes } from './harness/fake-slack.js';
 import { stateValue } from './harness/slack-signing.js';
 
 let t: TestApp;
@@ -70,6 +71,71 @@ describe('the outbox never loses a post and never posts twice', () => {
     expect(s.fake.callsTo('chat.postMessage')).toHaveLength(before);
   });
 
+  it('a worker that dies after Slack accepted the card: the next one finds it and never posts it twice', async () => {
+    const sender = s.roles.sender;
+    const before = posts('C0PAYMENTS').length;
+    expect((await fire('payments')).status).toBe(200);
+    // The first worker posts and then never records it (it died while Slack's answer was on its way).
+    let accepted = false;
+    const dying = {
+      send: async (...args: Parameters<typeof sender.send>) => {
+        await sender.send(...args);
+        accepted = true;
+        return new Promise<never>(() => {});
+      },
+    };
+    void t.services.outbox.deliverOnce(dying);
+    for (let i = 0; i < 200 && !accepted; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(accepted).toBe(true);
+    expect(posts('C0PAYMENTS')).toHaveLength(before + 1);
+    // Its lease runs out; another worker takes the row, sees it may have been sent, and looks before posting.
+    await s.deliverOnce();
+    expect(posts('C0PAYMENTS')).toHaveLength(before + 1);
+    t.clock.advance(61_000);
+    await s.deliverOnce();
+    expect(posts('C0PAYMENTS')).toHaveLength(before + 1);
+    expect(s.fake.callsTo('conversations.history').at(-1)?.args).toMatchObject({
+      channel: 'C0PAYMENTS',
+      include_all_metadata: 'true',
+    });
+    const [row] = await t.sql<{ status: string }>(
+      `select o.status from outbox o join slack_messages m on m.incident_id = o.incident_id
+       where o.kind = 'post_card' and o.id = (select max(id) from outbox where kind = 'post_card')`,
+    );
+    expect(row?.status).toBe('sent');
+    // Updates now find the card the dead worker posted.
+    const [inc] = await t.sql<{ id: string; number: number }>(
+      `select id, number from incidents order by number desc limit 1`,
+    );
+    const [saved] = await t.sql<{ ts: string }>(
+      `select ts from slack_messages where incident_id = '${inc?.id}'`,
+    );
+    expect(s.fake.messages.filter((m) => m.channel === 'C0PAYMENTS' && m.ts === saved?.ts)).toHaveLength(1);
+    await t.request('POST', `/api/v1/incidents/INC-${inc?.number}/acknowledge`, {});
+    await s.deliverOnce();
+    const update = s.fake.callsTo('chat.update').at(-1);
+    expect(update).toMatchObject({ ok: true, args: { channel: 'C0PAYMENTS', ts: saved?.ts } });
+  });
+
+  it('an answer lost on the way back (timeout) is not a second card either', async () => {
+    const sender = s.roles.sender;
+    const before = posts('C0SEARCH').length;
+    expect((await fire('search')).status).toBe(200);
+    const lossy = {
+      send: async (...args: Parameters<typeof sender.send>) => {
+        await sender.send(...args);
+        throw new Error('socket hang up');
+      },
+    };
+    await t.services.outbox.deliverOnce(lossy);
+    expect(posts('C0SEARCH')).toHaveLength(before + 1);
+    t.clock.advance(2_000);
+    await s.deliverOnce();
+    expect(posts('C0SEARCH')).toHaveLength(before + 1);
+    const [pending] = await t.sql<{ n: string }>(`select count(*) as n from outbox where status = 'pending'`);
+    expect(Number(pending?.n)).toBe(0);
+  });
+
   it('Slack down for a while: webhooks still answer 2xx promptly, cards arrive once it is back', async () => {
     await s.fake.down('refuse');
     const answers = [await fire('payments'), await fire('search'), await fire('payments')];
@@ -82,24 +148,24 @@ describe('the outbox never loses a post and never posts twice', () => {
     await s.fake.up();
     t.clock.advance(5_000);
     await s.deliverOnce();
-    expect(posts('C0PAYMENTS')).toHaveLength(3);
-    expect(posts('C0SEARCH')).toHaveLength(2);
+    expect(posts('C0PAYMENTS')).toHaveLength(4);
+    expect(posts('C0SEARCH')).toHaveLength(3);
     const [pending] = await t.sql<{ n: string }>(`select count(*) as n from outbox where status = 'pending'`);
     expect(Number(pending?.n)).toBe(0);
   });
 
   it('a permanent failure shows on the incident timeline and in a metric; the rest keeps flowing', async () => {
     s.fake.failNext('chat.postMessage', { error: 'not_in_channel' });
-    await fire('payments'); // INC-6
+    await fire('payments'); // INC-8
     await s.deliverOnce();
-    await fire('search'); // INC-7
+    await fire('search'); // INC-9
     await s.deliverOnce();
-    const timeline = await timelineOf(6);
+    const timeline = await timelineOf(8);
     expect(timeline.at(-1)).toMatchObject({
       kind: 'notification_failed',
       message: 'Slack post to C0PAYMENTS failed: not_in_channel',
     });
-    expect(posts('C0SEARCH')).toHaveLength(3);
+    expect(posts('C0SEARCH')).toHaveLength(4);
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/opswatch_slack_delivery_failures_total\{reason="not_in_channel"\} 1/);
     const [failed] = await t.sql<{ status: string; last_error: string }>(
@@ -112,15 +178,15 @@ describe('the outbox never loses a post and never posts twice', () => {
 describe('requests Slack did not sign', () => {
   it('refuses a bad signature and a stale timestamp with 401, changing nothing', async () => {
     const [inc] = await t.sql<{ id: string; status: string }>(
-      `select id, status from incidents where number = 7`,
+      `select id, status from incidents where number = 9`,
     );
     const calls = s.fake.calls.length;
     const bad = await s.driver.blockAction(INCIDENT_ACTIONS.acknowledge, inc?.id ?? '', { signature: 'bad' });
     const stale = await s.driver.blockAction(INCIDENT_ACTIONS.acknowledge, inc?.id ?? '', { stale: true });
-    const missing = await s.driver.slashCommand('/incident', 'ack INC-7', { signature: 'missing' });
+    const missing = await s.driver.slashCommand('/incident', 'ack INC-9', { signature: 'missing' });
     expect([bad.status, stale.status, missing.status]).toEqual([401, 401, 401]);
     await s.idle();
-    const [after] = await t.sql<{ status: string }>(`select status from incidents where number = 7`);
+    const [after] = await t.sql<{ status: string }>(`select status from incidents where number = 9`);
     expect(after?.status).toBe('triggered');
     expect(s.fake.calls.length).toBe(calls);
   });
@@ -198,7 +264,7 @@ describe('/incident declare and App Home', () => {
       settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean } };
     };
     const declared = new Set(manifest.oauth_config.scopes.bot);
-    const needed = [...s.fake.requiredScopes()].map((sc) => (sc === 'conversations:write' ? 'im:write' : sc));
+    const needed = asBotScopes(s.fake.requiredScopes());
     expect(needed.filter((sc) => !declared.has(sc))).toEqual([]);
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/incident']);
     expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');

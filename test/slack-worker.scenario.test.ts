@@ -115,4 +115,39 @@ describe('the worker role and Socket Mode', () => {
     const chatUpdate = await s.fake.waitFor('chat.update', () => true, 5_000);
     expect(chatUpdate.ok).toBe(true);
   });
+
+  it('the engine tick, run by Agenda, announces a handoff when the clock passes it', async () => {
+    const users: string[] = [];
+    for (const name of ['Carol', 'Dan']) {
+      const res = await t.request('POST', '/api/v1/users', {
+        name,
+        email: `${name.toLowerCase()}@example.com`,
+      });
+      users.push(((await res.json()) as { id: string }).id);
+    }
+    const res = await t.request('POST', '/api/v1/schedules', {
+      name: 'Queue',
+      timeZone: 'UTC',
+      slackChannel: 'C0QUEUE',
+      layers: [
+        {
+          name: 'Primary',
+          participants: users,
+          start: '2026-03-02T00:00:00Z',
+          turn: { unit: 'hours', count: 12 },
+          handoffTime: '00:00',
+        },
+      ],
+    });
+    expect(res.status).toBe(201);
+    // The worker takes its first look (nothing in the past is announced)…
+    await until(async () => (await t.sql('select 1 from schedule_handoff_cursors')).length > 0);
+    expect(s.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0QUEUE')).toHaveLength(0);
+    // …then the 12:00 handoff comes, and the next ticks announce it, once.
+    t.clock.set('2026-03-02T12:00:05Z');
+    const post = await s.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'C0QUEUE', 8_000);
+    expect(post.args.text).toBe('Dan is now on call for Queue until Tue 00:00 UTC, taking over from Carol.');
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(s.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0QUEUE')).toHaveLength(1);
+  });
 });

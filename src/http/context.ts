@@ -2,7 +2,7 @@ import type { AlertsService } from '../domains/alerts/index.js';
 import type { AuditService } from '../domains/audit/index.js';
 import type { IncidentsService } from '../domains/incidents/index.js';
 import type { OutboxService } from '../domains/notify/index.js';
-import type { OnCallService, RostersService } from '../domains/rosters/index.js';
+import type { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import type { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Actor } from '../shared/actor.js';
 import type { Logger } from '../shared/logger.js';
@@ -17,6 +17,7 @@ export interface Services {
   outbox: OutboxService;
   rosters: RostersService;
   oncall: OnCallService;
+  handoffs: HandoffsService;
 }
 
 export interface HttpDeps {

@@ -268,6 +268,13 @@ function schedulePaths(): Record<string, unknown> {
         responses: { '200': ok('{ items }'), ...problems },
       },
     },
+    '/api/v1/schedules/{id}/handoffs': {
+      get: {
+        summary: 'The latest handoffs (who took over from whom, when, until when), newest first',
+        parameters: [scheduleId],
+        responses: { '200': ok('{ items }'), ...problems },
+      },
+    },
     '/api/v1/schedules/{id}/gaps': {
       get: {
         summary: 'Uncovered ranges in the next 14 days',

@@ -1,17 +1,23 @@
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda } from 'agenda';
 import pg from 'pg';
-import { OUTBOX_CHANNEL } from '../domains/notify/index.js';
 import type { Logger } from '../shared/logger.js';
-import { OUTBOX_DELIVER_JOB } from './outbox-deliver.job.js';
+
+/** A repeating Agenda job. */
+export interface JobSpec {
+  name: string;
+  everySeconds: number;
+  run: () => Promise<void>;
+}
 
 export interface WorkerOptions {
   databaseUrl: string;
   log: Logger;
-  /** Runs the outbox (single-flight; see outbox-deliver.job.ts). */
-  deliver: () => Promise<void>;
-  /** Periodic sweep (retries, rate-limit holds ending, missed wake-ups). */
-  sweepSeconds?: number;
+  jobs: readonly JobSpec[];
+  /** LISTEN on this channel and call `run` on every NOTIFY (and once when listening starts). */
+  wake?: { channel: string; run: () => Promise<void> };
+  /** Runs once after Agenda has stopped (a last delivery before the process exits). */
+  onStop?: () => Promise<void>;
   processEverySeconds?: number;
   lockLifetimeMs?: number;
 }
@@ -22,59 +28,64 @@ export interface Worker {
 }
 
 /**
- * The worker role: Agenda on the same PostgreSQL runs `outbox-deliver` every few seconds as a sweep, and a LISTEN on
- * the outbox channel wakes delivery the moment a transaction that enqueued commits (PostgreSQL sends NOTIFY only
- * on commit, so the rows are always visible when we look).
+ * The worker role: Agenda on the same PostgreSQL runs the repeating jobs (locked across processes), and a LISTEN
+ * wakes a job the moment a transaction that enqueued work commits (PostgreSQL sends NOTIFY only on commit, so the
+ * rows are always visible when we look).
  */
 export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const log = opts.log.child({ component: 'worker' });
+  // Our own pool, so a connection the server ends (a restart, a dropped database) is logged, never thrown.
+  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 4 });
+  pool.on('error', (err) => log.warn({ err }, 'Agenda database connection lost'));
   const agenda = new Agenda({
-    backend: new PostgresBackend({ connectionString: opts.databaseUrl }),
+    backend: new PostgresBackend({ pool }),
     processEvery: (opts.processEverySeconds ?? 2) * 1000,
     defaultLockLifetime: opts.lockLifetimeMs ?? 60_000,
     name: `opswatch-${process.pid}`,
   });
   agenda.on('error', (err) => log.error({ err }, 'agenda error'));
-  agenda.define(OUTBOX_DELIVER_JOB, async () => {
-    await opts.deliver();
-  });
+  for (const job of opts.jobs) agenda.define(job.name, () => job.run());
   await agenda.start();
-  await agenda.every(`${opts.sweepSeconds ?? 3} seconds`, OUTBOX_DELIVER_JOB);
+  for (const job of opts.jobs) await agenda.every(`${job.everySeconds} seconds`, job.name);
 
   let stopped = false;
   let listener: pg.Client | null = null;
   let retry: NodeJS.Timeout | null = null;
+  const wake = opts.wake;
   const listen = async (): Promise<void> => {
+    if (!wake) return;
     const client = new pg.Client({ connectionString: opts.databaseUrl });
     client.on('notification', () => {
-      void opts.deliver();
+      void wake.run();
     });
     client.on('error', (err) => {
-      log.warn({ err }, 'outbox LISTEN connection lost; reconnecting');
+      if (stopped) return;
+      log.warn({ err }, 'LISTEN connection lost; reconnecting');
       void client.end().catch(() => {});
-      if (!stopped) retry = setTimeout(() => void listen().catch(() => {}), 1_000);
+      retry = setTimeout(() => void listen().catch(() => {}), 1_000);
     });
     try {
       await client.connect();
-      await client.query(`listen ${OUTBOX_CHANNEL}`);
+      await client.query(`listen ${wake.channel}`);
       listener = client;
-      void opts.deliver(); // whatever was enqueued while we were not listening
+      void wake.run(); // whatever was enqueued while we were not listening
     } catch (err) {
-      log.warn({ err }, 'could not LISTEN for the outbox; retrying');
+      log.warn({ err }, 'could not LISTEN; retrying');
       await client.end().catch(() => {});
       if (!stopped) retry = setTimeout(() => void listen().catch(() => {}), 1_000);
     }
   };
   await listen();
-  log.info('worker started: outbox delivery (LISTEN + Agenda sweep)');
+  log.info({ jobs: opts.jobs.map((j) => j.name) }, 'worker started');
   return {
     agenda,
     async stop() {
       stopped = true;
       if (retry) clearTimeout(retry);
       await listener?.end().catch(() => {});
-      await agenda.stop();
-      await opts.deliver();
+      await agenda.stop(false);
+      await opts.onStop?.();
+      await pool.end().catch(() => {});
     },
   };
 }

@@ -3,8 +3,7 @@ import type { Config } from '../config.js';
 import type { DeliveryReport, OutboxSender } from '../domains/notify/index.js';
 import type { Services } from '../http/context.js';
 import type { Metrics } from '../http/metrics.js';
-import { outboxDeliverer } from '../jobs/outbox-deliver.job.js';
-import { startWorker, type Worker, type WorkerOptions } from '../jobs/worker.js';
+import { outboxDeliverer } from '../jobs/index.js';
 import type { RoleName } from '../main.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -22,11 +21,6 @@ export interface SlackRolesOptions {
   metrics: Metrics;
   log: Logger;
   clock: Clock;
-  databaseUrl: string;
-  /** Tests drive delivery themselves with `deliverOnce` (no Agenda, no LISTEN). */
-  worker?: boolean;
-  /** Agenda timing (tests use a short lock lifetime so stop() does not linger). */
-  workerTiming?: Pick<WorkerOptions, 'sweepSeconds' | 'processEverySeconds' | 'lockLifetimeMs'>;
   botId?: string;
   botUserId?: string;
 }
@@ -36,9 +30,10 @@ export interface SlackRoles {
   /** HTTP mode: the handler for `POST /slack/events`. */
   events?: (req: Request) => Promise<Response>;
   sender: OutboxSender;
-  /** One delivery run now (what the worker's job and wake-ups run). */
+  /** One delivery run now, reporting what it did (tests). */
   deliverOnce(): Promise<DeliveryReport>;
-  worker: Worker | null;
+  /** Delivery for the worker role: one run at a time, a wake-up during a run asks for another. */
+  deliver: () => Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,11 +48,15 @@ export function deliveryClient(token: string, apiUrl: string | undefined, log: L
   });
 }
 
-/** Slack's side of OpsWatch: the outbox hook (every role), the Bolt app (`slack` role) and delivery (`worker`). */
+/**
+ * Slack's side of OpsWatch: the outbox hooks (every role: incident changes and handoffs enqueue Slack work), the
+ * Bolt app (`slack` role) and the delivery run the worker role schedules.
+ */
 export async function startSlackRoles(o: SlackRolesOptions): Promise<SlackRoles> {
   const token = o.config.SLACK_BOT_TOKEN ?? '';
-  const { outbox } = o.services;
+  const { outbox, handoffs } = o.services;
   const unsubscribe = outbox.subscribe();
+  handoffs.notifier = outbox.enqueueHandoffs;
   outbox.onFailure = (reason) => o.metrics.slackDeliveryFailures.inc({ reason });
   const deps: SlackDeps = {
     services: o.services,
@@ -82,20 +81,15 @@ export async function startSlackRoles(o: SlackRolesOptions): Promise<SlackRoles>
     await app.start();
     o.log.info({ mode: o.config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Slack app started');
   }
-  let worker: Worker | null = null;
-  if (o.roles.includes('worker') && o.worker !== false) {
-    const deliver = outboxDeliverer(outbox, sender, o.log);
-    worker = await startWorker({ databaseUrl: o.databaseUrl, log: o.log, deliver, ...o.workerTiming });
-  }
   return {
     app,
     ...(app?.events ? { events: app.events } : {}),
     sender,
     deliverOnce: () => outbox.deliverOnce(sender),
-    worker,
+    deliver: outboxDeliverer(outbox, sender, o.log),
     async stop() {
       unsubscribe();
-      await worker?.stop();
+      if (handoffs.notifier === outbox.enqueueHandoffs) handoffs.notifier = null;
       await app?.stop();
     },
   };

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { type Orm, openOrm } from '../../src/db/orm.js';
-import type { DeliveryReport } from '../../src/domains/notify/index.js';
+import { type DeliveryReport, OUTBOX_CHANNEL } from '../../src/domains/notify/index.js';
+import { type Engine, engineFor } from '../../src/engine/index.js';
 import { createHttpApp } from '../../src/http/app.js';
 import type { Services } from '../../src/http/context.js';
 import { createMetrics, type Metrics } from '../../src/http/metrics.js';
+import { startWorkerRole, type Worker } from '../../src/jobs/index.js';
 import { createServices } from '../../src/main.js';
 import type { Actor } from '../../src/shared/actor.js';
 import { ManualClock } from '../../src/shared/clock.js';
@@ -51,6 +53,9 @@ export interface TestApp {
   proxy: TcpProxy | null;
   /** Set when started with `slack`. */
   slack: TestSlack | null;
+  /** The engine (handoffs…); tests tick it by hand at the manual clock's now, or let the worker do it. */
+  engine: Engine;
+  tick(): Promise<Record<string, object>>;
   /** fetch against the running sidecar with the API key (unless headers override it). */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -91,6 +96,8 @@ export async function startTestApp(
   const { tenant } = await services.tenants.bootstrap(TEST_API_KEY);
   const metrics = createMetrics(() => services.incidents.openCountsBySeverity());
   let slack: Omit<TestSlack, 'driver'> | null = null;
+  const engine = engineFor(services, log);
+  let worker: Worker | null = null;
   if (opts.slack) {
     const so: TestSlackOptions = opts.slack === true ? {} : opts.slack;
     const fake = await startFakeSlack({ teamId: SLACK_TEAM_ID });
@@ -108,10 +115,18 @@ export async function startTestApp(
       metrics,
       log,
       clock,
-      databaseUrl: db.url,
-      worker: so.worker ?? false,
-      workerTiming: { sweepSeconds: 1, processEverySeconds: 1, lockLifetimeMs: 2_000 },
     });
+    if (so.worker) {
+      worker = await startWorkerRole({
+        databaseUrl: db.url,
+        log,
+        clock,
+        engine,
+        tickSeconds: 1,
+        outbox: { deliver: roles.deliver, channel: OUTBOX_CHANNEL, sweepSeconds: 1 },
+        timing: { processEverySeconds: 1, lockLifetimeMs: 2_000 },
+      });
+    }
     slack = {
       fake,
       roles,
@@ -157,6 +172,8 @@ export async function startTestApp(
   return {
     url,
     slack: testSlack,
+    engine,
+    tick: () => engine.tick(clock.now()),
     db,
     orm,
     services,
@@ -180,6 +197,7 @@ export async function startTestApp(
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await worker?.stop();
       if (slack) {
         await slack.roles.stop();
         await slack.fake.close();

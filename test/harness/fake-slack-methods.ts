@@ -18,6 +18,8 @@ export interface FakeMessage {
   text: string;
   blocks: unknown[];
   thread_ts?: string;
+  /** `metadata` as posted (event_type, event_payload). */
+  metadata?: Record<string, unknown>;
   /** Every version of the message, oldest first (chat.update appends). */
   history: { text: string; blocks: unknown[] }[];
   deleted: boolean;
@@ -68,10 +70,14 @@ export class FakeSlackState {
     private readonly baseUrl: () => string,
   ) {}
 
-  /** Slack-style, strictly increasing message timestamps: `1700000001.000100`, `1700000002.000100`, … */
+  private lastTs = 0;
+
+  /** Slack-style timestamps: the wall clock's seconds and microseconds, strictly increasing (`1764576000.000101`). */
   nextTs(): string {
     this.seq++;
-    return `${1_700_000_000 + this.seq}.000100`;
+    const micros = Math.max(Date.now() * 1000, this.lastTs + 1);
+    this.lastTs = micros;
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   }
 
   private nextId(prefix: string): string {
@@ -172,12 +178,17 @@ export class FakeSlackState {
         const blocks = Array.isArray(args.blocks) ? args.blocks : [];
         const text = str(args.text);
         const threadTs = str(args.thread_ts);
+        const metadata =
+          args.metadata && typeof args.metadata === 'object'
+            ? (args.metadata as Record<string, unknown>)
+            : undefined;
         this.messages.push({
           channel,
           ts,
           text,
           blocks,
           ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(metadata ? { metadata } : {}),
           history: [{ text, blocks }],
           deleted: false,
         });
@@ -191,6 +202,51 @@ export class FakeSlackState {
           team: w.teamId,
         };
         return { ok: true, channel, ts, message: threadTs ? { ...message, thread_ts: threadTs } : message };
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        // Newest first, at most `limit`, after `oldest`; metadata only with include_all_metadata, as Slack does.
+        const channel = this.channelFor(str(args.channel));
+        const oldest = Number(str(args.oldest) || 0);
+        const limit = Number(str(args.limit) || 100);
+        const withMeta = args.include_all_metadata === true || args.include_all_metadata === 'true';
+        const thread = method === 'conversations.replies' ? str(args.ts) : null;
+        if (thread === '') return { ok: false, error: 'thread_not_found' };
+        const all = this.messages
+          .filter(
+            (m) =>
+              m.channel === channel &&
+              !m.deleted &&
+              Number(m.ts) > oldest &&
+              (thread === null ? !m.thread_ts : m.ts === thread || m.thread_ts === thread),
+          )
+          .sort((a, b) => Number(b.ts) - Number(a.ts));
+        const start = Number(str(args.cursor) || 0);
+        const page = all.slice(start, start + limit);
+        const more = start + limit < all.length;
+        return {
+          ok: true,
+          messages: page.map((m) => ({
+            type: 'message',
+            user: w.botUserId,
+            bot_id: w.botId,
+            text: m.text,
+            ts: m.ts,
+            ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+            ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
+          })),
+          has_more: more,
+          response_metadata: { next_cursor: more ? String(start + limit) : '' },
+        };
+      }
+      case 'conversations.list': {
+        // The fake knows channels by the messages posted to them (a name posted to is its own id here).
+        const names = [...new Set(this.messages.map((m) => m.channel).filter((c) => !c.startsWith('D')))];
+        return {
+          ok: true,
+          channels: names.map((c) => ({ id: c, name: c.replace(/^#/, ''), is_channel: true })),
+          response_metadata: { next_cursor: '' },
+        };
       }
       case 'chat.update': {
         const found = this.findMessage(str(args.channel), str(args.ts));

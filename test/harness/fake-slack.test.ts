@@ -38,7 +38,7 @@ describe('fake Slack Web API', () => {
     const first = await client.chat.postMessage({ channel: 'C1', ...card });
     const second = await client.chat.postMessage({ channel: 'C1', text: 'reply', thread_ts: first.ts ?? '' });
     expect(first.ok).toBe(true);
-    expect(first.ts).toMatch(/^\d+\.000100$/);
+    expect(first.ts).toMatch(/^\d+\.\d{6}$/);
     expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
     const [call] = fake.callsTo('chat.postMessage');
     expect(call?.token).toBe('xoxb-test');

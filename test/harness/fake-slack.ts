@@ -29,6 +29,21 @@ export const silentSlackLogger: Logger = {
   setName: () => {},
 };
 
+/**
+ * Slack's 2020 description names some "granular" scopes that are not bot scopes an app manifest can declare; these
+ * are the bot scopes that grant the same method for the channels OpsWatch posts to.
+ */
+const BOT_SCOPES: Record<string, string[]> = {
+  'conversations:write': ['im:write'],
+  'conversations:history': ['channels:history', 'groups:history'],
+  'conversations:read': ['channels:read', 'groups:read'],
+};
+
+/** The manifest bot scopes that cover the scopes the spec names. */
+export function asBotScopes(scopes: Iterable<string>): string[] {
+  return [...new Set([...scopes].flatMap((s) => BOT_SCOPES[s] ?? [s]))].sort();
+}
+
 export interface FakeCall {
   method: string;
   /** Arguments from the query string and the body; JSON-encoded ones (`blocks`, `view`, …) decoded. No token. */

@@ -19,6 +19,8 @@ export const OutboxEntrySchema = defineEntity({
     lastError: p.text().nullable(),
     createdAt: p.datetime(),
     sentAt: p.datetime().nullable(),
+    leaseUntil: p.datetime().nullable(),
+    maybeSent: p.boolean(),
   },
 });
 

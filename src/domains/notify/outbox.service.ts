@@ -7,17 +7,13 @@ import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import { onIncidentChanges, recordIncidentNotice } from '../incidents/index.js';
+import { onIncidentChanges } from '../incidents/index.js';
+import type { HandoffNotice } from '../rosters/index.js';
 import type { TenantsService } from '../tenants/index.js';
-import { MAX_ATTEMPTS, rateLimitUntil, retryDelaySeconds } from './backoff.calc.js';
-import { outboxStore } from './outbox.store.js';
-import {
-  type CardMessage,
-  DeliveryError,
-  type DeliveryReport,
-  type OutboxRow,
-  type OutboxSender,
-} from './outbox.types.js';
+import { handoffRows } from './handoff-rows.calc.js';
+import { type NewOutboxRow, outboxStore } from './outbox.store.js';
+import type { CardMessage, DeliveryReport, OutboxSender } from './outbox.types.js';
+import { OutboxDelivery } from './outbox-delivery.js';
 
 export const slackRoutesSchema = z.record(
   z.string().trim().min(1, 'a service name is required').max(200),
@@ -39,25 +35,20 @@ export interface OutboxOptions {
   log: Logger;
   /** Called for each failed attempt (metrics). */
   onFailure?: (reason: string) => void;
-  /** Rows per channel per transaction. */
+  /** Rows leased per channel at a time. */
   batchSize?: number;
   /** Channels worked at once. */
   concurrency?: number;
+  /** How long a delivery lease lasts (a worker that dies gives its rows up after this). */
+  leaseMs?: number;
 }
-
-/** While a card is still being posted, its updates and replies wait this long. */
-const WAIT_FOR_CARD_MS = 2_000;
-const MAX_PASSES = 20;
-
-const channelName = (c: string): string => (/^[CGD][A-Z0-9]+$/.test(c) ? c : `#${c.replace(/^#/, '')}`);
 
 /**
  * The outbox of Slack side effects: enqueued by a hook inside every incident change's transaction, delivered
  * by `deliverOnce` per channel (so one channel's rate limit or outage never holds up another), idempotently.
  */
 export class OutboxService {
-  private readonly batchSize: number;
-  private readonly concurrency: number;
+  private readonly delivery: OutboxDelivery;
   /** Called for each failed attempt with its reason (the process's metrics set it). */
   onFailure: ((reason: string) => void) | undefined;
 
@@ -67,9 +58,14 @@ export class OutboxService {
     private readonly tenants: TenantsService,
     private readonly opts: OutboxOptions,
   ) {
-    this.batchSize = opts.batchSize ?? 20;
-    this.concurrency = opts.concurrency ?? 4;
     this.onFailure = opts.onFailure;
+    this.delivery = new OutboxDelivery(orm, clock, {
+      log: opts.log,
+      batchSize: opts.batchSize ?? 20,
+      concurrency: opts.concurrency ?? 4,
+      leaseMs: opts.leaseMs ?? 60_000,
+      onFailure: () => this.onFailure,
+    });
   }
 
   /** Starts writing outbox rows for every incident change; returns the unsubscribe function. */
@@ -129,187 +125,39 @@ export class OutboxService {
     );
   }
 
+  /** The id Slack gave a channel OpsWatch knows by name (from a card posted there), or null. */
+  channelIdOf(channel: string): Promise<string | null> {
+    return withEm(this.orm, (em) => outboxStore.channelIdOf(em, channel));
+  }
+
   async counts(): Promise<Record<string, number>> {
     const rows = await withEm(this.orm, (em) => outboxStore.counts(em));
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
   /** Delivers everything due now, channel by channel, until nothing due is left (or a pass limit). */
-  async deliverOnce(sender: OutboxSender): Promise<DeliveryReport> {
-    const report: DeliveryReport = { sent: 0, failed: 0, deferred: 0, skipped: 0 };
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const now = this.clock.now();
-      const channels = await withEm(this.orm, (em) => outboxStore.dueChannels(em, now, 50));
-      if (channels.length === 0) break;
-      const before = report.sent + report.failed + report.skipped;
-      const queue = [...channels];
-      const work = async (): Promise<void> => {
-        for (let ch = queue.shift(); ch !== undefined; ch = queue.shift()) {
-          await this.deliverChannel(sender, ch, report).catch((err: unknown) =>
-            this.opts.log.error({ err, channel: ch }, 'outbox delivery failed'),
-          );
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(this.concurrency, channels.length) }, work));
-      if (report.sent + report.failed + report.skipped === before) break; // only deferrals: nothing more now
-    }
-    return report;
+  deliverOnce(sender: OutboxSender): Promise<DeliveryReport> {
+    return this.delivery.deliverOnce(sender);
   }
 
-  private async deliverChannel(sender: OutboxSender, channel: string, report: DeliveryReport): Promise<void> {
-    await withTx(this.orm, async (em) => {
-      const now = this.clock.now();
-      const rows = await outboxStore.claim(em, channel, now, this.batchSize);
-      const done = new Set<string>();
-      for (const row of rows) {
-        if (done.has(row.id)) continue;
-        try {
-          await this.deliverRow(em, sender, row, rows, done, now, report);
-        } catch (err) {
-          const stop = await this.failed(em, row, err, now, report);
-          if (stop) return;
-        }
-      }
-    });
-  }
-
-  /** Rows of the same kind for the same target claimed with this one: one send covers them all. */
-  private siblings(row: OutboxRow, rows: OutboxRow[], done: Set<string>): string[] {
-    return rows
-      .filter(
-        (r) =>
-          !done.has(r.id) &&
-          r.kind === row.kind &&
-          r.incidentId === row.incidentId &&
-          r.channel === row.channel,
-      )
-      .map((r) => r.id);
-  }
-
-  private async deliverRow(
-    em: Em,
-    sender: OutboxSender,
-    row: OutboxRow,
-    rows: OutboxRow[],
-    done: Set<string>,
-    now: Date,
-    report: DeliveryReport,
-  ): Promise<void> {
-    const finish = async (ids: string[], status: 'sent' | 'skipped', error: string | null = null) => {
-      await outboxStore.mark(em, ids, status, now, error);
-      for (const id of ids) done.add(id);
-      report[status === 'sent' ? 'sent' : 'skipped'] += ids.length;
-    };
-    if (row.kind === 'dm') {
-      await sender.send(row, null);
-      return finish([row.id], 'sent');
-    }
-    if (row.kind === 'publish_home') {
-      const ids = this.siblings(row, rows, done);
-      await sender.send(row, null);
-      return finish(ids, 'sent');
-    }
-    if (!row.incidentId) return finish([row.id], 'skipped', 'no incident');
-    const card = await outboxStore.card(em, row.incidentId, row.channel);
-    // Updates claimed with the post are covered by it: the card renders the incident as it is now.
-    const coveredUpdates = () =>
-      this.siblings({ ...row, kind: 'update_card' }, rows, done).filter((id) => id !== row.id);
-    if (row.kind === 'post_card') {
-      if (card) return finish([row.id, ...coveredUpdates()], 'skipped', 'already posted');
-      const msg = await sender.send(row, null);
-      if (msg) await outboxStore.saveCard(em, row.tenantId, row.incidentId, row.channel, msg, now);
-      await finish([row.id], 'sent');
-      return finish(coveredUpdates(), 'skipped', 'covered by the card');
-    }
-    if (!card) {
-      const post = await outboxStore.postStatus(em, row.incidentId, row.channel);
-      if (post === 'pending') {
-        await outboxStore.retryAt(
-          em,
-          [row.id],
-          new Date(now.getTime() + WAIT_FOR_CARD_MS),
-          'waiting for the card',
-          false,
-        );
-        done.add(row.id);
-        report.deferred++;
-        return;
-      }
-      return finish([row.id], 'skipped', `no card (post ${post ?? 'missing'})`);
-    }
-    if (row.kind === 'update_card') {
-      const ids = this.siblings(row, rows, done);
-      await sender.send(row, card);
-      return finish(ids, 'sent');
-    }
-    await sender.send(row, card);
-    return finish([row.id], 'sent');
-  }
-
-  /** Records a failed send; returns true when the rest of this channel's batch must wait. */
-  private async failed(
-    em: Em,
-    row: OutboxRow,
-    err: unknown,
-    now: Date,
-    report: DeliveryReport,
-  ): Promise<boolean> {
-    const e =
-      err instanceof DeliveryError
-        ? err
-        : new DeliveryError('transient', err instanceof Error ? err.message.slice(0, 200) : 'unknown error');
-    if (!(err instanceof DeliveryError)) this.opts.log.error({ err, outbox: row.id }, 'outbox send threw');
-    this.onFailure?.(e.reason);
-    const log = this.opts.log.child({
-      outbox: row.id,
-      kind: row.kind,
-      channel: row.channel,
-      incident: row.incidentId,
-    });
-    if (e.kind === 'rate_limited') {
-      const until = rateLimitUntil(now, e.retryAfterSeconds);
-      await outboxStore.holdChannel(em, row.channel, until, e.reason);
-      log.warn({ until }, 'Slack rate limit: holding the channel');
-      report.deferred++;
-      return true;
-    }
-    if (e.kind === 'gone') {
-      await outboxStore.mark(em, [row.id], 'skipped', now, e.reason);
-      report.skipped++;
-      return false;
-    }
-    if (e.kind === 'transient' && row.attempts + 1 < MAX_ATTEMPTS) {
-      const until = new Date(now.getTime() + retryDelaySeconds(row.attempts + 1) * 1000);
-      await outboxStore.retryAt(em, [row.id], until, e.reason, true);
-      await outboxStore.holdChannel(em, row.channel, until, e.reason);
-      log.warn({ reason: e.reason, until }, 'Slack delivery failed; will retry');
-      report.deferred++;
-      return true;
-    }
-    await outboxStore.mark(em, [row.id], 'failed', now, e.reason);
-    report.failed++;
-    log.error({ reason: e.reason }, 'Slack delivery failed for good');
-    // Every failed destination shows on the incident's timeline, once per channel and reason
-    // (a card whose channel was archived would otherwise add a row for each later update).
-    if (row.incidentId && !(await outboxStore.failureNoticed(em, row.incidentId, row.channel, e.reason))) {
-      const what =
-        row.kind === 'dm'
-          ? `Slack DM to ${row.channel}`
-          : row.kind === 'post_card'
-            ? `Slack post to ${channelName(row.channel)}`
-            : `Slack ${row.kind === 'update_card' ? 'card update' : 'thread reply'} in ${channelName(row.channel)}`;
-      await recordIncidentNotice(
+  /**
+   * Queues what announces handoffs, in the transaction that recorded them: the post in the schedule's channel,
+   * the DM to the person coming on call, the user group's new members and a Home republish for both people.
+   */
+  readonly enqueueHandoffs = async (em: Em, notices: HandoffNotice[]): Promise<void> => {
+    const now = this.clock.now();
+    const rows: NewOutboxRow[] = [];
+    for (const n of notices) {
+      const homes = await outboxStore.homeUsersAmong(
         em,
-        row.tenantId,
-        row.incidentId,
-        'notification_failed',
-        `${what} failed: ${e.reason}`,
-        { channel: row.channel, reason: e.reason, outboxId: row.id },
+        n.tenantId,
+        [n.from?.slackUserId, n.to?.slackUserId].filter((u): u is string => Boolean(u)),
         now,
       );
+      rows.push(...handoffRows(n, homes));
     }
-    return false;
-  }
+    await outboxStore.enqueueMany(em, rows, now);
+  };
 }
 
 export type { CardMessage };

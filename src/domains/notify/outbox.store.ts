@@ -18,6 +18,8 @@ interface RawRow {
   channel: string;
   payload: Record<string, unknown>;
   attempts: number;
+  created_at: string | Date;
+  was_maybe_sent: boolean;
 }
 
 const toRow = (r: RawRow): OutboxRow => ({
@@ -28,7 +30,19 @@ const toRow = (r: RawRow): OutboxRow => ({
   channel: r.channel,
   payload: r.payload ?? {},
   attempts: r.attempts,
+  createdAt: new Date(r.created_at),
+  maybeSent: r.was_maybe_sent,
 });
+
+/** A row to enqueue. */
+export interface NewOutboxRow {
+  tenantId: string;
+  incidentId: string | null;
+  kind: OutboxKind;
+  channel: string;
+  payload: Record<string, unknown>;
+  key: string;
+}
 
 /** Kinds that never become Slack thread replies (the card says it, or it is about Slack itself). */
 const NO_REPLY = ['created', 'notification_failed'];
@@ -148,25 +162,83 @@ export const outboxStore = {
     await query(em, sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
   },
 
-  /** Channels with rows due, oldest first. */
+  /** Several rows in one statement (keys make repeats harmless), then the NOTIFY that wakes the worker. */
+  async enqueueMany(em: Em, rows: readonly NewOutboxRow[], at: Date): Promise<void> {
+    if (rows.length === 0) return;
+    const json = JSON.stringify(
+      rows.map((r) => ({
+        tenant_id: r.tenantId,
+        incident_id: r.incidentId,
+        kind: r.kind,
+        channel: r.channel,
+        payload: r.payload,
+        key: r.key,
+      })),
+    );
+    await query(
+      em,
+      sql`insert into outbox (tenant_id, incident_id, kind, channel, payload, idempotency_key, next_attempt_at, created_at)
+          select x.tenant_id, x.incident_id, x.kind, x.channel, x.payload, x.key, ${at}, ${at}
+          from jsonb_to_recordset(${json}::jsonb)
+            as x(tenant_id uuid, incident_id uuid, kind text, channel text, payload jsonb, key text)
+          on conflict (idempotency_key) do nothing`,
+    );
+    await query(em, sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
+  },
+
+  /** Which of these Slack users have opened App Home lately (their Home is republished on changes). */
+  async homeUsersAmong(em: Em, tenantId: string, slackUserIds: string[], at: Date): Promise<string[]> {
+    if (slackUserIds.length === 0) return [];
+    const since = new Date(at.getTime() - HOME_FRESH_DAYS * 86_400_000);
+    const rows = await query<{ slack_user_id: string }>(
+      em,
+      sql`select slack_user_id from slack_home_users where tenant_id = ${tenantId}
+          and slack_user_id = any(${slackUserIds}::text[]) and opened_at >= ${since}`,
+    );
+    return rows.map((r) => r.slack_user_id);
+  },
+
+  /** Channels with rows due (and not leased by a live worker), oldest first. */
   async dueChannels(em: Em, now: Date, limit: number): Promise<string[]> {
     const rows = await query<{ channel: string }>(
       em,
       sql`select channel from outbox where status = 'pending' and next_attempt_at <= ${now}
+            and (lease_until is null or lease_until <= ${now})
           group by channel order by min(next_attempt_at), channel limit ${limit}`,
     );
     return rows.map((r) => r.channel);
   },
 
-  /** Locks up to `limit` due rows of one channel, in order; rows another worker holds are skipped. */
-  async claim(em: Em, channel: string, now: Date, limit: number): Promise<OutboxRow[]> {
+  /**
+   * Leases up to `limit` due rows of one channel, in order, until `leaseUntil` (rows another worker holds are
+   * skipped). The lease commits with the caller's short transaction, and it marks every row "maybe sent": should
+   * this worker die while Slack is being called, the next one knows to look before posting again. Each row
+   * comes back with whether an earlier attempt may already have been sent.
+   */
+  async claim(em: Em, channel: string, now: Date, limit: number, leaseUntil: Date): Promise<OutboxRow[]> {
     const rows = await query<RawRow>(
       em,
-      sql`select id, tenant_id, incident_id, kind, channel, payload, attempts from outbox
-          where status = 'pending' and channel = ${channel} and next_attempt_at <= ${now}
-          order by id limit ${limit} for update skip locked`,
+      sql`update outbox o set lease_until = ${leaseUntil}, maybe_sent = true, attempts = o.attempts + 1
+          from (select id, maybe_sent as was_maybe_sent from outbox
+                where status = 'pending' and channel = ${channel} and next_attempt_at <= ${now}
+                  and (lease_until is null or lease_until <= ${now})
+                order by id limit ${limit} for update skip locked) c
+          where o.id = c.id
+          returning o.id, o.tenant_id, o.incident_id, o.kind, o.channel, o.payload, o.attempts, o.created_at,
+            c.was_maybe_sent`,
     );
-    return rows.map(toRow);
+    return rows.map(toRow).sort((a, b) => Number(a.id) - Number(b.id));
+  },
+
+  /** Gives back leased rows that were not tried, as they were (attempt not counted, "maybe sent" as before). */
+  async release(em: Em, rows: readonly OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await query(
+      em,
+      sql`update outbox o set lease_until = null, maybe_sent = r.was, attempts = greatest(0, o.attempts - 1)
+          from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.maybeSent)}::boolean[]) as r(id, was)
+          where o.id = r.id`,
+    );
   },
 
   async mark(
@@ -179,17 +251,27 @@ export const outboxStore = {
     if (ids.length === 0) return;
     await query(
       em,
-      sql`update outbox set status = ${status}, sent_at = ${now}, attempts = attempts + 1, last_error = ${error}
+      sql`update outbox set status = ${status}, sent_at = ${now}, last_error = ${error}, lease_until = null
           where id = any(${ids}::bigint[])`,
     );
   },
 
-  async retryAt(em: Em, ids: string[], at: Date, error: string, countAttempt: boolean): Promise<void> {
+  /**
+   * Tries again at `at`, with `maybeSent` saying whether an attempt may have reached Slack. `countAttempt: false`
+   * gives the lease's attempt back (waiting for something is not failing).
+   */
+  async retryAt(
+    em: Em,
+    ids: string[],
+    at: Date,
+    error: string,
+    opts: { maybeSent: boolean; countAttempt: boolean },
+  ): Promise<void> {
     if (ids.length === 0) return;
     await query(
       em,
-      sql`update outbox set next_attempt_at = ${at}, last_error = ${error},
-            attempts = attempts + ${countAttempt ? 1 : 0}
+      sql`update outbox set next_attempt_at = ${at}, last_error = ${error}, lease_until = null,
+            maybe_sent = ${opts.maybeSent}, attempts = greatest(0, attempts - ${opts.countAttempt ? 0 : 1})
           where id = any(${ids}::bigint[])`,
     );
   },
@@ -202,6 +284,15 @@ export const outboxStore = {
           where id in (select id from outbox where status = 'pending' and channel = ${channel}
                        for update skip locked)`,
     );
+  },
+
+  /** The id Slack gave a channel OpsWatch knows by name, from a card posted there before. */
+  async channelIdOf(em: Em, channel: string): Promise<string | null> {
+    const row = await queryOne<{ channel_id: string }>(
+      em,
+      sql`select channel_id from slack_messages where channel = ${channel} limit 1`,
+    );
+    return row?.channel_id ?? null;
   },
 
   async card(em: Em, incidentId: string, channel: string): Promise<CardMessage | null> {

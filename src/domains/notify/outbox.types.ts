@@ -1,6 +1,15 @@
 /** The outbox: every side effect on Slack is a row, written in the transaction of the change that caused it. */
 
-export const OUTBOX_KINDS = ['post_card', 'update_card', 'thread_reply', 'dm', 'publish_home'] as const;
+export const OUTBOX_KINDS = [
+  'post_card',
+  'update_card',
+  'thread_reply',
+  'dm',
+  'publish_home',
+  'handoff_post',
+  'handoff_dm',
+  'usergroup_update',
+] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 export interface OutboxRow {
@@ -11,7 +20,14 @@ export interface OutboxRow {
   /** A channel id or name for cards, a Slack user id for DMs and Home views. */
   channel: string;
   payload: Record<string, unknown>;
+  /** Attempts so far, this one included. */
   attempts: number;
+  createdAt: Date;
+  /**
+   * An earlier attempt may have reached Slack without its outcome being recorded (the sender died, or the
+   * answer was lost): a message post must first look for what that attempt posted.
+   */
+  maybeSent: boolean;
 }
 
 /** The message an incident's card became, so updates and thread replies find it. */
@@ -36,13 +52,19 @@ export class DeliveryError extends Error {
     /** A short machine reason: `not_in_channel`, `ratelimited`, `http_503`, `unreachable`… */
     readonly reason: string,
     readonly retryAfterSeconds?: number,
+    /** Slack answered and refused: nothing was posted (false when the request may have reached Slack). */
+    readonly notSent = false,
   ) {
     super(`${kind}: ${reason}`);
     this.name = 'DeliveryError';
   }
 }
 
-/** The transport: renders a row from the current state and sends it. Throws DeliveryError. */
+/**
+ * The transport: renders a row from the current state and sends it. Throws DeliveryError. For a row that may
+ * have been sent already (`maybeSent`), a post first looks for the message that attempt left and returns it
+ * instead of posting again.
+ */
 export interface OutboxSender {
   /** `card` is the incident's message in this channel, when one was posted. Returns the new message, if any. */
   send(row: OutboxRow, card: CardMessage | null): Promise<CardMessage | null>;

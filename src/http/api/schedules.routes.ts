@@ -47,6 +47,9 @@ export function scheduleRoutes(deps: HttpDeps): Hono<AppEnv> {
     const items = await oncall.shifts(c.get('actor'), c.req.param('id'), new Date(q.from), new Date(q.to));
     return c.json({ items });
   });
+  app.get('/:id/handoffs', async (c) =>
+    c.json({ items: await deps.services.handoffs.recent(c.get('actor'), c.req.param('id')) }),
+  );
   app.get('/:id/gaps', async (c) =>
     c.json({ items: await oncall.gapsNext14Days(c.get('actor'), c.req.param('id')) }),
   );

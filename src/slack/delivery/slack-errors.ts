@@ -35,14 +35,16 @@ const GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_c
 export function toDeliveryError(err: unknown): DeliveryError {
   if (err instanceof DeliveryError) return err;
   if (err instanceof WebAPIRateLimitedError)
-    return new DeliveryError('rate_limited', 'ratelimited', err.retryAfter);
+    return new DeliveryError('rate_limited', 'ratelimited', err.retryAfter, true);
   if (err instanceof WebAPIPlatformError) {
     const reason = String(err.data?.error ?? 'unknown_error');
-    if (reason === 'ratelimited') return new DeliveryError('rate_limited', reason, 1);
-    if (PERMANENT.has(reason)) return new DeliveryError('permanent', reason);
-    if (GONE.has(reason)) return new DeliveryError('gone', reason);
-    return new DeliveryError('transient', reason);
+    // Slack answered ok: false, so it posted nothing.
+    if (reason === 'ratelimited') return new DeliveryError('rate_limited', reason, 1, true);
+    if (PERMANENT.has(reason)) return new DeliveryError('permanent', reason, undefined, true);
+    if (GONE.has(reason)) return new DeliveryError('gone', reason, undefined, true);
+    return new DeliveryError('transient', reason, undefined, true);
   }
+  // No answer, or not Slack's: the request may have been carried out.
   if (err instanceof WebAPIHTTPError) return new DeliveryError('transient', `http_${err.statusCode}`);
   if (err instanceof WebAPIRequestError) return new DeliveryError('transient', 'unreachable');
   return new DeliveryError('transient', err instanceof Error ? err.message.slice(0, 120) : 'unknown_error');

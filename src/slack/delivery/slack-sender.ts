@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { handoffDm, handoffPost } from '../../../blocks/handoff.blocks.js';
 import { incidentCard } from '../../../blocks/incident-card.blocks.js';
 import { timelineReply } from '../../../blocks/incident-thread.blocks.js';
 import type { IncidentView } from '../../../blocks/types.js';
@@ -13,9 +14,11 @@ import {
 import { systemActor } from '../../shared/actor.js';
 import { isAppError } from '../../shared/errors.js';
 import { blockOptions, type SlackDeps } from '../context.js';
+import { handoffPayloadSchema, toHandoffView, usergroupPayloadSchema } from '../handoff-view.mapper.js';
 import { renderHome } from '../home.js';
 import { toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
 import { replyDetail } from '../reply-detail.calc.js';
+import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { toDeliveryError } from './slack-errors.js';
 
 type Blocks = Parameters<WebClient['chat']['postMessage']>[0] extends infer A
@@ -39,10 +42,33 @@ export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
     if (!card) throw new DeliveryError('gone', 'no_card');
     return card;
   };
+  const payloadOf = <T>(
+    row: OutboxRow,
+    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  ): T => {
+    const r = schema.safeParse(row.payload);
+    if (!r.success) throw new DeliveryError('permanent', 'unreadable_payload');
+    return r.data;
+  };
+  const idsOf = (row: OutboxRow): string[] =>
+    Array.isArray(row.payload.outboxIds) ? row.payload.outboxIds.map(String) : [row.id];
+  /** An earlier attempt may have posted this row already: find that message instead of posting again. */
+  const earlier = (row: OutboxRow, channel: string, threadTs?: string) =>
+    row.maybeSent
+      ? findPosted(client, {
+          channel,
+          outboxId: row.id,
+          since: row.createdAt,
+          ...(threadTs ? { threadTs } : {}),
+          knownId: (c) => deps.outbox.channelIdOf(c),
+        })
+      : Promise.resolve(null);
 
   const send = async (row: OutboxRow, card: CardMessage | null): Promise<CardMessage | null> => {
     switch (row.kind) {
       case 'post_card': {
+        const found = await earlier(row, row.channel);
+        if (found) return found;
         const msg = incidentCard(await incident(row), blockOptions(deps));
         const res = await client.chat.postMessage({
           channel: row.channel,
@@ -50,6 +76,7 @@ export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
           blocks: msg.blocks,
           unfurl_links: false,
           unfurl_media: false,
+          metadata: outboxMetadata([row.id]),
         });
         if (!res.ts) throw new DeliveryError('transient', 'no_ts');
         return { channelId: res.channel ?? row.channel, ts: res.ts };
@@ -62,6 +89,7 @@ export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
       }
       case 'thread_reply': {
         const c = needCard(card);
+        if (await earlier(row, c.channelId, c.ts)) return null;
         const view = await incident(row);
         const p = row.payload as unknown as ReplyPayload;
         const item = toTimelineItemView({
@@ -74,7 +102,34 @@ export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
           thread_ts: c.ts,
           text: msg.text,
           blocks: msg.blocks,
+          metadata: outboxMetadata(idsOf(row)),
         });
+        return null;
+      }
+      case 'handoff_post': {
+        if (await earlier(row, row.channel)) return null;
+        const p = payloadOf(row, handoffPayloadSchema);
+        const msg = handoffPost(toHandoffView(p), { ...blockOptions(deps), timeZone: p.timeZone });
+        await client.chat.postMessage({
+          channel: row.channel,
+          text: msg.text,
+          blocks: msg.blocks,
+          metadata: outboxMetadata([row.id]),
+        });
+        return null;
+      }
+      case 'handoff_dm': {
+        const p = payloadOf(row, handoffPayloadSchema);
+        const msg = handoffDm(toHandoffView(p), {
+          ...blockOptions(deps),
+          timeZone: p.to?.timeZone ?? p.timeZone,
+        });
+        await client.chat.postMessage({ channel: row.channel, text: msg.text, blocks: msg.blocks });
+        return null;
+      }
+      case 'usergroup_update': {
+        const p = payloadOf(row, usergroupPayloadSchema);
+        await client.usergroups.users.update({ usergroup: row.channel, users: p.users.join(',') });
         return null;
       }
       case 'dm': {

@@ -1,0 +1,11 @@
+import type { Services } from '../http/context.js';
+import type { Logger } from '../shared/logger.js';
+import { handoffsModule } from './handoffs.module.js';
+import { createEngine, type Engine } from './tick.js';
+
+export type { Engine, EngineModule } from './tick.js';
+
+/** The engine's modules, in the order each tick runs them. */
+export function engineFor(services: Services, log: Logger): Engine {
+  return createEngine([handoffsModule(services.handoffs)], log);
+}
