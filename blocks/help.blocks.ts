@@ -24,11 +24,15 @@ export const HELP_TOPICS = {
     ],
   },
   oncall: {
-    summary: 'Who is on call, now and next.',
+    summary:
+      'Who is on call, now and next; cover a shift with an override. Times are in your Slack time zone.',
     usage: [
-      ['/oncall', 'Who is on call now for every schedule'],
-      ['/oncall schedule-name', 'Who is on call for one schedule, and the next shifts'],
+      ['/oncall', 'Who is on call now for every schedule, and until when'],
+      ['/oncall schedule-name', 'Who is on call for one schedule, until when, and its next shifts'],
+      ['/oncall at time', 'Who is on call then, e.g. `at tomorrow 09:00`, `at +2h`, `at friday 17:00`'],
       ['/oncall me', 'Your current and next shifts'],
+      ['/oncall override [schedule-name]', 'Cover someone’s shifts (or a whole schedule) for a while'],
+      ['/oncall schedules', 'Every schedule: zone, layers, channel and gaps in the next 14 days'],
       ['/oncall help', 'This help'],
     ],
   },

@@ -15,13 +15,14 @@ import {
 import { HOME_ACTIONS, INCIDENT_ACTIONS } from './ids.js';
 import { incidentRowText } from './incident-list.blocks.js';
 import { joinWithin, LIMITS } from './limits.js';
+import { addOverrideButton } from './oncall.blocks.js';
+import { range, scheduleLine, when, zoneNote } from './oncall-lines.js';
 import type { BlockOptions, HomeView, IncidentView, OnCallView, Severity } from './types.js';
 
 /** At most this many "assigned to me" rows, so open incidents keep most of the 100 blocks. */
 export const MAX_ASSIGNED_ROWS = 5;
 const MAX_SCHEDULE_LINES = 60;
-const MAX_PEOPLE_PER_LINE = 20;
-const MAX_GAPS_PER_LINE = 3;
+const MAX_CURRENT_LINES = 10;
 
 function header(text: string): KnownBlock {
   return { type: 'header', text: plain(text, LIMITS.headerText) };
@@ -65,37 +66,40 @@ function moreBlock(hidden: number, what: string, opts: BlockOptions): KnownBlock
 }
 
 function onCallBlocks(onCall: OnCallView, opts: BlockOptions): KnownBlock[] {
-  const now = onCall.onCallNow
-    ? `:large_green_circle: You are on call for *${inline(onCall.onCallNow.scheduleName, 200)}* until ${slackDate(onCall.onCallNow.until, opts)}.`
-    : ':white_circle: You are not on call right now.';
+  const blocks: KnownBlock[] = [header('On call')];
+  if (onCall.onCallNow.length === 0 && !onCall.nextShift && onCall.schedules.length === 0) {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        'You are not on any on-call schedule. `/oncall` shows who is on call.',
+        LIMITS.sectionText,
+      ),
+    });
+    return blocks;
+  }
+  const current = onCall.onCallNow
+    .slice(0, MAX_CURRENT_LINES)
+    .map(
+      (s) =>
+        `:large_green_circle: You are on call for *${inline(s.scheduleName, 200)}*${s.until ? ` until ${when(s.until, opts)}` : ''}.`,
+    );
+  const now = current.length ? current.join('\n') : ':white_circle: You are not on call right now.';
   const next = onCall.nextShift
-    ? `Your next shift: *${inline(onCall.nextShift.scheduleName, 200)}* from ${slackDate(onCall.nextShift.start, opts)} to ${slackDate(onCall.nextShift.end, opts)}.`
+    ? `Your next shift: *${inline(onCall.nextShift.scheduleName, 200)}*, ${range(onCall.nextShift, opts)}.`
     : 'No upcoming shifts for you.';
-  const blocks: KnownBlock[] = [
-    header('On call'),
+  blocks.push(
     { type: 'section', text: mrkdwn(`${now}\n${next}`, LIMITS.sectionText) },
-  ];
+    { type: 'actions', elements: [addOverrideButton()] },
+  );
   // Only a few dozen lines fit in one section: format no more than could ever be shown.
   const schedules = onCall.schedules.slice(0, MAX_SCHEDULE_LINES);
-  const lines = schedules.map((s) => {
-    const people = s.onCall.slice(0, MAX_PEOPLE_PER_LINE).map((p) => person(p));
-    const peopleText = people.length
-      ? joinWithin(people, ', ', 600, (n) => `+${n} more`, s.onCall.length - people.length)
-      : '_nobody_ :warning:';
-    const allGaps = s.gaps ?? [];
-    const gaps = allGaps
-      .slice(0, MAX_GAPS_PER_LINE)
-      .map((g) => `${slackDate(g.start, opts)} – ${slackDate(g.end, opts)}`);
-    const gapText = gaps.length
-      ? `\n:warning: Gaps: ${joinWithin(gaps, ', ', 900, (n) => `+${n} more`, allGaps.length - gaps.length)}`
-      : '';
-    return `*${inline(s.name, 200)}*: ${peopleText}${gapText}`;
-  });
+  const lines = schedules.map((s) => scheduleLine(s, opts));
   if (lines.length) {
     const hidden = onCall.schedules.length - schedules.length;
     const text = joinWithin(lines, '\n', LIMITS.sectionText, (n) => `… and ${n} more schedules`, hidden);
-    blocks.push({ type: 'section', text: mrkdwn(text, LIMITS.sectionText) });
+    blocks.push({ type: 'section', text: mrkdwn(`*Your schedules*\n${text}`, LIMITS.sectionText) });
   }
+  blocks.push(zoneNote(opts));
   return blocks;
 }
 

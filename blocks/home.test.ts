@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ActionsBlock, HeaderBlock, SectionBlock } from '@slack/types';
 import { homeView } from './home.blocks.js';
-import { INCIDENT_ACTIONS } from './ids.js';
+import { INCIDENT_ACTIONS, ONCALL_ACTIONS } from './ids.js';
 import { checkLimits } from './limits.js';
 import { FIXED_NOW, incidentView, TEST_OPTIONS } from './view-fixtures.js';
 
@@ -46,7 +46,7 @@ describe('homeView', () => {
     ]);
   });
 
-  it('shows the on-call section when given', () => {
+  it('shows the on-call section when given, times in the reader’s zone with the zone named', () => {
     const until = new Date(FIXED_NOW.getTime() + 3_600_000);
     const view = homeView(
       {
@@ -54,11 +54,22 @@ describe('homeView', () => {
         openIncidents: [],
         assignedToMe: [],
         onCall: {
-          onCallNow: { scheduleName: 'Primary', until },
-          nextShift: null,
+          onCallNow: [{ scheduleName: 'Primary', until }],
+          nextShift: {
+            scheduleName: 'Primary',
+            start: new Date('2026-01-12T08:00:00Z'),
+            end: new Date('2026-01-12T16:00:00Z'),
+          },
           schedules: [
-            { name: 'Primary', onCall: ['U0ALICE', 'Bob'] },
-            { name: 'Secondary', onCall: [], gaps: [{ start: FIXED_NOW, end: until }] },
+            {
+              name: 'Primary',
+              onCall: [
+                { name: 'Alice', slackUserId: 'U0ALICE' },
+                { name: 'Bob', slackUserId: null },
+              ],
+              until,
+            },
+            { name: 'Secondary', onCall: [], until, gaps: [{ start: FIXED_NOW, end: until }] },
           ],
         },
       },
@@ -66,9 +77,34 @@ describe('homeView', () => {
     );
     expect(headers(view.blocks)).toContain('On call');
     const text = JSON.stringify(view.blocks);
-    expect(text).toContain('You are on call for *Primary* until <!date^');
-    expect(text).toContain('*Primary*: <@U0ALICE>, *Bob*');
-    expect(text).toContain('*Secondary*: _nobody_ :warning:');
+    // TEST_OPTIONS.timeZone is Europe/Berlin: 10:00 UTC is 11:00 CET.
+    expect(text).toContain('You are on call for *Primary* until Mon 11:00 CET.');
+    expect(text).toContain('Your next shift: *Primary*, Mon 12 Jan 09:00 CET – 17:00 CET.');
+    expect(text).toContain('*Primary*: <@U0ALICE>, *Bob* until Mon 11:00 CET');
+    expect(text).toContain('*Secondary*: :warning: *nobody on call* until Mon 11:00 CET');
+    expect(text).toContain(':warning: Gaps in the next 14 days: Mon 10:00 CET – 11:00 CET');
+    expect(text).toContain('Times in Europe/Berlin');
+    expect(text).not.toContain('<!date^1767607200');
+    expect(text).toContain(ONCALL_ACTIONS.addOverride);
     expect(checkLimits('home', view)).toEqual([]);
+  });
+
+  it('says so when the person is on no schedule', () => {
+    const view = homeView(
+      {
+        user,
+        openIncidents: [],
+        assignedToMe: [],
+        onCall: { onCallNow: [], nextShift: null, schedules: [] },
+      },
+      TEST_OPTIONS,
+    );
+    expect(headers(view.blocks)).toContain('On call');
+    expect(JSON.stringify(view.blocks)).toContain('You are not on any on-call schedule.');
+  });
+
+  it('leaves the on-call section out without a model', () => {
+    const view = homeView({ user, openIncidents: [], assignedToMe: [] }, TEST_OPTIONS);
+    expect(headers(view.blocks)).not.toContain('On call');
   });
 });

@@ -20,6 +20,13 @@ export const HOME_ACTIONS = {
 export const VIEWS = {
   declare: 'incident.declare_modal',
   note: 'incident.note_modal',
+  /** `/oncall override`: who covers which schedule, from when to when. */
+  override: 'oncall.override_modal',
+} as const;
+
+export const ONCALL_ACTIONS = {
+  /** "Add override" on `/oncall <schedule>` and App Home; its value is `OverrideButtonValue` (metadata codec). */
+  addOverride: 'oncall.add_override',
 } as const;
 
 /** Input blocks of the declare modal: `view.state.values[blockId][actionId]`. */
@@ -33,6 +40,17 @@ export const DECLARE_INPUTS = {
 /** Input block of the note modal. */
 export const NOTE_INPUTS = {
   note: { blockId: 'note.text', actionId: 'note.text.value' },
+} as const;
+
+/** Input blocks of the override modal (start and end are each a datepicker block and a timepicker block). */
+export const ONCALL_INPUTS = {
+  schedule: { blockId: 'oncall.override.schedule', actionId: 'oncall.override.schedule.value' },
+  user: { blockId: 'oncall.override.user', actionId: 'oncall.override.user.value' },
+  replaces: { blockId: 'oncall.override.replaces', actionId: 'oncall.override.replaces.value' },
+  startDate: { blockId: 'oncall.override.start_date', actionId: 'oncall.override.start_date.value' },
+  startTime: { blockId: 'oncall.override.start_time', actionId: 'oncall.override.start_time.value' },
+  endDate: { blockId: 'oncall.override.end_date', actionId: 'oncall.override.end_date.value' },
+  endTime: { blockId: 'oncall.override.end_time', actionId: 'oncall.override.end_time.value' },
 } as const;
 
 export const INCIDENT_ACTIONS_BLOCK_PREFIX = 'incident.actions:';

@@ -97,11 +97,15 @@ describe('limits with huge inputs', () => {
         openIncidents: incidents,
         assignedToMe: incidents,
         onCall: {
-          onCallNow: { scheduleName: long(10_000), until: FIXED_NOW },
+          onCallNow: Array.from({ length: 50 }, () => ({ scheduleName: long(10_000), until: FIXED_NOW })),
           nextShift: { scheduleName: long(10_000), start: FIXED_NOW, end: FIXED_NOW },
           schedules: Array.from({ length: 500 }, (_, i) => ({
             name: `${i}${long(3000)}`,
-            onCall: Array.from({ length: 300 }, (_, k) => `person ${k} ${long(100)}`),
+            onCall: Array.from({ length: 300 }, (_, k) => ({
+              name: `person ${k} ${long(100)}`,
+              slackUserId: null,
+            })),
+            until: FIXED_NOW,
             gaps: Array.from({ length: 100 }, () => ({ start: FIXED_NOW, end: FIXED_NOW })),
           })),
         },

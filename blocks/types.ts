@@ -53,17 +53,87 @@ export interface TimelineItemView {
   message: string;
 }
 
-export interface OnCallScheduleView {
-  name: string;
-  /** Names or Slack user ids (`U…` ids are rendered as mentions). */
-  onCall: string[];
-  gaps?: { start: Date; end: Date }[];
+export interface RangeView {
+  start: Date;
+  end: Date;
 }
 
+/** One schedule's answer: who is on call (at the moment asked about), until when, and its gaps. */
+export interface OnCallScheduleView {
+  name: string;
+  /** Who is on call; empty in a gap (nobody on call). */
+  onCall: PersonView[];
+  /** End of the current shift (or gap); null or absent when no end is known. */
+  until?: Date | null;
+  /** Uncovered ranges in the next 14 days. */
+  gaps?: RangeView[];
+}
+
+/** The App Home's on-call section, for one person. */
 export interface OnCallView {
-  onCallNow: { scheduleName: string; until: Date } | null;
+  /** The shifts they are on now (several when they are on more than one schedule). */
+  onCallNow: { scheduleName: string; until: Date | null }[];
   nextShift: { scheduleName: string; start: Date; end: Date } | null;
+  /** The schedules they belong to; empty when none. */
   schedules: OnCallScheduleView[];
+}
+
+/** `/oncall` and `/oncall at <time>`: every schedule at one instant. */
+export interface OnCallOverviewView {
+  at: Date;
+  /** Whether `at` is now (the heading says "now" rather than the time). */
+  isNow: boolean;
+  schedules: OnCallScheduleView[];
+}
+
+export interface ShiftView {
+  person: PersonView;
+  start: Date;
+  end: Date;
+  /** An override rather than a layer's turn. */
+  override: boolean;
+}
+
+/** `/oncall <schedule>`: who is on call now, until when, its next shifts and gaps. */
+export interface ScheduleDetailView extends OnCallScheduleView {
+  id: string;
+  timeZone: string;
+  slackChannel: string | null;
+  next: ShiftView[];
+}
+
+export interface MyShiftView {
+  scheduleName: string;
+  start: Date;
+  end: Date;
+  override: boolean;
+}
+
+/** `/oncall me`: my shifts now and next, and the schedules I belong to. */
+export interface MyOnCallView {
+  current: MyShiftView[];
+  next: MyShiftView[];
+  schedules: OnCallScheduleView[];
+}
+
+export interface LayerView {
+  name: string;
+  participants: number;
+  turn: { unit: 'hours' | 'days' | 'weeks'; count: number };
+  handoffTime: string;
+  /** ISO weekday (1 = Monday) of weekly handoffs. */
+  handoffWeekday: number;
+  restrictions: { weekdays?: number[]; startTime?: string; endTime?: string }[];
+}
+
+/** `/oncall schedules`: one schedule's settings and its gaps in the next 14 days. */
+export interface ScheduleSummaryView {
+  name: string;
+  timeZone: string;
+  slackChannel: string | null;
+  slackUserGroup: string | null;
+  layers: LayerView[];
+  gaps: RangeView[];
 }
 
 /** The App Home model (not to be confused with `@slack/types`' `HomeView`, which `homeView()` returns). */
@@ -79,7 +149,10 @@ export interface BlockOptions {
   now: Date;
   /** PUBLIC_BASE_URL, without or with a trailing slash. */
   baseUrl: string;
-  /** IANA zone for fallback date text (Slack renders `<!date>` in each reader's own zone). Default `UTC`. */
+  /**
+   * The reader's IANA zone: fallback text of `<!date>` tokens, and the zone on-call times are written out in
+   * (`zonedTime`). Default `UTC`.
+   */
   timeZone?: string;
 }
 
@@ -99,4 +172,22 @@ export interface HandoffView {
   from: PersonView | null;
   /** null: nobody is on call from now (a gap starts). */
   to: PersonView | null;
+}
+
+/** What was done with a wall-clock time that a DST change skips or repeats in the zone it was read in. */
+export type WallTimeAdjustment =
+  /** The clocks jump from `jumpFrom` to `jumpTo`, skipping `requested` (HH:mm): the jump's moment is used. */
+  | { kind: 'skipped'; requested: string; jumpFrom: string; jumpTo: string }
+  /** The clocks go back and `requested` happens twice: the first is used; `other` is the second. */
+  | { kind: 'repeated'; requested: string; other: Date };
+
+/** The confirmation after `/oncall override`. */
+export interface OverrideCreatedView {
+  scheduleName: string;
+  person: PersonView;
+  /** Whose shifts are covered; null = the whole schedule. */
+  replaces: PersonView | null;
+  start: Date;
+  end: Date;
+  adjustments: { field: 'start' | 'end'; adjustment: WallTimeAdjustment }[];
 }

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { IANAZone } from 'luxon';
 import type { OutboxService } from '../domains/notify/index.js';
 import type { Services } from '../http/context.js';
 import type { Actor } from '../shared/actor.js';
@@ -32,6 +33,16 @@ export function actorOf(context: OpsWatchContext | Record<string, unknown>): Pro
   return resolve();
 }
 
-export function blockOptions(deps: SlackDeps) {
-  return { now: deps.clock.now(), baseUrl: deps.baseUrl };
+/** A person's IANA zone as stored (from Slack's `tz`), or UTC when missing or unknown. */
+export function zoneOrUtc(zone: string | null | undefined): string {
+  return zone && IANAZone.isValidZone(zone) ? zone : 'UTC';
+}
+
+/** Options for the builders; `timeZone` is the reader's (times told to one person are in their zone). */
+export function blockOptions(deps: SlackDeps, timeZone?: string) {
+  return {
+    now: deps.clock.now(),
+    baseUrl: deps.baseUrl,
+    ...(timeZone ? { timeZone: zoneOrUtc(timeZone) } : {}),
+  };
 }

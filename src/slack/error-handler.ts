@@ -1,35 +1,57 @@
 import type { App } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
-import { DECLARE_INPUTS, NOTE_INPUTS, VIEWS } from '../../blocks/ids.js';
+import { DECLARE_INPUTS, NOTE_INPUTS, ONCALL_INPUTS, VIEWS } from '../../blocks/ids.js';
 import { type AppError, isAppError } from '../shared/errors.js';
 import { errorRef } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import type { OpsWatchContext } from './context.js';
 import { tellUser } from './surface.js';
 
-/** Which modal block shows an error about a field. */
-const FIELD_BLOCKS: Record<string, string> = {
-  title: DECLARE_INPUTS.title.blockId,
-  service: DECLARE_INPUTS.service.blockId,
-  severity: DECLARE_INPUTS.severity.blockId,
-  description: DECLARE_INPUTS.description.blockId,
-  environment: DECLARE_INPUTS.service.blockId,
-  text: NOTE_INPUTS.note.blockId,
-  note: NOTE_INPUTS.note.blockId,
+interface ModalFields {
+  /** Which input block shows an error about a field (the first segment of a dotted field name). */
+  fields: Record<string, string>;
+  /** Where an error that names no known field goes. */
+  first: string;
+}
+
+/** Each modal's field → block map, by callback id. */
+const MODAL_FIELDS: Record<string, ModalFields> = {
+  [VIEWS.declare]: {
+    fields: {
+      title: DECLARE_INPUTS.title.blockId,
+      service: DECLARE_INPUTS.service.blockId,
+      severity: DECLARE_INPUTS.severity.blockId,
+      description: DECLARE_INPUTS.description.blockId,
+      environment: DECLARE_INPUTS.service.blockId,
+    },
+    first: DECLARE_INPUTS.title.blockId,
+  },
+  [VIEWS.note]: {
+    fields: { text: NOTE_INPUTS.note.blockId, note: NOTE_INPUTS.note.blockId },
+    first: NOTE_INPUTS.note.blockId,
+  },
+  [VIEWS.override]: {
+    fields: {
+      scheduleId: ONCALL_INPUTS.schedule.blockId,
+      userId: ONCALL_INPUTS.user.blockId,
+      replaces: ONCALL_INPUTS.replaces.blockId,
+      // Shown under the time picker, the second of each date + time pair.
+      start: ONCALL_INPUTS.startTime.blockId,
+      end: ONCALL_INPUTS.endTime.blockId,
+    },
+    first: ONCALL_INPUTS.schedule.blockId,
+  },
 };
-const FIRST_BLOCK: Record<string, string> = {
-  [VIEWS.declare]: DECLARE_INPUTS.title.blockId,
-  [VIEWS.note]: NOTE_INPUTS.note.blockId,
-};
+const UNKNOWN_MODAL: ModalFields = { fields: {}, first: DECLARE_INPUTS.title.blockId };
 
 function modalErrors(err: AppError, callbackId: string): Record<string, string> {
+  const modal = MODAL_FIELDS[callbackId] ?? UNKNOWN_MODAL;
   const errors: Record<string, string> = {};
   for (const f of err.fields) {
-    const block = FIELD_BLOCKS[f.field.split('.')[0] ?? ''];
+    const block = modal.fields[f.field.split('.')[0] ?? ''];
     if (block && !errors[block]) errors[block] = f.message.slice(0, 150);
   }
-  const first = FIRST_BLOCK[callbackId] ?? DECLARE_INPUTS.title.blockId;
-  if (Object.keys(errors).length === 0) errors[first] = err.message.slice(0, 150);
+  if (Object.keys(errors).length === 0) errors[modal.first] = err.message.slice(0, 150);
   return errors;
 }
 
@@ -56,7 +78,7 @@ export function registerErrorHandler(app: App, log: Logger): void {
     if (b.type === 'view_submission' && ctx.opswatchAck) {
       const errors = appErr
         ? modalErrors(appErr, view?.callback_id ?? '')
-        : { [FIRST_BLOCK[view?.callback_id ?? ''] ?? DECLARE_INPUTS.title.blockId]: text.slice(0, 150) };
+        : { [(MODAL_FIELDS[view?.callback_id ?? ''] ?? UNKNOWN_MODAL).first]: text.slice(0, 150) };
       try {
         await ctx.opswatchAck({ response_action: 'errors', errors });
         return;

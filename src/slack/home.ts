@@ -1,11 +1,20 @@
 import type { HomeView as SlackHomeView } from '@slack/types';
 import { homeView } from '../../blocks/home.blocks.js';
+import type { OnCallView } from '../../blocks/types.js';
 import { listFilterSchema } from '../domains/incidents/index.js';
 import { systemActor } from '../shared/actor.js';
-import { blockOptions, type SlackDeps } from './context.js';
+import { blockOptions, type SlackDeps, zoneOrUtc } from './context.js';
 import { toIncidentView } from './incident-view.mapper.js';
+import { toHomeOnCallView, toMyOnCallView } from './oncall-view.mapper.js';
 
-/** Someone's App Home as it is now: open incidents, the ones assigned to them, the Declare button. */
+const NOT_ON_CALL: OnCallView = { onCallNow: [], nextShift: null, schedules: [] };
+
+/**
+ * Someone's App Home as it is now: open incidents, the ones assigned to them, the Declare button, and their
+ * on-call picture (am I on call and until when, my next shift, who is on call for my schedules and their gaps)
+ * with times in their own zone. Someone OpsWatch does not know yet gets the on-call section saying they are on
+ * no schedule.
+ */
 export async function renderHome(
   deps: SlackDeps,
   tenantId: string,
@@ -16,10 +25,18 @@ export async function renderHome(
     deps.services.users.bySlackId(tenantId, slackUserId),
     deps.services.incidents.list(actor, listFilterSchema.parse({ status: 'open', limit: '200' })),
   ]);
+  const onCall = user
+    ? toHomeOnCallView(toMyOnCallView(await deps.services.oncall.forUser(actor, user.id, deps.clock.now())))
+    : NOT_ON_CALL;
   const open = page.items.map(toIncidentView);
   const mine = user ? page.items.filter((i) => i.assignee?.id === user.id).map(toIncidentView) : [];
   return homeView(
-    { user: { slackUserId, name: user?.name ?? slackUserId }, openIncidents: open, assignedToMe: mine },
-    blockOptions(deps),
+    {
+      user: { slackUserId, name: user?.name ?? slackUserId },
+      openIncidents: open,
+      assignedToMe: mine,
+      onCall,
+    },
+    blockOptions(deps, zoneOrUtc(user?.timeZone)),
   );
 }

@@ -6,6 +6,7 @@ import { registerErrorHandler } from './error-handler.js';
 import { registerHome } from './features/home/register.js';
 import { registerIncidentButtons } from './features/incident-buttons/register.js';
 import { registerIncidentCommand } from './features/incident-command/register.js';
+import { registerOnCallCommand } from './features/oncall-command/register.js';
 import { FetchReceiver } from './fetch-receiver.js';
 import { identityResolver } from './identity.js';
 import { registerIdentity } from './identity.middleware.js';
@@ -83,6 +84,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
   registerIdentity(app, identify);
   registerIncidentButtons(app, deps, identify);
   registerIncidentCommand(app, deps, identify);
+  registerOnCallCommand(app, deps, identify);
   registerHome(app, deps);
   registerErrorHandler(app, deps.log.child({ component: 'slack' }));
   const http = receiver instanceof FetchReceiver ? receiver : null;

@@ -43,3 +43,24 @@ export async function tellUser(
   }
   await client.chat.postMessage({ channel: user, ...message });
 }
+
+/**
+ * Tells a person something after a modal (which has no response_url): ephemerally in `channel` when one is
+ * known (where the command was typed), else — or when Slack refuses, e.g. the app is not in that channel — in a
+ * message from the app.
+ */
+export async function tellUserIn(
+  client: WebClient,
+  user: string,
+  channel: string | undefined,
+  message: { text: string; blocks?: KnownBlock[] },
+): Promise<void> {
+  if (channel) {
+    const sent = await client.chat
+      .postEphemeral({ channel, user, ...message })
+      .then(() => true)
+      .catch(() => false);
+    if (sent) return;
+  }
+  await client.chat.postMessage({ channel: user, ...message });
+}

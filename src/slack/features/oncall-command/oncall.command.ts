@@ -1,0 +1,35 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { helpBlocks } from '../../../../blocks/help.blocks.js';
+import { AppError } from '../../../shared/errors.js';
+import { actorOf, type SlackDeps, zoneOrUtc } from '../../context.js';
+import { tellUser } from '../../surface.js';
+import { answerOnCall } from './oncall-answers.js';
+import { parseOnCallCommand } from './oncall-command.calc.js';
+import { openOverrideModal } from './open-override.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/**
+ * `/oncall <subcommand>`: acked at once, answered ephemerally in the caller's time zone (their OpsWatch user's,
+ * from Slack's `tz`); `override` opens the override modal.
+ */
+export function oncallCommand(deps: SlackDeps) {
+  return async ({ ack, command, body, context, client }: Args): Promise<void> => {
+    await ack();
+    const cmd = parseOnCallCommand(command.text);
+    const b = body as unknown as Record<string, unknown>;
+    if (cmd.sub === 'help') return tellUser(client, b, helpBlocks('oncall'));
+    if (cmd.sub === 'usage') throw AppError.validation(cmd.message);
+    const actor = await actorOf(context);
+    if (cmd.sub === 'override')
+      return openOverrideModal(
+        deps,
+        client,
+        command.trigger_id,
+        { actor, slackUserId: command.user_id },
+        { channel: command.channel_id, schedule: cmd.schedule },
+      );
+    const user = await deps.services.users.bySlackId(actor.tenantId, command.user_id);
+    return tellUser(client, b, await answerOnCall(deps, actor, zoneOrUtc(user?.timeZone), cmd));
+  };
+}
