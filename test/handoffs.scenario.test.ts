@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { VIEWS } from '../blocks/ids.js';
 import { HandoffsService } from '../src/domains/rosters/index.js';
 import { startTestApp, type TestApp, type TestSlack } from './harness/app.js';
+import { overrideValues } from './harness/oncall-fixtures.js';
 
 let t: TestApp;
 let s: TestSlack;
@@ -137,5 +139,54 @@ describe('handoffs at 09:00 Berlin time', () => {
     ).items;
     expect(latest).toMatchObject({ at: '2026-03-29T07:00:00.000Z', announced: true });
     expect(channelPosts().at(-1)?.args.text).toMatch(/until Mon 09:00 CEST/);
+  });
+
+  it('an override added in the Slack modal hands off at its start and end, and the user group follows', async () => {
+    t.clock.set('2026-03-30T12:00:00Z');
+    await t.tick();
+    await s.deliverOnce();
+    await s.driver.slashCommand('/oncall', 'override Payments', { user: 'U0ALICE' });
+    await s.idle();
+    const open = await s.fake.waitFor(
+      'views.open',
+      (c) => (c.args.view as { callback_id?: string }).callback_id === VIEWS.override,
+    );
+    const metadata = (open.args.view as { private_metadata: string }).private_metadata;
+    // Alice (London) covers Bob's turn on Tuesday 31 March, 12:00–14:00 her time (BST: 11:00Z–13:00Z).
+    const res = await s.driver.viewSubmission(
+      VIEWS.override,
+      overrideValues({
+        schedule: scheduleId,
+        user: 'U0ALICE',
+        replaces: 'U0BOB',
+        start: ['2026-03-31', '12:00'],
+        end: ['2026-03-31', '14:00'],
+      }),
+      metadata,
+      'U0ALICE',
+    );
+    expect(res.status).toBe(200);
+    await s.idle();
+    const posted = channelPosts().length;
+    t.clock.set('2026-03-31T10:59:59Z');
+    await t.tick();
+    await s.deliverOnce();
+    expect(channelPosts()).toHaveLength(posted + 1); // 07:00Z Bob's turn began
+    t.clock.set('2026-03-31T11:00:02Z');
+    await t.tick();
+    await s.deliverOnce();
+    expect(channelPosts().at(-1)?.args.text).toBe(
+      'Alice Smith is now on call for Payments until Tue 15:00 CEST, taking over from Bob Jones.',
+    );
+    expect(groupUpdates().at(-1)?.args).toEqual({ usergroup: 'S0PAYONCALL', users: 'U0ALICE' });
+    t.clock.set('2026-03-31T13:00:02Z');
+    await t.tick();
+    await s.deliverOnce();
+    expect(channelPosts().at(-1)?.args.text).toBe(
+      'Bob Jones is now on call for Payments until Wed 09:00 CEST, taking over from Alice Smith.',
+    );
+    expect(groupUpdates().at(-1)?.args).toEqual({ usergroup: 'S0PAYONCALL', users: 'U0BOB' });
+    expect(channelPosts()).toHaveLength(posted + 3);
+    expect(s.fake.violations).toEqual([]);
   });
 });
