@@ -44,6 +44,32 @@ describe('opswatch command line', () => {
     expect(out.stderr).toContain('ENGINE_TICK_SECONDS="-1"');
   });
 
+  it('apply -f reads the example config, and a second run changes nothing; a bad file exits 1 naming the fault', async () => {
+    const file = 'manifests/opswatch-config.example.yaml';
+    const first = cli(['apply', '-f', file], {
+      DATABASE_URL: t.db.url,
+      OPSWATCH_API_KEY: 'test-key-0123456789abcdef',
+    });
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('schedule "Payments": created');
+    expect(first.stdout).toContain('slack routes (2): updated');
+    const again = cli(['apply', '-f', file], { DATABASE_URL: t.db.url });
+    expect(again.stdout).toContain('schedule "Payments": unchanged');
+    const res = await fetch(`${t.url}/api/v1/schedules`, {
+      headers: { authorization: 'Bearer test-key-0123456789abcdef' },
+    });
+    expect(((await res.json()) as { items: { name: string }[] }).items.map((x) => x.name)).toEqual([
+      'Payments',
+    ]);
+    const bad = cli(['apply', '-f', 'package.json'], { DATABASE_URL: t.db.url });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('nothing was applied');
+    const missing = cli(['apply', '-f', '/nonexistent.yaml'], { DATABASE_URL: t.db.url });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('Cannot read /nonexistent.yaml');
+  });
+
   it('answers an unknown command with its usage and exit code 2', () => {
     const out = cli(['frobnicate'], { DATABASE_URL: t.db.url });
     expect(out.status).toBe(2);

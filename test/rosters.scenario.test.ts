@@ -252,19 +252,25 @@ describe('opswatch apply', () => {
       'user bob@example.com: updated',
       'user carol@example.com: updated',
       'schedule "Payments": updated',
+      'slack routes (2): updated',
     ]);
+    expect((await t.services.outbox.routes(t.actor)).routes).toEqual({
+      payments: 'payments-oncall',
+      checkout: 'C0123CHECKOUT',
+    });
     const again = await applyConfig(t.services, t.actor, example);
     expect(again.changes).toEqual([
       'user alice@example.com: unchanged',
       'user bob@example.com: unchanged',
       'user carol@example.com: unchanged',
       'schedule "Payments": unchanged',
+      'slack routes (2): unchanged',
     ]);
     const s = await t.services.rosters.scheduleByName(t.actor, 'Payments');
     expect(s?.layers.map((l) => l.name)).toEqual(['Primary', 'Business hours']);
     expect(s?.layers[0]?.participants).toEqual([ids.alice, ids.bob, ids.carol]);
     const fresh = await applyConfig(t.services, t.actor, example.replaceAll('Payments', 'Payments EU'));
-    expect(fresh.changes.at(-1)).toBe('schedule "Payments EU": created');
+    expect(fresh.changes).toContain('schedule "Payments EU": created');
   });
 
   it('reports every problem with its path and writes nothing', async () => {
@@ -303,5 +309,14 @@ describe('opswatch apply', () => {
       'Carol Example',
     );
     expect((await applyConfig(t.services, t.actor, 'schedules: [')).ok).toBe(false);
+    const badRoute = await applyConfig(
+      t.services,
+      t.actor,
+      'slack:\n  routes:\n    payments: "Not A Channel"\n',
+    );
+    expect(badRoute.problems).toEqual([
+      expect.stringMatching(/^config: slack\.routes\.payments: expected a channel id/),
+    ]);
+    expect((await t.services.outbox.routes(t.actor)).routes.payments).toBe('payments-oncall');
   });
 });

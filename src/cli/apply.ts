@@ -1,5 +1,6 @@
 import { isMap, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { slackRoutesSchema } from '../domains/notify/index.js';
 import { scheduleInputSchema } from '../domains/rosters/index.js';
 import { userInputSchema } from '../domains/tenants/index.js';
 import type { Services } from '../http/context.js';
@@ -7,9 +8,11 @@ import type { Actor } from '../shared/actor.js';
 import { isAppError } from '../shared/errors.js';
 
 /**
- * `opswatch apply`: users and schedules as YAML. Everything is validated first (shape, zones, times,
- * participants); with any problem nothing is written. Participants may be user ids or emails of users
- * that exist or are listed under `users:`. Users are upserted by email, schedules by name.
+ * `opswatch apply`: users, schedules and Slack routes as YAML. Everything is validated first (shape, zones,
+ * times, participants, channels); with any problem found then, nothing is written. Participants may be user ids
+ * or emails of users that exist or are listed under `users:`. Users are upserted by email, schedules by name;
+ * `slack.routes` replaces the service → channel routes. Applying the same files again changes nothing, so a run
+ * stopped half-way (the database went away) is finished by running it again.
  */
 
 const configSchema = z.object({
@@ -17,7 +20,10 @@ const configSchema = z.object({
     .array(userInputSchema.omit({ role: true }).extend({ email: z.email('expected an email address') }))
     .default([]),
   schedules: z.array(scheduleInputSchema).default([]),
+  slack: z.object({ routes: slackRoutesSchema }).strict().optional(),
 });
+
+const KEYS = ['users', 'schedules', 'slack'];
 
 export interface ConfigSource {
   /** Shown before each problem (a file name). */
@@ -49,12 +55,13 @@ function parseSource(src: ConfigSource, problems: string[]): Parsed | null {
     return null;
   }
   if (doc.contents !== null && !isMap(doc.contents)) {
-    problems.push(`${src.name}: expected a mapping with "users:" and/or "schedules:"`);
+    problems.push(`${src.name}: expected a mapping with "users:", "schedules:" and/or "slack:"`);
     return null;
   }
   const raw: unknown = doc.toJS() ?? {};
-  const unknown = Object.keys(raw as object).filter((k) => k !== 'users' && k !== 'schedules');
-  for (const k of unknown) problems.push(`${src.name}: ${k}: unknown key; expected "users" or "schedules"`);
+  const unknown = Object.keys(raw as object).filter((k) => !KEYS.includes(k));
+  for (const k of unknown)
+    problems.push(`${src.name}: ${k}: unknown key; expected "users", "schedules" or "slack"`);
   const r = configSchema.safeParse(raw);
   if (!r.success) {
     for (const i of r.error.issues) problems.push(`${src.name}: ${formatPath(i.path)}: ${i.message}`);
@@ -65,7 +72,7 @@ function parseSource(src: ConfigSource, problems: string[]): Parsed | null {
 
 /** Validates every source, then (only if all are valid) upserts users and schedules. */
 export async function applyConfig(
-  services: Pick<Services, 'users' | 'rosters'>,
+  services: Pick<Services, 'users' | 'rosters' | 'outbox'>,
   actor: Actor,
   input: string | ConfigSource[],
 ): Promise<ApplyResult> {
@@ -97,6 +104,11 @@ export async function applyConfig(
       });
     });
   }
+  const routeFiles = parsed.filter((p) => p.cfg?.slack);
+  if (routeFiles.length > 1)
+    problems.push(
+      `slack.routes is set in ${routeFiles.map((p) => p.src.name).join(' and ')}; set it in one file`,
+    );
   if (problems.length) return { ok: false, problems, changes: [] };
 
   const changes: string[] = [];
@@ -117,6 +129,15 @@ export async function applyConfig(
         const r = await services.rosters.upsertByName(actor, { ...s, layers });
         changes.push(`schedule "${s.name}": ${r.outcome}`);
       }
+    }
+    const routes = routeFiles[0]?.cfg?.slack?.routes;
+    if (routes) {
+      const before = (await services.outbox.routes(actor)).routes;
+      const clean = Object.fromEntries(Object.entries(routes).map(([k, v]) => [k, v.replace(/^#/, '')]));
+      const same =
+        JSON.stringify(Object.entries(before).sort()) === JSON.stringify(Object.entries(clean).sort());
+      if (!same) await services.outbox.setRoutes(actor, routes);
+      changes.push(`slack routes (${Object.keys(clean).length}): ${same ? 'unchanged' : 'updated'}`);
     }
   } catch (err) {
     if (!isAppError(err)) throw err;

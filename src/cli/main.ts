@@ -12,7 +12,7 @@ const USAGE = `Usage:
   opswatch start [--role http|slack|worker]...   run OpsWatch (every role by default)
   opswatch migrate                               apply database migrations and exit
   opswatch apikey create [--name NAME]           create an API key for the default tenant (printed once)
-  opswatch apply -f FILE [-f FILE]...            create or update users and schedules from YAML
+  opswatch apply -f FILE [-f FILE]...            create or update users, schedules and Slack routes from YAML
   opswatch help`;
 
 function fail(message: string): never {
@@ -125,7 +125,12 @@ async function main(argv: string[]): Promise<void> {
     );
     for (const line of result.changes) process.stdout.write(`${line}\n`);
     for (const line of result.problems) process.stderr.write(`${line}\n`);
-    if (!result.ok) process.stderr.write(`${result.problems.length} problem(s); nothing was applied.\n`);
+    if (!result.ok)
+      process.stderr.write(
+        result.changes.length
+          ? `Stopped after ${result.changes.length} change(s) (listed above); run apply again once the problem is fixed.\n`
+          : `${result.problems.length} problem(s); nothing was applied.\n`,
+      );
     await orm.close(true);
     await db.stop();
     if (!result.ok) process.exit(1);
