@@ -36,7 +36,10 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const log = opts.log.child({ component: 'worker' });
   // Our own pool, so a connection the server ends (a restart, a dropped database) is logged, never thrown.
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 4 });
-  pool.on('error', (err) => log.warn({ err }, 'Agenda database connection lost'));
+  let stopped = false;
+  pool.on('error', (err) => {
+    if (!stopped) log.warn({ reason: err.message }, 'Agenda database connection lost');
+  });
   const agenda = new Agenda({
     backend: new PostgresBackend({ pool }),
     processEvery: (opts.processEverySeconds ?? 2) * 1000,
@@ -48,7 +51,6 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   await agenda.start();
   for (const job of opts.jobs) await agenda.every(`${job.everySeconds} seconds`, job.name);
 
-  let stopped = false;
   let listener: pg.Client | null = null;
   let retry: NodeJS.Timeout | null = null;
   const wake = opts.wake;
