@@ -3,6 +3,12 @@ import type { Logger } from '../shared/logger.js';
 
 /** Slack's deadline is 3 s; answer a little before it even when a listener never acks. */
 const ACK_DEADLINE_MS = 2_500;
+/**
+ * Requests whose answer carries nothing (Slack ignores the body of an interaction's or an event's 200): answered as
+ * soon as the signature checks out, so a click never waits behind middleware or a busy event loop. Commands and view
+ * submissions wait for the listener's ack, which may carry a reply or field errors.
+ */
+const ANSWER_AT_ONCE = new Set(['block_actions', 'event_callback']);
 
 function parseBody(raw: string, contentType: string): Record<string, unknown> {
   if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
@@ -25,7 +31,7 @@ const refused = (detail: string) =>
 /**
  * Bolt's receiver for HTTP mode on the sidecar's Hono app (`POST /slack/events`): checks Slack's signature
  * (HMAC-SHA256 over `v0:timestamp:body`, at most 5 minutes old), hands the request to Bolt, and answers as soon
- * as the listener acks; the listener's work continues after the answer.
+ * as the listener acks (clicks and events: at once); the listener's work continues after the answer.
  */
 export class FetchReceiver implements Receiver {
   private app: App | undefined;
@@ -86,6 +92,10 @@ export class FetchReceiver implements Receiver {
         answer(toResponse(response));
       },
     };
+    if (ANSWER_AT_ONCE.has(String(body.type))) {
+      acked = true;
+      answer(new Response(null, { status: 200 }));
+    }
     const retryNum = req.headers.get('x-slack-retry-num');
     if (retryNum) event.retryNum = Number(retryNum);
     const retryReason = req.headers.get('x-slack-retry-reason');
