@@ -148,6 +148,49 @@ describe('on-call schedules over REST', () => {
     ).toBe(400);
   });
 
+  it('adds, replaces and removes layers one at a time', async () => {
+    const res = await t.request('POST', '/api/v1/schedules', {
+      name: 'Layers',
+      timeZone: 'UTC',
+      layers: [daily()],
+    });
+    const id = (await json<ScheduleJson>(res)).id;
+    const top = {
+      ...daily(),
+      name: 'Weekend',
+      participants: [ids.bob],
+      restrictions: [{ weekdays: [6, 7] }],
+    };
+    const added = await t.request('POST', `/api/v1/schedules/${id}/layers`, top);
+    expect(added.status).toBe(201);
+    expect((await json<{ layers: { name: string }[] }>(added)).layers.map((l) => l.name)).toEqual([
+      'Primary',
+      'Weekend',
+    ]);
+    // Saturday 7 March: the weekend layer wins.
+    const sat = await json<OnCallJson>(
+      await t.request('GET', `/api/v1/schedules/${id}/oncall?at=2026-03-07T12:00:00Z`),
+    );
+    expect(sat.users.map((u) => u.id)).toEqual([ids.bob]);
+    const replaced = await t.request('PUT', `/api/v1/schedules/${id}/layers/1`, {
+      ...top,
+      participants: [ids.carol],
+    });
+    expect((await json<{ layers: { participants: string[] }[] }>(replaced)).layers[1]?.participants).toEqual([
+      ids.carol,
+    ]);
+    expect((await t.request('PUT', `/api/v1/schedules/${id}/layers/5`, top)).status).toBe(404);
+    expect((await t.request('PUT', `/api/v1/schedules/${id}/layers/x`, top)).status).toBe(400);
+    const bad = await t.request('POST', `/api/v1/schedules/${id}/layers`, { ...top, handoffTime: '9am' });
+    expect(bad.status).toBe(400);
+    expect((await json<Problem>(bad)).errors?.map((e) => e.field)).toEqual(['handoffTime']);
+    const removed = await t.request('DELETE', `/api/v1/schedules/${id}/layers/0`);
+    expect((await json<{ layers: { name: string }[] }>(removed)).layers.map((l) => l.name)).toEqual([
+      'Weekend',
+    ]);
+    expect((await t.request('DELETE', `/api/v1/schedules/${id}`)).status).toBe(204);
+  });
+
   it('flags gaps for a business-hours-only layer', async () => {
     const res = await t.request('POST', '/api/v1/schedules', {
       name: 'Office',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { declareInputSchema } from '../domains/incidents/index.js';
-import { overrideInputSchema, scheduleInputSchema } from '../domains/rosters/index.js';
+import { layerInputSchema, overrideInputSchema, scheduleInputSchema } from '../domains/rosters/index.js';
 import { userInputSchema } from '../domains/tenants/index.js';
 import { apiKeyBodySchema, settingsBodySchema } from './api/admin.routes.js';
 import { assignBodySchema, noteBodySchema, resolveBodySchema } from './api/incidents.routes.js';
@@ -231,6 +231,27 @@ function schedulePaths(): Record<string, unknown> {
         summary: 'Delete a schedule and its overrides',
         parameters: [scheduleId],
         responses: { '204': { description: 'Deleted' }, ...problems },
+      },
+    },
+    '/api/v1/schedules/{id}/layers': {
+      post: {
+        summary: 'Add a layer on top (it wins where it covers)',
+        parameters: [scheduleId],
+        requestBody: json(layerInputSchema),
+        responses: { '201': ok('Schedule'), ...problems },
+      },
+    },
+    '/api/v1/schedules/{id}/layers/{index}': {
+      put: {
+        summary: 'Replace layer `index` (0 = the lowest)',
+        parameters: [scheduleId, idParam('index', 'Layer index, 0 = the lowest')],
+        requestBody: json(layerInputSchema),
+        responses: { '200': ok('Schedule'), ...problems },
+      },
+      delete: {
+        summary: 'Remove layer `index`',
+        parameters: [scheduleId, idParam('index', 'Layer index, 0 = the lowest')],
+        responses: { '200': ok('Schedule'), ...problems },
       },
     },
     '/api/v1/schedules/{id}/overrides': {

@@ -19,6 +19,9 @@ import {
 } from './rosters.mapper.js';
 import { rostersStore, type ScheduleFields, type ScheduleRow } from './rosters.store.js';
 import {
+  type Layer,
+  type LayerInput,
+  layerInputSchema,
   type OverrideInput,
   overrideInputSchema,
   type ParsedSchedule,
@@ -40,6 +43,12 @@ function parseSchedule(input: ScheduleInput | unknown): ParsedSchedule {
     throw AppError.validation('The schedule is not valid.', [
       { field: 'overrides', message: 'Add overrides with POST /api/v1/schedules/{id}/overrides.' },
     ]);
+  return r.data;
+}
+
+function parseLayer(input: unknown): Layer {
+  const r = layerInputSchema.safeParse(input);
+  if (!r.success) throw AppError.validation('The layer is not valid.', fieldsFromZod(r.error.issues));
   return r.data;
 }
 
@@ -172,6 +181,69 @@ export class RostersService {
         outcome: existing ? ('updated' as const) : ('created' as const),
         schedule: await this.dto(em, row),
       };
+    });
+  }
+
+  /** Adds a layer on top (the highest, winning where it covers). */
+  addLayer(actor: Actor, scheduleId: string, input: LayerInput | unknown): Promise<ScheduleDto> {
+    const layer = parseLayer(input);
+    return this.editLayers(actor, scheduleId, (layers) => [...layers, layer]);
+  }
+
+  /** Replaces layer `index` (0 = the lowest). */
+  replaceLayer(
+    actor: Actor,
+    scheduleId: string,
+    index: number,
+    input: LayerInput | unknown,
+  ): Promise<ScheduleDto> {
+    const layer = parseLayer(input);
+    return this.editLayers(actor, scheduleId, (layers) => {
+      if (!layers[index]) throw AppError.notFound(`Layer ${index}`);
+      return layers.map((l, i) => (i === index ? layer : l));
+    });
+  }
+
+  removeLayer(actor: Actor, scheduleId: string, index: number): Promise<ScheduleDto> {
+    return this.editLayers(actor, scheduleId, (layers) => {
+      if (!layers[index]) throw AppError.notFound(`Layer ${index}`);
+      return layers.filter((_, i) => i !== index);
+    });
+  }
+
+  /** Changes a schedule's layers in one transaction, the schedule locked, everything checked as on update. */
+  private async editLayers(
+    actor: Actor,
+    id: string,
+    edit: (layers: Layer[]) => Layer[],
+  ): Promise<ScheduleDto> {
+    need(actor, 'admin', 'change schedules');
+    const now = this.clock.now();
+    return withTx(this.orm, async (em) => {
+      const row = isUuid(id) ? await rostersStore.lockById(em, actor.tenantId, id) : undefined;
+      if (!row) throw AppError.notFound(`Schedule ${id}`);
+      const parsed = parseSchedule({
+        name: row.name,
+        timeZone: row.time_zone,
+        ...(row.slack_channel ? { slackChannel: row.slack_channel } : {}),
+        ...(row.slack_user_group ? { slackUserGroup: row.slack_user_group } : {}),
+        layers: edit(layersOf(row)),
+      });
+      await this.checkParticipants(em, actor.tenantId, parsed);
+      const updated = await rostersStore.update(em, actor.tenantId, row.id, fieldsOf(parsed), now);
+      if (!updated) throw AppError.notFound(`Schedule ${id}`);
+      await recordAudit(
+        em,
+        actor,
+        {
+          action: 'schedule.layers_changed',
+          targetType: 'schedule',
+          targetId: row.id,
+          data: { name: row.name },
+        },
+        now,
+      );
+      return this.dto(em, updated);
     });
   }
 

@@ -60,6 +60,14 @@ export const rostersStore = {
     );
   },
 
+  /** The schedule, locked for this transaction (edits of one schedule happen one after another). */
+  lockById(em: Em, tenantId: string, id: string): Promise<ScheduleRow | undefined> {
+    return queryOne<ScheduleRow>(
+      em,
+      sql`select ${COLUMNS} from schedules where tenant_id = ${tenantId} and id = ${id} for update`,
+    );
+  },
+
   byName(em: Em, tenantId: string, name: string): Promise<ScheduleRow | undefined> {
     return queryOne<ScheduleRow>(
       em,

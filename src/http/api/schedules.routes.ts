@@ -10,6 +10,13 @@ const instant = (what: string) =>
   });
 
 export const oncallQuerySchema = z.object({ at: instant('at').optional() });
+export const layerIndexSchema = z.object({
+  index: z.coerce
+    .number({ error: 'index must be a number' })
+    .int('index must be a whole number')
+    .min(0)
+    .max(19),
+});
 export const shiftsQuerySchema = z.object({ from: instant('from'), to: instant('to') });
 
 /** Schedules, their overrides and on-call answers, under /api/v1/schedules. */
@@ -28,6 +35,23 @@ export function scheduleRoutes(deps: HttpDeps): Hono<AppEnv> {
     await rosters.remove(c.get('actor'), c.req.param('id'));
     return c.body(null, 204);
   });
+  const layerIndex = (raw: string) => parseWith(layerIndexSchema, { index: raw }, 'The path').index;
+  app.post('/:id/layers', async (c) =>
+    c.json(await rosters.addLayer(c.get('actor'), c.req.param('id'), await readJson(c)), 201),
+  );
+  app.put('/:id/layers/:index', async (c) =>
+    c.json(
+      await rosters.replaceLayer(
+        c.get('actor'),
+        c.req.param('id'),
+        layerIndex(c.req.param('index')),
+        await readJson(c),
+      ),
+    ),
+  );
+  app.delete('/:id/layers/:index', async (c) =>
+    c.json(await rosters.removeLayer(c.get('actor'), c.req.param('id'), layerIndex(c.req.param('index')))),
+  );
   app.get('/:id/overrides', async (c) =>
     c.json({ items: await rosters.listOverrides(c.get('actor'), c.req.param('id')) }),
   );
