@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { withEm, withTx } from '../../db/tx.js';
+import { withEm, withPgTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, isAppError } from '../../shared/errors.js';
@@ -43,7 +43,7 @@ export class AlertsService {
   /** Several requests' events in one transaction; one result per request. */
   async ingestMany(actor: Actor, requests: NormalizedAlert[][]): Promise<IngestResult[]> {
     const settings = await this.settings(actor.tenantId);
-    return withTx(this.orm, (em) => ingestInTx(em, actor, requests, settings, this.clock.now()));
+    return withPgTx(this.orm, (tx) => ingestInTx(tx, actor, requests, settings, this.clock.now()));
   }
 
   async list(actor: Actor, f: { status?: string; source?: string; service?: string; limit: number }) {
