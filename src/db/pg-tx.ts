@@ -20,25 +20,141 @@ export function statementName(text: string): string | undefined {
 }
 
 /**
- * A transaction on one pooled `pg` connection, without the ORM's unit of work around it. Statements are
- * compiled by kysely (so stores keep writing `sql` templates) and sent as named prepared statements: the
- * server parses and plans each text once per connection instead of on every execution.
+ * The slice of `pg.PoolClient` a PgTx uses: `pipeline` is pg's pipeline-mode switch (a Client property,
+ * read on every send), `connection.stream` the socket (optional: only for corking).
+ */
+export type PipelineClient = Pick<pg.PoolClient, 'query'> & {
+  pipeline: boolean;
+  connection?: { stream?: { cork(): void; uncork(): void } };
+};
+
+/**
+ * A transaction on one pooled `pg` connection, without the ORM's unit of work around it.
+ *
+ * - Statements are compiled by kysely (stores keep writing `sql` templates) and sent as named prepared
+ *   statements: the server parses and plans each text once per connection instead of on every execution.
+ * - The connection runs in pg's pipeline mode while the transaction lasts, and statements whose result
+ *   nobody reads (`command`: locks, timeline inserts, updates) are sent without waiting for their answer.
+ *   They travel with the next statement that is awaited, or with COMMIT, so a transaction costs one round
+ *   trip per statement whose result matters instead of one per statement. Order is kept (one connection,
+ *   one stream); each statement still runs on its own, after the ones before it, with its own snapshot.
+ * - A failed command fails the transaction: the next awaited statement (or COMMIT) throws its error.
  */
 export class PgTx {
+  private pending: Promise<void>[] = [];
+  private failure: { error: unknown } | undefined;
+
   constructor(
-    private readonly client: pg.PoolClient,
+    private readonly client: PipelineClient,
     private readonly compiler: QueryExecutorProvider,
   ) {}
 
+  /** Starts the transaction; BEGIN goes out with the first statement. */
+  begin(): void {
+    this.client.pipeline = true;
+    this.cork();
+    this.defer(this.client.query('begin'));
+  }
+
+  /** Runs a statement and returns its rows (after every statement sent before it has answered). */
   async run<T>(q: RawBuilder<T>): Promise<T[]> {
     return this.runCompiled<T>(q.compile(this.compiler));
   }
 
   async runCompiled<T>(compiled: CompiledQuery<unknown>): Promise<T[]> {
+    const answer = this.send(compiled);
+    this.uncork();
+    let rows: T[];
+    try {
+      rows = (await answer).rows as T[];
+    } catch (err) {
+      await this.settle();
+      throw this.failure ? this.failure.error : err;
+    }
+    await this.settle();
+    if (this.failure) throw this.failure.error;
+    return rows;
+  }
+
+  /** Sends a statement whose result is not needed; its failure surfaces at the next awaited statement. */
+  command(q: RawBuilder<unknown>): void {
+    if (this.failure) return;
+    this.cork();
+    this.defer(this.send(q.compile(this.compiler)));
+  }
+
+  /**
+   * Commits; throws if any statement of the transaction failed, or if the server answered COMMIT with a
+   * rollback (it does, without an error, when an earlier statement aborted the transaction).
+   */
+  async commit(): Promise<void> {
+    const committed = this.client.query('commit');
+    this.uncork();
+    await this.settle();
+    if (this.failure) {
+      await committed.catch(() => undefined);
+      throw this.failure.error;
+    }
+    const answer = await committed;
+    if (answer.command !== 'COMMIT') {
+      throw new Error(`The transaction was rolled back instead of committed (${answer.command}).`);
+    }
+  }
+
+  async rollback(): Promise<void> {
+    const rolledBack = this.client.query('rollback');
+    this.uncork();
+    await this.settle();
+    await rolledBack;
+  }
+
+  /** Leaves pipeline mode, once nothing is in flight, before the connection goes back to the pool. */
+  end(): void {
+    this.client.pipeline = false;
+  }
+
+  private corked = false;
+
+  /**
+   * Statements sent without waiting are held in the socket (corked) until the next awaited one goes out,
+   * so they leave in one write; a tick later at the latest. pg corks the same stream around each query.
+   */
+  private cork(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.client.connection?.stream?.cork();
+    process.nextTick(() => this.uncork());
+  }
+
+  private uncork(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.client.connection?.stream?.uncork();
+  }
+
+  private send(compiled: CompiledQuery<unknown>): Promise<pg.QueryResult> {
     const text = compiled.sql;
     const values = compiled.parameters as unknown[];
     const name = statementName(text);
-    const res = await this.client.query(name ? { name, text, values } : { text, values });
-    return res.rows as T[];
+    return this.client.query(name ? { name, text, values } : { text, values });
+  }
+
+  private defer(answer: Promise<unknown>): void {
+    this.pending.push(
+      answer.then(
+        () => undefined,
+        (error: unknown) => {
+          this.failure ??= { error };
+        },
+      ),
+    );
+  }
+
+  private async settle(): Promise<void> {
+    while (this.pending.length) {
+      const sent = this.pending;
+      this.pending = [];
+      await Promise.all(sent);
+    }
   }
 }

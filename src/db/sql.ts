@@ -22,3 +22,13 @@ export async function queryOne<T>(em: Em, q: RawBuilder<T>): Promise<T | undefin
   const rows = await query(em, q);
   return rows[0];
 }
+
+/**
+ * Runs a statement whose result is not needed (an insert, an update, a lock). On a light transaction
+ * (`withPgTx`) it is sent without waiting for the answer and travels with the next statement awaited, or
+ * with COMMIT; a failure fails the transaction at that point. On an EntityManager it simply runs.
+ */
+export async function command(em: Em, q: RawBuilder<unknown>): Promise<void> {
+  if (em instanceof PgTx) em.command(q);
+  else await q.execute(em.getKysely());
+}

@@ -104,26 +104,28 @@ async function pgTransaction<T>(orm: MikroORM, fn: (tx: PgTx) => Promise<T>): Pr
     pools.set(orm, pool);
   }
   const client = await pool.connect();
+  const tx = new PgTx(client, connection.getClient());
   /** Set when the connection must not go back to the pool (dead, or holding stale prepared statements). */
   let discard: Error | undefined;
   try {
-    await client.query('begin');
+    tx.begin();
     let result: T;
     try {
-      result = await fn(new PgTx(client, connection.getClient()));
+      result = await fn(tx);
     } catch (err) {
       if (isStalePlan(err)) discard = err as Error;
-      await client.query('rollback').catch((e: unknown) => {
+      await tx.rollback().catch((e: unknown) => {
         discard = e instanceof Error ? e : new Error(String(e));
       });
       throw err;
     }
-    await client.query('commit');
+    await tx.commit();
     return result;
   } catch (err) {
     if (isDatabaseOutage(err)) discard ??= err instanceof Error ? err : new Error(String(err));
     throw err;
   } finally {
+    tx.end();
     client.release(discard);
   }
 }

@@ -1,4 +1,4 @@
-import { type Em, query, sql } from '../../db/sql.js';
+import { command, type Em, query, sql } from '../../db/sql.js';
 
 export interface FiringRow {
   id: string;
@@ -89,7 +89,7 @@ export const alertsStore = {
   },
 
   async link(em: Em, alertIds: string[], incidentId: string): Promise<void> {
-    await query(em, sql`update alerts set incident_id = ${incidentId} where id = any(${alertIds}::uuid[])`);
+    await command(em, sql`update alerts set incident_id = ${incidentId} where id = any(${alertIds}::uuid[])`);
   },
 
   /** Ends the firing episodes named; returns what changed (unknown or already-resolved keys change nothing). */
