@@ -48,24 +48,11 @@ export interface AlertListRow {
 }
 
 export const alertsStore = {
-  /** Which (dedup key, startsAt) episodes already exist and have resolved: a late re-send of them is a duplicate. */
-  async resolvedEpisodes(
-    em: Em,
-    tenantId: string,
-    source: string,
-    keys: { k: string; s: string }[],
-  ): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
-    const rows = await query<{ k: string; s: string }>(
-      em,
-      sql`select x.k, x.s from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as x(k text, s timestamptz)
-          cross join lateral (select 1 from alerts a where a.tenant_id = ${tenantId} and a.source = ${source}
-                              and a.dedup_key = x.k and a.starts_at = x.s and a.status = 'resolved' limit 1) as hit`,
-    );
-    return new Set(rows.map((r) => `${r.k}|${new Date(r.s).toISOString()}`));
-  },
-
-  /** Inserts new episodes and touches repeats, in one statement; rows are sorted so concurrent batches lock in the same order. */
+  /**
+   * Inserts new episodes and touches repeats, in one statement; rows are sorted so concurrent batches lock in
+   * the same order. A row repeating an episode that has already resolved (same dedup key, same startsAt: a
+   * late re-send) is left out and not returned.
+   */
   async upsertFiring(em: Em, tenantId: string, rows: FiringRow[], at: Date): Promise<UpsertedRow[]> {
     if (rows.length === 0) return [];
     return query<UpsertedRow>(
@@ -79,6 +66,9 @@ export const alertsStore = {
           from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, incident_id uuid, source text, dedup_key text, title text,
             description text, service text, environment text, severity smallint, group_key text, labels jsonb,
             annotations jsonb, links jsonb, starts_at timestamptz, ends_at timestamptz, occurrences int, raw jsonb)
+          where x.starts_at is null or not exists (
+            select 1 from alerts r where r.tenant_id = ${tenantId} and r.source = x.source and r.dedup_key = x.dedup_key
+              and r.starts_at = x.starts_at and r.status = 'resolved')
           order by x.dedup_key
           on conflict (tenant_id, source, dedup_key) where status = 'firing' do update set
             last_seen_at = excluded.last_seen_at, occurrences = alerts.occurrences + excluded.occurrences, title = excluded.title,
