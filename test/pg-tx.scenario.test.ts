@@ -42,6 +42,16 @@ describe('a light pg transaction (withPgTx)', () => {
     await expect(query(t.orm.em.fork(), sql`select 1 as ok`)).resolves.toEqual([{ ok: 1 }]);
   });
 
+  it('prepares a statement again when a schema change altered its result', async () => {
+    const all = () =>
+      withPgTx(t.orm, (tx) => query<Record<string, unknown>>(tx, sql`select * from pgtx_probe`));
+    const pool = await t.orm.em.getConnection().getNativeClient();
+    for (let i = 0; i < pool.totalCount + 1; i++) await all();
+    await t.sql('alter table pgtx_probe add column note text');
+    for (let i = 0; i < pool.totalCount + 1; i++)
+      await expect(all()).resolves.toEqual([{ k: 'a', n: 2, note: null }]);
+  });
+
   it('answers unavailable during an outage and gives every connection back', async () => {
     const pool = await t.orm.em.getConnection().getNativeClient();
     t.proxy!.cut();

@@ -8,7 +8,7 @@ import {
   sql,
 } from 'kysely';
 import type pg from 'pg';
-import { PgTx, type PipelineClient, statementName } from './pg-tx.js';
+import { PgTx, type PipelineClient, renameStatements, statementName } from './pg-tx.js';
 
 const compiler = new Kysely<Record<string, never>>({
   dialect: {
@@ -66,9 +66,17 @@ describe('statementName', () => {
   it('gives a text the same name every time and different texts different names', () => {
     const a = statementName('select 1 -- pg-tx.test a');
     const b = statementName('select 1 -- pg-tx.test b');
-    expect(a).toMatch(/^ow_\d+$/);
+    expect(a).toMatch(/^ow\d+_\d+$/);
     expect(statementName('select 1 -- pg-tx.test a')).toBe(a);
     expect(b).not.toBe(a);
+  });
+
+  it('names every text anew after renameStatements', () => {
+    const before = statementName('select 1 -- pg-tx.test c');
+    renameStatements();
+    const after = statementName('select 1 -- pg-tx.test c');
+    expect(after).not.toBe(before);
+    expect(statementName('select 1 -- pg-tx.test c')).toBe(after);
   });
 });
 
@@ -81,7 +89,7 @@ describe('PgTx', () => {
     tx.command(sql`select lock(${'g1'})`);
     const rows = tx.run<{ id: number }>(sql`select id from t where k = ${'x'}`);
     expect(sent.map((s) => s.text)).toEqual(['begin', 'select lock($1)', 'select id from t where k = $1']);
-    expect(sent[2]?.name).toMatch(/^ow_/);
+    expect(sent[2]?.name).toMatch(/^ow\d+_/);
     expect(sent[2]?.values).toEqual(['x']);
     expect(client.corks).toBe(0);
     for (const s of sent) s.answer(s.text.startsWith('select id') ? [{ id: 7 }] : []);

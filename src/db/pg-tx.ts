@@ -4,7 +4,8 @@ import type pg from 'pg';
 /** Distinct statement texts a process names (prepares) at most; further texts run unnamed. */
 const MAX_NAMED_STATEMENTS = 500;
 
-const names = new Map<string, string>();
+let names = new Map<string, string>();
+let generation = 1;
 
 /**
  * The prepared-statement name of a SQL text (the same text always gets the same name), or undefined once
@@ -14,9 +15,19 @@ const names = new Map<string, string>();
 export function statementName(text: string): string | undefined {
   const known = names.get(text);
   if (known || names.size >= MAX_NAMED_STATEMENTS) return known;
-  const name = `ow_${names.size + 1}`;
+  const name = `ow${generation}_${names.size + 1}`;
   names.set(text, name);
   return name;
+}
+
+/**
+ * Gives every text a new name from now on, so each connection prepares it again. For after a schema change
+ * that altered a prepared statement's result (PostgreSQL then refuses the old plan: "cached plan must not
+ * change result type"); the old statements stay on their connections, unused, until those close.
+ */
+export function renameStatements(): void {
+  names = new Map();
+  generation++;
 }
 
 /**

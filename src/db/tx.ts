@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { AppError } from '../shared/errors.js';
-import { PgTx } from './pg-tx.js';
+import { PgTx, renameStatements } from './pg-tx.js';
 import type { OrmEm } from './sql.js';
 
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -87,7 +87,11 @@ export async function withPgTx<T>(orm: MikroORM, fn: (tx: PgTx) => Promise<T>): 
     try {
       return await pgTransaction(orm, fn);
     } catch (err) {
-      if ((isRetryable(err) || isStalePlan(err)) && attempt < 4) continue;
+      if (isStalePlan(err) && attempt < 4) {
+        renameStatements();
+        continue;
+      }
+      if (isRetryable(err) && attempt < 4) continue;
       if (isDatabaseOutage(err)) throw unavailable();
       throw err;
     }
@@ -105,7 +109,7 @@ async function pgTransaction<T>(orm: MikroORM, fn: (tx: PgTx) => Promise<T>): Pr
   }
   const client = await pool.connect();
   const tx = new PgTx(client, connection.getClient());
-  /** Set when the connection must not go back to the pool (dead, or holding stale prepared statements). */
+  /** Set when the connection must not go back to the pool (it died). */
   let discard: Error | undefined;
   try {
     tx.begin();
@@ -113,7 +117,6 @@ async function pgTransaction<T>(orm: MikroORM, fn: (tx: PgTx) => Promise<T>): Pr
     try {
       result = await fn(tx);
     } catch (err) {
-      if (isStalePlan(err)) discard = err as Error;
       await tx.rollback().catch((e: unknown) => {
         discard = e instanceof Error ? e : new Error(String(e));
       });
