@@ -91,6 +91,8 @@ describe('PgTx', () => {
     expect(sent.map((s) => s.text)).toEqual(['begin', 'select lock($1)', 'select id from t where k = $1']);
     expect(sent[2]?.name).toMatch(/^ow\d+_/);
     expect(sent[2]?.values).toEqual(['x']);
+    expect(client.corks).toBe(1);
+    await tick();
     expect(client.corks).toBe(0);
     for (const s of sent) s.answer(s.text.startsWith('select id') ? [{ id: 7 }] : []);
     await expect(rows).resolves.toEqual([{ id: 7 }]);

@@ -63,8 +63,7 @@ export class PgTx {
   /** Starts the transaction; BEGIN goes out with the first statement. */
   begin(): void {
     this.client.pipeline = true;
-    this.cork();
-    this.defer(this.client.query('begin'));
+    this.defer(this.query('begin'));
   }
 
   /** Runs a statement and returns its rows (after every statement sent before it has answered). */
@@ -74,7 +73,6 @@ export class PgTx {
 
   async runCompiled<T>(compiled: CompiledQuery<unknown>): Promise<T[]> {
     const answer = this.send(compiled);
-    this.uncork();
     let rows: T[];
     try {
       rows = (await answer).rows as T[];
@@ -90,7 +88,6 @@ export class PgTx {
   /** Sends a statement whose result is not needed; its failure surfaces at the next awaited statement. */
   command(q: RawBuilder<unknown>): void {
     if (this.failure) return;
-    this.cork();
     this.defer(this.send(q.compile(this.compiler)));
   }
 
@@ -99,8 +96,7 @@ export class PgTx {
    * rollback (it does, without an error, when an earlier statement aborted the transaction).
    */
   async commit(): Promise<void> {
-    const committed = this.client.query('commit');
-    this.uncork();
+    const committed = this.query('commit');
     await this.settle();
     if (this.failure) {
       await committed.catch(() => undefined);
@@ -113,8 +109,7 @@ export class PgTx {
   }
 
   async rollback(): Promise<void> {
-    const rolledBack = this.client.query('rollback');
-    this.uncork();
+    const rolledBack = this.query('rollback');
     await this.settle();
     await rolledBack;
   }
@@ -127,23 +122,27 @@ export class PgTx {
   private corked = false;
 
   /**
-   * Statements sent without waiting are held in the socket (corked) until the next awaited one goes out,
-   * so they leave in one write; a tick later at the latest. pg corks the same stream around each query.
+   * Everything sent in one turn of the event loop leaves in one socket write: the socket is corked at the
+   * first send and uncorked on the next tick (pg corks the same stream around each of its queries too).
    */
   private cork(): void {
     if (this.corked) return;
     this.corked = true;
-    this.client.connection?.stream?.cork();
-    process.nextTick(() => this.uncork());
+    const stream = this.client.connection?.stream;
+    stream?.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      stream?.uncork();
+    });
   }
 
-  private uncork(): void {
-    if (!this.corked) return;
-    this.corked = false;
-    this.client.connection?.stream?.uncork();
+  private query(text: string): Promise<pg.QueryResult> {
+    this.cork();
+    return this.client.query(text);
   }
 
   private send(compiled: CompiledQuery<unknown>): Promise<pg.QueryResult> {
+    this.cork();
     const text = compiled.sql;
     const values = compiled.parameters as unknown[];
     const name = statementName(text);

@@ -109,16 +109,10 @@ interface Ctx {
   events: Map<string, number>;
 }
 
-function toRow(
-  a: NormalizedAlert,
-  groupKey: string,
-  incidentId: string | null,
-  occurrences: number,
-): FiringRow {
+function toRow(a: NormalizedAlert, groupKey: string, occurrences: number): FiringRow {
   return {
     id: newId(),
     occurrences,
-    incident_id: incidentId,
     source: a.source,
     dedup_key: a.dedupKey,
     title: a.title,
@@ -139,17 +133,14 @@ function toRow(
 async function fire(ctx: Ctx, firing: Item[], groupKeys: string[]): Promise<void> {
   if (firing.length === 0) return;
   const { em, actor, now, results } = ctx;
-  const open = await openIncidentsOf(em, actor.tenantId, [...new Set(groupKeys)]);
-  const rows = firing.map((it, n) =>
-    toRow(
-      it.alert,
-      groupKeys[n]!,
-      open.get(groupKeys[n]!)?.id ?? null,
-      ctx.events.get(it.alert.dedupKey) ?? 1,
-    ),
-  );
+  const rows = firing.map((it, n) => toRow(it.alert, groupKeys[n]!, ctx.events.get(it.alert.dedupKey) ?? 1));
   const byKey = new Map(firing.map((it, n) => [it.alert.dedupKey, { it, row: rows[n]! }]));
-  const upserted = await alertsStore.upsertFiring(em, actor.tenantId, rows, now);
+  // Both go out together (one round trip on a light transaction): the open incidents are locked first,
+  // then the upsert, run after it, puts new alerts into them.
+  const [open, upserted] = await Promise.all([
+    openIncidentsOf(em, actor.tenantId, [...new Set(groupKeys)]),
+    alertsStore.upsertFiring(em, actor.tenantId, rows, now),
+  ]);
   const joined = new Map<string, NewAlertInGroup[]>();
   const orphans = new Map<string, { ids: string[]; alerts: NewAlertInGroup[]; reqs: number[] }>();
   // A firing event the upsert left out re-sent an episode that has already resolved: a duplicate.
