@@ -9,6 +9,14 @@ import type { NormalizedAlert } from './alerts.types.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { type IngestionSettings, ingestionSettingsSchema } from './ingestion-settings.js';
 
+/**
+ * Queued alerts worth a second transaction while one is in flight. A transaction costs ~0.6 ms of CPU
+ * (Node and PostgreSQL) before any alert, an alert ~50 µs; below ~50 alerts, waiting and going together is
+ * cheaper than overlapping (bench/ingest single phase: 5.4k -> 6.3k alerts/s at 30% less PostgreSQL CPU, with
+ * 100-alert batches still overlapping).
+ */
+const OVERLAP_MIN_ALERTS = 50;
+
 export type SettingsProvider = (tenantId: string) => Promise<Record<string, unknown>>;
 
 export class AlertsService {
@@ -22,6 +30,8 @@ export class AlertsService {
     this.batcher = new IngestBatcher(
       (actor, requests) => this.ingestMany(actor, requests),
       (err) => isAppError(err) && err.code === 'unavailable',
+      2,
+      OVERLAP_MIN_ALERTS,
     );
   }
 
