@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fixture, startTestApp, TEST_API_KEY, type TestApp } from './harness/app.js';
 
@@ -58,6 +59,43 @@ describe('bad input gets a clear 4xx and stores nothing', () => {
     const res = await t.request('POST', '/api/v1/webhooks/generic', big);
     expect(res.status).toBe(413);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('counts a chunked body (no Content-Length) as it arrives: 413 over 10 MiB, stored when under', async () => {
+    const chunked = (path: string, chunks: string[]) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request(`${t.url}${path}`, {
+          agent: false,
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => {
+            body += d.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        void (async () => {
+          for (const c of chunks)
+            if (!req.write(c)) await new Promise((r) => req.once('drain', () => r(undefined)));
+          req.end();
+        })();
+      });
+    const before = await snapshot();
+    const filler = 'y'.repeat(1024 * 1024);
+    const big = await chunked('/api/v1/webhooks/generic', [
+      '{"title": "x", "description": "',
+      ...Array.from({ length: 11 }, () => filler),
+      '"}',
+    ]);
+    expect(big.status).toBe(413);
+    expect(await snapshot()).toEqual(before);
+    const text = fixture('prometheus-rule-firing.json');
+    const small = await chunked(url, [text.slice(0, 100), text.slice(100)]);
+    expect(small.status).toBe(200);
+    expect(JSON.parse(small.body)).toMatchObject({ status: 'ok', received: 1 });
   });
 
   it('accepts a 10,000-alert Alertmanager group (about 3.4 MB) in one request', async () => {

@@ -1,14 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type RawBuilder, sql } from 'kysely';
+import { PgTx } from './pg-tx.js';
 
 export { sql };
-export type Em = EntityManager;
+/** An ORM EntityManager (what `withEm`/`withTx` give). */
+export type OrmEm = EntityManager;
+/** What stores run statements on: an ORM EntityManager, or a light `pg` transaction (`withPgTx`). */
+export type Em = EntityManager | PgTx;
 
 /**
  * Runs a parameterised raw query on the EntityManager's connection (its transaction, when inside one).
  * Used by stores for set-based statements the unit of work cannot express (upserts, locks, batches).
  */
 export async function query<T>(em: Em, q: RawBuilder<T>): Promise<T[]> {
+  if (em instanceof PgTx) return em.run(q);
   const res = await q.execute(em.getKysely());
   return res.rows as T[];
 }
@@ -16,4 +21,14 @@ export async function query<T>(em: Em, q: RawBuilder<T>): Promise<T[]> {
 export async function queryOne<T>(em: Em, q: RawBuilder<T>): Promise<T | undefined> {
   const rows = await query(em, q);
   return rows[0];
+}
+
+/**
+ * Runs a statement whose result is not needed (an insert, an update, a lock). On a light transaction
+ * (`withPgTx`) it is sent without waiting for the answer and travels with the next statement awaited, or
+ * with COMMIT; a failure fails the transaction at that point. On an EntityManager it simply runs.
+ */
+export async function command(em: Em, q: RawBuilder<unknown>): Promise<void> {
+  if (em instanceof PgTx) em.command(q);
+  else await q.execute(em.getKysely());
 }

@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { AppError } from '../shared/errors.js';
-import type { Em } from './sql.js';
+import { PgTx, renameStatements } from './pg-tx.js';
+import type { OrmEm } from './sql.js';
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const OUTAGE_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'];
@@ -42,30 +44,91 @@ function isRetryable(err: unknown): boolean {
   return codes(err).some((c) => RETRYABLE.has(c) || c === 'DeadlockException');
 }
 
+/** A prepared statement planned before a schema change that altered its result (e.g. `select *`). */
+function isStalePlan(err: unknown): boolean {
+  return err instanceof Error && /cached plan must not change result type/.test(err.message);
+}
+
+const unavailable = () => new AppError('unavailable', 'The database is unavailable; try again shortly.');
+
 /**
  * Runs `fn` in one transaction on a fresh EntityManager; retries on deadlock/serialization failure,
  * and turns a database outage into AppError('unavailable') so transports answer "retry later".
  */
-export async function withTx<T>(orm: MikroORM, fn: (em: Em) => Promise<T>): Promise<T> {
+export async function withTx<T>(orm: MikroORM, fn: (em: OrmEm) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await orm.em.fork().transactional((em) => fn(em));
     } catch (err) {
       if (isRetryable(err) && attempt < 4) continue;
-      if (isDatabaseOutage(err))
-        throw new AppError('unavailable', 'The database is unavailable; try again shortly.');
+      if (isDatabaseOutage(err)) throw unavailable();
       throw err;
     }
   }
 }
 
 /** Reads outside a transaction with the same outage mapping. */
-export async function withEm<T>(orm: MikroORM, fn: (em: Em) => Promise<T>): Promise<T> {
+export async function withEm<T>(orm: MikroORM, fn: (em: OrmEm) => Promise<T>): Promise<T> {
   try {
     return await fn(orm.em.fork());
   } catch (err) {
-    if (isDatabaseOutage(err))
-      throw new AppError('unavailable', 'The database is unavailable; try again shortly.');
+    if (isDatabaseOutage(err)) throw unavailable();
     throw err;
+  }
+}
+
+/**
+ * Like `withTx`, for hot paths: one transaction on a pooled `pg` connection with named prepared statements
+ * (see PgTx), skipping the ORM's fork, unit of work and transaction events. Same retries and outage mapping;
+ * resolves only after COMMIT has succeeded.
+ */
+export async function withPgTx<T>(orm: MikroORM, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pgTransaction(orm, fn);
+    } catch (err) {
+      if (isStalePlan(err) && attempt < 4) {
+        renameStatements();
+        continue;
+      }
+      if (isRetryable(err) && attempt < 4) continue;
+      if (isDatabaseOutage(err)) throw unavailable();
+      throw err;
+    }
+  }
+}
+
+const pools = new WeakMap<MikroORM, pg.Pool>();
+
+async function pgTransaction<T>(orm: MikroORM, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+  const connection = orm.em.getConnection();
+  let pool = pools.get(orm);
+  if (!pool) {
+    pool = (await connection.getNativeClient()) as pg.Pool;
+    pools.set(orm, pool);
+  }
+  const client = await pool.connect();
+  const tx = new PgTx(client, connection.getClient());
+  /** Set when the connection must not go back to the pool (it died). */
+  let discard: Error | undefined;
+  try {
+    tx.begin();
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (err) {
+      await tx.rollback().catch((e: unknown) => {
+        discard = e instanceof Error ? e : new Error(String(e));
+      });
+      throw err;
+    }
+    await tx.commit();
+    return result;
+  } catch (err) {
+    if (isDatabaseOutage(err)) discard ??= err instanceof Error ? err : new Error(String(err));
+    throw err;
+  } finally {
+    tx.end();
+    client.release(discard);
   }
 }

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { AppError } from '../shared/errors.js';
 import { adminRoutes } from './api/admin.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
 import { slackRoutes } from './api/slack.routes.js';
+import { limitBody } from './body.js';
 import type { AppEnv, HttpDeps } from './context.js';
 import { requireApiKey } from './middleware/auth.middleware.js';
 import { openApiDocument } from './openapi.js';
@@ -42,10 +42,9 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): Hono<AppEn
 
   app.use(
     '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => problem(c, new AppError('too_large', 'The request body is larger than 10 MiB.')),
-    }),
+    limitBody(MAX_BODY_BYTES, (c) =>
+      problem(c, new AppError('too_large', 'The request body is larger than 10 MiB.')),
+    ),
   );
   if (deps.slackEvents) {
     const handle = deps.slackEvents;

@@ -1,6 +1,29 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { AppError, fieldsFromZod } from '../shared/errors.js';
+
+/**
+ * Refuses bodies over `maxBytes`. A request that declares its length is judged by its `Content-Length` alone,
+ * leaving the body unread — so `c.req.text()` later reads it straight from Node's request instead of through
+ * a web `Request` and its streams (Hono's `bodyLimit` touches `c.req.raw.body`, which builds both). A chunked
+ * body, whose size is known only once read, goes through Hono's `bodyLimit`, which counts as it reads.
+ */
+export function limitBody(
+  maxBytes: number,
+  onTooLarge: (c: Context) => Response | Promise<Response>,
+): MiddlewareHandler {
+  const counting = bodyLimit({ maxSize: maxBytes, onError: onTooLarge });
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const headers = c.req.raw.headers;
+    const declared = headers.get('content-length');
+    if (declared !== null && !headers.has('transfer-encoding')) {
+      return Number.parseInt(declared, 10) > maxBytes ? onTooLarge(c) : next();
+    }
+    return counting(c, next);
+  };
+}
 
 /** Reads a JSON body; invalid JSON is a 400 that says where it broke. */
 export async function readJson(c: Context): Promise<unknown> {

@@ -73,10 +73,7 @@ export async function ingestInTx(
     }
     const unique = [...last.values()];
     const ctx = { em, actor, source, settings, now, results, events };
-    const firing = await dropReplayedEpisodes(
-      ctx,
-      unique.filter((i) => i.alert.action === 'firing'),
-    );
+    const firing = unique.filter((i) => i.alert.action === 'firing');
     const others = unique.filter((i) => i.alert.action !== 'firing');
     const otherGroups = await alertsStore.firingGroupKeys(
       em,
@@ -112,33 +109,10 @@ interface Ctx {
   events: Map<string, number>;
 }
 
-/** A late re-send of an episode that has already resolved (same key, same startsAt) is a duplicate. */
-async function dropReplayedEpisodes(ctx: Ctx, firing: Item[]): Promise<Item[]> {
-  const withStart = firing.filter((i) => i.alert.startsAt);
-  if (withStart.length === 0) return firing;
-  const seen = await alertsStore.resolvedEpisodes(
-    ctx.em,
-    ctx.actor.tenantId,
-    ctx.source,
-    withStart.map((i) => ({ k: i.alert.dedupKey, s: i.alert.startsAt!.toISOString() })),
-  );
-  return firing.filter((i) => {
-    const replay = i.alert.startsAt && seen.has(`${i.alert.dedupKey}|${i.alert.startsAt.toISOString()}`);
-    if (replay) ctx.results[i.req]!.deduplicated++;
-    return !replay;
-  });
-}
-
-function toRow(
-  a: NormalizedAlert,
-  groupKey: string,
-  incidentId: string | null,
-  occurrences: number,
-): FiringRow {
+function toRow(a: NormalizedAlert, groupKey: string, occurrences: number): FiringRow {
   return {
     id: newId(),
     occurrences,
-    incident_id: incidentId,
     source: a.source,
     dedup_key: a.dedupKey,
     title: a.title,
@@ -159,19 +133,19 @@ function toRow(
 async function fire(ctx: Ctx, firing: Item[], groupKeys: string[]): Promise<void> {
   if (firing.length === 0) return;
   const { em, actor, now, results } = ctx;
-  const open = await openIncidentsOf(em, actor.tenantId, [...new Set(groupKeys)]);
-  const rows = firing.map((it, n) =>
-    toRow(
-      it.alert,
-      groupKeys[n]!,
-      open.get(groupKeys[n]!)?.id ?? null,
-      ctx.events.get(it.alert.dedupKey) ?? 1,
-    ),
-  );
+  const rows = firing.map((it, n) => toRow(it.alert, groupKeys[n]!, ctx.events.get(it.alert.dedupKey) ?? 1));
   const byKey = new Map(firing.map((it, n) => [it.alert.dedupKey, { it, row: rows[n]! }]));
-  const upserted = await alertsStore.upsertFiring(em, actor.tenantId, rows, now);
+  // Both go out together (one round trip on a light transaction): the open incidents are locked first,
+  // then the upsert, run after it, puts new alerts into them.
+  const [open, upserted] = await Promise.all([
+    openIncidentsOf(em, actor.tenantId, [...new Set(groupKeys)]),
+    alertsStore.upsertFiring(em, actor.tenantId, rows, now),
+  ]);
   const joined = new Map<string, NewAlertInGroup[]>();
   const orphans = new Map<string, { ids: string[]; alerts: NewAlertInGroup[]; reqs: number[] }>();
+  // A firing event the upsert left out re-sent an episode that has already resolved: a duplicate.
+  const stored = new Set(upserted.map((u) => u.dedup_key));
+  for (const it of firing) if (!stored.has(it.alert.dedupKey)) results[it.req]!.deduplicated++;
   for (const u of upserted) {
     const hit = byKey.get(u.dedup_key);
     if (!hit) continue;

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { withEm, withTx } from '../../db/tx.js';
+import { withEm, withPgTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, isAppError } from '../../shared/errors.js';
@@ -8,6 +8,14 @@ import { alertsStore } from './alerts.store.js';
 import type { NormalizedAlert } from './alerts.types.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { type IngestionSettings, ingestionSettingsSchema } from './ingestion-settings.js';
+
+/**
+ * Queued alerts worth a second transaction while one is in flight. A transaction costs ~0.6 ms of CPU
+ * (Node and PostgreSQL) before any alert, an alert ~50 µs; below ~50 alerts, waiting and going together is
+ * cheaper than overlapping (bench/ingest single phase: 5.4k -> 6.3k alerts/s at 30% less PostgreSQL CPU, with
+ * 100-alert batches still overlapping).
+ */
+const OVERLAP_MIN_ALERTS = 50;
 
 export type SettingsProvider = (tenantId: string) => Promise<Record<string, unknown>>;
 
@@ -22,6 +30,8 @@ export class AlertsService {
     this.batcher = new IngestBatcher(
       (actor, requests) => this.ingestMany(actor, requests),
       (err) => isAppError(err) && err.code === 'unavailable',
+      2,
+      OVERLAP_MIN_ALERTS,
     );
   }
 
@@ -43,7 +53,7 @@ export class AlertsService {
   /** Several requests' events in one transaction; one result per request. */
   async ingestMany(actor: Actor, requests: NormalizedAlert[][]): Promise<IngestResult[]> {
     const settings = await this.settings(actor.tenantId);
-    return withTx(this.orm, (em) => ingestInTx(em, actor, requests, settings, this.clock.now()));
+    return withPgTx(this.orm, (tx) => ingestInTx(tx, actor, requests, settings, this.clock.now()));
   }
 
   async list(actor: Actor, f: { status?: string; source?: string; service?: string; limit: number }) {

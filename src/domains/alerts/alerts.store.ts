@@ -1,10 +1,9 @@
-import { type Em, query, sql } from '../../db/sql.js';
+import { command, type Em, query, sql } from '../../db/sql.js';
 
 export interface FiringRow {
   id: string;
   /** Events this row stands for (repeats merged within one batch). */
   occurrences: number;
-  incident_id: string | null;
   source: string;
   dedup_key: string;
   title: string;
@@ -48,37 +47,32 @@ export interface AlertListRow {
 }
 
 export const alertsStore = {
-  /** Which (dedup key, startsAt) episodes already exist and have resolved: a late re-send of them is a duplicate. */
-  async resolvedEpisodes(
-    em: Em,
-    tenantId: string,
-    source: string,
-    keys: { k: string; s: string }[],
-  ): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
-    const rows = await query<{ k: string; s: string }>(
-      em,
-      sql`select x.k, x.s from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as x(k text, s timestamptz)
-          cross join lateral (select 1 from alerts a where a.tenant_id = ${tenantId} and a.source = ${source}
-                              and a.dedup_key = x.k and a.starts_at = x.s and a.status = 'resolved' limit 1) as hit`,
-    );
-    return new Set(rows.map((r) => `${r.k}|${new Date(r.s).toISOString()}`));
-  },
-
-  /** Inserts new episodes and touches repeats, in one statement; rows are sorted so concurrent batches lock in the same order. */
+  /**
+   * Inserts new episodes and touches repeats, in one statement; rows are sorted so concurrent batches lock in
+   * the same order. A new alert joins the open incident of its group, if there is one (the caller holds the
+   * group locks, so none opens or closes meanwhile). A row repeating an episode that has already resolved
+   * (same dedup key, same startsAt: a late re-send) is left out and not returned.
+   */
   async upsertFiring(em: Em, tenantId: string, rows: FiringRow[], at: Date): Promise<UpsertedRow[]> {
     if (rows.length === 0) return [];
+    const groupKeys = [...new Set(rows.map((r) => r.group_key))];
     return query<UpsertedRow>(
       em,
-      sql`insert into alerts (id, tenant_id, incident_id, source, dedup_key, status, title, description, service, environment,
+      sql`with open as (select id, group_key from incidents where tenant_id = ${tenantId}
+            and group_key = any(${groupKeys}::text[]) and status <> 'resolved')
+          insert into alerts (id, tenant_id, incident_id, source, dedup_key, status, title, description, service, environment,
             severity, group_key, labels, annotations, links, starts_at, ends_at, first_seen_at, last_seen_at, occurrences, raw,
             created_at, updated_at)
-          select x.id, ${tenantId}, x.incident_id, x.source, x.dedup_key, 'firing', x.title, x.description, x.service,
+          select x.id, ${tenantId}, open.id, x.source, x.dedup_key, 'firing', x.title, x.description, x.service,
             x.environment, x.severity, x.group_key, x.labels, x.annotations, x.links, x.starts_at, x.ends_at, ${at}, ${at},
             x.occurrences, x.raw, ${at}, ${at}
-          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, incident_id uuid, source text, dedup_key text, title text,
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, source text, dedup_key text, title text,
             description text, service text, environment text, severity smallint, group_key text, labels jsonb,
             annotations jsonb, links jsonb, starts_at timestamptz, ends_at timestamptz, occurrences int, raw jsonb)
+          left join open on open.group_key = x.group_key
+          where x.starts_at is null or not exists (
+            select 1 from alerts r where r.tenant_id = ${tenantId} and r.source = x.source and r.dedup_key = x.dedup_key
+              and r.starts_at = x.starts_at and r.status = 'resolved')
           order by x.dedup_key
           on conflict (tenant_id, source, dedup_key) where status = 'firing' do update set
             last_seen_at = excluded.last_seen_at, occurrences = alerts.occurrences + excluded.occurrences, title = excluded.title,
@@ -89,7 +83,7 @@ export const alertsStore = {
   },
 
   async link(em: Em, alertIds: string[], incidentId: string): Promise<void> {
-    await query(em, sql`update alerts set incident_id = ${incidentId} where id = any(${alertIds}::uuid[])`);
+    await command(em, sql`update alerts set incident_id = ${incidentId} where id = any(${alertIds}::uuid[])`);
   },
 
   /** Ends the firing episodes named; returns what changed (unknown or already-resolved keys change nothing). */

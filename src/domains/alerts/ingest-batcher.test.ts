@@ -67,6 +67,41 @@ describe('IngestBatcher', () => {
     expect(peak).toBe(2);
   });
 
+  it('starts a second transaction only for enough queued alerts; small requests wait and go together', async () => {
+    const calls: number[] = [];
+    let inFlight = 0;
+    let peak = 0;
+    const gates: (() => void)[] = [];
+    const batcher = new IngestBatcher(
+      async (_a, reqs) => {
+        calls.push(reqs.reduce((n, r) => n + r.length, 0));
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise<void>((r) => gates.push(r));
+        inFlight--;
+        return reqs.map((r) => result(r.length));
+      },
+      () => false,
+      2,
+      10,
+    );
+    const many = (p: string, n: number) => Array.from({ length: n }, (_, i) => alert(`${p}${i}`));
+    const first = batcher.submit(actor, [alert('a')]);
+    const small = [batcher.submit(actor, many('s', 3)), batcher.submit(actor, many('t', 3))];
+    await Promise.resolve();
+    expect(inFlight).toBe(1);
+    const big = batcher.submit(actor, many('b', 5));
+    await Promise.resolve();
+    expect(inFlight).toBe(2);
+    expect(calls).toEqual([1, 11]);
+    while (gates.length) {
+      gates.shift()!();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await Promise.all([first, ...small, big]);
+    expect(peak).toBe(2);
+  });
+
   it('retries a failed batch request by request, so one bad request fails alone', async () => {
     let gate: () => void = () => {};
     const blocked = new Promise<void>((r) => {

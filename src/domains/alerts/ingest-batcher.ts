@@ -14,6 +14,8 @@ interface Pending {
 interface Lane {
   actor: Actor;
   queue: Pending[];
+  /** Alerts in `queue`. */
+  queued: number;
   running: number;
 }
 
@@ -32,31 +34,42 @@ export class IngestBatcher {
   /**
    * @param maxInFlight transactions in flight per lane: while one waits on the database the next is prepared.
    *   Requests that are in flight together were sent concurrently, so no ordering between them is lost.
+   * @param minAlertsToOverlap queued alerts it takes to start a transaction while another of the lane is in
+   *   flight. Overlapping pays when the alerts' own work outweighs a transaction's fixed cost; a few small
+   *   requests are cheaper to wait for the running transaction and go together in the next one.
    */
   constructor(
     private readonly run: BatchRunner,
     private readonly isOutage: (err: unknown) => boolean,
     private readonly maxInFlight = 2,
+    private readonly minAlertsToOverlap = 1,
   ) {}
 
   submit(actor: Actor, alerts: NormalizedAlert[]): Promise<IngestResult> {
     const key = `${actor.tenantId}|${actor.kind}|${actor.id ?? ''}|${actor.name}`;
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { actor, queue: [], running: 0 };
+      lane = { actor, queue: [], queued: 0, running: 0 };
       this.lanes.set(key, lane);
     }
     const promise = new Promise<IngestResult>((resolve, reject) =>
       lane.queue.push({ alerts, resolve, reject }),
     );
-    if (lane.running < this.maxInFlight) void this.drain(key, lane);
+    lane.queued += alerts.length;
+    if (lane.running < this.maxInFlight && this.mayStart(lane)) void this.drain(key, lane);
     return promise;
+  }
+
+  /** A lane's first transaction starts at once; another only for enough queued alerts. */
+  private mayStart(lane: Lane): boolean {
+    return lane.running === 0 || lane.queued >= this.minAlertsToOverlap;
   }
 
   private async drain(key: string, lane: Lane): Promise<void> {
     lane.running++;
     try {
-      while (lane.queue.length) {
+      // A runner that is not alone stops when too little is queued; the other one takes the rest.
+      while (lane.queue.length && (lane.running === 1 || lane.queued >= this.minAlertsToOverlap)) {
         const batch: Pending[] = [];
         let size = 0;
         while (
@@ -66,6 +79,7 @@ export class IngestBatcher {
           const next = lane.queue.shift()!;
           batch.push(next);
           size += next.alerts.length;
+          lane.queued -= next.alerts.length;
         }
         await this.runBatch(lane.actor, batch);
       }

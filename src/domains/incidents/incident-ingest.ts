@@ -1,4 +1,4 @@
-import { type Em, query, sql } from '../../db/sql.js';
+import { command, type Em, sql } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 import { applyTransition, openIncident, recordChanges } from './incident-lifecycle.js';
 import {
@@ -38,7 +38,7 @@ export async function lockGroup(em: Em, tenantId: string, groupKey: string): Pro
 export async function lockGroups(em: Em, tenantId: string, groupKeys: string[]): Promise<void> {
   const keys = [...new Set(groupKeys)].sort().map((k) => `${tenantId}|${k}`);
   if (keys.length === 0) return;
-  await query(
+  await command(
     em,
     sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
         from (select k from unnest(${keys}::text[]) as k order by k) as ordered`,

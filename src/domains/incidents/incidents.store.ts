@@ -1,4 +1,4 @@
-import { type Em, query, queryOne, sql } from '../../db/sql.js';
+import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 import type { IncidentStatus } from './incidents.types.js';
 
@@ -129,7 +129,7 @@ export const incidentsStore = {
     at: Date,
   ): Promise<void> {
     const sets = Object.entries(fields).map(([k, v]) => sql`${sql.ref(k)} = ${v}`);
-    await query(
+    await command(
       em,
       sql`update incidents set ${sql.join(sets)}, version = version + 1, updated_at = ${at} where id = ${id}`,
     );
@@ -185,7 +185,7 @@ export const incidentsStore = {
     const payload = JSON.stringify(
       items.map((t) => ({ incident_id: t.incidentId, kind: t.kind, message: t.message, data: t.data ?? {} })),
     );
-    await query(
+    await command(
       em,
       sql`insert into timeline_entries (tenant_id, incident_id, kind, actor_kind, actor_id, actor_name, message, data, created_at)
           select ${tenantId}, x.incident_id, x.kind, ${actor.kind}, ${actor.id}, ${actor.name}, x.message, x.data, ${at}
