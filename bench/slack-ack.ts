@@ -18,6 +18,7 @@ import { INCIDENT_ACTIONS } from '../blocks/ids.js';
 import { type FakeSlack, startFakeSlack } from '../test/harness/fake-slack.js';
 import { makeShots, opswatchCheck } from './lib/alerts.js';
 import {
+  acknowledgedAt,
   analyze,
   autovacuumOn,
   backendPids,
@@ -63,8 +64,19 @@ type Mode = 'baseline' | 'loaded';
 
 interface WebhookLoad {
   result: RunResult & { unsent: number; maxLateMs: number; scheduledSeconds: number };
-  /** Alerts answered 200 (and created) while the clicks ran, per second of the click window. */
+  /** Alerts answered 200 (and created) from the first click until every click had taken effect, per second. */
   inWindowPerSecond: number;
+}
+
+/** From each click being sent to its incident being acknowledged in the database (the work after the answer). */
+interface Effect {
+  p50: number;
+  p99: number;
+  max: number;
+  /** From the first click to the last acknowledgement. */
+  seconds: number;
+  /** Clicks whose incident was not acknowledged within EFFECT_TIMEOUT_S. */
+  missing: number;
 }
 
 interface ClickPhase {
@@ -81,6 +93,7 @@ interface ClickPhase {
   /** p99 event-loop delay of this (load generating) process over the clicks, ms. */
   benchLoopP99: number;
   webhooks?: WebhookLoad;
+  effect: Effect;
   /** Incidents these clicks acknowledged (read once OpsWatch has settled). */
   acknowledged: number;
 }
@@ -205,7 +218,7 @@ function clickTarget(b: Bench): Target {
 
 /** Webhooks open loop at WEBHOOK_RATE (1 new alert per request) until `stop` aborts; answers timed for the window. */
 function startWebhooks(b: Bench, stop: AbortSignal, answeredAt: number[]): Promise<WebhookLoad['result']> {
-  const seconds = LEAD_SECONDS + MAX_CLICK_SECONDS + 5;
+  const seconds = LEAD_SECONDS + MAX_CLICK_SECONDS + EFFECT_TIMEOUT_S + 5;
   const n = Math.round(WEBHOOK_RATE * seconds);
   const shots = makeShots('webhook', RUN_ID, b.nextSeq, n, 1, GROUPS);
   b.nextSeq += n;
@@ -220,6 +233,30 @@ function startWebhooks(b: Bench, stop: AbortSignal, answeredAt: number[]): Promi
     },
   };
   return openLoop(target, shots, WEBHOOK_RATE, WEBHOOK_RATE * 5, 15, 256, stop);
+}
+
+const EFFECT_TIMEOUT_S = 120;
+
+/** Polls until every sent click's incident is acknowledged (or EFFECT_TIMEOUT_S), then times each one. */
+async function waitForEffects(b: Bench, sentAt: ReadonlyMap<string, number>, wall0: number): Promise<Effect> {
+  const ids = [...sentAt.keys()];
+  const deadline = Date.now() + EFFECT_TIMEOUT_S * 1000;
+  let done = await acknowledgedAt(b.dbUrl, ids);
+  while (done.size < ids.length && Date.now() < deadline) {
+    await sleep(50);
+    done = await acknowledgedAt(b.dbUrl, ids);
+  }
+  const lat = ids.flatMap((id) => {
+    const at = done.get(id);
+    return at === undefined ? [] : [Math.max(0, at - (sentAt.get(id) ?? at))];
+  });
+  return {
+    p50: percentile(lat, 0.5),
+    p99: percentile(lat, 0.99),
+    max: percentile(lat, 1),
+    seconds: (Math.max(...done.values()) - wall0) / 1000,
+    missing: ids.length - done.size,
+  };
 }
 
 async function clickPhase(b: Bench, mode: Mode, run: number): Promise<ClickPhase> {
@@ -241,18 +278,24 @@ async function clickPhase(b: Bench, mode: Mode, run: number): Promise<ClickPhase
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const cpu = await cpuWindow(b.server.child.pid, () => backendPids(b.dbUrl, b.dbName));
+  const sentAt = new Map<string, number>();
   const t0 = performance.now();
-  const result = await closedLoop(clickTarget(b), shots, CONCURRENCY, MAX_CLICK_SECONDS);
-  const t1 = performance.now();
+  const wall0 = Date.now();
+  const result = await closedLoop(clickTarget(b), shots, CONCURRENCY, MAX_CLICK_SECONDS, (i, at) =>
+    sentAt.set(ids[i] as string, at),
+  );
   const cpuUse = await cpu.stop();
   loop.disable();
   b.expectedAcks += result.alerts;
+  // The answers are out; the webhooks keep flowing until every click has taken effect.
+  const effect = await waitForEffects(b, sentAt, wall0);
+  const t2 = performance.now();
   let webhooks: WebhookLoad | undefined;
   if (load) {
     stop.abort();
     const r = await load;
-    const inWindow = answeredAt.filter((t) => t >= t0 && t <= t1).length;
-    webhooks = { result: r, inWindowPerSecond: inWindow / ((t1 - t0) / 1000) };
+    const inWindow = answeredAt.filter((t) => t >= t0 && t <= t2).length;
+    webhooks = { result: r, inWindowPerSecond: inWindow / ((t2 - t0) / 1000) };
   }
   const lat = result.latencies;
   const phase: ClickPhase = {
@@ -267,6 +310,7 @@ async function clickPhase(b: Bench, mode: Mode, run: number): Promise<ClickPhase
     cpu: cpuUse,
     benchLoopP99: loop.percentile(99) / 1e6,
     webhooks,
+    effect,
     acknowledged: Number.NaN,
   };
   progress(
@@ -296,6 +340,9 @@ function report(phases: readonly ClickPhase[], notes: readonly string[]): string
     fmtMs(p.p50),
     fmtMs(p.p99),
     fmtMs(p.max),
+    fmtMs(p.effect.p50),
+    fmtMs(p.effect.p99),
+    p.effect.seconds.toFixed(2) + (p.effect.missing ? ` (${fmtInt(p.effect.missing)} missing)` : ''),
     fmtInt(p.atDeadline),
     p.webhooks ? fmtInt(p.webhooks.inWindowPerSecond) : '0',
     pct(p.cpu.server, p.result.seconds),
@@ -306,7 +353,8 @@ function report(phases: readonly ClickPhase[], notes: readonly string[]): string
   ]);
   out.push(
     `\nClicks: Acknowledge on distinct incidents, ${CONCURRENCY} in flight, ${USERS.length} Slack users ` +
-      `(latency = signed request → HTTP answer, process.hrtime.bigint() around each request)`,
+      `(latency = signed request → HTTP answer, process.hrtime.bigint() around each request; effect = click sent → ` +
+      `incident acknowledged in the database, by its acknowledged_at)`,
     table(
       [
         'phase',
@@ -319,6 +367,9 @@ function report(phases: readonly ClickPhase[], notes: readonly string[]): string
         'p50 ms',
         'p99 ms',
         'max ms',
+        'effect p50 ms',
+        'effect p99 ms',
+        'all effects s',
         '≥2.5 s',
         'webhooks answered/s',
         'server cpu',
@@ -345,7 +396,7 @@ function report(phases: readonly ClickPhase[], notes: readonly string[]): string
           'errors',
           'scheduled s',
           'alerts/s overall',
-          'answered/s during clicks',
+          'answered/s until clicks took effect',
           'p50 ms',
           'p99 ms',
           'timer late ms',
@@ -407,7 +458,8 @@ function report(phases: readonly ClickPhase[], notes: readonly string[]): string
       `Slack's limit (${fmtInt(SLACK_LIMIT_MS)} ms): ${overLimit} clicks over it`,
       `Webhook load: offered at ${fmtInt(WEBHOOK_RATE)} alerts/s on schedule (timer late ≤ ` +
         `${fmtMs(x.webhooks?.result.maxLateMs ?? Number.NaN)} ms), ${fmtInt(webRate)} alerts/s answered 200 during ` +
-        `the clicks (${webRate >= WEBHOOK_RATE * 0.95 ? 'kept up' : 'OpsWatch fell behind while the clicks ran'})`,
+        `the clicks and their work (${webRate >= WEBHOOK_RATE * 0.95 ? 'kept up' : 'OpsWatch fell behind while the clicks were worked'}); ` +
+        `webhook p99 ${fmtMs(percentile(x.webhooks?.result.latencies ?? [], 0.99))} ms`,
     );
   }
   out.push('', ...notes);

@@ -96,3 +96,14 @@ export async function slackCounts(url: string): Promise<{
     return { incidents: toMap(inc.rows), outbox: toMap(out.rows) };
   });
 }
+
+/** When each of these incidents was acknowledged (ms since the epoch; absent while it is not). */
+export async function acknowledgedAt(url: string, ids: readonly string[]): Promise<Map<string, number>> {
+  return withClient(url, async (c) => {
+    const r = await c.query<{ id: string; at: Date }>(
+      'select id, acknowledged_at as at from incidents where id = any($1::uuid[]) and acknowledged_at is not null',
+      [ids],
+    );
+    return new Map(r.rows.map((row) => [row.id, new Date(row.at).getTime()]));
+  });
+}

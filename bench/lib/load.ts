@@ -127,6 +127,8 @@ export async function closedLoop(
   shots: readonly Shot[],
   concurrency: number,
   maxSeconds: number,
+  /** Told the index of each shot and the wall-clock ms (`Date.now()`) just before it is sent. */
+  onSend?: (index: number, atMs: number) => void,
 ): Promise<RunResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const rec = new Recorder(target);
@@ -135,8 +137,9 @@ export async function closedLoop(
   let next = 0;
   const worker = async () => {
     while (next < shots.length && performance.now() < deadline) {
-      const shot = shots[next++] as Shot;
-      await rec.fire(agent, shot);
+      const i = next++;
+      onSend?.(i, Date.now());
+      await rec.fire(agent, shots[i] as Shot);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

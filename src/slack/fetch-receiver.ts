@@ -9,6 +9,12 @@ const ACK_DEADLINE_MS = 2_500;
  * submissions wait for the listener's ack, which may carry a reply or field errors.
  */
 const ANSWER_AT_ONCE = new Set(['block_actions', 'event_callback']);
+/**
+ * Requests answered at once are then worked at most this many at a time: a burst of clicks queues here rather than
+ * taking every database connection from webhooks. Commands and view submissions, which wait for their ack, never
+ * queue.
+ */
+const BACKGROUND_CONCURRENCY = 8;
 
 function parseBody(raw: string, contentType: string): Record<string, unknown> {
   if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
@@ -36,6 +42,8 @@ const refused = (detail: string) =>
 export class FetchReceiver implements Receiver {
   private app: App | undefined;
   private readonly inflight = new Set<Promise<void>>();
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly signingSecret: string,
@@ -55,6 +63,21 @@ export class FetchReceiver implements Receiver {
   /** Resolves when every request's listeners have finished (tests wait on it). */
   async idle(): Promise<void> {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Resolves when a background slot is free; the slot is given back by `release`. */
+  private async slot(): Promise<void> {
+    if (this.running < BACKGROUND_CONCURRENCY) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
   }
 
   readonly handle = async (req: Request): Promise<Response> => {
@@ -92,7 +115,8 @@ export class FetchReceiver implements Receiver {
         answer(toResponse(response));
       },
     };
-    if (ANSWER_AT_ONCE.has(String(body.type))) {
+    const background = ANSWER_AT_ONCE.has(String(body.type));
+    if (background) {
       acked = true;
       answer(new Response(null, { status: 200 }));
     }
@@ -101,8 +125,16 @@ export class FetchReceiver implements Receiver {
     const retryReason = req.headers.get('x-slack-retry-reason');
     if (retryReason) event.retryReason = retryReason;
 
-    const work: Promise<void> = app
-      .processEvent(event)
+    const run = async (): Promise<void> => {
+      if (!background) return app.processEvent(event);
+      await this.slot();
+      try {
+        await app.processEvent(event);
+      } finally {
+        this.release();
+      }
+    };
+    const work: Promise<void> = run()
       .catch((err: unknown) => {
         this.log.error({ err }, 'Slack request failed');
         if (!acked) {
