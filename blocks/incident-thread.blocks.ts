@@ -18,6 +18,8 @@ export const TIMELINE_KINDS: Record<string, { emoji: string; verb: string; quote
   notification_failed: { emoji: ':warning:', verb: 'could not deliver a notification for' },
   severity_changed: { emoji: ':chart_with_upwards_trend:', verb: 'changed the severity of' },
   alert: { emoji: ':bell:', verb: 'received a new alert for' },
+  alert_fired: { emoji: ':bell:', verb: 'reported alerts firing for' },
+  alert_resolved: { emoji: ':large_green_circle:', verb: 'reported alerts resolved for' },
 };
 
 const MESSAGE_MAX = 2500;

@@ -136,6 +136,25 @@ describe('an incident lives in Slack', () => {
     ]);
   });
 
+  it('a burst of alerts joining the incident becomes one thread reply listing them', async () => {
+    const body = JSON.parse(checkoutAlert()) as {
+      alerts: { fingerprint: string; labels: Record<string, string> }[];
+    };
+    const [first] = body.alerts;
+    if (!first) throw new Error('fixture has no alert');
+    body.alerts = Array.from({ length: 6 }, (_, i) => ({
+      ...first,
+      fingerprint: `fp-burst-${i}`,
+      labels: { ...first.labels, instance: `burst-${i}:9090` },
+    }));
+    expect((await t.request('POST', '/api/v1/webhooks/alertmanager', JSON.stringify(body))).status).toBe(200);
+    const before = repliesTo(cardTs).length;
+    await s.deliverOnce();
+    const added = repliesTo(cardTs).slice(before);
+    expect(added).toHaveLength(1);
+    expect(added[0]?.text.match(/Alert fired/g)).toHaveLength(6);
+  });
+
   it('/incident resolve INC-1 with a note → resolved, card updated, reply with the note', async () => {
     const res = await s.driver.slashCommand('/incident', 'resolve INC-1 rolled back the deploy');
     expect(res.status).toBe(200);

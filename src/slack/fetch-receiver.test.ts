@@ -33,7 +33,9 @@ function heldApp() {
   return {
     app: app as unknown as App,
     peak: () => peak,
-    release: () => release.splice(0).forEach((r) => r()),
+    release: () => {
+      for (const r of release.splice(0)) r();
+    },
   };
 }
 
