@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { AppError } from '../shared/errors.js';
 import { adminRoutes } from './api/admin.routes.js';
@@ -12,16 +12,23 @@ import { openApiDocument } from './openapi.js';
 import { errorToResponse, problem } from './problem.js';
 import { webhookRoutes } from './webhooks.routes.js';
 
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+const tooLarge = limitBody(MAX_BODY_BYTES, (c) =>
+  problem(c, new AppError('too_large', 'The request body is larger than 10 MiB.')),
+);
+
+/** Slack's request as the receiver reads it: the body straight from Node's request (no web stream around it). */
+const slackRequest = (c: Context<AppEnv>) => ({ headers: c.req.raw.headers, text: () => c.req.text() });
+
 /** The `slack` role alone in HTTP mode: Slack's endpoint and health on the port, nothing else. */
 export function createSlackOnlyApp(deps: HttpDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   const handle = deps.slackEvents;
-  if (handle) app.post('/slack/events', (c) => handle(c.req.raw));
+  if (handle) app.post('/slack/events', tooLarge, (c) => handle(slackRequest(c)));
   return app;
 }
-
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /** The HTTP sidecar: health, metrics, webhooks, REST API and (in HTTP mode) Slack's endpoint, on one port. */
 export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): Hono<AppEnv> {
@@ -40,15 +47,10 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): Hono<AppEn
   );
   app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument(publicBaseUrl)));
 
-  app.use(
-    '*',
-    limitBody(MAX_BODY_BYTES, (c) =>
-      problem(c, new AppError('too_large', 'The request body is larger than 10 MiB.')),
-    ),
-  );
+  app.use('*', tooLarge);
   if (deps.slackEvents) {
     const handle = deps.slackEvents;
-    app.post('/slack/events', (c) => handle(c.req.raw));
+    app.post('/slack/events', (c) => handle(slackRequest(c)));
   }
   app.route('/', webhookRoutes(deps));
   app.route('/ical', icalFeedRoutes(deps));

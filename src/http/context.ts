@@ -6,6 +6,7 @@ import type { HandoffsService, OnCallService, RostersService } from '../domains/
 import type { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Actor } from '../shared/actor.js';
 import type { Logger } from '../shared/logger.js';
+import type { SlackEventRequest } from '../slack/fetch-receiver.js';
 import type { Metrics } from './metrics.js';
 
 export interface Services {
@@ -27,7 +28,7 @@ export interface HttpDeps {
   /** Database reachable and every migration applied. */
   ready: () => Promise<boolean>;
   /** Slack's HTTP-mode endpoint, when Slack runs in HTTP mode. */
-  slackEvents?: (req: Request) => Promise<Response>;
+  slackEvents?: (req: SlackEventRequest) => Promise<Response>;
 }
 
 export type AppEnv = { Variables: { actor: Actor; requestId: string } };

@@ -31,6 +31,12 @@ function toResponse(response: unknown): Response {
   return Response.json(response);
 }
 
+/** What the receiver reads of an HTTP request: its headers and its body as text (a web `Request` will do). */
+export interface SlackEventRequest {
+  headers: Headers;
+  text(): Promise<string>;
+}
+
 const refused = (detail: string) =>
   Response.json({ type: 'about:blank', title: 'Unauthorized', status: 401, detail }, { status: 401 });
 
@@ -80,7 +86,7 @@ export class FetchReceiver implements Receiver {
     else this.running--;
   }
 
-  readonly handle = async (req: Request): Promise<Response> => {
+  readonly handle = async (req: SlackEventRequest): Promise<Response> => {
     const raw = await req.text();
     const signature = req.headers.get('x-slack-signature');
     const timestamp = Number(req.headers.get('x-slack-request-timestamp'));

@@ -9,6 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { SlackDeps } from './context.js';
 import { slackSender } from './delivery/slack-sender.js';
+import type { SlackEventRequest } from './fetch-receiver.js';
 import { boltLogger, createSlackApp, type SlackApp } from './slack-app.js';
 
 export interface SlackRolesOptions {
@@ -28,7 +29,7 @@ export interface SlackRolesOptions {
 export interface SlackRoles {
   app: SlackApp | null;
   /** HTTP mode: the handler for `POST /slack/events`. */
-  events?: (req: Request) => Promise<Response>;
+  events?: (req: SlackEventRequest) => Promise<Response>;
   sender: OutboxSender;
   /** One delivery run now, reporting what it did (tests). */
   deliverOnce(): Promise<DeliveryReport>;

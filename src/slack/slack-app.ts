@@ -7,7 +7,7 @@ import { registerHome } from './features/home/register.js';
 import { registerIncidentButtons } from './features/incident-buttons/register.js';
 import { registerIncidentCommand } from './features/incident-command/register.js';
 import { registerOnCallCommand } from './features/oncall-command/register.js';
-import { FetchReceiver } from './fetch-receiver.js';
+import { FetchReceiver, type SlackEventRequest } from './fetch-receiver.js';
 import { identityResolver } from './identity.js';
 import { registerIdentity } from './identity.middleware.js';
 
@@ -26,7 +26,7 @@ export interface SlackAppConfig {
 export interface SlackApp {
   app: App;
   /** HTTP mode: the handler for `POST /slack/events`. */
-  events?: (req: Request) => Promise<Response>;
+  events?: (req: SlackEventRequest) => Promise<Response>;
   /** Resolves when the HTTP receiver has no request in progress. */
   idle(): Promise<void>;
   start(): Promise<void>;
