@@ -94,6 +94,8 @@ interface ClickPhase {
   benchLoopP99: number;
   webhooks?: WebhookLoad;
   effect: Effect;
+  /** OpsWatch's own view (opswatch_slack_answer_duration_seconds): bucket upper bounds holding p50 and p99, ms. */
+  server: { p50: number; p99: number };
   /** Incidents these clicks acknowledged (read once OpsWatch has settled). */
   acknowledged: number;
 }
@@ -237,6 +239,31 @@ function startWebhooks(b: Bench, stop: AbortSignal, answeredAt: number[]): Promi
 
 const EFFECT_TIMEOUT_S = 120;
 
+/** Cumulative bucket counts of opswatch_slack_answer_duration_seconds{type="block_actions"} by upper bound (s). */
+async function answerHistogram(b: Bench): Promise<Map<number, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${b.server.port}/metrics`)).text();
+  const out = new Map<number, number>();
+  const re = /^opswatch_slack_answer_duration_seconds_bucket\{le="([^"]+)",type="block_actions"\} (\d+)$/gm;
+  for (const m of text.matchAll(re))
+    out.set(m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), Number(m[2]));
+  return out;
+}
+
+/** p50 and p99 of the answers between two histogram readings, as the upper bound of the bucket holding each (ms). */
+function histogramQuantiles(
+  before: Map<number, number>,
+  after: Map<number, number>,
+): { p50: number; p99: number } {
+  const bounds = [...after.keys()].sort((x, y) => x - y);
+  const delta = bounds.map((le) => [le, (after.get(le) ?? 0) - (before.get(le) ?? 0)] as const);
+  const total = delta.at(-1)?.[1] ?? 0;
+  const q = (p: number) => {
+    const hit = delta.find(([, n]) => n >= p * total);
+    return hit && total > 0 ? hit[0] * 1000 : Number.NaN;
+  };
+  return { p50: q(0.5), p99: q(0.99) };
+}
+
 /** Polls until every sent click's incident is acknowledged (or EFFECT_TIMEOUT_S), then times each one. */
 async function waitForEffects(b: Bench, sentAt: ReadonlyMap<string, number>, wall0: number): Promise<Effect> {
   const ids = [...sentAt.keys()];
@@ -278,6 +305,7 @@ async function clickPhase(b: Bench, mode: Mode, run: number): Promise<ClickPhase
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const cpu = await cpuWindow(b.server.child.pid, () => backendPids(b.dbUrl, b.dbName));
+  const hist0 = await answerHistogram(b);
   const sentAt = new Map<string, number>();
   const t0 = performance.now();
   const wall0 = Date.now();
@@ -286,6 +314,7 @@ async function clickPhase(b: Bench, mode: Mode, run: number): Promise<ClickPhase
   );
   const cpuUse = await cpu.stop();
   loop.disable();
+  const server = histogramQuantiles(hist0, await answerHistogram(b));
   b.expectedAcks += result.alerts;
   // The answers are out; the webhooks keep flowing until every click has taken effect.
   const effect = await waitForEffects(b, sentAt, wall0);
@@ -311,6 +340,7 @@ async function clickPhase(b: Bench, mode: Mode, run: number): Promise<ClickPhase
     benchLoopP99: loop.percentile(99) / 1e6,
     webhooks,
     effect,
+    server,
     acknowledged: Number.NaN,
   };
   progress(
@@ -340,6 +370,7 @@ function report(phases: readonly ClickPhase[], notes: readonly string[]): string
     fmtMs(p.p50),
     fmtMs(p.p99),
     fmtMs(p.max),
+    `≤${fmtMs(p.server.p99)}`,
     fmtMs(p.effect.p50),
     fmtMs(p.effect.p99),
     p.effect.seconds.toFixed(2) + (p.effect.missing ? ` (${fmtInt(p.effect.missing)} missing)` : ''),
@@ -354,7 +385,8 @@ function report(phases: readonly ClickPhase[], notes: readonly string[]): string
   out.push(
     `\nClicks: Acknowledge on distinct incidents, ${CONCURRENCY} in flight, ${USERS.length} Slack users ` +
       `(latency = signed request → HTTP answer, process.hrtime.bigint() around each request; effect = click sent → ` +
-      `incident acknowledged in the database, by its acknowledged_at)`,
+      `incident acknowledged in the database, by its acknowledged_at; server p99 = OpsWatch's own ` +
+      `opswatch_slack_answer_duration_seconds over the clicks, the upper bound of the bucket holding it)`,
     table(
       [
         'phase',
@@ -367,6 +399,7 @@ function report(phases: readonly ClickPhase[], notes: readonly string[]): string
         'p50 ms',
         'p99 ms',
         'max ms',
+        'server p99 ms',
         'effect p50 ms',
         'effect p99 ms',
         'all effects s',
@@ -489,6 +522,7 @@ async function main(): Promise<void> {
     databaseUrl: db.url,
     apiKey,
     roles: 'all',
+    nodeArgs: (process.env.BENCH_OPSWATCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
     env: {
       SLACK_BOT_TOKEN: 'xoxb-bench',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

@@ -104,6 +104,8 @@ describe('an incident lives in Slack', () => {
     const replies = repliesTo(cardTs);
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain('Alice Smith acknowledged INC-1');
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/opswatch_slack_answer_duration_seconds_count\{type="block_actions"\} [1-9]/);
   });
 
   it('a second click by someone else is told who already did it', async () => {

@@ -7,6 +7,7 @@ export interface Metrics {
   webhookDuration: Histogram<'source'>;
   incidentsOpen: Gauge<'severity'>;
   slackDeliveryFailures: Counter<'reason'>;
+  slackAnswerDuration: Histogram<'type'>;
 }
 
 /** The process's Prometheus metrics. `openCounts` is read at scrape time so every replica reports the database's truth. */
@@ -51,8 +52,16 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
     labelNames: ['reason'],
     registers: [registry],
   });
+  const slackAnswerDuration = new Histogram({
+    name: 'opswatch_slack_answer_duration_seconds',
+    help: "Time from reading a Slack request (HTTP mode) to answering it, by payload type; Slack's limit is 3 s",
+    labelNames: ['type'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 3],
+    registers: [registry],
+  });
   return {
     registry,
+    slackAnswerDuration,
     alertsReceived,
     alertsDeduplicated,
     webhookDuration,

@@ -54,6 +54,8 @@ export class FetchReceiver implements Receiver {
   constructor(
     private readonly signingSecret: string,
     private readonly log: Logger,
+    /** Told how long each answer took, from the request being read to the answer (metrics). */
+    private readonly onAnswer: (type: string, seconds: number) => void = () => {},
   ) {}
 
   init(app: App): void {
@@ -87,6 +89,7 @@ export class FetchReceiver implements Receiver {
   }
 
   readonly handle = async (req: SlackEventRequest): Promise<Response> => {
+    const started = performance.now();
     const raw = await req.text();
     const signature = req.headers.get('x-slack-signature');
     const timestamp = Number(req.headers.get('x-slack-request-timestamp'));
@@ -160,6 +163,10 @@ export class FetchReceiver implements Receiver {
     }, ACK_DEADLINE_MS);
     const res = await answered;
     clearTimeout(timer);
+    this.onAnswer(
+      typeof body.type === 'string' ? body.type : 'command',
+      (performance.now() - started) / 1000,
+    );
     return res;
   };
 }

@@ -76,6 +76,7 @@ export async function startSlackRoles(o: SlackRolesOptions): Promise<SlackRoles>
         ...(o.config.SLACK_APP_TOKEN ? { appToken: o.config.SLACK_APP_TOKEN } : {}),
         ...(o.config.SLACK_API_URL ? { apiUrl: o.config.SLACK_API_URL } : {}),
         ...(o.botId && o.botUserId ? { botId: o.botId, botUserId: o.botUserId } : {}),
+        onAnswer: (type, seconds) => o.metrics.slackAnswerDuration.observe({ type }, seconds),
       },
       deps,
     );

@@ -21,6 +21,8 @@ export interface SlackAppConfig {
   apiUrl?: string;
   botId?: string;
   botUserId?: string;
+  /** HTTP mode: told how long each answer took (metrics). */
+  onAnswer?: (type: string, seconds: number) => void;
 }
 
 export interface SlackApp {
@@ -70,7 +72,11 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
     });
   } else {
     if (!config.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET');
-    receiver = new FetchReceiver(config.signingSecret, deps.log.child({ component: 'slack' }));
+    receiver = new FetchReceiver(
+      config.signingSecret,
+      deps.log.child({ component: 'slack' }),
+      config.onAnswer,
+    );
   }
   const app = new App({
     token: config.botToken,
