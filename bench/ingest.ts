@@ -25,6 +25,7 @@ import { ingestReport, type SystemResult } from './lib/ingest-report.js';
 import { closedLoop, openLoop, type RunResult, type Shot, type Target } from './lib/load.js';
 import { cpuSeconds, cpuSecondsOf, machineCpuSeconds, procMemory } from './lib/procs.js';
 import { type PhaseName, type PhaseRun, summarize } from './lib/report.js';
+import { cleanups, runBench } from './lib/run.js';
 import { startAlertmanager, startOpsWatch } from './lib/servers.js';
 import { fmtInt, fmtMs } from './lib/stats.js';
 
@@ -64,7 +65,6 @@ const BATCHED: PhaseSpec = {
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUN_ID = randomBytes(3).toString('hex');
-const cleanups: (() => Promise<void>)[] = [];
 
 /** A system under test: where to send, in which shape, and which processes to watch. */
 interface System {
@@ -236,24 +236,4 @@ async function main(): Promise<void> {
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-async function cleanup(): Promise<void> {
-  while (cleanups.length) {
-    const fn = cleanups.pop();
-    await fn?.().catch((err: unknown) => console.error('cleanup:', err));
-  }
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-try {
-  await main();
-} catch (err) {
-  console.error(err);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+await runBench(main);

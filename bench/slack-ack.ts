@@ -28,6 +28,7 @@ import {
 } from './lib/database.js';
 import { closedLoop, openLoop, type RunResult, type Shot, type Target } from './lib/load.js';
 import { type CpuUse, cpuWindow, procMemory } from './lib/procs.js';
+import { cleanups, runBench } from './lib/run.js';
 import { type Started, startOpsWatch } from './lib/servers.js';
 import { type Click, emptyAckCheck, signedClicks } from './lib/slack.js';
 import { fmtInt, fmtMiB, fmtMs, fmtRatio, medianBy, percentile, table } from './lib/stats.js';
@@ -57,7 +58,6 @@ const SIGNING_SECRET = `bench-signing-${randomBytes(12).toString('hex')}`;
 const TEAM_ID = 'T0BENCH';
 const CHANNEL = 'C0BENCH';
 const USERS = Array.from({ length: CONCURRENCY }, (_, i) => `U0BENCH${String(i).padStart(3, '0')}`);
-const cleanups: (() => Promise<void>)[] = [];
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 type Mode = 'baseline' | 'loaded';
@@ -594,24 +594,4 @@ async function main(): Promise<void> {
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-async function cleanup(): Promise<void> {
-  while (cleanups.length) {
-    const fn = cleanups.pop();
-    await fn?.().catch((err: unknown) => console.error('cleanup:', err));
-  }
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-try {
-  await main();
-} catch (err) {
-  console.error(err);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+await runBench(main);
