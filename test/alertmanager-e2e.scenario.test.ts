@@ -1,0 +1,140 @@
+/**
+ * A real Prometheus Alertmanager (Debian's prometheus-alertmanager) as the sender: configured as the README says,
+ * it delivers its webhook to OpsWatch, firing and then resolved. Skipped, saying so, where the binary is absent.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestApp, TEST_API_KEY, type TestApp } from './harness/app.js';
+
+const BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
+const present = existsSync(BIN);
+if (!present) console.warn(`skipping the Alertmanager end-to-end test: ${BIN} is not installed`);
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+
+async function until<T>(what: string, probe: () => Promise<T | null>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const got = await probe();
+    if (got !== null) return got;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+let t: TestApp;
+let am: ChildProcess | null = null;
+let amUrl = '';
+let dir = '';
+
+(present ? describe : describe.skip)('a real Alertmanager sending to OpsWatch', () => {
+  beforeAll(async () => {
+    t = await startTestApp();
+    dir = mkdtempSync(join(tmpdir(), 'ow-am-'));
+    writeFileSync(
+      join(dir, 'alertmanager.yml'),
+      `route:
+  receiver: opswatch
+  group_by: [alertname, service]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: opswatch
+    webhook_configs:
+      - url: ${t.url}/api/v1/webhooks/alertmanager
+        send_resolved: true
+        http_config:
+          authorization:
+            credentials: ${TEST_API_KEY}
+`,
+    );
+    const port = await freePort();
+    amUrl = `http://127.0.0.1:${port}`;
+    am = spawn(
+      BIN,
+      [
+        `--config.file=${join(dir, 'alertmanager.yml')}`,
+        `--storage.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+        '--log.level=warn',
+      ],
+      { stdio: 'ignore' },
+    );
+    await until('Alertmanager to be ready', async () =>
+      (await fetch(`${amUrl}/-/ready`).catch(() => null))?.ok ? true : null,
+    );
+  }, 30_000);
+  afterAll(async () => {
+    am?.kill('SIGTERM');
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const push = (endsAt?: string) =>
+    fetch(`${amUrl}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          labels: {
+            alertname: 'DiskFull',
+            service: 'billing',
+            env: 'production',
+            severity: 'critical',
+            instance: 'db-1',
+          },
+          annotations: {
+            summary: 'Disk almost full on db-1',
+            runbook_url: 'https://runbooks.example.com/disk',
+          },
+          generatorURL: 'http://prometheus.example.com/graph',
+          ...(endsAt ? { endsAt } : {}),
+        },
+      ]),
+    });
+
+  it('fires → one P1 incident for the billing service, from the webhook Alertmanager itself sent', async () => {
+    expect((await push()).status).toBe(200);
+    const inc = await until('the incident', async () => {
+      const list = (await (await t.request('GET', '/api/v1/incidents')).json()) as {
+        items: { ref: string; service: string; severity: number; status: string; alertCount: number }[];
+      };
+      return list.items[0] ?? null;
+    });
+    expect(inc).toMatchObject({
+      ref: 'INC-1',
+      service: 'billing',
+      severity: 1,
+      status: 'triggered',
+      alertCount: 1,
+    });
+    const [alert] = await t.sql<{ source: string; raw: { receiver?: string } }>(
+      'select source, raw from alerts',
+    );
+    expect(alert?.source).toBe('alertmanager');
+  }, 30_000);
+
+  it('resolves → the incident resolves itself, and the re-sends Alertmanager makes duplicate nothing', async () => {
+    expect((await push(new Date().toISOString())).status).toBe(200);
+    const inc = await until('the incident to resolve', async () => {
+      const i = (await (await t.request('GET', '/api/v1/incidents/INC-1')).json()) as { status: string };
+      return i.status === 'resolved' ? i : null;
+    });
+    expect(inc.status).toBe('resolved');
+    await new Promise((r) => setTimeout(r, 2_500)); // a few more group intervals
+    expect(await t.sql('select count(*)::int as n from incidents')).toEqual([{ n: 1 }]);
+    expect(await t.sql('select count(*)::int as n from alerts')).toEqual([{ n: 1 }]);
+  }, 30_000);
+});
