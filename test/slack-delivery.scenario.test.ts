@@ -136,6 +136,25 @@ describe('the outbox never loses a post and never posts twice', () => {
     expect(Number(pending?.n)).toBe(0);
   });
 
+  it('when the history cannot be read (an app without the history scope), it posts again rather than lose the card', async () => {
+    const sender = s.roles.sender;
+    const before = posts('C0SEARCH').length;
+    expect((await fire('search')).status).toBe(200);
+    const lossy = {
+      send: async (...args: Parameters<typeof sender.send>) => {
+        await sender.send(...args);
+        throw new Error('socket hang up');
+      },
+    };
+    await t.services.outbox.deliverOnce(lossy);
+    s.fake.failNext('conversations.history', { error: 'missing_scope' });
+    t.clock.advance(2_000);
+    await s.deliverOnce();
+    expect(posts('C0SEARCH')).toHaveLength(before + 2);
+    const [pending] = await t.sql<{ n: string }>(`select count(*) as n from outbox where status = 'pending'`);
+    expect(Number(pending?.n)).toBe(0);
+  });
+
   it('Slack down for a while: webhooks still answer 2xx promptly, cards arrive once it is back', async () => {
     await s.fake.down('refuse');
     const answers = [await fire('payments'), await fire('search'), await fire('payments')];
@@ -149,23 +168,23 @@ describe('the outbox never loses a post and never posts twice', () => {
     t.clock.advance(5_000);
     await s.deliverOnce();
     expect(posts('C0PAYMENTS')).toHaveLength(4);
-    expect(posts('C0SEARCH')).toHaveLength(3);
+    expect(posts('C0SEARCH')).toHaveLength(5);
     const [pending] = await t.sql<{ n: string }>(`select count(*) as n from outbox where status = 'pending'`);
     expect(Number(pending?.n)).toBe(0);
   });
 
   it('a permanent failure shows on the incident timeline and in a metric; the rest keeps flowing', async () => {
     s.fake.failNext('chat.postMessage', { error: 'not_in_channel' });
-    await fire('payments'); // INC-8
+    await fire('payments'); // INC-9
     await s.deliverOnce();
-    await fire('search'); // INC-9
+    await fire('search'); // INC-10
     await s.deliverOnce();
-    const timeline = await timelineOf(8);
+    const timeline = await timelineOf(9);
     expect(timeline.at(-1)).toMatchObject({
       kind: 'notification_failed',
       message: 'Slack post to C0PAYMENTS failed: not_in_channel',
     });
-    expect(posts('C0SEARCH')).toHaveLength(4);
+    expect(posts('C0SEARCH')).toHaveLength(6);
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/opswatch_slack_delivery_failures_total\{reason="not_in_channel"\} 1/);
     const [failed] = await t.sql<{ status: string; last_error: string }>(
@@ -178,15 +197,15 @@ describe('the outbox never loses a post and never posts twice', () => {
 describe('requests Slack did not sign', () => {
   it('refuses a bad signature and a stale timestamp with 401, changing nothing', async () => {
     const [inc] = await t.sql<{ id: string; status: string }>(
-      `select id, status from incidents where number = 9`,
+      `select id, status from incidents where number = 10`,
     );
     const calls = s.fake.calls.length;
     const bad = await s.driver.blockAction(INCIDENT_ACTIONS.acknowledge, inc?.id ?? '', { signature: 'bad' });
     const stale = await s.driver.blockAction(INCIDENT_ACTIONS.acknowledge, inc?.id ?? '', { stale: true });
-    const missing = await s.driver.slashCommand('/incident', 'ack INC-9', { signature: 'missing' });
+    const missing = await s.driver.slashCommand('/incident', 'ack INC-10', { signature: 'missing' });
     expect([bad.status, stale.status, missing.status]).toEqual([401, 401, 401]);
     await s.idle();
-    const [after] = await t.sql<{ status: string }>(`select status from incidents where number = 9`);
+    const [after] = await t.sql<{ status: string }>(`select status from incidents where number = 10`);
     expect(after?.status).toBe('triggered');
     expect(s.fake.calls.length).toBe(calls);
   });

@@ -53,16 +53,23 @@ export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
   const idsOf = (row: OutboxRow): string[] =>
     Array.isArray(row.payload.outboxIds) ? row.payload.outboxIds.map(String) : [row.id];
   /** An earlier attempt may have posted this row already: find that message instead of posting again. */
-  const earlier = (row: OutboxRow, channel: string, threadTs?: string) =>
-    row.maybeSent
-      ? findPosted(client, {
-          channel,
-          outboxId: row.id,
-          since: row.createdAt,
-          ...(threadTs ? { threadTs } : {}),
-          knownId: (c) => deps.outbox.channelIdOf(c),
-        })
-      : Promise.resolve(null);
+  const earlier = async (row: OutboxRow, channel: string, threadTs?: string) => {
+    if (!row.maybeSent) return null;
+    try {
+      return await findPosted(client, {
+        channel,
+        outboxId: row.id,
+        since: row.createdAt,
+        ...(threadTs ? { threadTs } : {}),
+        knownId: (c) => deps.outbox.channelIdOf(c),
+      });
+    } catch (err) {
+      // Without the history scopes (an app created from an older manifest) or while Slack is down, post anyway:
+      // a possible duplicate rather than a lost message.
+      deps.log.warn({ err, outbox: row.id, channel }, 'could not look for an earlier post; posting');
+      return null;
+    }
+  };
 
   const send = async (row: OutboxRow, card: CardMessage | null): Promise<CardMessage | null> => {
     switch (row.kind) {
