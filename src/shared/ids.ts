@@ -29,6 +29,13 @@ export function newId(): string {
   return nativeV7 ? nativeV7() : uuidV7From(Date.now(), crypto.randomBytes(10));
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `s` is written as a UUID (any version): ids are checked before they reach a `uuid` column. */
+export function isUuid(s: string): boolean {
+  return UUID.test(s);
+}
+
 /** A short random reference shown to people next to unexpected errors. */
 export function errorRef(): string {
   return crypto.randomBytes(4).toString('hex');

@@ -1,14 +1,14 @@
 import { AppError } from '../../shared/errors.js';
+import { isUuid } from '../../shared/ids.js';
 import type { IncidentAlertRow, IncidentListRow, RefQuery } from './incidents.store.js';
 import { type AlertSummaryDto, type IncidentDto, incidentRef, type TimelineDto } from './incidents.types.js';
 
 const iso = (d: Date | string | null): string | null => (d ? new Date(d).toISOString() : null);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Accepts an incident id (uuid), `INC-42`, `inc-42`, `#42` or `42`. */
 export function parseIncidentRef(ref: string): RefQuery {
   const s = ref.trim();
-  if (UUID.test(s)) return { id: s.toLowerCase() };
+  if (isUuid(s)) return { id: s.toLowerCase() };
   const m = /^(?:inc-|#)?(\d{1,9})$/i.exec(s);
   if (m?.[1]) return { number: Number(m[1]) };
   throw AppError.validation(`"${ref}" is not an incident reference. Use INC-42, 42 or the incident id.`, [
@@ -94,7 +94,7 @@ export function encodeCursor(r: { created_at: Date | string; id: string }): stri
 
 export function decodeCursor(c: string): { createdAt: string; id: string } {
   const [createdAt, id] = Buffer.from(c, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !UUID.test(id)) {
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !isUuid(id)) {
     throw AppError.validation('The cursor is not valid; use the nextCursor of a previous page.', [
       { field: 'cursor', message: 'invalid cursor' },
     ]);

@@ -1,5 +1,6 @@
 import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
+import { isUuid } from '../../shared/ids.js';
 import type { IncidentStatus } from './incidents.types.js';
 
 export interface IncidentRow {
@@ -219,11 +220,11 @@ export const incidentsStore = {
   },
 
   async findUser(em: Em, tenantId: string, ref: string) {
-    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
+    const byId = isUuid(ref);
     return queryOne<{ id: string; name: string; email: string | null; slack_user_id: string | null }>(
       em,
       sql`select id, name, email, slack_user_id from users where tenant_id = ${tenantId}
-          and (${isUuid ? sql`id = ${ref}::uuid or ` : sql``} lower(email) = lower(${ref}) or slack_user_id = ${ref})
+          and (${byId ? sql`id = ${ref}::uuid or ` : sql``} lower(email) = lower(${ref}) or slack_user_id = ${ref})
           limit 1`,
     );
   },

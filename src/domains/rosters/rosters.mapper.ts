@@ -12,9 +12,6 @@ import {
   type TimeRange,
 } from './rosters.types.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string): boolean => UUID.test(s);
-
 const storedLayers = z.array(layerInputSchema);
 
 export interface LayerDto extends Omit<Layer, 'start'> {

@@ -5,11 +5,11 @@ import { withEm, withTx } from '../../db/tx.js';
 import { type Actor, can } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, type FieldProblem, fieldsFromZod } from '../../shared/errors.js';
+import { isUuid } from '../../shared/ids.js';
 import { recordAudit } from '../audit/index.js';
 import { gaps } from './oncall.calc.js';
 import { GAP_DAYS } from './oncall.service.js';
 import {
-  isUuid,
   layersOf,
   type OverrideDto,
   type ScheduleDto,
@@ -29,7 +29,7 @@ import {
   type ScheduleInput,
   scheduleInputSchema,
 } from './rosters.types.js';
-import { loadSchedule } from './schedule-loader.js';
+import { type Loaded, loadAllSchedules, loadSchedule } from './schedule-loader.js';
 import { DAY_MS } from './zone-time.calc.js';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
@@ -86,11 +86,19 @@ export class RostersService {
     return [l.row, l.schedule];
   }
 
+  /** The DTO of a schedule loaded with its overrides from `now` on (its gaps need them). */
+  private dtoOf(l: Loaded, now: Date): ScheduleDto {
+    const open = gaps(l.schedule, now, new Date(now.getTime() + GAP_DAYS * DAY_MS));
+    return toScheduleDto(l.row, l.schedule.layers, this.scheduleIcalUrl(l.row.ical_token), open);
+  }
+
+  /** The DTO of a row just read or written: its overrides are loaded here. */
   private async dto(em: Em, row: ScheduleRow): Promise<ScheduleDto> {
     const now = this.clock.now();
-    const schedule = toSchedule(row, await rostersStore.overridesOf(em, [row.id], now));
-    const open = gaps(schedule, now, new Date(now.getTime() + GAP_DAYS * DAY_MS));
-    return toScheduleDto(row, schedule.layers, this.scheduleIcalUrl(row.ical_token), open);
+    return this.dtoOf(
+      { row, schedule: toSchedule(row, await rostersStore.overridesOf(em, [row.id], now)) },
+      now,
+    );
   }
 
   private async checkParticipants(em: Em, tenantId: string, s: ParsedSchedule): Promise<void> {
@@ -108,17 +116,16 @@ export class RostersService {
 
   async list(actor: Actor): Promise<ScheduleDto[]> {
     need(actor, 'viewer', 'read schedules');
-    return withEm(this.orm, async (em) => {
-      const rows = await rostersStore.list(em, actor.tenantId);
-      return Promise.all(rows.map((r) => this.dto(em, r)));
-    });
+    const now = this.clock.now();
+    return withEm(this.orm, async (em) =>
+      (await loadAllSchedules(em, actor.tenantId, now)).map((l) => this.dtoOf(l, now)),
+    );
   }
 
   async get(actor: Actor, id: string): Promise<ScheduleDto> {
     need(actor, 'viewer', 'read schedules');
-    return withEm(this.orm, async (em) =>
-      this.dto(em, (await this.load(em, actor, id, this.clock.now()))[0]),
-    );
+    const now = this.clock.now();
+    return withEm(this.orm, async (em) => this.dtoOf(await loadSchedule(em, actor.tenantId, id, now), now));
   }
 
   async scheduleByName(actor: Actor, name: string): Promise<ScheduleDto | null> {

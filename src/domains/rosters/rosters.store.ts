@@ -1,5 +1,5 @@
 import { type Em, query, queryOne, sql } from '../../db/sql.js';
-import { newId } from '../../shared/ids.js';
+import { isUuid, newId } from '../../shared/ids.js';
 import type { Layer } from './rosters.types.js';
 
 /** Raw rows; timestamps come back from the driver as strings. */
@@ -164,23 +164,13 @@ export const rostersStore = {
 
   /** Which of these ids are users of the tenant. */
   async existingUsers(em: Em, tenantId: string, ids: string[]): Promise<Set<string>> {
-    const uuids = ids.filter((id) =>
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id),
-    );
+    const uuids = ids.filter(isUuid);
     if (uuids.length === 0) return new Set();
     const rows = await query<{ id: string }>(
       em,
       sql`select id from users where tenant_id = ${tenantId} and id = any(${uuids}::uuid[])`,
     );
     return new Set(rows.map((r) => r.id));
-  },
-
-  async userNames(em: Em, tenantId: string): Promise<Record<string, string>> {
-    const rows = await query<{ id: string; name: string }>(
-      em,
-      sql`select id, name from users where tenant_id = ${tenantId}`,
-    );
-    return Object.fromEntries(rows.map((r) => [r.id, r.name]));
   },
 
   /** Everyone of the tenant as schedules show them: name, Slack id and zone by user id. */

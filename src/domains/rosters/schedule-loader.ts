@@ -1,6 +1,7 @@
 import type { Em } from '../../db/sql.js';
 import { AppError } from '../../shared/errors.js';
-import { isUuid, toSchedule } from './rosters.mapper.js';
+import { isUuid } from '../../shared/ids.js';
+import { toSchedule } from './rosters.mapper.js';
 import { rostersStore, type ScheduleRow } from './rosters.store.js';
 import type { Schedule } from './rosters.types.js';
 
