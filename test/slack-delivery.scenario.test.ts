@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { DECLARE_INPUTS, INCIDENT_ACTIONS, VIEWS } from '../blocks/ids.js';
+import type { OutboxSender } from '../src/domains/notify/index.js';
 import { startTestApp, type TestApp, type TestSlack } from './harness/app.js';
 import { asBotScopes } from './harness/fake-slack.js';
 import { stateValue } from './harness/slack-signing.js';
@@ -40,6 +41,14 @@ const timelineOf = async (n: number) =>
       timeline: { kind: string; message: string }[];
     }
   ).timeline;
+
+/** The real sender, but Slack's answer never comes back: the post happened, the caller sees a network error. */
+const answerLost = (): OutboxSender => ({
+  send: async (row, card) => {
+    await s.roles.sender.send(row, card);
+    throw new Error('socket hang up');
+  },
+});
 
 describe('the outbox never loses a post and never posts twice', () => {
   it('Slack answering 429 twice then OK delivers exactly one card, without holding up other channels', async () => {
@@ -118,16 +127,9 @@ describe('the outbox never loses a post and never posts twice', () => {
   });
 
   it('an answer lost on the way back (timeout) is not a second card either', async () => {
-    const sender = s.roles.sender;
     const before = posts('C0SEARCH').length;
     expect((await fire('search')).status).toBe(200);
-    const lossy = {
-      send: async (...args: Parameters<typeof sender.send>) => {
-        await sender.send(...args);
-        throw new Error('socket hang up');
-      },
-    };
-    await t.services.outbox.deliverOnce(lossy);
+    await t.services.outbox.deliverOnce(answerLost());
     expect(posts('C0SEARCH')).toHaveLength(before + 1);
     t.clock.advance(2_000);
     await s.deliverOnce();
@@ -137,16 +139,9 @@ describe('the outbox never loses a post and never posts twice', () => {
   });
 
   it('when the history cannot be read (an app without the history scope), it posts again rather than lose the card', async () => {
-    const sender = s.roles.sender;
     const before = posts('C0SEARCH').length;
     expect((await fire('search')).status).toBe(200);
-    const lossy = {
-      send: async (...args: Parameters<typeof sender.send>) => {
-        await sender.send(...args);
-        throw new Error('socket hang up');
-      },
-    };
-    await t.services.outbox.deliverOnce(lossy);
+    await t.services.outbox.deliverOnce(answerLost());
     s.fake.failNext('conversations.history', { error: 'missing_scope' });
     t.clock.advance(2_000);
     await s.deliverOnce();
