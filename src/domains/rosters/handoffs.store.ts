@@ -13,6 +13,15 @@ export interface DueScheduleRow extends ScheduleRow {
   synced_user_group: string | null;
 }
 
+/** A recorded handoff; timestamps come back from the driver as strings. */
+export interface HandoffRow {
+  at: string;
+  from_user_id: string | null;
+  to_user_id: string | null;
+  until: string | null;
+  announced: boolean;
+}
+
 const SCHEDULE = sql`s.id, s.tenant_id, s.name, s.time_zone, s.slack_channel, s.slack_user_group, s.layers,
   s.ical_token, s.version, s.created_at, s.updated_at`;
 
@@ -87,29 +96,10 @@ export const handoffsStore = {
     return new Set(inserted.map((r) => new Date(r.at).getTime()));
   },
 
-  recent(
-    em: Em,
-    tenantId: string,
-    scheduleId: string,
-    limit: number,
-  ): Promise<
-    {
-      at: string;
-      from_user_id: string | null;
-      to_user_id: string | null;
-      until: string | null;
-      announced: boolean;
-    }[]
-  > {
-    return query(
+  recent(em: Em, tenantId: string, scheduleId: string, limit: number): Promise<HandoffRow[]> {
+    return query<HandoffRow>(
       em,
-      sql<{
-        at: string;
-        from_user_id: string | null;
-        to_user_id: string | null;
-        until: string | null;
-        announced: boolean;
-      }>`select at, from_user_id, to_user_id, until, announced from schedule_handoffs
+      sql`select at, from_user_id, to_user_id, until, announced from schedule_handoffs
           where tenant_id = ${tenantId} and schedule_id = ${scheduleId} order by at desc limit ${limit}`,
     );
   },
