@@ -63,7 +63,7 @@ export interface TestApp {
 }
 
 export function fixture(name: string): string {
-  return readFileSync(new URL(`../../../shared/fixtures/alertmanager/${name}`, import.meta.url), 'utf8');
+  return readFileSync(new URL(`../fixtures/alertmanager/${name}`, import.meta.url), 'utf8');
 }
 
 export function localFixture(path: string): string {

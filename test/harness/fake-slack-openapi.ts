@@ -17,10 +17,10 @@ export interface MethodSpec {
 }
 
 export const DEFAULT_SPEC_PATH = fileURLToPath(
-  new URL('../../../shared/slack/slack_web_openapi_v2.json', import.meta.url),
+  new URL('../fixtures/slack/slack_web_openapi_v2.json', import.meta.url),
 );
 
-/** Methods newer than the 2020 description (see ../shared/slack/README.md). */
+/** Methods newer than the 2020 description (see test/fixtures/slack/README.md). */
 export const NEWER_METHODS: Record<string, MethodSpec> = {
   'files.getUploadURLExternal': { required: ['filename', 'length'], scopes: ['files:write'], auth: true },
   'files.completeUploadExternal': { required: ['files'], scopes: ['files:write'], auth: true },

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { AppError } from '../../shared/errors.js';
 import { parseAlertmanager } from './alertmanager.source.js';
 
-const FIXTURES = new URL('../../../../shared/fixtures/alertmanager/', import.meta.url);
+const FIXTURES = new URL('../../../test/fixtures/alertmanager/', import.meta.url);
 
 function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, unknown>;
