@@ -9,6 +9,7 @@ import {
   DeliveryError,
   type OutboxRow,
   type OutboxSender,
+  type PostedCard,
   type ReplyPayload,
 } from '../../domains/notify/index.js';
 import { systemActor } from '../../shared/actor.js';
@@ -71,11 +72,11 @@ export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
     }
   };
 
-  const send = async (row: OutboxRow, card: CardMessage | null): Promise<CardMessage | null> => {
+  const send = async (row: OutboxRow, card: CardMessage | null): Promise<PostedCard | null> => {
     switch (row.kind) {
       case 'post_card': {
         const found = await earlier(row, row.channel);
-        if (found) return found;
+        if (found) return { ...found, recovered: true };
         const msg = incidentCard(await incident(row), blockOptions(deps));
         const res = await client.chat.postMessage({
           channel: row.channel,
@@ -86,7 +87,7 @@ export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
           metadata: outboxMetadata([row.id]),
         });
         if (!res.ts) throw new DeliveryError('transient', 'no_ts');
-        return { channelId: res.channel ?? row.channel, ts: res.ts };
+        return { channelId: res.channel ?? row.channel, ts: res.ts, recovered: false };
       }
       case 'update_card': {
         const c = needCard(card);
