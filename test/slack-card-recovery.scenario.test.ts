@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp, type TestSlack } from './harness/app.js';
-import type { FakeMessage } from './harness/fake-slack.js';
+import type { FailurePlan, FakeMessage } from './harness/fake-slack.js';
 
 let t: TestApp;
 let s: TestSlack;
@@ -78,6 +78,11 @@ function statusShown(version: { blocks: unknown[] }): string | undefined {
   }
   return undefined;
 }
+const LABEL: Record<string, string> = {
+  triggered: 'Triggered',
+  acknowledged: 'Acknowledged',
+  resolved: 'Resolved',
+};
 
 async function pendingCount(): Promise<number> {
   const [row] = await t.sql<{ n: string }>(`select count(*) as n from outbox where status = 'pending'`);
@@ -145,4 +150,122 @@ describe('a card whose answer was lost is found again and brought up to date', (
     expect(cards[0]?.history.map(statusShown)).toEqual(['Triggered', 'Acknowledged']);
     expect(cardPosts('C0CHECKOUT')).toHaveLength(2); // one per incident of this describe
   });
+
+  it('a look-up that is rate limited or cut off is tried again later, never answered with a second card', async () => {
+    await fire('checkout');
+    s.fake.failNext('chat.postMessage', { drop: 'after' });
+    await s.deliverOnce();
+    s.fake.failNext('conversations.history', { status: 429, retryAfter: 2 });
+    t.clock.advance(2_000);
+    await s.deliverOnce();
+    s.fake.failNext('conversations.history', { drop: 'before' });
+    t.clock.advance(2_000);
+    await s.deliverOnce();
+    expect(cardPosts('C0CHECKOUT')).toHaveLength(3);
+    await drain();
+    expect(cardPosts('C0CHECKOUT')).toHaveLength(3);
+    expect(
+      s.fake
+        .callsTo('conversations.history')
+        .slice(-3)
+        .map((c) => c.status),
+    ).toEqual([429, 0, 200]);
+  });
+});
+
+/** A small seeded generator, so a storm is the same storm on every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const STORMY = new Set(['chat.postMessage', 'chat.update', 'conversations.history', 'conversations.replies']);
+
+/**
+ * 429s with Retry-After, 500s and dropped connections (before and after Slack carried the call out), decided per
+ * channel by a seeded generator: channels are delivered in parallel, each channel's calls in order.
+ */
+function storm(seed: number): FailurePlan {
+  const perChannel = new Map<string, () => number>();
+  return (method, args) => {
+    if (!STORMY.has(method)) return null;
+    const channel = String(args.channel ?? '');
+    let rnd = perChannel.get(channel);
+    if (!rnd) {
+      rnd = seeded(seed + [...channel].reduce((h, c) => h * 31 + c.charCodeAt(0), 0));
+      perChannel.set(channel, rnd);
+    }
+    const r = rnd();
+    if (r < 0.15) return { status: 429, retryAfter: 1 + Math.floor(rnd() * 3) };
+    if (r < 0.25) return { status: 500 };
+    if (r < 0.37) return { drop: 'after' };
+    if (r < 0.42) return { drop: 'before' };
+    return null;
+  };
+}
+
+describe('a 15-second storm of 429s, 500s and dropped connections', () => {
+  it('60 incidents and 30 acknowledgements: every card posted once, none lost, each showing its incident now', async () => {
+    const before = new Set((await incidentsWithPosts()).map((r) => r.number));
+    const services = ['payments', 'search', 'billing'];
+    s.fake.failWith(storm(20261201));
+    const fired: number[] = [];
+    for (let second = 0; second < 15; second++) {
+      for (let i = 0; i < 4; i++)
+        fired.push(await fire(services[(second + i) % services.length] ?? 'search'));
+      // One incident from the second before (its card may be on its way), one whose card is not even posted yet.
+      await acknowledge(fired.at(second === 0 ? -3 : -6) ?? 0);
+      await acknowledge(fired.at(-1) ?? 0);
+      await s.deliverOnce();
+      t.clock.advance(1_000);
+    }
+    s.fake.failWith(null);
+    await drain();
+
+    const calls = s.fake.calls;
+    expect(calls.some((c) => c.status === 429)).toBe(true);
+    expect(calls.some((c) => c.status === 500)).toBe(true);
+    expect(calls.some((c) => c.method === 'chat.postMessage' && c.dropped === 'after')).toBe(true);
+    expect(calls.some((c) => c.method === 'conversations.history' && c.ok)).toBe(true);
+
+    const rows = (await incidentsWithPosts()).filter((r) => !before.has(r.number));
+    expect(rows).toHaveLength(60);
+    expect(rows.filter((r) => r.status === 'acknowledged')).toHaveLength(30);
+    const lost: number[] = [];
+    const duplicated: number[] = [];
+    /** The card OpsWatch recorded is not the one in Slack, or its post is not marked sent. */
+    const misrecorded: number[] = [];
+    const stale: string[] = [];
+    const badThreads: string[] = [];
+    for (const r of rows) {
+      const cards = cardsOf(r.channel, r.post_id);
+      if (cards.length === 0) lost.push(r.number);
+      if (cards.length > 1) duplicated.push(r.number);
+      const [card] = cards;
+      if (!card) continue;
+      if (card.ts !== r.ts || r.post_status !== 'sent') misrecorded.push(r.number);
+      const shown = statusShown(card);
+      if (shown !== LABEL[r.status]) stale.push(`INC-${r.number} shows ${shown}, is ${r.status}`);
+      const replies = repliesTo(r.channel, card.ts).map((m) => m.text);
+      const expected =
+        r.status === 'acknowledged' ? [`API key "bootstrap" acknowledged INC-${r.number}`] : [];
+      if (JSON.stringify(replies) !== JSON.stringify(expected))
+        badThreads.push(`INC-${r.number}: ${replies}`);
+    }
+    expect({ lost, duplicated, misrecorded, stale, badThreads }).toEqual({
+      lost: [],
+      duplicated: [],
+      misrecorded: [],
+      stale: [],
+      badThreads: [],
+    });
+    const [failed] = await t.sql<{ n: string }>(`select count(*) as n from outbox where status = 'failed'`);
+    expect(Number(failed?.n)).toBe(0);
+    expect(s.fake.violations).toEqual([]);
+  }, 180_000);
 });

@@ -65,7 +65,11 @@ export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
         knownId: (c) => deps.outbox.channelIdOf(c),
       });
     } catch (err) {
-      // Without the history scopes (an app created from an older manifest) or while Slack is down, post anyway:
+      // Rate limited, a 5xx or no answer: look again later (the row stays "maybe sent") rather than post a
+      // second copy of what is most likely there.
+      const e = toDeliveryError(err);
+      if (e.kind === 'rate_limited' || e.kind === 'transient') throw e;
+      // The history cannot be read at all (an app created from an older manifest lacks the scopes): post anyway,
       // a possible duplicate rather than a lost message.
       deps.log.warn({ err, outbox: row.id, channel }, 'could not look for an earlier post; posting');
       return null;
