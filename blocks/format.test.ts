@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { escapeMrkdwn, formatDuration, incidentUrl, link, person, slackDate, zonedTime } from './format.js';
+import { escapeMrkdwn, formatDuration, link, person, slackDate, zonedTime } from './format.js';
 
 describe('formatDuration', () => {
   it.each([
@@ -29,7 +29,6 @@ describe('mrkdwn helpers', () => {
   it('links only http(s) URLs', () => {
     expect(link('https://x.example/a?b=1&c=|', 'Graph')).toBe('<https://x.example/a?b=1&amp;c=%7C|Graph>');
     expect(link('javascript:alert(1)', 'bad')).toBe('bad');
-    expect(incidentUrl('https://ops.example/', 'abc')).toBe('https://ops.example/incidents/abc');
   });
 
   it('renders dates for each reader with a zoned fallback', () => {

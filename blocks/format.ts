@@ -87,14 +87,6 @@ export function link(href: string, text: string, maxText = 75): string {
   return url ? `<${url}|${label}>` : label;
 }
 
-export function incidentUrl(baseUrl: string, incidentId: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/incidents/${encodeURIComponent(incidentId)}`;
-}
-
-export function webUrl(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}${path}`;
-}
-
 /**
  * A date every reader sees in their own zone and locale (`<!date^…>`), with a fallback in `timeZone`.
  * `format` uses Slack's tokens, e.g. `{date_short_pretty} {time}`.

@@ -3,16 +3,14 @@ import type { ActionsBlock, Button, KnownBlock, HomeView as SlackHomeView } from
 import {
   bySeverityThenAge,
   inline,
-  link,
   mrkdwn,
   person,
   plain,
   SEVERITIES,
   severityOf,
   slackDate,
-  webUrl,
 } from './format.js';
-import { HOME_ACTIONS, INCIDENT_ACTIONS } from './ids.js';
+import { INCIDENT_ACTIONS } from './ids.js';
 import { incidentRowText } from './incident-list.blocks.js';
 import { joinWithin, LIMITS } from './limits.js';
 import { addOverrideButton } from './oncall.blocks.js';
@@ -60,9 +58,9 @@ function rowBlocks(view: IncidentView, opts: BlockOptions): KnownBlock[] {
   return actions ? [section, actions] : [section];
 }
 
-function moreBlock(hidden: number, what: string, opts: BlockOptions): KnownBlock {
-  const all = link(webUrl(opts.baseUrl, '/incidents'), 'see all in OpsWatch');
-  return { type: 'context', elements: [mrkdwn(`… and ${hidden} more ${what} — ${all}`, LIMITS.textObject)] };
+function moreBlock(hidden: number, what: string): KnownBlock {
+  const list = '`/incident list` shows open incidents';
+  return { type: 'context', elements: [mrkdwn(`… and ${hidden} more ${what} — ${list}`, LIMITS.textObject)] };
 }
 
 function onCallBlocks(onCall: OnCallView, opts: BlockOptions): KnownBlock[] {
@@ -147,12 +145,6 @@ export function homeView(model: HomeView, opts: BlockOptions): SlackHomeView {
           style: 'primary',
           value: 'home',
         },
-        {
-          type: 'button',
-          action_id: HOME_ACTIONS.openWeb,
-          text: plain('Open OpsWatch', LIMITS.buttonText),
-          url: webUrl(opts.baseUrl, '/').slice(0, LIMITS.url),
-        },
       ],
     },
     { type: 'divider' },
@@ -173,7 +165,7 @@ export function homeView(model: HomeView, opts: BlockOptions): SlackHomeView {
       blocks.push(...rows);
       shown++;
     }
-    if (shown < assigned.length) blocks.push(moreBlock(assigned.length - shown, 'assigned to you', opts));
+    if (shown < assigned.length) blocks.push(moreBlock(assigned.length - shown, 'assigned to you'));
   }
   blocks.push({ type: 'divider' }, header(`Open incidents (${model.openIncidents.length})`));
 
@@ -198,6 +190,6 @@ export function homeView(model: HomeView, opts: BlockOptions): SlackHomeView {
     }
   }
   const hidden = model.openIncidents.length - shown;
-  if (hidden > 0) blocks.push(moreBlock(hidden, 'open incidents', opts));
+  if (hidden > 0) blocks.push(moreBlock(hidden, 'open incidents'));
   return { type: 'home', blocks };
 }

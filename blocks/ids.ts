@@ -12,8 +12,6 @@ export const INCIDENT_ACTIONS = {
 } as const;
 
 export const HOME_ACTIONS = {
-  /** A link button to the web UI; Slack still sends a block_actions payload, which only needs an ack. */
-  openWeb: 'home.open_web',
   viewAll: 'home.view_all',
 } as const;
 

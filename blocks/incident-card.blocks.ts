@@ -10,7 +10,6 @@ import {
   escapeMrkdwn,
   incidentAge,
   incidentRef,
-  incidentUrl,
   inline,
   link,
   mrkdwn,
@@ -87,10 +86,14 @@ function lifecycleBlock(view: IncidentView, opts: BlockOptions): ContextBlock {
   return { type: 'context', elements: parts.map((p) => mrkdwn(p, LIMITS.textObject)) };
 }
 
-function linksText(view: IncidentView, opts: BlockOptions): string {
-  const own = link(incidentUrl(opts.baseUrl, view.id), `Open ${incidentRef(view.number)} in OpsWatch`);
-  const others = view.links.map((l) => link(l.href, l.text || l.href, 60));
-  return `:link: ${joinWithin([own, ...others], ' · ', LIMITS.sectionText - 10, (n) => `+${n} more`)}`;
+/**
+ * The alert's links (runbook, dashboard…), or null when it has none. OpsWatch has no incident page yet, so the
+ * card does not link to one: a link must never lead to a 404.
+ */
+function linksText(view: IncidentView): string | null {
+  const links = view.links.map((l) => link(l.href, l.text || l.href, 60));
+  if (links.length === 0) return null;
+  return `:link: ${joinWithin(links, ' · ', LIMITS.sectionText - 10, (n) => `+${n} more`)}`;
 }
 
 /** The card's buttons: Acknowledge (triggered only), Resolve (open only), Assign, Add note. */
@@ -172,7 +175,8 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
   }
   const labels = labelsBlock(view.labels);
   if (labels) blocks.push(labels);
-  blocks.push({ type: 'section', text: mrkdwn(linksText(view, opts), LIMITS.sectionText) });
+  const links = linksText(view);
+  if (links) blocks.push({ type: 'section', text: mrkdwn(links, LIMITS.sectionText) });
   blocks.push(lifecycleBlock(view, opts));
   const actions = incidentActions(view);
   if (actions) blocks.push(actions);

@@ -109,11 +109,17 @@ describe('incidentCard', () => {
     expect(labels).toEqual(['*alertname:* `HighErrorRate`', '*instance:* `web-1:9090`', '*job:* `checkout`']);
   });
 
-  it('links to the incident page and the runbook', () => {
+  it('links to the runbook, and to no incident page (OpsWatch has none yet)', () => {
     const view = incidentView();
     const text = allText(incidentCard(view, TEST_OPTIONS).blocks);
-    expect(text).toContain(`<https://opswatch.example.com/incidents/${view.id}|Open INC-42 in OpsWatch>`);
-    expect(text).toContain('<https://runbooks.example.com/high-error-rate|Runbook>');
+    expect(text).toContain(':link: <https://runbooks.example.com/high-error-rate|Runbook>');
+    expect(text).not.toContain('opswatch.example.com');
+    expect(text).not.toContain('in OpsWatch');
+  });
+
+  it('has no links line when the alert brought no links', () => {
+    const text = allText(incidentCard(incidentView({ links: [] }), TEST_OPTIONS).blocks);
+    expect(text).not.toContain(':link:');
   });
 
   it('escapes mrkdwn in alert-provided text', () => {

@@ -1,19 +1,16 @@
 /** The ephemeral `/incident list`: one compact row per open incident, each with an overflow menu. */
-import type { KnownBlock, Overflow, PlainTextOption } from '@slack/types';
+import type { Button, KnownBlock, Overflow, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import {
   bySeverityThenAge,
   incidentAge,
   incidentRef,
-  incidentUrl,
   inline,
-  link,
   mrkdwn,
   person,
   plain,
   STATUSES,
   severityOf,
-  webUrl,
 } from './format.js';
 import { INCIDENT_ACTIONS } from './ids.js';
 import { LIMITS } from './limits.js';
@@ -33,7 +30,12 @@ export interface IncidentListOptions extends BlockOptions {
 
 const HARD_MAX_ROWS = LIMITS.messageBlocks - 5;
 
-function overflowFor(view: IncidentView, opts: BlockOptions): Overflow {
+/**
+ * A row's actions: an overflow menu with Acknowledge and Resolve while the incident is triggered, a Resolve button
+ * once it is acknowledged (an overflow needs two options), nothing once resolved. No "Open in OpsWatch": there is
+ * no incident page to open yet.
+ */
+function rowAccessory(view: IncidentView): Overflow | Button | null {
   const options: PlainTextOption[] = [];
   const value = (a: ListOverflowValue['a']): string | null => {
     try {
@@ -46,18 +48,21 @@ function overflowFor(view: IncidentView, opts: BlockOptions): Overflow {
   if (ack) options.push({ text: plain('Acknowledge', LIMITS.optionText), value: ack });
   const resolve = view.status !== 'resolved' ? value('resolve') : null;
   if (resolve) options.push({ text: plain('Resolve', LIMITS.optionText), value: resolve });
-  const url = incidentUrl(opts.baseUrl, view.id);
-  options.push({ text: plain('Open in OpsWatch', LIMITS.optionText), url: url.slice(0, LIMITS.url) });
-  if (options.length < 2)
-    options.push({ text: plain('Copy link', LIMITS.optionText), url: url.slice(0, LIMITS.url) });
-  return { type: 'overflow', action_id: INCIDENT_ACTIONS.listOverflow, options };
+  if (options.length >= 2) return { type: 'overflow', action_id: INCIDENT_ACTIONS.listOverflow, options };
+  if (!resolve) return null;
+  return {
+    type: 'button',
+    action_id: INCIDENT_ACTIONS.resolve,
+    text: plain('Resolve', LIMITS.buttonText),
+    value: view.id,
+  };
 }
 
 /** A row's text: `🔴 INC-42 title` / `P1 · Triggered · 2h 5m · service (env) · assignee`. */
 export function incidentRowText(view: IncidentView, opts: BlockOptions): string {
   const sev = severityOf(view.severity);
   const status = STATUSES[view.status];
-  const ref = link(incidentUrl(opts.baseUrl, view.id), incidentRef(view.number));
+  const ref = incidentRef(view.number);
   const who = view.assignee ? person(view.assignee.name, view.assignee.slackUserId) : '_unassigned_';
   const facts = [
     sev.label,
@@ -69,12 +74,13 @@ export function incidentRowText(view: IncidentView, opts: BlockOptions): string 
   return `${sev.emoji} *${ref}* ${inline(view.title, 500, 'Untitled incident')}\n${facts}`;
 }
 
-/** One `/incident list` row: the row text with an overflow menu (Acknowledge, Resolve, Open in OpsWatch). */
+/** One `/incident list` row: the row text with its actions (Acknowledge, Resolve). */
 export function incidentRow(view: IncidentView, opts: BlockOptions): KnownBlock {
+  const accessory = rowAccessory(view);
   return {
     type: 'section',
     text: mrkdwn(incidentRowText(view, opts), LIMITS.sectionText),
-    accessory: overflowFor(view, opts),
+    ...(accessory ? { accessory } : {}),
   };
 }
 
@@ -102,8 +108,11 @@ export function incidentList(incidents: readonly IncidentView[], opts: IncidentL
     ...shown.map((v) => incidentRow(v, opts)),
   ];
   if (hidden > 0) {
-    const all = link(webUrl(opts.baseUrl, '/incidents'), 'see them all in OpsWatch');
-    blocks.push({ type: 'context', elements: [mrkdwn(`… and ${hidden} more — ${all}`, LIMITS.textObject)] });
+    const narrow = 'narrow the list with `/incident list SERVICE` or `/incident list P1`';
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(`… and ${hidden} more — ${narrow}`, LIMITS.textObject)],
+    });
   }
   const text = `${incidents.length} open incident${incidents.length === 1 ? '' : 's'}`;
   return { text, blocks };

@@ -16,8 +16,8 @@ describe('incidentList', () => {
       (b): b is SectionBlock => b.type === 'section' && b.accessory !== undefined,
     );
     expect(rows.map((r) => r.text?.text.split('\n')[0])).toEqual([
-      ':red_circle: *<https://opswatch.example.com/incidents/b|INC-2>* Checkout returns 502',
-      ':large_yellow_circle: *<https://opswatch.example.com/incidents/a|INC-1>* Checkout returns 502',
+      ':red_circle: *INC-2* Checkout returns 502',
+      ':large_yellow_circle: *INC-1* Checkout returns 502',
     ]);
     expect(rows[0]?.text?.text.split('\n')[1]).toBe(
       'P1 · :rotating_light: Triggered · 2h 5m · checkout (production) · _unassigned_',
@@ -37,13 +37,31 @@ describe('incidentList', () => {
       { a: 'ack', id: view.id },
       { a: 'resolve', id: view.id },
     ]);
+    expect(overflow.options.map((o) => o.url)).toEqual([undefined, undefined]);
+  });
+
+  it('offers a Resolve button once acknowledged (an overflow needs two options), nothing once resolved', () => {
+    const acked = incidentView({ status: 'acknowledged' });
+    const row = incidentList([acked], TEST_OPTIONS).blocks[2] as SectionBlock;
+    expect(row.accessory).toEqual({
+      type: 'button',
+      action_id: INCIDENT_ACTIONS.resolve,
+      text: { type: 'plain_text', text: 'Resolve', emoji: true },
+      value: acked.id,
+    });
+    const resolved = incidentList([incidentView({ status: 'resolved' })], TEST_OPTIONS)
+      .blocks[2] as SectionBlock;
+    expect(resolved.accessory).toBeUndefined();
+    expect(checkLimits('message', incidentList([acked], TEST_OPTIONS))).toEqual([]);
   });
 
   it('truncates long lists with "and N more"', () => {
     const many = Array.from({ length: 30 }, (_, i) => incidentView({ id: `id-${i}`, number: i }));
     const list = incidentList(many, { ...TEST_OPTIONS, max: 10 });
     const last = list.blocks.at(-1) as ContextBlock;
-    expect(last.elements[0]).toMatchObject({ text: expect.stringContaining('… and 20 more') });
+    expect(last.elements[0]).toMatchObject({
+      text: '… and 20 more — narrow the list with `/incident list SERVICE` or `/incident list P1`',
+    });
     expect(checkLimits('message', list)).toEqual([]);
   });
 

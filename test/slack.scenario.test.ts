@@ -210,4 +210,25 @@ describe('an incident lives in Slack', () => {
     ]);
     expect(s.fake.violations).toEqual([]);
   });
+
+  it('no card, reply, list or Home links to an OpsWatch page that does not exist (PUBLIC_BASE_URL/incidents/…)', async () => {
+    await s.driver.appHomeOpened('U0ALICE');
+    await s.idle();
+    await s.fake.waitFor('views.publish', (c) => c.args.user_id === 'U0ALICE');
+    await s.driver.slashCommand('/incident', 'list');
+    await s.idle();
+    const surfaces = [
+      ...s.fake.messages.flatMap((m) => m.history),
+      ...s.fake.ephemerals,
+      ...[...s.fake.views.values()].flatMap((v) => v.history),
+      ...s.fake.responseUrlPosts.map((p) => p.body),
+      ...s.fake.callsTo('chat.postMessage').map((c) => c.args),
+    ];
+    expect(surfaces.length).toBeGreaterThan(10);
+    const rendered = JSON.stringify(surfaces);
+    expect(rendered).toContain('INC-2');
+    // The harness's PUBLIC_BASE_URL is http://localhost: no page answers at /incidents/<id>, /incidents or /.
+    expect(rendered.match(/http:\/\/localhost(\/incidents\b|\/?["|>])[^"]*/g) ?? []).toEqual([]);
+    expect(rendered).toContain('https://runbooks.example.com/checkout');
+  });
 });

@@ -148,6 +148,38 @@ describe('fake Slack Web API', () => {
     });
   });
 
+  it('cuts the connection before or after carrying a call out, as programmed', async () => {
+    fake.failNext('chat.postMessage', { drop: 'after' });
+    await expect(client.chat.postMessage({ channel: 'C9', text: 'lost answer' })).rejects.toMatchObject({
+      code: ErrorCode.RequestError,
+    });
+    fake.failNext('chat.postMessage', { drop: 'before' });
+    await expect(client.chat.postMessage({ channel: 'C9', text: 'never sent' })).rejects.toMatchObject({
+      code: ErrorCode.RequestError,
+    });
+    expect(fake.messages.filter((m) => m.channel === 'C9').map((m) => m.text)).toEqual(['lost answer']);
+    expect(fake.callsTo('chat.postMessage').map((c) => [c.dropped, c.ok])).toEqual([
+      ['after', true],
+      ['before', false],
+    ]);
+    await expect(client.chat.postMessage({ channel: 'C9', text: 'fine' })).resolves.toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('fails calls as a plan decides, until the plan is withdrawn', async () => {
+    fake.failWith((method, args) =>
+      method === 'chat.postMessage' && args.channel === 'C10' ? { status: 500 } : null,
+    );
+    await expect(client.chat.postMessage({ channel: 'C10', text: 'x' })).rejects.toMatchObject({
+      code: ErrorCode.HTTPError,
+      statusCode: 500,
+    });
+    await expect(client.chat.postMessage({ channel: 'C11', text: 'x' })).resolves.toMatchObject({ ok: true });
+    fake.failWith(null);
+    await expect(client.chat.postMessage({ channel: 'C10', text: 'x' })).resolves.toMatchObject({ ok: true });
+  });
+
   it('goes down with 503s or refused connections, and comes back', async () => {
     await fake.down();
     await expect(client.auth.test()).rejects.toMatchObject({ code: ErrorCode.HTTPError, statusCode: 503 });

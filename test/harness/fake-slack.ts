@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, LogLevel } from '@slack/web-api';
+import { type FailurePlan, type FailureSpec, FakeSlackFailures } from './fake-slack-failures.js';
 import { parseArgs, readBody, send, type ViolationKind, validateCall } from './fake-slack-http.js';
 import {
   type Args,
@@ -16,6 +17,7 @@ import {
 } from './fake-slack-methods.js';
 import { loadSlackSpec } from './fake-slack-openapi.js';
 
+export type { FailurePlan, FailureSpec } from './fake-slack-failures.js';
 export type { FakeMessage, FakeUser, FakeViewRecord } from './fake-slack-methods.js';
 
 /** A logger for `WebClient`/Bolt in tests that expect Slack errors (keeps jest output clean). */
@@ -50,10 +52,13 @@ export interface FakeCall {
   args: Args;
   token: string | null;
   at: Date;
-  /** What the fake answered. */
+  /** What the fake answered (0: nothing, the connection was cut). */
   status: number;
+  /** Whether the call was carried out (a dropped answer may hide an accepted call). */
   ok: boolean;
   error?: string;
+  /** The connection was cut instead of answering (`FailureSpec.drop`). */
+  dropped?: 'before' | 'after';
 }
 
 export type { ViolationKind } from './fake-slack-http.js';
@@ -64,17 +69,6 @@ export interface FakeViolation {
   messages: string[];
   args: Args;
   at: Date;
-}
-
-export interface FailureSpec {
-  /** HTTP status to answer with (429 adds `Retry-After`; 5xx answers an error body). */
-  status?: number;
-  /** Seconds for `Retry-After` (429 only; default 1). */
-  retryAfter?: number;
-  /** Slack error code answered with HTTP 200 and `ok: false` (e.g. `channel_not_found`, `token_revoked`). */
-  error?: string;
-  /** How many calls fail (default 1). */
-  times?: number;
 }
 
 export interface FakeSlackOptions {
@@ -101,6 +95,8 @@ export interface FakeSlack {
   waitFor(method: string, predicate?: (call: FakeCall) => boolean, timeoutMs?: number): Promise<FakeCall>;
   addUser(user: FakeUser): void;
   failNext(method: string, failure: FailureSpec): void;
+  /** Every later call without a `failNext` failure is put to `plan` (null: answer normally again). */
+  failWith(plan: FailurePlan | null): void;
   /** `'503'` (default): every request answers 503. `'refuse'`: the port stops listening (ECONNREFUSED). */
   down(mode?: '503' | 'refuse'): Promise<void>;
   up(): Promise<void>;
@@ -118,7 +114,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const calls: FakeCall[] = [];
   const violations: FakeViolation[] = [];
   const responseUrlPosts: FakeSlack['responseUrlPosts'] = [];
-  const failures = new Map<string, Required<Pick<FailureSpec, 'times'>> & FailureSpec>();
+  const failures = new FakeSlackFailures();
   const waiters = new Map<(call: FakeCall) => void, NodeJS.Timeout>();
   let mode: 'up' | '503' | 'refuse' = 'up';
   let port = 0;
@@ -139,17 +135,6 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const violate = (method: string, kind: ViolationKind, messages: string[], args: Args): void => {
     violations.push({ method, kind, messages, args, at: new Date() });
   };
-  const takeFailure = (method: string): FailureSpec | null => {
-    for (const key of [method, '*']) {
-      const f = failures.get(key);
-      if (!f) continue;
-      f.times--;
-      if (f.times <= 0) failures.delete(key);
-      return f;
-    }
-    return null;
-  };
-
   const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const method = decodeURIComponent(url.pathname.slice('/api/'.length));
     const args = parseArgs(url, await readBody(req), String(req.headers['content-type'] ?? ''));
@@ -171,14 +156,28 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       send(res, 200, refused.answer, scopeHeader);
       return;
     }
-    const failure = takeFailure(method);
+    const failure = failures.take(method, args);
+    if (failure?.drop === 'before') {
+      record({
+        method,
+        args,
+        token,
+        at,
+        status: 0,
+        ok: false,
+        error: 'connection_dropped',
+        dropped: 'before',
+      });
+      req.socket.destroy();
+      return;
+    }
     if (failure?.status === 429) {
       const retryAfter = String(failure.retryAfter ?? 1);
       record({ method, args, token, at, status: 429, ok: false, error: 'ratelimited' });
       send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': retryAfter, ...scopeHeader });
       return;
     }
-    if (failure) {
+    if (failure && !failure.drop) {
       const status = failure.status ?? 200;
       const error = failure.error ?? 'internal_error';
       record({ method, args, token, at, status, ok: false, error });
@@ -188,6 +187,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const answer = state.answer(method, args);
     const call: FakeCall = { method, args, token, at, status: 200, ok: answer.ok };
     if (typeof answer.error === 'string') call.error = answer.error;
+    if (failure?.drop === 'after') {
+      record({ ...call, status: 0, dropped: 'after' });
+      req.socket.destroy();
+      return;
+    }
     record(call);
     send(res, 200, answer, scopeHeader);
   };
@@ -273,9 +277,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     addUser: (user) => {
       state.users.set(user.id, user);
     },
-    failNext: (method, failure) => {
-      failures.set(method, { ...failure, times: failure.times ?? 1 });
-    },
+    failNext: (method, failure) => failures.failNext(method, failure),
+    failWith: (plan) => failures.failWith(plan),
     async down(how = '503') {
       mode = how;
       if (how === 'refuse') await stop();

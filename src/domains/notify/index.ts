@@ -7,5 +7,6 @@ export {
   type OutboxKind,
   type OutboxRow,
   type OutboxSender,
+  type PostedCard,
   type ReplyPayload,
 } from './outbox.types.js';

@@ -132,11 +132,9 @@ export class OutboxDelivery {
     if (!row.incidentId) return finish([row.id], 'skipped', 'no incident');
     const incidentId = row.incidentId;
     const card = await withEm(this.orm, (em) => outboxStore.card(em, incidentId, row.channel));
-    // Updates leased with the post are covered by it: the card renders the incident as it is now.
-    const coveredUpdates = () =>
-      ids(this.siblings({ ...row, kind: 'update_card' }, rows, done)).filter((id) => id !== row.id);
     if (row.kind === 'post_card') {
-      if (card) return finish([row.id, ...coveredUpdates()], 'skipped', 'already posted');
+      // Already posted: the updates leased with this row are still to be sent (they follow it in `rows`).
+      if (card) return finish([row.id], 'skipped', 'already posted');
       const msg = await sender.send(row, null);
       await withTx(this.orm, async (em) => {
         if (msg) await outboxStore.saveCard(em, row.tenantId, incidentId, row.channel, msg, now);
@@ -144,7 +142,11 @@ export class OutboxDelivery {
       });
       done.add(row.id);
       report.sent++;
-      return finish(coveredUpdates(), 'skipped', 'covered by the card');
+      // A card found where an earlier attempt left it shows the incident as it was then: the updates leased with
+      // it go out as for any other card. A card posted now renders the incident as it is now, which covers them.
+      if (msg?.recovered) return;
+      const covered = ids(this.siblings({ ...row, kind: 'update_card' }, rows, done));
+      return finish(covered, 'skipped', 'covered by the card');
     }
     if (!card) {
       const post = await withEm(this.orm, (em) => outboxStore.postStatus(em, incidentId, row.channel));

@@ -45,6 +45,14 @@ export interface ReplyPayload {
   at: string;
 }
 
+/**
+ * The message a card post became. `recovered`: an earlier attempt had posted it (its answer was lost) and it was
+ * found in the channel instead of posted again; it shows the incident as it was at that attempt.
+ */
+export interface PostedCard extends CardMessage {
+  recovered: boolean;
+}
+
 /** How a send failed; the outbox decides what happens to the row from this. */
 export class DeliveryError extends Error {
   constructor(
@@ -66,8 +74,8 @@ export class DeliveryError extends Error {
  * instead of posting again.
  */
 export interface OutboxSender {
-  /** `card` is the incident's message in this channel, when one was posted. Returns the new message, if any. */
-  send(row: OutboxRow, card: CardMessage | null): Promise<CardMessage | null>;
+  /** `card` is the incident's message in this channel, when one was posted. Returns the card a post became. */
+  send(row: OutboxRow, card: CardMessage | null): Promise<PostedCard | null>;
 }
 
 export interface DeliveryReport {

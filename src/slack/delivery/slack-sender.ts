@@ -9,6 +9,7 @@ import {
   DeliveryError,
   type OutboxRow,
   type OutboxSender,
+  type PostedCard,
   type ReplyPayload,
 } from '../../domains/notify/index.js';
 import { systemActor } from '../../shared/actor.js';
@@ -64,18 +65,22 @@ export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
         knownId: (c) => deps.outbox.channelIdOf(c),
       });
     } catch (err) {
-      // Without the history scopes (an app created from an older manifest) or while Slack is down, post anyway:
+      // Rate limited, a 5xx or no answer: look again later (the row stays "maybe sent") rather than post a
+      // second copy of what is most likely there.
+      const e = toDeliveryError(err);
+      if (e.kind === 'rate_limited' || e.kind === 'transient') throw e;
+      // The history cannot be read at all (an app created from an older manifest lacks the scopes): post anyway,
       // a possible duplicate rather than a lost message.
       deps.log.warn({ err, outbox: row.id, channel }, 'could not look for an earlier post; posting');
       return null;
     }
   };
 
-  const send = async (row: OutboxRow, card: CardMessage | null): Promise<CardMessage | null> => {
+  const send = async (row: OutboxRow, card: CardMessage | null): Promise<PostedCard | null> => {
     switch (row.kind) {
       case 'post_card': {
         const found = await earlier(row, row.channel);
-        if (found) return found;
+        if (found) return { ...found, recovered: true };
         const msg = incidentCard(await incident(row), blockOptions(deps));
         const res = await client.chat.postMessage({
           channel: row.channel,
@@ -86,7 +91,7 @@ export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
           metadata: outboxMetadata([row.id]),
         });
         if (!res.ts) throw new DeliveryError('transient', 'no_ts');
-        return { channelId: res.channel ?? row.channel, ts: res.ts };
+        return { channelId: res.channel ?? row.channel, ts: res.ts, recovered: false };
       }
       case 'update_card': {
         const c = needCard(card);
