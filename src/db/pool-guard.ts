@@ -27,10 +27,14 @@ export function guardPool(pool: pg.Pool, report: ConnectionErrorReport = () => {
     checkedOut.add(client);
     if (client.__opswatchGuarded) return;
     client.__opswatchGuarded = true;
+    let lastError: unknown = null;
+    client.on('error', (err) => {
+      lastError = err;
+    });
     client.on('end', () => {
       if (!checkedOut.has(client)) return;
       checkedOut.delete(client);
-      report(new Error('Connection terminated unexpectedly'));
+      report(lastError ?? new Error('Connection terminated unexpectedly'));
       const release = client.release;
       client.release = () => {};
       try {
