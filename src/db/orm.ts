@@ -10,7 +10,8 @@ import {
   SlackMessageSchema,
 } from '../domains/notify/outbox.entity.js';
 import { ApiKeySchema, TenantSchema, UserSchema } from '../domains/tenants/tenant.entity.js';
-import { guardPool } from './pool-guard.js';
+import { CONNECT_TIMEOUT_MS } from './limits.js';
+import { type ConnectionErrorReport, guardPool } from './pool-guard.js';
 
 export const entities = [
   TenantSchema,
@@ -31,6 +32,8 @@ export interface OrmOptions {
   url: string;
   poolMax?: number;
   debug?: boolean;
+  /** Every connection error the pool sees (the process's database watch). */
+  onConnectionError?: ConnectionErrorReport;
 }
 
 export function ormConfig(opts: OrmOptions) {
@@ -40,6 +43,7 @@ export function ormConfig(opts: OrmOptions) {
     extensions: [Migrator],
     debug: opts.debug ?? false,
     pool: { min: 0, max: opts.poolMax ?? 20 },
+    driverOptions: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
     migrations: { migrationsList, tableName: 'mikro_orm_migrations', snapshot: false, silent: true },
     schemaGenerator: { skipTables: [/^agenda/] },
     allowGlobalContext: false,
@@ -48,7 +52,7 @@ export function ormConfig(opts: OrmOptions) {
 
 export async function openOrm(opts: OrmOptions): Promise<Orm> {
   const orm = await MikroORM.init(ormConfig(opts));
-  guardPool(await orm.em.getConnection().getNativeClient());
+  guardPool(await orm.em.getConnection().getNativeClient(), opts.onConnectionError);
   return orm;
 }
 

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
-import { AppError } from '../shared/errors.js';
+import { AppError, isAppError } from '../shared/errors.js';
 import { PgTx, renameStatements } from './pg-tx.js';
 import type { OrmEm } from './sql.js';
 
@@ -40,6 +40,11 @@ export function isDatabaseOutage(err: unknown): boolean {
   );
 }
 
+/** True for a database outage, raw or already turned into AppError('unavailable'). */
+export function isUnavailable(err: unknown): boolean {
+  return (isAppError(err) && err.code === 'unavailable') || isDatabaseOutage(err);
+}
+
 function isRetryable(err: unknown): boolean {
   return codes(err).some((c) => RETRYABLE.has(c) || c === 'DeadlockException');
 }
@@ -49,7 +54,9 @@ function isStalePlan(err: unknown): boolean {
   return err instanceof Error && /cached plan must not change result type/.test(err.message);
 }
 
-const unavailable = () => new AppError('unavailable', 'The database is unavailable; try again shortly.');
+/** What a request that met a database outage is told (transports answer 503 with Retry-After). */
+export const unavailable = () =>
+  new AppError('unavailable', 'The database is unavailable; try again shortly.');
 
 /**
  * Runs `fn` in one transaction on a fresh EntityManager; retries on deadlock/serialization failure,

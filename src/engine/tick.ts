@@ -1,3 +1,4 @@
+import { isUnavailable } from '../db/tx.js';
 import type { Logger } from '../shared/logger.js';
 
 /**
@@ -23,7 +24,9 @@ export function createEngine(modules: readonly EngineModule[], log: Logger): Eng
         try {
           report[m.name] = await m.run(now);
         } catch (err) {
-          l.error({ err, module: m.name }, 'engine module failed');
+          // An outage is logged once, by the database watch; the next tick after it catches up.
+          if (isUnavailable(err)) l.debug({ module: m.name }, 'engine module waits for the database');
+          else l.error({ err, module: m.name }, 'engine module failed');
           report[m.name] = { error: err instanceof Error ? err.message : String(err) };
         }
       }

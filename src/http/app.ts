@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { AppError } from '../shared/errors.js';
+import { within } from '../shared/timeout.js';
 import { adminRoutes } from './api/admin.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
@@ -13,6 +14,8 @@ import { errorToResponse, problem } from './problem.js';
 import { webhookRoutes } from './webhooks.routes.js';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** /readyz answers within this long; a readiness check that takes longer counts as not ready. */
+const READY_TIMEOUT_MS = 2_000;
 
 const tooLarge = limitBody(MAX_BODY_BYTES, (c) =>
   problem(c, new AppError('too_large', 'The request body is larger than 10 MiB.')),
@@ -39,7 +42,11 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): Hono<AppEn
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const ready = await deps.ready().catch(() => false);
+    const ready = await within(
+      deps.ready().catch(() => false),
+      READY_TIMEOUT_MS,
+      false,
+    );
     return c.json({ status: ready ? 'ready' : 'not ready' }, ready ? 200 : 503);
   });
   app.get('/metrics', async (c) =>

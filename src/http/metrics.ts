@@ -8,7 +8,15 @@ export interface Metrics {
   incidentsOpen: Gauge<'severity'>;
   slackDeliveryFailures: Counter<'reason'>;
   slackAnswerDuration: Histogram<'type'>;
+  databaseUp: Gauge;
+  databaseOutages: Counter;
+  listenConnections: Counter<'channel'>;
+  notificationsReceived: Counter<'channel'>;
+  jobRuns: Counter<'job'>;
 }
+
+/** The worker's share of the metrics. */
+export type WorkerMetrics = Pick<Metrics, 'listenConnections' | 'notificationsReceived' | 'jobRuns'>;
 
 /** The process's Prometheus metrics. `openCounts` is read at scrape time so every replica reports the database's truth. */
 export function createMetrics(openCounts: () => Promise<{ severity: number; n: number }[]>): Metrics {
@@ -59,8 +67,42 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 3],
     registers: [registry],
   });
+  const databaseUp = new Gauge({
+    name: 'opswatch_database_up',
+    help: 'Whether this process reaches its database (0 from a confirmed outage until a probe succeeds again)',
+    registers: [registry],
+  });
+  databaseUp.set(1);
+  const databaseOutages = new Counter({
+    name: 'opswatch_database_outages_total',
+    help: 'Database outages this process has seen (each from the first failed probe to the first good one)',
+    registers: [registry],
+  });
+  const listenConnections = new Counter({
+    name: 'opswatch_listen_connections_total',
+    help: 'LISTEN connections established, the first one and each re-established after a loss, by channel',
+    labelNames: ['channel'],
+    registers: [registry],
+  });
+  const notificationsReceived = new Counter({
+    name: 'opswatch_notifications_received_total',
+    help: 'NOTIFY messages received on a LISTEN connection, by channel',
+    labelNames: ['channel'],
+    registers: [registry],
+  });
+  const jobRuns = new Counter({
+    name: 'opswatch_job_runs_total',
+    help: 'Runs of background jobs started by Agenda in this process, by job',
+    labelNames: ['job'],
+    registers: [registry],
+  });
   return {
     registry,
+    databaseUp,
+    databaseOutages,
+    listenConnections,
+    notificationsReceived,
+    jobRuns,
     slackAnswerDuration,
     alertsReceived,
     alertsDeduplicated,

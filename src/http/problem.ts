@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isDatabaseOutage } from '../db/tx.js';
+import { isDatabaseOutage, unavailable } from '../db/tx.js';
 import { type AppError, type ErrorCode, isAppError } from '../shared/errors.js';
 import { errorRef } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
@@ -49,17 +49,9 @@ export function problem(c: Context, err: AppError): Response {
 export function errorToResponse(c: Context, err: unknown, log: Logger): Response {
   if (isAppError(err)) return problem(c, err);
   if (isDatabaseOutage(err)) {
-    log.warn({ err }, 'database unavailable');
-    return c.body(
-      JSON.stringify({
-        type: 'https://opswatch.dev/problems/unavailable',
-        title: TITLES.unavailable,
-        status: 503,
-        detail: 'The database is unavailable; try again shortly.',
-      }),
-      503,
-      { 'content-type': 'application/problem+json', 'retry-after': '5' },
-    );
+    // Not a stack trace per request: the database watch logs the outage once.
+    log.debug({ reason: err instanceof Error ? err.message : String(err) }, 'database unavailable');
+    return problem(c, unavailable());
   }
   const ref = errorRef();
   log.error({ err, ref, path: c.req.path }, 'unexpected error');

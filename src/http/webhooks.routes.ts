@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { isUnavailable } from '../db/tx.js';
 import type { IngestResult, NormalizedAlert } from '../domains/alerts/index.js';
 import type { Actor } from '../shared/actor.js';
 import { isAppError } from '../shared/errors.js';
@@ -95,8 +96,9 @@ export function webhookRoutes(deps: HttpDeps): Hono<AppEnv> {
       await ingest(deps, actor, 'pagerduty', [parsed.alert]);
       return c.json({ status: 'success', message: 'Event processed', dedup_key: parsed.alert.dedupKey }, 202);
     } catch (err) {
-      if (isAppError(err) && err.code === 'unavailable') {
-        return c.json({ status: 'error', message: err.message }, 503, { 'retry-after': '5' });
+      if (isUnavailable(err)) {
+        const message = 'The database is unavailable; try again shortly.';
+        return c.json({ status: 'error', message }, 503, { 'retry-after': '5' });
       }
       throw err;
     } finally {

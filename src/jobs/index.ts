@@ -1,4 +1,6 @@
+import type { DatabaseWatch } from '../db/db-watch.js';
 import type { Engine } from '../engine/index.js';
+import type { WorkerMetrics } from '../http/metrics.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { engineTickJob } from './engine-tick.job.js';
@@ -18,6 +20,9 @@ export interface WorkerRoleOptions {
   /** When Slack is on: the outbox delivery run, and the channel its NOTIFY comes on. */
   outbox?: { deliver: () => Promise<void>; channel: string; sweepSeconds?: number };
   timing?: Pick<WorkerOptions, 'processEverySeconds' | 'lockLifetimeMs'>;
+  /** The process's database watch (the worker makes its own when not given). */
+  watch?: DatabaseWatch;
+  metrics?: WorkerMetrics;
 }
 
 /** The worker role: the engine's tick, and outbox delivery (woken by NOTIFY, swept periodically) when Slack is on. */
@@ -32,5 +37,7 @@ export function startWorkerRole(o: WorkerRoleOptions): Promise<Worker> {
     ...(outbox ? { wake: { channel: outbox.channel, run: outbox.deliver }, onStop: outbox.deliver } : {}),
     processEverySeconds: o.timing?.processEverySeconds ?? Math.min(2, o.tickSeconds),
     ...(o.timing?.lockLifetimeMs ? { lockLifetimeMs: o.timing.lockLifetimeMs } : {}),
+    ...(o.watch ? { watch: o.watch } : {}),
+    ...(o.metrics ? { metrics: o.metrics } : {}),
   });
 }

@@ -1,7 +1,12 @@
-import { PostgresBackend } from '@agendajs/postgres-backend';
-import { Agenda } from 'agenda';
+import type { Agenda } from 'agenda';
 import pg from 'pg';
+import { DatabaseWatch } from '../db/db-watch.js';
+import { CONNECT_TIMEOUT_MS } from '../db/limits.js';
+import { PgListener } from '../db/pg-listener.js';
+import { guardPool } from '../db/pool-guard.js';
+import type { WorkerMetrics } from '../http/metrics.js';
 import type { Logger } from '../shared/logger.js';
+import { AgendaHost } from './agenda-host.js';
 
 /** A repeating Agenda job. */
 export interface JobSpec {
@@ -10,83 +15,97 @@ export interface JobSpec {
   run: () => Promise<void>;
 }
 
+/** The channel name Agenda's notification channel listens on (the postgres backend's default). */
+const AGENDA_CHANNEL = 'agenda:jobs';
+
 export interface WorkerOptions {
   databaseUrl: string;
   log: Logger;
   jobs: readonly JobSpec[];
-  /** LISTEN on this channel and call `run` on every NOTIFY (and once when listening starts). */
+  /** LISTEN on this channel and call `run` on every NOTIFY (and each time listening starts). */
   wake?: { channel: string; run: () => Promise<void> };
   /** Runs once after Agenda has stopped (a last delivery before the process exits). */
   onStop?: () => Promise<void>;
   processEverySeconds?: number;
   lockLifetimeMs?: number;
+  /** The process's database watch; the worker makes its own when not given. */
+  watch?: DatabaseWatch;
+  metrics?: WorkerMetrics;
 }
 
 export interface Worker {
-  agenda: Agenda;
+  /** The running Agenda (a new one after each database outage); null while it is being restarted. */
+  readonly agenda: Agenda | null;
   stop(): Promise<void>;
 }
 
 /**
  * The worker role: Agenda on the same PostgreSQL runs the repeating jobs (locked across processes), and a LISTEN
  * wakes a job the moment a transaction that enqueued work commits (PostgreSQL sends NOTIFY only on commit, so the
- * rows are always visible when we look).
+ * rows are always visible when we look). Both survive the database going away: the LISTEN reconnects and catches
+ * up, and Agenda is restarted (see AgendaHost) when the database watch sees the server back.
  */
 export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const log = opts.log.child({ component: 'worker' });
-  // Our own pool, so a connection the server ends (a restart, a dropped database) is logged, never thrown.
-  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 4 });
-  let stopped = false;
-  pool.on('error', (err) => {
-    if (!stopped) log.warn({ reason: err.message }, 'Agenda database connection lost');
+  const watch = opts.watch ?? new DatabaseWatch({ url: opts.databaseUrl, log: opts.log });
+  const report = (err: unknown) => void watch.report(err);
+  // Our own pool, guarded: a connection the server ends is reported to the watch, never thrown.
+  const pool = new pg.Pool({
+    connectionString: opts.databaseUrl,
+    max: 4,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
-  const agenda = new Agenda({
-    backend: new PostgresBackend({ pool }),
-    processEvery: (opts.processEverySeconds ?? 2) * 1000,
-    defaultLockLifetime: opts.lockLifetimeMs ?? 60_000,
-    name: `opswatch-${process.pid}`,
+  guardPool(pool, report);
+  const host = new AgendaHost({
+    pool,
+    jobs: opts.jobs,
+    log,
+    watch,
+    processEveryMs: (opts.processEverySeconds ?? 2) * 1000,
+    lockLifetimeMs: opts.lockLifetimeMs ?? 60_000,
+    onListening: () => opts.metrics?.listenConnections.inc({ channel: AGENDA_CHANNEL }),
+    onRun: (job) => opts.metrics?.jobRuns.inc({ job }),
   });
-  agenda.on('error', (err) => log.error({ err }, 'agenda error'));
-  for (const job of opts.jobs) agenda.define(job.name, () => job.run());
-  await agenda.start();
-  for (const job of opts.jobs) await agenda.every(`${job.everySeconds} seconds`, job.name);
+  try {
+    await host.start();
+  } catch (err) {
+    if (!opts.watch) watch.stop();
+    await pool.end().catch(() => {});
+    throw err;
+  }
 
-  let listener: pg.Client | null = null;
-  let retry: NodeJS.Timeout | null = null;
   const wake = opts.wake;
-  const listen = async (): Promise<void> => {
-    if (!wake) return;
-    const client = new pg.Client({ connectionString: opts.databaseUrl });
-    client.on('notification', () => {
-      void wake.run();
-    });
-    client.on('error', (err) => {
-      if (stopped) return;
-      log.warn({ err }, 'LISTEN connection lost; reconnecting');
-      void client.end().catch(() => {});
-      retry = setTimeout(() => void listen().catch(() => {}), 1_000);
-    });
-    try {
-      await client.connect();
-      await client.query(`listen ${wake.channel}`);
-      listener = client;
-      void wake.run(); // whatever was enqueued while we were not listening
-    } catch (err) {
-      log.warn({ err }, 'could not LISTEN; retrying');
-      await client.end().catch(() => {});
-      if (!stopped) retry = setTimeout(() => void listen().catch(() => {}), 1_000);
-    }
-  };
-  await listen();
+  const listener = wake
+    ? new PgListener({
+        url: opts.databaseUrl,
+        channels: [wake.channel],
+        onNotification: (channel) => {
+          opts.metrics?.notificationsReceived.inc({ channel });
+          void wake.run();
+        },
+        onListening: () => {
+          opts.metrics?.listenConnections.inc({ channel: wake.channel });
+          log.debug({ channel: wake.channel }, 'listening');
+          void wake.run(); // whatever was enqueued while we were not listening
+        },
+        onError: report,
+      })
+    : null;
+  await listener?.start();
+  const unwatch = watch.onChange((up) => {
+    if (up) listener?.retryNow();
+  });
   log.info({ jobs: opts.jobs.map((j) => j.name) }, 'worker started');
   return {
-    agenda,
+    get agenda() {
+      return host.agenda;
+    },
     async stop() {
-      stopped = true;
-      if (retry) clearTimeout(retry);
-      await listener?.end().catch(() => {});
-      await agenda.stop(false);
+      unwatch();
+      await listener?.stop();
+      await host.stop();
       await opts.onStop?.();
+      if (!opts.watch) watch.stop();
       await pool.end().catch(() => {});
     },
   };

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import { DECLARE_INPUTS, NOTE_INPUTS, ONCALL_INPUTS, VIEWS } from '../../blocks/ids.js';
+import { isDatabaseOutage, unavailable } from '../db/tx.js';
 import { type AppError, isAppError } from '../shared/errors.js';
 import { errorRef } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
@@ -62,7 +63,13 @@ function modalErrors(err: AppError, callbackId: string): Record<string, string> 
 export function registerErrorHandler(app: App, log: Logger): void {
   app.error(async ({ error, context, body }: ExtendedErrorHandlerArgs) => {
     const original = (error as { original?: unknown }).original ?? error;
-    const appErr = isAppError(original) ? original : isAppError(error) ? error : null;
+    const appErr = isAppError(original)
+      ? original
+      : isAppError(error)
+        ? error
+        : isDatabaseOutage(original)
+          ? unavailable() // logged once by the database watch, not per request
+          : null;
     const ctx = context as OpsWatchContext;
     const b = body as Record<string, unknown>;
     let text: string;

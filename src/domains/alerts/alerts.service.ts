@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { withEm, withPgTx } from '../../db/tx.js';
+import { isUnavailable, withEm, withPgTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError, isAppError } from '../../shared/errors.js';
+import { AppError } from '../../shared/errors.js';
 import { type IngestResult, ingestInTx } from './alerts.ingest.js';
 import { alertsStore } from './alerts.store.js';
 import type { NormalizedAlert } from './alerts.types.js';
@@ -29,7 +29,7 @@ export class AlertsService {
   ) {
     this.batcher = new IngestBatcher(
       (actor, requests) => this.ingestMany(actor, requests),
-      (err) => isAppError(err) && err.code === 'unavailable',
+      isUnavailable,
       2,
       OVERLAP_MIN_ALERTS,
     );

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Em } from '../../db/sql.js';
-import { withEm, withTx } from '../../db/tx.js';
+import { isUnavailable, withEm, withTx } from '../../db/tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { recordIncidentNotice } from '../incidents/index.js';
@@ -51,9 +51,12 @@ export class OutboxDelivery {
       const queue = [...channels];
       const work = async (): Promise<void> => {
         for (let ch = queue.shift(); ch !== undefined; ch = queue.shift()) {
-          await this.deliverChannel(sender, ch, report).catch((err: unknown) =>
-            this.opts.log.error({ err, channel: ch }, 'outbox delivery failed'),
-          );
+          await this.deliverChannel(sender, ch, report).catch((err: unknown) => {
+            // An outage is logged once, by the database watch; the rows stay due and go out once it is back.
+            if (isUnavailable(err))
+              this.opts.log.debug({ channel: ch }, 'outbox delivery waits for the database');
+            else this.opts.log.error({ err, channel: ch }, 'outbox delivery failed');
+          });
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, channels.length) }, work));
