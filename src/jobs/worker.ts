@@ -40,8 +40,15 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   pool.on('error', (err) => {
     if (!stopped) log.warn({ reason: err.message }, 'Agenda database connection lost');
   });
+  const backend = new PostgresBackend({ pool });
+  // Agenda does not listen to its LISTEN connection's errors: when PostgreSQL ends it (a restart, or the fast
+  // shutdown a Ctrl-C in the terminal sends the embedded server too) the unhandled 'error' event would end the
+  // process. The channel reconnects by itself.
+  backend.notificationChannel?.on('error', (err) => {
+    if (!stopped) log.warn({ reason: err.message }, 'Agenda notification connection lost; reconnecting');
+  });
   const agenda = new Agenda({
-    backend: new PostgresBackend({ pool }),
+    backend,
     processEvery: (opts.processEverySeconds ?? 2) * 1000,
     defaultLockLifetime: opts.lockLifetimeMs ?? 60_000,
     name: `opswatch-${process.pid}`,
