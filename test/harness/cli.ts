@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The repository: the command line runs from here, as `npm run opswatch` does. */
@@ -63,4 +63,62 @@ export async function until<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+export interface OpsWatchProcess {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** The node process running `opswatch start`. */
+  pid: number;
+  child: ChildProcess;
+  /** Everything it printed so far. */
+  output(): string;
+  /** Resolves with its exit code (or signal) once it has ended. */
+  exited: Promise<number | NodeJS.Signals | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | NodeJS.Signals | null>;
+}
+
+/**
+ * `opswatch start` as `npm start` runs it (every role, no Slack) in a child process, on port 0; resolves once it
+ * says where it listens, rejects with its output if it ends before.
+ */
+export async function startOpsWatchProcess(env: Record<string, string>): Promise<OpsWatchProcess> {
+  const child = spawn(process.execPath, ['bin/opswatch.js', 'start'], {
+    cwd: ROOT,
+    env: cliEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }),
+  });
+  let out = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
+  let ended: number | NodeJS.Signals | null | undefined;
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.on('exit', (code, signal) => {
+      ended = code ?? signal;
+      resolve(ended);
+    }),
+  );
+  const port = await until(
+    'opswatch start to listen',
+    () => {
+      if (ended !== undefined) throw new Error(`opswatch start ended (${ended}) before listening:\n${out}`);
+      const line = out.split('\n').find((l) => l.includes('"HTTP sidecar listening"'));
+      return line ? (JSON.parse(line) as { port: number }).port : null;
+    },
+    120_000,
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    child,
+    output: () => out,
+    exited,
+    stop(signal = 'SIGTERM') {
+      if (ended === undefined) child.kill(signal);
+      return exited;
+    },
+  };
 }
