@@ -22,6 +22,7 @@ export interface Owner {
   pid: number;
   /** `start`, `migrate`, `apply`, `apikey`… */
   command: string;
+  /** 0 while the server starts. */
   databasePort: number;
   httpPort?: number;
   startedAt: string;

@@ -125,17 +125,31 @@ async function inspect(dataDir: string, log: Logger | undefined): Promise<Found 
 
 async function startOwned(dataDir: string, opts: OpenEmbeddedOptions): Promise<OpenedEmbedded> {
   const started = Date.now();
-  const db = await startEmbeddedPostgres(dataDir, opts.log);
   const owner: Owner = {
     pid: process.pid,
     command: opts.command,
-    databasePort: db.port,
+    databasePort: 0,
     startedAt: new Date().toISOString(),
   };
+  // Noted before the server starts, so that nobody takes it for one left behind while it starts (a folder used
+  // for the first time does not exist yet: startEmbeddedPostgres creates it, or says why it cannot).
+  const noted = await writeOwner(dataDir, owner).then(
+    () => true,
+    () => false,
+  );
+  let db: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
   try {
-    await writeOwner(dataDir, owner);
+    db = await startEmbeddedPostgres(dataDir, opts.log);
+  } catch (err) {
+    if (noted) await clearOwner(dataDir, process.pid);
+    throw err;
+  }
+  const running = { ...owner, databasePort: db.port };
+  try {
+    await writeOwner(dataDir, running);
   } catch (err) {
     await db.stop();
+    await clearOwner(dataDir, process.pid);
     throw err;
   }
   opts.log?.info({ ms: Date.now() - started, dataDir, port: db.port }, 'embedded PostgreSQL started');
@@ -143,7 +157,7 @@ async function startOwned(dataDir: string, opts: OpenEmbeddedOptions): Promise<O
     url: db.url,
     port: db.port,
     joined: null,
-    announce: (httpPort) => writeOwner(dataDir, { ...owner, httpPort }),
+    announce: (httpPort) => writeOwner(dataDir, { ...running, httpPort }),
     async stop() {
       await db.stop();
       await clearOwner(dataDir, process.pid);
