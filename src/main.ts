@@ -1,7 +1,6 @@
-import { serve } from '@hono/node-server';
 import type { Config } from './config.js';
 import { DatabaseWatch } from './db/db-watch.js';
-import { startEmbeddedPostgres } from './db/embedded.js';
+import { openEmbeddedDatabase } from './db/embedded-open.js';
 import { isMigrated, migrate, type Orm, openOrm } from './db/orm.js';
 import { query, sql } from './db/sql.js';
 import { AlertsService } from './domains/alerts/index.js';
@@ -13,6 +12,7 @@ import { TenantsService, UsersService } from './domains/tenants/index.js';
 import { engineFor } from './engine/index.js';
 import { createHttpApp, createSlackOnlyApp } from './http/app.js';
 import type { Services } from './http/context.js';
+import { listen } from './http/listen.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { startWorkerRole } from './jobs/index.js';
 import { type Clock, systemClock } from './shared/clock.js';
@@ -25,15 +25,39 @@ export const ALL_ROLES: RoleName[] = ['http', 'slack', 'worker'];
 export interface Database {
   url: string;
   embedded: boolean;
+  /** True when this process joined the embedded PostgreSQL another OpsWatch runs (stop() leaves it running). */
+  joined: boolean;
+  /** Publishes the HTTP port beside the embedded database, for the commands and messages that look for it. */
+  announce(httpPort: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function openDatabase(config: Config, log: Logger): Promise<Database> {
-  if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: false, stop: async () => {} };
-  const started = Date.now();
-  const db = await startEmbeddedPostgres(config.OPSWATCH_DATA_DIR, log);
-  log.info({ ms: Date.now() - started, dataDir: config.OPSWATCH_DATA_DIR }, 'embedded PostgreSQL started');
-  return { url: db.url, embedded: true, stop: db.stop };
+export interface DatabaseUse {
+  /** The command opening it: `start`, `migrate`, `apikey`, `apply`. */
+  command: string;
+  /**
+   * Join the embedded PostgreSQL an OpsWatch already runs on the data folder (the one-shot commands). Without it
+   * (`start`) a folder some OpsWatch is running on is refused.
+   */
+  join: boolean;
+}
+
+/** DATABASE_URL, else the embedded PostgreSQL of OPSWATCH_DATA_DIR (started here, or joined: see embedded-open). */
+export async function openDatabase(
+  config: Config,
+  log: Logger,
+  use: DatabaseUse = { command: 'start', join: false },
+): Promise<Database> {
+  if (config.DATABASE_URL)
+    return {
+      url: config.DATABASE_URL,
+      embedded: false,
+      joined: false,
+      announce: async () => {},
+      stop: async () => {},
+    };
+  const db = await openEmbeddedDatabase({ dataDir: config.OPSWATCH_DATA_DIR, log, ...use });
+  return { url: db.url, embedded: true, joined: db.joined !== null, announce: db.announce, stop: db.stop };
 }
 
 export interface ServiceOptions {
@@ -71,7 +95,10 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Starts OpsWatch: database, migrations, services, then the requested roles. */
+/**
+ * Starts OpsWatch: database, migrations, services, then the requested roles. When a step fails, what was
+ * started is stopped again (the embedded database included) before the error is passed on.
+ */
 export async function startOpsWatch(
   config: Config,
   roles: RoleName[],
@@ -79,8 +106,34 @@ export async function startOpsWatch(
   clock: Clock = systemClock,
 ): Promise<Running> {
   const db = await openDatabase(config, log);
-  const watch = new DatabaseWatch({ url: db.url, log });
-  const orm = await openOrm({ url: db.url, onConnectionError: (err) => void watch.report(err) });
+  const closers: (() => Promise<void>)[] = [db.stop];
+  const stop = async () => {
+    for (const close of [...closers].reverse())
+      await close().catch((err: unknown) => log.error({ err }, 'error while stopping'));
+  };
+  try {
+    const watch = new DatabaseWatch({ url: db.url, log });
+    closers.push(async () => watch.stop());
+    const orm = await openOrm({ url: db.url, onConnectionError: (err) => void watch.report(err) });
+    closers.push(() => orm.close(true));
+    const started = await startRoles(config, roles, log, clock, orm, db, watch, closers);
+    return { ...started, orm, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function startRoles(
+  config: Config,
+  roles: RoleName[],
+  log: Logger,
+  clock: Clock,
+  orm: Orm,
+  db: Database,
+  watch: DatabaseWatch,
+  closers: (() => Promise<void>)[],
+): Promise<Omit<Running, 'orm' | 'stop'>> {
   const applied = await migrate(orm);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const services = createServices(orm, clock, {
@@ -113,7 +166,6 @@ export async function startOpsWatch(
       'Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode) to turn it on.',
     );
   }
-  const closers: (() => Promise<void>)[] = [];
   const slack = config.slackEnabled
     ? await startSlackRoles({ config, roles, services, metrics, log, clock })
     : null;
@@ -136,33 +188,11 @@ export async function startOpsWatch(
   if (roles.includes('http') || serveSlackOnly) {
     const deps = { services, metrics, log, ready, ...(slack?.events ? { slackEvents: slack.events } : {}) };
     const app = serveSlackOnly ? createSlackOnlyApp(deps) : createHttpApp(deps, config.publicBaseUrl);
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-        port = info.port;
-        resolve(s);
-      });
-    });
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-        }),
-    );
+    const listening = await listen(app.fetch, config.PORT, config.HOST);
+    closers.push(listening.close);
+    port = listening.port;
+    await db.announce(port);
     log.info({ port, host: config.HOST }, 'HTTP sidecar listening');
   }
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    services,
-    metrics,
-    orm,
-    async stop() {
-      for (const close of closers.reverse())
-        await close().catch((err) => log.error({ err }, 'error while stopping'));
-      watch.stop();
-      await orm.close(true);
-      await db.stop();
-    },
-  };
+  return { url: `http://127.0.0.1:${port}`, port, services, metrics };
 }

@@ -1,6 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { startTestApp, type TestApp } from './harness/app.js';
+import { runCli as cli } from './harness/cli.js';
+
+// The command line runs asynchronously (runCli): a synchronous spawn would freeze this process — and the
+// OpsWatch it runs — for the command's whole run (see harness/cli.ts). Each run starts a Node process that loads
+// OpsWatch from source: a few seconds apiece on a busy machine, several per test.
+jest.setTimeout(180_000);
 
 let t: TestApp;
 beforeAll(async () => {
@@ -10,16 +15,9 @@ afterAll(async () => {
   await t.close();
 });
 
-const cli = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['bin/opswatch.js', ...args], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
-    timeout: 60_000,
-  });
-
 describe('opswatch command line', () => {
   it('creates an API key that authenticates, printed once on stdout', async () => {
-    const out = cli(['apikey', 'create', '--name', 'ci'], { DATABASE_URL: t.db.url });
+    const out = await cli(['apikey', 'create', '--name', 'ci'], { DATABASE_URL: t.db.url });
     expect(out.status).toBe(0);
     const key = out.stdout.trim();
     expect(key).toMatch(/^ow_[A-Za-z0-9_-]{43}$/);
@@ -31,14 +29,14 @@ describe('opswatch command line', () => {
     expect(rows[0]?.key_hash).not.toContain(key);
   });
 
-  it('migrate reports an up-to-date database', () => {
-    const out = cli(['migrate'], { DATABASE_URL: t.db.url });
+  it('migrate reports an up-to-date database', async () => {
+    const out = await cli(['migrate'], { DATABASE_URL: t.db.url });
     expect(out.status).toBe(0);
     expect(out.stdout).toContain('up to date');
   });
 
-  it('refuses to start on bad configuration, listing every problem, with exit code 1', () => {
-    const out = cli(['start'], { PORT: '99999', ENGINE_TICK_SECONDS: '-1' });
+  it('refuses to start on bad configuration, listing every problem, with exit code 1', async () => {
+    const out = await cli(['start'], { PORT: '99999', ENGINE_TICK_SECONDS: '-1' });
     expect(out.status).toBe(1);
     expect(out.stderr).toContain('PORT="99999"');
     expect(out.stderr).toContain('ENGINE_TICK_SECONDS="-1"');
@@ -46,7 +44,7 @@ describe('opswatch command line', () => {
 
   it('apply -f reads the example config, and a second run changes nothing; a bad file exits 1 naming the fault', async () => {
     const file = 'manifests/opswatch-config.example.yaml';
-    const first = cli(['apply', '-f', file], {
+    const first = await cli(['apply', '-f', file], {
       DATABASE_URL: t.db.url,
       OPSWATCH_API_KEY: 'test-key-0123456789abcdef',
     });
@@ -54,7 +52,7 @@ describe('opswatch command line', () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('schedule "Payments": created');
     expect(first.stdout).toContain('slack routes (2): updated');
-    const again = cli(['apply', '-f', file], { DATABASE_URL: t.db.url });
+    const again = await cli(['apply', '-f', file], { DATABASE_URL: t.db.url });
     expect(again.stdout).toContain('schedule "Payments": unchanged');
     const res = await fetch(`${t.url}/api/v1/schedules`, {
       headers: { authorization: 'Bearer test-key-0123456789abcdef' },
@@ -62,16 +60,16 @@ describe('opswatch command line', () => {
     expect(((await res.json()) as { items: { name: string }[] }).items.map((x) => x.name)).toEqual([
       'Payments',
     ]);
-    const bad = cli(['apply', '-f', 'package.json'], { DATABASE_URL: t.db.url });
+    const bad = await cli(['apply', '-f', 'package.json'], { DATABASE_URL: t.db.url });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('nothing was applied');
-    const missing = cli(['apply', '-f', '/nonexistent.yaml'], { DATABASE_URL: t.db.url });
+    const missing = await cli(['apply', '-f', '/nonexistent.yaml'], { DATABASE_URL: t.db.url });
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain('Cannot read /nonexistent.yaml');
   });
 
-  it('answers an unknown command with its usage and exit code 2', () => {
-    const out = cli(['frobnicate'], { DATABASE_URL: t.db.url });
+  it('answers an unknown command with its usage and exit code 2', async () => {
+    const out = await cli(['frobnicate'], { DATABASE_URL: t.db.url });
     expect(out.status).toBe(2);
     expect(out.stderr).toContain('Usage:');
   });
