@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { migrate, openOrm } from '../db/orm.js';
 import { ALL_ROLES, createServices, openDatabase, type RoleName, startOpsWatch } from '../main.js';
-import { systemActor } from '../shared/actor.js';
+import { API_KEY_SCOPES, type ApiKeyScope, operatorActor } from '../shared/actor.js';
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { applyConfig } from './apply.js';
@@ -11,7 +11,9 @@ import { applyConfig } from './apply.js';
 const USAGE = `Usage:
   opswatch start [--role http|slack|worker]...   run OpsWatch (every role by default)
   opswatch migrate                               apply database migrations and exit
-  opswatch apikey create [--name NAME]           create an API key for the default tenant (printed once)
+  opswatch apikey create [--name NAME] [--scope webhooks|read|write|admin]...
+                                                 create an API key for the default tenant (printed once);
+                                                 scope webhooks (send alerts only) unless given
   opswatch apply -f FILE [-f FILE]...            create or update users, schedules and Slack routes from YAML
   opswatch help`;
 
@@ -77,22 +79,29 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'apikey') {
     const { values, positionals } = parseArgs({
       args: rest,
-      options: { name: { type: 'string' } },
+      options: { name: { type: 'string' }, scope: { type: 'string', multiple: true } },
       allowPositionals: true,
     });
-    if (positionals[0] !== 'create') fail('Usage: opswatch apikey create [--name NAME]');
+    if (positionals[0] !== 'create')
+      fail('Usage: opswatch apikey create [--name NAME] [--scope webhooks|read|write|admin]...');
+    const scopes = (values.scope ?? ['webhooks']).flatMap((s) => s.split(','));
+    const badScopes = scopes.filter((s) => !API_KEY_SCOPES.includes(s as ApiKeyScope));
+    if (badScopes.length)
+      fail(`Unknown scope(s): ${badScopes.join(', ')}. Expected ${API_KEY_SCOPES.join(', ')}.`);
     const db = await openDatabase(config, log);
     const orm = await openOrm({ url: db.url, poolMax: 2 });
     await migrate(orm);
     const services = createServices(orm, systemClock);
     const { tenant } = await services.tenants.bootstrap(config.OPSWATCH_API_KEY);
-    const actor = { ...systemActor(tenant.id, 'opswatch CLI'), source: 'cli' as const };
     const created = await services.tenants.createApiKey(
-      actor,
+      operatorActor(tenant.id, 'opswatch CLI'),
       values.name ?? `cli-${new Date().toISOString().slice(0, 10)}`,
+      scopes as ApiKeyScope[],
     );
     process.stdout.write(`${created.key}\n`);
-    process.stderr.write(`Created API key ${created.id}. It is shown only this once.\n`);
+    process.stderr.write(
+      `Created API key ${created.id} (scopes: ${created.scopes.join(', ')}). It is shown only this once.\n`,
+    );
     await orm.close(true);
     await db.stop();
     return;
@@ -118,11 +127,7 @@ async function main(argv: string[]): Promise<void> {
     await migrate(orm);
     const services = createServices(orm, systemClock, { publicBaseUrl: config.publicBaseUrl });
     const { tenant } = await services.tenants.bootstrap(config.OPSWATCH_API_KEY);
-    const result = await applyConfig(
-      services,
-      { ...systemActor(tenant.id, 'opswatch apply'), source: 'cli' },
-      sources,
-    );
+    const result = await applyConfig(services, operatorActor(tenant.id, 'opswatch apply'), sources);
     for (const line of result.changes) process.stdout.write(`${line}\n`);
     for (const line of result.problems) process.stderr.write(`${line}\n`);
     if (!result.ok)

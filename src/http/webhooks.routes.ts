@@ -98,6 +98,12 @@ export function webhookRoutes(deps: HttpDeps): Hono<AppEnv> {
       if (isAppError(err) && err.code === 'unavailable') {
         return c.json({ status: 'error', message: err.message }, 503, { 'retry-after': '5' });
       }
+      if (isAppError(err) && err.code === 'forbidden') {
+        return c.json(
+          { status: 'invalid event', message: err.message, errors: ['routing_key: not allowed'] },
+          403,
+        );
+      }
       throw err;
     } finally {
       stop();
