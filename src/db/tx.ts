@@ -78,10 +78,15 @@ export const enterTenant = (tenantId: string) =>
  * Runs `fn` in one transaction on a fresh EntityManager in `scope`; retries on deadlock/serialization failure,
  * and turns a database outage into AppError('unavailable') so transports answer "retry later".
  */
-export async function withTx<T>(orm: MikroORM, scope: TxScope, fn: (em: OrmEm) => Promise<T>): Promise<T> {
+export async function withTx<T>(
+  orm: MikroORM,
+  scope: TxScope,
+  fn: (em: OrmEm) => Promise<T>,
+  opts: { readOnly?: boolean } = {},
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await emFor(orm, scope).transactional((em) => fn(em));
+      return await emFor(orm, scope).transactional((em) => fn(em), opts);
     } catch (err) {
       if (isRetryable(err) && attempt < 4) continue;
       if (isDatabaseOutage(err)) throw unavailable();
@@ -91,11 +96,11 @@ export async function withTx<T>(orm: MikroORM, scope: TxScope, fn: (em: OrmEm) =
 }
 
 /**
- * Reads with the same outage mapping: in the system scope outside a transaction, in a tenant's scope in one
- * (SET LOCAL lasts a transaction).
+ * Reads with the same outage mapping: in the system scope outside a transaction, in a tenant's scope in a
+ * read-only one (SET LOCAL lasts a transaction).
  */
 export async function withEm<T>(orm: MikroORM, scope: TxScope, fn: (em: OrmEm) => Promise<T>): Promise<T> {
-  if (scope !== 'system') return withTx(orm, scope, fn);
+  if (scope !== 'system') return withTx(orm, scope, fn, { readOnly: true });
   try {
     return await fn(orm.em.fork());
   } catch (err) {

@@ -74,7 +74,7 @@ export class IncidentsService {
     authorize(actor, 'incident:declare');
     const data = declareInputSchema.parse(input);
     const now = this.clock.now();
-    const id = await withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const inc = await openIncident(
         em,
         actor,
@@ -91,9 +91,8 @@ export class IncidentsService {
         'declared',
         now,
       );
-      return inc.id;
+      return this.summary(em, actor, { id: inc.id });
     });
-    return this.summary(actor, { id });
   }
 
   acknowledge(actor: Actor, ref: string): Promise<IncidentDto> {
@@ -156,7 +155,7 @@ export class IncidentsService {
   ): Promise<IncidentDto> {
     authorize(actor, permission);
     const q = parseIncidentRef(ref);
-    const id = await withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const now = this.clock.now();
       // Same lock order as ingestion: the incident's group first, then its rows.
       const found = await incidentsStore.get(em, actor.tenantId, q);
@@ -164,15 +163,13 @@ export class IncidentsService {
       const inc = await incidentsStore.lock(em, actor.tenantId, q);
       if (!inc) throw AppError.notFound(`Incident ${ref}`);
       const out = await fn(em, inc, now);
-      return out.id;
+      return this.summary(em, actor, { id: out.id });
     });
-    return this.summary(actor, { id });
   }
 
-  private async summary(actor: Actor, q: RefQuery): Promise<IncidentDto> {
-    const row: IncidentListRow | undefined = await withEm(this.orm, { tenantId: actor.tenantId }, (em) =>
-      incidentsStore.get(em, actor.tenantId, q),
-    );
+  /** The incident as the change left it, read in the change's transaction (no second one). */
+  private async summary(em: OrmEm, actor: Actor, q: RefQuery): Promise<IncidentDto> {
+    const row: IncidentListRow | undefined = await incidentsStore.get(em, actor.tenantId, q);
     if (!row) throw AppError.notFound('Incident');
     return toIncidentDto(row);
   }
