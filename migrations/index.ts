@@ -3,6 +3,8 @@ import { Migration20261122000002_slack } from './Migration20261122000002_slack.j
 import { Migration20261122000003_rosters } from './Migration20261122000003_rosters.js';
 import { Migration20261201000001_handoffs } from './Migration20261201000001_handoffs.js';
 import { Migration20261201000002_outbox_leases } from './Migration20261201000002_outbox_leases.js';
+import { Migration20261208000001_roles_and_scopes } from './Migration20261208000001_roles_and_scopes.js';
+import { Migration20261208000002_row_level_security } from './Migration20261208000002_row_level_security.js';
 
 /** Every migration, in order. Listed explicitly so no folder discovery is needed at run time. */
 export const migrationsList = [
@@ -11,4 +13,6 @@ export const migrationsList = [
   { name: 'Migration20261122000003_rosters', class: Migration20261122000003_rosters },
   { name: 'Migration20261201000001_handoffs', class: Migration20261201000001_handoffs },
   { name: 'Migration20261201000002_outbox_leases', class: Migration20261201000002_outbox_leases },
+  { name: 'Migration20261208000001_roles_and_scopes', class: Migration20261208000001_roles_and_scopes },
+  { name: 'Migration20261208000002_row_level_security', class: Migration20261208000002_row_level_security },
 ];

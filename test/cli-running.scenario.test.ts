@@ -15,7 +15,7 @@ chmodSync(dir, 0o755); // as root, the embedded PostgreSQL runs as the postgres 
 const pgDir = path.join(dir, 'pg');
 const env = { OPSWATCH_DATA_DIR: dir };
 let app: OpsWatchProcess;
-let grafanaKey = '';
+let readKey = '';
 
 const succeeded = (r: CliResult) => ({ status: r.status, stderr: r.stderr });
 const lock = async () => {
@@ -44,12 +44,15 @@ describe('the command line beside a running OpsWatch on the embedded database', 
     const server = await lock();
 
     // Its logs go to stderr, so stdout holds just the key (KEY=$(opswatch apikey create)).
-    const created = await runCli(['apikey', 'create', '--name', 'grafana'], { ...env, LOG_LEVEL: 'info' });
+    const created = await runCli(['apikey', 'create', '--name', 'dashboard', '--scope', 'read'], {
+      ...env,
+      LOG_LEVEL: 'info',
+    });
     expect(created.status).toBe(0);
     expect(created.stdout).toMatch(/^ow_[A-Za-z0-9_-]{43}\n$/);
     expect(created.stderr).toContain('using the embedded PostgreSQL already running on this data folder');
     expect(created.stderr).toContain('shown only this once');
-    grafanaKey = created.stdout.trim();
+    readKey = created.stdout.trim();
 
     const applied = await runCli(['apply', '-f', 'manifests/opswatch-config.example.yaml'], env);
     expect(succeeded(applied)).toEqual({ status: 0, stderr: '' });
@@ -60,7 +63,7 @@ describe('the command line beside a running OpsWatch on the embedded database', 
     expect(migrated.stdout).toContain('up to date');
 
     // The key the command made works against the running OpsWatch, which sees what apply wrote…
-    const schedules = await get('/api/v1/schedules', grafanaKey);
+    const schedules = await get('/api/v1/schedules', readKey);
     expect(schedules.status).toBe(200);
     const body = (await schedules.json()) as { items: { name: string }[] };
     expect(body.items.map((s) => s.name)).toEqual(['Payments']);
@@ -95,7 +98,7 @@ describe('the command line beside a running OpsWatch on the embedded database', 
     expect(app.output()).toContain('stopping the embedded PostgreSQL left running by an OpsWatch that ended');
     expect(processAlive(orphan.pid)).toBe(false);
     expect((await lock()).pid).not.toBe(orphan.pid);
-    expect((await get('/api/v1/schedules', grafanaKey)).status).toBe(200);
+    expect((await get('/api/v1/schedules', readKey)).status).toBe(200);
   });
 
   it('after OpsWatch and its database are both killed (a stale lock file), commands and start recover', async () => {
@@ -106,7 +109,7 @@ describe('the command line beside a running OpsWatch on the embedded database', 
     await until('the killed PostgreSQL to be gone', () => (processAlive(server.pid) ? null : true));
     expect(existsSync(path.join(pgDir, 'postmaster.pid'))).toBe(true);
 
-    const created = await runCli(['apikey', 'create', '--name', 'after-crash'], env);
+    const created = await runCli(['apikey', 'create', '--name', 'after-crash', '--scope', 'read'], env);
     expect(succeeded(created)).toEqual({
       status: 0,
       stderr: expect.stringContaining('shown only this once'),

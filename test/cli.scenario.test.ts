@@ -16,18 +16,42 @@ afterAll(async () => {
 });
 
 describe('opswatch command line', () => {
-  it('creates an API key that authenticates, printed once on stdout', async () => {
+  it('creates an API key that authenticates, printed once on stdout; it sends alerts unless given more scopes', async () => {
     const out = await cli(['apikey', 'create', '--name', 'ci'], { DATABASE_URL: t.db.url });
+    const reader = await cli(['apikey', 'create', '--name', 'dash', '--scope', 'read', '--scope', 'write'], {
+      DATABASE_URL: t.db.url,
+    });
+    const bad = await cli(['apikey', 'create', '--scope', 'root'], { DATABASE_URL: t.db.url });
     expect(out.status).toBe(0);
     const key = out.stdout.trim();
     expect(key).toMatch(/^ow_[A-Za-z0-9_-]{43}$/);
     expect(out.stderr).toContain('shown only this once');
-    const res = await fetch(`${t.url}/api/v1/incidents`, { headers: { authorization: `Bearer ${key}` } });
-    expect(res.status).toBe(200);
-    const rows = await t.sql<{ key_hash: string }>(`select key_hash from api_keys where name = 'ci'`);
+    expect(out.stderr).toContain('scopes: webhooks');
+    const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const sent = await fetch(`${t.url}/api/v1/webhooks/generic`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ title: 'From the CLI key' }),
+    });
+    expect(sent.status).toBe(200);
+    const read = await fetch(`${t.url}/api/v1/incidents`, { headers: auth });
+    expect(read.status).toBe(403);
+    expect(((await read.json()) as { detail: string }).detail).toContain('needs the read scope');
+    const rows = await t.sql<{ key_hash: string; scopes: string[] }>(
+      `select key_hash, scopes from api_keys where name = 'ci'`,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]?.key_hash).not.toContain(key);
-  });
+    expect(rows[0]?.scopes).toEqual(['webhooks']);
+
+    expect(reader.status).toBe(0);
+    const res = await fetch(`${t.url}/api/v1/incidents`, {
+      headers: { authorization: `Bearer ${reader.stdout.trim()}` },
+    });
+    expect(res.status).toBe(200);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('Unknown scope(s): root');
+  }, 90_000); // three runs of the CLI
 
   it('migrate reports an up-to-date database', async () => {
     const out = await cli(['migrate'], { DATABASE_URL: t.db.url });

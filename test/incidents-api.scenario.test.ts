@@ -133,13 +133,28 @@ describe('incidents over REST', () => {
     expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
   });
 
-  it('creates API keys that work, and records it in the audit log', async () => {
-    const created = await json<{ key: string }>(
+  it('creates API keys that work (webhooks only unless scoped), and records it in the audit log', async () => {
+    const sender = await json<{ key: string; scopes: string[] }>(
       await t.request('POST', '/api/v1/api-keys', { name: 'grafana' }),
     );
-    const res = await fetch(`${t.url}/api/v1/incidents`, { headers: { 'x-api-key': created.key } });
+    expect(sender.scopes).toEqual(['webhooks']);
+    const refused = await fetch(`${t.url}/api/v1/incidents`, { headers: { 'x-api-key': sender.key } });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    const reader = await json<{ key: string; scopes: string[] }>(
+      await t.request('POST', '/api/v1/api-keys', { name: 'dashboards', scopes: ['read'] }),
+    );
+    expect(reader.scopes).toEqual(['read']);
+    const res = await fetch(`${t.url}/api/v1/incidents`, { headers: { 'x-api-key': reader.key } });
     expect(res.status).toBe(200);
-    const audit = await json<{ items: { action: string }[] }>(await t.request('GET', '/api/v1/audit'));
-    expect(audit.items.map((a) => a.action)).toContain('api_key.created');
+    const bad = await t.request('POST', '/api/v1/api-keys', { name: 'x', scopes: ['root'] });
+    expect(bad.status).toBe(400);
+    const audit = await json<{ items: { action: string; data: { scopes?: string[] } }[] }>(
+      await t.request('GET', '/api/v1/audit'),
+    );
+    expect(audit.items.filter((a) => a.action === 'api_key.created').map((a) => a.data.scopes)).toEqual([
+      ['read'],
+      ['webhooks'],
+    ]);
   });
 });

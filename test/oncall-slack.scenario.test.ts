@@ -194,7 +194,7 @@ describe('/oncall in Slack', () => {
       VIEWS.override,
       overrideValues({
         schedule: schedules.Payments ?? '',
-        user: 'U0BOB',
+        user: 'U0ALICE',
         replaces: 'U0DAVE',
         start: ['2026-03-02', '10:00'],
         end: ['2026-03-02', '12:00'],

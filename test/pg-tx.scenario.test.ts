@@ -16,7 +16,7 @@ const rows = () => t.sql<{ k: string; n: number }>('select k, n from pgtx_probe 
 
 describe('a light pg transaction (withPgTx)', () => {
   it('commits commands sent without waiting together with the statements awaited', async () => {
-    const seen = await withPgTx(t.orm, async (tx) => {
+    const seen = await withPgTx(t.orm, 'system', async (tx) => {
       await command(tx, sql`insert into pgtx_probe values (${'a'}, ${1})`);
       await command(tx, sql`update pgtx_probe set n = n + 1 where k = ${'a'}`);
       return query<{ n: number }>(tx, sql`select n from pgtx_probe where k = ${'a'}`);
@@ -27,7 +27,7 @@ describe('a light pg transaction (withPgTx)', () => {
 
   it('fails as a whole when a command fails, storing nothing, and leaves its connection usable', async () => {
     await expect(
-      withPgTx(t.orm, async (tx) => {
+      withPgTx(t.orm, 'system', async (tx) => {
         await command(tx, sql`insert into pgtx_probe values (${'b'}, ${1})`);
         await command(tx, sql`insert into pgtx_probe values (${'a'}, ${9})`);
       }),
@@ -35,16 +35,16 @@ describe('a light pg transaction (withPgTx)', () => {
     expect(await rows()).toEqual([{ k: 'a', n: 2 }]);
     const pool = await t.orm.em.getConnection().getNativeClient();
     for (let i = 0; i < pool.totalCount + 1; i++) {
-      await expect(withPgTx(t.orm, (tx) => query<{ ok: number }>(tx, sql`select 1 as ok`))).resolves.toEqual([
-        { ok: 1 },
-      ]);
+      await expect(
+        withPgTx(t.orm, 'system', (tx) => query<{ ok: number }>(tx, sql`select 1 as ok`)),
+      ).resolves.toEqual([{ ok: 1 }]);
     }
     await expect(query(t.orm.em.fork(), sql`select 1 as ok`)).resolves.toEqual([{ ok: 1 }]);
   });
 
   it('prepares a statement again when a schema change altered its result', async () => {
     const all = () =>
-      withPgTx(t.orm, (tx) => query<Record<string, unknown>>(tx, sql`select * from pgtx_probe`));
+      withPgTx(t.orm, 'system', (tx) => query<Record<string, unknown>>(tx, sql`select * from pgtx_probe`));
     const pool = await t.orm.em.getConnection().getNativeClient();
     for (let i = 0; i < pool.totalCount + 1; i++) await all();
     await t.sql('alter table pgtx_probe add column note text');
@@ -56,7 +56,7 @@ describe('a light pg transaction (withPgTx)', () => {
     const pool = await t.orm.em.getConnection().getNativeClient();
     t.proxy!.cut();
     await expect(
-      withPgTx(t.orm, async (tx) => {
+      withPgTx(t.orm, 'system', async (tx) => {
         await command(tx, sql`insert into pgtx_probe values (${'c'}, ${1})`);
         return query(tx, sql`select 1`);
       }),
@@ -64,7 +64,9 @@ describe('a light pg transaction (withPgTx)', () => {
     t.proxy!.restore();
     await new Promise((r) => setTimeout(r, 50));
     expect(pool.totalCount - pool.idleCount).toBe(0);
-    await expect(withPgTx(t.orm, (tx) => query(tx, sql`select 1 as ok`))).resolves.toEqual([{ ok: 1 }]);
+    await expect(withPgTx(t.orm, 'system', (tx) => query(tx, sql`select 1 as ok`))).resolves.toEqual([
+      { ok: 1 },
+    ]);
     expect((await rows()).map((r) => r.k)).toEqual(['a']);
   });
 });

@@ -19,13 +19,15 @@ describe('a database outage does not leak pool connections', () => {
       await query(t.orm.em.fork(), sql`select 1`);
       expect(pool.idleCount).toBeGreaterThan(0);
       t.proxy!.cut();
-      await expect(withTx(t.orm, (em) => query(em, sql`select 1`))).rejects.toMatchObject({
+      await expect(withTx(t.orm, 'system', (em) => query(em, sql`select 1`))).rejects.toMatchObject({
         code: 'unavailable',
       });
       t.proxy!.restore();
       await new Promise((r) => setTimeout(r, 50));
       expect(held()).toBe(0);
     }
-    await expect(withTx(t.orm, (em) => query(em, sql`select 1 as ok`))).resolves.toEqual([{ ok: 1 }]);
+    await expect(withTx(t.orm, 'system', (em) => query(em, sql`select 1 as ok`))).resolves.toEqual([
+      { ok: 1 },
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { type Config, ConfigError, loadConfig } from '../config.js';
 import { handShutdownSignalsToCaller } from '../db/embedded.js';
 import { migrate } from '../db/orm.js';
 import { ALL_ROLES, createServices, type RoleName, startOpsWatch } from '../main.js';
-import { systemActor } from '../shared/actor.js';
+import { API_KEY_SCOPES, type ApiKeyScope, operatorActor } from '../shared/actor.js';
 import { systemClock } from '../shared/clock.js';
 import { describeThrown } from '../shared/describe-error.js';
 import { createLogger } from '../shared/logger.js';
@@ -16,7 +16,9 @@ import { type FailureContext, formatFailure } from './failure.js';
 const USAGE = `Usage:
   opswatch start [--role http|slack|worker]...   run OpsWatch (every role by default)
   opswatch migrate                               apply database migrations and exit
-  opswatch apikey create [--name NAME]           create an API key for the default tenant (printed once)
+  opswatch apikey create [--name NAME] [--scope webhooks|read|write|admin]...
+                                                 create an API key for the default tenant (printed once);
+                                                 scope webhooks (send alerts only) unless given
   opswatch apply -f FILE [-f FILE]...            create or update users, schedules and Slack routes from YAML
   opswatch help
 
@@ -96,22 +98,29 @@ async function migrateCommand(config: Config): Promise<void> {
 async function apikey(config: Config, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: { name: { type: 'string' } },
+    options: { name: { type: 'string' }, scope: { type: 'string', multiple: true } },
     allowPositionals: true,
   });
-  if (positionals[0] !== 'create') usage('Usage: opswatch apikey create [--name NAME]');
+  if (positionals[0] !== 'create')
+    usage('Usage: opswatch apikey create [--name NAME] [--scope webhooks|read|write|admin]...');
+  const scopes = (values.scope ?? ['webhooks']).flatMap((s) => s.split(','));
+  const badScopes = scopes.filter((s) => !API_KEY_SCOPES.includes(s as ApiKeyScope));
+  if (badScopes.length)
+    usage(`Unknown scope(s): ${badScopes.join(', ')}. Expected ${API_KEY_SCOPES.join(', ')}.`);
   const log = createLogger(config.LOG_LEVEL, 'stderr');
   const created = await withDatabase(config, log, 'apikey', async (orm) => {
     const services = createServices(orm, systemClock);
     const { tenant } = await services.tenants.bootstrap(config.OPSWATCH_API_KEY);
-    const actor = { ...systemActor(tenant.id, 'opswatch CLI'), source: 'cli' as const };
     return services.tenants.createApiKey(
-      actor,
+      operatorActor(tenant.id, 'opswatch CLI'),
       values.name ?? `cli-${new Date().toISOString().slice(0, 10)}`,
+      scopes as ApiKeyScope[],
     );
   });
   process.stdout.write(`${created.key}\n`);
-  process.stderr.write(`Created API key ${created.id}. It is shown only this once.\n`);
+  process.stderr.write(
+    `Created API key ${created.id} (scopes: ${created.scopes.join(', ')}). It is shown only this once.\n`,
+  );
 }
 
 async function apply(config: Config, args: string[]): Promise<void> {
@@ -136,7 +145,7 @@ async function apply(config: Config, args: string[]): Promise<void> {
   const result = await withDatabase(config, log, 'apply', async (orm) => {
     const services = createServices(orm, systemClock, { publicBaseUrl: config.publicBaseUrl });
     const { tenant } = await services.tenants.bootstrap(config.OPSWATCH_API_KEY);
-    return applyConfig(services, { ...systemActor(tenant.id, 'opswatch apply'), source: 'cli' }, sources);
+    return applyConfig(services, operatorActor(tenant.id, 'opswatch apply'), sources);
   });
   for (const line of result.changes) process.stdout.write(`${line}\n`);
   for (const line of result.problems) process.stderr.write(`${line}\n`);

@@ -14,7 +14,7 @@ export type Em = EntityManager | PgTx;
  */
 export async function query<T>(em: Em, q: RawBuilder<T>): Promise<T[]> {
   if (em instanceof PgTx) return em.run(q);
-  const res = await q.execute(em.getKysely());
+  const res = await q.execute(kyselyOf(em));
   return res.rows as T[];
 }
 
@@ -30,5 +30,16 @@ export async function queryOne<T>(em: Em, q: RawBuilder<T>): Promise<T | undefin
  */
 export async function command(em: Em, q: RawBuilder<unknown>): Promise<void> {
   if (em instanceof PgTx) em.command(q);
-  else await q.execute(em.getKysely());
+  else await q.execute(kyselyOf(em));
+}
+
+/**
+ * The EntityManager's query builder. A tenant-scoped EntityManager outside its transaction (`em.fork()` inside
+ * `withTx` forks out of the transaction) would run on a bare pooled connection, outside the tenant's row-level
+ * security: refused, loudly.
+ */
+function kyselyOf(em: EntityManager) {
+  if (em.getSessionContext() && !em.isInTransaction())
+    throw new Error('A tenant-scoped query ran outside its transaction (an em.fork() inside withTx?).');
+  return em.getKysely();
 }

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { AppError, isAppError } from '../shared/errors.js';
 import { PgTx, renameStatements } from './pg-tx.js';
-import type { OrmEm } from './sql.js';
+import { type OrmEm, sql } from './sql.js';
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const OUTAGE_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'];
@@ -58,14 +58,42 @@ function isStalePlan(err: unknown): boolean {
 export const unavailable = () =>
   new AppError('unavailable', 'The database is unavailable; try again shortly.');
 
+/** The role tenant-scoped transactions switch to; row-level security applies to it (see Migration20261208000002_row_level_security). */
+export const TENANT_ROLE = 'opswatch_tenant';
+/** The setting the row-level security policies compare `tenant_id` with. */
+export const TENANT_SETTING = 'opswatch.tenant_id';
+
 /**
- * Runs `fn` in one transaction on a fresh EntityManager; retries on deadlock/serialization failure,
+ * Whose rows a transaction may see. `{ tenantId }`: one tenant's — the transaction runs as TENANT_ROLE with
+ * TENANT_SETTING set (SET LOCAL), so PostgreSQL's row-level security hides every other tenant's rows, even
+ * from a query that forgets its `tenant_id` predicate. `'system'`: every tenant's, for work that is
+ * cross-tenant by nature (API key look-up by hash, the engine's tick, outbox delivery, bootstrap, metrics).
+ */
+export type TxScope = { tenantId: string } | 'system';
+
+/** An EntityManager for the scope: a tenant's carries the session context MikroORM applies at BEGIN. */
+function emFor(orm: MikroORM, scope: TxScope): OrmEm {
+  if (scope === 'system') return orm.em.fork();
+  return orm.em.fork({ session: { role: TENANT_ROLE, variables: { [TENANT_SETTING]: scope.tenantId } } });
+}
+
+/** What a light transaction sends after BEGIN to enter a tenant's scope (one statement, no extra round trip). */
+export const enterTenant = (tenantId: string) =>
+  sql`select set_config(${TENANT_SETTING}, ${tenantId}, true), set_config('role', ${TENANT_ROLE}, true)`;
+
+/**
+ * Runs `fn` in one transaction on a fresh EntityManager in `scope`; retries on deadlock/serialization failure,
  * and turns a database outage into AppError('unavailable') so transports answer "retry later".
  */
-export async function withTx<T>(orm: MikroORM, fn: (em: OrmEm) => Promise<T>): Promise<T> {
+export async function withTx<T>(
+  orm: MikroORM,
+  scope: TxScope,
+  fn: (em: OrmEm) => Promise<T>,
+  opts: { readOnly?: boolean } = {},
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await orm.em.fork().transactional((em) => fn(em));
+      return await emFor(orm, scope).transactional((em) => fn(em), opts);
     } catch (err) {
       if (isRetryable(err) && attempt < 4) continue;
       if (isDatabaseOutage(err)) throw unavailable();
@@ -74,8 +102,12 @@ export async function withTx<T>(orm: MikroORM, fn: (em: OrmEm) => Promise<T>): P
   }
 }
 
-/** Reads outside a transaction with the same outage mapping. */
-export async function withEm<T>(orm: MikroORM, fn: (em: OrmEm) => Promise<T>): Promise<T> {
+/**
+ * Reads with the same outage mapping: in the system scope outside a transaction, in a tenant's scope in a
+ * read-only one (SET LOCAL lasts a transaction).
+ */
+export async function withEm<T>(orm: MikroORM, scope: TxScope, fn: (em: OrmEm) => Promise<T>): Promise<T> {
+  if (scope !== 'system') return withTx(orm, scope, fn, { readOnly: true });
   try {
     return await fn(orm.em.fork());
   } catch (err) {
@@ -86,13 +118,13 @@ export async function withEm<T>(orm: MikroORM, fn: (em: OrmEm) => Promise<T>): P
 
 /**
  * Like `withTx`, for hot paths: one transaction on a pooled `pg` connection with named prepared statements
- * (see PgTx), skipping the ORM's fork, unit of work and transaction events. Same retries and outage mapping;
- * resolves only after COMMIT has succeeded.
+ * (see PgTx), skipping the ORM's fork, unit of work and transaction events. Same scopes (a tenant's is entered
+ * by a statement that travels with BEGIN), retries and outage mapping; resolves only after COMMIT has succeeded.
  */
-export async function withPgTx<T>(orm: MikroORM, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+export async function withPgTx<T>(orm: MikroORM, scope: TxScope, fn: (tx: PgTx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await pgTransaction(orm, fn);
+      return await pgTransaction(orm, scope, fn);
     } catch (err) {
       if (isStalePlan(err) && attempt < 4) {
         renameStatements();
@@ -107,7 +139,7 @@ export async function withPgTx<T>(orm: MikroORM, fn: (tx: PgTx) => Promise<T>): 
 
 const pools = new WeakMap<MikroORM, pg.Pool>();
 
-async function pgTransaction<T>(orm: MikroORM, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+async function pgTransaction<T>(orm: MikroORM, scope: TxScope, fn: (tx: PgTx) => Promise<T>): Promise<T> {
   const connection = orm.em.getConnection();
   let pool = pools.get(orm);
   if (!pool) {
@@ -120,6 +152,7 @@ async function pgTransaction<T>(orm: MikroORM, fn: (tx: PgTx) => Promise<T>): Pr
   let discard: Error | undefined;
   try {
     tx.begin();
+    if (scope !== 'system') tx.command(enterTenant(scope.tenantId));
     let result: T;
     try {
       result = await fn(tx);

@@ -14,6 +14,7 @@ const ok = (description: string) => ({ description, content: { 'application/json
 const problems = {
   '400': { description: 'Invalid input (application/problem+json naming the fields at fault)' },
   '401': { description: 'Missing or invalid API key' },
+  '403': { description: 'The API key’s scopes do not allow this (the detail names the scope it takes)' },
   '404': { description: 'Not found' },
   '409': { description: 'Invalid transition (for example resolving twice)' },
   '503': { description: 'Database unavailable; retry' },
@@ -138,9 +139,9 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       },
       '/api/v1/api-keys': {
         post: {
-          summary: 'Create an API key (shown once)',
+          summary: 'Create an API key (shown once) with scopes webhooks (default), read, write and/or admin',
           requestBody: json(apiKeyBodySchema),
-          responses: { '201': ok('{ id, key }') },
+          responses: { '201': ok('{ id, name, scopes, key }'), ...problems },
         },
       },
       '/api/v1/settings': {
@@ -154,7 +155,12 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           responses: { '200': ok('Settings'), ...problems },
         },
       },
-      '/api/v1/audit': { get: { summary: 'Audit log (admins)', responses: { '200': ok('{ items }') } } },
+      '/api/v1/audit': {
+        get: {
+          summary: 'Audit log (scopes read, write or admin)',
+          responses: { '200': ok('{ items }'), ...problems },
+        },
+      },
       '/healthz': { get: { summary: 'Process up', security: [], responses: { '200': ok('ok') } } },
       '/readyz': {
         get: {

@@ -100,6 +100,12 @@ export function webhookRoutes(deps: HttpDeps): Hono<AppEnv> {
         const message = 'The database is unavailable; try again shortly.';
         return c.json({ status: 'error', message }, 503, { 'retry-after': '5' });
       }
+      if (isAppError(err) && err.code === 'forbidden') {
+        return c.json(
+          { status: 'invalid event', message: err.message, errors: ['routing_key: not allowed'] },
+          403,
+        );
+      }
       throw err;
     } finally {
       stop();

@@ -1,5 +1,14 @@
 export type ActorKind = 'user' | 'api_key' | 'system' | 'integration';
-export type Role = 'admin' | 'responder' | 'viewer';
+
+/** The roles a person can have in a tenant, least to most. */
+export const USER_ROLES = ['viewer', 'responder', 'manager', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+/** A user's role, or one of OpsWatch's own: `system` (jobs that act) and `renderer` (cards and App Home). */
+export type Role = UserRole | 'system' | 'renderer';
+
+/** What an API key may be used for, least to most (see src/shared/authz.ts for what each allows). */
+export const API_KEY_SCOPES = ['webhooks', 'read', 'write', 'admin'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** Who is doing something, on behalf of which tenant. Every service method takes one. */
 export interface Actor {
@@ -9,16 +18,27 @@ export interface Actor {
   id: string | null;
   /** how the actor is shown on timelines */
   name: string;
+  /** A user's role, or OpsWatch's own; empty for API keys, which hold `scopes` instead. */
   roles: Role[];
+  /** An API key's scopes (and those of the integration sending with it). */
+  scopes?: ApiKeyScope[];
   source: 'http' | 'slack' | 'cli' | 'job' | 'webhook';
 }
 
+/** OpsWatch itself acting in a job (timeline notices, engine work): the permission matrix's `system` entry. */
 export function systemActor(tenantId: string, name = 'OpsWatch'): Actor {
-  return { tenantId, kind: 'system', id: null, name, roles: ['admin'], source: 'job' };
+  return { tenantId, kind: 'system', id: null, name, roles: ['system'], source: 'job' };
 }
 
-export function can(actor: Actor, role: Role): boolean {
-  if (actor.roles.includes('admin')) return true;
-  if (role === 'viewer') return actor.roles.length > 0;
-  return actor.roles.includes(role);
+/** What incident cards and App Home are rendered as: it may read the tenant's incidents and on-call, nothing else. */
+export function rendererActor(tenantId: string): Actor {
+  return { tenantId, kind: 'system', id: null, name: 'OpsWatch', roles: ['renderer'], source: 'job' };
+}
+
+/**
+ * The operator at the command line (`opswatch apikey`, `opswatch apply`). Whoever runs the CLI holds the
+ * database's credentials, so it acts as an admin of the tenant it works on.
+ */
+export function operatorActor(tenantId: string, name: string): Actor {
+  return { tenantId, kind: 'system', id: null, name, roles: ['admin'], source: 'cli' };
 }

@@ -2,7 +2,7 @@ import type { HomeView as SlackHomeView } from '@slack/types';
 import { homeView } from '../../blocks/home.blocks.js';
 import type { OnCallView } from '../../blocks/types.js';
 import { listFilterSchema } from '../domains/incidents/index.js';
-import { systemActor } from '../shared/actor.js';
+import { rendererActor } from '../shared/actor.js';
 import { blockOptions, type SlackDeps, zoneOrUtc } from './context.js';
 import { toIncidentView } from './incident-view.mapper.js';
 import { toHomeOnCallView, toMyOnCallView } from './oncall-view.mapper.js';
@@ -20,7 +20,8 @@ export async function renderHome(
   tenantId: string,
   slackUserId: string,
 ): Promise<SlackHomeView> {
-  const actor = systemActor(tenantId);
+  // Rendered as OpsWatch's renderer: it reads the tenant's incidents and on-call, and may do nothing else.
+  const actor = rendererActor(tenantId);
   const [user, page] = await Promise.all([
     deps.services.users.bySlackId(tenantId, slackUserId),
     deps.services.incidents.list(actor, listFilterSchema.parse({ status: 'open', limit: '200' })),

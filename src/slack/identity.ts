@@ -1,12 +1,16 @@
 import type { WebClient } from '@slack/web-api';
-import type { Actor, Role } from '../shared/actor.js';
+import { type Actor, USER_ROLES, type UserRole } from '../shared/actor.js';
 import type { SlackDeps } from './context.js';
 
 const TTL_MS = 5 * 60_000;
 
+const roleOf = (role: string): UserRole[] =>
+  (USER_ROLES as readonly string[]).includes(role) ? [role as UserRole] : [];
+
 /**
  * Who a Slack user is in OpsWatch: the tenant of their workspace and their user, created from `users.info` on first
- * sight (name, email, time zone). Cached for a few minutes.
+ * sight (name, email, time zone), with their role from the users table (a new user is a responder). Cached for a
+ * few minutes, so a role change takes up to that long to apply in Slack.
  */
 export function identityResolver(deps: SlackDeps) {
   const cache = new Map<string, { actor: Actor; until: number }>();
@@ -34,7 +38,7 @@ export function identityResolver(deps: SlackDeps) {
       kind: 'user',
       id: user.id,
       name: user.name,
-      roles: [user.role as Role],
+      roles: roleOf(user.role),
       source: 'slack',
     };
     if (cache.size > 10_000) cache.clear();

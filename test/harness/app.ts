@@ -154,7 +154,8 @@ export async function startTestApp(
     kind: 'api_key',
     id: null,
     name: 'test',
-    roles: ['admin'],
+    roles: [],
+    scopes: ['admin'],
     source: 'http',
   };
   const testSlack: TestSlack | null = slack

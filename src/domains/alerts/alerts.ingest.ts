@@ -179,7 +179,7 @@ async function fire(ctx: Ctx, firing: Item[], groupKeys: string[]): Promise<void
   };
   for (const [groupKey, o] of [...orphans].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const inc: IncidentRow = await openForGroup(em, actor, groupKey, ctx.source, o.alerts, policy, now);
-    await alertsStore.link(em, o.ids, inc.id);
+    await alertsStore.link(em, actor.tenantId, o.ids, inc.id);
     for (const req of o.reqs) results[req]!.incidents.push({ id: inc.id, number: inc.number, created: true });
   }
   const incidentsById = new Map([...open.values()].map((i) => [i.id, i]));

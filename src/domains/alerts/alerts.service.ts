@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { isUnavailable, withEm, withPgTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
+import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { type IngestResult, ingestInTx } from './alerts.ingest.js';
@@ -35,6 +36,12 @@ export class AlertsService {
     );
   }
 
+  /** The ingestion settings, as someone reads them (`GET /api/v1/settings`). */
+  async settingsFor(actor: Actor): Promise<IngestionSettings> {
+    authorize(actor, 'settings:read');
+    return this.settings(actor.tenantId);
+  }
+
   async settings(tenantId: string): Promise<IngestionSettings> {
     const raw = (await this.settingsOf(tenantId)).ingestion ?? {};
     const parsed = ingestionSettingsSchema.safeParse(raw);
@@ -46,23 +53,29 @@ export class AlertsService {
    * (resolving incidents whose alerts all resolved) and applies acknowledgements. Concurrent calls share a
    * transaction (group commit). Resolves only after the commit.
    */
-  ingest(actor: Actor, alerts: NormalizedAlert[]): Promise<IngestResult> {
+  async ingest(actor: Actor, alerts: NormalizedAlert[]): Promise<IngestResult> {
+    authorize(actor, 'webhook:send');
     return this.batcher.submit(actor, alerts);
   }
 
   /** Several requests' events in one transaction; one result per request. */
   async ingestMany(actor: Actor, requests: NormalizedAlert[][]): Promise<IngestResult[]> {
     const settings = await this.settings(actor.tenantId);
-    return withPgTx(this.orm, (tx) => ingestInTx(tx, actor, requests, settings, this.clock.now()));
+    return withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
+      ingestInTx(tx, actor, requests, settings, this.clock.now()),
+    );
   }
 
   async list(actor: Actor, f: { status?: string; source?: string; service?: string; limit: number }) {
+    authorize(actor, 'alert:read');
     if (f.status && !['firing', 'resolved'].includes(f.status)) {
       throw AppError.validation('status must be firing or resolved', [
         { field: 'status', message: 'expected firing or resolved' },
       ]);
     }
-    const rows = await withEm(this.orm, (em) => alertsStore.list(em, actor.tenantId, f));
+    const rows = await withEm(this.orm, { tenantId: actor.tenantId }, (em) =>
+      alertsStore.list(em, actor.tenantId, f),
+    );
     return rows.map((r) => ({
       id: r.id,
       incident: r.incident_id ? { id: r.incident_id, ref: `INC-${r.incident_number}` } : null,

@@ -82,8 +82,11 @@ export const alertsStore = {
     );
   },
 
-  async link(em: Em, alertIds: string[], incidentId: string): Promise<void> {
-    await command(em, sql`update alerts set incident_id = ${incidentId} where id = any(${alertIds}::uuid[])`);
+  async link(em: Em, tenantId: string, alertIds: string[], incidentId: string): Promise<void> {
+    await command(
+      em,
+      sql`update alerts set incident_id = ${incidentId} where tenant_id = ${tenantId} and id = any(${alertIds}::uuid[])`,
+    );
   },
 
   /** Ends the firing episodes named; returns what changed (unknown or already-resolved keys change nothing). */
@@ -147,7 +150,7 @@ export const alertsStore = {
       em,
       sql`select a.id, a.incident_id, i.number as incident_number, a.source, a.dedup_key, a.status, a.title, a.service,
             a.environment, a.severity, a.labels, a.first_seen_at, a.last_seen_at, a.resolved_at, a.occurrences
-          from alerts a left join incidents i on i.id = a.incident_id
+          from alerts a left join incidents i on i.tenant_id = a.tenant_id and i.id = a.incident_id
           where ${sql.join(conds, sql` and `)} order by a.last_seen_at desc, a.id desc limit ${f.limit}`,
     );
   },

@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Em } from '../../db/sql.js';
+import { withEm } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
-import { AppError } from '../../shared/errors.js';
+import { authorize } from '../../shared/authz.js';
 import { type AuditInput, type AuditRow, auditStore } from './audit.store.js';
 
 export interface AuditEventDto {
@@ -31,8 +32,10 @@ export class AuditService {
   constructor(private readonly orm: MikroORM) {}
 
   async list(actor: Actor, opts: { limit: number; before?: string }): Promise<AuditEventDto[]> {
-    if (!actor.roles.includes('admin')) throw AppError.forbidden('Only admins can read the audit log.');
-    const rows = await auditStore.list(this.orm.em.fork(), actor.tenantId, opts.limit, opts.before);
+    authorize(actor, 'audit:read');
+    const rows = await withEm(this.orm, { tenantId: actor.tenantId }, (em) =>
+      auditStore.list(em, actor.tenantId, opts.limit, opts.before),
+    );
     return rows.map(toDto);
   }
 }

@@ -89,7 +89,7 @@ export async function alertsResolved(
 ): Promise<string[]> {
   const ids = [...byIncident.keys()].sort();
   if (ids.length === 0) return [];
-  const incidents = await incidentsStore.lockMany(em, ids);
+  const incidents = await incidentsStore.lockMany(em, actor.tenantId, ids);
   const resolved: string[] = [];
   for (const inc of incidents) {
     const titles = byIncident.get(inc.id) ?? [];
@@ -108,7 +108,7 @@ export async function alertsResolved(
     if (
       inc.status !== 'resolved' &&
       inc.auto_resolve &&
-      (await incidentAlertsStore.countFiring(em, inc.id)) === 0
+      (await incidentAlertsStore.countFiring(em, actor.tenantId, inc.id)) === 0
     ) {
       await applyTransition(em, actor, inc, 'resolve', now, 'all alerts resolved');
       resolved.push(inc.id);
@@ -124,7 +124,7 @@ export async function acknowledgeThroughAlert(
   incidentId: string,
   now: Date,
 ): Promise<boolean> {
-  const [inc] = await incidentsStore.lockMany(em, [incidentId]);
+  const [inc] = await incidentsStore.lockMany(em, actor.tenantId, [incidentId]);
   if (inc?.status !== 'triggered') return false;
   await applyTransition(em, actor, inc, 'acknowledge', now);
   return true;
@@ -179,7 +179,7 @@ export async function alertsJoined(
     rows.push(...joinedRows(incident.id, alerts));
     const minSeverity = Math.min(...alerts.map((a) => a.severity));
     if (minSeverity < incident.severity) {
-      await incidentsStore.update(em, incident.id, { severity: minSeverity }, now);
+      await incidentsStore.update(em, actor.tenantId, incident.id, { severity: minSeverity }, now);
       rows.push({
         incidentId: incident.id,
         kind: 'severity_changed',

@@ -117,8 +117,9 @@ export async function applyTransition(
   if (action === 'resolve') fields.resolved_at = at;
   if (action === 'retrigger') fields.acknowledged_at = null;
   let endedAlerts = 0;
-  if (action === 'resolve') endedAlerts = await incidentAlertsStore.resolveFiring(em, inc.id, at);
-  await incidentsStore.update(em, inc.id, fields, at);
+  if (action === 'resolve')
+    endedAlerts = await incidentAlertsStore.resolveFiring(em, inc.tenant_id, inc.id, at);
+  await incidentsStore.update(em, inc.tenant_id, inc.id, fields, at);
   const message = `${ref} ${verbs[action]} by ${actor.name}${note ? `: ${note}` : ''}`;
   await recordChanges(
     em,

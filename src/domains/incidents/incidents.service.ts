@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { OrmEm } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
-import { type Actor, can } from '../../shared/actor.js';
+import type { Actor } from '../../shared/actor.js';
+import { authorize, type Permission } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { lockGroup } from './incident-ingest.js';
@@ -30,10 +32,6 @@ import {
   type ListFilter,
 } from './incidents.types.js';
 
-function requireResponder(actor: Actor): void {
-  if (!can(actor, 'responder')) throw AppError.forbidden('You need the responder role to change incidents.');
-}
-
 export class IncidentsService {
   constructor(
     private readonly orm: MikroORM,
@@ -41,8 +39,9 @@ export class IncidentsService {
   ) {}
 
   async list(actor: Actor, filter: ListFilter): Promise<IncidentPage> {
+    authorize(actor, 'incident:read');
     const statuses = filter.status?.flatMap((s) => (s === 'open' ? ['triggered', 'acknowledged'] : [s]));
-    const rows = await withEm(this.orm, (em) =>
+    const rows = await withEm(this.orm, { tenantId: actor.tenantId }, (em) =>
       incidentsStore.list(em, actor.tenantId, {
         statuses,
         service: filter.service,
@@ -60,23 +59,22 @@ export class IncidentsService {
   }
 
   async get(actor: Actor, ref: string): Promise<IncidentDetailDto> {
-    return withEm(this.orm, async (em) => {
+    authorize(actor, 'incident:read');
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const row = await incidentsStore.get(em, actor.tenantId, parseIncidentRef(ref));
       if (!row) throw AppError.notFound(`Incident ${ref}`);
-      const [alerts, timeline] = await Promise.all([
-        incidentAlertsStore.list(em.fork(), row.id),
-        incidentsStore.timeline(em.fork(), row.id),
-      ]);
+      const alerts = await incidentAlertsStore.list(em, actor.tenantId, row.id);
+      const timeline = await incidentsStore.timeline(em, actor.tenantId, row.id);
       return { ...toIncidentDto(row), alerts: alerts.map(toAlertDto), timeline: timeline.map(toTimelineDto) };
     });
   }
 
   /** Declares an incident by hand (REST, Slack modal, CLI). */
   async declare(actor: Actor, input: DeclareInput): Promise<IncidentDto> {
-    requireResponder(actor);
+    authorize(actor, 'incident:declare');
     const data = declareInputSchema.parse(input);
     const now = this.clock.now();
-    const id = await withTx(this.orm, async (em) => {
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const inc = await openIncident(
         em,
         actor,
@@ -93,30 +91,31 @@ export class IncidentsService {
         'declared',
         now,
       );
-      return inc.id;
+      return this.summary(em, actor, { id: inc.id });
     });
-    return this.summary(actor, { id });
   }
 
   acknowledge(actor: Actor, ref: string): Promise<IncidentDto> {
-    return this.act(actor, ref, (em, inc, now) => applyTransition(em, actor, inc, 'acknowledge', now));
+    return this.act(actor, 'incident:acknowledge', ref, (em, inc, now) =>
+      applyTransition(em, actor, inc, 'acknowledge', now),
+    );
   }
 
   resolve(actor: Actor, ref: string, note?: string): Promise<IncidentDto> {
-    return this.act(actor, ref, (em, inc, now) =>
+    return this.act(actor, 'incident:resolve', ref, (em, inc, now) =>
       applyTransition(em, actor, inc, 'resolve', now, note?.trim() || undefined),
     );
   }
 
   async assign(actor: Actor, ref: string, userRef: string): Promise<IncidentDto> {
-    return this.act(actor, ref, async (em, inc, now) => {
+    return this.act(actor, 'incident:assign', ref, async (em, inc, now) => {
       const user = await incidentsStore.findUser(em, actor.tenantId, userRef.trim());
       if (!user)
         throw AppError.validation(`No user matches "${userRef}". Use a user id, email or Slack user id.`, [
           { field: 'user', message: 'unknown user' },
         ]);
       if (inc.assignee_id === user.id) return inc;
-      await incidentsStore.update(em, inc.id, { assignee_id: user.id }, now);
+      await incidentsStore.update(em, actor.tenantId, inc.id, { assignee_id: user.id }, now);
       await recordChanges(
         em,
         actor,
@@ -142,7 +141,7 @@ export class IncidentsService {
       throw AppError.validation('A note can be at most 10,000 characters.', [
         { field: 'text', message: 'too long' },
       ]);
-    return this.act(actor, ref, async (em, inc, now) => {
+    return this.act(actor, 'incident:note', ref, async (em, inc, now) => {
       await recordChanges(em, actor, [{ incidentId: inc.id, kind: 'note', message: note, data: {} }], now);
       return inc;
     });
@@ -150,16 +149,13 @@ export class IncidentsService {
 
   private async act(
     actor: Actor,
+    permission: Permission,
     ref: string,
-    fn: (
-      em: Parameters<Parameters<typeof withTx>[1]>[0],
-      inc: IncidentRow,
-      now: Date,
-    ) => Promise<IncidentRow>,
+    fn: (em: OrmEm, inc: IncidentRow, now: Date) => Promise<IncidentRow>,
   ): Promise<IncidentDto> {
-    requireResponder(actor);
+    authorize(actor, permission);
     const q = parseIncidentRef(ref);
-    const id = await withTx(this.orm, async (em) => {
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const now = this.clock.now();
       // Same lock order as ingestion: the incident's group first, then its rows.
       const found = await incidentsStore.get(em, actor.tenantId, q);
@@ -167,20 +163,19 @@ export class IncidentsService {
       const inc = await incidentsStore.lock(em, actor.tenantId, q);
       if (!inc) throw AppError.notFound(`Incident ${ref}`);
       const out = await fn(em, inc, now);
-      return out.id;
+      return this.summary(em, actor, { id: out.id });
     });
-    return this.summary(actor, { id });
   }
 
-  private async summary(actor: Actor, q: RefQuery): Promise<IncidentDto> {
-    const row: IncidentListRow | undefined = await withEm(this.orm, (em) =>
-      incidentsStore.get(em, actor.tenantId, q),
-    );
+  /** The incident as the change left it, read in the change's transaction (no second one). */
+  private async summary(em: OrmEm, actor: Actor, q: RefQuery): Promise<IncidentDto> {
+    const row: IncidentListRow | undefined = await incidentsStore.get(em, actor.tenantId, q);
     if (!row) throw AppError.notFound('Incident');
     return toIncidentDto(row);
   }
 
+  /** Every tenant's open incidents by severity, for the metrics gauge (system scope). */
   async openCountsBySeverity(): Promise<{ severity: number; n: number }[]> {
-    return withEm(this.orm, (em) => incidentsStore.countOpenBySeverity(em));
+    return withEm(this.orm, 'system', (em) => incidentsStore.countOpenBySeverity(em));
   }
 }

@@ -60,8 +60,10 @@ export interface RefQuery {
 }
 
 const listColumns = sql`i.*, u.name as assignee_name, u.email as assignee_email, u.slack_user_id as assignee_slack_user_id,
-  (select count(*)::int from alerts a where a.incident_id = i.id) as alert_count,
-  (select count(*)::int from alerts a where a.incident_id = i.id and a.status = 'firing') as firing_count`;
+  (select count(*)::int from alerts a where a.tenant_id = i.tenant_id and a.incident_id = i.id) as alert_count,
+  (select count(*)::int from alerts a where a.tenant_id = i.tenant_id and a.incident_id = i.id
+    and a.status = 'firing') as firing_count`;
+const assigneeJoin = sql`left join users u on u.tenant_id = i.tenant_id and u.id = i.assignee_id`;
 
 const refWhere = (tenantId: string, ref: RefQuery) =>
   ref.id
@@ -114,15 +116,16 @@ export const incidentsStore = {
     );
   },
 
-  async lockMany(em: Em, ids: string[]): Promise<IncidentRow[]> {
+  async lockMany(em: Em, tenantId: string, ids: string[]): Promise<IncidentRow[]> {
     return query<IncidentRow>(
       em,
-      sql`select * from incidents where id = any(${ids}::uuid[]) order by id for update`,
+      sql`select * from incidents where tenant_id = ${tenantId} and id = any(${ids}::uuid[]) order by id for update`,
     );
   },
 
   async update(
     em: Em,
+    tenantId: string,
     id: string,
     fields: Partial<
       Pick<IncidentRow, 'status' | 'acknowledged_at' | 'resolved_at' | 'severity' | 'assignee_id'>
@@ -132,14 +135,15 @@ export const incidentsStore = {
     const sets = Object.entries(fields).map(([k, v]) => sql`${sql.ref(k)} = ${v}`);
     await command(
       em,
-      sql`update incidents set ${sql.join(sets)}, version = version + 1, updated_at = ${at} where id = ${id}`,
+      sql`update incidents set ${sql.join(sets)}, version = version + 1, updated_at = ${at}
+          where tenant_id = ${tenantId} and id = ${id}`,
     );
   },
 
   async get(em: Em, tenantId: string, ref: RefQuery): Promise<IncidentListRow | undefined> {
     return queryOne<IncidentListRow>(
       em,
-      sql`select ${listColumns} from incidents i left join users u on u.id = i.assignee_id where ${refWhere(tenantId, ref)}`,
+      sql`select ${listColumns} from incidents i ${assigneeJoin} where ${refWhere(tenantId, ref)}`,
     );
   },
 
@@ -168,11 +172,12 @@ export const incidentsStore = {
       conds.push(sql`(i.created_at, i.id) < (${f.after.createdAt}::timestamptz, ${f.after.id}::uuid)`);
     return query<IncidentListRow>(
       em,
-      sql`select ${listColumns} from incidents i left join users u on u.id = i.assignee_id
+      sql`select ${listColumns} from incidents i ${assigneeJoin}
           where ${sql.join(conds, sql` and `)} order by i.created_at desc, i.id desc limit ${f.limit}`,
     );
   },
 
+  /** Every tenant's open incidents (the metrics gauge): system scope. */
   async countOpenBySeverity(em: Em): Promise<{ severity: number; n: number }[]> {
     return query<{ severity: number; n: number }>(
       em,
@@ -194,7 +199,7 @@ export const incidentsStore = {
     );
   },
 
-  async timeline(em: Em, incidentId: string, limit = 1000) {
+  async timeline(em: Em, tenantId: string, incidentId: string, limit = 1000) {
     return query<{
       id: string;
       kind: string;
@@ -207,16 +212,9 @@ export const incidentsStore = {
     }>(
       em,
       sql`select id::text, kind, actor_kind, actor_id, actor_name, message, data, created_at
-          from timeline_entries where incident_id = ${incidentId} order by id limit ${limit}`,
+          from timeline_entries where tenant_id = ${tenantId} and incident_id = ${incidentId}
+          order by id limit ${limit}`,
     );
-  },
-
-  async firingAlertIdsForUpdate(em: Em, incidentId: string): Promise<string[]> {
-    const rows = await query<{ id: string }>(
-      em,
-      sql`select id from alerts where incident_id = ${incidentId} and status = 'firing' order by id for update`,
-    );
-    return rows.map((r) => r.id);
   },
 
   async findUser(em: Em, tenantId: string, ref: string) {
@@ -249,29 +247,31 @@ export interface IncidentAlertRow {
 }
 
 export const incidentAlertsStore = {
-  async list(em: Em, incidentId: string, limit = 500): Promise<IncidentAlertRow[]> {
+  async list(em: Em, tenantId: string, incidentId: string, limit = 500): Promise<IncidentAlertRow[]> {
     return query<IncidentAlertRow>(
       em,
       sql`select id, source, dedup_key, status, title, severity, labels, annotations, links, starts_at, ends_at,
             first_seen_at, last_seen_at, resolved_at, occurrences
-          from alerts where incident_id = ${incidentId} order by first_seen_at, id limit ${limit}`,
+          from alerts where tenant_id = ${tenantId} and incident_id = ${incidentId}
+          order by first_seen_at, id limit ${limit}`,
     );
   },
 
   /** Ends the episodes of an incident's still-firing alerts (the incident was resolved by a person). */
-  async resolveFiring(em: Em, incidentId: string, at: Date): Promise<number> {
+  async resolveFiring(em: Em, tenantId: string, incidentId: string, at: Date): Promise<number> {
     const rows = await query<{ id: string }>(
       em,
       sql`update alerts set status = 'resolved', resolved_at = ${at}, updated_at = ${at}
-          where incident_id = ${incidentId} and status = 'firing' returning id`,
+          where tenant_id = ${tenantId} and incident_id = ${incidentId} and status = 'firing' returning id`,
     );
     return rows.length;
   },
 
-  async countFiring(em: Em, incidentId: string): Promise<number> {
+  async countFiring(em: Em, tenantId: string, incidentId: string): Promise<number> {
     const row = await queryOne<{ n: number }>(
       em,
-      sql`select count(*)::int as n from alerts where incident_id = ${incidentId} and status = 'firing'`,
+      sql`select count(*)::int as n from alerts
+          where tenant_id = ${tenantId} and incident_id = ${incidentId} and status = 'firing'`,
     );
     return row?.n ?? 0;
   },

@@ -45,7 +45,7 @@ export class OutboxDelivery {
     const report: DeliveryReport = { sent: 0, failed: 0, deferred: 0, skipped: 0 };
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const now = this.clock.now();
-      const channels = await withEm(this.orm, (em) => outboxStore.dueChannels(em, now, 50));
+      const channels = await withEm(this.orm, 'system', (em) => outboxStore.dueChannels(em, now, 50));
       if (channels.length === 0) break;
       const before = report.sent + report.failed + report.skipped;
       const queue = [...channels];
@@ -67,7 +67,7 @@ export class OutboxDelivery {
 
   private async deliverChannel(sender: OutboxSender, channel: string, report: DeliveryReport): Promise<void> {
     const now = this.clock.now();
-    const rows = await withTx(this.orm, (em) =>
+    const rows = await withTx(this.orm, 'system', (em) =>
       outboxStore.claim(em, channel, now, this.opts.batchSize, new Date(now.getTime() + this.opts.leaseMs)),
     );
     const done = new Set<string>();
@@ -78,13 +78,13 @@ export class OutboxDelivery {
           await this.deliverRow(sender, row, rows, done, now, report);
         } catch (err) {
           done.add(row.id);
-          const stop = await withTx(this.orm, (em) => this.failed(em, row, err, now, report));
+          const stop = await withTx(this.orm, 'system', (em) => this.failed(em, row, err, now, report));
           if (stop) return;
         }
       }
     } finally {
       const untried = rows.filter((r) => !done.has(r.id));
-      if (untried.length) await withTx(this.orm, (em) => outboxStore.release(em, untried));
+      if (untried.length) await withTx(this.orm, 'system', (em) => outboxStore.release(em, untried));
     }
   }
 
@@ -108,7 +108,7 @@ export class OutboxDelivery {
     report: DeliveryReport,
   ): Promise<void> {
     const finish = async (ids: string[], status: 'sent' | 'skipped', error: string | null = null) => {
-      if (ids.length) await withTx(this.orm, (em) => outboxStore.mark(em, ids, status, now, error));
+      if (ids.length) await withTx(this.orm, 'system', (em) => outboxStore.mark(em, ids, status, now, error));
       for (const id of ids) done.add(id);
       report[status] += ids.length;
     };
@@ -134,12 +134,14 @@ export class OutboxDelivery {
     }
     if (!row.incidentId) return finish([row.id], 'skipped', 'no incident');
     const incidentId = row.incidentId;
-    const card = await withEm(this.orm, (em) => outboxStore.card(em, incidentId, row.channel));
+    const card = await withEm(this.orm, 'system', (em) =>
+      outboxStore.card(em, row.tenantId, incidentId, row.channel),
+    );
     if (row.kind === 'post_card') {
       // Already posted: the updates leased with this row are still to be sent (they follow it in `rows`).
       if (card) return finish([row.id], 'skipped', 'already posted');
       const msg = await sender.send(row, null);
-      await withTx(this.orm, async (em) => {
+      await withTx(this.orm, 'system', async (em) => {
         if (msg) await outboxStore.saveCard(em, row.tenantId, incidentId, row.channel, msg, now);
         await outboxStore.mark(em, [row.id], 'sent', now);
       });
@@ -152,9 +154,11 @@ export class OutboxDelivery {
       return finish(covered, 'skipped', 'covered by the card');
     }
     if (!card) {
-      const post = await withEm(this.orm, (em) => outboxStore.postStatus(em, incidentId, row.channel));
+      const post = await withEm(this.orm, 'system', (em) =>
+        outboxStore.postStatus(em, row.tenantId, incidentId, row.channel),
+      );
       if (post === 'pending') {
-        await withTx(this.orm, (em) =>
+        await withTx(this.orm, 'system', (em) =>
           outboxStore.retryAt(
             em,
             [row.id],
@@ -234,7 +238,10 @@ export class OutboxDelivery {
     log.error({ reason: e.reason }, 'Slack delivery failed for good');
     // Every failed destination shows on the incident's timeline, once per channel and reason
     // (a card whose channel was archived would otherwise add a row for each later update).
-    if (row.incidentId && !(await outboxStore.failureNoticed(em, row.incidentId, row.channel, e.reason))) {
+    if (
+      row.incidentId &&
+      !(await outboxStore.failureNoticed(em, row.tenantId, row.incidentId, row.channel, e.reason))
+    ) {
       const what =
         row.kind === 'dm'
           ? `Slack DM to ${row.channel}`

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Em } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
+import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -91,12 +92,14 @@ export class OutboxService {
   }
 
   async routes(actor: Actor): Promise<{ routes: SlackRoutes; defaultChannel: string | null }> {
+    authorize(actor, 'settings:read');
     const settings = await this.tenants.settings(actor.tenantId);
     const slack = z.object({ routes: slackRoutesSchema.default({}) }).catch({ routes: {} });
     return { routes: slack.parse(settings.slack ?? {}).routes, defaultChannel: this.opts.defaultChannel };
   }
 
   async setRoutes(actor: Actor, routes: SlackRoutes): Promise<SlackRoutes> {
+    authorize(actor, 'settings:write');
     const parsed = slackRoutesSchema.safeParse(routes);
     if (!parsed.success) throw AppError.validation('The Slack routes are not valid.');
     const clean = Object.fromEntries(Object.entries(parsed.data).map(([s, c]) => [s, c.replace(/^#/, '')]));
@@ -106,7 +109,9 @@ export class OutboxService {
 
   /** Remembers that someone uses App Home, so it is republished when incidents change. */
   async homeOpened(tenantId: string, slackUserId: string): Promise<void> {
-    await withTx(this.orm, (em) => outboxStore.homeOpened(em, tenantId, slackUserId, this.clock.now()));
+    await withTx(this.orm, { tenantId }, (em) =>
+      outboxStore.homeOpened(em, tenantId, slackUserId, this.clock.now()),
+    );
   }
 
   /** Queues a Slack DM (delivered like every other row; the key makes repeats harmless). */
@@ -125,13 +130,14 @@ export class OutboxService {
     );
   }
 
-  /** The id Slack gave a channel OpsWatch knows by name (from a card posted there), or null. */
-  channelIdOf(channel: string): Promise<string | null> {
-    return withEm(this.orm, (em) => outboxStore.channelIdOf(em, channel));
+  /** The id Slack gave a channel the tenant knows by name (from a card posted there), or null. */
+  channelIdOf(tenantId: string, channel: string): Promise<string | null> {
+    return withEm(this.orm, { tenantId }, (em) => outboxStore.channelIdOf(em, tenantId, channel));
   }
 
+  /** Every tenant's outbox rows by status (metrics): system scope. */
   async counts(): Promise<Record<string, number>> {
-    const rows = await withEm(this.orm, (em) => outboxStore.counts(em));
+    const rows = await withEm(this.orm, 'system', (em) => outboxStore.counts(em));
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 

@@ -84,7 +84,7 @@ export const outboxStore = {
             select i.id as incident_id,
               coalesce(nullif(t.settings #>> array['slack', 'routes', i.service], ''), ${defaultChannel}) as channel
             from incidents i join tenants t on t.id = i.tenant_id
-            where i.id in (select incident_id from x where kind = 'created')
+            where i.tenant_id = ${tenantId} and i.id in (select incident_id from x where kind = 'created')
           ),
           posts as (
             insert into outbox (tenant_id, incident_id, kind, channel, idempotency_key, next_attempt_at, created_at)
@@ -96,7 +96,7 @@ export const outboxStore = {
           ),
           cards as (
             select incident_id, channel, tx from outbox
-            where kind = 'post_card' and incident_id in (select incident_id from x)
+            where tenant_id = ${tenantId} and kind = 'post_card' and incident_id in (select incident_id from x)
             union
             select incident_id, channel, tx from posts
           ),
@@ -115,7 +115,7 @@ export const outboxStore = {
                 'actorSlackId', u.slack_user_id, 'at', ${at.toISOString()}::text),
               'reply:' || ${batch}::text || ':' || c.channel || ':' || x.ord, ${at}, ${at}
             from x join cards c on c.incident_id = x.incident_id
-            left join users u on u.id::text = x.actor_id
+            left join users u on u.tenant_id = ${tenantId} and u.id::text = x.actor_id
             where x.kind <> all(${NO_REPLY}::text[]) and not (x.kind = 'alert_fired' and c.tx = txid_current())
             on conflict (idempotency_key) do nothing
           ),
@@ -131,10 +131,17 @@ export const outboxStore = {
   },
 
   /** Whether the incident's timeline already says this destination failed for this reason. */
-  async failureNoticed(em: Em, incidentId: string, channel: string, reason: string): Promise<boolean> {
+  async failureNoticed(
+    em: Em,
+    tenantId: string,
+    incidentId: string,
+    channel: string,
+    reason: string,
+  ): Promise<boolean> {
     const rows = await query<{ one: number }>(
       em,
-      sql`select 1 as one from timeline_entries where incident_id = ${incidentId} and kind = 'notification_failed'
+      sql`select 1 as one from timeline_entries where tenant_id = ${tenantId} and incident_id = ${incidentId}
+          and kind = 'notification_failed'
           and data->>'channel' = ${channel} and data->>'reason' = ${reason} limit 1`,
     );
     return rows.length > 0;
@@ -198,7 +205,7 @@ export const outboxStore = {
     return rows.map((r) => r.slack_user_id);
   },
 
-  /** Channels with rows due (and not leased by a live worker), oldest first. */
+  /** Channels with rows due (and not leased by a live worker), oldest first. Every tenant's: system scope. */
   async dueChannels(em: Em, now: Date, limit: number): Promise<string[]> {
     const rows = await query<{ channel: string }>(
       em,
@@ -286,19 +293,20 @@ export const outboxStore = {
     );
   },
 
-  /** The id Slack gave a channel OpsWatch knows by name, from a card posted there before. */
-  async channelIdOf(em: Em, channel: string): Promise<string | null> {
+  /** The id Slack gave a channel the tenant knows by name, from a card posted there before. */
+  async channelIdOf(em: Em, tenantId: string, channel: string): Promise<string | null> {
     const row = await queryOne<{ channel_id: string }>(
       em,
-      sql`select channel_id from slack_messages where channel = ${channel} limit 1`,
+      sql`select channel_id from slack_messages where tenant_id = ${tenantId} and channel = ${channel} limit 1`,
     );
     return row?.channel_id ?? null;
   },
 
-  async card(em: Em, incidentId: string, channel: string): Promise<CardMessage | null> {
+  async card(em: Em, tenantId: string, incidentId: string, channel: string): Promise<CardMessage | null> {
     const row = await queryOne<{ channel_id: string; ts: string }>(
       em,
-      sql`select channel_id, ts from slack_messages where incident_id = ${incidentId} and channel = ${channel}`,
+      sql`select channel_id, ts from slack_messages
+          where tenant_id = ${tenantId} and incident_id = ${incidentId} and channel = ${channel}`,
     );
     return row ? { channelId: row.channel_id, ts: row.ts } : null;
   },
@@ -320,10 +328,11 @@ export const outboxStore = {
   },
 
   /** The state of an incident's card post in a channel: pending, sent, failed… or null when there is none. */
-  async postStatus(em: Em, incidentId: string, channel: string): Promise<string | null> {
+  async postStatus(em: Em, tenantId: string, incidentId: string, channel: string): Promise<string | null> {
     const row = await queryOne<{ status: string }>(
       em,
-      sql`select status from outbox where kind = 'post_card' and incident_id = ${incidentId} and channel = ${channel}`,
+      sql`select status from outbox where tenant_id = ${tenantId} and kind = 'post_card'
+          and incident_id = ${incidentId} and channel = ${channel}`,
     );
     return row?.status ?? null;
   },
@@ -336,6 +345,7 @@ export const outboxStore = {
     );
   },
 
+  /** Every tenant's rows by status (metrics): system scope. */
   async counts(em: Em): Promise<{ status: string; n: number }[]> {
     return query<{ status: string; n: number }>(
       em,

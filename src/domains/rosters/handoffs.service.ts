@@ -1,14 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Em } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
-import { type Actor, can } from '../../shared/actor.js';
+import type { Actor } from '../../shared/actor.js';
+import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError } from '../../shared/errors.js';
 import { type Handoff, handoffsBetween } from './handoff.calc.js';
 import { handoffsStore } from './handoffs.store.js';
 import { onCallAt } from './oncall.calc.js';
 import { toSchedule } from './rosters.mapper.js';
-import { type People, rostersStore } from './rosters.store.js';
+import { type OverrideRow, type People, rostersStore } from './rosters.store.js';
 import { loadSchedule } from './schedule-loader.js';
 import { HOUR_MS } from './zone-time.calc.js';
 
@@ -76,17 +76,19 @@ export class HandoffsService {
     private readonly clock: Clock,
   ) {}
 
+  /** System scope: one run looks at the schedules of every tenant. */
   async run(now: Date = this.clock.now(), limit = 500): Promise<HandoffRunReport> {
-    return withTx(this.orm, async (em) => {
+    return withTx(this.orm, 'system', async (em) => {
       const report: HandoffRunReport = { checked: 0, handoffs: 0, notices: 0 };
       if (!(await handoffsStore.tryLock(em))) return report;
       const due = await handoffsStore.due(em, now, limit);
       if (due.length === 0) return report;
-      const overrides = await rostersStore.overridesOf(
-        em,
-        due.map((r) => r.id),
-        new Date(now.getTime() - MAX_CATCH_UP_MS - HOUR_MS),
-      );
+      const since = new Date(now.getTime() - MAX_CATCH_UP_MS - HOUR_MS);
+      const overrides: OverrideRow[] = [];
+      for (const tenantId of new Set(due.map((r) => r.tenant_id))) {
+        const ids = due.filter((r) => r.tenant_id === tenantId).map((r) => r.id);
+        overrides.push(...(await rostersStore.overridesOf(em, tenantId, ids, since)));
+      }
       const peopleOf = new Map<string, People>();
       const notices: HandoffNotice[] = [];
       for (const row of due) {
@@ -146,8 +148,8 @@ export class HandoffsService {
 
   /** The schedule's latest handoffs, newest first. */
   async recent(actor: Actor, scheduleId: string, limit = 20) {
-    if (!can(actor, 'viewer')) throw AppError.forbidden('You need the viewer role to read schedules.');
-    return withEm(this.orm, async (em) => {
+    authorize(actor, 'schedule:read');
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const l = await loadSchedule(em, actor.tenantId, scheduleId, this.clock.now());
       const rows = await handoffsStore.recent(em, actor.tenantId, l.row.id, limit);
       return rows.map((r) => ({

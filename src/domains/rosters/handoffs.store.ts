@@ -35,12 +35,12 @@ export const handoffsStore = {
     return row?.locked === true;
   },
 
-  /** Schedules of every tenant not checked up to `now`, least recently checked first. */
+  /** Schedules of every tenant (system scope) not checked up to `now`, least recently checked first. */
   due(em: Em, now: Date, limit: number): Promise<DueScheduleRow[]> {
     return query<DueScheduleRow>(
       em,
       sql`select ${SCHEDULE}, c.checked_until, c.synced_user_group
-          from schedules s left join schedule_handoff_cursors c on c.schedule_id = s.id
+          from schedules s left join schedule_handoff_cursors c on c.tenant_id = s.tenant_id and c.schedule_id = s.id
           where c.checked_until is null or c.checked_until < ${now}
           order by c.checked_until nulls first, s.id limit ${limit}
           for update of s skip locked`,

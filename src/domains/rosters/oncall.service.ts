@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { withEm, withTx } from '../../db/tx.js';
-import { type Actor, can } from '../../shared/actor.js';
+import type { Actor } from '../../shared/actor.js';
+import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { scheduleToICal } from './ical.calc.js';
@@ -28,10 +29,6 @@ export const GAP_DAYS = 14;
 const FEED_DAYS = 90;
 /** How far ahead "next shifts" look. */
 const NEXT_DAYS = 35;
-
-function needViewer(actor: Actor): void {
-  if (!can(actor, 'viewer')) throw AppError.forbidden('You need the viewer role to read schedules.');
-}
 
 /** Whether the user takes part in the schedule: a participant of a layer or covering an override. */
 function isMember(schedule: Schedule, userId: string): boolean {
@@ -67,8 +64,8 @@ export class OnCallService {
   }
 
   async onCall(actor: Actor, scheduleId: string, at: Date = this.clock.now()): Promise<OnCallDto> {
-    needViewer(actor);
-    return withEm(this.orm, async (em) => {
+    authorize(actor, 'oncall:read');
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const l = await loadSchedule(em, actor.tenantId, scheduleId, at);
       return toOnCallDto(
         l.row.id,
@@ -80,14 +77,14 @@ export class OnCallService {
   }
 
   async shifts(actor: Actor, scheduleId: string, from: Date, to: Date): Promise<ShiftDto[]> {
-    needViewer(actor);
+    authorize(actor, 'oncall:read');
     if (!(to.getTime() > from.getTime()))
       throw AppError.validation('to must be after from.', [{ field: 'to', message: 'must be after from' }]);
     if (to.getTime() - from.getTime() > MAX_SHIFTS_RANGE_DAYS * DAY)
       throw AppError.validation(`Ask for ${MAX_SHIFTS_RANGE_DAYS} days at most.`, [
         { field: 'to', message: `at most ${MAX_SHIFTS_RANGE_DAYS} days after from` },
       ]);
-    return withEm(this.orm, async (em) => {
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const l = await loadSchedule(em, actor.tenantId, scheduleId, from);
       const people = await rostersStore.people(em, actor.tenantId);
       return shifts(l.schedule, from, to).map((s) => toShiftDto(s, people));
@@ -95,9 +92,9 @@ export class OnCallService {
   }
 
   async gapsNext14Days(actor: Actor, scheduleId: string): Promise<RangeDto[]> {
-    needViewer(actor);
+    authorize(actor, 'oncall:read');
     const now = this.clock.now();
-    return withEm(this.orm, async (em) => {
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const l = await loadSchedule(em, actor.tenantId, scheduleId, now);
       return gaps(l.schedule, now, new Date(now.getTime() + GAP_DAYS * DAY)).map(toRange);
     });
@@ -109,8 +106,8 @@ export class OnCallService {
     at: Date = this.clock.now(),
     opts: { gaps?: boolean } = {},
   ): Promise<ScheduleOnCallDto[]> {
-    needViewer(actor);
-    return withEm(this.orm, async (em) => {
+    authorize(actor, 'oncall:read');
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const all = await loadAllSchedules(em, actor.tenantId, at);
       const people = await rostersStore.people(em, actor.tenantId);
       return all.map((l) => this.answer(l, at, people, opts.gaps ?? false));
@@ -124,8 +121,8 @@ export class OnCallService {
     at: Date = this.clock.now(),
     count = 5,
   ): Promise<ScheduleOnCallDto & { next: ShiftDto[] }> {
-    needViewer(actor);
-    return withEm(this.orm, async (em) => {
+    authorize(actor, 'oncall:read');
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const l = await loadScheduleByRef(em, actor.tenantId, ref, at);
       const people = await rostersStore.people(em, actor.tenantId);
       const next = shifts(l.schedule, at, new Date(at.getTime() + NEXT_DAYS * DAY))
@@ -138,8 +135,8 @@ export class OnCallService {
 
   /** A person's shifts now and next across schedules, and the schedules they belong to (with gaps). */
   async forUser(actor: Actor, userId: string, now: Date = this.clock.now(), count = 5): Promise<MyOnCallDto> {
-    needViewer(actor);
-    return withEm(this.orm, async (em) => {
+    authorize(actor, 'oncall:read');
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const people = await rostersStore.people(em, actor.tenantId);
       const person = people.get(userId);
       if (!person) throw AppError.notFound(`User ${userId}`);
@@ -172,9 +169,8 @@ export class OnCallService {
 
   /** The secret feed URL of a user's shifts, creating its token on first ask (admins, or the user). */
   async userIcalUrl(actor: Actor, userId: string): Promise<{ userId: string; icalUrl: string }> {
-    if (!(can(actor, 'admin') || (actor.kind === 'user' && actor.id === userId)))
-      throw AppError.forbidden('Only admins and the user themselves can read a user’s calendar link.');
-    return withTx(this.orm, async (em) => {
+    authorize(actor, 'user:calendar', { owners: [userId] });
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       if (!(await rostersStore.existingUsers(em, actor.tenantId, [userId])).has(userId))
         throw AppError.notFound(`User ${userId}`);
       const fresh = randomBytes(24).toString('base64url');
@@ -183,14 +179,19 @@ export class OnCallService {
     });
   }
 
-  /** The schedule's feed (the secret token is the only credential). */
+  /**
+   * The schedule's feed (the secret token is the only credential): the token is looked up in the system scope,
+   * since it is what says which tenant; the feed is read in that tenant's.
+   */
   async icalForSchedule(feedToken: string, now: Date = this.clock.now()): Promise<string> {
-    return withEm(this.orm, async (em) => {
-      const row = await rostersStore.byToken(em, feedToken);
+    const found = await withEm(this.orm, 'system', (em) => rostersStore.byToken(em, feedToken));
+    if (!found) throw AppError.notFound('This calendar');
+    return withEm(this.orm, { tenantId: found.tenant_id }, async (em) => {
+      const row = await rostersStore.byId(em, found.tenant_id, found.id);
       if (!row) throw AppError.notFound('This calendar');
       const [from, to] = feedWindow(now);
-      const l = await loadSchedule(em, row.tenant_id, row.id, from);
-      const people = await rostersStore.people(em, row.tenant_id);
+      const l = await loadSchedule(em, found.tenant_id, row.id, from);
+      const people = await rostersStore.people(em, found.tenant_id);
       return scheduleToICal({
         scheduleId: row.id,
         name: row.name,
@@ -202,11 +203,11 @@ export class OnCallService {
     });
   }
 
-  /** A user's feed: their shifts across every schedule of their tenant. */
+  /** A user's feed: their shifts across every schedule of their tenant (token looked up as above). */
   async icalForUser(feedToken: string, now: Date = this.clock.now()): Promise<string> {
-    return withEm(this.orm, async (em) => {
-      const user = await rostersStore.userByToken(em, feedToken);
-      if (!user) throw AppError.notFound('This calendar');
+    const user = await withEm(this.orm, 'system', (em) => rostersStore.userByToken(em, feedToken));
+    if (!user) throw AppError.notFound('This calendar');
+    return withEm(this.orm, { tenantId: user.tenant_id }, async (em) => {
       const [from, to] = feedWindow(now);
       const mine = (await loadAllSchedules(em, user.tenant_id, from)).flatMap((l) =>
         shifts(l.schedule, from, to)

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Em } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
-import { type Actor, can } from '../../shared/actor.js';
+import type { Actor } from '../../shared/actor.js';
+import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, type FieldProblem, fieldsFromZod } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
@@ -60,10 +61,6 @@ const fieldsOf = (s: ParsedSchedule): ScheduleFields => ({
   layers: s.layers,
 });
 
-function need(actor: Actor, role: 'viewer' | 'responder' | 'admin', what: string): void {
-  if (!can(actor, role)) throw AppError.forbidden(`You need the ${role} role to ${what}.`);
-}
-
 /** Schedules, overrides and the answers computed from them by the pure calculators. */
 export class RostersService {
   constructor(
@@ -93,10 +90,10 @@ export class RostersService {
   }
 
   /** The DTO of a row just read or written: its overrides are loaded here. */
-  private async dto(em: Em, row: ScheduleRow): Promise<ScheduleDto> {
+  private async dto(em: Em, tenantId: string, row: ScheduleRow): Promise<ScheduleDto> {
     const now = this.clock.now();
     return this.dtoOf(
-      { row, schedule: toSchedule(row, await rostersStore.overridesOf(em, [row.id], now)) },
+      { row, schedule: toSchedule(row, await rostersStore.overridesOf(em, tenantId, [row.id], now)) },
       now,
     );
   }
@@ -115,24 +112,26 @@ export class RostersService {
   }
 
   async list(actor: Actor): Promise<ScheduleDto[]> {
-    need(actor, 'viewer', 'read schedules');
+    authorize(actor, 'schedule:read');
     const now = this.clock.now();
-    return withEm(this.orm, async (em) =>
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) =>
       (await loadAllSchedules(em, actor.tenantId, now)).map((l) => this.dtoOf(l, now)),
     );
   }
 
   async get(actor: Actor, id: string): Promise<ScheduleDto> {
-    need(actor, 'viewer', 'read schedules');
+    authorize(actor, 'schedule:read');
     const now = this.clock.now();
-    return withEm(this.orm, async (em) => this.dtoOf(await loadSchedule(em, actor.tenantId, id, now), now));
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) =>
+      this.dtoOf(await loadSchedule(em, actor.tenantId, id, now), now),
+    );
   }
 
   async scheduleByName(actor: Actor, name: string): Promise<ScheduleDto | null> {
-    need(actor, 'viewer', 'read schedules');
-    return withEm(this.orm, async (em) => {
+    authorize(actor, 'schedule:read');
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const row = await rostersStore.byName(em, actor.tenantId, name.trim());
-      return row ? this.dto(em, row) : null;
+      return row ? this.dto(em, actor.tenantId, row) : null;
     });
   }
 
@@ -158,17 +157,17 @@ export class RostersService {
     input: ScheduleInput | unknown,
     target: { id: string } | 'by-name' | null,
   ): Promise<{ outcome: UpsertOutcome; schedule: ScheduleDto }> {
-    need(actor, 'admin', 'change schedules');
+    authorize(actor, 'schedule:write');
     const parsed = parseSchedule(input);
     const fields = fieldsOf(parsed);
     const now = this.clock.now();
-    return withTx(this.orm, async (em) => {
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       await this.checkParticipants(em, actor.tenantId, parsed);
       let existing: ScheduleRow | undefined;
       if (target === 'by-name') existing = await rostersStore.byName(em, actor.tenantId, fields.name);
       else if (target) existing = (await this.load(em, actor, target.id, now))[0];
       if (existing && target === 'by-name' && sameFields(existing, fields))
-        return { outcome: 'unchanged' as const, schedule: await this.dto(em, existing) };
+        return { outcome: 'unchanged' as const, schedule: await this.dto(em, actor.tenantId, existing) };
       if (existing && existing.name !== fields.name) {
         const clash = await rostersStore.byName(em, actor.tenantId, fields.name);
         if (clash && clash.id !== existing.id) throw nameTaken(fields.name);
@@ -186,7 +185,7 @@ export class RostersService {
       );
       return {
         outcome: existing ? ('updated' as const) : ('created' as const),
-        schedule: await this.dto(em, row),
+        schedule: await this.dto(em, actor.tenantId, row),
       };
     });
   }
@@ -224,9 +223,9 @@ export class RostersService {
     id: string,
     edit: (layers: Layer[]) => Layer[],
   ): Promise<ScheduleDto> {
-    need(actor, 'admin', 'change schedules');
+    authorize(actor, 'schedule:write');
     const now = this.clock.now();
-    return withTx(this.orm, async (em) => {
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const row = isUuid(id) ? await rostersStore.lockById(em, actor.tenantId, id) : undefined;
       if (!row) throw AppError.notFound(`Schedule ${id}`);
       const parsed = parseSchedule({
@@ -250,13 +249,13 @@ export class RostersService {
         },
         now,
       );
-      return this.dto(em, updated);
+      return this.dto(em, actor.tenantId, updated);
     });
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
-    need(actor, 'admin', 'delete schedules');
-    await withTx(this.orm, async (em) => {
+    authorize(actor, 'schedule:write');
+    await withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const [row] = await this.load(em, actor, id, this.clock.now());
       await rostersStore.remove(em, actor.tenantId, row.id);
       await recordAudit(
@@ -268,13 +267,18 @@ export class RostersService {
     });
   }
 
+  /**
+   * Adds an override. Managers and admins add any; a responder only one that changes their own on-call: they
+   * cover (`userId`) or they are the one replaced (`replaces`).
+   */
   async addOverride(actor: Actor, scheduleId: string, input: OverrideInput | unknown): Promise<OverrideDto> {
-    need(actor, 'responder', 'add overrides');
+    authorize(actor, 'override:write', { owners: [actor.id] }); // at least their own
     const r = overrideInputSchema.safeParse(input);
     if (!r.success) throw AppError.validation('The override is not valid.', fieldsFromZod(r.error.issues));
     const o = r.data;
+    authorize(actor, 'override:write', { owners: [o.userId, o.replaces] });
     const now = this.clock.now();
-    return withTx(this.orm, async (em) => {
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const [row, schedule] = await this.load(em, actor, scheduleId, now);
       const problems: FieldProblem[] = [];
       if (!(await rostersStore.existingUsers(em, actor.tenantId, [o.userId])).has(o.userId))
@@ -307,19 +311,26 @@ export class RostersService {
 
   /** Overrides still in effect now or later. */
   async listOverrides(actor: Actor, scheduleId: string): Promise<OverrideDto[]> {
-    need(actor, 'viewer', 'read schedules');
-    return withEm(this.orm, async (em) => {
+    authorize(actor, 'schedule:read');
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const [row] = await this.load(em, actor, scheduleId, this.clock.now());
-      return (await rostersStore.overridesOf(em, [row.id], this.clock.now())).map(toOverrideDto);
+      return (await rostersStore.overridesOf(em, actor.tenantId, [row.id], this.clock.now())).map(
+        toOverrideDto,
+      );
     });
   }
 
+  /** Removes an override; a responder only one that covers or replaces them (as when adding). */
   async removeOverride(actor: Actor, scheduleId: string, overrideId: string): Promise<void> {
-    need(actor, 'responder', 'remove overrides');
-    await withTx(this.orm, async (em) => {
+    authorize(actor, 'override:write', { owners: [actor.id] }); // at least their own
+    await withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const [row] = await this.load(em, actor, scheduleId, this.clock.now());
-      if (!isUuid(overrideId) || !(await rostersStore.removeOverride(em, actor.tenantId, row.id, overrideId)))
-        throw AppError.notFound(`Override ${overrideId}`);
+      const found = isUuid(overrideId)
+        ? await rostersStore.overrideById(em, actor.tenantId, row.id, overrideId)
+        : undefined;
+      if (!found) throw AppError.notFound(`Override ${overrideId}`);
+      authorize(actor, 'override:write', { owners: [found.user_id, found.replaces] });
+      await rostersStore.removeOverride(em, actor.tenantId, row.id, overrideId);
       await recordAudit(
         em,
         actor,

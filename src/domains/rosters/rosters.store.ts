@@ -76,6 +76,7 @@ export const rostersStore = {
     );
   },
 
+  /** The schedule whose feed token this is, of any tenant (system scope: the token says which tenant). */
   byToken(em: Em, token: string): Promise<(ScheduleRow & { tenant_id: string }) | undefined> {
     return queryOne(
       em,
@@ -128,12 +129,12 @@ export const rostersStore = {
   },
 
   /** Overrides of the given schedules still in effect at or after `after`, oldest first (later ones win). */
-  overridesOf(em: Em, scheduleIds: string[], after: Date): Promise<OverrideRow[]> {
+  overridesOf(em: Em, tenantId: string, scheduleIds: string[], after: Date): Promise<OverrideRow[]> {
     if (scheduleIds.length === 0) return Promise.resolve([]);
     return query<OverrideRow>(
       em,
       sql`select ${OVERRIDE_COLUMNS} from schedule_overrides
-          where schedule_id = any(${scheduleIds}::uuid[]) and ends_at > ${after}
+          where tenant_id = ${tenantId} and schedule_id = any(${scheduleIds}::uuid[]) and ends_at > ${after}
           order by created_at, id`,
     );
   },
@@ -150,6 +151,14 @@ export const rostersStore = {
       sql`insert into schedule_overrides (id, tenant_id, schedule_id, user_id, replaces, starts_at, ends_at, created_by, created_at)
           values (${newId()}, ${tenantId}, ${scheduleId}, ${o.userId}, ${o.replaces}, ${o.start}, ${o.end}, ${o.createdBy}, ${at})
           returning ${OVERRIDE_COLUMNS}`,
+    );
+  },
+
+  overrideById(em: Em, tenantId: string, scheduleId: string, id: string): Promise<OverrideRow | undefined> {
+    return queryOne<OverrideRow>(
+      em,
+      sql`select ${OVERRIDE_COLUMNS} from schedule_overrides
+          where tenant_id = ${tenantId} and schedule_id = ${scheduleId} and id = ${id}`,
     );
   },
 
@@ -193,12 +202,13 @@ export const rostersStore = {
     );
     const row = await queryOne<{ token: string }>(
       em,
-      sql`select token from user_ical_tokens where user_id = ${userId}`,
+      sql`select token from user_ical_tokens where tenant_id = ${tenantId} and user_id = ${userId}`,
     );
     if (!row) throw new Error('user iCal token could not be created');
     return row.token;
   },
 
+  /** The user whose feed token this is, of any tenant (system scope: the token says which tenant). */
   userByToken(
     em: Em,
     token: string,
@@ -211,7 +221,8 @@ export const rostersStore = {
         name: string;
         time_zone: string;
       }>`select t.user_id, t.tenant_id, u.name, u.time_zone
-          from user_ical_tokens t join users u on u.id = t.user_id where t.token = ${token}`,
+          from user_ical_tokens t join users u on u.tenant_id = t.tenant_id and u.id = t.user_id
+          where t.token = ${token}`,
     );
   },
 };

@@ -19,7 +19,10 @@ export async function loadSchedule(
 ): Promise<Loaded> {
   const row = isUuid(id) ? await rostersStore.byId(em, tenantId, id) : undefined;
   if (!row) throw AppError.notFound(`Schedule ${id}`);
-  return { row, schedule: toSchedule(row, await rostersStore.overridesOf(em, [row.id], overridesAfter)) };
+  return {
+    row,
+    schedule: toSchedule(row, await rostersStore.overridesOf(em, tenantId, [row.id], overridesAfter)),
+  };
 }
 
 /** A schedule by id or (case-insensitive) name. */
@@ -33,7 +36,10 @@ export async function loadScheduleByRef(
   if (isUuid(trimmed)) return loadSchedule(em, tenantId, trimmed, overridesAfter);
   const row = await rostersStore.byName(em, tenantId, trimmed);
   if (!row) throw AppError.notFound(`A schedule named "${trimmed}"`);
-  return { row, schedule: toSchedule(row, await rostersStore.overridesOf(em, [row.id], overridesAfter)) };
+  return {
+    row,
+    schedule: toSchedule(row, await rostersStore.overridesOf(em, tenantId, [row.id], overridesAfter)),
+  };
 }
 
 /** Every schedule of the tenant (by name), each with its overrides. */
@@ -41,6 +47,7 @@ export async function loadAllSchedules(em: Em, tenantId: string, overridesAfter:
   const rows = await rostersStore.list(em, tenantId);
   const overrides = await rostersStore.overridesOf(
     em,
+    tenantId,
     rows.map((r) => r.id),
     overridesAfter,
   );

@@ -30,6 +30,8 @@ export const ApiKeySchema = defineEntity({
     name: p.string(),
     lookup: p.string(),
     keyHash: p.string(),
+    /** webhooks, read, write, admin (src/shared/authz.ts) */
+    scopes: p.array(),
     createdAt: p.datetime().onCreate(() => new Date()),
     lastUsedAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),

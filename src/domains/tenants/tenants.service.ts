@@ -1,5 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Actor } from '../../shared/actor.js';
+import { withEm, withTx } from '../../db/tx.js';
+import { type Actor, API_KEY_SCOPES, type ApiKeyScope } from '../../shared/actor.js';
+import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { recordAudit } from '../audit/index.js';
@@ -17,6 +19,17 @@ export interface Tenant {
   settings: Record<string, unknown>;
 }
 
+/** What a new API key may do when its creator says nothing: send alerts, and only that. */
+export const DEFAULT_KEY_SCOPES: readonly ApiKeyScope[] = ['webhooks'];
+
+export interface CreatedApiKey {
+  id: string;
+  name: string;
+  scopes: ApiKeyScope[];
+  /** Shown once; only its hash is stored. */
+  key: string;
+}
+
 export interface BootstrapResult {
   tenant: Tenant;
   /** Set only when a key was generated now; it is shown once and never stored in clear. */
@@ -27,6 +40,13 @@ interface CachedAuth {
   actor: Actor | null;
   until: number;
 }
+
+const bootstrapKey = (hash: string) => ({
+  name: BOOTSTRAP_KEY_NAME,
+  hash,
+  lookup: lookupOf(hash),
+  scopes: ['admin'] as ApiKeyScope[],
+});
 
 const toTenant = (r: TenantRow): Tenant => ({
   id: r.id,
@@ -45,16 +65,16 @@ export class TenantsService {
     private readonly clock: Clock,
   ) {}
 
-  /** Makes sure the default tenant and its bootstrap API key exist. */
+  /** Makes sure the default tenant and its bootstrap API key (scope `admin`) exist. System scope. */
   async bootstrap(configuredKey: string | undefined): Promise<BootstrapResult> {
-    return this.orm.em.fork().transactional(async (em) => {
+    return withTx(this.orm, 'system', async (em) => {
       const tenant = await tenantsStore.ensure(em, DEFAULT_TENANT_SLUG, 'Default');
       if (configuredKey) {
         const hash = hashApiKey(configuredKey);
         const existing = (await tenantsStore.keysByLookup(em, lookupOf(hash))).find((k) =>
           sameHash(k.key_hash, hash),
         );
-        if (!existing) await tenantsStore.insertKey(em, tenant.id, BOOTSTRAP_KEY_NAME, hash, lookupOf(hash));
+        if (!existing) await tenantsStore.insertKey(em, tenant.id, bootstrapKey(hash));
         await tenantsStore.revokeKeysNamed(em, tenant.id, BOOTSTRAP_KEY_NAME, hash);
         return { tenant: toTenant(tenant), generatedKey: null };
       }
@@ -62,60 +82,84 @@ export class TenantsService {
       if (keys.length > 0) return { tenant: toTenant(tenant), generatedKey: null };
       const key = generateApiKey();
       const hash = hashApiKey(key);
-      await tenantsStore.insertKey(em, tenant.id, BOOTSTRAP_KEY_NAME, hash, lookupOf(hash));
+      await tenantsStore.insertKey(em, tenant.id, bootstrapKey(hash));
       return { tenant: toTenant(tenant), generatedKey: key };
     });
   }
 
-  /** The actor an API key stands for, or null when the key is unknown or revoked. */
+  /**
+   * The actor an API key stands for (with the key's scopes), or null when the key is unknown or revoked.
+   * System scope: the key's hash is looked up across tenants, since the key is what says which tenant.
+   */
   async authenticate(key: string): Promise<Actor | null> {
     const hash = hashApiKey(key);
     const now = this.clock.now().getTime();
     const cached = this.authCache.get(hash);
     if (cached && cached.until > now) return cached.actor;
-    const em = this.orm.em.fork();
-    const match = (await tenantsStore.keysByLookup(em, lookupOf(hash))).find((k) =>
-      sameHash(k.key_hash, hash),
-    );
-    const actor: Actor | null =
-      match && !match.revoked_at
-        ? {
-            tenantId: match.tenant_id,
-            kind: 'api_key',
-            id: match.id,
-            name: `API key "${match.name}"`,
-            roles: ['admin'],
-            source: 'http',
-          }
-        : null;
-    if (match && !match.revoked_at) await tenantsStore.touchKey(em, match.id);
+    const actor = await withEm(this.orm, 'system', async (em) => {
+      const match = (await tenantsStore.keysByLookup(em, lookupOf(hash))).find((k) =>
+        sameHash(k.key_hash, hash),
+      );
+      if (!match || match.revoked_at) return null;
+      await tenantsStore.touchKey(em, match.tenant_id, match.id);
+      return {
+        tenantId: match.tenant_id,
+        kind: 'api_key',
+        id: match.id,
+        name: `API key "${match.name}"`,
+        roles: [],
+        scopes: match.scopes,
+        source: 'http',
+      } satisfies Actor;
+    });
     if (this.authCache.size > 10_000) this.authCache.clear();
     this.authCache.set(hash, { actor, until: now + AUTH_CACHE_MS });
     return actor;
   }
 
-  async createApiKey(actor: Actor, name: string): Promise<{ id: string; key: string }> {
-    if (!actor.roles.includes('admin')) throw AppError.forbidden('Only admins can create API keys.');
+  /** Creates an API key with these scopes (`webhooks` when none are given); the key is returned once. */
+  async createApiKey(
+    actor: Actor,
+    name: string,
+    scopes: readonly ApiKeyScope[] = DEFAULT_KEY_SCOPES,
+  ): Promise<CreatedApiKey> {
+    authorize(actor, 'apikey:write');
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 100)
       throw AppError.validation('A key needs a name of 1 to 100 characters.');
+    const unknown = scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
+    if (scopes.length === 0 || unknown.length)
+      throw AppError.validation(`A key's scopes are one or more of ${API_KEY_SCOPES.join(', ')}.`, [
+        { field: 'scopes', message: unknown.length ? `unknown: ${unknown.join(', ')}` : 'at least one' },
+      ]);
+    const unique = API_KEY_SCOPES.filter((s) => scopes.includes(s));
     const key = generateApiKey();
     const hash = hashApiKey(key);
-    const id = await this.orm.em.fork().transactional(async (em) => {
-      const keyId = await tenantsStore.insertKey(em, actor.tenantId, trimmed, hash, lookupOf(hash));
+    const id = await withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
+      const keyId = await tenantsStore.insertKey(em, actor.tenantId, {
+        name: trimmed,
+        hash,
+        lookup: lookupOf(hash),
+        scopes: unique,
+      });
       await recordAudit(
         em,
         actor,
-        { action: 'api_key.created', targetType: 'api_key', targetId: keyId, data: { name: trimmed } },
+        {
+          action: 'api_key.created',
+          targetType: 'api_key',
+          targetId: keyId,
+          data: { name: trimmed, scopes: unique },
+        },
         this.clock.now(),
       );
       return keyId;
     });
-    return { id, key };
+    return { id, name: trimmed, scopes: unique, key };
   }
 
   async defaultTenant(): Promise<Tenant> {
-    const row = await tenantsStore.findBySlug(this.orm.em.fork(), DEFAULT_TENANT_SLUG);
+    const row = await withEm(this.orm, 'system', (em) => tenantsStore.findBySlug(em, DEFAULT_TENANT_SLUG));
     if (!row) throw AppError.notFound('The default tenant');
     return toTenant(row);
   }
@@ -127,9 +171,10 @@ export class TenantsService {
   async forSlackTeam(teamId: string): Promise<Tenant> {
     const hit = this.slackTeams.get(teamId);
     if (hit) return hit;
-    const row = await this.orm.em
-      .fork()
-      .transactional((em) => tenantsStore.forSlackTeam(em, teamId, DEFAULT_TENANT_SLUG));
+    // System scope: the workspace is what says which tenant.
+    const row = await withTx(this.orm, 'system', (em) =>
+      tenantsStore.forSlackTeam(em, teamId, DEFAULT_TENANT_SLUG),
+    );
     if (!row) throw AppError.forbidden(`This Slack workspace (${teamId}) is not connected to OpsWatch.`);
     const tenant = toTenant(row);
     this.slackTeams.set(teamId, tenant);
@@ -141,15 +186,15 @@ export class TenantsService {
     const now = this.clock.now().getTime();
     const hit = this.settingsCache.get(tenantId);
     if (hit && hit.until > now) return hit.value;
-    const row = await tenantsStore.findById(this.orm.em.fork(), tenantId);
+    const row = await withEm(this.orm, { tenantId }, (em) => tenantsStore.findById(em, tenantId));
     if (!row) throw AppError.notFound('The tenant');
     this.settingsCache.set(tenantId, { value: row.settings ?? {}, until: now + 5_000 });
     return row.settings ?? {};
   }
 
   async updateSettings(actor: Actor, settings: Record<string, unknown>): Promise<void> {
-    if (!actor.roles.includes('admin')) throw AppError.forbidden('Only admins can change settings.');
-    await this.orm.em.fork().transactional(async (em) => {
+    authorize(actor, 'settings:write');
+    await withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       await tenantsStore.updateSettings(em, actor.tenantId, settings);
       await recordAudit(
         em,

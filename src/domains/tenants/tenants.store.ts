@@ -1,4 +1,5 @@
 import { type Em, query, queryOne, sql } from '../../db/sql.js';
+import type { ApiKeyScope } from '../../shared/actor.js';
 import { newId } from '../../shared/ids.js';
 
 export interface TenantRow {
@@ -13,8 +14,11 @@ export interface KeyRow {
   tenant_id: string;
   name: string;
   key_hash: string;
+  scopes: ApiKeyScope[];
   revoked_at: Date | null;
 }
+
+const KEY_COLUMNS = sql`id, tenant_id, name, key_hash, scopes, revoked_at`;
 
 export const tenantsStore = {
   async findBySlug(em: Em, slug: string): Promise<TenantRow | undefined> {
@@ -59,25 +63,28 @@ export const tenantsStore = {
     );
   },
 
+  /** Keys of every tenant with this lookup prefix (authentication: system scope). */
   async keysByLookup(em: Em, lookup: string): Promise<KeyRow[]> {
-    return query<KeyRow>(
-      em,
-      sql`select id, tenant_id, name, key_hash, revoked_at from api_keys where lookup = ${lookup}`,
-    );
+    return query<KeyRow>(em, sql`select ${KEY_COLUMNS} from api_keys where lookup = ${lookup}`);
   },
 
   async keysOf(em: Em, tenantId: string): Promise<KeyRow[]> {
     return query<KeyRow>(
       em,
-      sql`select id, tenant_id, name, key_hash, revoked_at from api_keys where tenant_id = ${tenantId} order by created_at`,
+      sql`select ${KEY_COLUMNS} from api_keys where tenant_id = ${tenantId} order by created_at`,
     );
   },
 
-  async insertKey(em: Em, tenantId: string, name: string, hash: string, lookup: string): Promise<string> {
+  async insertKey(
+    em: Em,
+    tenantId: string,
+    key: { name: string; hash: string; lookup: string; scopes: readonly ApiKeyScope[] },
+  ): Promise<string> {
     const id = newId();
     await query(
       em,
-      sql`insert into api_keys (id, tenant_id, name, lookup, key_hash) values (${id}, ${tenantId}, ${name}, ${lookup}, ${hash})`,
+      sql`insert into api_keys (id, tenant_id, name, lookup, key_hash, scopes)
+          values (${id}, ${tenantId}, ${key.name}, ${key.lookup}, ${key.hash}, ${key.scopes}::text[])`,
     );
     return id;
   },
@@ -92,7 +99,10 @@ export const tenantsStore = {
     return rows.length;
   },
 
-  async touchKey(em: Em, keyId: string): Promise<void> {
-    await query(em, sql`update api_keys set last_used_at = now() where id = ${keyId}`);
+  async touchKey(em: Em, tenantId: string, keyId: string): Promise<void> {
+    await query(
+      em,
+      sql`update api_keys set last_used_at = now() where tenant_id = ${tenantId} and id = ${keyId}`,
+    );
   },
 };

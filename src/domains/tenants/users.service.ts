@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { withEm, withTx } from '../../db/tx.js';
-import type { Actor } from '../../shared/actor.js';
+import { type Actor, USER_ROLES } from '../../shared/actor.js';
+import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { recordAudit } from '../audit/index.js';
@@ -22,7 +23,7 @@ export const userInputSchema = z.object({
       'expected an IANA time zone such as Europe/London',
     )
     .default('UTC'),
-  role: z.enum(['admin', 'responder', 'viewer']).default('responder'),
+  role: z.enum(USER_ROLES).default('responder'),
 });
 export type UserInput = z.input<typeof userInputSchema>;
 
@@ -51,14 +52,17 @@ export class UsersService {
   ) {}
 
   async list(actor: Actor): Promise<UserDto[]> {
-    const rows = await withEm(this.orm, (em) => usersStore.list(em, actor.tenantId));
+    authorize(actor, 'user:read');
+    const rows = await withEm(this.orm, { tenantId: actor.tenantId }, (em) =>
+      usersStore.list(em, actor.tenantId),
+    );
     return rows.map(toDto);
   }
 
   async create(actor: Actor, input: UserInput): Promise<UserDto> {
-    if (!actor.roles.includes('admin')) throw AppError.forbidden('Only admins can add users.');
+    authorize(actor, 'user:write');
     const data = userInputSchema.parse(input);
-    return withTx(this.orm, async (em) => {
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const row = await usersStore.insert(em, actor.tenantId, {
         name: data.name,
         email: data.email ?? null,
@@ -82,10 +86,10 @@ export class UsersService {
     actor: Actor,
     input: UserInput & { email: string },
   ): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; user: UserDto }> {
-    if (!actor.roles.includes('admin')) throw AppError.forbidden('Only admins can add users.');
+    authorize(actor, 'user:write');
     const data = userInputSchema.parse(input);
     const email = data.email ?? input.email;
-    return withTx(this.orm, async (em) => {
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const before = (await usersStore.list(em, actor.tenantId)).find((u) => u.email === email);
       if (
         before &&
@@ -112,12 +116,15 @@ export class UsersService {
     });
   }
 
-  /** Finds or creates the user behind a Slack id (first sight creates them from the Slack profile). */
+  /**
+   * Finds or creates the user behind a Slack id (first sight creates them from the Slack profile, as a
+   * responder). Identity, not an action: the Slack workspace vouches for the person.
+   */
   async upsertFromSlack(
     tenantId: string,
     profile: { slackUserId: string; name: string; email: string | null; timeZone: string | null },
   ): Promise<UserDto> {
-    return withTx(this.orm, async (em) => {
+    return withTx(this.orm, { tenantId }, async (em) => {
       if (profile.email) await usersStore.linkSlackByEmail(em, tenantId, profile.email, profile.slackUserId);
       const row = await usersStore.upsertBySlackId(em, tenantId, profile);
       if (!row) throw new Error('user upsert returned nothing');
@@ -126,7 +133,7 @@ export class UsersService {
   }
 
   async bySlackId(tenantId: string, slackUserId: string): Promise<UserDto | null> {
-    const row = await withEm(this.orm, (em) => usersStore.bySlackId(em, tenantId, slackUserId));
+    const row = await withEm(this.orm, { tenantId }, (em) => usersStore.bySlackId(em, tenantId, slackUserId));
     return row ? toDto(row) : null;
   }
 }

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ingestionSettingsSchema } from '../../domains/alerts/index.js';
-import { userInputSchema } from '../../domains/tenants/index.js';
+import { DEFAULT_KEY_SCOPES, userInputSchema } from '../../domains/tenants/index.js';
+import { API_KEY_SCOPES } from '../../shared/actor.js';
 import { parseWith, readBody } from '../body.js';
 import type { AppEnv, HttpDeps } from '../context.js';
 
@@ -11,7 +12,14 @@ export const alertsQuerySchema = z.object({
   service: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-export const apiKeyBodySchema = z.object({ name: z.string().trim().min(1).max(100) });
+export const apiKeyBodySchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  /** What the key may do; `webhooks` (send alerts only) when left out. */
+  scopes: z
+    .array(z.enum(API_KEY_SCOPES, { error: `expected one of ${API_KEY_SCOPES.join(', ')}` }))
+    .min(1, 'at least one scope')
+    .default([...DEFAULT_KEY_SCOPES]),
+});
 export const settingsBodySchema = z.object({ ingestion: ingestionSettingsSchema });
 export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -33,12 +41,9 @@ export function adminRoutes(deps: HttpDeps): Hono<AppEnv> {
   );
   app.post('/api-keys', async (c) => {
     const body = await readBody(c, apiKeyBodySchema);
-    return c.json(await s.tenants.createApiKey(c.get('actor'), body.name), 201);
+    return c.json(await s.tenants.createApiKey(c.get('actor'), body.name, body.scopes), 201);
   });
-  app.get('/settings', async (c) => {
-    const actor = c.get('actor');
-    return c.json({ ingestion: await s.alerts.settings(actor.tenantId) });
-  });
+  app.get('/settings', async (c) => c.json({ ingestion: await s.alerts.settingsFor(c.get('actor')) }));
   app.put('/settings', async (c) => {
     const body = await readBody(c, settingsBodySchema);
     await s.tenants.updateSettings(c.get('actor'), body);

@@ -12,7 +12,7 @@ import {
   type PostedCard,
   type ReplyPayload,
 } from '../../domains/notify/index.js';
-import { systemActor } from '../../shared/actor.js';
+import { rendererActor } from '../../shared/actor.js';
 import { isAppError } from '../../shared/errors.js';
 import { blockOptions, type SlackDeps } from '../context.js';
 import { handoffPayloadSchema, toHandoffView, usergroupPayloadSchema } from '../handoff-view.mapper.js';
@@ -33,7 +33,7 @@ export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
   const incident = async (row: OutboxRow): Promise<IncidentView> => {
     if (!row.incidentId) throw new DeliveryError('gone', 'no_incident');
     try {
-      return toIncidentView(await deps.services.incidents.get(systemActor(row.tenantId), row.incidentId));
+      return toIncidentView(await deps.services.incidents.get(rendererActor(row.tenantId), row.incidentId));
     } catch (err) {
       if (isAppError(err) && err.code === 'not_found') throw new DeliveryError('gone', 'incident_not_found');
       throw err;
@@ -62,7 +62,7 @@ export function slackSender(client: WebClient, deps: SlackDeps): OutboxSender {
         outboxId: row.id,
         since: row.createdAt,
         ...(threadTs ? { threadTs } : {}),
-        knownId: (c) => deps.outbox.channelIdOf(c),
+        knownId: (c) => deps.outbox.channelIdOf(row.tenantId, c),
       });
     } catch (err) {
       // Rate limited, a 5xx or no answer: look again later (the row stays "maybe sent") rather than post a

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { noteModal } from '../../../../blocks/declare-modal.blocks.js';
 import { encodeMetadata } from '../../../../blocks/metadata.js';
+import { authorize } from '../../../shared/authz.js';
 import { actorOf, type SlackDeps } from '../../context.js';
 import { toIncidentView } from '../../incident-view.mapper.js';
 import { NoteMetadata } from './note-metadata.js';
@@ -12,6 +13,7 @@ export function addNoteAction(deps: SlackDeps) {
   return async ({ ack, action, body, context, client }: Args): Promise<void> => {
     await ack();
     const actor = await actorOf(context);
+    authorize(actor, 'incident:note'); // before the form, not after it is filled in
     const incident = await deps.services.incidents.get(actor, action.value ?? '');
     const privateMetadata = encodeMetadata(NoteMetadata, { incidentId: incident.id });
     await client.views.open({

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { encodeMetadata } from '../../../../blocks/metadata.js';
 import { overrideModal } from '../../../../blocks/override-modal.blocks.js';
 import type { Actor } from '../../../shared/actor.js';
+import { authorize } from '../../../shared/authz.js';
 import { AppError } from '../../../shared/errors.js';
 import { type SlackDeps, zoneOrUtc } from '../../context.js';
 import { OverrideMetadata } from './override-metadata.js';
@@ -20,6 +21,8 @@ export async function openOverrideModal(
 ): Promise<void> {
   const now = deps.clock.now();
   const { actor, slackUserId } = caller;
+  // Refused now rather than after the form is filled in (the service checks again on submit).
+  authorize(actor, 'override:write', { owners: [actor.id] });
   const [schedules, user] = await Promise.all([
     deps.services.oncall.overview(actor, now, { gaps: false }),
     deps.services.users.bySlackId(actor.tenantId, slackUserId),

@@ -1,0 +1,262 @@
+/**
+ * The operations the permission scenario tries (test/rbac.scenario.test.ts): each with the REST request an API
+ * key makes and the service call a person's request makes (as the REST route or Slack listener does), on fresh
+ * data made by the admin.
+ */
+import type { NormalizedAlert } from '../../src/domains/alerts/index.js';
+import { listFilterSchema } from '../../src/domains/incidents/index.js';
+import type { Actor, UserRole } from '../../src/shared/actor.js';
+import type { TestApp } from './app.js';
+
+export type People = Record<UserRole | 'other', { id: string; slack: string }>;
+type Ctx = Record<string, string>;
+export interface Op {
+  /** Fresh data for one try (as the admin). */
+  prepare?: () => Promise<Ctx>;
+  /** The REST request an API key makes; absent where keys do not apply ("your own …"). */
+  rest?: (c: Ctx) => [method: string, path: string, body?: unknown];
+  /** The service call the REST route (or Slack) makes, as a person. */
+  call: (a: Actor, c: Ctx) => Promise<unknown>;
+}
+
+const ROLES: UserRole[] = ['viewer', 'responder', 'manager', 'admin'];
+
+/** Fixtures and operations over `t`, whose people are `people`. */
+export function rbacOperations(t: TestApp, people: People) {
+  /** Admin-made fixtures (the bootstrap key), fresh for each try. */
+  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await t.request(method, path, body);
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (res.status === 204 ? null : await res.json()) as T;
+  };
+  let seq = 0;
+  const next = () => ++seq;
+  const incident = () =>
+    admin<{ id: string; ref: string }>('POST', '/api/v1/incidents', { title: `i${++seq}` });
+  const layer = (participants: string[]) => ({
+    name: 'Primary',
+    participants,
+    start: '2026-03-02T09:00:00Z',
+    turn: { unit: 'days', count: 1 },
+    handoffTime: '09:00',
+  });
+  const schedule = () =>
+    admin<{ id: string }>('POST', '/api/v1/schedules', {
+      name: `s${++seq}`,
+      timeZone: 'Europe/London',
+      layers: [layer(ROLES.map((r) => people[r].id).concat(people.other.id)), layer([people.other.id])],
+    });
+  const window = () => ({
+    start: `2026-04-${String((seq % 27) + 1).padStart(2, '0')}T09:00:00Z`,
+    end: `2026-04-${String((seq % 27) + 1).padStart(2, '0')}T10:00:00Z`,
+  });
+  const override = async (scheduleId: string, userId: string) =>
+    admin<{ id: string }>('POST', `/api/v1/schedules/${scheduleId}/overrides`, { userId, ...window() });
+
+  const alert = (): NormalizedAlert => ({
+    source: 'generic',
+    action: 'firing',
+    dedupKey: `a${++seq}`,
+    title: 'Sent by a person',
+    description: null,
+    service: 'svc',
+    environment: 'production',
+    severity: 3,
+    labels: {},
+    annotations: {},
+    links: [],
+    startsAt: null,
+    endsAt: null,
+    sourceGroupKey: null,
+    raw: {},
+  });
+
+  const sv = () => t.services;
+  const fresh = {
+    incident: async () => ({ ref: (await incident()).ref }),
+    schedule: async () => ({ id: (await schedule()).id }),
+    othersOverride: async () => {
+      const { id } = await schedule();
+      return { id, o: (await override(id, people.other.id)).id };
+    },
+  };
+
+  const OPS: Record<string, Op> = {
+    'list incidents': {
+      rest: () => ['GET', '/api/v1/incidents'],
+      call: (a) => sv().incidents.list(a, listFilterSchema.parse({})),
+    },
+    'read an incident': {
+      prepare: fresh.incident,
+      rest: (c) => ['GET', `/api/v1/incidents/${c.ref}`],
+      call: (a, c) => sv().incidents.get(a, c.ref ?? ''),
+    },
+    'declare an incident': {
+      rest: () => ['POST', '/api/v1/incidents', { title: 'declared' }],
+      call: (a) => sv().incidents.declare(a, { title: 'declared' } as never),
+    },
+    'acknowledge an incident': {
+      prepare: fresh.incident,
+      rest: (c) => ['POST', `/api/v1/incidents/${c.ref}/acknowledge`],
+      call: (a, c) => sv().incidents.acknowledge(a, c.ref ?? ''),
+    },
+    'resolve an incident': {
+      prepare: fresh.incident,
+      rest: (c) => ['POST', `/api/v1/incidents/${c.ref}/resolve`, { note: 'done' }],
+      call: (a, c) => sv().incidents.resolve(a, c.ref ?? '', 'done'),
+    },
+    'assign an incident': {
+      prepare: fresh.incident,
+      rest: (c) => ['POST', `/api/v1/incidents/${c.ref}/assign`, { user: people.other.id }],
+      call: (a, c) => sv().incidents.assign(a, c.ref ?? '', people.other.id),
+    },
+    'add a note': {
+      prepare: fresh.incident,
+      rest: (c) => ['POST', `/api/v1/incidents/${c.ref}/notes`, { text: 'note' }],
+      call: (a, c) => sv().incidents.addNote(a, c.ref ?? '', 'note'),
+    },
+    'list alerts': { rest: () => ['GET', '/api/v1/alerts'], call: (a) => sv().alerts.list(a, { limit: 10 }) },
+    'send alerts': {
+      rest: () => ['POST', '/api/v1/webhooks/generic', { title: 'sent', dedup_key: `w${++seq}` }],
+      call: (a) => sv().alerts.ingest(a, [alert()]),
+    },
+    'list users': { rest: () => ['GET', '/api/v1/users'], call: (a) => sv().users.list(a) },
+    'add a user': {
+      rest: () => ['POST', '/api/v1/users', { name: 'New', email: `n${++seq}@example.com` }],
+      call: (a) => sv().users.create(a, { name: 'New', email: `n${++seq}@example.com` }),
+    },
+    'create an API key': {
+      rest: () => ['POST', '/api/v1/api-keys', { name: 'k' }],
+      call: (a) => sv().tenants.createApiKey(a, 'k'),
+    },
+    'read settings': { rest: () => ['GET', '/api/v1/settings'], call: (a) => sv().alerts.settingsFor(a) },
+    'change settings': {
+      rest: () => ['PUT', '/api/v1/settings', { ingestion: { retriggerAfterAckMinutes: 30 } }],
+      call: (a) => sv().tenants.updateSettings(a, { ingestion: { retriggerAfterAckMinutes: 30 } }),
+    },
+    'read the audit log': {
+      rest: () => ['GET', '/api/v1/audit'],
+      call: (a) => sv().audit.list(a, { limit: 5 }),
+    },
+    'read Slack routes': { rest: () => ['GET', '/api/v1/slack/routes'], call: (a) => sv().outbox.routes(a) },
+    'change Slack routes': {
+      rest: () => ['PUT', '/api/v1/slack/routes', { routes: { svc: 'C0SVC' } }],
+      call: (a) => sv().outbox.setRoutes(a, { svc: 'C0SVC' }),
+    },
+    'list schedules': { rest: () => ['GET', '/api/v1/schedules'], call: (a) => sv().rosters.list(a) },
+    'create a schedule': {
+      rest: () => [
+        'POST',
+        '/api/v1/schedules',
+        { name: `c${++seq}`, timeZone: 'UTC', layers: [layer([people.other.id])] },
+      ],
+      call: (a) =>
+        sv().rosters.create(a, { name: `c${++seq}`, timeZone: 'UTC', layers: [layer([people.other.id])] }),
+    },
+    'read a schedule': {
+      prepare: fresh.schedule,
+      rest: (c) => ['GET', `/api/v1/schedules/${c.id}`],
+      call: (a, c) => sv().rosters.get(a, c.id ?? ''),
+    },
+    'replace a schedule': {
+      prepare: fresh.schedule,
+      rest: (c) => [
+        'PUT',
+        `/api/v1/schedules/${c.id}`,
+        { name: `r${++seq}`, timeZone: 'UTC', layers: [layer([people.other.id])] },
+      ],
+      call: (a, c) =>
+        sv().rosters.update(a, c.id ?? '', {
+          name: `r${++seq}`,
+          timeZone: 'UTC',
+          layers: [layer([people.other.id])],
+        }),
+    },
+    'delete a schedule': {
+      prepare: fresh.schedule,
+      rest: (c) => ['DELETE', `/api/v1/schedules/${c.id}`],
+      call: (a, c) => sv().rosters.remove(a, c.id ?? ''),
+    },
+    'add a layer': {
+      prepare: fresh.schedule,
+      rest: (c) => ['POST', `/api/v1/schedules/${c.id}/layers`, layer([people.other.id])],
+      call: (a, c) => sv().rosters.addLayer(a, c.id ?? '', layer([people.other.id])),
+    },
+    'replace a layer': {
+      prepare: fresh.schedule,
+      rest: (c) => ['PUT', `/api/v1/schedules/${c.id}/layers/0`, layer([people.other.id])],
+      call: (a, c) => sv().rosters.replaceLayer(a, c.id ?? '', 0, layer([people.other.id])),
+    },
+    'remove a layer': {
+      prepare: fresh.schedule,
+      rest: (c) => ['DELETE', `/api/v1/schedules/${c.id}/layers/1`],
+      call: (a, c) => sv().rosters.removeLayer(a, c.id ?? '', 1),
+    },
+    'list overrides': {
+      prepare: fresh.schedule,
+      rest: (c) => ['GET', `/api/v1/schedules/${c.id}/overrides`],
+      call: (a, c) => sv().rosters.listOverrides(a, c.id ?? ''),
+    },
+    'override someone else’s shift': {
+      prepare: fresh.schedule,
+      rest: (c) => ['POST', `/api/v1/schedules/${c.id}/overrides`, { userId: people.other.id, ...window() }],
+      call: (a, c) => sv().rosters.addOverride(a, c.id ?? '', { userId: people.other.id, ...window() }),
+    },
+    'remove someone else’s override': {
+      prepare: fresh.othersOverride,
+      rest: (c) => ['DELETE', `/api/v1/schedules/${c.id}/overrides/${c.o}`],
+      call: (a, c) => sv().rosters.removeOverride(a, c.id ?? '', c.o ?? ''),
+    },
+    'cover a shift yourself': {
+      prepare: fresh.schedule,
+      call: (a, c) => sv().rosters.addOverride(a, c.id ?? '', { userId: a.id ?? '', ...window() }),
+    },
+    'hand your shift to someone': {
+      prepare: fresh.schedule,
+      call: (a, c) =>
+        sv().rosters.addOverride(a, c.id ?? '', {
+          userId: people.other.id,
+          replaces: a.id ?? '',
+          ...window(),
+        }),
+    },
+    'remove an override covering you': {
+      prepare: async () => {
+        const { id } = await schedule();
+        return { id };
+      },
+      call: async (a, c) => {
+        const o = await override(c.id ?? '', a.id ?? '');
+        return sv().rosters.removeOverride(a, c.id ?? '', o.id);
+      },
+    },
+    'see who is on call': {
+      prepare: fresh.schedule,
+      rest: (c) => ['GET', `/api/v1/schedules/${c.id}/oncall`],
+      call: (a, c) => sv().oncall.onCall(a, c.id ?? ''),
+    },
+    'read shifts, gaps and handoffs': {
+      prepare: fresh.schedule,
+      rest: (c) => [
+        'GET',
+        `/api/v1/schedules/${c.id}/shifts?from=2026-03-02T00:00:00Z&to=2026-03-09T00:00:00Z`,
+      ],
+      call: async (a, c) => {
+        await sv().oncall.shifts(
+          a,
+          c.id ?? '',
+          new Date('2026-03-02T00:00:00Z'),
+          new Date('2026-03-09T00:00:00Z'),
+        );
+        await sv().oncall.gapsNext14Days(a, c.id ?? '');
+        return sv().handoffs.recent(a, c.id ?? '');
+      },
+    },
+    'someone else’s calendar link': {
+      rest: () => ['GET', `/api/v1/users/${people.other.id}/ical`],
+      call: (a) => sv().oncall.userIcalUrl(a, people.other.id),
+    },
+    'your own calendar link': { call: (a) => sv().oncall.userIcalUrl(a, a.id ?? '') },
+  };
+  return { OPS, admin, incident, schedule, next };
+}
