@@ -23,6 +23,10 @@ const check =
   };
 
 type Served = RouteConfig & { rawBody?: true };
+/** What the handler sees: a `rawBody` route's body is not parsed, so `c.req.valid('json')` is not offered. */
+type Parsed<R extends Served> = R extends { rawBody: true; request: infer Q }
+  ? Omit<R, 'request'> & { request: Omit<Q, 'body'> }
+  : R;
 
 function validators(route: Served): MiddlewareHandler<AppEnv>[] {
   const { params, query, body } = route.request ?? {};
@@ -50,7 +54,7 @@ function validators(route: Served): MiddlewareHandler<AppEnv>[] {
 export function serve<R extends Served>(
   app: OpenAPIHono<AppEnv>,
   route: R,
-  handler: RouteHandler<R, AppEnv>,
+  handler: RouteHandler<Parsed<R>, AppEnv>,
 ): void {
   const { middleware, hide, rawBody: _unparsed, ...operation } = route;
   if (!hide) app.openAPIRegistry.registerPath(operation);
