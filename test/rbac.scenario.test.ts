@@ -154,6 +154,33 @@ describe.each(SCOPES)('an API key with the %s scope (REST)', (scope) => {
   );
 });
 
+describe('the OpenAPI document', () => {
+  it('names, for each REST request of the table, exactly the scopes it lets through', async () => {
+    type Security = Record<string, string[]>[];
+    const doc = (await (await fetch(`${t.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { security?: Security }>>;
+    };
+    const templates = Object.keys(doc.paths).map((path) => ({
+      path,
+      re: new RegExp(`^${path.replaceAll(/\{[^}]+\}/g, '[^/]+')}$`),
+    }));
+    const anyId = new Proxy<Record<string, string>>({}, { get: () => '0' });
+    for (const row of rows) {
+      const rest = O.OPS[row.name]?.rest;
+      if (!rest) continue;
+      const [method, url] = rest(anyId);
+      const path = url.split('?')[0] ?? '';
+      const template = templates.find((x) => x.re.test(path))?.path ?? `(none for ${path})`;
+      const security = doc.paths[template]?.[method.toLowerCase()]?.security ?? [];
+      const documented = SCOPES.filter((s) =>
+        security.some((req) => Object.values(req).some((v) => v.includes(s))),
+      );
+      const allowed = SCOPES.filter((_, i) => row.scopes[i] === 'ok');
+      expect([row.name, documented]).toEqual([row.name, allowed]);
+    }
+  });
+});
+
 describe('in Slack, each role', () => {
   const lastAnswer = () => JSON.stringify(s.fake.responseUrlPosts.at(-1)?.body ?? null);
   const status = async (ref: string) =>

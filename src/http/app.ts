@@ -1,7 +1,7 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { type Context, Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { AppError } from '../shared/errors.js';
-import { within } from '../shared/timeout.js';
 import { adminRoutes } from './api/admin.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
@@ -9,13 +9,12 @@ import { slackRoutes } from './api/slack.routes.js';
 import { limitBody } from './body.js';
 import type { AppEnv, HttpDeps } from './context.js';
 import { requireApiKey } from './middleware/auth.middleware.js';
-import { openApiDocument } from './openapi.js';
+import { serveDocument } from './openapi/document.js';
+import { opsRoutes } from './ops.routes.js';
 import { errorToResponse, problem } from './problem.js';
 import { webhookRoutes } from './webhooks.routes.js';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
-/** /readyz answers within this long; a readiness check that takes longer counts as not ready. */
-const READY_TIMEOUT_MS = 2_000;
 
 const tooLarge = limitBody(MAX_BODY_BYTES, (c) =>
   problem(c, new AppError('too_large', 'The request body is larger than 10 MiB.')),
@@ -33,26 +32,18 @@ export function createSlackOnlyApp(deps: HttpDeps): Hono<AppEnv> {
   return app;
 }
 
-/** The HTTP sidecar: health, metrics, webhooks, REST API and (in HTTP mode) Slack's endpoint, on one port. */
-export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+/**
+ * The HTTP sidecar: health, metrics, webhooks, REST API and (in HTTP mode) Slack's endpoint, on one port.
+ * Every route but Slack's is declared with its schemas (src/http/openapi/), so /api/v1/openapi.json shows them all.
+ */
+export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
   app.use('*', requestId());
   app.onError((err, c) => errorToResponse(c, err, deps.log.child({ request_id: c.get('requestId') })));
   app.notFound((c) => problem(c, AppError.notFound(`${c.req.method} ${c.req.path}`)));
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
-    const ready = await within(
-      deps.ready().catch(() => false),
-      READY_TIMEOUT_MS,
-      false,
-    );
-    return c.json({ status: ready ? 'ready' : 'not ready' }, ready ? 200 : 503);
-  });
-  app.get('/metrics', async (c) =>
-    c.body(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
-  );
-  app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument(publicBaseUrl)));
+  app.route('/', opsRoutes(deps));
+  serveDocument(app, publicBaseUrl);
 
   app.use('*', tooLarge);
   if (deps.slackEvents) {

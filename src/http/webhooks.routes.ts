@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { isUnavailable } from '../db/tx.js';
 import type { IngestResult, NormalizedAlert } from '../domains/alerts/index.js';
 import type { Actor } from '../shared/actor.js';
@@ -6,12 +6,15 @@ import { isAppError } from '../shared/errors.js';
 import { readJson } from './body.js';
 import type { AppEnv, HttpDeps } from './context.js';
 import { requireApiKey } from './middleware/auth.middleware.js';
+import { serve } from './openapi/serve.js';
 import { parseAlertmanager } from './sources/alertmanager.source.js';
 import { parseGeneric } from './sources/generic.source.js';
 import { parseGrafana } from './sources/grafana.source.js';
 import { parsePagerDuty } from './sources/pagerduty.source.js';
+import { enqueueRoute, INGEST_ROUTES } from './webhooks.openapi.js';
 
 type Parser = (body: unknown) => NormalizedAlert[];
+type IngestSource = keyof typeof INGEST_ROUTES;
 
 const SOURCE_NAMES: Record<string, string> = {
   alertmanager: 'Alertmanager',
@@ -42,20 +45,20 @@ async function ingest(
 }
 
 /** Webhook receivers: authenticate, parse with the source's schema, commit, then answer. */
-export function webhookRoutes(deps: HttpDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  const sources: [string, Parser][] = [
+export function webhookRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
+  const sources: [IngestSource, Parser][] = [
     ['alertmanager', parseAlertmanager],
     ['grafana', parseGrafana],
     ['generic', parseGeneric],
   ];
   for (const [source, parse] of sources) {
-    app.post(`/api/v1/webhooks/${source}`, requireApiKey(deps.services), async (c) => {
+    serve(app, { ...INGEST_ROUTES[source], middleware: requireApiKey(deps.services) }, async (c) => {
       const stop = deps.metrics.webhookDuration.startTimer({ source });
       try {
         const alerts = parse(await readJson(c));
         const result = await ingest(deps, c.get('actor'), source, alerts);
-        return c.json({ status: 'ok', ...result });
+        return c.json({ status: 'ok', ...result }, 200);
       } finally {
         stop();
       }
@@ -63,7 +66,7 @@ export function webhookRoutes(deps: HttpDeps): Hono<AppEnv> {
   }
 
   // PagerDuty Events API v2: the routing key in the body is the credential; answers are in PagerDuty's shape.
-  app.post('/v2/enqueue', async (c) => {
+  serve(app, enqueueRoute, async (c) => {
     const stop = deps.metrics.webhookDuration.startTimer({ source: 'pagerduty' });
     try {
       let parsed: ReturnType<typeof parsePagerDuty>;

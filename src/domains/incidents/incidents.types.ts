@@ -82,7 +82,15 @@ export const declareInputSchema = z.object({
   description: z.string().trim().max(10_000).optional(),
   service: z.string().trim().min(1).max(200).default('unknown'),
   environment: z.string().trim().min(1).max(200).default('production'),
-  severity: severityInputSchema.default(3),
+  // As JSON Schema (the OpenAPI document) tells it: a number, or a string such as "P1" or "2".
+  severity: severityInputSchema.default(3).meta({
+    description: '1 (most urgent) to 5, or "P1" to "P5"',
+    type: ['integer', 'string'],
+    minimum: 1,
+    maximum: 5,
+    pattern: '^\\s*[Pp]?[1-5]\\s*$',
+    default: 3,
+  }),
 });
 export type DeclareInput = z.infer<typeof declareInputSchema>;
 
@@ -91,7 +99,11 @@ export const listFilterSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim()) : undefined))
-    .pipe(z.array(z.enum([...INCIDENT_STATUSES, 'open'])).optional()),
+    .pipe(z.array(z.enum([...INCIDENT_STATUSES, 'open'])).optional())
+    .meta({
+      description: 'Comma-separated: triggered, acknowledged, resolved, open (= not resolved)',
+      pattern: '^(triggered|acknowledged|resolved|open)(,\\s*(triggered|acknowledged|resolved|open))*$',
+    }),
   service: z.string().trim().min(1).optional(),
   environment: z.string().trim().min(1).optional(),
   severity: z
@@ -100,6 +112,10 @@ export const listFilterSchema = z.object({
     .transform((v) => (v ? v.split(',').map((s) => Number(s.trim().replace(/^p/i, ''))) : undefined))
     .refine((v) => v === undefined || v.every((n) => Number.isInteger(n) && n >= 1 && n <= 5), {
       message: 'expected severities 1-5 or P1-P5, comma-separated',
+    })
+    .meta({
+      description: 'Comma-separated: 1-5 or P1-P5, e.g. P1,P2',
+      pattern: '^\\s*[Pp]?[1-5]\\s*(,\\s*[Pp]?[1-5]\\s*)*$',
     }),
   since: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),
   until: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).optional(),

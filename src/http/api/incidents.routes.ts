@@ -1,51 +1,44 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
-import { declareInputSchema, listFilterSchema } from '../../domains/incidents/index.js';
-import { parseWith, readBody } from '../body.js';
+// The pattern every routes file follows (see src/http/openapi/route.ts): each route is declared in the
+// *.openapi.ts beside it with `route()` (schemas, permission, answers) and served here with `serve()`, which
+// validates the path, query and body with those schemas and puts the route in GET /api/v1/openapi.json. A handler
+// stays a thin adapter: take `c.req.valid(...)` and the actor, call one service method, answer with its status.
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv, HttpDeps } from '../context.js';
+import { serve } from '../openapi/serve.js';
+import {
+  acknowledgeIncident,
+  addIncidentNote,
+  assignIncident,
+  declareIncident,
+  getIncident,
+  listIncidents,
+  resolveIncident,
+} from './incidents.openapi.js';
 
-export const resolveBodySchema = z.object({ note: z.string().trim().max(10_000).optional() }).default({});
-export const assignBodySchema = z.object({
-  user: z.string().trim().min(1, 'a user id, email or Slack user id is required'),
-});
-export const noteBodySchema = z.object({
-  text: z.string().trim().min(1, 'a note needs some text').max(10_000),
-});
-
-async function optionalBody<S extends z.ZodType>(
-  c: Parameters<typeof readBody>[0],
-  schema: S,
-): Promise<z.infer<S>> {
-  const text = await c.req.raw.clone().text();
-  return text.trim() ? readBody(c, schema) : parseWith(schema, undefined);
-}
-
-export function incidentRoutes(deps: HttpDeps): Hono<AppEnv> {
+/** Incidents and their actions, under /api/v1/incidents. */
+export function incidentRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   const { incidents } = deps.services;
-  const app = new Hono<AppEnv>();
-  app.get('/', async (c) => {
-    const filter = parseWith(listFilterSchema, c.req.query(), 'The query');
-    return c.json(await incidents.list(c.get('actor'), filter));
-  });
-  app.post('/', async (c) => {
-    const input = await readBody(c, declareInputSchema);
-    return c.json(await incidents.declare(c.get('actor'), input), 201);
-  });
-  app.get('/:ref', async (c) => c.json(await incidents.get(c.get('actor'), c.req.param('ref'))));
-  app.post('/:ref/acknowledge', async (c) =>
-    c.json(await incidents.acknowledge(c.get('actor'), c.req.param('ref'))),
+  const app = new OpenAPIHono<AppEnv>();
+  serve(app, listIncidents, async (c) =>
+    c.json(await incidents.list(c.get('actor'), c.req.valid('query')), 200),
   );
-  app.post('/:ref/resolve', async (c) => {
-    const body = await optionalBody(c, resolveBodySchema);
-    return c.json(await incidents.resolve(c.get('actor'), c.req.param('ref'), body.note));
-  });
-  app.post('/:ref/assign', async (c) => {
-    const body = await readBody(c, assignBodySchema);
-    return c.json(await incidents.assign(c.get('actor'), c.req.param('ref'), body.user));
-  });
-  app.post('/:ref/notes', async (c) => {
-    const body = await readBody(c, noteBodySchema);
-    return c.json(await incidents.addNote(c.get('actor'), c.req.param('ref'), body.text), 201);
-  });
+  serve(app, declareIncident, async (c) =>
+    c.json(await incidents.declare(c.get('actor'), c.req.valid('json')), 201),
+  );
+  serve(app, getIncident, async (c) =>
+    c.json(await incidents.get(c.get('actor'), c.req.valid('param').ref), 200),
+  );
+  serve(app, acknowledgeIncident, async (c) =>
+    c.json(await incidents.acknowledge(c.get('actor'), c.req.valid('param').ref), 200),
+  );
+  serve(app, resolveIncident, async (c) =>
+    c.json(await incidents.resolve(c.get('actor'), c.req.valid('param').ref, c.req.valid('json').note), 200),
+  );
+  serve(app, assignIncident, async (c) =>
+    c.json(await incidents.assign(c.get('actor'), c.req.valid('param').ref, c.req.valid('json').user), 200),
+  );
+  serve(app, addIncidentNote, async (c) =>
+    c.json(await incidents.addNote(c.get('actor'), c.req.valid('param').ref, c.req.valid('json').text), 201),
+  );
   return app;
 }

@@ -1,19 +1,15 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
-import { slackRoutesSchema } from '../../domains/notify/index.js';
-import { readBody } from '../body.js';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv, HttpDeps } from '../context.js';
-
-export const slackRoutesBodySchema = z.object({ routes: slackRoutesSchema });
+import { serve } from '../openapi/serve.js';
+import { getSlackRoutes, putSlackRoutes } from './slack.openapi.js';
 
 /** Which Slack channel each service's incidents are posted to (the rest go to SLACK_DEFAULT_CHANNEL). */
-export function slackRoutes(deps: HttpDeps): Hono<AppEnv> {
+export function slackRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   const { outbox } = deps.services;
-  const app = new Hono<AppEnv>();
-  app.get('/routes', async (c) => c.json(await outbox.routes(c.get('actor'))));
-  app.put('/routes', async (c) => {
-    const body = await readBody(c, slackRoutesBodySchema);
-    return c.json({ routes: await outbox.setRoutes(c.get('actor'), body.routes) });
-  });
+  const app = new OpenAPIHono<AppEnv>();
+  serve(app, getSlackRoutes, async (c) => c.json(await outbox.routes(c.get('actor')), 200));
+  serve(app, putSlackRoutes, async (c) =>
+    c.json({ routes: await outbox.setRoutes(c.get('actor'), c.req.valid('json').routes) }, 200),
+  );
   return app;
 }

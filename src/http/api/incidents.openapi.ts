@@ -1,0 +1,166 @@
+import { z } from '@hono/zod-openapi';
+import { declareInputSchema, INCIDENT_STATUSES, listFilterSchema } from '../../domains/incidents/index.js';
+import { json, jsonBody, route } from '../openapi/route.js';
+
+export const resolveBodySchema = z.object({ note: z.string().trim().max(10_000).optional() }).default({});
+export const assignBodySchema = z.object({
+  user: z.string().trim().min(1, 'a user id, email or Slack user id is required'),
+});
+export const noteBodySchema = z.object({
+  text: z.string().trim().min(1, 'a note needs some text').max(10_000),
+});
+
+const instant = z.iso.datetime();
+const refParams = z.object({
+  ref: z.string().openapi({ description: 'The incident: `INC-42`, `42` or its id', example: 'INC-42' }),
+});
+
+export const userRefSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string().nullable(),
+    slackUserId: z.string().nullable(),
+  })
+  .openapi('UserRef');
+
+export const incidentSchema = z
+  .object({
+    id: z.string(),
+    number: z.number().int(),
+    ref: z.string().openapi({ example: 'INC-42' }),
+    title: z.string(),
+    description: z.string().nullable(),
+    service: z.string(),
+    environment: z.string(),
+    severity: z.number().int().min(1).max(5).openapi({ description: '1 (P1, most urgent) to 5 (P5)' }),
+    severityLabel: z.string().openapi({ example: 'P1' }),
+    status: z.enum(INCIDENT_STATUSES),
+    source: z.string(),
+    groupKey: z.string().nullable(),
+    assignee: userRefSchema.nullable(),
+    alertCount: z.number().int(),
+    firingAlertCount: z.number().int(),
+    createdAt: instant,
+    acknowledgedAt: instant.nullable(),
+    resolvedAt: instant.nullable(),
+    updatedAt: instant,
+    version: z.number().int(),
+  })
+  .openapi('Incident');
+
+const alertSummarySchema = z
+  .object({
+    id: z.string(),
+    source: z.string(),
+    dedupKey: z.string(),
+    status: z.enum(['firing', 'resolved']),
+    title: z.string(),
+    severity: z.number().int(),
+    labels: z.record(z.string(), z.string()),
+    annotations: z.record(z.string(), z.string()),
+    links: z.array(z.object({ href: z.string(), text: z.string() })),
+    startsAt: instant.nullable(),
+    endsAt: instant.nullable(),
+    firstSeenAt: instant,
+    lastSeenAt: instant,
+    resolvedAt: instant.nullable(),
+    occurrences: z.number().int(),
+  })
+  .openapi('IncidentAlert');
+
+const timelineEntrySchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    actor: z.object({ kind: z.string(), id: z.string().nullable(), name: z.string() }),
+    message: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    createdAt: instant,
+  })
+  .openapi('TimelineEntry');
+
+const incidentDetailSchema = incidentSchema
+  .extend({ alerts: z.array(alertSummarySchema), timeline: z.array(timelineEntrySchema) })
+  .openapi('IncidentDetail');
+
+const incident = json(incidentSchema, 'The incident');
+const tags = ['Incidents'];
+
+export const listIncidents = route({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'List incidents, newest first',
+  description: 'Pages with `cursor` = the previous page’s `nextCursor` (null on the last page).',
+  permission: 'incident:read',
+  request: { query: listFilterSchema },
+  responses: {
+    200: json(
+      z.object({ items: z.array(incidentSchema), nextCursor: z.string().nullable() }),
+      'A page of incidents',
+    ),
+  },
+});
+
+export const declareIncident = route({
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Declare an incident by hand',
+  permission: 'incident:declare',
+  request: { body: jsonBody(declareInputSchema) },
+  responses: { 201: json(incidentSchema, 'The new incident') },
+});
+
+export const getIncident = route({
+  method: 'get',
+  path: '/{ref}',
+  tags,
+  summary: 'An incident with its alerts and timeline',
+  permission: 'incident:read',
+  request: { params: refParams },
+  responses: { 200: json(incidentDetailSchema, 'The incident, its alerts and its timeline') },
+});
+
+export const acknowledgeIncident = route({
+  method: 'post',
+  path: '/{ref}/acknowledge',
+  tags,
+  summary: 'Acknowledge an incident (stops paging)',
+  permission: 'incident:acknowledge',
+  conflict: 'The incident is not triggered.',
+  request: { params: refParams },
+  responses: { 200: incident },
+});
+
+export const resolveIncident = route({
+  method: 'post',
+  path: '/{ref}/resolve',
+  tags,
+  summary: 'Resolve an incident, with an optional note',
+  permission: 'incident:resolve',
+  conflict: 'The incident is already resolved.',
+  request: { params: refParams, body: jsonBody(resolveBodySchema, { required: false }) },
+  responses: { 200: incident },
+});
+
+export const assignIncident = route({
+  method: 'post',
+  path: '/{ref}/assign',
+  tags,
+  summary: 'Assign an incident to a user (id, email or Slack user id)',
+  permission: 'incident:assign',
+  request: { params: refParams, body: jsonBody(assignBodySchema) },
+  responses: { 200: incident },
+});
+
+export const addIncidentNote = route({
+  method: 'post',
+  path: '/{ref}/notes',
+  tags,
+  summary: 'Add a note to the incident’s timeline',
+  permission: 'incident:note',
+  request: { params: refParams, body: jsonBody(noteBodySchema) },
+  responses: { 201: incident },
+});
