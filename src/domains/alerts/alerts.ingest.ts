@@ -84,7 +84,7 @@ export async function ingestInTx(
       others.map((i) => i.alert.dedupKey),
     );
     const fireGroups = firing.map((i) => groupKeyFor(i.alert, settings.grouping));
-    await lockGroups(em, actor.tenantId, [...fireGroups, ...otherGroups]);
+    await lockGroups(em, actor.tenantId, [...fireGroups, ...otherGroups], sink);
     await fire(ctx, firing, fireGroups);
     await resolve(
       ctx,

@@ -18,6 +18,19 @@ export interface IncidentEvent {
  */
 export interface IncidentEventSink {
   record(em: Em, events: readonly IncidentEvent[]): Promise<void>;
+  /**
+   * Told, before anything of theirs is read, that the transaction may record events on the open incidents of
+   * these groups (or open new ones): a subscriber may send now what it will need (see `queryAhead`), so it
+   * travels with the transaction's next statement instead of costing a round trip of its own. Never awaited.
+   */
+  expect?(em: Em, hint: IncidentHint): void;
+}
+
+/** Which incidents a transaction is about to work on. */
+export interface IncidentHint {
+  tenantId: string;
+  /** Group keys: the transaction holds their locks, and works on their open incidents. */
+  groupKeys: readonly string[];
 }
 
 /**
@@ -35,5 +48,9 @@ export class IncidentEventBus implements IncidentEventSink {
   async record(em: Em, events: readonly IncidentEvent[]): Promise<void> {
     if (events.length === 0) return;
     for (const s of this.subscribers) await s.record(em, events);
+  }
+
+  expect(em: Em, hint: IncidentHint): void {
+    for (const s of this.subscribers) s.expect?.(em, hint);
   }
 }

@@ -28,22 +28,35 @@ export interface IngestPolicy {
 }
 
 /** Serialises work on one (tenant, group key) across transactions and replicas. */
-export async function lockGroup(em: Em, tenantId: string, groupKey: string): Promise<void> {
-  await lockGroups(em, tenantId, [groupKey]);
+export async function lockGroup(
+  em: Em,
+  tenantId: string,
+  groupKey: string,
+  sink?: IncidentEventSink,
+): Promise<void> {
+  await lockGroups(em, tenantId, [groupKey], sink);
 }
 
 /**
  * Takes the group locks of many keys in one statement, always in the same (sorted) order, so two transactions
  * never wait on each other in a cycle. Every path that changes a grouped incident takes its group lock first.
+ * `sink` is told which groups the transaction works on (see IncidentEventSink.expect).
  */
-export async function lockGroups(em: Em, tenantId: string, groupKeys: string[]): Promise<void> {
-  const keys = [...new Set(groupKeys)].sort().map((k) => `${tenantId}|${k}`);
-  if (keys.length === 0) return;
+export async function lockGroups(
+  em: Em,
+  tenantId: string,
+  groupKeys: string[],
+  sink?: IncidentEventSink,
+): Promise<void> {
+  const unique = [...new Set(groupKeys)].sort();
+  if (unique.length === 0) return;
+  const keys = unique.map((k) => `${tenantId}|${k}`);
   await command(
     em,
     sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
         from (select k from unnest(${keys}::text[]) as k order by k) as ordered`,
   );
+  sink?.expect?.(em, { tenantId, groupKeys: unique });
 }
 
 /** The open incidents of these groups (the caller holds the group locks), locked for update. */

@@ -178,7 +178,7 @@ export class IncidentsService {
       const now = this.clock.now();
       // Same lock order as ingestion: the incident's group first, then its rows.
       const found = await incidentsStore.get(em, actor.tenantId, q);
-      if (found?.group_key) await lockGroup(em, actor.tenantId, found.group_key);
+      if (found?.group_key) await lockGroup(em, actor.tenantId, found.group_key, this.events);
       const inc = await incidentsStore.lock(em, actor.tenantId, q);
       if (!inc) throw AppError.notFound(`Incident ${ref}`);
       const out = await fn(em, inc, now);

@@ -1,4 +1,9 @@
-export { type IncidentEvent, IncidentEventBus, type IncidentEventSink } from './incident-events.js';
+export {
+  type IncidentEvent,
+  IncidentEventBus,
+  type IncidentEventSink,
+  type IncidentHint,
+} from './incident-events.js';
 export {
   acknowledgeThroughAlert,
   alertsJoined,

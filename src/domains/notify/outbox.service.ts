@@ -62,6 +62,7 @@ export class OutboxService {
     private readonly opts: OutboxOptions,
   ) {
     this.router = new NotificationRouter({
+      clock,
       defaultChannel: opts.defaultChannel,
       recordNotice: opts.recordNotice,
       onUnrouted: opts.onUnrouted,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
+import { command, type Em, query, queryAhead, queryOne, sql } from '../../db/sql.js';
 import type { NewOutboxRow } from './outbox.types.js';
 import type { FactsNeeded, RoutingFacts } from './routing.calc.js';
 
@@ -15,6 +15,29 @@ const factsRow = z.object({
   people: z.array(z.tuple([z.string(), z.string()])),
   home_users: z.array(z.string()),
 });
+
+const groupFactsRow = z.object({
+  routes: z.record(z.string(), z.string()).nullable().catch(null),
+  incidents: z.array(z.tuple([z.string(), z.string().nullable()])),
+  home_users: z.array(z.string()),
+});
+
+/** Routing facts read ahead for the open incidents of some groups (see `groupFactsAhead`). */
+export interface GroupFacts extends Pick<RoutingFacts, 'routes' | 'homeUsers' | 'cards'> {
+  /** The incidents whose cards `cards` holds (all of them: an incident without a card has none there). */
+  covered: ReadonlySet<string>;
+}
+
+const groupToFacts = (row: unknown): GroupFacts => {
+  const f = groupFactsRow.parse(row);
+  const cards = new Map<string, string[]>();
+  for (const [incidentId, lane] of f.incidents) {
+    const lanes = cards.get(incidentId) ?? [];
+    if (lane) lanes.push(lane);
+    cards.set(incidentId, lanes);
+  }
+  return { routes: f.routes ?? {}, homeUsers: f.home_users, cards, covered: new Set(cards.keys()) };
+};
 
 export const outboxStore = {
   /**
@@ -74,6 +97,31 @@ export const outboxStore = {
     const cards = new Map<string, string[]>();
     for (const [incidentId, lane] of f.cards) cards.set(incidentId, [...(cards.get(incidentId) ?? []), lane]);
     return { routes: f.routes ?? {}, cards, slackIds: new Map(f.people), homeUsers: f.home_users };
+  },
+
+  /**
+   * Sends, on a light transaction, the query for what routing the events of the open incidents of these groups
+   * will need (the tenant's routes, who uses App Home, the incidents' cards), so it travels with the next
+   * statement; null elsewhere (see `queryAhead`).
+   */
+  groupFactsAhead(
+    em: Em,
+    tenantId: string,
+    groupKeys: readonly string[],
+    at: Date,
+  ): Promise<GroupFacts> | null {
+    const answer = queryAhead<unknown>(
+      em,
+      sql`select (select t.settings #> '{slack,routes}' from tenants t where t.id = ${tenantId}) as routes,
+            coalesce((select jsonb_agg(jsonb_build_array(i.id, o.lane)) from incidents i
+              left join outbox o on o.tenant_id = i.tenant_id and o.incident_id = i.id
+                and o.destination = 'slack.post'
+              where i.tenant_id = ${tenantId} and i.group_key = any(${groupKeys}::text[])
+                and i.status <> 'resolved'), '[]'::jsonb) as incidents,
+            coalesce((select jsonb_agg(h.slack_user_id) from slack_home_users h
+              where h.tenant_id = ${tenantId} and h.opened_at >= ${homeSince(at)}), '[]'::jsonb) as home_users`,
+    );
+    return answer?.then((rows) => groupToFacts(rows[0])) ?? null;
   },
 
   /** Which of these Slack users have opened App Home lately (their Home is republished on changes). */
