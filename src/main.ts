@@ -1,4 +1,4 @@
-import { buildOpsWatch, type OpsWatch } from './app/opswatch.js';
+import { buildOpsWatch, type OpsWatch, type OpsWatchDeps, type StartOptions } from './app/opswatch.js';
 import type { RoleName } from './app/roles.js';
 import type { Services } from './app/services.js';
 import type { Config } from './config.js';
@@ -72,7 +72,7 @@ export async function startOpsWatch(
   roles: RoleName[],
   log: Logger,
   clock: Clock = systemClock,
-  overrides: { slack?: { botId?: string; botUserId?: string } } = {},
+  overrides: Pick<OpsWatchDeps, 'slack'> & Pick<StartOptions, 'worker'> = {},
 ): Promise<Running> {
   const db = await openDatabase(config, log);
   const closers: (() => Promise<void>)[] = [db.stop];
@@ -87,7 +87,13 @@ export async function startOpsWatch(
     closers.push(() => orm.close(true));
     const applied = await migrate(orm);
     if (applied.length) log.info({ applied }, 'migrations applied');
-    const app = await buildOpsWatch({ orm, config, log, clock, ...overrides });
+    const app = await buildOpsWatch({
+      orm,
+      config,
+      log,
+      clock,
+      ...(overrides.slack ? { slack: overrides.slack } : {}),
+    });
     const boot = await app.services.tenants.bootstrap(config.OPSWATCH_API_KEY);
     if (boot.generatedKey) {
       process.stdout.write(
@@ -112,6 +118,7 @@ export async function startOpsWatch(
       ready,
       watch,
       onListening: (port) => db.announce(port),
+      ...(overrides.worker ? { worker: overrides.worker } : {}),
     });
     closers.push(started.stop);
     const port = started.port ?? config.PORT;
