@@ -2,9 +2,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { DatabaseWatch } from '../db/db-watch.js';
 import {
+  combineRegistries,
   type DeliveryRegistry,
   type DeliveryReport,
-  deliveryRegistry,
   OUTBOX_CHANNEL,
 } from '../domains/notify/index.js';
 import { type Engine, engineFor } from '../engine/index.js';
@@ -105,7 +105,8 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
   services = built;
   const slack = config.slackEnabled ? await import('../slack/runtime.js') : null;
   const slackOptions = { config, services: built, log, clock };
-  const delivery = slack ? slack.slackDeliveryRegistry(slackOptions) : deliveryRegistry();
+  // One registry of every configured platform's adapters (Twilio's SMS and voice will join Slack's here).
+  const delivery = combineRegistries(...(slack ? [slack.slackDeliveryRegistry(slackOptions)] : []));
   const engine = engineFor(built, log);
   const deliverOnce = () => built.outbox.deliverOnce(delivery);
 

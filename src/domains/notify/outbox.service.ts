@@ -78,10 +78,6 @@ export class OutboxService {
     });
   }
 
-  get defaultChannel(): string | null {
-    return this.opts.defaultChannel;
-  }
-
   async routes(actor: Actor): Promise<{ routes: SlackRoutes; defaultChannel: string | null }> {
     authorize(actor, 'settings:read');
     const settings = await this.opts.tenants.settings(actor.tenantId);
