@@ -60,6 +60,9 @@ export const DESTINATION_SPECS: Record<Destination, DestinationSpec> = {
   webhook: { platform: 'webhook', merge: 'none', postsCard: false, needsCard: false, lookUpMaybeSent: false },
 };
 
+/** The destinations whose rows of an incident post its card: an incident's cards are its rows of these. */
+export const CARD_POSTS: readonly Destination[] = DESTINATIONS.filter((d) => DESTINATION_SPECS[d].postsCard);
+
 /** The destinations of a platform. */
 export const destinationsOf = (platform: Platform): Destination[] =>
   DESTINATIONS.filter((d) => DESTINATION_SPECS[d].platform === platform);

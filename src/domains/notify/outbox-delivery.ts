@@ -5,7 +5,7 @@ import type { Logger } from '../../shared/logger.js';
 import { coalescedReply } from './coalesce.calc.js';
 import { deliveryStore, type Lane } from './delivery.store.js';
 import { type DeliveryFailures, type FailureContext, recordFailure } from './delivery-failure.js';
-import { DESTINATION_SPECS, DESTINATIONS, destinationsOf } from './destinations.js';
+import { CARD_POSTS, DESTINATION_SPECS, DESTINATIONS, destinationsOf } from './destinations.js';
 import type { CardMessage, DeliveryAdapter, DeliveryReport, OutboxRow, SendUnit } from './outbox.types.js';
 import type { DeliveryRegistry } from './registry.js';
 
@@ -26,7 +26,6 @@ const MAX_PASSES = 20;
 const COVERED_BY_NEW_CARD = DESTINATIONS.filter(
   (d) => DESTINATION_SPECS[d].needsCard && DESTINATION_SPECS[d].merge === 'latest',
 );
-const CARD_POSTS = DESTINATIONS.filter((d) => DESTINATION_SPECS[d].postsCard);
 
 export const emptyReport = (): DeliveryReport => ({
   sent: 0,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { command, type Em, query, queryAhead, queryOne, sql } from '../../db/sql.js';
+import { CARD_POSTS } from './destinations.js';
 import type { NewOutboxRow } from './outbox.types.js';
 import type { FactsNeeded, RoutingFacts } from './routing.calc.js';
 
@@ -84,7 +85,7 @@ export const outboxStore = {
             ${need.routes ? sql`(select t.settings #> '{slack,routes}' from tenants t where t.id = ${tenantId})` : sql`null`}
               as routes,
             coalesce((select jsonb_agg(jsonb_build_array(o.incident_id, o.lane)) from outbox o
-              where o.tenant_id = ${tenantId} and o.destination = 'slack.post'
+              where o.tenant_id = ${tenantId} and o.destination = any(${CARD_POSTS}::text[])
                 and o.incident_id = any(${need.incidentIds}::uuid[])), '[]'::jsonb) as cards,
             coalesce((select jsonb_agg(jsonb_build_array(u.id, u.slack_user_id)) from users u
               where u.tenant_id = ${tenantId} and u.id = any(${need.userIds}::uuid[])
@@ -115,7 +116,7 @@ export const outboxStore = {
       sql`select (select t.settings #> '{slack,routes}' from tenants t where t.id = ${tenantId}) as routes,
             coalesce((select jsonb_agg(jsonb_build_array(i.id, o.lane)) from incidents i
               left join outbox o on o.tenant_id = i.tenant_id and o.incident_id = i.id
-                and o.destination = 'slack.post'
+                and o.destination = any(${CARD_POSTS}::text[])
               where i.tenant_id = ${tenantId} and i.group_key = any(${groupKeys}::text[])
                 and i.status <> 'resolved'), '[]'::jsonb) as incidents,
             coalesce((select jsonb_agg(h.slack_user_id) from slack_home_users h
