@@ -4,12 +4,16 @@ import { escapeMrkdwn, incidentRef, mrkdwn, person, slackDate } from './format.j
 import { LIMITS, truncate } from './limits.js';
 import type { BlockOptions, IncidentView, MessagePayload, TimelineItemView } from './types.js';
 
-/** Verb and emoji per known timeline kind; unknown kinds read as their words ("severity_changed"). */
-export const TIMELINE_KINDS: Record<string, { emoji: string; verb: string; quote?: boolean }> = {
+/**
+ * Verb and emoji of a reply's headline per timeline kind (src/domains/incidents/timeline.types.ts, and some to
+ * come); unknown kinds read as their words ("runbook_attached" → "runbook attached").
+ */
+export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote?: boolean }> = {
   triggered: { emoji: ':rotating_light:', verb: 'triggered' },
   declared: { emoji: ':rotating_light:', verb: 'declared' },
   acknowledged: { emoji: ':eyes:', verb: 'acknowledged' },
   resolved: { emoji: ':white_check_mark:', verb: 'resolved' },
+  retriggered: { emoji: ':repeat:', verb: 're-triggered' },
   reopened: { emoji: ':repeat:', verb: 'reopened' },
   assigned: { emoji: ':bust_in_silhouette:', verb: 'changed the assignee of' },
   note: { emoji: ':memo:', verb: 'added a note to', quote: true },
@@ -37,7 +41,7 @@ export function timelineReply(
   incident: IncidentView,
   opts: BlockOptions,
 ): MessagePayload {
-  const kind = TIMELINE_KINDS[item.kind] ?? {
+  const kind = TIMELINE_VERBS[item.kind] ?? {
     emoji: ':small_blue_diamond:',
     verb: `${item.kind.replace(/_/g, ' ')}`,
   };

@@ -24,6 +24,18 @@ describe('timelineReply', () => {
     );
   });
 
+  it('reads a re-trigger as "re-triggered"', () => {
+    const item = timelineItem({
+      kind: 'retriggered',
+      actorName: 'Alertmanager',
+      actorSlackId: null,
+      message: '',
+    });
+    expect((timelineReply(item, incidentView(), TEST_OPTIONS).blocks[0] as SectionBlock).text?.text).toBe(
+      ':repeat: *Alertmanager* re-triggered *INC-42*',
+    );
+  });
+
   it('reads unknown kinds as words and stays within limits', () => {
     const item = timelineItem({ kind: 'runbook_attached', message: 'x'.repeat(10_000) });
     const reply = timelineReply(item, incidentView(), TEST_OPTIONS);

@@ -5,6 +5,8 @@ import { Migration20261201000001_handoffs } from './Migration20261201000001_hand
 import { Migration20261201000002_outbox_leases } from './Migration20261201000002_outbox_leases.js';
 import { Migration20261208000001_roles_and_scopes } from './Migration20261208000001_roles_and_scopes.js';
 import { Migration20261208000002_row_level_security } from './Migration20261208000002_row_level_security.js';
+import { Migration20261215000001_typed_timeline } from './Migration20261215000001_typed_timeline.js';
+import { Migration20261215000002_outbox_destinations } from './Migration20261215000002_outbox_destinations.js';
 
 /** Every migration, in order. Listed explicitly so no folder discovery is needed at run time. */
 export const migrationsList = [
@@ -15,4 +17,6 @@ export const migrationsList = [
   { name: 'Migration20261201000002_outbox_leases', class: Migration20261201000002_outbox_leases },
   { name: 'Migration20261208000001_roles_and_scopes', class: Migration20261208000001_roles_and_scopes },
   { name: 'Migration20261208000002_row_level_security', class: Migration20261208000002_row_level_security },
+  { name: 'Migration20261215000001_typed_timeline', class: Migration20261215000001_typed_timeline },
+  { name: 'Migration20261215000002_outbox_destinations', class: Migration20261215000002_outbox_destinations },
 ];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { VIEWS } from '../blocks/ids.js';
-import { HandoffsService } from '../src/domains/rosters/index.js';
+import { createServices } from '../src/app/services.js';
 import { startTestApp, type TestApp, type TestSlack } from './harness/app.js';
 import { overrideValues } from './harness/oncall-fixtures.js';
 
@@ -107,10 +107,9 @@ describe('handoffs at 09:00 Berlin time', () => {
     // Three replicas tick at the same moment.
     const replicas = [
       t.services.handoffs,
-      new HandoffsService(t.orm, t.clock),
-      new HandoffsService(t.orm, t.clock),
+      createServices(t.orm, t.clock).handoffs,
+      createServices(t.orm, t.clock).handoffs,
     ];
-    for (const r of replicas.slice(1)) r.notifier = t.services.handoffs.notifier;
     const reports = await Promise.all(replicas.map((r) => r.run()));
     expect(reports.reduce((n, r) => n + r.notices, 0)).toBe(1);
     await Promise.all([t.tick(), t.tick()]);

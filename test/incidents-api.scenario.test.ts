@@ -68,12 +68,24 @@ describe('incidents over REST', () => {
     );
     expect(detail.timeline.map((e) => e.kind)).toEqual([
       'created',
+      'notification_unrouted',
       'acknowledged',
       'assigned',
       'note',
       'resolved',
     ]);
-    expect(detail.timeline[4]?.message).toContain('fixed by rollback');
+    // What people read is rendered from each event's data.
+    const by = 'API key "bootstrap"';
+    expect(detail.timeline.map((e) => e.message)).toEqual([
+      `${inc.ref} declared by ${by}: Checkout latency`,
+      expect.stringMatching(
+        /^No Slack channel takes incidents of service "checkout", and there is no default/,
+      ),
+      `${inc.ref} acknowledged by ${by}`,
+      `${inc.ref} assigned to Alice Example by ${by}`,
+      'Rolled back deploy 42',
+      `${inc.ref} resolved by ${by}: fixed by rollback`,
+    ]);
   });
 
   it('rejects bad input with the fields at fault', async () => {

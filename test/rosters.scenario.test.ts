@@ -63,7 +63,7 @@ describe('on-call schedules over REST', () => {
     });
     expect(res.status).toBe(201);
     payments = await json<ScheduleJson>(res);
-    expect(payments.icalUrl).toMatch(/^http:\/\/localhost:3000\/ical\/schedules\/[A-Za-z0-9_-]+\.ics$/);
+    expect(payments.icalUrl).toMatch(/^http:\/\/localhost\/ical\/schedules\/[A-Za-z0-9_-]+\.ics$/);
     expect(payments.gaps).toEqual([]);
     expect((await t.request('POST', '/api/v1/schedules', { name: 'Payments', timeZone: 'UTC' })).status).toBe(
       409,

@@ -49,9 +49,9 @@ interface PostRow {
 }
 const incidentsWithPosts = () =>
   t.sql<PostRow>(
-    `select i.id, i.number, i.status, o.channel, o.id::text as post_id, o.status as post_status, m.ts
-     from incidents i join outbox o on o.incident_id = i.id and o.kind = 'post_card'
-     left join slack_messages m on m.incident_id = i.id and m.channel = o.channel
+    `select i.id, i.number, i.status, o.lane as channel, o.id::text as post_id, o.status as post_status, m.ts
+     from incidents i join outbox o on o.incident_id = i.id and o.destination = 'slack.post'
+     left join slack_messages m on m.incident_id = i.id and m.channel = o.lane
      order by i.number`,
   );
 

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { DECLARE_INPUTS, INCIDENT_ACTIONS, VIEWS } from '../blocks/ids.js';
-import type { OutboxSender } from '../src/domains/notify/index.js';
+import type { DeliveryRegistry } from '../src/domains/notify/index.js';
 import { startTestApp, type TestApp, type TestSlack } from './harness/app.js';
+import { wrapSends } from './harness/delivery.js';
 import { asBotScopes } from './harness/fake-slack.js';
 import { stateValue } from './harness/slack-signing.js';
 
@@ -42,13 +43,12 @@ const timelineOf = async (n: number) =>
     }
   ).timeline;
 
-/** The real sender, but Slack's answer never comes back: the post happened, the caller sees a network error. */
-const answerLost = (): OutboxSender => ({
-  send: async (row, card) => {
-    await s.roles.sender.send(row, card);
+/** The real adapters, but Slack's answer never comes back: the post happened, the caller sees a network error. */
+const answerLost = (): DeliveryRegistry =>
+  wrapSends(s.delivery, (send) => async (unit) => {
+    await send(unit);
     throw new Error('socket hang up');
-  },
-});
+  });
 
 describe('the outbox never loses a post and never posts twice', () => {
   it('Slack answering 429 twice then OK delivers exactly one card, without holding up other channels', async () => {
@@ -75,24 +75,23 @@ describe('the outbox never loses a post and never posts twice', () => {
 
   it('a card already recorded as posted is never posted again (crash between send and mark)', async () => {
     const before = s.fake.callsTo('chat.postMessage').length;
-    await t.sql(`update outbox set status = 'pending' where kind = 'post_card' and channel = 'C0PAYMENTS'`);
+    await t.sql(
+      `update outbox set status = 'pending' where destination = 'slack.post' and lane = 'C0PAYMENTS'`,
+    );
     await s.deliverOnce();
     expect(s.fake.callsTo('chat.postMessage')).toHaveLength(before);
   });
 
   it('a worker that dies after Slack accepted the card: the next one finds it and never posts it twice', async () => {
-    const sender = s.roles.sender;
     const before = posts('C0PAYMENTS').length;
     expect((await fire('payments')).status).toBe(200);
     // The first worker posts and then never records it (it died while Slack's answer was on its way).
     let accepted = false;
-    const dying = {
-      send: async (...args: Parameters<typeof sender.send>) => {
-        await sender.send(...args);
-        accepted = true;
-        return new Promise<never>(() => {});
-      },
-    };
+    const dying = wrapSends(s.delivery, (send) => async (unit) => {
+      await send(unit);
+      accepted = true;
+      return new Promise<never>(() => {});
+    });
     void t.services.outbox.deliverOnce(dying);
     for (let i = 0; i < 200 && !accepted; i++) await new Promise((r) => setTimeout(r, 10));
     expect(accepted).toBe(true);
@@ -109,7 +108,7 @@ describe('the outbox never loses a post and never posts twice', () => {
     });
     const [row] = await t.sql<{ status: string }>(
       `select o.status from outbox o join slack_messages m on m.incident_id = o.incident_id
-       where o.kind = 'post_card' and o.id = (select max(id) from outbox where kind = 'post_card')`,
+       where o.destination = 'slack.post' and o.id = (select max(id) from outbox where destination = 'slack.post')`,
     );
     expect(row?.status).toBe('sent');
     // Updates now find the card the dead worker posted.
@@ -183,7 +182,7 @@ describe('the outbox never loses a post and never posts twice', () => {
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/opswatch_slack_delivery_failures_total\{reason="not_in_channel"\} 1/);
     const [failed] = await t.sql<{ status: string; last_error: string }>(
-      `select status, last_error from outbox where kind = 'post_card' and status = 'failed'`,
+      `select status, last_error from outbox where destination = 'slack.post' and status = 'failed'`,
     );
     expect(failed).toEqual({ status: 'failed', last_error: 'not_in_channel' });
   });

@@ -503,7 +503,7 @@ describe('Slack: a user of A’s workspace sees and touches only A', () => {
     expect(bea).not.toContain('A again');
     await call('b', 'POST', '/api/v1/incidents/:ref/notes', { ref: 'INC-2' }, { text: 'looking' });
     const homes = await t.sql<{ channel: string }>(
-      `select distinct channel from outbox where kind = 'publish_home' and tenant_id = '${b.id}'`,
+      `select distinct lane as channel from outbox where destination = 'slack.home' and tenant_id = '${b.id}'`,
     );
     expect(homes).toEqual([{ channel: 'U0BEA' }]);
   });

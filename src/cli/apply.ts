@@ -1,9 +1,9 @@
 import { isMap, parseDocument } from 'yaml';
 import { z } from 'zod';
+import type { Services } from '../app/services.js';
 import { slackRoutesSchema } from '../domains/notify/index.js';
 import { scheduleInputSchema } from '../domains/rosters/index.js';
 import { userInputSchema } from '../domains/tenants/index.js';
-import type { Services } from '../http/context.js';
 import type { Actor } from '../shared/actor.js';
 import { isAppError } from '../shared/errors.js';
 

@@ -24,6 +24,19 @@ export async function queryOne<T>(em: Em, q: RawBuilder<T>): Promise<T | undefin
 }
 
 /**
+ * Sends a query now whose answer is read later, on a light transaction (`withPgTx`): it travels with the next
+ * statement awaited, so reading its answer after that costs no round trip of its own. Elsewhere (an ORM
+ * transaction runs one statement at a time) it sends nothing and returns null: the caller queries when it needs
+ * the answer. A failure fails the transaction as any statement's does, and rejects the promise when read.
+ */
+export function queryAhead<T>(em: Em, q: RawBuilder<T>): Promise<T[]> | null {
+  if (!(em instanceof PgTx)) return null;
+  const answer = em.run(q);
+  answer.catch(() => {}); // read (and thrown) later, by whoever awaits it
+  return answer;
+}
+
+/**
  * Runs a statement whose result is not needed (an insert, an update, a lock). On a light transaction
  * (`withPgTx`) it is sent without waiting for the answer and travels with the next statement awaited, or
  * with COMMIT; a failure fails the transaction at that point. On an EntityManager it simply runs.

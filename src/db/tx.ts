@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { AppError, isAppError } from '../shared/errors.js';
 import { PgTx, renameStatements } from './pg-tx.js';
-import { type OrmEm, sql } from './sql.js';
+import { type Em, type OrmEm, sql } from './sql.js';
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const OUTAGE_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'];
@@ -81,6 +81,34 @@ function emFor(orm: MikroORM, scope: TxScope): OrmEm {
 export const enterTenant = (tenantId: string) =>
   sql`select set_config(${TENANT_SETTING}, ${tenantId}, true), set_config('role', ${TENANT_ROLE}, true)`;
 
+/** Work registered to run at the end of an open transaction, before it commits, by the transaction's handle. */
+const endOfTx = new WeakMap<object, (() => Promise<void>)[]>();
+
+/**
+ * Runs `fn` in the transaction `em` belongs to once the transaction's own work is done, just before COMMIT:
+ * for what is best done once per transaction (the notification router turns every event a transaction
+ * recorded into outbox rows in one go). A failure rolls the transaction back like any other. Only for
+ * transactions opened by `withTx` or `withPgTx`; anything else is refused, so nothing is silently dropped.
+ */
+export function beforeCommit(em: Em, fn: () => Promise<void>): void {
+  const queue = endOfTx.get(em);
+  if (!queue) throw new Error('beforeCommit needs a transaction opened by withTx or withPgTx');
+  queue.push(fn);
+}
+
+/** Runs `fn` with end-of-transaction work registered on `em`, then that work (which may register more). */
+async function withEndOfTx<E extends Em, T>(em: E, fn: (em: E) => Promise<T>): Promise<T> {
+  const queue: (() => Promise<void>)[] = [];
+  endOfTx.set(em, queue);
+  try {
+    const result = await fn(em);
+    for (let next = queue.shift(); next; next = queue.shift()) await next();
+    return result;
+  } finally {
+    endOfTx.delete(em);
+  }
+}
+
 /**
  * Runs `fn` in one transaction on a fresh EntityManager in `scope`; retries on deadlock/serialization failure,
  * and turns a database outage into AppError('unavailable') so transports answer "retry later".
@@ -93,7 +121,7 @@ export async function withTx<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await emFor(orm, scope).transactional((em) => fn(em), opts);
+      return await emFor(orm, scope).transactional((em) => withEndOfTx(em, fn), opts);
     } catch (err) {
       if (isRetryable(err) && attempt < 4) continue;
       if (isDatabaseOutage(err)) throw unavailable();
@@ -155,7 +183,7 @@ async function pgTransaction<T>(orm: MikroORM, scope: TxScope, fn: (tx: PgTx) =>
     if (scope !== 'system') tx.command(enterTenant(scope.tenantId));
     let result: T;
     try {
-      result = await fn(tx);
+      result = await withEndOfTx(tx, fn);
     } catch (err) {
       await tx.rollback().catch((e: unknown) => {
         discard = e instanceof Error ? e : new Error(String(e));

@@ -1,4 +1,4 @@
-import type { Services } from '../http/context.js';
+import type { Services } from '../app/services.js';
 import type { Logger } from '../shared/logger.js';
 import { handoffsModule } from './handoffs.module.js';
 import { createEngine, type Engine } from './tick.js';

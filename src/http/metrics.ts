@@ -7,6 +7,8 @@ export interface Metrics {
   webhookDuration: Histogram<'source'>;
   incidentsOpen: Gauge<'severity'>;
   slackDeliveryFailures: Counter<'reason'>;
+  notificationsUnrouted: Counter;
+  outboxExpired: Counter<'destination' | 'reason'>;
   slackAnswerDuration: Histogram<'type'>;
   databaseUp: Gauge;
   databaseOutages: Counter;
@@ -60,6 +62,17 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
     labelNames: ['reason'],
     registers: [registry],
   });
+  const notificationsUnrouted = new Counter({
+    name: 'opswatch_notifications_unrouted_total',
+    help: 'Incidents no Slack route and no default channel claimed: nobody was notified of them (each is on its timeline)',
+    registers: [registry],
+  });
+  const outboxExpired = new Counter({
+    name: 'opswatch_outbox_expired_total',
+    help: 'Outbox rows given up undelivered because no process delivers their destination (e.g. Slack not configured)',
+    labelNames: ['destination', 'reason'],
+    registers: [registry],
+  });
   const slackAnswerDuration = new Histogram({
     name: 'opswatch_slack_answer_duration_seconds',
     help: "Time from reading a Slack request (HTTP mode) to answering it, by payload type; Slack's limit is 3 s",
@@ -109,5 +122,7 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
     webhookDuration,
     incidentsOpen,
     slackDeliveryFailures,
+    notificationsUnrouted,
+    outboxExpired,
   };
 }

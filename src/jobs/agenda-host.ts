@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { DatabaseWatch } from '../db/db-watch.js';
 import { isUnavailable } from '../db/tx.js';
 import type { Logger } from '../shared/logger.js';
-import type { JobSpec } from './worker.js';
+import type { JobSpec } from './job.types.js';
 
 /** Agenda's jobs table (the postgres backend's default). */
 const JOBS_TABLE = 'agenda_jobs';

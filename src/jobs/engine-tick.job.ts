@@ -1,8 +1,8 @@
 import type { Engine } from '../engine/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import type { JobSpec } from './job.types.js';
 import { singleFlight } from './single-flight.js';
-import type { JobSpec } from './worker.js';
 
 export const ENGINE_TICK_JOB = 'engine-tick';
 

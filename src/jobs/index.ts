@@ -17,7 +17,7 @@ export interface WorkerRoleOptions {
   engine: Engine;
   /** ENGINE_TICK_SECONDS */
   tickSeconds: number;
-  /** When Slack is on: the outbox delivery run, and the channel its NOTIFY comes on. */
+  /** The outbox delivery run (through this process's delivery adapters), and the channel its NOTIFY comes on. */
   outbox?: { deliver: () => Promise<void>; channel: string; sweepSeconds?: number };
   timing?: Pick<WorkerOptions, 'processEverySeconds' | 'lockLifetimeMs'>;
   /** The process's database watch (the worker makes its own when not given). */
@@ -25,7 +25,7 @@ export interface WorkerRoleOptions {
   metrics?: WorkerMetrics;
 }
 
-/** The worker role: the engine's tick, and outbox delivery (woken by NOTIFY, swept periodically) when Slack is on. */
+/** The worker role: the engine's tick, and outbox delivery (woken by NOTIFY, swept periodically). */
 export function startWorkerRole(o: WorkerRoleOptions): Promise<Worker> {
   const jobs = [engineTickJob(o.engine, o.clock, o.tickSeconds, o.log)];
   if (o.outbox) jobs.push(outboxDeliverJob(o.outbox.deliver, o.outbox.sweepSeconds ?? 3));

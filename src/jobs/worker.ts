@@ -7,13 +7,9 @@ import { guardPool } from '../db/pool-guard.js';
 import type { WorkerMetrics } from '../http/metrics.js';
 import type { Logger } from '../shared/logger.js';
 import { AgendaHost } from './agenda-host.js';
+import type { JobSpec } from './job.types.js';
 
-/** A repeating Agenda job. */
-export interface JobSpec {
-  name: string;
-  everySeconds: number;
-  run: () => Promise<void>;
-}
+export type { JobSpec } from './job.types.js';
 
 /** The channel name Agenda's notification channel listens on (the postgres backend's default). */
 const AGENDA_CHANNEL = 'agenda:jobs';

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { IANAZone } from 'luxon';
+import type { Services } from '../app/services.js';
 import type { OutboxService } from '../domains/notify/index.js';
-import type { Services } from '../http/context.js';
 import type { Actor } from '../shared/actor.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';

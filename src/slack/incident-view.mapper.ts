@@ -1,5 +1,11 @@
 import type { IncidentView, LinkView, Severity, TimelineItemView } from '../../blocks/types.js';
-import type { IncidentDetailDto, IncidentDto, TimelineDto } from '../domains/incidents/index.js';
+import {
+  eventDetail,
+  type IncidentDetailDto,
+  type IncidentDto,
+  type TimelineDto,
+  type TimelineEvent,
+} from '../domains/incidents/index.js';
 
 const MAX_LINKS = 6;
 
@@ -61,18 +67,22 @@ export function toIncidentView(d: IncidentDto | IncidentDetailDto): IncidentView
   };
 }
 
-export function toTimelineItemView(item: {
-  kind: string;
-  message: string;
-  actorName: string;
-  actorSlackId: string | null;
-  at: string | Date;
-}): TimelineItemView {
+/**
+ * A thread reply's view: the event's kind and its detail rendered from its data; `merged` are events of the same
+ * kind sent in the same reply (a burst of alerts), one detail line each.
+ */
+export function toTimelineItemView(
+  item: { event: TimelineEvent; actorName: string; actorSlackId: string | null; at: string | Date },
+  merged: readonly { event: TimelineEvent }[] = [],
+): TimelineItemView {
   return {
     at: new Date(item.at),
     actorName: item.actorName,
     actorSlackId: item.actorSlackId,
-    kind: item.kind,
-    message: item.message,
+    kind: item.event.kind,
+    message: [item, ...merged]
+      .map((i) => eventDetail(i.event))
+      .filter(Boolean)
+      .join('\n'),
   };
 }

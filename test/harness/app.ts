@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { serve } from '@hono/node-server';
+import { buildOpsWatch, type OpsWatch, type Started } from '../../src/app/opswatch.js';
+import type { RoleName } from '../../src/app/roles.js';
+import type { Services } from '../../src/app/services.js';
 import { type Orm, openOrm } from '../../src/db/orm.js';
-import { type DeliveryReport, OUTBOX_CHANNEL } from '../../src/domains/notify/index.js';
-import { type Engine, engineFor } from '../../src/engine/index.js';
-import { createHttpApp } from '../../src/http/app.js';
-import type { Services } from '../../src/http/context.js';
-import { createMetrics, type Metrics } from '../../src/http/metrics.js';
-import { startWorkerRole, type Worker } from '../../src/jobs/index.js';
-import { createServices } from '../../src/main.js';
+import type { DeliveryRegistry, DeliveryReport } from '../../src/domains/notify/index.js';
+import type { Engine } from '../../src/engine/index.js';
+import type { Metrics } from '../../src/http/metrics.js';
 import type { Actor } from '../../src/shared/actor.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { type SlackRoles, startSlackRoles } from '../../src/slack/runtime.js';
+import type { SlackApp } from '../../src/slack/slack-app.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import { type SlackDriver, slackDriver } from './slack-signing.js';
@@ -26,7 +24,10 @@ export const SLACK_DEFAULT_CHANNEL = 'C0DEFAULT';
 export interface TestSlack {
   fake: FakeSlack;
   driver: SlackDriver;
-  roles: SlackRoles;
+  /** The Bolt app (the `slack` role). */
+  app: SlackApp;
+  /** The Slack destinations' delivery adapters (what the worker delivers through). */
+  delivery: DeliveryRegistry;
   /** One outbox delivery run, at the manual clock's now. */
   deliverOnce(): Promise<DeliveryReport>;
   /** Waits until every Slack request's listeners have finished (their work continues after the ack). */
@@ -46,6 +47,8 @@ export interface TestApp {
   url: string;
   db: TestDatabase;
   orm: Orm;
+  /** The OpsWatch the composition root built (src/app), as main.ts builds it. */
+  app: OpsWatch;
   services: Services;
   metrics: Metrics;
   clock: ManualClock;
@@ -71,8 +74,10 @@ export function localFixture(path: string): string {
 }
 
 /**
- * OpsWatch's HTTP sidecar on a real port, over its own fresh database on the run's real PostgreSQL,
- * with a manual clock. With `viaProxy`, the app reaches the database through a TCP proxy tests can cut.
+ * OpsWatch built by the composition root (src/app, as main.ts builds it) over its own fresh database on the run's
+ * real PostgreSQL, with a manual clock: the HTTP sidecar on a real port, and with `slack` the Slack app (HTTP mode
+ * or Socket Mode) against a fake Slack. With `viaProxy`, the app reaches the database through a TCP proxy tests
+ * can cut.
  */
 export async function startTestApp(
   opts: { viaProxy?: boolean; slack?: boolean | TestSlackOptions } = {},
@@ -89,66 +94,49 @@ export async function startTestApp(
   }
   const clock = new ManualClock('2026-03-02T09:00:00Z');
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const services = createServices(orm, clock, {
+  const so: TestSlackOptions | null = opts.slack ? (opts.slack === true ? {} : opts.slack) : null;
+  const fake = so ? await startFakeSlack({ teamId: SLACK_TEAM_ID }) : null;
+  if (so && fake) await so.beforeStart?.(fake);
+  const app = await buildOpsWatch({
+    orm,
+    clock,
     log,
-    ...(opts.slack ? { slackDefaultChannel: SLACK_DEFAULT_CHANNEL } : {}),
-  });
-  const { tenant } = await services.tenants.bootstrap(TEST_API_KEY);
-  const metrics = createMetrics(() => services.incidents.openCountsBySeverity());
-  let slack: Omit<TestSlack, 'driver'> | null = null;
-  const engine = engineFor(services, log);
-  let worker: Worker | null = null;
-  if (opts.slack) {
-    const so: TestSlackOptions = opts.slack === true ? {} : opts.slack;
-    const fake = await startFakeSlack({ teamId: SLACK_TEAM_ID });
-    await so.beforeStart?.(fake);
-    const roles = await startSlackRoles({
-      config: {
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: SLACK_SIGNING_SECRET,
-        SLACK_APP_TOKEN: so.appToken,
-        SLACK_API_URL: fake.apiUrl,
-        publicBaseUrl: 'http://localhost',
-      },
-      roles: so.worker ? ['slack', 'worker'] : ['slack'],
-      services,
-      metrics,
-      log,
-      clock,
-    });
-    if (so.worker) {
-      worker = await startWorkerRole({
-        databaseUrl: db.url,
-        log,
-        clock,
-        engine,
-        tickSeconds: 1,
-        outbox: { deliver: roles.deliver, channel: OUTBOX_CHANNEL, sweepSeconds: 1 },
-        timing: { processEverySeconds: 1, lockLifetimeMs: 2_000 },
-      });
-    }
-    slack = {
-      fake,
-      roles,
-      deliverOnce: () => roles.deliverOnce(),
-      idle: async () => roles.app?.idle(),
-    };
-  }
-  const app = createHttpApp(
-    {
-      services,
-      metrics,
-      log,
-      ready: async () => true,
-      ...(slack?.roles.events ? { slackEvents: slack.roles.events } : {}),
+    config: {
+      ...(fake
+        ? {
+            SLACK_BOT_TOKEN: 'xoxb-test-token',
+            SLACK_SIGNING_SECRET: SLACK_SIGNING_SECRET,
+            SLACK_APP_TOKEN: so?.appToken,
+            SLACK_API_URL: fake.apiUrl,
+            SLACK_DEFAULT_CHANNEL: SLACK_DEFAULT_CHANNEL,
+          }
+        : {}),
+      slackEnabled: Boolean(fake),
+      publicBaseUrl: 'http://localhost',
+      ENGINE_TICK_SECONDS: 1,
+      PORT: 0,
+      HOST: '127.0.0.1',
     },
-    'http://localhost',
-  );
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
-  const addr = server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const { services } = app;
+  const { tenant } = await services.tenants.bootstrap(TEST_API_KEY);
+  const roles: RoleName[] = [
+    'http',
+    ...(so ? (['slack'] as const) : []),
+    ...(so?.worker ? (['worker'] as const) : []),
+  ];
+  let started: Started;
+  try {
+    started = await app.start(roles, {
+      databaseUrl: db.url,
+      ready: async () => true,
+      worker: { tickSeconds: 1, sweepSeconds: 1, processEverySeconds: 1, lockLifetimeMs: 2_000 },
+    });
+  } catch (err) {
+    await fake?.close();
+    throw err;
+  }
+  const url = `http://127.0.0.1:${started.port}`;
   const actor: Actor = {
     tenantId: tenant.id,
     kind: 'api_key',
@@ -158,27 +146,34 @@ export async function startTestApp(
     scopes: ['admin'],
     source: 'http',
   };
-  const testSlack: TestSlack | null = slack
-    ? {
-        ...slack,
-        driver: slackDriver({
-          baseUrl: url,
-          signingSecret: SLACK_SIGNING_SECRET,
-          teamId: SLACK_TEAM_ID,
-          userId: 'U0ALICE',
-          responseUrlBase: slack.fake.url,
-        }),
-      }
-    : null;
+  const slackApp = started.slack;
+  const testSlack: TestSlack | null =
+    fake && slackApp
+      ? {
+          fake,
+          app: slackApp,
+          delivery: app.delivery,
+          deliverOnce: () => app.deliverOnce(),
+          idle: () => slackApp.idle(),
+          driver: slackDriver({
+            baseUrl: url,
+            signingSecret: SLACK_SIGNING_SECRET,
+            teamId: SLACK_TEAM_ID,
+            userId: 'U0ALICE',
+            responseUrlBase: fake.url,
+          }),
+        }
+      : null;
   return {
     url,
     slack: testSlack,
-    engine,
-    tick: () => engine.tick(clock.now()),
+    engine: app.engine,
+    tick: () => app.engine.tick(clock.now()),
     db,
     orm,
+    app,
     services,
-    metrics,
+    metrics: app.metrics,
     clock,
     actor,
     proxy,
@@ -194,15 +189,8 @@ export async function startTestApp(
       return (await db.orm.em.fork().getConnection().execute(text, params)) as T[];
     },
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      await worker?.stop();
-      if (slack) {
-        await slack.roles.stop();
-        await slack.fake.close();
-      }
+      await started.stop();
+      await fake?.close();
       if (orm !== db.orm) await orm.close(true);
       await proxy?.close();
       await db.close();

@@ -5,6 +5,7 @@ import {
   acknowledgeThroughAlert,
   alertsJoined,
   alertsResolved,
+  type IncidentEventSink,
   type IncidentRow,
   type IngestPolicy,
   lockGroups,
@@ -48,6 +49,7 @@ export async function ingestInTx(
   requests: NormalizedAlert[][],
   settings: IngestionSettings,
   now: Date,
+  sink: IncidentEventSink,
 ): Promise<IngestResult[]> {
   const results: IngestResult[] = requests.map((r) => ({
     received: r.length,
@@ -72,7 +74,7 @@ export async function ingestInTx(
       events.set(it.alert.dedupKey, (events.get(it.alert.dedupKey) ?? 0) + 1);
     }
     const unique = [...last.values()];
-    const ctx = { em, actor, source, settings, now, results, events };
+    const ctx = { em, sink, actor, source, settings, now, results, events };
     const firing = unique.filter((i) => i.alert.action === 'firing');
     const others = unique.filter((i) => i.alert.action !== 'firing');
     const otherGroups = await alertsStore.firingGroupKeys(
@@ -82,7 +84,7 @@ export async function ingestInTx(
       others.map((i) => i.alert.dedupKey),
     );
     const fireGroups = firing.map((i) => groupKeyFor(i.alert, settings.grouping));
-    await lockGroups(em, actor.tenantId, [...fireGroups, ...otherGroups]);
+    await lockGroups(em, actor.tenantId, [...fireGroups, ...otherGroups], sink);
     await fire(ctx, firing, fireGroups);
     await resolve(
       ctx,
@@ -90,7 +92,8 @@ export async function ingestInTx(
     );
     for (const it of others.filter((i) => i.alert.action === 'acknowledged')) {
       const found = await alertsStore.findFiring(em, actor.tenantId, source, it.alert.dedupKey);
-      const acked = found?.incident_id && (await acknowledgeThroughAlert(em, actor, found.incident_id, now));
+      const acked =
+        found?.incident_id && (await acknowledgeThroughAlert(em, sink, actor, found.incident_id, now));
       if (acked) results[it.req]!.acknowledged++;
       else results[it.req]!.deduplicated++;
     }
@@ -100,6 +103,7 @@ export async function ingestInTx(
 
 interface Ctx {
   em: Em;
+  sink: IncidentEventSink;
   actor: Actor;
   source: AlertSource;
   settings: IngestionSettings;
@@ -132,7 +136,7 @@ function toRow(a: NormalizedAlert, groupKey: string, occurrences: number): Firin
 
 async function fire(ctx: Ctx, firing: Item[], groupKeys: string[]): Promise<void> {
   if (firing.length === 0) return;
-  const { em, actor, now, results } = ctx;
+  const { em, sink, actor, now, results } = ctx;
   const rows = firing.map((it, n) => toRow(it.alert, groupKeys[n]!, ctx.events.get(it.alert.dedupKey) ?? 1));
   const byKey = new Map(firing.map((it, n) => [it.alert.dedupKey, { it, row: rows[n]! }]));
   // Both go out together (one round trip on a light transaction): the open incidents are locked first,
@@ -178,13 +182,13 @@ async function fire(ctx: Ctx, firing: Item[], groupKeys: string[]): Promise<void
     retriggerAfterAckMinutes: ctx.settings.retriggerAfterAckMinutes,
   };
   for (const [groupKey, o] of [...orphans].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const inc: IncidentRow = await openForGroup(em, actor, groupKey, ctx.source, o.alerts, policy, now);
+    const inc: IncidentRow = await openForGroup(em, sink, actor, groupKey, ctx.source, o.alerts, policy, now);
     await alertsStore.link(em, actor.tenantId, o.ids, inc.id);
     for (const req of o.reqs) results[req]!.incidents.push({ id: inc.id, number: inc.number, created: true });
   }
   const incidentsById = new Map([...open.values()].map((i) => [i.id, i]));
   const joinedList = [...joined].map(([id, alerts]) => ({ incident: incidentsById.get(id)!, alerts }));
-  if (joinedList.length) await alertsJoined(em, actor, joinedList, policy, now);
+  if (joinedList.length) await alertsJoined(em, sink, actor, joinedList, policy, now);
   for (const r of results) r.incidents = dedupeIncidents(r.incidents);
 }
 
@@ -213,5 +217,5 @@ async function resolve(ctx: Ctx, resolved: Item[]): Promise<void> {
   const byIncident = new Map<string, string[]>();
   for (const c of changed)
     if (c.incident_id && reqOf.has(c.dedup_key)) push(byIncident, c.incident_id, c.title);
-  await alertsResolved(em, actor, byIncident, now);
+  await alertsResolved(em, ctx.sink, actor, byIncident, now);
 }

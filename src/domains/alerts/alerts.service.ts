@@ -4,6 +4,7 @@ import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
+import type { IncidentEventSink } from '../incidents/index.js';
 import { type IngestResult, ingestInTx } from './alerts.ingest.js';
 import { alertsStore } from './alerts.store.js';
 import type { NormalizedAlert } from './alerts.types.js';
@@ -27,6 +28,8 @@ export class AlertsService {
     private readonly orm: MikroORM,
     private readonly clock: Clock,
     private readonly settingsOf: SettingsProvider,
+    /** Where the incident events ingestion records go (the composition root's bus). */
+    private readonly events: IncidentEventSink,
   ) {
     this.batcher = new IngestBatcher(
       (actor, requests) => this.ingestMany(actor, requests),
@@ -62,7 +65,7 @@ export class AlertsService {
   async ingestMany(actor: Actor, requests: NormalizedAlert[][]): Promise<IngestResult[]> {
     const settings = await this.settings(actor.tenantId);
     return withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
-      ingestInTx(tx, actor, requests, settings, this.clock.now()),
+      ingestInTx(tx, actor, requests, settings, this.clock.now(), this.events),
     );
   }
 

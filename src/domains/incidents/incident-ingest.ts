@@ -1,5 +1,6 @@
 import { command, type Em, sql } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
+import type { IncidentEventSink } from './incident-events.js';
 import { applyTransition, openIncident, recordChanges } from './incident-lifecycle.js';
 import {
   type IncidentRow,
@@ -27,22 +28,35 @@ export interface IngestPolicy {
 }
 
 /** Serialises work on one (tenant, group key) across transactions and replicas. */
-export async function lockGroup(em: Em, tenantId: string, groupKey: string): Promise<void> {
-  await lockGroups(em, tenantId, [groupKey]);
+export async function lockGroup(
+  em: Em,
+  tenantId: string,
+  groupKey: string,
+  sink?: IncidentEventSink,
+): Promise<void> {
+  await lockGroups(em, tenantId, [groupKey], sink);
 }
 
 /**
  * Takes the group locks of many keys in one statement, always in the same (sorted) order, so two transactions
  * never wait on each other in a cycle. Every path that changes a grouped incident takes its group lock first.
+ * `sink` is told which groups the transaction works on (see IncidentEventSink.expect).
  */
-export async function lockGroups(em: Em, tenantId: string, groupKeys: string[]): Promise<void> {
-  const keys = [...new Set(groupKeys)].sort().map((k) => `${tenantId}|${k}`);
-  if (keys.length === 0) return;
+export async function lockGroups(
+  em: Em,
+  tenantId: string,
+  groupKeys: string[],
+  sink?: IncidentEventSink,
+): Promise<void> {
+  const unique = [...new Set(groupKeys)].sort();
+  if (unique.length === 0) return;
+  const keys = unique.map((k) => `${tenantId}|${k}`);
   await command(
     em,
     sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
         from (select k from unnest(${keys}::text[]) as k order by k) as ordered`,
   );
+  sink?.expect?.(em, { tenantId, groupKeys: unique });
 }
 
 /** The open incidents of these groups (the caller holds the group locks), locked for update. */
@@ -59,22 +73,19 @@ function joinedRows(incidentId: string, alerts: NewAlertInGroup[]): TimelineInpu
   if (alerts.length <= TIMELINE_DETAIL_LIMIT) {
     return alerts.map((a) => ({
       incidentId,
-      kind: 'alert_fired',
-      message: `Alert fired: ${a.title}`,
-      data: { alertId: a.id, severity: a.severity },
+      event: {
+        kind: 'alert_fired',
+        data: { count: 1, titles: [a.title], alertIds: [a.id], severity: a.severity },
+      },
     }));
   }
-  return [
-    {
-      incidentId,
-      kind: 'alert_fired',
-      message: `${alerts.length} alerts fired, including: ${alerts
-        .slice(0, 5)
-        .map((a) => a.title)
-        .join('; ')}`,
-      data: { alertIds: alerts.slice(0, 100).map((a) => a.id), count: alerts.length },
-    },
-  ];
+  const data = {
+    count: alerts.length,
+    titles: alerts.slice(0, 5).map((a) => a.title),
+    alertIds: alerts.slice(0, 100).map((a) => a.id),
+    severity: Math.min(...alerts.map((a) => a.severity)),
+  };
+  return [{ incidentId, event: { kind: 'alert_fired', data } }];
 }
 
 /**
@@ -83,6 +94,7 @@ function joinedRows(incidentId: string, alerts: NewAlertInGroup[]): TimelineInpu
  */
 export async function alertsResolved(
   em: Em,
+  sink: IncidentEventSink,
   actor: Actor,
   byIncident: Map<string, string[]>,
   now: Date,
@@ -95,22 +107,23 @@ export async function alertsResolved(
     const titles = byIncident.get(inc.id) ?? [];
     const rows: TimelineInput[] =
       titles.length <= TIMELINE_DETAIL_LIMIT
-        ? titles.map((t) => ({ incidentId: inc.id, kind: 'alert_resolved', message: `Alert resolved: ${t}` }))
+        ? titles.map((t) => ({
+            incidentId: inc.id,
+            event: { kind: 'alert_resolved', data: { count: 1, titles: [t] } },
+          }))
         : [
             {
               incidentId: inc.id,
-              kind: 'alert_resolved',
-              message: `${titles.length} alerts resolved`,
-              data: { count: titles.length },
+              event: { kind: 'alert_resolved', data: { count: titles.length, titles: titles.slice(0, 5) } },
             },
           ];
-    await recordChanges(em, actor, rows, now);
+    await recordChanges(em, sink, actor, rows, now);
     if (
       inc.status !== 'resolved' &&
       inc.auto_resolve &&
       (await incidentAlertsStore.countFiring(em, actor.tenantId, inc.id)) === 0
     ) {
-      await applyTransition(em, actor, inc, 'resolve', now, 'all alerts resolved');
+      await applyTransition(em, sink, actor, inc, 'resolve', now, 'all alerts resolved');
       resolved.push(inc.id);
     }
   }
@@ -120,19 +133,21 @@ export async function alertsResolved(
 /** PagerDuty-style acknowledge through an alert: acknowledges its incident when it is triggered. */
 export async function acknowledgeThroughAlert(
   em: Em,
+  sink: IncidentEventSink,
   actor: Actor,
   incidentId: string,
   now: Date,
 ): Promise<boolean> {
   const [inc] = await incidentsStore.lockMany(em, actor.tenantId, [incidentId]);
   if (inc?.status !== 'triggered') return false;
-  await applyTransition(em, actor, inc, 'acknowledge', now);
+  await applyTransition(em, sink, actor, inc, 'acknowledge', now);
   return true;
 }
 
 /** Opens the incident of a group whose new alerts found none open (the caller holds the group lock). */
 export async function openForGroup(
   em: Em,
+  sink: IncidentEventSink,
   actor: Actor,
   groupKey: string,
   source: string,
@@ -144,6 +159,7 @@ export async function openForGroup(
   if (!first) throw new Error('openForGroup needs at least one alert');
   return openIncident(
     em,
+    sink,
     actor,
     {
       title: first.title,
@@ -168,6 +184,7 @@ export async function openForGroup(
  */
 export async function alertsJoined(
   em: Em,
+  sink: IncidentEventSink,
   actor: Actor,
   joined: { incident: IncidentRow; alerts: NewAlertInGroup[] }[],
   policy: IngestPolicy,
@@ -182,16 +199,17 @@ export async function alertsJoined(
       await incidentsStore.update(em, actor.tenantId, incident.id, { severity: minSeverity }, now);
       rows.push({
         incidentId: incident.id,
-        kind: 'severity_changed',
-        message: `Severity raised from P${incident.severity} to P${minSeverity} by a new alert`,
-        data: { from: incident.severity, to: minSeverity },
+        event: {
+          kind: 'severity_changed',
+          data: { from: incident.severity, to: minSeverity, cause: 'alert' },
+        },
       });
     }
   }
-  await recordChanges(em, actor, rows, now);
+  await recordChanges(em, sink, actor, rows, now);
   for (const { incident } of joined) {
     if (shouldRetrigger(incident.status, incident.acknowledged_at, now, policy.retriggerAfterAckMinutes)) {
-      await applyTransition(em, actor, incident, 'retrigger', now);
+      await applyTransition(em, sink, actor, incident, 'retrigger', now);
       retriggered.push(incident.id);
     }
   }

@@ -2,6 +2,7 @@ import type { Em } from '../../db/sql.js';
 import { type Actor, systemActor } from '../../shared/actor.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
+import type { IncidentEventSink } from './incident-events.js';
 import {
   type IncidentRow,
   incidentAlertsStore,
@@ -10,71 +11,38 @@ import {
   type TimelineInput,
 } from './incidents.store.js';
 import { incidentRef } from './incidents.types.js';
+import type { TimelineEvent } from './timeline.types.js';
 import { type IncidentAction, transition } from './transitions.calc.js';
 
-/** Hook run inside the transaction after every incident change (the Slack outbox subscribes here). */
-export type IncidentChangeHook = (em: Em, change: IncidentChange) => Promise<void>;
-
-export interface IncidentChange {
-  tenantId: string;
-  incidentId: string;
-  kind: string;
-  actor: Actor;
-  message: string;
-  at: Date;
-}
-
-/** Hook run once per batch of changes recorded together (one statement for many changes). */
-export type IncidentChangesHook = (em: Em, changes: IncidentChange[]) => Promise<void>;
-
-const hooks: IncidentChangeHook[] = [];
-const batchHooks: IncidentChangesHook[] = [];
-
-/** Subscribes to every batch of incident changes, inside the transaction that makes them. */
-export function onIncidentChanges(hook: IncidentChangesHook): () => void {
-  batchHooks.push(hook);
-  return () => {
-    const i = batchHooks.indexOf(hook);
-    if (i >= 0) batchHooks.splice(i, 1);
-  };
-}
-
-export function onIncidentChange(hook: IncidentChangeHook): () => void {
-  hooks.push(hook);
-  return () => {
-    const i = hooks.indexOf(hook);
-    if (i >= 0) hooks.splice(i, 1);
-  };
-}
-
-/** Writes timeline rows and notifies change hooks, in the caller's transaction. */
-export async function recordChanges(em: Em, actor: Actor, items: TimelineInput[], at: Date): Promise<void> {
+/** Writes timeline rows, then hands the events to the sink, in the caller's transaction. */
+export async function recordChanges(
+  em: Em,
+  sink: IncidentEventSink,
+  actor: Actor,
+  items: TimelineInput[],
+  at: Date,
+): Promise<void> {
   if (items.length === 0) return;
   await incidentsStore.addTimeline(em, actor.tenantId, actor, items, at);
-  if (batchHooks.length) {
-    const changes = items.map((t) => ({
-      tenantId: actor.tenantId,
-      incidentId: t.incidentId,
-      kind: t.kind,
-      actor,
-      message: t.message,
-      at,
-    }));
-    for (const hook of batchHooks) await hook(em, changes);
-  }
-  for (const hook of hooks) {
-    for (const t of items) {
-      await hook(em, {
-        tenantId: actor.tenantId,
-        incidentId: t.incidentId,
-        kind: t.kind,
-        actor,
-        message: t.message,
-        at,
-      });
-    }
-  }
+  await sink.record(
+    em,
+    items.map((t) => ({ tenantId: actor.tenantId, incidentId: t.incidentId, actor, at, event: t.event })),
+  );
 }
+
+/**
+ * Records an incident notice in the caller's transaction (IncidentsService.recordNotice). With `once`, not when
+ * the incident already has an event of the same kind whose data matches on those fields (a card whose channel
+ * was archived would otherwise add a notice for each later update). Returns whether it was recorded.
+ */
+export type IncidentNoticeRecorder = <E extends TimelineEvent>(
+  em: Em,
+  tenantId: string,
+  incidentId: string,
+  event: E,
+  at: Date,
+  once?: readonly (keyof E['data'] & string)[],
+) => Promise<boolean>;
 
 /**
  * Records something that happened to an incident outside a person's action (a failed Slack post, a page that
@@ -82,27 +50,30 @@ export async function recordChanges(em: Em, actor: Actor, items: TimelineInput[]
  */
 export async function recordIncidentNotice(
   em: Em,
+  sink: IncidentEventSink,
   tenantId: string,
   incidentId: string,
-  kind: string,
-  message: string,
-  data: Record<string, unknown>,
+  event: TimelineEvent,
   at: Date,
-): Promise<void> {
-  await recordChanges(em, systemActor(tenantId), [{ incidentId, kind, message, data }], at);
+  once: readonly string[] = [],
+): Promise<boolean> {
+  if (once.length) {
+    const data = event.data as Record<string, unknown>;
+    const match = Object.fromEntries(once.map((k) => [k, data[k]]));
+    if (await incidentsStore.hasEvent(em, tenantId, incidentId, event.kind, match)) return false;
+  }
+  await recordChanges(em, sink, systemActor(tenantId), [{ incidentId, event }], at);
+  return true;
 }
 
-const verbs: Record<IncidentAction, string> = {
-  acknowledge: 'acknowledged',
-  resolve: 'resolved',
-  retrigger: 're-triggered',
-};
+const kinds = { acknowledge: 'acknowledged', resolve: 'resolved', retrigger: 'retriggered' } as const;
 
 /**
  * Moves a locked incident through its lifecycle and records it. Throws AppError('conflict') on an invalid transition.
  */
 export async function applyTransition(
   em: Em,
+  sink: IncidentEventSink,
   actor: Actor,
   inc: IncidentRow,
   action: IncidentAction,
@@ -120,20 +91,8 @@ export async function applyTransition(
   if (action === 'resolve')
     endedAlerts = await incidentAlertsStore.resolveFiring(em, inc.tenant_id, inc.id, at);
   await incidentsStore.update(em, inc.tenant_id, inc.id, fields, at);
-  const message = `${ref} ${verbs[action]} by ${actor.name}${note ? `: ${note}` : ''}`;
-  await recordChanges(
-    em,
-    actor,
-    [
-      {
-        incidentId: inc.id,
-        kind: action === 'retrigger' ? 'retriggered' : verbs[action],
-        message,
-        data: note ? { note, endedAlerts } : { endedAlerts },
-      },
-    ],
-    at,
-  );
+  const data = note ? { note, endedAlerts } : { endedAlerts };
+  await recordChanges(em, sink, actor, [{ incidentId: inc.id, event: { kind: kinds[action], data } }], at);
   return { ...inc, ...fields, version: inc.version + 1, updated_at: at };
 }
 
@@ -143,6 +102,7 @@ export async function applyTransition(
  */
 export async function openIncident(
   em: Em,
+  sink: IncidentEventSink,
   actor: Actor,
   fields: Omit<NewIncident, 'id' | 'tenantId' | 'at'>,
   verb: 'opened' | 'declared',
@@ -155,11 +115,11 @@ export async function openIncident(
     { ...fields, id: newId(), tenantId: actor.tenantId, at },
     number,
   );
-  const created = {
+  const { title, service, severity } = fields;
+  const created: TimelineInput = {
     incidentId: inc.id,
-    kind: 'created',
-    message: `${incidentRef(number)} ${verb} by ${actor.name}: ${fields.title}`,
+    event: { kind: 'created', data: { verb, title, service, severity } },
   };
-  await recordChanges(em, actor, [created, ...extra(inc.id)], at);
+  await recordChanges(em, sink, actor, [created, ...extra(inc.id)], at);
   return inc;
 }

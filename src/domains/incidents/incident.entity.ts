@@ -39,7 +39,7 @@ export const TimelineEntrySchema = defineEntity({
     actorKind: p.string(),
     actorId: p.string().nullable(),
     actorName: p.string(),
-    message: p.text(),
+    message: p.text().nullable(),
     data: p.json<Record<string, unknown>>(),
     createdAt: p.datetime(),
   },

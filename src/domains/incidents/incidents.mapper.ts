@@ -2,6 +2,8 @@ import { AppError } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
 import type { IncidentAlertRow, IncidentListRow, RefQuery } from './incidents.store.js';
 import { type AlertSummaryDto, type IncidentDto, incidentRef, type TimelineDto } from './incidents.types.js';
+import { describeEvent } from './timeline.calc.js';
+import { parseTimelineEvent } from './timeline.types.js';
 
 const iso = (d: Date | string | null): string | null => (d ? new Date(d).toISOString() : null);
 
@@ -68,22 +70,30 @@ export function toAlertDto(a: IncidentAlertRow): AlertSummaryDto {
   };
 }
 
-export function toTimelineDto(t: {
-  id: string;
-  kind: string;
-  actor_kind: string;
-  actor_id: string | null;
-  actor_name: string;
-  message: string;
-  data: Record<string, unknown>;
-  created_at: Date;
-}): TimelineDto {
+/**
+ * A timeline row as the API shows it: the event's data, and its message rendered from the data for the incident
+ * `ref` (a row of a kind this version does not know keeps the message it was stored with).
+ */
+export function toTimelineDto(
+  t: {
+    id: string;
+    kind: string;
+    actor_kind: string;
+    actor_id: string | null;
+    actor_name: string;
+    message: string | null;
+    data: Record<string, unknown>;
+    created_at: Date;
+  },
+  ref: string,
+): TimelineDto {
+  const event = parseTimelineEvent(t.kind, t.data);
   return {
     id: t.id,
     kind: t.kind,
     actor: { kind: t.actor_kind, id: t.actor_id, name: t.actor_name },
-    message: t.message,
-    data: t.data,
+    message: event ? describeEvent(event, { ref, actorName: t.actor_name }) : (t.message ?? t.kind),
+    data: (event?.data as Record<string, unknown> | undefined) ?? t.data,
     createdAt: iso(t.created_at)!,
   };
 }

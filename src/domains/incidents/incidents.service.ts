@@ -5,8 +5,15 @@ import type { Actor } from '../../shared/actor.js';
 import { authorize, type Permission } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
+import type { IncidentEventSink } from './incident-events.js';
 import { lockGroup } from './incident-ingest.js';
-import { applyTransition, openIncident, recordChanges } from './incident-lifecycle.js';
+import {
+  applyTransition,
+  type IncidentNoticeRecorder,
+  openIncident,
+  recordChanges,
+  recordIncidentNotice,
+} from './incident-lifecycle.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -33,10 +40,22 @@ import {
 } from './incidents.types.js';
 
 export class IncidentsService {
+  /**
+   * @param events where every recorded event goes, in its transaction (the composition root's bus: the
+   *   notification router and whatever else subscribes)
+   */
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
+    readonly events: IncidentEventSink,
   ) {}
+
+  /**
+   * Records something that happened to an incident outside a person's action (a failed or unroutable
+   * notification), in the caller's transaction, as OpsWatch's own timeline row; subscribers see it too.
+   */
+  readonly recordNotice: IncidentNoticeRecorder = (em, tenantId, incidentId, event, at, once) =>
+    recordIncidentNotice(em, this.events, tenantId, incidentId, event, at, once);
 
   async list(actor: Actor, filter: ListFilter): Promise<IncidentPage> {
     authorize(actor, 'incident:read');
@@ -65,7 +84,11 @@ export class IncidentsService {
       if (!row) throw AppError.notFound(`Incident ${ref}`);
       const alerts = await incidentAlertsStore.list(em, actor.tenantId, row.id);
       const timeline = await incidentsStore.timeline(em, actor.tenantId, row.id);
-      return { ...toIncidentDto(row), alerts: alerts.map(toAlertDto), timeline: timeline.map(toTimelineDto) };
+      return {
+        ...toIncidentDto(row),
+        alerts: alerts.map(toAlertDto),
+        timeline: timeline.map((t) => toTimelineDto(t, incidentRef(row.number))),
+      };
     });
   }
 
@@ -77,6 +100,7 @@ export class IncidentsService {
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const inc = await openIncident(
         em,
+        this.events,
         actor,
         {
           title: data.title,
@@ -97,13 +121,13 @@ export class IncidentsService {
 
   acknowledge(actor: Actor, ref: string): Promise<IncidentDto> {
     return this.act(actor, 'incident:acknowledge', ref, (em, inc, now) =>
-      applyTransition(em, actor, inc, 'acknowledge', now),
+      applyTransition(em, this.events, actor, inc, 'acknowledge', now),
     );
   }
 
   resolve(actor: Actor, ref: string, note?: string): Promise<IncidentDto> {
     return this.act(actor, 'incident:resolve', ref, (em, inc, now) =>
-      applyTransition(em, actor, inc, 'resolve', now, note?.trim() || undefined),
+      applyTransition(em, this.events, actor, inc, 'resolve', now, note?.trim() || undefined),
     );
   }
 
@@ -118,15 +142,9 @@ export class IncidentsService {
       await incidentsStore.update(em, actor.tenantId, inc.id, { assignee_id: user.id }, now);
       await recordChanges(
         em,
+        this.events,
         actor,
-        [
-          {
-            incidentId: inc.id,
-            kind: 'assigned',
-            message: `${incidentRef(inc.number)} assigned to ${user.name} by ${actor.name}`,
-            data: { userId: user.id },
-          },
-        ],
+        [{ incidentId: inc.id, event: { kind: 'assigned', data: { userId: user.id, userName: user.name } } }],
         now,
       );
       return inc;
@@ -142,7 +160,8 @@ export class IncidentsService {
         { field: 'text', message: 'too long' },
       ]);
     return this.act(actor, 'incident:note', ref, async (em, inc, now) => {
-      await recordChanges(em, actor, [{ incidentId: inc.id, kind: 'note', message: note, data: {} }], now);
+      const event = { kind: 'note', data: { text: note } } as const;
+      await recordChanges(em, this.events, actor, [{ incidentId: inc.id, event }], now);
       return inc;
     });
   }
@@ -159,7 +178,7 @@ export class IncidentsService {
       const now = this.clock.now();
       // Same lock order as ingestion: the incident's group first, then its rows.
       const found = await incidentsStore.get(em, actor.tenantId, q);
-      if (found?.group_key) await lockGroup(em, actor.tenantId, found.group_key);
+      if (found?.group_key) await lockGroup(em, actor.tenantId, found.group_key, this.events);
       const inc = await incidentsStore.lock(em, actor.tenantId, q);
       if (!inc) throw AppError.notFound(`Incident ${ref}`);
       const out = await fn(em, inc, now);

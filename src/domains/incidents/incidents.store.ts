@@ -2,6 +2,7 @@ import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 import { isUuid } from '../../shared/ids.js';
 import type { IncidentStatus } from './incidents.types.js';
+import type { TimelineEvent } from './timeline.types.js';
 
 export interface IncidentRow {
   id: string;
@@ -47,11 +48,10 @@ export interface NewIncident {
   at: Date;
 }
 
+/** One timeline row to write: a typed event on an incident. */
 export interface TimelineInput {
   incidentId: string;
-  kind: string;
-  message: string;
-  data?: Record<string, unknown>;
+  event: TimelineEvent;
 }
 
 export interface RefQuery {
@@ -185,18 +185,37 @@ export const incidentsStore = {
     );
   },
 
-  /** Appends timeline rows (one statement for any number of rows). */
+  /**
+   * Appends timeline rows (one statement for any number of rows). The event's data is the record; what people
+   * read is rendered from it when read (`message` stays null; rows from before typed events keep theirs).
+   */
   async addTimeline(em: Em, tenantId: string, actor: Actor, items: TimelineInput[], at: Date): Promise<void> {
     if (items.length === 0) return;
     const payload = JSON.stringify(
-      items.map((t) => ({ incident_id: t.incidentId, kind: t.kind, message: t.message, data: t.data ?? {} })),
+      items.map((t) => ({ incident_id: t.incidentId, kind: t.event.kind, data: t.event.data })),
     );
     await command(
       em,
-      sql`insert into timeline_entries (tenant_id, incident_id, kind, actor_kind, actor_id, actor_name, message, data, created_at)
-          select ${tenantId}, x.incident_id, x.kind, ${actor.kind}, ${actor.id}, ${actor.name}, x.message, x.data, ${at}
-          from jsonb_to_recordset(${payload}::jsonb) as x(incident_id uuid, kind text, message text, data jsonb)`,
+      sql`insert into timeline_entries (tenant_id, incident_id, kind, actor_kind, actor_id, actor_name, data, created_at)
+          select ${tenantId}, x.incident_id, x.kind, ${actor.kind}, ${actor.id}, ${actor.name}, x.data, ${at}
+          from jsonb_to_recordset(${payload}::jsonb) as x(incident_id uuid, kind text, data jsonb)`,
     );
+  },
+
+  /** Whether the incident has an event of `kind` whose data contains `match`. */
+  async hasEvent(
+    em: Em,
+    tenantId: string,
+    incidentId: string,
+    kind: string,
+    match: Record<string, unknown>,
+  ): Promise<boolean> {
+    const rows = await query<{ one: number }>(
+      em,
+      sql`select 1 as one from timeline_entries where tenant_id = ${tenantId} and incident_id = ${incidentId}
+          and kind = ${kind} and data @> ${JSON.stringify(match)}::jsonb limit 1`,
+    );
+    return rows.length > 0;
   },
 
   async timeline(em: Em, tenantId: string, incidentId: string, limit = 1000) {
@@ -206,7 +225,7 @@ export const incidentsStore = {
       actor_kind: string;
       actor_id: string | null;
       actor_name: string;
-      message: string;
+      message: string | null;
       data: Record<string, unknown>;
       created_at: Date;
     }>(

@@ -1,4 +1,10 @@
 export {
+  type IncidentEvent,
+  IncidentEventBus,
+  type IncidentEventSink,
+  type IncidentHint,
+} from './incident-events.js';
+export {
   acknowledgeThroughAlert,
   alertsJoined,
   alertsResolved,
@@ -9,14 +15,20 @@ export {
   openForGroup,
   openIncidentsOf,
 } from './incident-ingest.js';
-export {
-  type IncidentChange,
-  type IncidentChangesHook,
-  onIncidentChange,
-  onIncidentChanges,
-  recordIncidentNotice,
-} from './incident-lifecycle.js';
+export type { IncidentNoticeRecorder } from './incident-lifecycle.js';
 export { parseIncidentRef } from './incidents.mapper.js';
 export { IncidentsService } from './incidents.service.js';
 export type { IncidentRow } from './incidents.store.js';
 export * from './incidents.types.js';
+export { type DescribeContext, describeEvent, eventDetail } from './timeline.calc.js';
+export {
+  isTimelineKind,
+  parseTimelineEvent,
+  TIMELINE_KINDS,
+  TIMELINE_RULES,
+  type TimelineEvent,
+  type TimelineEventOf,
+  type TimelineKind,
+  type TimelineKindRules,
+  timelineEventSchema,
+} from './timeline.types.js';

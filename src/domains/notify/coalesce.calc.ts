@@ -1,36 +1,29 @@
+import { TIMELINE_RULES, timelineEventSchema } from '../incidents/index.js';
 import type { OutboxRow } from './outbox.types.js';
 
-/** Timeline kinds that come in bursts (an Alertmanager group of 500 alerts) and read well as one reply. */
-const BURSTY = new Set(['alert_fired', 'alert_resolved']);
 /** At most this many timeline items in one reply. */
 export const MAX_COALESCED = 50;
 
-const kindOf = (r: OutboxRow): string => String(r.payload.kind ?? '');
+/** The kind of the event a thread reply row carries, when it comes in bursts (TIMELINE_RULES' `coalesce`). */
+function burstyKind(r: OutboxRow): string | null {
+  const parsed = timelineEventSchema.safeParse(r.payload.event);
+  return parsed.success && TIMELINE_RULES[parsed.data.kind].coalesce ? parsed.data.kind : null;
+}
 
 /**
- * The thread reply to send for `group` (thread replies of one incident in one channel, oldest first): the
- * first one, merged with the run of the same bursty kind that follows it. The merged payload lists every
- * item's message and carries the ids of the rows it covers (`outboxIds`), so a later check can tell they
- * were posted.
+ * The rows one thread reply covers, from `group` (replies of one incident in one lane, oldest first): the first,
+ * with the run of the same bursty kind that follows it. One message carries them all, and every row it covers
+ * shares its outcome (sent, or "maybe sent" when its answer was lost).
  */
-export function coalescedReply(group: readonly OutboxRow[]): { row: OutboxRow; ids: string[] } {
+export function coalescedReply(group: readonly OutboxRow[]): [OutboxRow, ...OutboxRow[]] {
   const [first] = group;
   if (!first) throw new Error('coalescedReply needs at least one row');
-  const kind = kindOf(first);
-  if (!BURSTY.has(kind)) return { row: first, ids: [first.id] };
-  const run: OutboxRow[] = [];
-  for (const r of group) {
-    if (kindOf(r) !== kind || run.length >= MAX_COALESCED) break;
+  const kind = burstyKind(first);
+  if (!kind) return [first];
+  const run: [OutboxRow, ...OutboxRow[]] = [first];
+  for (const r of group.slice(1)) {
+    if (burstyKind(r) !== kind || run.length >= MAX_COALESCED) break;
     run.push(r);
   }
-  if (run.length === 1) return { row: first, ids: [first.id] };
-  const ids = run.map((r) => r.id);
-  const messages = run.map((r) => String(r.payload.message ?? '')).filter(Boolean);
-  return {
-    row: {
-      ...first,
-      payload: { ...first.payload, message: messages.join('\n'), count: run.length, outboxIds: ids },
-    },
-    ids,
-  };
+  return run;
 }

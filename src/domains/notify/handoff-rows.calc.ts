@@ -1,32 +1,49 @@
 import type { HandoffNotice } from '../rosters/index.js';
-import type { NewOutboxRow } from './outbox.store.js';
+import type { HandoffPayload } from './destinations.js';
+import type { NewOutboxRow } from './outbox.types.js';
 
 const channelKey = (c: string): string => c.replace(/^#/, '');
 
+const payloadOf = (n: HandoffNotice): HandoffPayload => ({
+  type: 'handoff',
+  scheduleName: n.scheduleName,
+  timeZone: n.timeZone,
+  at: n.at,
+  until: n.until,
+  from: n.from && { name: n.from.name, slackUserId: n.from.slackUserId, timeZone: n.from.timeZone },
+  to: n.to && { name: n.to.name, slackUserId: n.to.slackUserId, timeZone: n.to.timeZone },
+});
+
 /**
  * The outbox rows that announce one handoff (or sync a user group), each keyed by schedule and instant, so a
- * handoff seen twice is still announced once.
+ * handoff seen twice is still announced once: the post in the schedule's channel, the DM to the person coming on
+ * call, the user group's new members, and a Home republish for the people of `homeUsers`.
  */
 export function handoffRows(n: HandoffNotice, homeUsers: readonly string[]): NewOutboxRow[] {
   const base = { tenantId: n.tenantId, incidentId: null };
   const id = `${n.scheduleId}:${n.at}`;
-  const payload = { ...n } as unknown as Record<string, unknown>;
   const rows: NewOutboxRow[] = [];
   if (n.kind === 'handoff' && n.slackChannel)
     rows.push({
       ...base,
-      kind: 'handoff_post',
-      channel: channelKey(n.slackChannel),
-      payload,
+      destination: 'slack.post',
+      lane: channelKey(n.slackChannel),
+      payload: payloadOf(n),
       key: `handoff:${id}:post`,
     });
   if (n.kind === 'handoff' && n.to?.slackUserId)
-    rows.push({ ...base, kind: 'handoff_dm', channel: n.to.slackUserId, payload, key: `handoff:${id}:dm` });
+    rows.push({
+      ...base,
+      destination: 'slack.dm',
+      lane: n.to.slackUserId,
+      payload: payloadOf(n),
+      key: `handoff:${id}:dm`,
+    });
   if (n.slackUserGroup && n.onCallSlackIds.length)
     rows.push({
       ...base,
-      kind: 'usergroup_update',
-      channel: n.slackUserGroup,
+      destination: 'slack.usergroup',
+      lane: n.slackUserGroup,
       payload: { users: n.onCallSlackIds, scheduleId: n.scheduleId, scheduleName: n.scheduleName },
       key: `usergroup:${id}`,
     });
@@ -34,8 +51,8 @@ export function handoffRows(n: HandoffNotice, homeUsers: readonly string[]): New
     for (const user of homeUsers)
       rows.push({
         ...base,
-        kind: 'publish_home',
-        channel: user,
+        destination: 'slack.home',
+        lane: user,
         payload: {},
         key: `home:${n.tenantId}:${user}:handoff:${id}`,
       });

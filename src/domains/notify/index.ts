@@ -1,12 +1,30 @@
-export { type OutboxOptions, OutboxService, type SlackRoutes, slackRoutesSchema } from './outbox.service.js';
+export { MAX_COALESCED } from './coalesce.calc.js';
+export {
+  DESTINATION_SPECS,
+  DESTINATIONS,
+  type Destination,
+  type DestinationSpec,
+  destinationsOf,
+  type HandoffPayload,
+  handoffPayloadSchema,
+  PAYLOADS,
+  type PayloadOf,
+  PLATFORMS,
+  type Platform,
+} from './destinations.js';
+export { type OutboxOptions, OutboxService } from './outbox.service.js';
 export { OUTBOX_CHANNEL } from './outbox.store.js';
 export {
   type CardMessage,
+  type DeliveryAdapter,
   DeliveryError,
   type DeliveryReport,
-  type OutboxKind,
+  type FoundSent,
+  type NewOutboxRow,
   type OutboxRow,
-  type OutboxSender,
   type PostedCard,
-  type ReplyPayload,
+  type SendUnit,
 } from './outbox.types.js';
+export { UNDELIVERED_MAX_AGE_MS } from './outbox-expiry.js';
+export { combineRegistries, type DeliveryRegistry, deliveryRegistry } from './registry.js';
+export { type SlackRoutes, slackRoutesSchema } from './slack-routes.js';

@@ -1,37 +1,55 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Em } from '../../db/sql.js';
 import { isUnavailable, withEm, withTx } from '../../db/tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import { recordIncidentNotice } from '../incidents/index.js';
-import { MAX_ATTEMPTS, rateLimitUntil, retryDelaySeconds } from './backoff.calc.js';
 import { coalescedReply } from './coalesce.calc.js';
-import { outboxStore } from './outbox.store.js';
-import { DeliveryError, type DeliveryReport, type OutboxRow, type OutboxSender } from './outbox.types.js';
+import { deliveryStore, type Lane } from './delivery.store.js';
+import { type DeliveryFailures, type FailureContext, recordFailure } from './delivery-failure.js';
+import { CARD_POSTS, DESTINATION_SPECS, DESTINATIONS, destinationsOf } from './destinations.js';
+import type { CardMessage, DeliveryAdapter, DeliveryReport, OutboxRow, SendUnit } from './outbox.types.js';
+import type { DeliveryRegistry } from './registry.js';
 
-export interface DeliveryOptions {
+export interface DeliveryOptions extends DeliveryFailures {
   log: Logger;
-  /** Rows leased per channel at a time. */
+  /** Rows leased per lane at a time. */
   batchSize: number;
-  /** Channels worked at once. */
+  /** Lanes worked at once. */
   concurrency: number;
   /** How long a lease lasts: a worker that dies holding rows gives them up after this. */
   leaseMs: number;
-  /** Called for each failed attempt with its reason (metrics). */
-  onFailure: () => ((reason: string) => void) | undefined;
 }
 
 /** While a card is still being posted, its updates and replies wait this long. */
 const WAIT_FOR_CARD_MS = 2_000;
 const MAX_PASSES = 20;
+/** Destinations whose rows render the incident as it is now and attach to its card: a card posted now covers them. */
+const COVERED_BY_NEW_CARD = DESTINATIONS.filter(
+  (d) => DESTINATION_SPECS[d].needsCard && DESTINATION_SPECS[d].merge === 'latest',
+);
 
-const channelName = (c: string): string => (/^[CGD][A-Z0-9]+$/.test(c) ? c : `#${c.replace(/^#/, '')}`);
+export const emptyReport = (): DeliveryReport => ({
+  sent: 0,
+  failed: 0,
+  deferred: 0,
+  skipped: 0,
+  expired: 0,
+});
+
+/** One lane's leased rows while they are worked: what is done, and the report. */
+interface LaneRun {
+  registry: DeliveryRegistry;
+  rows: OutboxRow[];
+  done: Set<string>;
+  now: Date;
+  report: DeliveryReport;
+}
 
 /**
- * Delivers the outbox channel by channel, so one channel's rate limit or outage never holds up another. Rows are
- * leased in a short committed transaction, sent, then marked in another: no transaction stays open while Slack is
- * called, and a row whose sender died after Slack accepted it comes back "maybe sent", so the sender looks for
- * the message before posting it again.
+ * Delivers the outbox lane by lane, each row through its destination's adapter, so one lane's rate limit or
+ * outage never holds up another. Rows are leased in a short committed transaction, sent, then marked in another:
+ * no transaction stays open while a destination is called, and a row whose sender died after the destination
+ * accepted it comes back "maybe sent", so the adapter looks for it before sending again. Only destinations this
+ * process has an adapter for are leased; the others stay pending for a process that has one.
  */
 export class OutboxDelivery {
   constructor(
@@ -40,224 +58,173 @@ export class OutboxDelivery {
     private readonly opts: DeliveryOptions,
   ) {}
 
-  /** Delivers everything due now, channel by channel, until nothing due is left (or a pass limit). */
-  async deliverOnce(sender: OutboxSender): Promise<DeliveryReport> {
-    const report: DeliveryReport = { sent: 0, failed: 0, deferred: 0, skipped: 0 };
+  /** Delivers everything due now, lane by lane, until nothing due is left (or a pass limit). */
+  async deliverOnce(registry: DeliveryRegistry, report = emptyReport()): Promise<DeliveryReport> {
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const now = this.clock.now();
-      const channels = await withEm(this.orm, 'system', (em) => outboxStore.dueChannels(em, now, 50));
-      if (channels.length === 0) break;
+      const lanes = await withEm(this.orm, 'system', (em) =>
+        deliveryStore.dueLanes(em, now, registry.served, 50),
+      );
+      if (lanes.length === 0) break;
       const before = report.sent + report.failed + report.skipped;
-      const queue = [...channels];
+      const queue = [...lanes];
       const work = async (): Promise<void> => {
-        for (let ch = queue.shift(); ch !== undefined; ch = queue.shift()) {
-          await this.deliverChannel(sender, ch, report).catch((err: unknown) => {
+        for (let l = queue.shift(); l !== undefined; l = queue.shift()) {
+          const lane = l;
+          await this.deliverLane(registry, lane, report).catch((err: unknown) => {
             // An outage is logged once, by the database watch; the rows stay due and go out once it is back.
-            if (isUnavailable(err))
-              this.opts.log.debug({ channel: ch }, 'outbox delivery waits for the database');
-            else this.opts.log.error({ err, channel: ch }, 'outbox delivery failed');
+            if (isUnavailable(err)) this.opts.log.debug({ lane }, 'outbox delivery waits for the database');
+            else this.opts.log.error({ err, lane }, 'outbox delivery failed');
           });
         }
       };
-      await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, channels.length) }, work));
+      await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, lanes.length) }, work));
       if (report.sent + report.failed + report.skipped === before) break; // only deferrals: nothing more now
     }
     return report;
   }
 
-  private async deliverChannel(sender: OutboxSender, channel: string, report: DeliveryReport): Promise<void> {
+  private async deliverLane(registry: DeliveryRegistry, lane: Lane, report: DeliveryReport): Promise<void> {
     const now = this.clock.now();
+    const destinations = destinationsOf(lane.platform).filter((d) => registry.adapterFor(d));
+    const leaseUntil = new Date(now.getTime() + this.opts.leaseMs);
     const rows = await withTx(this.orm, 'system', (em) =>
-      outboxStore.claim(em, channel, now, this.opts.batchSize, new Date(now.getTime() + this.opts.leaseMs)),
+      deliveryStore.claim(em, destinations, lane.lane, now, this.opts.batchSize, leaseUntil),
     );
-    const done = new Set<string>();
+    const run: LaneRun = { registry, rows, done: new Set(), now, report };
     try {
       for (const row of rows) {
-        if (done.has(row.id)) continue;
-        try {
-          await this.deliverRow(sender, row, rows, done, now, report);
-        } catch (err) {
-          done.add(row.id);
-          const stop = await withTx(this.orm, 'system', (em) => this.failed(em, row, err, now, report));
-          if (stop) return;
-        }
+        if (run.done.has(row.id)) continue;
+        const stop = await this.deliverRow(run, row);
+        if (stop) return;
       }
     } finally {
-      const untried = rows.filter((r) => !done.has(r.id));
-      if (untried.length) await withTx(this.orm, 'system', (em) => outboxStore.release(em, untried));
+      const untried = rows.filter((r) => !run.done.has(r.id));
+      if (untried.length) await withTx(this.orm, 'system', (em) => deliveryStore.release(em, untried));
     }
   }
 
-  /** Rows of the same kind for the same target leased with this one and not yet done. */
-  private siblings(row: OutboxRow, rows: OutboxRow[], done: Set<string>): OutboxRow[] {
-    return rows.filter(
+  /** Rows of the same destination, incident and lane leased with this one and not yet done. */
+  private siblings(run: LaneRun, row: OutboxRow, destination = row.destination): OutboxRow[] {
+    return run.rows.filter(
       (r) =>
-        !done.has(r.id) &&
-        r.kind === row.kind &&
+        !run.done.has(r.id) &&
+        r.destination === destination &&
         r.incidentId === row.incidentId &&
-        r.channel === row.channel,
+        r.lane === row.lane,
     );
   }
 
-  private async deliverRow(
-    sender: OutboxSender,
-    row: OutboxRow,
-    rows: OutboxRow[],
-    done: Set<string>,
-    now: Date,
-    report: DeliveryReport,
+  private async finish(
+    run: LaneRun,
+    rows: readonly OutboxRow[],
+    status: 'sent' | 'skipped',
+    error: string | null = null,
+    card?: { incidentId: string; message: CardMessage },
   ): Promise<void> {
-    const finish = async (ids: string[], status: 'sent' | 'skipped', error: string | null = null) => {
-      if (ids.length) await withTx(this.orm, 'system', (em) => outboxStore.mark(em, ids, status, now, error));
-      for (const id of ids) done.add(id);
-      report[status] += ids.length;
-    };
-    const ids = (list: OutboxRow[]) => list.map((r) => r.id);
-    switch (row.kind) {
-      case 'dm':
-      case 'handoff_post':
-      case 'handoff_dm':
-        await sender.send(row, null);
-        return finish([row.id], 'sent');
-      case 'publish_home': {
-        // Home renders what is true now: one publish covers every queued one.
-        const same = this.siblings(row, rows, done);
-        await sender.send(row, null);
-        return finish(ids(same), 'sent');
-      }
-      case 'usergroup_update': {
-        // The latest membership wins.
-        const same = this.siblings(row, rows, done);
-        await sender.send(same.at(-1) ?? row, null);
-        return finish(ids(same), 'sent');
-      }
+    const ids = rows.map((r) => r.id);
+    await withTx(this.orm, 'system', async (em) => {
+      const first = rows[0];
+      if (card && first)
+        await deliveryStore.saveCard(em, first.tenantId, card.incidentId, first.lane, card.message, run.now);
+      await deliveryStore.mark(em, ids, status, run.now, error);
+    });
+    for (const id of ids) run.done.add(id);
+    run.report[status] += ids.length;
+  }
+
+  /** Delivers `row` (with the rows it covers); returns true when the rest of the lane's batch must wait. */
+  private async deliverRow(run: LaneRun, row: OutboxRow): Promise<boolean> {
+    const spec = DESTINATION_SPECS[row.destination];
+    const adapter = run.registry.adapterFor(row.destination);
+    if (!adapter) return false; // not leased: the claim asks for served destinations only
+    if (!row.incidentId || (!spec.postsCard && !spec.needsCard)) {
+      if (spec.needsCard) return this.finish(run, [row], 'skipped', 'no incident').then(() => false);
+      const rows = spec.merge === 'latest' ? this.siblings(run, row) : [row];
+      return this.attempt(run, adapter, rows, null, async (sent) => this.finish(run, sent, 'sent'));
     }
-    if (!row.incidentId) return finish([row.id], 'skipped', 'no incident');
     const incidentId = row.incidentId;
     const card = await withEm(this.orm, 'system', (em) =>
-      outboxStore.card(em, row.tenantId, incidentId, row.channel),
+      deliveryStore.card(em, row.tenantId, incidentId, row.lane),
     );
-    if (row.kind === 'post_card') {
+    if (spec.postsCard) {
       // Already posted: the updates leased with this row are still to be sent (they follow it in `rows`).
-      if (card) return finish([row.id], 'skipped', 'already posted');
-      const msg = await sender.send(row, null);
-      await withTx(this.orm, 'system', async (em) => {
-        if (msg) await outboxStore.saveCard(em, row.tenantId, incidentId, row.channel, msg, now);
-        await outboxStore.mark(em, [row.id], 'sent', now);
+      if (card) return this.finish(run, [row], 'skipped', 'already posted').then(() => false);
+      return this.attempt(run, adapter, [row], null, async (sent, posted) => {
+        await this.finish(run, sent, 'sent', null, posted ? { incidentId, message: posted } : undefined);
+        // A card found where an earlier attempt left it shows the incident as it was then: the updates leased with
+        // it go out as for any other card. A card posted now renders the incident as it is now, which covers them.
+        if (!posted || posted.recovered) return;
+        const covered = COVERED_BY_NEW_CARD.flatMap((d) => this.siblings(run, row, d));
+        if (covered.length) await this.finish(run, covered, 'skipped', 'covered by the card');
       });
-      done.add(row.id);
-      report.sent++;
-      // A card found where an earlier attempt left it shows the incident as it was then: the updates leased with
-      // it go out as for any other card. A card posted now renders the incident as it is now, which covers them.
-      if (msg?.recovered) return;
-      const covered = ids(this.siblings({ ...row, kind: 'update_card' }, rows, done));
-      return finish(covered, 'skipped', 'covered by the card');
     }
-    if (!card) {
-      const post = await withEm(this.orm, 'system', (em) =>
-        outboxStore.postStatus(em, row.tenantId, incidentId, row.channel),
-      );
-      if (post === 'pending') {
-        await withTx(this.orm, 'system', (em) =>
-          outboxStore.retryAt(
-            em,
-            [row.id],
-            new Date(now.getTime() + WAIT_FOR_CARD_MS),
-            'waiting for the card',
-            {
-              maybeSent: row.maybeSent,
-              countAttempt: false,
-            },
-          ),
-        );
-        done.add(row.id);
-        report.deferred++;
-        return;
-      }
-      return finish([row.id], 'skipped', `no card (post ${post ?? 'missing'})`);
-    }
-    if (row.kind === 'update_card') {
-      const same = this.siblings(row, rows, done);
-      await sender.send(row, card);
-      return finish(ids(same), 'sent');
-    }
-    // A thread reply; alerts joining in a burst become one reply (Slack takes about one message per second
-    // per channel). A reply that may have been posted already is checked alone.
-    const group = row.maybeSent ? [row] : this.siblings(row, rows, done).filter((r) => !r.maybeSent);
-    const merged = coalescedReply(group.length ? group : [row]);
-    await sender.send(merged.row, card);
-    return finish(merged.ids, 'sent');
+    if (!card) return this.waitForCard(run, row, incidentId);
+    // Updates render what is true now: one covers them all. Replies for alerts joining in a burst become one
+    // (Slack takes about one message per second per channel); a reply that may have been sent is checked alone.
+    const rows =
+      spec.merge === 'latest'
+        ? this.siblings(run, row)
+        : spec.merge === 'coalesce'
+          ? coalescedReply(row.maybeSent ? [row] : this.siblings(run, row).filter((r) => !r.maybeSent))
+          : [row];
+    return this.attempt(run, adapter, rows, card, async (sent) => this.finish(run, sent, 'sent'));
   }
 
-  /** Records a failed send; returns true when the rest of this channel's batch must wait. */
-  private async failed(
-    em: Em,
-    row: OutboxRow,
-    err: unknown,
-    now: Date,
-    report: DeliveryReport,
-  ): Promise<boolean> {
-    const e =
-      err instanceof DeliveryError
-        ? err
-        : new DeliveryError('transient', err instanceof Error ? err.message.slice(0, 200) : 'unknown error');
-    if (!(err instanceof DeliveryError)) this.opts.log.error({ err, outbox: row.id }, 'outbox send threw');
-    this.opts.onFailure()?.(e.reason);
-    const log = this.opts.log.child({
-      outbox: row.id,
-      kind: row.kind,
-      channel: row.channel,
-      incident: row.incidentId,
-    });
-    // Slack refused: this attempt posted nothing (an earlier one is as unknown as before). No answer: it may have.
-    const maybeSent = e.notSent ? row.maybeSent : true;
-    if (e.kind === 'rate_limited') {
-      const until = rateLimitUntil(now, e.retryAfterSeconds);
-      // Waiting out a rate limit is not a failed attempt.
-      await outboxStore.retryAt(em, [row.id], until, e.reason, { maybeSent, countAttempt: false });
-      await outboxStore.holdChannel(em, row.channel, until, e.reason);
-      log.warn({ until }, 'Slack rate limit: holding the channel');
-      report.deferred++;
-      return true;
-    }
-    if (e.kind === 'gone') {
-      await outboxStore.mark(em, [row.id], 'skipped', now, e.reason);
-      report.skipped++;
+  /** The card is not there: wait while its post is pending, else there is nothing to attach to. */
+  private async waitForCard(run: LaneRun, row: OutboxRow, incidentId: string): Promise<boolean> {
+    const post = await withEm(this.orm, 'system', (em) =>
+      deliveryStore.postStatus(em, CARD_POSTS, row.tenantId, incidentId, row.lane),
+    );
+    if (post !== 'pending') {
+      await this.finish(run, [row], 'skipped', `no card (post ${post ?? 'missing'})`);
       return false;
     }
-    if (e.kind === 'transient' && row.attempts < MAX_ATTEMPTS) {
-      const until = new Date(now.getTime() + retryDelaySeconds(row.attempts) * 1000);
-      await outboxStore.retryAt(em, [row.id], until, e.reason, { maybeSent, countAttempt: true });
-      await outboxStore.holdChannel(em, row.channel, until, e.reason);
-      log.warn({ reason: e.reason, until }, 'Slack delivery failed; will retry');
-      report.deferred++;
-      return true;
-    }
-    await outboxStore.mark(em, [row.id], 'failed', now, e.reason);
-    report.failed++;
-    log.error({ reason: e.reason }, 'Slack delivery failed for good');
-    // Every failed destination shows on the incident's timeline, once per channel and reason
-    // (a card whose channel was archived would otherwise add a row for each later update).
-    if (
-      row.incidentId &&
-      !(await outboxStore.failureNoticed(em, row.tenantId, row.incidentId, row.channel, e.reason))
-    ) {
-      const what =
-        row.kind === 'dm'
-          ? `Slack DM to ${row.channel}`
-          : row.kind === 'post_card'
-            ? `Slack post to ${channelName(row.channel)}`
-            : `Slack ${row.kind === 'update_card' ? 'card update' : 'thread reply'} in ${channelName(row.channel)}`;
-      await recordIncidentNotice(
-        em,
-        row.tenantId,
-        row.incidentId,
-        'notification_failed',
-        `${what} failed: ${e.reason}`,
-        { channel: row.channel, reason: e.reason, outboxId: row.id },
-        now,
-      );
-    }
+    const until = new Date(run.now.getTime() + WAIT_FOR_CARD_MS);
+    await withTx(this.orm, 'system', (em) =>
+      deliveryStore.retryAt(em, [row.id], until, 'waiting for the card', {
+        maybeSent: row.maybeSent,
+        countAttempt: false,
+      }),
+    );
+    run.done.add(row.id);
+    run.report.deferred++;
     return false;
+  }
+
+  /**
+   * Sends `rows` as one (or, when the first may have been sent already and the destination can tell, finds what
+   * an earlier attempt left), then `onSent` with the rows it covered. On failure every row it covered shares
+   * the outcome. Returns true when the rest of the lane's batch must wait.
+   */
+  private async attempt(
+    run: LaneRun,
+    adapter: DeliveryAdapter,
+    rows: OutboxRow[],
+    card: CardMessage | null,
+    onSent: (sent: OutboxRow[], posted: (CardMessage & { recovered: boolean }) | null) => Promise<void>,
+  ): Promise<boolean> {
+    const [first, ...rest] = rows;
+    if (!first) return false;
+    const unit: SendUnit = { rows: [first, ...rest], card };
+    try {
+      if (first.maybeSent && DESTINATION_SPECS[first.destination].lookUpMaybeSent && adapter.findSent) {
+        const found = await adapter.findSent(first, card);
+        if (found) {
+          // Every row the message carries was sent, this batch's included.
+          const carried = new Set([first.id, ...found.outboxIds]);
+          const sent = run.rows.filter((r) => carried.has(r.id) && !run.done.has(r.id));
+          await onSent(sent, { ...found.message, recovered: true });
+          return false;
+        }
+      }
+      const posted = await adapter.send(unit);
+      await onSent(rows, posted);
+      return false;
+    } catch (err) {
+      for (const r of rows) run.done.add(r.id);
+      const ctx: FailureContext = { rows, now: run.now, report: run.report };
+      return withTx(this.orm, 'system', (em) => recordFailure(em, err, ctx, this.opts));
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
-/** Entity schemas for the schema tooling; the outbox store works in SQL (claims, coalescing, NOTIFY). */
+/** Entity schemas for the schema tooling; the outbox stores work in SQL (claims, leases, NOTIFY). */
 export const OutboxEntrySchema = defineEntity({
   name: 'OutboxEntry',
   tableName: 'outbox',
@@ -8,8 +8,8 @@ export const OutboxEntrySchema = defineEntity({
     id: p.bigint('number').primary().autoincrement(),
     tenantId: p.uuid(),
     incidentId: p.uuid().nullable(),
-    kind: p.string(),
-    channel: p.string(),
+    destination: p.string(),
+    lane: p.string(),
     payload: p.json<Record<string, unknown>>(),
     idempotencyKey: p.string().unique(),
     tx: p.bigint('number'),

@@ -6,94 +6,81 @@ import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
-import { newId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import { onIncidentChanges } from '../incidents/index.js';
+import type { IncidentNoticeRecorder } from '../incidents/index.js';
 import type { HandoffNotice } from '../rosters/index.js';
 import type { TenantsService } from '../tenants/index.js';
+import type { Destination } from './destinations.js';
 import { handoffRows } from './handoff-rows.calc.js';
-import { type NewOutboxRow, outboxStore } from './outbox.store.js';
-import type { CardMessage, DeliveryReport, OutboxSender } from './outbox.types.js';
-import { OutboxDelivery } from './outbox-delivery.js';
-
-export const slackRoutesSchema = z.record(
-  z.string().trim().min(1, 'a service name is required').max(200),
-  z
-    .string()
-    .trim()
-    .min(1, 'a channel is required')
-    .max(80)
-    .regex(
-      /^#?[a-z0-9][a-z0-9_.-]*$|^[CGD][A-Z0-9]+$/,
-      'expected a channel id (C0123ABC) or name (#incidents)',
-    ),
-);
-export type SlackRoutes = z.infer<typeof slackRoutesSchema>;
+import { NotificationRouter } from './notification-router.js';
+import { outboxStore } from './outbox.store.js';
+import type { DeliveryReport, NewOutboxRow } from './outbox.types.js';
+import { emptyReport, OutboxDelivery } from './outbox-delivery.js';
+import { expireUndeliverable } from './outbox-expiry.js';
+import type { DeliveryRegistry } from './registry.js';
+import { type SlackRoutes, slackRoutesSchema } from './slack-routes.js';
 
 export interface OutboxOptions {
+  /** Where routes are kept (the tenant's settings). */
+  tenants: TenantsService;
+  /** Writes notices on incident timelines (IncidentsService.recordNotice). */
+  recordNotice: IncidentNoticeRecorder;
   /** SLACK_DEFAULT_CHANNEL: where incidents no route claims are posted. */
   defaultChannel: string | null;
   log: Logger;
-  /** Called for each failed attempt (metrics). */
-  onFailure?: (reason: string) => void;
-  /** Rows leased per channel at a time. */
+  /** Called for each failed delivery attempt (metrics). */
+  onFailure?: (destination: Destination, reason: string) => void;
+  /** Called for each incident no route and no default channel claims (metrics). */
+  onUnrouted?: () => void;
+  /** Called for each row given up undelivered because nothing here delivers its destination (metrics). */
+  onExpired?: (destination: Destination, reason: string) => void;
+  /** Rows leased per lane at a time. */
   batchSize?: number;
-  /** Channels worked at once. */
+  /** Lanes worked at once. */
   concurrency?: number;
   /** How long a delivery lease lasts (a worker that dies gives its rows up after this). */
   leaseMs?: number;
 }
 
+/** Undeliverable rows are looked for at most this often (each delivery run would be too often). */
+const EXPIRY_EVERY_MS = 60_000;
+
 /**
- * The outbox of Slack side effects: enqueued by a hook inside every incident change's transaction, delivered
- * by `deliverOnce` per channel (so one channel's rate limit or outage never holds up another), idempotently.
+ * The outbox of side effects: rows written by `router` (incident events) and `enqueueHandoffs` in the
+ * transaction of the change that caused them, whatever this process runs; delivered lane by lane by
+ * `deliverOnce` through the adapters of a registry, idempotently.
  */
 export class OutboxService {
+  /** Subscribe it to the incidents' event bus: it turns incident events into outbox rows. */
+  readonly router: NotificationRouter;
   private readonly delivery: OutboxDelivery;
-  /** Called for each failed attempt with its reason (the process's metrics set it). */
-  onFailure: ((reason: string) => void) | undefined;
+  private lastExpiry = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
-    private readonly tenants: TenantsService,
     private readonly opts: OutboxOptions,
   ) {
-    this.onFailure = opts.onFailure;
+    this.router = new NotificationRouter({
+      clock,
+      defaultChannel: opts.defaultChannel,
+      recordNotice: opts.recordNotice,
+      onUnrouted: opts.onUnrouted,
+      log: opts.log,
+    });
     this.delivery = new OutboxDelivery(orm, clock, {
       log: opts.log,
       batchSize: opts.batchSize ?? 20,
       concurrency: opts.concurrency ?? 4,
       leaseMs: opts.leaseMs ?? 60_000,
-      onFailure: () => this.onFailure,
-    });
-  }
-
-  /** Starts writing outbox rows for every incident change; returns the unsubscribe function. */
-  subscribe(): () => void {
-    return onIncidentChanges(async (em, changes) => {
-      const first = changes[0];
-      if (!first) return;
-      await outboxStore.enqueueChanges(
-        em,
-        first.tenantId,
-        newId(),
-        changes.map((c) => ({
-          incidentId: c.incidentId,
-          kind: c.kind,
-          message: c.message,
-          actorName: c.actor.name,
-          actorId: c.actor.kind === 'user' ? c.actor.id : null,
-        })),
-        this.opts.defaultChannel,
-        first.at,
-      );
+      onFailure: () => opts.onFailure,
+      recordNotice: opts.recordNotice,
     });
   }
 
   async routes(actor: Actor): Promise<{ routes: SlackRoutes; defaultChannel: string | null }> {
     authorize(actor, 'settings:read');
-    const settings = await this.tenants.settings(actor.tenantId);
+    const settings = await this.opts.tenants.settings(actor.tenantId);
     const slack = z.object({ routes: slackRoutesSchema.default({}) }).catch({ routes: {} });
     return { routes: slack.parse(settings.slack ?? {}).routes, defaultChannel: this.opts.defaultChannel };
   }
@@ -103,7 +90,7 @@ export class OutboxService {
     const parsed = slackRoutesSchema.safeParse(routes);
     if (!parsed.success) throw AppError.validation('The Slack routes are not valid.');
     const clean = Object.fromEntries(Object.entries(parsed.data).map(([s, c]) => [s, c.replace(/^#/, '')]));
-    await this.tenants.updateSettings(actor, { slack: { routes: clean } });
+    await this.opts.tenants.updateSettings(actor, { slack: { routes: clean } });
     return clean;
   }
 
@@ -111,22 +98,6 @@ export class OutboxService {
   async homeOpened(tenantId: string, slackUserId: string): Promise<void> {
     await withTx(this.orm, { tenantId }, (em) =>
       outboxStore.homeOpened(em, tenantId, slackUserId, this.clock.now()),
-    );
-  }
-
-  /** Queues a Slack DM (delivered like every other row; the key makes repeats harmless). */
-  async enqueueDm(
-    em: Em,
-    tenantId: string,
-    incidentId: string | null,
-    slackUserId: string,
-    message: { text: string; blocks?: unknown[] },
-    key: string,
-  ): Promise<void> {
-    await outboxStore.enqueue(
-      em,
-      { tenantId, incidentId, kind: 'dm', channel: slackUserId, payload: message, key: `dm:${key}` },
-      this.clock.now(),
     );
   }
 
@@ -141,9 +112,25 @@ export class OutboxService {
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
-  /** Delivers everything due now, channel by channel, until nothing due is left (or a pass limit). */
-  deliverOnce(sender: OutboxSender): Promise<DeliveryReport> {
-    return this.delivery.deliverOnce(sender);
+  /**
+   * Delivers everything due now through `registry`'s adapters, lane by lane, until nothing due is left (or a
+   * pass limit); gives up, now and then, rows no adapter here serves that waited too long (see `expire`).
+   */
+  async deliverOnce(registry: DeliveryRegistry): Promise<DeliveryReport> {
+    const report = emptyReport();
+    if (this.clock.now().getTime() - this.lastExpiry >= EXPIRY_EVERY_MS)
+      report.expired = await this.expire(registry);
+    return this.delivery.deliverOnce(registry, report);
+  }
+
+  /** Gives up rows that waited too long for a destination no adapter here serves (now, whenever it ran last). */
+  async expire(registry: DeliveryRegistry): Promise<number> {
+    this.lastExpiry = this.clock.now().getTime();
+    return expireUndeliverable(this.orm, this.clock, registry, {
+      log: this.opts.log,
+      recordNotice: this.opts.recordNotice,
+      onExpired: this.opts.onExpired,
+    });
   }
 
   /**
@@ -154,16 +141,9 @@ export class OutboxService {
     const now = this.clock.now();
     const rows: NewOutboxRow[] = [];
     for (const n of notices) {
-      const homes = await outboxStore.homeUsersAmong(
-        em,
-        n.tenantId,
-        [n.from?.slackUserId, n.to?.slackUserId].filter((u): u is string => Boolean(u)),
-        now,
-      );
-      rows.push(...handoffRows(n, homes));
+      const people = [n.from?.slackUserId, n.to?.slackUserId].filter((u): u is string => Boolean(u));
+      rows.push(...handoffRows(n, await outboxStore.homeUsersAmong(em, n.tenantId, people, now)));
     }
-    await outboxStore.enqueueMany(em, rows, now);
+    await outboxStore.enqueue(em, rows, now);
   };
 }
-
-export type { CardMessage };

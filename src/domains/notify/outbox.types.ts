@@ -1,53 +1,49 @@
-/** The outbox: every side effect on Slack is a row, written in the transaction of the change that caused it. */
-
-export const OUTBOX_KINDS = [
-  'post_card',
-  'update_card',
-  'thread_reply',
-  'dm',
-  'publish_home',
-  'handoff_post',
-  'handoff_dm',
-  'usergroup_update',
-] as const;
-export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+/**
+ * The outbox: every side effect outside OpsWatch (a Slack post, a DM, later an SMS or a call) is a row, written in
+ * the transaction of the change that caused it, then delivered by the adapter of its destination.
+ */
+import type { Destination, PayloadInput } from './destinations.js';
 
 export interface OutboxRow {
   id: string;
   tenantId: string;
   incidentId: string | null;
-  kind: OutboxKind;
-  /** A channel id or name for cards, a Slack user id for DMs and Home views. */
-  channel: string;
+  destination: Destination;
+  /** Whom it goes to: a Slack channel id or name for posts, updates and replies; a Slack user id for DMs and Home. */
+  lane: string;
+  /** As stored; adapters read it through the destination's schema (`PAYLOADS`). */
   payload: Record<string, unknown>;
   /** Attempts so far, this one included. */
   attempts: number;
   createdAt: Date;
   /**
-   * An earlier attempt may have reached Slack without its outcome being recorded (the sender died, or the
-   * answer was lost): a message post must first look for what that attempt posted.
+   * An earlier attempt may have been sent without its outcome being recorded (the sender died, or the answer
+   * was lost): a destination that can tell looks for what that attempt left before sending again.
    */
   maybeSent: boolean;
 }
 
-/** The message an incident's card became, so updates and thread replies find it. */
+/** A row to enqueue: a destination with its payload, typed together; `key` makes repeats harmless. */
+export type NewOutboxRow = {
+  [D in Destination]: {
+    tenantId: string;
+    incidentId: string | null;
+    destination: D;
+    lane: string;
+    payload: PayloadInput<D>;
+    key: string;
+  };
+}[Destination];
+
+/** The message an incident's card became in a lane, so updates and thread replies find it. */
 export interface CardMessage {
   channelId: string;
   ts: string;
 }
 
-/** What a thread reply carries: one timeline item. */
-export interface ReplyPayload {
-  kind: string;
-  message: string;
-  actorName: string;
-  actorSlackId: string | null;
-  at: string;
-}
-
 /**
  * The message a card post became. `recovered`: an earlier attempt had posted it (its answer was lost) and it was
- * found in the channel instead of posted again; it shows the incident as it was at that attempt.
+ * found instead of posted again; it shows the incident as it was at that attempt.
  */
 export interface PostedCard extends CardMessage {
   recovered: boolean;
@@ -60,7 +56,7 @@ export class DeliveryError extends Error {
     /** A short machine reason: `not_in_channel`, `ratelimited`, `http_503`, `unreachable`… */
     readonly reason: string,
     readonly retryAfterSeconds?: number,
-    /** Slack answered and refused: nothing was posted (false when the request may have reached Slack). */
+    /** The destination answered and refused: nothing was sent (false when the request may have got through). */
     readonly notSent = false,
   ) {
     super(`${kind}: ${reason}`);
@@ -68,14 +64,28 @@ export class DeliveryError extends Error {
   }
 }
 
+/** One send: the rows it covers (oldest first; several when merged), all of one destination, lane and incident. */
+export interface SendUnit {
+  rows: readonly [OutboxRow, ...OutboxRow[]];
+  /** The incident's card in this lane, for destinations that attach to it. */
+  card: CardMessage | null;
+}
+
+/** What an earlier attempt left: the message, and every outbox row it carried (a merged reply carries several). */
+export interface FoundSent {
+  message: CardMessage;
+  outboxIds: string[];
+}
+
 /**
- * The transport: renders a row from the current state and sends it. Throws DeliveryError. For a row that may
- * have been sent already (`maybeSent`), a post first looks for the message that attempt left and returns it
- * instead of posting again.
+ * A destination's adapter. `send` renders the rows from the current state and sends them, throwing
+ * DeliveryError; a card post returns the card it became. `findSent` looks for what an earlier attempt of a
+ * "maybe sent" row left (destinations whose spec says `lookUpMaybeSent`); it throws DeliveryError when it cannot
+ * tell now (rate limited, no answer), and answers null when the row is to be sent.
  */
-export interface OutboxSender {
-  /** `card` is the incident's message in this channel, when one was posted. Returns the card a post became. */
-  send(row: OutboxRow, card: CardMessage | null): Promise<PostedCard | null>;
+export interface DeliveryAdapter {
+  send(unit: SendUnit): Promise<PostedCard | null>;
+  findSent?(row: OutboxRow, card: CardMessage | null): Promise<FoundSent | null>;
 }
 
 export interface DeliveryReport {
@@ -83,4 +93,6 @@ export interface DeliveryReport {
   failed: number;
   deferred: number;
   skipped: number;
+  /** Rows given up undelivered because no adapter serves their destination (see OutboxService.expire). */
+  expired: number;
 }

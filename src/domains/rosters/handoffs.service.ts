@@ -39,7 +39,7 @@ export interface HandoffNotice {
   onCallSlackIds: string[];
 }
 
-/** Runs in the transaction that records the handoffs (the Slack outbox enqueues its posts here). */
+/** Runs in the transaction that records the handoffs (the outbox enqueues their announcements here). */
 export type HandoffNotifier = (em: Em, notices: HandoffNotice[]) => Promise<void>;
 
 export interface HandoffRunReport {
@@ -68,12 +68,14 @@ const slackIds = (id: string | null, people: People): string[] => {
  * handoffs are unique per (schedule, instant), so however many workers run it, each is announced once.
  */
 export class HandoffsService {
-  /** Set by the composition root when something (Slack) announces handoffs. */
-  notifier: HandoffNotifier | null = null;
-
+  /**
+   * @param notifier queues the announcements in the transaction that records the handoffs (the outbox: rows wait
+   *   there for a process that delivers them)
+   */
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
+    private readonly notifier: HandoffNotifier,
   ) {}
 
   /** System scope: one run looks at the schedules of every tenant. */
@@ -119,7 +121,7 @@ export class HandoffsService {
           const from = Math.max(new Date(row.checked_until).getTime(), now.getTime() - MAX_CATCH_UP_MS);
           const found = handoffsBetween(schedule, new Date(from), now);
           const last = found.at(-1);
-          const announce = this.notifier && last ? last.at : null;
+          const announce = last ? last.at : null;
           const fresh = await handoffsStore.record(em, row.tenant_id, row.id, found, announce, now);
           report.handoffs += fresh.size;
           if (last && fresh.has(last.at.getTime())) {
@@ -140,7 +142,7 @@ export class HandoffsService {
         }
         await handoffsStore.advance(em, row.tenant_id, row.id, now, group);
       }
-      if (notices.length && this.notifier) await this.notifier(em, notices);
+      if (notices.length) await this.notifier(em, notices);
       report.notices = notices.length;
       return report;
     });

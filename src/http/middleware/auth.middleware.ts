@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
+import type { Services } from '../../app/services.js';
 import { AppError } from '../../shared/errors.js';
-import type { AppEnv, Services } from '../context.js';
+import type { AppEnv } from '../context.js';
 
 /** Reads the API key from `Authorization: Bearer KEY` or `X-API-Key: KEY`. */
 export function apiKeyFrom(headers: Headers): string | null {

@@ -13,6 +13,8 @@ export function outboxMetadata(outboxIds: readonly string[]) {
 interface Found {
   channelId: string;
   ts: string;
+  /** Every outbox row the message carries (a merged thread reply carries several). */
+  outboxIds: string[];
 }
 
 type Page = {
@@ -20,10 +22,11 @@ type Page = {
   response_metadata?: { next_cursor?: string };
 };
 
-function carries(msg: NonNullable<Page['messages']>[number], outboxId: string): boolean {
-  if (msg.metadata?.event_type !== OUTBOX_EVENT) return false;
-  const ids = String(msg.metadata.event_payload?.outbox_ids ?? '').split(',');
-  return ids.includes(outboxId);
+function carried(msg: NonNullable<Page['messages']>[number]): string[] {
+  if (msg.metadata?.event_type !== OUTBOX_EVENT) return [];
+  return String(msg.metadata.event_payload?.outbox_ids ?? '')
+    .split(',')
+    .filter(Boolean);
 }
 
 /**
@@ -59,8 +62,8 @@ export async function findPosted(
     const res: Page = opts.threadTs
       ? await client.conversations.replies({ ...common, ts: opts.threadTs })
       : await client.conversations.history(common);
-    const hit = res.messages?.find((m) => carries(m, opts.outboxId));
-    if (hit?.ts) return { channelId, ts: hit.ts };
+    const hit = res.messages?.find((m) => carried(m).includes(opts.outboxId));
+    if (hit?.ts) return { channelId, ts: hit.ts, outboxIds: carried(hit) };
     cursor = res.response_metadata?.next_cursor || undefined;
     if (!cursor) return null;
   }

@@ -1,0 +1,177 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../config.js';
+import type { DatabaseWatch } from '../db/db-watch.js';
+import {
+  combineRegistries,
+  type DeliveryRegistry,
+  type DeliveryReport,
+  OUTBOX_CHANNEL,
+} from '../domains/notify/index.js';
+import { type Engine, engineFor } from '../engine/index.js';
+import { createHttpApp, createSlackOnlyApp } from '../http/app.js';
+import { listen } from '../http/listen.js';
+import { createMetrics, type Metrics } from '../http/metrics.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { SlackApp } from '../slack/slack-app.js';
+import type { RoleName } from './roles.js';
+import { createServices, type Services } from './services.js';
+
+export type AppConfig = Pick<
+  Config,
+  | 'SLACK_BOT_TOKEN'
+  | 'SLACK_SIGNING_SECRET'
+  | 'SLACK_APP_TOKEN'
+  | 'SLACK_API_URL'
+  | 'SLACK_DEFAULT_CHANNEL'
+  | 'publicBaseUrl'
+  | 'slackEnabled'
+  | 'ENGINE_TICK_SECONDS'
+  | 'PORT'
+  | 'HOST'
+>;
+
+export interface OpsWatchDeps {
+  orm: MikroORM;
+  config: AppConfig;
+  log: Logger;
+  clock: Clock;
+  /** Bolt's bot ids, so the Slack app skips `auth.test` when it starts. */
+  slack?: { botId?: string; botUserId?: string };
+}
+
+export interface StartOptions {
+  /** For the worker's own connections (Agenda, LISTEN). */
+  databaseUrl: string;
+  /** Database reachable and every migration applied (`/readyz`). */
+  ready: () => Promise<boolean>;
+  /** The process's database watch (the worker makes its own when not given). */
+  watch?: DatabaseWatch;
+  /** Where the sidecar listens; the configuration's PORT and HOST when not given. */
+  listen?: { port: number; host: string };
+  /** Told the port once the sidecar listens (published beside the embedded database). */
+  onListening?: (port: number) => Promise<void>;
+  /** The worker's timing (tests run it fast). */
+  worker?: {
+    tickSeconds?: number;
+    sweepSeconds?: number;
+    processEverySeconds?: number;
+    lockLifetimeMs?: number;
+  };
+}
+
+export interface Started {
+  /** The sidecar's port; null when this process serves no HTTP. */
+  port: number | null;
+  slack: SlackApp | null;
+  /** Stops what was started, last first. */
+  stop(): Promise<void>;
+}
+
+/** One OpsWatch: its services, engine and delivery adapters, built from the configuration; roles start on demand. */
+export interface OpsWatch {
+  services: Services;
+  metrics: Metrics;
+  engine: Engine;
+  /** This process's delivery adapters, by destination (Slack's when Slack is configured). */
+  delivery: DeliveryRegistry;
+  /** One outbox delivery run now, through `delivery` (the worker runs it on NOTIFY and on a sweep). */
+  deliverOnce(): Promise<DeliveryReport>;
+  start(roles: readonly RoleName[], opts: StartOptions): Promise<Started>;
+}
+
+/**
+ * The composition root: builds the services (domain-to-domain wiring included, whatever the roles), the metrics
+ * they report to, the engine's modules and the delivery adapters the configuration allows. main.ts, the test
+ * harness and the benches (through bin/opswatch) all build OpsWatch here. Slack's SDKs are loaded only when
+ * Slack is configured.
+ */
+export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
+  const { orm, config, log, clock } = deps;
+  let services: Services | null = null;
+  const metrics = createMetrics(() => services?.incidents.openCountsBySeverity() ?? Promise.resolve([]));
+  const built = createServices(orm, clock, {
+    log,
+    slackDefaultChannel: config.SLACK_DEFAULT_CHANNEL,
+    publicBaseUrl: config.publicBaseUrl,
+    metrics: {
+      deliveryFailed: (destination, reason) => {
+        if (destination.startsWith('slack.')) metrics.slackDeliveryFailures.inc({ reason });
+      },
+      unrouted: () => metrics.notificationsUnrouted.inc(),
+      expired: (destination, reason) => metrics.outboxExpired.inc({ destination, reason }),
+    },
+  });
+  services = built;
+  const slack = config.slackEnabled ? await import('../slack/runtime.js') : null;
+  const slackOptions = { config, services: built, log, clock };
+  // One registry of every configured platform's adapters (Twilio's SMS and voice will join Slack's here).
+  const delivery = combineRegistries(...(slack ? [slack.slackDeliveryRegistry(slackOptions)] : []));
+  const engine = engineFor(built, log);
+  const deliverOnce = () => built.outbox.deliverOnce(delivery);
+
+  async function start(roles: readonly RoleName[], opts: StartOptions): Promise<Started> {
+    const closers: (() => Promise<void>)[] = [];
+    const stop = async () => {
+      for (const close of closers.reverse())
+        await close().catch((err: unknown) => log.error({ err }, 'error while stopping'));
+    };
+    try {
+      if (!slack && roles.includes('slack'))
+        log.warn(
+          'Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode) to turn it on.',
+        );
+      const app =
+        slack && roles.includes('slack')
+          ? await slack.startSlackApp({ ...slackOptions, metrics, ...deps.slack })
+          : null;
+      if (app) closers.push(() => app.stop());
+      if (roles.includes('worker')) {
+        const { startWorkerRole, outboxDeliverer } = await import('../jobs/index.js');
+        const w = opts.worker ?? {};
+        const worker = await startWorkerRole({
+          databaseUrl: opts.databaseUrl,
+          log,
+          clock,
+          engine,
+          tickSeconds: w.tickSeconds ?? config.ENGINE_TICK_SECONDS,
+          metrics,
+          outbox: {
+            deliver: outboxDeliverer(deliverOnce, log),
+            channel: OUTBOX_CHANNEL,
+            ...(w.sweepSeconds ? { sweepSeconds: w.sweepSeconds } : {}),
+          },
+          ...(w.processEverySeconds && w.lockLifetimeMs
+            ? { timing: { processEverySeconds: w.processEverySeconds, lockLifetimeMs: w.lockLifetimeMs } }
+            : {}),
+          ...(opts.watch ? { watch: opts.watch } : {}),
+        });
+        closers.push(worker.stop);
+      }
+      let port: number | null = null;
+      const serveSlackOnly = !roles.includes('http') && Boolean(app?.events);
+      if (roles.includes('http') || serveSlackOnly) {
+        const http = {
+          services: built,
+          metrics,
+          log,
+          ready: opts.ready,
+          ...(app?.events ? { slackEvents: app.events } : {}),
+        };
+        const handler = serveSlackOnly ? createSlackOnlyApp(http) : createHttpApp(http, config.publicBaseUrl);
+        const at = opts.listen ?? { port: config.PORT, host: config.HOST };
+        const listening = await listen(handler.fetch, at.port, at.host);
+        closers.push(listening.close);
+        port = listening.port;
+        await opts.onListening?.(port);
+        log.info({ port, host: at.host }, 'HTTP sidecar listening');
+      }
+      return { port, slack: app, stop };
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
+
+  return { services: built, metrics, engine, delivery, deliverOnce, start };
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from '@jest/globals';
+import { describeEvent, eventDetail } from './timeline.calc.js';
+import {
+  parseTimelineEvent,
+  TIMELINE_KINDS,
+  TIMELINE_RULES,
+  type TimelineEvent,
+  timelineEventSchema,
+} from './timeline.types.js';
+
+const ctx = { ref: 'INC-4', actorName: 'Alice' };
+/** One event of every kind. */
+const EXAMPLES: TimelineEvent[] = [
+  { kind: 'created', data: { verb: 'declared', title: 'Checkout slow', service: 'checkout', severity: 2 } },
+  { kind: 'alert_fired', data: { count: 1, titles: ['HighLatency'], alertIds: ['a1'], severity: 2 } },
+  { kind: 'alert_resolved', data: { count: 30, titles: ['A', 'B'] } },
+  { kind: 'acknowledged', data: { endedAlerts: 0 } },
+  { kind: 'resolved', data: { note: 'disk full', endedAlerts: 2 } },
+  { kind: 'retriggered', data: { endedAlerts: 0 } },
+  { kind: 'assigned', data: { userId: 'u1', userName: 'Bob' } },
+  { kind: 'note', data: { text: 'checked the dashboards' } },
+  { kind: 'severity_changed', data: { from: 3, to: 2, cause: 'alert' } },
+  {
+    kind: 'notification_failed',
+    data: { destination: 'slack.post', lane: 'payments', reason: 'not_in_channel', outboxId: '9' },
+  },
+  { kind: 'notification_unrouted', data: { service: 'checkout' } },
+];
+
+describe('timeline events', () => {
+  it('has an example, rules and a rendering for every kind', () => {
+    expect(EXAMPLES.map((e) => e.kind)).toEqual(TIMELINE_KINDS);
+    for (const e of EXAMPLES) {
+      expect(TIMELINE_RULES[e.kind]).toBeDefined();
+      expect(describeEvent(e, ctx)).not.toBe('');
+      expect(parseTimelineEvent(e.kind, e.data)).toEqual(e);
+    }
+  });
+
+  it('renders the sentence the REST timeline shows from the data', () => {
+    expect(EXAMPLES.map((e) => describeEvent(e, ctx))).toEqual([
+      'INC-4 declared by Alice: Checkout slow',
+      'Alert fired: HighLatency',
+      '30 alerts resolved, including: A; B',
+      'INC-4 acknowledged by Alice',
+      'INC-4 resolved by Alice: disk full',
+      'INC-4 re-triggered by Alice',
+      'INC-4 assigned to Bob by Alice',
+      'checked the dashboards',
+      'Severity raised from P3 to P2 by a new alert',
+      'Slack post to #payments failed: not_in_channel',
+      expect.stringContaining('No Slack channel takes incidents of service "checkout"'),
+    ]);
+  });
+
+  it("renders the detail under a thread reply's headline, without what the headline says", () => {
+    expect(EXAMPLES.slice(3, 8).map(eventDetail)).toEqual([
+      '',
+      'disk full',
+      '',
+      'assigned to Bob',
+      'checked the dashboards',
+    ]);
+  });
+
+  it('refuses unknown kinds and data that does not fit the kind', () => {
+    expect(parseTimelineEvent('runbook_attached', {})).toBeNull();
+    expect(parseTimelineEvent('note', { message: 'old shape' })).toBeNull();
+    expect(parseTimelineEvent('acknowledged', {})).toEqual({
+      kind: 'acknowledged',
+      data: { endedAlerts: 0 },
+    });
+    expect(timelineEventSchema.safeParse({ kind: 'assigned', data: { userId: 'u1' } }).success).toBe(false);
+  });
+
+  it('only notices about notifications stay off Slack threads and cards', () => {
+    const quiet = TIMELINE_KINDS.filter((k) => !TIMELINE_RULES[k].reply && !TIMELINE_RULES[k].updatesCard);
+    expect(quiet).toEqual(['notification_failed', 'notification_unrouted']);
+  });
+});

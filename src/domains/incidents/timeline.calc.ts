@@ -1,0 +1,82 @@
+/** What people read about a timeline event, rendered from its data: pure, tested with fixed events. */
+import type { TimelineEvent } from './timeline.types.js';
+
+export interface DescribeContext {
+  /** The incident's reference, `INC-42`. */
+  ref: string;
+  /** Who did it, as the timeline names them. */
+  actorName: string;
+}
+
+/** A channel as people know it: an id as it is, a name with its `#`. */
+const channelName = (c: string): string => (/^[CGD][A-Z0-9]+$/.test(c) ? c : `#${c.replace(/^#/, '')}`);
+
+const SLACK_DESTINATIONS: Record<string, (lane: string) => string> = {
+  'slack.post': (l) => `Slack post to ${channelName(l)}`,
+  'slack.update': (l) => `Slack card update in ${channelName(l)}`,
+  'slack.reply': (l) => `Slack thread reply in ${channelName(l)}`,
+  'slack.dm': (l) => `Slack DM to ${l}`,
+  'slack.home': (l) => `Slack App Home of ${l}`,
+  'slack.usergroup': (l) => `Slack user group ${l}`,
+};
+
+const withNote = (s: string, note: string | undefined): string => (note ? `${s}: ${note}` : s);
+
+function alerts(what: 'fired' | 'resolved', count: number, titles: readonly string[]): string {
+  if (count === 1 && titles[0] !== undefined) return `Alert ${what}: ${titles[0]}`;
+  const some = titles.length ? `, including: ${titles.join('; ')}` : '';
+  return `${count} alerts ${what}${some}`;
+}
+
+/**
+ * The detail of an event, without what a headline naming the actor, the verb and the incident already says
+ * ("Alice acknowledged INC-4" + detail): the note, "assigned to Bob", the alert's title… May be empty.
+ */
+export function eventDetail(event: TimelineEvent): string {
+  switch (event.kind) {
+    case 'created':
+      return event.data.title;
+    case 'alert_fired':
+      return alerts('fired', event.data.count, event.data.titles);
+    case 'alert_resolved':
+      return alerts('resolved', event.data.count, event.data.titles);
+    case 'acknowledged':
+    case 'resolved':
+    case 'retriggered':
+      return event.data.note ?? '';
+    case 'assigned':
+      return `assigned to ${event.data.userName}`;
+    case 'note':
+      return event.data.text;
+    case 'severity_changed': {
+      const { from, to, cause } = event.data;
+      return `Severity ${to < from ? 'raised' : 'lowered'} from P${from} to P${to}${cause === 'alert' ? ' by a new alert' : ''}`;
+    }
+    case 'notification_failed': {
+      const { destination, lane, reason } = event.data;
+      const what = SLACK_DESTINATIONS[destination]?.(lane) ?? `${destination} to ${lane}`;
+      return `${what} failed: ${reason}`;
+    }
+    case 'notification_unrouted':
+      return `No Slack channel takes incidents of service "${event.data.service}", and there is no default channel: nobody was notified. Add a route (PUT /api/v1/slack/routes) or set SLACK_DEFAULT_CHANNEL.`;
+  }
+}
+
+/** The whole sentence, as the REST API's timeline shows it ("INC-4 resolved by Alice: disk full"). */
+export function describeEvent(event: TimelineEvent, ctx: DescribeContext): string {
+  const { ref, actorName } = ctx;
+  switch (event.kind) {
+    case 'created':
+      return `${ref} ${event.data.verb} by ${actorName}: ${event.data.title}`;
+    case 'acknowledged':
+      return withNote(`${ref} acknowledged by ${actorName}`, event.data.note);
+    case 'resolved':
+      return withNote(`${ref} resolved by ${actorName}`, event.data.note);
+    case 'retriggered':
+      return withNote(`${ref} re-triggered by ${actorName}`, event.data.note);
+    case 'assigned':
+      return `${ref} assigned to ${event.data.userName} by ${actorName}`;
+    default:
+      return eventDetail(event);
+  }
+}

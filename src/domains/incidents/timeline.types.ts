@@ -1,0 +1,104 @@
+/**
+ * Timeline events: what happened to an incident, as a kind and typed data. Everything people read about an
+ * event (REST's `message`, a Slack thread reply) is rendered from the data (timeline.calc.ts); nothing parses
+ * text back apart. Postmortems, MTTA/MTTR, SLA snapshots and the paging ledger read these events too.
+ */
+import { z } from 'zod';
+
+const severity = z.number().int().min(1).max(5);
+/** Acknowledge, resolve, re-trigger: an optional note, and how many firing alerts the change ended. */
+const transition = z.object({
+  note: z.string().optional(),
+  endedAlerts: z.number().int().min(0).default(0),
+});
+
+/** The data of each kind. */
+export const TIMELINE_DATA = {
+  /** The incident was opened by alerts or declared by someone. */
+  created: z.object({
+    verb: z.enum(['opened', 'declared']),
+    title: z.string(),
+    service: z.string(),
+    severity,
+  }),
+  /** Alerts fired into the incident: one event per alert, or one for a burst (titles and ids of the first). */
+  alert_fired: z.object({
+    count: z.number().int().min(1),
+    titles: z.array(z.string()),
+    alertIds: z.array(z.string()),
+    severity: severity.nullable(),
+  }),
+  alert_resolved: z.object({ count: z.number().int().min(1), titles: z.array(z.string()) }),
+  acknowledged: transition,
+  resolved: transition,
+  retriggered: transition,
+  assigned: z.object({ userId: z.string(), userName: z.string() }),
+  note: z.object({ text: z.string() }),
+  severity_changed: z.object({ from: severity, to: severity, cause: z.enum(['alert', 'manual']) }),
+  /** A notification could not be delivered (the outbox gave up on it, or it expired undelivered). */
+  notification_failed: z.object({
+    destination: z.string(),
+    lane: z.string(),
+    reason: z.string(),
+    outboxId: z.string(),
+  }),
+  /** No route and no default channel claimed the incident: nobody was notified of it. */
+  notification_unrouted: z.object({ service: z.string() }),
+} as const;
+
+export type TimelineKind = keyof typeof TIMELINE_DATA;
+export const TIMELINE_KINDS = Object.keys(TIMELINE_DATA) as TimelineKind[];
+
+/** The discriminated union of every event: `{ kind, data }` with `data` typed by `kind`. */
+export type TimelineEvent = {
+  [K in TimelineKind]: { kind: K; data: z.input<(typeof TIMELINE_DATA)[K]> };
+}[TimelineKind];
+export type TimelineEventOf<K extends TimelineKind> = Extract<TimelineEvent, { kind: K }>;
+
+export interface TimelineKindRules {
+  /** It becomes a thread reply under the incident's card. */
+  reply: boolean;
+  /** …even when the card is posted in the same transaction (false: the new card already shows it). */
+  replyOnNewCard: boolean;
+  /** The incident's card and App Home show it, so they are brought up to date. */
+  updatesCard: boolean;
+  /** It comes in bursts (an Alertmanager group of 500 alerts): consecutive ones read well as one reply. */
+  coalesce: boolean;
+}
+
+const reply: TimelineKindRules = { reply: true, replyOnNewCard: true, updatesCard: true, coalesce: false };
+const quiet: TimelineKindRules = { reply: false, replyOnNewCard: false, updatesCard: false, coalesce: false };
+
+/** How each kind is notified. Notices about notifications notify nothing (no loop: a failed update never updates). */
+export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
+  created: { ...quiet, updatesCard: true },
+  alert_fired: { ...reply, replyOnNewCard: false, coalesce: true },
+  alert_resolved: { ...reply, coalesce: true },
+  acknowledged: reply,
+  resolved: reply,
+  retriggered: reply,
+  assigned: reply,
+  note: reply,
+  severity_changed: reply,
+  notification_failed: quiet,
+  notification_unrouted: quiet,
+};
+
+export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);
+
+/** Reads a stored event; null when the kind is unknown or the data does not fit it. */
+export function parseTimelineEvent(kind: string, data: unknown): TimelineEvent | null {
+  if (!isTimelineKind(kind)) return null;
+  const parsed = TIMELINE_DATA[kind].safeParse(data ?? {});
+  return parsed.success ? ({ kind, data: parsed.data } as TimelineEvent) : null;
+}
+
+/** A typed event from loose parts (payloads read back from the database). */
+export const timelineEventSchema = z.object({ kind: z.string(), data: z.unknown() }).transform((v, ctx) => {
+  const event = parseTimelineEvent(v.kind, v.data);
+  if (!event) {
+    ctx.addIssue({ code: 'custom', message: `not a ${v.kind} event` });
+    return z.NEVER;
+  }
+  return event;
+});

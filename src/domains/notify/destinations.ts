@@ -1,0 +1,124 @@
+/**
+ * Where outbox rows go. A destination says what kind of send a row is (a Slack channel post, a DM, an SMS…) and
+ * types its payload; the row's `lane` says to whom (a Slack channel, a Slack user, a phone number). Holds
+ * (Retry-After) and ordering apply per lane of a platform, so one channel's rate limit never holds up another.
+ */
+import { z } from 'zod';
+import { timelineEventSchema } from '../incidents/index.js';
+
+export const DESTINATIONS = [
+  'slack.post',
+  'slack.update',
+  'slack.reply',
+  'slack.dm',
+  'slack.home',
+  'slack.usergroup',
+  'sms',
+  'voice',
+  'webhook',
+] as const;
+export type Destination = (typeof DESTINATIONS)[number];
+
+export const PLATFORMS = ['slack', 'sms', 'voice', 'webhook'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export interface DestinationSpec {
+  /** Whose lanes these are: leases and holds are per (platform, lane). */
+  platform: Platform;
+  /**
+   * How rows leased together for one incident and lane are sent: `none` one by one; `latest` one send covers them
+   * all (it renders what is true now: card updates, App Home, a user group's members); `coalesce` consecutive
+   * bursty items become one message (thread replies for alerts).
+   */
+  merge: 'none' | 'latest' | 'coalesce';
+  /** A row of an incident posts its card: the message later updates and replies in the lane attach to. */
+  postsCard: boolean;
+  /** Needs the incident's card in its lane (waits while the card is being posted). */
+  needsCard: boolean;
+  /** An earlier attempt that may have been sent is looked for before sending again (a second copy would show). */
+  lookUpMaybeSent: boolean;
+}
+
+const slack = (spec: Partial<DestinationSpec>): DestinationSpec => ({
+  platform: 'slack',
+  merge: 'none',
+  postsCard: false,
+  needsCard: false,
+  lookUpMaybeSent: false,
+  ...spec,
+});
+
+export const DESTINATION_SPECS: Record<Destination, DestinationSpec> = {
+  'slack.post': slack({ postsCard: true, lookUpMaybeSent: true }),
+  'slack.update': slack({ merge: 'latest', needsCard: true }),
+  'slack.reply': slack({ merge: 'coalesce', needsCard: true, lookUpMaybeSent: true }),
+  'slack.dm': slack({}),
+  'slack.home': slack({ merge: 'latest' }),
+  'slack.usergroup': slack({ merge: 'latest' }),
+  sms: { platform: 'sms', merge: 'none', postsCard: false, needsCard: false, lookUpMaybeSent: false },
+  voice: { platform: 'voice', merge: 'none', postsCard: false, needsCard: false, lookUpMaybeSent: false },
+  webhook: { platform: 'webhook', merge: 'none', postsCard: false, needsCard: false, lookUpMaybeSent: false },
+};
+
+/** The destinations whose rows of an incident post its card: an incident's cards are its rows of these. */
+export const CARD_POSTS: readonly Destination[] = DESTINATIONS.filter((d) => DESTINATION_SPECS[d].postsCard);
+
+/** The destinations of a platform. */
+export const destinationsOf = (platform: Platform): Destination[] =>
+  DESTINATIONS.filter((d) => DESTINATION_SPECS[d].platform === platform);
+
+/** How a platform is named when telling people it is not set up. */
+export const PLATFORM_NAMES: Record<Platform, string> = {
+  slack: 'Slack',
+  sms: 'SMS',
+  voice: 'Voice calls',
+  webhook: 'Outgoing webhooks',
+};
+
+const person = z
+  .object({ name: z.string(), slackUserId: z.string().nullable(), timeZone: z.string() })
+  .nullable();
+
+/** A handoff announcement (the rosters domain's HandoffNotice, as much of it as a message shows). */
+export const handoffPayloadSchema = z.object({
+  type: z.literal('handoff'),
+  scheduleName: z.string(),
+  timeZone: z.string(),
+  at: z.iso.datetime({ offset: true }),
+  until: z.iso.datetime({ offset: true }).nullable(),
+  from: person,
+  to: person,
+});
+export type HandoffPayload = z.infer<typeof handoffPayloadSchema>;
+
+const incidentCard = z.object({ type: z.literal('incident_card') });
+
+/** What each destination's rows carry, checked on the way out of the database. */
+export const PAYLOADS = {
+  'slack.post': z.discriminatedUnion('type', [incidentCard, handoffPayloadSchema]),
+  'slack.update': incidentCard,
+  /** One timeline event (several when coalesced), rendered from its data under the card. */
+  'slack.reply': z.object({
+    event: timelineEventSchema,
+    actorName: z.string(),
+    actorSlackId: z.string().nullable(),
+    at: z.iso.datetime({ offset: true }),
+  }),
+  'slack.dm': z.discriminatedUnion('type', [
+    z.object({ type: z.literal('message'), text: z.string(), blocks: z.array(z.unknown()).optional() }),
+    handoffPayloadSchema,
+  ]),
+  'slack.home': z.object({}),
+  'slack.usergroup': z.object({
+    users: z.array(z.string()).min(1),
+    scheduleId: z.string(),
+    scheduleName: z.string(),
+  }),
+  sms: z.object({ text: z.string() }),
+  voice: z.object({ text: z.string() }),
+  webhook: z.object({ url: z.url(), body: z.unknown() }),
+} as const satisfies Record<Destination, z.ZodType>;
+
+export type PayloadOf<D extends Destination> = z.output<(typeof PAYLOADS)[D]>;
+/** A payload as code writes it (before defaults). */
+export type PayloadInput<D extends Destination> = z.input<(typeof PAYLOADS)[D]>;

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** The tenant's Slack routes: service → channel (its incidents' cards are posted there). */
+export const slackRoutesSchema = z.record(
+  z.string().trim().min(1, 'a service name is required').max(200),
+  z
+    .string()
+    .trim()
+    .min(1, 'a channel is required')
+    .max(80)
+    .regex(
+      /^#?[a-z0-9][a-z0-9_.-]*$|^[CGD][A-Z0-9]+$/,
+      'expected a channel id (C0123ABC) or name (#incidents)',
+    ),
+);
+export type SlackRoutes = z.infer<typeof slackRoutesSchema>;
