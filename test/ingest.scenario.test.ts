@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseAlertmanager } from '../src/http/sources/alertmanager.source.js';
+import { WEBHOOK_SOURCES } from '../src/domains/alerts/index.js';
 import { createServices } from '../src/main.js';
 import { fixture, localFixture, startTestApp, type TestApp } from './harness/app.js';
 
@@ -144,10 +144,12 @@ describe('Alertmanager fires, repeats and resolves', () => {
     // only the database's constraints and locks keep them apart.
     const replicas = Array.from({ length: 6 }, () => createServices(t.orm, t.clock));
     const body = JSON.parse(fixture('prometheus-rule-firing.json'));
-    const alerts = parseAlertmanager({ ...body, groupKey: '{}:{alertname="Replicas"}' }).map((a) => ({
-      ...a,
-      dedupKey: 'replicas000000001',
-    }));
+    const alerts = WEBHOOK_SOURCES.alertmanager
+      .parse({ ...body, groupKey: '{}:{alertname="Replicas"}' })
+      .alerts.map((a) => ({
+        ...a,
+        dedupKey: 'replicas000000001',
+      }));
     const integration = { ...t.actor, kind: 'integration' as const, name: 'Alertmanager' };
     const results = await Promise.all(replicas.map((s) => s.alerts.ingest(integration, alerts)));
     expect(results.reduce((n, r) => n + r.created, 0)).toBe(1);

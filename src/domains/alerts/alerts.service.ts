@@ -4,7 +4,7 @@ import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
-import type { IncidentEventSink } from '../incidents/index.js';
+import { type IncidentIngestPort, type IncidentRef, incidentRef } from '../incidents/index.js';
 import { type IngestResult, ingestInTx } from './alerts.ingest.js';
 import { alertsStore } from './alerts.store.js';
 import type { NormalizedAlert } from './alerts.types.js';
@@ -19,6 +19,11 @@ import { type IngestionSettings, ingestionSettingsSchema } from './ingestion-set
  */
 const OVERLAP_MIN_ALERTS = 50;
 
+const incidentOf = (id: string | null, refs: Map<string, IncidentRef>) => {
+  const ref = id ? refs.get(id) : undefined;
+  return ref ? { id: ref.id, ref: incidentRef(ref.number) } : null;
+};
+
 export type SettingsProvider = (tenantId: string) => Promise<Record<string, unknown>>;
 
 export class AlertsService {
@@ -28,8 +33,8 @@ export class AlertsService {
     private readonly orm: MikroORM,
     private readonly clock: Clock,
     private readonly settingsOf: SettingsProvider,
-    /** Where the incident events ingestion records go (the composition root's bus). */
-    private readonly events: IncidentEventSink,
+    /** The incidents' side of ingestion: group locks, and what the alerts did to their incidents. */
+    private readonly incidents: IncidentIngestPort,
   ) {
     this.batcher = new IngestBatcher(
       (actor, requests) => this.ingestMany(actor, requests),
@@ -65,7 +70,7 @@ export class AlertsService {
   async ingestMany(actor: Actor, requests: NormalizedAlert[][]): Promise<IngestResult[]> {
     const settings = await this.settings(actor.tenantId);
     return withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
-      ingestInTx(tx, actor, requests, settings, this.clock.now(), this.events),
+      ingestInTx(tx, actor, requests, settings, this.clock.now(), this.incidents),
     );
   }
 
@@ -76,12 +81,14 @@ export class AlertsService {
         { field: 'status', message: 'expected firing or resolved' },
       ]);
     }
-    const rows = await withEm(this.orm, { tenantId: actor.tenantId }, (em) =>
-      alertsStore.list(em, actor.tenantId, f),
-    );
+    const { rows, refs } = await withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
+      const rows = await alertsStore.list(em, actor.tenantId, f);
+      const ids = rows.flatMap((r) => (r.incident_id ? [r.incident_id] : []));
+      return { rows, refs: await this.incidents.refs(em, actor.tenantId, ids) };
+    });
     return rows.map((r) => ({
       id: r.id,
-      incident: r.incident_id ? { id: r.incident_id, ref: `INC-${r.incident_number}` } : null,
+      incident: incidentOf(r.incident_id, refs),
       source: r.source,
       dedupKey: r.dedup_key,
       status: r.status,

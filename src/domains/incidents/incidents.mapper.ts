@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
-import type { IncidentAlertRow, IncidentListRow, RefQuery } from './incidents.store.js';
+import type { IncidentAlert, IncidentAlertCounts } from './incident-alerts.port.js';
+import type { IncidentListRow, RefQuery } from './incidents.store.js';
 import { type AlertSummaryDto, type IncidentDto, incidentRef, type TimelineDto } from './incidents.types.js';
 import { describeEvent } from './timeline.calc.js';
 import { parseTimelineEvent } from './timeline.types.js';
@@ -18,7 +19,10 @@ export function parseIncidentRef(ref: string): RefQuery {
   ]);
 }
 
-export function toIncidentDto(r: IncidentListRow): IncidentDto {
+const NO_ALERTS: IncidentAlertCounts = { total: 0, firing: 0 };
+
+/** The incident as the API shows it, with its alert counts (from the alerts domain). */
+export function toIncidentDto(r: IncidentListRow, counts: IncidentAlertCounts = NO_ALERTS): IncidentDto {
   return {
     id: r.id,
     number: r.number,
@@ -40,8 +44,8 @@ export function toIncidentDto(r: IncidentListRow): IncidentDto {
           slackUserId: r.assignee_slack_user_id,
         }
       : null,
-    alertCount: r.alert_count,
-    firingAlertCount: r.firing_count,
+    alertCount: counts.total,
+    firingAlertCount: counts.firing,
     createdAt: iso(r.created_at)!,
     acknowledgedAt: iso(r.acknowledged_at),
     resolvedAt: iso(r.resolved_at),
@@ -50,7 +54,7 @@ export function toIncidentDto(r: IncidentListRow): IncidentDto {
   };
 }
 
-export function toAlertDto(a: IncidentAlertRow): AlertSummaryDto {
+export function toAlertDto(a: IncidentAlert): AlertSummaryDto {
   return {
     id: a.id,
     source: a.source,

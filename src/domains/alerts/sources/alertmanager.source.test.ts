@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../../shared/errors.js';
 import { parseAlertmanager } from './alertmanager.source.js';
 
-const FIXTURES = new URL('../../../test/fixtures/alertmanager/', import.meta.url);
+const FIXTURES = new URL('../../../../test/fixtures/alertmanager/', import.meta.url);
 
 function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, unknown>;
