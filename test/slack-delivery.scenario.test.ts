@@ -29,7 +29,7 @@ async function fire(service: string): Promise<{ status: number; ms: number }> {
     title: `${service} problem ${seq}`,
     severity: 'P2',
     service,
-    dedupKey: `${service}-${seq}`,
+    dedup_key: `${service}-${seq}`,
     status: 'firing',
   });
   return { status: res.status, ms: performance.now() - started };

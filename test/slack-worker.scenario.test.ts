@@ -79,7 +79,7 @@ describe('the worker role and Socket Mode', () => {
       title: 'Queue backlog',
       severity: 'P1',
       service: 'queue',
-      dedupKey: 'queue-1',
+      dedup_key: 'queue-1',
       status: 'firing',
     });
     expect(res.status).toBe(200);

@@ -169,7 +169,8 @@ describe('parseAlertmanager', () => {
     );
   });
 
-  it('parses a 10,000-alert group quickly', () => {
+  // How fast: bench/parse.ts (no timings are asserted here).
+  it('parses a 10,000-alert group, every alert with its own dedup key', () => {
     const alerts = Array.from({ length: 10_000 }, (_, i) => ({
       status: 'firing',
       labels: {
@@ -186,12 +187,8 @@ describe('parseAlertmanager', () => {
       fingerprint: i % 2 === 0 ? `${i.toString(16).padStart(16, '0')}` : undefined,
     }));
     const body = { ...fixture('api-v2-push-firing.json'), alerts };
-    parseAlertmanager(body); // warm up
-    const started = performance.now();
     const parsed = parseAlertmanager(body);
-    const elapsed = performance.now() - started;
     expect(parsed).toHaveLength(10_000);
     expect(new Set(parsed.map((a) => a.dedupKey)).size).toBe(10_000);
-    expect(elapsed).toBeLessThan(2_000);
   });
 });
