@@ -257,3 +257,61 @@ describe('grouping and re-triggering', () => {
     await t.request('PUT', '/api/v1/settings', { ingestion: {} });
   });
 });
+
+describe('a group whose open incident changed behind this process', () => {
+  const generic = (title: string) => ({
+    source: 'generic' as const,
+    action: 'firing' as const,
+    dedupKey: title,
+    title,
+    description: null,
+    service: 'stale-hint',
+    environment: 'production',
+    severity: 3 as const,
+    labels: {},
+    annotations: {},
+    links: [],
+    startsAt: null,
+    endsAt: null,
+    sourceGroupKey: 'stale-hint-group',
+    raw: {},
+  });
+  const incidentOf = async (dedupKey: string) =>
+    (
+      await t.sql<{ incident_id: string }>(`select incident_id from alerts where dedup_key = '${dedupKey}'`)
+    )[0]?.incident_id;
+
+  it('never links a new alert to an incident resolved or replaced meanwhile', async () => {
+    // Two processes: `one` remembers which incident the group had open; `other` changes that behind its back.
+    const [one, other] = [createServices(t.orm, t.clock), createServices(t.orm, t.clock)];
+    const sender = { ...t.actor, kind: 'integration' as const, name: 'Stale hints' };
+    const first = await one.alerts.ingest(sender, [generic('stale-1')]);
+    const opened = first.incidents[0]!;
+    expect(first.incidents).toEqual([{ id: opened.id, number: opened.number, created: true }]);
+
+    await other.incidents.resolve(t.actor, opened.id);
+    const second = await one.alerts.ingest(sender, [generic('stale-2')]);
+    const reopened = second.incidents[0]!;
+    expect(second.incidents).toEqual([{ id: reopened.id, number: opened.number + 1, created: true }]);
+    expect(await incidentOf('stale-2')).toBe(reopened.id);
+
+    await other.incidents.resolve(t.actor, reopened.id);
+    const third = await other.alerts.ingest(sender, [generic('stale-3')]);
+    const current = third.incidents[0]!;
+    expect(current.created).toBe(true);
+    // `one` still thinks `reopened` is open: its alert joins `current`, the group's open incident.
+    const fourth = await one.alerts.ingest(sender, [generic('stale-4')]);
+    expect(fourth).toMatchObject({ created: 1, incidents: [{ id: current.id, created: false }] });
+    expect(await incidentOf('stale-4')).toBe(current.id);
+    const counts = await t.sql<{ incident_id: string; n: number }>(
+      `select incident_id, count(*)::int as n from alerts where dedup_key like 'stale-%' group by incident_id`,
+    );
+    expect(new Map(counts.map((c) => [c.incident_id, c.n]))).toEqual(
+      new Map([
+        [opened.id, 1],
+        [reopened.id, 1],
+        [current.id, 2],
+      ]),
+    );
+  });
+});

@@ -8,10 +8,11 @@ import type {
   LockedGroups,
   NewAlertInGroup,
 } from '../incidents/index.js';
-import { alertsStore, type FiringRow } from './alerts.store.js';
+import { alertsStore, type FiringRow, type UpsertedRow } from './alerts.store.js';
 import type { AlertSource, NormalizedAlert } from './alerts.types.js';
 import { groupKeyFor } from './grouping.calc.js';
 import type { IngestionSettings } from './ingestion-settings.js';
+import type { OpenIncidentHints } from './open-incident-hints.js';
 
 export interface IngestResult {
   received: number;
@@ -33,7 +34,7 @@ const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
   else m.set(k, [v]);
 };
 
-/** A group's new alerts in this batch: who sent them, and which of them still need their incident linked. */
+/** A group's new alerts in this batch: who sent them, and which of them are not (or not rightly) linked yet. */
 interface GroupFired {
   alerts: NewAlertInGroup[];
   reqs: number[];
@@ -53,6 +54,7 @@ export async function ingestInTx(
   settings: IngestionSettings,
   now: Date,
   incidents: IncidentIngestPort,
+  hints: OpenIncidentHints,
 ): Promise<IngestResult[]> {
   const results: IngestResult[] = requests.map((r) => ({
     received: r.length,
@@ -67,7 +69,7 @@ export async function ingestInTx(
     for (const alert of alerts) push(bySource, alert.source, { alert, req });
   });
   for (const [source, items] of bySource) {
-    await ingestSource({ em, actor, source, settings, now, results, incidents }, items);
+    await ingestSource({ em, actor, source, settings, now, results, incidents, hints }, items);
   }
   for (const r of results) r.incidents = dedupeIncidents(r.incidents);
   return results;
@@ -81,6 +83,7 @@ interface Ctx {
   now: Date;
   results: IngestResult[];
   incidents: IncidentIngestPort;
+  hints: OpenIncidentHints;
 }
 
 async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
@@ -104,9 +107,14 @@ async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
     others.map((i) => i.alert.dedupKey),
   );
   const fireGroups = firing.map((i) => groupKeyFor(i.alert, ctx.settings.grouping));
-  const groups = await ctx.incidents.lockGroups(em, actor.tenantId, [...fireGroups, ...otherGroups]);
+  // The locks and the open incidents' read go out first, the upsert (joining new alerts to the incidents this
+  // process saw open) in the same write; the guesses are checked against the answer below.
+  const locking = ctx.incidents.lockGroups(em, actor.tenantId, [...fireGroups, ...otherGroups]);
+  const upserting = upsert(ctx, firing, fireGroups, events);
+  const [groups, stored] = await Promise.all([locking, upserting]);
+  const fired = collectFired(ctx, groups, stored);
+  for (const key of new Set(fireGroups)) ctx.hints.set(actor.tenantId, key, groups.open(key)?.id);
 
-  const fired = await fire(ctx, groups, firing, fireGroups, events);
   const resolved = await resolve(
     ctx,
     others.filter((i) => i.alert.action === 'resolved'),
@@ -138,11 +146,12 @@ async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
   if (changes.length === 0) return;
   const outcomes = await ctx.incidents.apply(em, actor, groups, changes, ctx.now);
 
-  for (const [n, [, g]] of firedGroups.entries()) {
+  for (const [n, [groupKey, g]] of firedGroups.entries()) {
     const outcome = outcomes[n];
     if (outcome?.kind !== 'fired') throw new Error('the incidents port answered a fired group out of order');
     if (g.unlinked.length) await alertsStore.link(em, actor.tenantId, g.unlinked, outcome.incident.id);
     const { id, number } = outcome.incident;
+    if (outcome.created) ctx.hints.set(actor.tenantId, groupKey, id);
     for (const req of g.reqs) results[req]!.incidents.push({ id, number, created: outcome.created });
   }
   const ackOutcomes = outcomes.slice(firedGroups.length + resolved.length);
@@ -174,28 +183,43 @@ function toRow(a: NormalizedAlert, groupKey: string, occurrences: number): Firin
   };
 }
 
-/**
- * Upserts the firing events (new alerts join their group's open incident in the same statement) and collects,
- * per group, the alerts that are new to it: those the incident records.
- */
-async function fire(
+interface Stored {
+  firing: Item[];
+  rows: FiringRow[];
+  upserted: UpsertedRow[];
+}
+
+/** Upserts the firing events; a new alert joins the incident this process last saw open in its group. */
+async function upsert(
   ctx: Ctx,
-  groups: LockedGroups,
   firing: Item[],
   groupKeys: string[],
   events: Map<string, number>,
-): Promise<Map<string, GroupFired>> {
-  const out = new Map<string, GroupFired>();
-  if (firing.length === 0) return out;
-  const { em, actor, now, results } = ctx;
+): Promise<Stored> {
+  if (firing.length === 0) return { firing, rows: [], upserted: [] };
+  const { em, actor, now } = ctx;
   const rows = firing.map((it, n) => toRow(it.alert, groupKeys[n]!, events.get(it.alert.dedupKey) ?? 1));
-  const byKey = new Map(firing.map((it, n) => [it.alert.dedupKey, { it, row: rows[n]! }]));
-  const openByGroup: Record<string, string> = {};
-  for (const key of groupKeys) {
-    const open = groups.open(key);
-    if (open) openByGroup[key] = open.id;
+  const guesses: Record<string, string> = {};
+  for (const key of new Set(groupKeys)) {
+    const id = ctx.hints.get(actor.tenantId, key);
+    if (id) guesses[key] = id;
   }
-  const upserted = await alertsStore.upsertFiring(em, actor.tenantId, rows, openByGroup, now);
+  const upserted = await alertsStore.upsertFiring(em, actor.tenantId, rows, guesses, now);
+  return { firing, rows, upserted };
+}
+
+/**
+ * Counts what the upsert did and collects, per group, the alerts that are new to it: those the incident
+ * records. A new alert whose guessed incident is not the group's open one (as locked) is relinked.
+ */
+function collectFired(
+  ctx: Ctx,
+  groups: LockedGroups,
+  { firing, rows, upserted }: Stored,
+): Map<string, GroupFired> {
+  const out = new Map<string, GroupFired>();
+  const { results } = ctx;
+  const byKey = new Map(firing.map((it, n) => [it.alert.dedupKey, { it, row: rows[n]! }]));
   // A firing event the upsert left out re-sent an episode that has already resolved: a duplicate.
   const stored = new Set(upserted.map((u) => u.dedup_key));
   for (const it of firing) if (!stored.has(it.alert.dedupKey)) results[it.req]!.deduplicated++;
@@ -220,7 +244,7 @@ async function fire(
       severity: r.severity,
     });
     g.reqs.push(hit.it.req);
-    if (!u.incident_id) g.unlinked.push(u.id);
+    if (!u.incident_id || u.incident_id !== groups.open(u.group_key)?.id) g.unlinked.push(u.id);
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { alertsStore } from './alerts.store.js';
 import type { NormalizedAlert } from './alerts.types.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { type IngestionSettings, ingestionSettingsSchema } from './ingestion-settings.js';
+import { OpenIncidentHints } from './open-incident-hints.js';
 
 /**
  * Queued alerts worth a second transaction while one is in flight. A transaction costs ~0.6 ms of CPU
@@ -28,6 +29,7 @@ export type SettingsProvider = (tenantId: string) => Promise<Record<string, unkn
 
 export class AlertsService {
   private readonly batcher: IngestBatcher;
+  private readonly hints = new OpenIncidentHints();
 
   constructor(
     private readonly orm: MikroORM,
@@ -69,9 +71,14 @@ export class AlertsService {
   /** Several requests' events in one transaction; one result per request. */
   async ingestMany(actor: Actor, requests: NormalizedAlert[][]): Promise<IngestResult[]> {
     const settings = await this.settings(actor.tenantId);
-    return withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
-      ingestInTx(tx, actor, requests, settings, this.clock.now(), this.incidents),
-    );
+    try {
+      return await withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
+        ingestInTx(tx, actor, requests, settings, this.clock.now(), this.incidents, this.hints),
+      );
+    } catch (err) {
+      this.hints.forget(actor.tenantId);
+      throw err;
+    }
   }
 
   async list(actor: Actor, f: { status?: string; source?: string; service?: string; limit: number }) {

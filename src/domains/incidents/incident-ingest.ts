@@ -106,10 +106,16 @@ export class IncidentIngest implements IncidentIngestPort {
     private readonly alerts: IncidentAlertsPort,
   ) {}
 
+  /**
+   * Both statements are sent before this returns (the lock first), so on a light transaction they leave in
+   * one write with whatever the caller sends next, and run after it in order, under the locks.
+   */
   async lockGroups(em: Em, tenantId: string, groupKeys: string[]): Promise<LockedGroups> {
     const keys = [...new Set(groupKeys)];
-    await lockGroups(em, tenantId, keys, this.sink);
-    const rows = await incidentsStore.lockOpenByGroups(em, tenantId, keys);
+    const [, rows] = await Promise.all([
+      lockGroups(em, tenantId, keys, this.sink),
+      incidentsStore.lockOpenByGroups(em, tenantId, keys),
+    ]);
     return new Locked(tenantId, new Map(rows.map((r) => [r.group_key ?? '', r])));
   }
 
