@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { type CatalogColumn, lineDiff, renderDbInterface } from '../src/db/schema-codegen.js';
 import { GENERATED_FILE, typesFromMigrations } from '../src/db/schema-types.js';
+import { createTestDatabase } from './harness/db.js';
 
 const server = process.env.TEST_DATABASE_URL ?? '';
 
@@ -47,5 +48,28 @@ describe('the generated DB interface', () => {
     const diff = lineDiff('a\nb\nc\nd\n', 'a\nb\nX\nd\n');
     expect(diff).toBe('  a\n  b\n- c\n+ X\n  d\n  ');
     expect(lineDiff('same\n', 'same\n')).toBe('');
+  });
+
+  it("cannot be bypassed by MikroORM's schema sync, which would drop every table it has no entity for", async () => {
+    const tdb = await createTestDatabase();
+    try {
+      const tables = async () => {
+        const rows = await tdb.orm.em
+          .fork()
+          .getConnection()
+          .execute<{ n: number }[]>(`select count(*)::int as n from pg_tables where schemaname = 'public'`);
+        return rows[0]?.n;
+      };
+      const before = await tables();
+      expect(before).toBeGreaterThan(10);
+      await expect(tdb.orm.schema.update()).rejects.toThrow(/schema update is refused/);
+      await expect(tdb.orm.schema.getUpdateSchemaSQL()).rejects.toThrow(/refused/);
+      await expect(tdb.orm.schema.drop()).rejects.toThrow(/refused/);
+      await expect(tdb.orm.schema.refresh()).rejects.toThrow(/refused/);
+      expect(await tables()).toBe(before);
+      expect(await tdb.orm.migrator.getPending()).toEqual([]);
+    } finally {
+      await tdb.close();
+    }
   });
 });
