@@ -17,7 +17,8 @@ export type Timestamp = ColumnType<string, Date | string, Date | string>;
 /** bigint: pg hands it back as text (it may not fit a number). */
 export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export type JsonObject = { [key: string]: JsonValue };
 
 /** jsonb: parsed when read; written as JSON text (`JSON.stringify(…)`), since pg would send an array as a PostgreSQL array. */
 export type Json = ColumnType<JsonValue, string, string>;

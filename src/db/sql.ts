@@ -36,10 +36,26 @@ export const db = new Kysely<DB>({
 });
 
 /**
+ * `any($1::type[])`, to compare a column with each of a list of values (`.where('id', '=', anyOf(ids, 'uuid'))`).
+ * Unlike `in (…)` its text does not change with the list's length, so a light transaction prepares it once.
+ */
+export const anyOf = <T>(values: readonly T[], type: 'uuid' | 'text' | 'bigint' | 'boolean') =>
+  sql<T>`any(${values}::${sql.raw(type)}[])`;
+
+/** A value for a jsonb column: its JSON text, cast (pg would send a JS array as a PostgreSQL array). */
+export const jsonb = (value: unknown) => sql<string>`${JSON.stringify(value)}::jsonb`;
+
+/** `now()`: the transaction's start, for `updated_at`-style columns. */
+export const now = () => sql<string>`now()`;
+
+/**
  * A statement a store runs: a `sql` template (rows typed by its type argument) or a query built with `db`
  * (rows typed by the builder, from the generated `DB` interface).
  */
 export type Statement<T> = RawBuilder<T> | Compilable<T>;
+
+/** The row type a statement built with `db` returns (`RowOf<ReturnType<typeof selectUsers>>`). */
+export type RowOf<Q> = Q extends Compilable<infer O> ? O : never;
 
 const isRaw = <T>(q: Statement<T>): q is RawBuilder<T> => (q as RawBuilder<T>).isRawBuilder === true;
 
