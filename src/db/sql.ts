@@ -19,17 +19,26 @@ export type OrmEm = EntityManager;
 /** What stores run statements on: an ORM EntityManager, or a light `pg` transaction (`withPgTx`). */
 export type Em = EntityManager | PgTx;
 
+/** A driver with no connection: a query built with `db` and executed on its own fails instead of returning nothing. */
+class CompileOnlyDriver extends DummyDriver {
+  override async acquireConnection(): Promise<never> {
+    throw new Error(
+      "Queries built with `db` run on a transaction: pass them to query/queryOne/command with the store's Em.",
+    );
+  }
+}
+
 /**
  * Kysely's typed query builder over the generated `DB` interface (src/db/schema.generated.ts, `npm run
- * db:types`), for building statements only: it has no connection of its own (a dummy driver), so nothing
- * built with it can run outside the transaction a store is given. Stores pass what they build to
+ * db:types`), for building statements only: it has no connection of its own (its driver refuses to connect), so
+ * nothing built with it can run outside the transaction a store is given. Stores pass what they build to
  * `query`/`queryOne`/`command`/`queryAhead` with the transaction's `Em`, which compiles it and runs it on that
  * transaction's connection — row-level security and the tenant's SET LOCAL apply as to any other statement.
  */
 export const db = new Kysely<DB>({
   dialect: {
     createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
+    createDriver: () => new CompileOnlyDriver(),
     createIntrospector: (k) => new PostgresIntrospector(k),
     createQueryCompiler: () => new PostgresQueryCompiler(),
   },
