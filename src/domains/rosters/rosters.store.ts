@@ -150,7 +150,8 @@ export const rostersStore = {
         .where('tenant_id', '=', tenantId)
         .where('schedule_id', '=', anyOf(scheduleIds, 'uuid'))
         .where('ends_at', '>', after.toISOString())
-        .orderBy(['created_at', 'id']),
+        .orderBy('created_at')
+        .orderBy('id'),
     );
   },
 
