@@ -31,10 +31,18 @@ const TYPES: Readonly<Record<string, string>> = {
   int2: 'number',
   int4: 'number',
   int8: 'Int8',
+  numeric: 'Numeric',
+  float4: 'number',
+  float8: 'number',
+  json: 'Json',
   jsonb: 'Json',
   timestamptz: 'Timestamp',
+  timestamp: 'Timestamp',
+  date: 'string',
+  interval: 'string',
   _text: 'string[]',
   _uuid: 'string[]',
+  _int4: 'number[]',
 };
 
 const HEADER = `/**
@@ -50,11 +58,14 @@ export type Generated<T> =
     ? ColumnType<S, I | undefined, U>
     : ColumnType<T, T | undefined, T>;
 
-/** timestamptz: the ORM's pool hands timestamps back as text (ISO-like, with offset); written as Date or text. */
+/** timestamptz (and timestamp): the ORM's pool hands them back as text; written as Date or text. Dates and intervals read as text too. */
 export type Timestamp = ColumnType<string, Date | string, Date | string>;
 
 /** bigint: pg hands it back as text (it may not fit a number). */
 export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
+
+/** numeric: pg hands it back as text (exact decimals do not fit a number). */
+export type Numeric = ColumnType<string, number | string, number | string>;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export type JsonObject = { [key: string]: JsonValue };

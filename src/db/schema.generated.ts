@@ -11,11 +11,14 @@ export type Generated<T> =
     ? ColumnType<S, I | undefined, U>
     : ColumnType<T, T | undefined, T>;
 
-/** timestamptz: the ORM's pool hands timestamps back as text (ISO-like, with offset); written as Date or text. */
+/** timestamptz (and timestamp): the ORM's pool hands them back as text; written as Date or text. Dates and intervals read as text too. */
 export type Timestamp = ColumnType<string, Date | string, Date | string>;
 
 /** bigint: pg hands it back as text (it may not fit a number). */
 export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
+
+/** numeric: pg hands it back as text (exact decimals do not fit a number). */
+export type Numeric = ColumnType<string, number | string, number | string>;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export type JsonObject = { [key: string]: JsonValue };
@@ -75,6 +78,36 @@ export interface AuditEvents {
   created_at: Timestamp;
 }
 
+export interface EscalationPolicies {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string | null;
+  spec: Json;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Escalations {
+  incident_id: string;
+  tenant_id: string;
+  policy_id: string | null;
+  policy_name: string;
+  policy_version: number;
+  snapshot: Json;
+  urgency: string;
+  state: string;
+  generation: Generated<number>;
+  loop: Generated<number>;
+  step: Generated<number>;
+  step_fired_at: Timestamp | null;
+  next_at: Timestamp | null;
+  started_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
 export interface Incidents {
   id: string;
   tenant_id: string;
@@ -94,6 +127,19 @@ export interface Incidents {
   acknowledged_at: Timestamp | null;
   resolved_at: Timestamp | null;
   updated_at: Timestamp;
+  drill: Generated<boolean>;
+}
+
+export interface NotificationRules {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  urgency: string;
+  position: number;
+  method: string;
+  contact_method_id: string | null;
+  delay_minutes: Numeric;
+  created_at: Timestamp;
 }
 
 export interface Outbox {
@@ -113,6 +159,28 @@ export interface Outbox {
   maybe_sent: Generated<boolean>;
   destination: string;
   lane: string;
+}
+
+export interface Pages {
+  id: string;
+  tenant_id: string;
+  incident_id: string;
+  generation: number;
+  loop: number;
+  step: number;
+  user_id: string | null;
+  target_type: string;
+  target_id: string | null;
+  rule_position: number;
+  method: string;
+  due_at: Timestamp;
+  status: Generated<string>;
+  outbox_id: Int8 | null;
+  queued_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  acked_at: Timestamp | null;
+  detail: string | null;
+  created_at: Timestamp;
 }
 
 export interface ScheduleHandoffCursors {
@@ -156,6 +224,17 @@ export interface Schedules {
   layers: Generated<Json>;
   ical_token: string;
   version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Services {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string | null;
+  slack_channel: string | null;
+  escalation_policy_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -216,18 +295,24 @@ export interface Users {
   role: Generated<string>;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
+  manager_id: string | null;
 }
 
 export interface DB {
   alerts: Alerts;
   api_keys: ApiKeys;
   audit_events: AuditEvents;
+  escalation_policies: EscalationPolicies;
+  escalations: Escalations;
   incidents: Incidents;
+  notification_rules: NotificationRules;
   outbox: Outbox;
+  pages: Pages;
   schedule_handoff_cursors: ScheduleHandoffCursors;
   schedule_handoffs: ScheduleHandoffs;
   schedule_overrides: ScheduleOverrides;
   schedules: Schedules;
+  services: Services;
   slack_home_users: SlackHomeUsers;
   slack_messages: SlackMessages;
   tenants: Tenants;
