@@ -3,9 +3,9 @@ import { WEBHOOK_SOURCES } from '../domains/alerts/index.js';
 import { inputJsonSchema, json, jsonBody, route } from './openapi/route.js';
 
 /**
- * The webhook routes as the OpenAPI document shows them. Their bodies are parsed by each source's parser
- * (the alerts domain's source registry, src/domains/alerts/sources), with these very schemas, straight from the request: the routes declare them with
- * `rawBody`, so ingestion reads and parses a body once.
+ * The webhook routes as the OpenAPI document shows them. Their bodies are parsed by each source's parser (the
+ * alerts domain's source registry, src/domains/alerts/sources), with these very schemas, straight from the
+ * request: the routes declare them with `rawBody`, so ingestion reads and parses a body once.
  */
 
 const ingestResultSchema = z

@@ -49,9 +49,10 @@ export interface AlertListRow {
 export const alertsStore = {
   /**
    * Inserts new episodes and touches repeats, in one statement; rows are sorted so concurrent batches lock in
-   * the same order. A new alert joins the open incident of its group in `openByGroup` (group key → incident id,
-   * as the incidents' port found them under the group locks, so none opens or closes meanwhile). A row repeating an episode that has already resolved
-   * (same dedup key, same startsAt: a late re-send) is left out and not returned.
+   * the same order. A new alert joins the incident `openByGroup` names for its group (group key → incident id:
+   * the caller's guess of the open one, checked against the incidents' port under the group locks). A row
+   * repeating an episode that has already resolved (same dedup key, same startsAt: a late re-send) is left out
+   * and not returned.
    */
   async upsertFiring(
     em: Em,

@@ -50,13 +50,16 @@ export type GroupOutcome =
  * The incidents domain's one door for alert ingestion, used inside the ingest transaction:
  *
  * 1. `lockGroups` takes the group locks of every group the transaction will touch, in one sorted statement
- *    (the order every writer of a grouped incident uses, so none deadlock), and reads their open incidents;
- * 2. the alerts domain stores its alerts, linking new ones to the open incident of their group;
+ *    (the order every writer of a grouped incident uses, so none deadlock), and reads their open incidents,
+ *    locked. Both statements are sent before it returns, so on a light transaction the caller's next statement
+ *    (the alert upsert) leaves in the same write and runs after them;
+ * 2. the alerts domain stores its alerts and links new ones to the open incident of their group;
  * 3. `apply` records what the alerts did — incidents opened (their alerts are then linked by the caller), joined,
  *    re-triggered, resolved or acknowledged — and says, per change, what happened.
  *
- * Both cost no round trip per alert: one statement each for the locks and the open incidents, one timeline
- * insert for all joined alerts; only a new incident waits for its number.
+ * None of it costs a round trip per alert: one statement each for the locks and the open incidents, one
+ * timeline insert for all joined alerts, one lock of the incidents that resolved or acknowledged alerts touch;
+ * only a new incident waits for its number.
  */
 export interface IncidentIngestPort {
   lockGroups(em: Em, tenantId: string, groupKeys: string[]): Promise<LockedGroups>;
