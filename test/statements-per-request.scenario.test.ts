@@ -1,19 +1,42 @@
 /**
- * What each request costs the database: the statements it sends and the socket writes they leave in (on a light
- * transaction, statements sent without waiting travel together, so writes are its round trips). Recorded at the
- * pool's connections for a fixed sequence of webhook and REST requests and compared with the exact list, so a
- * change to a store that adds a statement, or splits a pipelined write into two, fails here with the difference.
- * Statements are named by their verb and first table, not by their text: a store may rewrite a statement (from a
- * `sql` template to Kysely's builder) without changing what a request costs.
+ * What each request costs the database: the statements it sends, in order, and the round trips they take. Recorded
+ * at the pool's connections for a fixed sequence of webhook and REST requests and compared with the exact list, so
+ * a change to a store that adds a statement, or makes the code wait for an answer it did not wait for before, fails
+ * here with the difference. Statements are named by their verb and first table, not by their text: a store may
+ * rewrite a statement (from a `sql` template to Kysely's builder) without changing what a request costs.
+ *
+ * A round trip is a socket write with a statement whose answer the code waits for; on a light transaction the
+ * commands sent without waiting (`command`) travel with it. A write of commands alone (sent while the code awaited
+ * an answer already on its way, such as one asked ahead with `queryAhead`) costs no round trip: it is counted with
+ * the write after it, so the figures do not depend on when that answer arrives.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
+import { PgTx } from '../src/db/pg-tx.js';
 import { startTestApp, TEST_API_KEY, type TestApp } from './harness/app.js';
 
 let t: TestApp;
-/** The statements of each socket write since the last reset, in order; `…` marks one still unsent. */
-let writes: string[][] = [];
-const queued = new Map<pg.PoolClient, string[]>();
+
+interface Sent {
+  statement: string;
+  /** Sent with `command` on a light transaction: nobody waits for its answer. */
+  command: boolean;
+}
+
+/** The statements of each socket write since the last reset, in order. */
+let writes: Sent[][] = [];
+const queued = new Map<pg.PoolClient, Sent[]>();
+let sendingCommand = false;
+
+const commandCompiled = PgTx.prototype.commandCompiled;
+PgTx.prototype.commandCompiled = function (this: PgTx, ...args: Parameters<PgTx['commandCompiled']>) {
+  sendingCommand = true;
+  try {
+    commandCompiled.apply(this, args);
+  } finally {
+    sendingCommand = false;
+  }
+};
 
 /** "verb table": `select incidents`, `insert alerts`, `update incidents`, `begin`… */
 function statementOf(q: unknown): string {
@@ -29,7 +52,7 @@ function watch(client: pg.PoolClient): void {
   queued.set(client, []);
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    queued.get(client)!.push(statementOf(args[0]));
+    queued.get(client)!.push({ statement: statementOf(args[0]), command: sendingCommand });
     return query(...args);
   };
   const stream = (client as unknown as { connection: { stream: Record<string, unknown> } }).connection.stream;
@@ -42,6 +65,20 @@ function watch(client: pg.PoolClient): void {
       return original(...a);
     };
   }
+}
+
+/** One string per round trip: its statements, joined with " + " (a write of commands alone joins the next). */
+function roundTrips(sent: Sent[][]): string[] {
+  const out: string[] = [];
+  let carried: string[] = [];
+  for (const w of sent) {
+    carried.push(...w.map((s) => s.statement));
+    if (w.every((s) => s.command)) continue;
+    out.push(carried.join(' + '));
+    carried = [];
+  }
+  if (carried.length) out.push(`${carried.join(' + ')} + …`);
+  return out;
 }
 
 beforeAll(async () => {
@@ -60,8 +97,8 @@ async function cost(method: string, path: string, body?: unknown): Promise<strin
   const res = await t.request(method, path, body);
   expect(res.status).toBeLessThan(300);
   await res.arrayBuffer();
-  const unsent = [...queued.values()].filter((q) => q.length).map((q) => [...q, '…']);
-  return [...writes, ...unsent].map((w) => w.join(' + '));
+  const unsent = [...queued.values()].filter((q) => q.length);
+  return roundTrips([...writes, ...unsent]);
 }
 
 const generic = (alerts: unknown[]) => cost('POST', '/api/v1/webhooks/generic', { alerts });
