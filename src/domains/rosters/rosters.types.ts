@@ -16,7 +16,6 @@ import { z } from 'zod';
  */
 
 export const TURN_UNITS = ['hours', 'days', 'weeks'] as const;
-export type TurnUnit = (typeof TURN_UNITS)[number];
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -137,14 +136,11 @@ export const scheduleInputSchema = z.object({
   overrides: z.array(overrideInputSchema).max(10_000).default([]),
 });
 
-export type TurnInput = z.input<typeof turnInputSchema>;
 export type Turn = z.output<typeof turnInputSchema>;
-export type RestrictionInput = z.input<typeof restrictionInputSchema>;
 export type Restriction = z.output<typeof restrictionInputSchema>;
 export type LayerInput = z.input<typeof layerInputSchema>;
 export type Layer = z.output<typeof layerInputSchema>;
 export type OverrideInput = z.input<typeof overrideInputSchema>;
-export type ParsedOverride = z.output<typeof overrideInputSchema>;
 export type ScheduleInput = z.input<typeof scheduleInputSchema>;
 export type ParsedSchedule = z.output<typeof scheduleInputSchema>;
 
