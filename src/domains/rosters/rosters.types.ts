@@ -1,5 +1,5 @@
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { timeZoneSchema } from '../../shared/time-zone.js';
 
 /**
  * On-call schedules as the REST API and `opswatch apply` accept them, and the runtime shapes the
@@ -113,12 +113,7 @@ export const scheduleInputSchema = z.object({
     .trim()
     .min(1, 'A schedule needs a name.')
     .max(200, 'A schedule name is 200 characters at most.'),
-  timeZone: z
-    .string({ error: 'timeZone must be an IANA time zone name such as "Europe/London".' })
-    .refine((tz) => IANAZone.isValidZone(tz), {
-      error: (issue) =>
-        `"${String(issue.input)}" is not an IANA time zone name; use one like "Europe/London" or "America/New_York".`,
-    }),
+  timeZone: timeZoneSchema,
   slackChannel: z
     .string()
     .trim()

@@ -5,6 +5,7 @@ import { type Actor, USER_ROLES } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
+import { timeZoneSchema, zoneOrUtc } from '../../shared/time-zone.js';
 import { recordAudit } from '../audit/index.js';
 import { type UserRow, usersStore } from './users.store.js';
 
@@ -16,13 +17,7 @@ export const userInputSchema = z.object({
     .trim()
     .regex(/^[UW][A-Z0-9]+$/, 'expected a Slack user id such as U024BE7LH')
     .optional(),
-  timeZone: z
-    .string()
-    .refine(
-      (tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC',
-      'expected an IANA time zone such as Europe/London',
-    )
-    .default('UTC'),
+  timeZone: timeZoneSchema.default('UTC'),
   role: z.enum(USER_ROLES).default('responder'),
 });
 export type UserInput = z.input<typeof userInputSchema>;
@@ -126,7 +121,11 @@ export class UsersService {
   ): Promise<UserDto> {
     return withTx(this.orm, { tenantId }, async (em) => {
       if (profile.email) await usersStore.linkSlackByEmail(em, tenantId, profile.email, profile.slackUserId);
-      const row = await usersStore.upsertBySlackId(em, tenantId, profile);
+      // Slack's `tz` is an IANA name; anything else (or none) is stored as UTC, as users' inputs are checked.
+      const row = await usersStore.upsertBySlackId(em, tenantId, {
+        ...profile,
+        timeZone: zoneOrUtc(profile.timeZone),
+      });
       if (!row) throw new Error('user upsert returned nothing');
       return toDto(row);
     });
