@@ -7,6 +7,7 @@ import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import { withoutHash } from '../../shared/slack-channel.js';
 import type { IncidentNoticeRecorder } from '../incidents/index.js';
 import type { HandoffNotice } from '../rosters/index.js';
 import type { TenantsService } from '../tenants/index.js';
@@ -89,7 +90,7 @@ export class OutboxService {
     authorize(actor, 'settings:write');
     const parsed = slackRoutesSchema.safeParse(routes);
     if (!parsed.success) throw AppError.validation('The Slack routes are not valid.');
-    const clean = Object.fromEntries(Object.entries(parsed.data).map(([s, c]) => [s, c.replace(/^#/, '')]));
+    const clean = Object.fromEntries(Object.entries(parsed.data).map(([s, c]) => [s, withoutHash(c)]));
     await this.opts.tenants.updateSettings(actor, { slack: { routes: clean } });
     return clean;
   }

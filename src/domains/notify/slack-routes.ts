@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isChannelRef } from '../../shared/slack-channel.js';
 
 /** The tenant's Slack routes: service → channel (its incidents' cards are posted there). */
 export const slackRoutesSchema = z.record(
@@ -8,9 +9,6 @@ export const slackRoutesSchema = z.record(
     .trim()
     .min(1, 'a channel is required')
     .max(80)
-    .regex(
-      /^#?[a-z0-9][a-z0-9_.-]*$|^[CGD][A-Z0-9]+$/,
-      'expected a channel id (C0123ABC) or name (#incidents)',
-    ),
+    .refine(isChannelRef, 'expected a channel id (C0123ABC) or name (#incidents)'),
 );
 export type SlackRoutes = z.infer<typeof slackRoutesSchema>;
