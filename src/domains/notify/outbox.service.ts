@@ -5,7 +5,7 @@ import { withEm, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError } from '../../shared/errors.js';
+import { parseInput } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { withoutHash } from '../../shared/slack-channel.js';
 import type { IncidentNoticeRecorder } from '../incidents/index.js';
@@ -88,9 +88,8 @@ export class OutboxService {
 
   async setRoutes(actor: Actor, routes: SlackRoutes): Promise<SlackRoutes> {
     authorize(actor, 'settings:write');
-    const parsed = slackRoutesSchema.safeParse(routes);
-    if (!parsed.success) throw AppError.validation('The Slack routes are not valid.');
-    const clean = Object.fromEntries(Object.entries(parsed.data).map(([s, c]) => [s, withoutHash(c)]));
+    const parsed = parseInput(slackRoutesSchema, routes, 'The Slack routes are not valid.');
+    const clean = Object.fromEntries(Object.entries(parsed).map(([s, c]) => [s, withoutHash(c)]));
     await this.opts.tenants.updateSettings(actor, { slack: { routes: clean } });
     return clean;
   }

@@ -4,7 +4,7 @@ import { withEm, withTx } from '../../db/tx.js';
 import { type Actor, USER_ROLES } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError } from '../../shared/errors.js';
+import { AppError, parseInput } from '../../shared/errors.js';
 import { timeZoneSchema, zoneOrUtc } from '../../shared/time-zone.js';
 import { recordAudit } from '../audit/index.js';
 import { type UserRow, usersStore } from './users.store.js';
@@ -56,7 +56,7 @@ export class UsersService {
 
   async create(actor: Actor, input: UserInput): Promise<UserDto> {
     authorize(actor, 'user:write');
-    const data = userInputSchema.parse(input);
+    const data = parseInput(userInputSchema, input, 'The user is not valid.');
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const row = await usersStore.insert(em, actor.tenantId, {
         name: data.name,
@@ -82,7 +82,7 @@ export class UsersService {
     input: UserInput & { email: string },
   ): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; user: UserDto }> {
     authorize(actor, 'user:write');
-    const data = userInputSchema.parse(input);
+    const data = parseInput(userInputSchema, input, 'The user is not valid.');
     const email = data.email ?? input.email;
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const before = (await usersStore.list(em, actor.tenantId)).find((u) => u.email === email);
