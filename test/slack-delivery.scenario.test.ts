@@ -22,17 +22,16 @@ afterAll(async () => {
 });
 
 let seq = 0;
-async function fire(service: string): Promise<{ status: number; ms: number }> {
+async function fire(service: string): Promise<{ status: number }> {
   seq++;
-  const started = performance.now();
   const res = await t.request('POST', '/api/v1/webhooks/generic', {
     title: `${service} problem ${seq}`,
     severity: 'P2',
     service,
-    dedupKey: `${service}-${seq}`,
+    dedup_key: `${service}-${seq}`,
     status: 'firing',
   });
-  return { status: res.status, ms: performance.now() - started };
+  return { status: res.status };
 }
 const posts = (channel: string) =>
   s.fake.callsTo('chat.postMessage').filter((c) => c.ok && c.args.channel === channel && !c.args.thread_ts);
@@ -153,7 +152,11 @@ describe('the outbox never loses a post and never posts twice', () => {
     await s.fake.down('refuse');
     const answers = [await fire('payments'), await fire('search'), await fire('payments')];
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(1_000);
+    // How promptly, Slack up and down: bench/slack-delivery.ts (no timings in npm test).
+    // The answers did not wait for Slack: the three cards wait in the outbox.
+    expect(
+      await t.sql(`select destination, count(*)::int as n from outbox where status = 'pending' group by 1`),
+    ).toEqual([{ destination: 'slack.post', n: 3 }]);
     await s.deliverOnce();
     await s.fake.down('503');
     t.clock.advance(1_000);

@@ -79,14 +79,14 @@ describe('the worker role and Socket Mode', () => {
       title: 'Queue backlog',
       severity: 'P1',
       service: 'queue',
-      dedupKey: 'queue-1',
+      dedup_key: 'queue-1',
       status: 'firing',
     });
     expect(res.status).toBe(200);
-    const started = Date.now();
-    const post = await s.fake.waitFor('chat.postMessage', (c) => c.ok, 5_000);
+    // How soon (p50/p99 over many cards): bench/slack-delivery.ts; here only that it comes unprompted.
+    const post = await s.fake.waitFor('chat.postMessage', (c) => c.ok, 10_000);
     expect(post.args.channel).toBe('C0DEFAULT');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(post.args.text).toContain('Queue backlog');
   });
 
   it('a slash command over Socket Mode is acked on the socket and acts as the Slack user', async () => {
