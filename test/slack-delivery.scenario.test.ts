@@ -7,6 +7,7 @@ import { startTestApp, type TestApp, type TestSlack } from './harness/app.js';
 import { wrapSends } from './harness/delivery.js';
 import { asBotScopes } from './harness/fake-slack.js';
 import { stateValue } from './harness/slack-signing.js';
+import { until } from './harness/wait.js';
 
 let t: TestApp;
 let s: TestSlack;
@@ -92,8 +93,7 @@ describe('the outbox never loses a post and never posts twice', () => {
       return new Promise<never>(() => {});
     });
     void t.services.outbox.deliverOnce(dying);
-    for (let i = 0; i < 200 && !accepted; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(accepted).toBe(true);
+    await until("Slack to accept the dying worker's card", () => accepted);
     expect(posts('C0PAYMENTS')).toHaveLength(before + 1);
     // Its lease runs out; another worker takes the row, sees it may have been sent, and looks before posting.
     await s.deliverOnce();
