@@ -27,7 +27,7 @@ export function zoneOrUtc(name: string | null | undefined): string {
   return name && isTimeZone(name) ? name : 'UTC';
 }
 
-export const timeZoneMessage = (input: unknown): string =>
+const timeZoneMessage = (input: unknown): string =>
   `"${String(input)}" is not an IANA time zone name; use one like "Europe/London" or "America/New_York".`;
 
 /** `timeZone` in inputs (REST, YAML, modals): trimmed, checked by `isTimeZone`, in the database's spelling. */

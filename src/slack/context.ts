@@ -33,9 +33,6 @@ export function actorOf(context: OpsWatchContext | Record<string, unknown>): Pro
   return resolve();
 }
 
-/** A person's zone as stored (from Slack's `tz`), or UTC when missing or unknown. */
-export { zoneOrUtc };
-
 /** Options for the builders; `timeZone` is the reader's (times told to one person are in their zone). */
 export function blockOptions(deps: SlackDeps, timeZone?: string) {
   return {

@@ -4,7 +4,8 @@ import type { OnCallView } from '../../blocks/types.js';
 import { listFilterSchema } from '../domains/incidents/index.js';
 import { rendererActor } from '../shared/actor.js';
 import { parseInput } from '../shared/errors.js';
-import { blockOptions, type SlackDeps, zoneOrUtc } from './context.js';
+import { zoneOrUtc } from '../shared/time-zone.js';
+import { blockOptions, type SlackDeps } from './context.js';
 import { toIncidentView } from './incident-view.mapper.js';
 import { toHomeOnCallView, toMyOnCallView } from './oncall-view.mapper.js';
 
