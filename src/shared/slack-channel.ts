@@ -9,8 +9,11 @@ const CHANNEL_NAME = /^#?[a-z0-9][a-z0-9_.-]*$/;
 /** A Slack conversation id (`C0123ABCD`), as opposed to a channel name. */
 export const isChannelId = (channel: string): boolean => CHANNEL_ID.test(channel);
 
+/** A conversation id or a channel name (`payments`, `#payments`); a pattern, so JSON Schema can carry it. */
+export const CHANNEL_REF = new RegExp(`${CHANNEL_NAME.source}|${CHANNEL_ID.source}`);
+
 /** A conversation id or a channel name (`payments`, `#payments`). */
-export const isChannelRef = (channel: string): boolean => isChannelId(channel) || CHANNEL_NAME.test(channel);
+export const isChannelRef = (channel: string): boolean => CHANNEL_REF.test(channel);
 
 /** A channel without its leading `#` and surrounding spaces: `#payments` → `payments`; an id as it is. */
 export const withoutHash = (channel: string): string => channel.trim().replace(/^#/, '');

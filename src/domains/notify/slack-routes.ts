@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isChannelRef } from '../../shared/slack-channel.js';
+import { CHANNEL_REF } from '../../shared/slack-channel.js';
 
 /** The tenant's Slack routes: service → channel (its incidents' cards are posted there). */
 export const slackRoutesSchema = z.record(
@@ -9,6 +9,7 @@ export const slackRoutesSchema = z.record(
     .trim()
     .min(1, 'a channel is required')
     .max(80)
-    .refine(isChannelRef, 'expected a channel id (C0123ABC) or name (#incidents)'),
+    // A pattern rather than a refinement: the OpenAPI document carries it.
+    .regex(CHANNEL_REF, 'expected a channel id (C0123ABC) or name (#incidents)'),
 );
 export type SlackRoutes = z.infer<typeof slackRoutesSchema>;
