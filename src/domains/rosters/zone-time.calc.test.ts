@@ -51,8 +51,11 @@ describe('resolveLocalMs: the one DST rule for wall-clock times', () => {
     expect(fromLocalMs('Europe/London', local('2026-10-25T01:30'))).toBe(at('2026-10-25T00:30:00Z'));
   });
 
-  it('refuses an unknown zone or a fixed offset', () => {
+  it('refuses an unknown zone, and still computes with an offset a schedule may have been stored with', () => {
     expect(() => resolveLocalMs('Mars/Olympus', 0)).toThrow('Unknown time zone "Mars/Olympus".');
-    expect(() => resolveLocalMs('+03:00', 0)).toThrow('Unknown time zone "+03:00".');
+    expect(resolveLocalMs('+03:00', local('2026-03-29T01:30'))).toEqual({
+      kind: 'exact',
+      at: at('2026-03-28T22:30:00Z'),
+    });
   });
 });

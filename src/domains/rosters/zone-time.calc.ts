@@ -1,5 +1,4 @@
 import { IANAZone } from 'luxon';
-import { isTimeZone } from '../../shared/time-zone.js';
 
 /**
  * Fast, DST-correct conversions between instants and wall-clock time in an IANA zone.
@@ -34,8 +33,10 @@ const zones = new Map<string, ZoneCache>();
 function cacheFor(zoneName: string): ZoneCache {
   let cache = zones.get(zoneName);
   if (!cache) {
-    if (!isTimeZone(zoneName)) throw new Error(`Unknown time zone "${zoneName}".`);
+    // Inputs are checked by the one rule (src/shared/time-zone.ts); here anything luxon can compute with is
+    // used, so a schedule stored under an older, looser rule (an offset such as +03:00) still answers.
     const zone = IANAZone.create(zoneName);
+    if (!zone.isValid) throw new Error(`Unknown time zone "${zoneName}".`);
     cache = { zone, days: new Map() };
     zones.set(zoneName, cache);
   }
