@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, TEST_API_KEY, type TestApp } from './harness/app.js';
+import { until } from './harness/wait.js';
 
 const BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
 const present = existsSync(BIN);
@@ -23,16 +24,6 @@ const freePort = () =>
       s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
     });
   });
-
-async function until<T>(what: string, probe: () => Promise<T | null>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = await probe();
-    if (got !== null) return got;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let t: TestApp;
 let am: ChildProcess | null = null;
