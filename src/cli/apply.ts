@@ -6,6 +6,7 @@ import { scheduleInputSchema } from '../domains/rosters/index.js';
 import { userInputSchema } from '../domains/tenants/index.js';
 import type { Actor } from '../shared/actor.js';
 import { isAppError } from '../shared/errors.js';
+import { withoutHash } from '../shared/slack-channel.js';
 
 /**
  * `opswatch apply`: users, schedules and Slack routes as YAML. Everything is validated first (shape, zones,
@@ -133,7 +134,7 @@ export async function applyConfig(
     const routes = routeFiles[0]?.cfg?.slack?.routes;
     if (routes) {
       const before = (await services.outbox.routes(actor)).routes;
-      const clean = Object.fromEntries(Object.entries(routes).map(([k, v]) => [k, v.replace(/^#/, '')]));
+      const clean = Object.fromEntries(Object.entries(routes).map(([k, v]) => [k, withoutHash(v)]));
       const same =
         JSON.stringify(Object.entries(before).sort()) === JSON.stringify(Object.entries(clean).sort());
       if (!same) await services.outbox.setRoutes(actor, routes);

@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
+import { parseIncidentNumber } from '../../shared/incident-ref.js';
 import type { IncidentAlert, IncidentAlertCounts } from './incident-alerts.port.js';
 import type { IncidentListRow, RefQuery, TimelineRow } from './incidents.store.js';
 import { type AlertSummaryDto, type IncidentDto, incidentRef, type TimelineDto } from './incidents.types.js';
@@ -12,8 +13,8 @@ const iso = (d: Date | string | null): string | null => (d ? new Date(d).toISOSt
 export function parseIncidentRef(ref: string): RefQuery {
   const s = ref.trim();
   if (isUuid(s)) return { id: s.toLowerCase() };
-  const m = /^(?:inc-|#)?(\d{1,9})$/i.exec(s);
-  if (m?.[1]) return { number: Number(m[1]) };
+  const number = parseIncidentNumber(s);
+  if (number !== null) return { number };
   throw AppError.validation(`"${ref}" is not an incident reference. Use INC-42, 42 or the incident id.`, [
     { field: 'incident', message: 'expected INC-<number> or an id' },
   ]);

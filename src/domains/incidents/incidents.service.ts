@@ -4,7 +4,7 @@ import { withEm, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize, type Permission } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError } from '../../shared/errors.js';
+import { AppError, parseInput } from '../../shared/errors.js';
 import type { IncidentAlertsPort } from './incident-alerts.port.js';
 import type { IncidentEventSink } from './incident-events.js';
 import { IncidentIngest, lockGroup } from './incident-ingest.js';
@@ -102,7 +102,7 @@ export class IncidentsService {
   /** Declares an incident by hand (REST, Slack modal, CLI). */
   async declare(actor: Actor, input: DeclareInput): Promise<IncidentDto> {
     authorize(actor, 'incident:declare');
-    const data = declareInputSchema.parse(input);
+    const data = parseInput(declareInputSchema, input, 'The incident is not valid.');
     const now = this.clock.now();
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const inc = await openIncident(

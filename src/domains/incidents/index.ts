@@ -27,7 +27,6 @@ export {
   TIMELINE_KINDS,
   TIMELINE_RULES,
   type TimelineEvent,
-  type TimelineEventOf,
   type TimelineKind,
   type TimelineKindRules,
   timelineEventSchema,

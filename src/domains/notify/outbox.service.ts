@@ -5,8 +5,9 @@ import { withEm, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError } from '../../shared/errors.js';
+import { parseInput } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import { withoutHash } from '../../shared/slack-channel.js';
 import type { IncidentNoticeRecorder } from '../incidents/index.js';
 import type { HandoffNotice } from '../rosters/index.js';
 import type { TenantsService } from '../tenants/index.js';
@@ -87,9 +88,8 @@ export class OutboxService {
 
   async setRoutes(actor: Actor, routes: SlackRoutes): Promise<SlackRoutes> {
     authorize(actor, 'settings:write');
-    const parsed = slackRoutesSchema.safeParse(routes);
-    if (!parsed.success) throw AppError.validation('The Slack routes are not valid.');
-    const clean = Object.fromEntries(Object.entries(parsed.data).map(([s, c]) => [s, c.replace(/^#/, '')]));
+    const parsed = parseInput(slackRoutesSchema, routes, 'The Slack routes are not valid.');
+    const clean = Object.fromEntries(Object.entries(parsed).map(([s, c]) => [s, withoutHash(c)]));
     await this.opts.tenants.updateSettings(actor, { slack: { routes: clean } });
     return clean;
   }
@@ -104,12 +104,6 @@ export class OutboxService {
   /** The id Slack gave a channel the tenant knows by name (from a card posted there), or null. */
   channelIdOf(tenantId: string, channel: string): Promise<string | null> {
     return withEm(this.orm, { tenantId }, (em) => outboxStore.channelIdOf(em, tenantId, channel));
-  }
-
-  /** Every tenant's outbox rows by status (metrics): system scope. */
-  async counts(): Promise<Record<string, number>> {
-    const rows = await withEm(this.orm, 'system', (em) => outboxStore.counts(em));
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
   /**

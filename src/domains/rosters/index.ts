@@ -22,3 +22,4 @@ export type {
 export { RostersService, type UpsertOutcome } from './rosters.service.js';
 export * from './rosters.types.js';
 export { parseWhen } from './time-parse.calc.js';
+export { resolveLocalMs } from './zone-time.calc.js';
