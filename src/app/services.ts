@@ -1,12 +1,16 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AlertsService } from '../domains/alerts/index.js';
 import { AuditService } from '../domains/audit/index.js';
+import { type EscalationDirectory, PoliciesService, policyReads } from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService } from '../domains/incidents/index.js';
 import { type Destination, OutboxService } from '../domains/notify/index.js';
+import { NotificationRulesService } from '../domains/paging/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
+import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
+import { escalationDirectory } from './escalation-directory.js';
 
 /** Every domain service of one OpsWatch, wired together. Adapters (HTTP, Slack, jobs) call these, nothing else. */
 export interface Services {
@@ -19,6 +23,12 @@ export interface Services {
   rosters: RostersService;
   oncall: OnCallService;
   handoffs: HandoffsService;
+  /** Services (what alerts name): their escalation policy and Slack channel (the Slack routes). */
+  catalog: ServiceCatalog;
+  policies: PoliciesService;
+  notificationRules: NotificationRulesService;
+  /** What the escalation engine reads policies, people's rules and managers through. */
+  directory: EscalationDirectory;
 }
 
 /** What the services tell the process's metrics. */
@@ -49,8 +59,9 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   const events = new IncidentEventBus();
   const tenants = new TenantsService(orm, clock);
   const incidents = new IncidentsService(orm, clock, events);
+  const catalog = new ServiceCatalog(orm, clock, opts.slackDefaultChannel ?? null);
   const outbox = new OutboxService(orm, clock, {
-    tenants,
+    channels: { channels: serviceQueries.channels },
     recordNotice: incidents.recordNotice,
     defaultChannel: opts.slackDefaultChannel ?? null,
     log,
@@ -63,16 +74,24 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
       : {}),
   });
   // Subscribers of incident events, in order (the escalation engine, SLA and knowledge base will join here).
+  // A new incident's service is created on first sight (with no policy), before the router reads the routes.
+  events.subscribe(catalog.sighting);
   events.subscribe(outbox.router);
+  // Users and schedules an escalation policy names are not deleted.
+  const references = { using: policyReads.using };
   return {
     tenants,
     outbox,
-    users: new UsersService(orm, clock),
+    users: new UsersService(orm, clock, references),
     incidents,
     alerts: new AlertsService(orm, clock, (id) => tenants.settings(id), events),
     audit: new AuditService(orm),
-    rosters: new RostersService(orm, clock, baseUrl),
+    rosters: new RostersService(orm, clock, baseUrl, references),
     oncall: new OnCallService(orm, clock, baseUrl),
     handoffs: new HandoffsService(orm, clock, outbox.enqueueHandoffs),
+    catalog,
+    policies: new PoliciesService(orm, clock, { servicesUsing: serviceReads.usingPolicy }),
+    notificationRules: new NotificationRulesService(orm, clock),
+    directory: escalationDirectory,
   };
 }

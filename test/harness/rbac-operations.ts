@@ -138,10 +138,10 @@ export function rbacOperations(t: TestApp, people: People) {
       rest: () => ['GET', '/api/v1/audit'],
       call: (a) => sv().audit.list(a, { limit: 5 }),
     },
-    'read Slack routes': { rest: () => ['GET', '/api/v1/slack/routes'], call: (a) => sv().outbox.routes(a) },
+    'read Slack routes': { rest: () => ['GET', '/api/v1/slack/routes'], call: (a) => sv().catalog.routes(a) },
     'change Slack routes': {
       rest: () => ['PUT', '/api/v1/slack/routes', { routes: { svc: 'C0SVC' } }],
-      call: (a) => sv().outbox.setRoutes(a, { svc: 'C0SVC' }),
+      call: (a) => sv().catalog.setRoutes(a, { svc: 'C0SVC' }),
     },
     'list schedules': { rest: () => ['GET', '/api/v1/schedules'], call: (a) => sv().rosters.list(a) },
     'create a schedule': {
