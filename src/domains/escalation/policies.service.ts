@@ -85,6 +85,8 @@ export class PoliciesService {
     authorize(actor, 'escalation_policy:write');
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const fields = await parsePolicy(em, actor.tenantId, input);
+      // Names are told apart without case (`opswatch apply` finds policies by name).
+      if (await policiesStore.byName(em, actor.tenantId, fields.name)) throw nameTaken(fields.name);
       const row = await policiesStore.insert(em, actor.tenantId, fields, this.clock.now());
       if (!row) throw nameTaken(fields.name);
       await this.audit(em, actor, 'escalation_policy.created', row);
