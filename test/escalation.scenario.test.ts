@@ -12,7 +12,7 @@ import {
 
 let t: TestApp;
 let s: TestSlack;
-const u: Record<string, string> = {};
+const u = {} as Record<'alice' | 'bob' | 'carol' | 'nobody', string>;
 
 beforeAll(async () => {
   t = await startTestApp({ slack: true });
@@ -35,8 +35,11 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** Pages (not handoff notices) sent by DM to a Slack user. */
 const dmsTo = (user: string) =>
-  s.fake.callsTo('chat.postMessage').filter((c) => c.ok && c.args.channel === user);
+  s.fake
+    .callsTo('chat.postMessage')
+    .filter((c) => c.ok && c.args.channel === user && /\bINC-\d+/.test(String(c.args.text)));
 const at = (iso: string) => t.clock.set(iso);
 /** One engine tick and one delivery run at the clock's now. */
 const run = async () => {
