@@ -1,7 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AlertsService } from '../domains/alerts/index.js';
 import { AuditService } from '../domains/audit/index.js';
-import { type EscalationDirectory, PoliciesService, policyReads } from '../domains/escalation/index.js';
+import {
+  type EscalationDirectory,
+  type EscalationMetrics,
+  EscalationService,
+  PoliciesService,
+  policyReads,
+} from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService } from '../domains/incidents/index.js';
 import { type Destination, OutboxService } from '../domains/notify/index.js';
 import { NotificationRulesService } from '../domains/paging/index.js';
@@ -29,6 +35,7 @@ export interface Services {
   notificationRules: NotificationRulesService;
   /** What the escalation engine reads policies, people's rules and managers through. */
   directory: EscalationDirectory;
+  escalation: EscalationService;
 }
 
 /** What the services tell the process's metrics. */
@@ -36,6 +43,7 @@ export interface ServiceMetrics {
   deliveryFailed(destination: Destination, reason: string): void;
   unrouted(): void;
   expired(destination: Destination, reason: string): void;
+  escalation?: EscalationMetrics;
 }
 
 export interface ServiceOptions {
@@ -45,6 +53,8 @@ export interface ServiceOptions {
   /** PUBLIC_BASE_URL, for iCal feed links */
   publicBaseUrl?: string | undefined;
   metrics?: ServiceMetrics;
+  /** Policies, notification rules and managers for the escalation engine (default: the domains' own). */
+  escalationDirectory?: EscalationDirectory;
 }
 
 /**
@@ -73,9 +83,23 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
         }
       : {}),
   });
-  // Subscribers of incident events, in order (the escalation engine, SLA and knowledge base will join here).
-  // A new incident's service is created on first sight (with no policy), before the router reads the routes.
+  const escalation = new EscalationService(orm, {
+    clock,
+    log,
+    directory: opts.escalationDirectory ?? escalationDirectory,
+    recordNotice: incidents.recordNotice,
+    recordAs: incidents.recordAs,
+    enqueue: outbox.enqueue,
+    enqueueReturning: outbox.enqueueReturning,
+    ackTimedOut: (tenantId, incidentId, minutes) => incidents.ackTimedOut(tenantId, incidentId, minutes),
+    defaultChannel: opts.slackDefaultChannel ?? null,
+    ...(opts.metrics?.escalation ? { metrics: opts.metrics.escalation } : {}),
+  });
+  // Subscribers of incident events, in order (SLA and knowledge base will join here). A new incident's service is
+  // created on first sight (with no policy). The escalation engine comes next: what it records (escalation
+  // started, pages cancelled) is routed with the rest.
   events.subscribe(catalog.sighting);
+  events.subscribe(escalation.sink);
   events.subscribe(outbox.router);
   // Users and schedules an escalation policy names are not deleted.
   const references = { using: policyReads.using };
@@ -92,6 +116,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     catalog,
     policies: new PoliciesService(orm, clock, { servicesUsing: serviceReads.usingPolicy }),
     notificationRules: new NotificationRulesService(orm, clock),
-    directory: escalationDirectory,
+    directory: opts.escalationDirectory ?? escalationDirectory,
+    escalation,
   };
 }

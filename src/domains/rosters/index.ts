@@ -8,6 +8,7 @@ export {
 } from './handoffs.service.js';
 export { currentShiftFor, gaps, nextShiftFor, onCallAt, shifts } from './oncall.calc.js';
 export { OnCallService } from './oncall.service.js';
+export { type OnCallAtInstant, whoIsOnCallAt } from './oncall-at.js';
 export type {
   MyOnCallDto,
   MyShiftDto,
@@ -21,5 +22,5 @@ export type {
 } from './rosters.mapper.js';
 export { RostersService, type ScheduleReferences, type UpsertOutcome } from './rosters.service.js';
 export * from './rosters.types.js';
-export { existingScheduleIds, onCallUserIdsAt } from './schedule.lookup.js';
+export { existingScheduleIds } from './schedule.lookup.js';
 export { parseWhen } from './time-parse.calc.js';

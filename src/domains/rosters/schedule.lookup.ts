@@ -1,11 +1,8 @@
-import type { Em } from '../../db/sql.js';
-import { query, sql } from '../../db/sql.js';
+import { type Em, query, sql } from '../../db/sql.js';
 import { isUuid } from '../../shared/ids.js';
-import { onCallAt } from './oncall.calc.js';
-import { loadSchedule } from './schedule-loader.js';
 
 /**
- * Reads about schedules other domains make inside their own transactions (policy targets, managers).
+ * Reads about schedules other domains make inside their own transactions (policy targets).
  */
 
 /** Which of these ids are schedules of the tenant. */
@@ -21,15 +18,4 @@ export async function existingScheduleIds(
     sql`select id from schedules where tenant_id = ${tenantId} and id = any(${valid}::uuid[])`,
   );
   return new Set(rows.map((r) => r.id));
-}
-
-/** Who is on call on the schedule at `at` (overrides included), by the roster calculator; [] when nobody. */
-export async function onCallUserIdsAt(
-  em: Em,
-  tenantId: string,
-  scheduleId: string,
-  at: Date,
-): Promise<string[]> {
-  const { schedule } = await loadSchedule(em, tenantId, scheduleId, at);
-  return onCallAt(schedule, at).userIds;
 }
