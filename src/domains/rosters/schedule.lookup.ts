@@ -5,7 +5,10 @@ import { isUuid } from '../../shared/ids.js';
  * Reads about schedules other domains make inside their own transactions (policy targets).
  */
 
-/** Which of these ids are schedules of the tenant. */
+/**
+ * Which of these ids are schedules of the tenant. The rows found are held (FOR SHARE) until the caller's transaction
+ * ends, so a delete running meanwhile waits for it and then sees what it wrote (see the deletion guards).
+ */
 export async function existingScheduleIds(
   em: Em,
   tenantId: string,
@@ -15,7 +18,8 @@ export async function existingScheduleIds(
   if (valid.length === 0) return new Set();
   const rows = await query<{ id: string }>(
     em,
-    sql`select id from schedules where tenant_id = ${tenantId} and id = any(${valid}::uuid[])`,
+    sql`select id from schedules where tenant_id = ${tenantId} and id = any(${valid}::uuid[])
+        for share`,
   );
   return new Set(rows.map((r) => r.id));
 }
