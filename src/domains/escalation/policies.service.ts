@@ -39,8 +39,8 @@ async function parsePolicy(em: Em, tenantId: string, input: unknown): Promise<Po
   );
   const ids = (kind: 'user' | 'schedule') => refs.filter((x) => x.kind === kind).map((x) => x.id);
   const [users, schedules] = await Promise.all([
-    existingUserIds(em, tenantId, ids('user')),
-    existingScheduleIds(em, tenantId, ids('schedule')),
+    existingUserIds(em, tenantId, ids('user'), { hold: true }),
+    existingScheduleIds(em, tenantId, ids('schedule'), { hold: true }),
   ]);
   const problems: FieldProblem[] = refs
     .filter((x) => !(x.kind === 'user' ? users : schedules).has(x.id))
