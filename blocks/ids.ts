@@ -11,6 +11,14 @@ export const INCIDENT_ACTIONS = {
   listOverflow: 'incident.list_overflow',
 } as const;
 
+/** The page DM's buttons (the Acknowledge button is the card's: the same listener answers both). */
+export const PAGE_ACTIONS = {
+  /** Escalate now; its value is the escalation token `generation:loop:step:incidentId` (see pageEscalateValue). */
+  escalate: 'page.escalate',
+  /** A link to the incident's card. */
+  openCard: 'page.open_card',
+} as const;
+
 export const HOME_ACTIONS = {
   viewAll: 'home.view_all',
 } as const;

@@ -18,6 +18,8 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   assigned: { emoji: ':bust_in_silhouette:', verb: 'changed the assignee of' },
   note: { emoji: ':memo:', verb: 'added a note to', quote: true },
   escalated: { emoji: ':arrow_double_up:', verb: 'escalated' },
+  escalation_exhausted: { emoji: ':warning:', verb: 'stopped escalating' },
+  nobody_on_call: { emoji: ':warning:', verb: 'found nobody on call for a step of' },
   notified: { emoji: ':bell:', verb: 'paged people for' },
   notification_failed: { emoji: ':warning:', verb: 'could not deliver a notification for' },
   severity_changed: { emoji: ':chart_with_upwards_trend:', verb: 'changed the severity of' },

@@ -19,6 +19,7 @@ export type {
   NewAlertInGroup,
 } from './incident-ingest.port.js';
 export type { IncidentNoticeRecorder } from './incident-lifecycle.js';
+export { parseIncidentRef } from './incidents.mapper.js';
 export { IncidentsService } from './incidents.service.js';
 export * from './incidents.types.js';
 export { type DescribeContext, describeEvent, eventDetail } from './timeline.calc.js';
