@@ -13,13 +13,16 @@ export interface Started {
 }
 
 /**
- * Starts `node bin/opswatch.js start --role http` from `root` on a free port of 127.0.0.1 against `databaseUrl`
- * (it migrates at start) and waits for `/readyz`. Slack, Twilio and Agenda settings of this environment are
+ * Starts `node bin/opswatch.js start --role http` from `root` on a free port of 127.0.0.1 against `databaseUrl`,
+ * or its embedded PostgreSQL in `dataDir` (it migrates at start), and waits for `/readyz`. Slack, Twilio and Agenda settings of this environment are
  * not passed on; `env` adds settings of the bench's own (e.g. a fake Slack), `roles: 'all'` runs every role.
  */
 export async function startOpsWatch(opts: {
   root: string;
-  databaseUrl: string;
+  /** The database to use; without it, the embedded PostgreSQL of `dataDir`, as `npm start` runs it. */
+  databaseUrl?: string;
+  /** OPSWATCH_DATA_DIR (with no databaseUrl). */
+  dataDir?: string;
   apiKey: string;
   nodeArgs?: readonly string[];
   /** Default `['http']`. */
@@ -29,9 +32,11 @@ export async function startOpsWatch(opts: {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(SLACK_|TWILIO_|AGENDA_)/.test(k)) env[k] = v;
+  delete env.DATABASE_URL;
+  if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  if (opts.dataDir) env.OPSWATCH_DATA_DIR = opts.dataDir;
   Object.assign(env, {
     OPSWATCH_API_KEY: opts.apiKey,
-    DATABASE_URL: opts.databaseUrl,
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',

@@ -10,7 +10,7 @@ import {
   type IngestPolicy,
   lockGroups,
   type NewAlertInGroup,
-  openForGroup,
+  openForGroups,
   openIncidentsOf,
 } from '../incidents/index.js';
 import { alertsStore, type FiringRow } from './alerts.store.js';
@@ -181,11 +181,26 @@ async function fire(ctx: Ctx, firing: Item[], groupKeys: string[]): Promise<void
     autoResolve: ctx.settings.autoResolve[ctx.source] ?? true,
     retriggerAfterAckMinutes: ctx.settings.retriggerAfterAckMinutes,
   };
-  for (const [groupKey, o] of [...orphans].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const inc: IncidentRow = await openForGroup(em, sink, actor, groupKey, ctx.source, o.alerts, policy, now);
-    await alertsStore.link(em, actor.tenantId, o.ids, inc.id);
+  // Every group without an open incident gets one: one statement for all of them, numbered in group-key order.
+  const newGroups = [...orphans].sort(([a], [b]) => (a < b ? -1 : 1));
+  const opened: IncidentRow[] = await openForGroups(
+    em,
+    sink,
+    actor,
+    newGroups.map(([groupKey, o]) => ({ groupKey, alerts: o.alerts })),
+    ctx.source,
+    policy,
+    now,
+  );
+  await alertsStore.linkMany(
+    em,
+    actor.tenantId,
+    newGroups.map(([, o], n) => ({ incidentId: opened[n]!.id, alertIds: o.ids })),
+  );
+  newGroups.forEach(([, o], n) => {
+    const inc = opened[n]!;
     for (const req of o.reqs) results[req]!.incidents.push({ id: inc.id, number: inc.number, created: true });
-  }
+  });
   const incidentsById = new Map([...open.values()].map((i) => [i.id, i]));
   const joinedList = [...joined].map(([id, alerts]) => ({ incident: incidentsById.get(id)!, alerts }));
   if (joinedList.length) await alertsJoined(em, sink, actor, joinedList, policy, now);

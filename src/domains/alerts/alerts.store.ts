@@ -89,6 +89,23 @@ export const alertsStore = {
     );
   },
 
+  /** Links alerts to incidents, many incidents in one statement. */
+  async linkMany(
+    em: Em,
+    tenantId: string,
+    links: { incidentId: string; alertIds: string[] }[],
+  ): Promise<void> {
+    if (links.length === 0) return;
+    const ids = links.flatMap((l) => l.alertIds);
+    const incidents = links.flatMap((l) => l.alertIds.map(() => l.incidentId));
+    await command(
+      em,
+      sql`update alerts a set incident_id = x.incident_id
+          from unnest(${ids}::uuid[], ${incidents}::uuid[]) as x(id, incident_id)
+          where a.tenant_id = ${tenantId} and a.id = x.id`,
+    );
+  },
+
   /** Ends the firing episodes named; returns what changed (unknown or already-resolved keys change nothing). */
   async resolve(
     em: Em,

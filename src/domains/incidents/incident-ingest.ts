@@ -1,7 +1,7 @@
 import { command, type Em, sql } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 import type { IncidentEventSink } from './incident-events.js';
-import { applyTransition, openIncident, recordChanges } from './incident-lifecycle.js';
+import { applyTransition, openIncident, openIncidents, recordChanges } from './incident-lifecycle.js';
 import {
   type IncidentRow,
   incidentAlertsStore,
@@ -175,6 +175,39 @@ export async function openForGroup(
     now,
     (id) => joinedRows(id, alerts),
   );
+}
+
+/**
+ * Opens the incidents of several groups whose new alerts found none open (the caller holds the group locks), in
+ * the order given, with a constant number of statements. Returns one incident per group, in that order.
+ */
+export async function openForGroups(
+  em: Em,
+  sink: IncidentEventSink,
+  actor: Actor,
+  groups: { groupKey: string; alerts: NewAlertInGroup[] }[],
+  source: string,
+  policy: IngestPolicy,
+  now: Date,
+): Promise<IncidentRow[]> {
+  const list = groups.map(({ groupKey, alerts }) => {
+    const first = alerts[0];
+    if (!first) throw new Error('openForGroups needs at least one alert per group');
+    return {
+      fields: {
+        title: first.title,
+        description: first.description,
+        service: first.service,
+        environment: first.environment,
+        severity: Math.min(...alerts.map((a) => a.severity)),
+        groupKey,
+        source,
+        autoResolve: policy.autoResolve,
+      },
+      extra: (id: string) => joinedRows(id, alerts),
+    };
+  });
+  return openIncidents(em, sink, actor, list, 'opened', now);
 }
 
 /**

@@ -123,3 +123,34 @@ export async function openIncident(
   await recordChanges(em, sink, actor, [created, ...extra(inc.id)], at);
   return inc;
 }
+
+/**
+ * Opens several incidents at once (the tenant's next numbers, in the order given) and records their creation
+ * (plus any extra timeline rows of each), in the caller's transaction: one statement for the incidents and one
+ * for the timeline, whatever their number.
+ */
+export async function openIncidents(
+  em: Em,
+  sink: IncidentEventSink,
+  actor: Actor,
+  list: {
+    fields: Omit<NewIncident, 'id' | 'tenantId' | 'at'>;
+    extra?: (incidentId: string) => TimelineInput[];
+  }[],
+  verb: 'opened' | 'declared',
+  at: Date,
+): Promise<IncidentRow[]> {
+  const news = list.map(({ fields }) => ({ ...fields, id: newId(), tenantId: actor.tenantId, at }));
+  const rows = await incidentsStore.insertMany(em, actor.tenantId, news, at);
+  const timeline: TimelineInput[] = [];
+  rows.forEach((inc, n) => {
+    const { title, service, severity } = list[n]!.fields;
+    timeline.push({
+      incidentId: inc.id,
+      event: { kind: 'created', data: { verb, title, service, severity } },
+    });
+    timeline.push(...(list[n]!.extra?.(inc.id) ?? []));
+  });
+  await recordChanges(em, sink, actor, timeline, at);
+  return rows;
+}

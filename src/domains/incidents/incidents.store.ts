@@ -93,6 +93,46 @@ export const incidentsStore = {
     return row;
   },
 
+  /**
+   * Opens several incidents of one tenant in one statement: the next numbers are allocated in the order given
+   * (one update of the tenant's sequence for all of them) and every row inserted. Returns the rows in that order.
+   */
+  async insertMany(em: Em, tenantId: string, incs: NewIncident[], at: Date): Promise<IncidentRow[]> {
+    if (incs.length === 0) return [];
+    const payload = JSON.stringify(
+      incs.map((inc, i) => ({
+        i: i + 1,
+        id: inc.id,
+        title: inc.title,
+        description: inc.description,
+        service: inc.service,
+        environment: inc.environment,
+        severity: inc.severity,
+        group_key: inc.groupKey,
+        source: inc.source,
+        auto_resolve: inc.autoResolve,
+      })),
+    );
+    const rows = await query<IncidentRow>(
+      em,
+      sql`with seq as (
+            update tenants set incident_seq = incident_seq + ${incs.length} where id = ${tenantId}
+            returning incident_seq - ${incs.length} as base
+          )
+          insert into incidents (id, tenant_id, number, title, description, service, environment, severity, status,
+            group_key, source, auto_resolve, created_at, updated_at)
+          select x.id, ${tenantId}, seq.base + x.i, x.title, x.description, x.service, x.environment, x.severity,
+            'triggered', x.group_key, x.source, x.auto_resolve, ${at}, ${at}
+          from seq, jsonb_to_recordset(${payload}::jsonb) as x(i int, id uuid, title text, description text,
+            service text, environment text, severity int, group_key text, source text, auto_resolve boolean)
+          order by x.i
+          returning *`,
+    );
+    if (rows.length !== incs.length) throw new Error(`tenant ${tenantId} does not exist`);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return incs.map((inc) => byId.get(inc.id)!);
+  },
+
   async lock(em: Em, tenantId: string, ref: RefQuery): Promise<IncidentRow | undefined> {
     return queryOne<IncidentRow>(
       em,

@@ -13,6 +13,7 @@ export {
   lockGroups,
   type NewAlertInGroup,
   openForGroup,
+  openForGroups,
   openIncidentsOf,
 } from './incident-ingest.js';
 export type { IncidentNoticeRecorder } from './incident-lifecycle.js';
