@@ -31,7 +31,7 @@ import { closedLoop, openLoop, type RunResult, type Shot, type Target } from './
 import { cpuSeconds, cpuSecondsOf, machineCpuSeconds, procMemory } from './lib/procs.js';
 import { type PhaseName, type PhaseRun, summarize } from './lib/report.js';
 import { cleanups, runBench } from './lib/run.js';
-import { type Started, startAlertmanager, startOpsWatch } from './lib/servers.js';
+import { buildBundle, type Started, startAlertmanager, startOpsWatch } from './lib/servers.js';
 import { fmtInt, fmtMs } from './lib/stats.js';
 
 const num = (name: string, fallback: number): number => {
@@ -215,6 +215,7 @@ async function embeddedDatabaseUrl(dataDir: string): Promise<string> {
 async function startOpsWatchUnderTest(): Promise<OpsWatchUnderTest> {
   const apiKey = `bench-${randomBytes(16).toString('hex')}`;
   const nodeArgs = (process.env.BENCH_OPSWATCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  if (process.env.OPSWATCH_FROM_SOURCE !== '1') buildBundle(ROOT);
   let server: Started;
   let dbUrl: string;
   let dbName: string;
