@@ -46,10 +46,16 @@ describe('group commit across concurrent webhook requests', () => {
       );
       expect(rows.map((r) => r.dedup_key)).toEqual(['gc-a', 'gc-b', 'gc-c', 'gc-first']);
       expect(rows.every((r) => r.incident_id !== null)).toBe(true);
-      const numbers = await t.sql<{ number: number }>(
-        `select number from incidents where group_key like '%gc-%' order by number`,
+      // Each answer names its incident by the number it was stored with (read back with the COMMIT).
+      const stored = await t.sql<{ id: string; number: number }>(
+        `select id::text as id, number from incidents where group_key like '%gc-%'`,
       );
-      expect(new Set(numbers.map((n) => n.number)).size).toBe(4);
+      const numberOf = new Map(stored.map((s) => [s.id, s.number]));
+      expect(results.map((r) => r.incidents[0]?.number)).toEqual(
+        results.map((r) => numberOf.get(r.incidents[0]?.id ?? '')),
+      );
+      expect(new Set(stored.map((s) => s.number)).size).toBe(4);
+      expect(stored.every((s) => s.number > 0)).toBe(true);
     } finally {
       shared.mockRestore();
     }

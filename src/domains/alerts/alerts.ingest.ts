@@ -6,7 +6,6 @@ import {
   alertsJoined,
   alertsResolved,
   type IncidentEventSink,
-  type IncidentRow,
   type IngestPolicy,
   lockGroups,
   type NewAlertInGroup,
@@ -25,6 +24,16 @@ export interface IngestResult {
   resolved: number;
   acknowledged: number;
   incidents: { id: string; number: number; created: boolean }[];
+}
+
+/**
+ * What `ingestInTx` gives back: a result per request, complete once `complete` resolves — await it after the
+ * transaction has committed (what the transaction wrote but did not wait for, such as the numbers of the incidents
+ * it opened, arrives with its COMMIT).
+ */
+export interface IngestOutcome {
+  results: IngestResult[];
+  complete: Promise<void>;
 }
 
 interface Item {
@@ -50,7 +59,8 @@ export async function ingestInTx(
   settings: IngestionSettings,
   now: Date,
   sink: IncidentEventSink,
-): Promise<IngestResult[]> {
+): Promise<IngestOutcome> {
+  const later: Promise<void>[] = [];
   const results: IngestResult[] = requests.map((r) => ({
     received: r.length,
     created: 0,
@@ -74,7 +84,7 @@ export async function ingestInTx(
       events.set(it.alert.dedupKey, (events.get(it.alert.dedupKey) ?? 0) + 1);
     }
     const unique = [...last.values()];
-    const ctx = { em, sink, actor, source, settings, now, results, events };
+    const ctx = { em, sink, actor, source, settings, now, results, events, later };
     const firing = unique.filter((i) => i.alert.action === 'firing');
     const others = unique.filter((i) => i.alert.action !== 'firing');
     const otherGroups = await alertsStore.firingGroupKeys(
@@ -98,7 +108,9 @@ export async function ingestInTx(
       else results[it.req]!.deduplicated++;
     }
   }
-  return results;
+  const complete = Promise.all(later).then(() => undefined);
+  complete.catch(() => {}); // awaited after the transaction; a failed attempt's is never read
+  return { results, complete };
 }
 
 interface Ctx {
@@ -111,6 +123,8 @@ interface Ctx {
   results: IngestResult[];
   /** How many events of each dedup key this batch carried (each is an occurrence). */
   events: Map<string, number>;
+  /** What completes the results once the transaction's answers are in (see IngestOutcome.complete). */
+  later: Promise<void>[];
 }
 
 function toRow(a: NormalizedAlert, groupKey: string, occurrences: number): FiringRow {
@@ -183,7 +197,7 @@ async function fire(ctx: Ctx, firing: Item[], groupKeys: string[]): Promise<void
   };
   // Every group without an open incident gets one: one statement for all of them, numbered in group-key order.
   const newGroups = [...orphans].sort(([a], [b]) => (a < b ? -1 : 1));
-  const opened: IncidentRow[] = await openForGroups(
+  const opened = await openForGroups(
     em,
     sink,
     actor,
@@ -195,12 +209,22 @@ async function fire(ctx: Ctx, firing: Item[], groupKeys: string[]): Promise<void
   await alertsStore.linkMany(
     em,
     actor.tenantId,
-    newGroups.map(([, o], n) => ({ incidentId: opened[n]!.id, alertIds: o.ids })),
+    newGroups.map(([, o], n) => ({ incidentId: opened.ids[n]!, alertIds: o.ids })),
   );
-  newGroups.forEach(([, o], n) => {
-    const inc = opened[n]!;
-    for (const req of o.reqs) results[req]!.incidents.push({ id: inc.id, number: inc.number, created: true });
+  const entries = newGroups.map(([, o], n) => {
+    const entry = { id: opened.ids[n]!, number: 0, created: true };
+    for (const req of o.reqs) results[req]!.incidents.push(entry);
+    return entry;
   });
+  // Their numbers arrive with the transaction's COMMIT (or an earlier awaited statement): filled in then.
+  if (entries.length)
+    ctx.later.push(
+      opened.rows.then((rows) => {
+        rows.forEach((row, n) => {
+          entries[n]!.number = row.number;
+        });
+      }),
+    );
   const incidentsById = new Map([...open.values()].map((i) => [i.id, i]));
   const joinedList = [...joined].map(([id, alerts]) => ({ incident: incidentsById.get(id)!, alerts }));
   if (joinedList.length) await alertsJoined(em, sink, actor, joinedList, policy, now);

@@ -64,9 +64,11 @@ export class AlertsService {
   /** Several requests' events in one transaction; one result per request. */
   async ingestMany(actor: Actor, requests: NormalizedAlert[][]): Promise<IngestResult[]> {
     const settings = await this.settings(actor.tenantId);
-    return withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
+    const outcome = await withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
       ingestInTx(tx, actor, requests, settings, this.clock.now(), this.events),
     );
+    await outcome.complete;
+    return outcome.results;
   }
 
   async list(actor: Actor, f: { status?: string; source?: string; service?: string; limit: number }) {

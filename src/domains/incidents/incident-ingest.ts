@@ -1,7 +1,13 @@
 import { command, type Em, sql } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 import type { IncidentEventSink } from './incident-events.js';
-import { applyTransition, openIncident, openIncidents, recordChanges } from './incident-lifecycle.js';
+import {
+  applyTransition,
+  type OpenedIncidents,
+  openIncident,
+  openIncidents,
+  recordChanges,
+} from './incident-lifecycle.js';
 import {
   type IncidentRow,
   incidentAlertsStore,
@@ -179,7 +185,8 @@ export async function openForGroup(
 
 /**
  * Opens the incidents of several groups whose new alerts found none open (the caller holds the group locks), in
- * the order given, with a constant number of statements. Returns one incident per group, in that order.
+ * the order given, with a constant number of statements. Returns one incident per group, in that order (their
+ * rows arrive later on a light transaction: see OpenedIncidents).
  */
 export async function openForGroups(
   em: Em,
@@ -189,7 +196,7 @@ export async function openForGroups(
   source: string,
   policy: IngestPolicy,
   now: Date,
-): Promise<IncidentRow[]> {
+): Promise<OpenedIncidents> {
   const list = groups.map(({ groupKey, alerts }) => {
     const first = alerts[0];
     if (!first) throw new Error('openForGroups needs at least one alert per group');

@@ -16,7 +16,7 @@ export {
   openForGroups,
   openIncidentsOf,
 } from './incident-ingest.js';
-export type { IncidentNoticeRecorder } from './incident-lifecycle.js';
+export type { IncidentNoticeRecorder, OpenedIncidents } from './incident-lifecycle.js';
 export { parseIncidentRef } from './incidents.mapper.js';
 export { IncidentsService } from './incidents.service.js';
 export type { IncidentRow } from './incidents.store.js';
