@@ -7,6 +7,8 @@ import { Migration20261208000001_roles_and_scopes } from './Migration20261208000
 import { Migration20261208000002_row_level_security } from './Migration20261208000002_row_level_security.js';
 import { Migration20261215000001_typed_timeline } from './Migration20261215000001_typed_timeline.js';
 import { Migration20261215000002_outbox_destinations } from './Migration20261215000002_outbox_destinations.js';
+import { Migration20261216000001_services_and_policies } from './Migration20261216000001_services_and_policies.js';
+import { Migration20261216000002_escalations } from './Migration20261216000002_escalations.js';
 
 /** Every migration, in order. Listed explicitly so no folder discovery is needed at run time. */
 export const migrationsList = [
@@ -19,4 +21,9 @@ export const migrationsList = [
   { name: 'Migration20261208000002_row_level_security', class: Migration20261208000002_row_level_security },
   { name: 'Migration20261215000001_typed_timeline', class: Migration20261215000001_typed_timeline },
   { name: 'Migration20261215000002_outbox_destinations', class: Migration20261215000002_outbox_destinations },
+  {
+    name: 'Migration20261216000001_services_and_policies',
+    class: Migration20261216000001_services_and_policies,
+  },
+  { name: 'Migration20261216000002_escalations', class: Migration20261216000002_escalations },
 ];

@@ -24,6 +24,7 @@ incident:acknowledge     . Y Y Y . . | . . Y Y
 incident:resolve         . Y Y Y . . | . . Y Y
 incident:assign          . Y Y Y . . | . . Y Y
 incident:note            . Y Y Y Y . | . . Y Y
+incident:escalate        . Y Y Y . . | . . Y Y
 alert:read               Y Y Y Y Y Y | . Y Y Y
 schedule:read            Y Y Y Y Y Y | . Y Y Y
 schedule:write           . . Y Y . . | . . Y Y
@@ -36,8 +37,12 @@ apikey:write             . . . Y . . | . . . Y
 settings:read            Y Y Y Y Y . | . Y Y Y
 settings:write           . . . Y . . | . . . Y
 audit:read               . . Y Y . . | . Y Y Y
+escalation_policy:read   Y Y Y Y Y Y | . Y Y Y
 escalation_policy:write  . . Y Y . . | . . Y Y
+service:read             Y Y Y Y Y Y | . Y Y Y
 service:write            . . Y Y . . | . . Y Y
+notification_rule:read   Y Y Y Y Y . | . Y Y Y
+notification_rule:write  . o Y Y . . | . . Y Y
 webhook:send             . . . Y . . | Y . . Y
 `;
 

@@ -20,6 +20,7 @@ export const PERMISSIONS = [
   'incident:resolve',
   'incident:assign',
   'incident:note',
+  'incident:escalate',
   'alert:read',
   'schedule:read',
   'schedule:write',
@@ -32,8 +33,12 @@ export const PERMISSIONS = [
   'settings:read',
   'settings:write',
   'audit:read',
+  'escalation_policy:read',
   'escalation_policy:write',
+  'service:read',
   'service:write',
+  'notification_rule:read',
+  'notification_rule:write',
   'webhook:send',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -62,8 +67,13 @@ const DOES: Record<Permission, string> = {
   'settings:read': 'read settings and Slack routes',
   'settings:write': 'change settings and Slack routes',
   'audit:read': 'read the audit log',
+  'incident:escalate': 'escalate incidents',
+  'escalation_policy:read': 'read escalation policies',
   'escalation_policy:write': 'change escalation policies',
+  'service:read': 'read services',
   'service:write': 'change services',
+  'notification_rule:read': 'read notification rules',
+  'notification_rule:write': 'change notification rules',
   'webhook:send': 'send alerts (webhooks)',
 };
 
@@ -74,6 +84,7 @@ const DOES_OWN: Partial<Record<Permission, { mine: string; rest: string }>> = {
     rest: 'any other override',
   },
   'user:calendar': { mine: 'read your own calendar link', rest: 'other people’s' },
+  'notification_rule:write': { mine: 'change your own notification rules', rest: 'other people’s' },
 };
 
 const all = (access: Access = 'any'): Grants => Object.fromEntries(PERMISSIONS.map((p) => [p, access]));
@@ -88,6 +99,9 @@ const PEOPLE_READS: Permission[] = [
   'oncall:read',
   'user:read',
   'settings:read',
+  'escalation_policy:read',
+  'service:read',
+  'notification_rule:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:declare',
@@ -95,17 +109,27 @@ const INCIDENT_WORK: Permission[] = [
   'incident:resolve',
   'incident:assign',
   'incident:note',
+  'incident:escalate',
 ];
 const ROSTER_WORK: Permission[] = [
   'schedule:write',
   'override:write',
   'escalation_policy:write',
   'service:write',
+  'notification_rule:write',
 ];
 
 const viewer: Grants = { ...grant(PEOPLE_READS), ...grant(['user:calendar'], 'own') };
-const responder: Grants = { ...viewer, ...grant(INCIDENT_WORK), ...grant(['override:write'], 'own') };
-const manager: Grants = { ...responder, ...grant(ROSTER_WORK), ...grant(['audit:read']) };
+const responder: Grants = {
+  ...viewer,
+  ...grant(INCIDENT_WORK),
+  ...grant(['override:write', 'notification_rule:write'], 'own'),
+};
+const manager: Grants = {
+  ...responder,
+  ...grant(ROSTER_WORK),
+  ...grant(['audit:read']),
+};
 
 /**
  * Roles × permissions. People: a viewer reads; a responder also acts on incidents and on their own on-call
@@ -120,7 +144,15 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
   manager,
   admin: all(),
   system: grant([...PEOPLE_READS, 'incident:note']),
-  renderer: grant(['incident:read', 'alert:read', 'schedule:read', 'oncall:read', 'user:read']),
+  renderer: grant([
+    'incident:read',
+    'alert:read',
+    'schedule:read',
+    'oncall:read',
+    'user:read',
+    'service:read',
+    'escalation_policy:read',
+  ]),
 };
 
 /**
