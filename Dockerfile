@@ -3,13 +3,14 @@ FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci's prepare step runs scripts/build.mjs, which skips the bundle while the sources are not copied yet.
+COPY scripts/build.mjs ./scripts/
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY bin ./bin
 COPY src ./src
 COPY blocks ./blocks
 COPY migrations ./migrations
 COPY tsconfig.json slack-app-manifest.yml ./
-COPY scripts/build.mjs ./scripts/
 # The bundle bin/opswatch.js runs (dist/): less memory and a faster start than compiling the sources.
 RUN node scripts/build.mjs
 # The embedded database refuses to run as root; run as an unprivileged user.
