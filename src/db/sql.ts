@@ -101,6 +101,9 @@ export function queryAhead<T>(em: Em, q: Statement<T>): Promise<T[]> | null {
   return answer;
 }
 
+/** Whether statements on `em` can be sent ahead of reading their answers (a light transaction: `withPgTx`). */
+export const sendsAhead = (em: Em): em is PgTx => em instanceof PgTx;
+
 /**
  * Runs a statement whose result is not needed (an insert, an update, a lock). On a light transaction
  * (`withPgTx`) it is sent without waiting for the answer and travels with the next statement awaited, or
