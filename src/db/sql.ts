@@ -48,7 +48,7 @@ export const db = new Kysely<DB>({
  * `any($1::type[])`, to compare a column with each of a list of values (`.where('id', '=', anyOf(ids, 'uuid'))`).
  * Unlike `in (…)` its text does not change with the list's length, so a light transaction prepares it once.
  */
-export const anyOf = <T>(values: readonly T[], type: 'uuid' | 'text' | 'bigint' | 'boolean') =>
+export const anyOf = <T>(values: readonly T[], type: 'uuid' | 'text' | 'int' | 'bigint' | 'boolean') =>
   sql<T>`any(${values}::${sql.raw(type)}[])`;
 
 /** A value for a jsonb column: its JSON text, cast (pg would send a JS array as a PostgreSQL array). */
@@ -96,7 +96,7 @@ export async function queryOne<T>(em: Em, q: Statement<T>): Promise<T | undefine
  */
 export function queryAhead<T>(em: Em, q: Statement<T>): Promise<T[]> | null {
   if (!(em instanceof PgTx)) return null;
-  const answer = em.runCompiled<T>(compiled(q));
+  const answer = em.aheadCompiled<T>(compiled(q));
   answer.catch(() => {}); // read (and thrown) later, by whoever awaits it
   return answer;
 }

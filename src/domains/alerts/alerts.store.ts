@@ -1,50 +1,99 @@
-import { command, type Em, query, sql } from '../../db/sql.js';
+import type { ExpressionBuilder, NotNull, Selectable } from 'kysely';
+import type { DB } from '../../db/schema.generated.js';
+import { anyOf, command, db, type Em, query, type RowOf, sql } from '../../db/sql.js';
 import type { IncidentAlert, IncidentAlertCounts } from '../incidents/index.js';
+import type { AlertLink } from './alerts.types.js';
 
-export interface FiringRow {
-  id: string;
-  /** Events this row stands for (repeats merged within one batch). */
-  occurrences: number;
-  source: string;
-  dedup_key: string;
-  title: string;
-  description: string | null;
-  service: string;
-  environment: string;
-  severity: number;
-  group_key: string;
+type Alert = Selectable<DB['alerts']>;
+
+/** What the alerts' jsonb columns hold (the ingest writes no other shape). */
+interface AlertJson {
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  links: { href: string; text: string }[];
-  starts_at: string | null;
-  ends_at: string | null;
-  raw: unknown;
+  links: AlertLink[];
 }
 
-export interface UpsertedRow {
-  id: string;
-  dedup_key: string;
-  incident_id: string | null;
+/**
+ * One firing event as the upsert takes it (a `jsonb_to_recordset` row): the alert's columns, by name and type.
+ * `occurrences` counts the events it stands for (repeats merged within one batch).
+ */
+export type FiringRow = Pick<
+  Alert,
+  | 'id'
+  | 'source'
+  | 'dedup_key'
+  | 'title'
+  | 'description'
+  | 'service'
+  | 'environment'
+  | 'severity'
+  | 'group_key'
+  | 'starts_at'
+  | 'ends_at'
+  | 'occurrences'
+> &
+  AlertJson & { raw: unknown };
+
+/** What the upsert returns per stored row; `inserted` is false for a repeat of a firing episode. */
+export type UpsertedRow = Pick<Alert, 'id' | 'dedup_key' | 'incident_id' | 'group_key'> & {
   inserted: boolean;
-  group_key: string;
-}
+};
 
-export interface AlertListRow {
-  id: string;
-  incident_id: string | null;
-  source: string;
-  dedup_key: string;
-  status: string;
-  title: string;
-  service: string;
-  environment: string;
-  severity: number;
-  labels: Record<string, string>;
-  first_seen_at: Date;
-  last_seen_at: Date;
-  resolved_at: Date | null;
-  occurrences: number;
-}
+/** A resolved episode: which incident it belonged to. */
+export type ResolvedRow = Pick<Alert, 'id' | 'incident_id' | 'title' | 'dedup_key'>;
+
+const selectList = () =>
+  db
+    .selectFrom('alerts as a')
+    .select([
+      'a.id',
+      'a.incident_id',
+      'a.source',
+      'a.dedup_key',
+      'a.status',
+      'a.title',
+      'a.service',
+      'a.environment',
+      'a.severity',
+      'a.labels',
+      'a.first_seen_at',
+      'a.last_seen_at',
+      'a.resolved_at',
+      'a.occurrences',
+    ])
+    .$narrowType<Pick<AlertJson, 'labels'>>();
+
+export type AlertListRow = RowOf<ReturnType<typeof selectList>>;
+
+/** An alert's jsonb columns, typed as what they hold. */
+const json = {
+  labels: (eb: ExpressionBuilder<DB, 'alerts'>) =>
+    eb.ref('labels').$castTo<AlertJson['labels']>().as('labels'),
+  annotations: (eb: ExpressionBuilder<DB, 'alerts'>) =>
+    eb.ref('annotations').$castTo<AlertJson['annotations']>().as('annotations'),
+  links: (eb: ExpressionBuilder<DB, 'alerts'>) => eb.ref('links').$castTo<AlertJson['links']>().as('links'),
+};
+
+const selectOfIncident = () =>
+  db
+    .selectFrom('alerts')
+    .select([
+      'id',
+      'source',
+      'dedup_key',
+      'title',
+      'severity',
+      json.labels,
+      json.annotations,
+      json.links,
+      'starts_at',
+      'ends_at',
+      'first_seen_at',
+      'last_seen_at',
+      'resolved_at',
+      'occurrences',
+    ])
+    .select((eb) => eb.ref('status').$castTo<IncidentAlert['status']>().as('status'));
 
 export const alertsStore = {
   /**
@@ -111,9 +160,9 @@ export const alertsStore = {
     source: string,
     items: { k: string; e: string | null }[],
     at: Date,
-  ): Promise<{ id: string; incident_id: string | null; title: string; dedup_key: string }[]> {
+  ): Promise<ResolvedRow[]> {
     if (items.length === 0) return [];
-    return query(
+    return query<ResolvedRow>(
       em,
       sql`update alerts a set status = 'resolved', resolved_at = ${at}, ends_at = coalesce(x.e, ${at}),
             last_seen_at = ${at}, updated_at = ${at}
@@ -127,10 +176,16 @@ export const alertsStore = {
   /** The group keys of the firing alerts with these dedup keys (to lock their groups before changing them). */
   async firingGroupKeys(em: Em, tenantId: string, source: string, keys: string[]): Promise<string[]> {
     if (keys.length === 0) return [];
-    const rows = await query<{ group_key: string }>(
+    const rows = await query(
       em,
-      sql`select distinct group_key from alerts where tenant_id = ${tenantId} and source = ${source}
-          and status = 'firing' and dedup_key = any(${keys}::text[])`,
+      db
+        .selectFrom('alerts')
+        .select('group_key')
+        .distinct()
+        .where('tenant_id', '=', tenantId)
+        .where('source', '=', source)
+        .where('status', '=', 'firing')
+        .where('dedup_key', '=', anyOf(keys, 'text')),
     );
     return rows.map((r) => r.group_key);
   },
@@ -143,10 +198,17 @@ export const alertsStore = {
     keys: string[],
   ): Promise<Map<string, string>> {
     if (keys.length === 0) return new Map();
-    const rows = await query<{ dedup_key: string; incident_id: string }>(
+    const rows = await query(
       em,
-      sql`select dedup_key, incident_id from alerts where tenant_id = ${tenantId} and source = ${source}
-          and status = 'firing' and dedup_key = any(${keys}::text[]) and incident_id is not null`,
+      db
+        .selectFrom('alerts')
+        .select(['dedup_key', 'incident_id'])
+        .where('tenant_id', '=', tenantId)
+        .where('source', '=', source)
+        .where('status', '=', 'firing')
+        .where('dedup_key', '=', anyOf(keys, 'text'))
+        .where('incident_id', 'is not', null)
+        .$narrowType<{ incident_id: NotNull }>(),
     );
     return new Map(rows.map((r) => [r.dedup_key, r.incident_id]));
   },
@@ -154,31 +216,46 @@ export const alertsStore = {
   /** Alerts and firing alerts per incident (incidents with none are absent). */
   async counts(em: Em, tenantId: string, incidentIds: string[]): Promise<Map<string, IncidentAlertCounts>> {
     if (incidentIds.length === 0) return new Map();
-    const rows = await query<{ incident_id: string; total: number; firing: number }>(
+    const rows = await query(
       em,
-      sql`select incident_id, count(*)::int as total, count(*) filter (where status = 'firing')::int as firing
-          from alerts where tenant_id = ${tenantId} and incident_id = any(${incidentIds}::uuid[])
-          group by incident_id`,
+      db
+        .selectFrom('alerts')
+        .select([
+          'incident_id',
+          sql<number>`count(*)::int`.as('total'),
+          sql<number>`count(*) filter (where status = 'firing')::int`.as('firing'),
+        ])
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', anyOf(incidentIds, 'uuid'))
+        .groupBy('incident_id')
+        .$narrowType<{ incident_id: NotNull }>(),
     );
     return new Map(rows.map((r) => [r.incident_id, { total: r.total, firing: r.firing }]));
   },
 
   async ofIncident(em: Em, tenantId: string, incidentId: string, limit = 500): Promise<IncidentAlert[]> {
-    return query<IncidentAlert>(
+    return query(
       em,
-      sql`select id, source, dedup_key, status, title, severity, labels, annotations, links, starts_at, ends_at,
-            first_seen_at, last_seen_at, resolved_at, occurrences
-          from alerts where tenant_id = ${tenantId} and incident_id = ${incidentId}
-          order by first_seen_at, id limit ${limit}`,
+      selectOfIncident()
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', incidentId)
+        .orderBy('first_seen_at')
+        .orderBy('id')
+        .limit(limit),
     );
   },
 
   /** Ends the episodes of an incident's still-firing alerts (the incident was resolved by a person). */
   async endFiring(em: Em, tenantId: string, incidentId: string, at: Date): Promise<number> {
-    const rows = await query<{ id: string }>(
+    const rows = await query(
       em,
-      sql`update alerts set status = 'resolved', resolved_at = ${at}, updated_at = ${at}
-          where tenant_id = ${tenantId} and incident_id = ${incidentId} and status = 'firing' returning id`,
+      db
+        .updateTable('alerts')
+        .set({ status: 'resolved', resolved_at: at, updated_at: at })
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', incidentId)
+        .where('status', '=', 'firing')
+        .returning('id'),
     );
     return rows.length;
   },
@@ -194,18 +271,14 @@ export const alertsStore = {
       beforeId?: { at: string; id: string };
     },
   ): Promise<AlertListRow[]> {
-    const conds = [sql`a.tenant_id = ${tenantId}`];
-    if (f.status) conds.push(sql`a.status = ${f.status}`);
-    if (f.source) conds.push(sql`a.source = ${f.source}`);
-    if (f.service) conds.push(sql`a.service = ${f.service}`);
+    let q = selectList().where('a.tenant_id', '=', tenantId);
+    if (f.status) q = q.where('a.status', '=', f.status);
+    if (f.source) q = q.where('a.source', '=', f.source);
+    if (f.service) q = q.where('a.service', '=', f.service);
     if (f.beforeId)
-      conds.push(sql`(a.last_seen_at, a.id) < (${f.beforeId.at}::timestamptz, ${f.beforeId.id}::uuid)`);
-    return query<AlertListRow>(
-      em,
-      sql`select a.id, a.incident_id, a.source, a.dedup_key, a.status, a.title, a.service,
-            a.environment, a.severity, a.labels, a.first_seen_at, a.last_seen_at, a.resolved_at, a.occurrences
-          from alerts a
-          where ${sql.join(conds, sql` and `)} order by a.last_seen_at desc, a.id desc limit ${f.limit}`,
-    );
+      q = q.where(
+        sql<boolean>`(a.last_seen_at, a.id) < (${f.beforeId.at}::timestamptz, ${f.beforeId.id}::uuid)`,
+      );
+    return query(em, q.orderBy('a.last_seen_at', 'desc').orderBy('a.id', 'desc').limit(f.limit));
   },
 };

@@ -11,12 +11,18 @@ const OWN = { alerts: ['alerts'], incidents: ['incidents', 'timeline_entries'] }
 const storeOf = (domain: keyof typeof OWN) =>
   readFileSync(new URL(`../${domain}/${domain}.store.ts`, import.meta.url), 'utf8');
 
-/** Table names a SQL text reads or writes (after from, join, into, update). */
+/**
+ * Table names a store reads or writes: in SQL text (after from, join, into, update) and in queries built with
+ * Kysely's `db` (`selectFrom('incidents as i')`, `updateTable(…)`, `insertInto(…)`, `leftJoin(…)`…).
+ */
 function tablesIn(source: string): Set<string> {
   const found = new Set<string>();
   for (const m of source.matchAll(/\b(?:from|join|into|update)\s+([a-z_][a-z0-9_]*)/gi)) {
     found.add(m[1]!.toLowerCase());
   }
+  const built =
+    /\b(?:selectFrom|updateTable|insertInto|deleteFrom|mergeInto|(?:inner|left|right|full)Join)\(\s*'([a-z_][a-z0-9_]*)/g;
+  for (const m of source.matchAll(built)) found.add(m[1]!);
   return found;
 }
 

@@ -1,23 +1,27 @@
+import type { Selectable } from 'kysely';
+import type { DB } from '../../db/schema.generated.js';
 import type { Em } from '../../db/sql.js';
 
-/** An alert of an incident, as the incident's detail shows it. */
-export interface IncidentAlert {
-  id: string;
-  source: string;
-  dedup_key: string;
+/** An alert of an incident, as the incident's detail shows it: columns of `alerts`, with what its jsonb holds. */
+export type IncidentAlert = Pick<
+  Selectable<DB['alerts']>,
+  | 'id'
+  | 'source'
+  | 'dedup_key'
+  | 'title'
+  | 'severity'
+  | 'starts_at'
+  | 'ends_at'
+  | 'first_seen_at'
+  | 'last_seen_at'
+  | 'resolved_at'
+  | 'occurrences'
+> & {
   status: 'firing' | 'resolved';
-  title: string;
-  severity: number;
   labels: Record<string, string>;
   annotations: Record<string, string>;
   links: { href: string; text: string }[];
-  starts_at: Date | null;
-  ends_at: Date | null;
-  first_seen_at: Date;
-  last_seen_at: Date;
-  resolved_at: Date | null;
-  occurrences: number;
-}
+};
 
 export interface IncidentAlertCounts {
   total: number;

@@ -79,16 +79,20 @@ export async function applyTransition(
   const ref = incidentRef(inc.number);
   const result = transition(inc.status, action, ref);
   if (!result.ok) throw AppError.conflict(result.reason);
-  const fields: Partial<IncidentRow> = { status: result.next };
-  if (action === 'acknowledge') fields.acknowledged_at = at;
-  if (action === 'resolve') fields.resolved_at = at;
+  // The row as read has its timestamps as text: the change and the row returned use the same text.
+  const stamp = at.toISOString();
+  const fields: Pick<Partial<IncidentRow>, 'status' | 'acknowledged_at' | 'resolved_at'> = {
+    status: result.next,
+  };
+  if (action === 'acknowledge') fields.acknowledged_at = stamp;
+  if (action === 'resolve') fields.resolved_at = stamp;
   if (action === 'retrigger') fields.acknowledged_at = null;
   let endedAlerts = 0;
   if (action === 'resolve') endedAlerts = await alerts.endFiring(em, inc.tenant_id, inc.id, at);
   await incidentsStore.update(em, inc.tenant_id, inc.id, fields, at);
   const data = note ? { note, endedAlerts } : { endedAlerts };
   await recordChanges(em, sink, actor, [{ incidentId: inc.id, event: { kind: kinds[action], data } }], at);
-  return { ...inc, ...fields, version: inc.version + 1, updated_at: at };
+  return { ...inc, ...fields, version: inc.version + 1, updated_at: stamp };
 }
 
 /**

@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
 import { parseIncidentNumber } from '../../shared/incident-ref.js';
 import type { IncidentAlert, IncidentAlertCounts } from './incident-alerts.port.js';
-import type { IncidentListRow, RefQuery } from './incidents.store.js';
+import type { IncidentListRow, RefQuery, TimelineRow } from './incidents.store.js';
 import { type AlertSummaryDto, type IncidentDto, incidentRef, type TimelineDto } from './incidents.types.js';
 import { describeEvent } from './timeline.calc.js';
 import { parseTimelineEvent } from './timeline.types.js';
@@ -79,19 +79,7 @@ export function toAlertDto(a: IncidentAlert): AlertSummaryDto {
  * A timeline row as the API shows it: the event's data, and its message rendered from the data for the incident
  * `ref` (a row of a kind this version does not know keeps the message it was stored with).
  */
-export function toTimelineDto(
-  t: {
-    id: string;
-    kind: string;
-    actor_kind: string;
-    actor_id: string | null;
-    actor_name: string;
-    message: string | null;
-    data: Record<string, unknown>;
-    created_at: Date;
-  },
-  ref: string,
-): TimelineDto {
+export function toTimelineDto(t: TimelineRow, ref: string): TimelineDto {
   const event = parseTimelineEvent(t.kind, t.data);
   return {
     id: t.id,

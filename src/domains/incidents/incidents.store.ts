@@ -1,36 +1,62 @@
-import { command, type Em, query, queryAhead, queryOne, sql } from '../../db/sql.js';
+import type { ExpressionBuilder, Updateable } from 'kysely';
+import type { DB, JsonObject } from '../../db/schema.generated.js';
+import {
+  anyOf,
+  command,
+  db,
+  type Em,
+  jsonb,
+  query,
+  queryAhead,
+  queryOne,
+  type RowOf,
+  sql,
+} from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 import { isUuid } from '../../shared/ids.js';
 import type { IncidentStatus } from './incidents.types.js';
 import type { TimelineEvent } from './timeline.types.js';
 
-export interface IncidentRow {
-  id: string;
-  tenant_id: string;
-  number: number;
-  title: string;
-  description: string | null;
-  service: string;
-  environment: string;
-  severity: number;
-  status: IncidentStatus;
-  group_key: string | null;
-  source: string;
-  assignee_id: string | null;
-  auto_resolve: boolean;
-  version: number;
-  /** Timestamps arrive as strings from the driver; convert with `new Date()`. */
-  created_at: Date | string;
-  acknowledged_at: Date | string | null;
-  resolved_at: Date | string | null;
-  updated_at: Date | string;
-}
+/** `status` holds an IncidentStatus (the migrations' check constraint allows no other). */
+type IncidentNarrowing = { status: IncidentStatus };
 
-export interface IncidentListRow extends IncidentRow {
-  assignee_name: string | null;
-  assignee_email: string | null;
-  assignee_slack_user_id: string | null;
-}
+const selectIncidents = () => db.selectFrom('incidents as i').selectAll('i').$narrowType<IncidentNarrowing>();
+
+/** An incident's row, as read (timestamps are text: convert with `new Date()`). */
+export type IncidentRow = RowOf<ReturnType<typeof selectIncidents>>;
+
+const selectListed = () =>
+  db
+    .selectFrom('incidents as i')
+    .leftJoin('users as u', (j) =>
+      j.onRef('u.tenant_id', '=', 'i.tenant_id').onRef('u.id', '=', 'i.assignee_id'),
+    )
+    .selectAll('i')
+    .select([
+      'u.name as assignee_name',
+      'u.email as assignee_email',
+      'u.slack_user_id as assignee_slack_user_id',
+    ])
+    .$narrowType<IncidentNarrowing>();
+
+/** An incident with its assignee's name and addresses (the API's and Slack's view of it). */
+export type IncidentListRow = RowOf<ReturnType<typeof selectListed>>;
+
+/** What a change to an incident may set (besides its version and `updated_at`, which every change moves). */
+export type IncidentChange = Partial<
+  Pick<Updateable<DB['incidents']>, 'acknowledged_at' | 'resolved_at' | 'severity' | 'assignee_id'> & {
+    status: IncidentStatus;
+  }
+>;
+
+const selectTimeline = () =>
+  db
+    .selectFrom('timeline_entries')
+    .select(['id', 'kind', 'actor_kind', 'actor_id', 'actor_name', 'message', 'data', 'created_at'])
+    .$narrowType<{ data: JsonObject }>();
+
+/** A timeline row as read: the event's kind and data, who did it, and (rows from before typed events) its text. */
+export type TimelineRow = RowOf<ReturnType<typeof selectTimeline>>;
 
 export interface NewIncident {
   id: string;
@@ -57,32 +83,52 @@ export interface RefQuery {
   number?: number;
 }
 
-const listColumns = sql`i.*, u.name as assignee_name, u.email as assignee_email, u.slack_user_id as assignee_slack_user_id`;
-const assigneeJoin = sql`left join users u on u.tenant_id = i.tenant_id and u.id = i.assignee_id`;
+/** The incidents table as its queries name it (`incidents as i`). */
+type WithI = DB & { i: DB['incidents'] };
 
-const refWhere = (tenantId: string, ref: RefQuery) =>
-  ref.id
-    ? sql`i.tenant_id = ${tenantId} and i.id = ${ref.id}`
-    : sql`i.tenant_id = ${tenantId} and i.number = ${ref.number ?? -1}`;
+const refWhere = (tenantId: string, ref: RefQuery) => (eb: ExpressionBuilder<WithI, 'i'>) =>
+  eb.and([
+    eb('i.tenant_id', '=', tenantId),
+    ref.id ? eb('i.id', '=', ref.id) : eb('i.number', '=', ref.number ?? -1),
+  ]);
 
 export const incidentsStore = {
   async allocateNumber(em: Em, tenantId: string): Promise<number> {
-    const row = await queryOne<{ n: number }>(
+    const row = await queryOne(
       em,
-      sql`update tenants set incident_seq = incident_seq + 1 where id = ${tenantId} returning incident_seq as n`,
+      db
+        .updateTable('tenants')
+        .set((eb) => ({ incident_seq: eb('incident_seq', '+', 1) }))
+        .where('id', '=', tenantId)
+        .returning('incident_seq as n'),
     );
     if (!row) throw new Error(`tenant ${tenantId} does not exist`);
     return row.n;
   },
 
   async insert(em: Em, inc: NewIncident, number: number): Promise<IncidentRow> {
-    const row = await queryOne<IncidentRow>(
+    const row = await queryOne(
       em,
-      sql`insert into incidents (id, tenant_id, number, title, description, service, environment, severity, status,
-            group_key, source, auto_resolve, created_at, updated_at)
-          values (${inc.id}, ${inc.tenantId}, ${number}, ${inc.title}, ${inc.description}, ${inc.service}, ${inc.environment},
-            ${inc.severity}, 'triggered', ${inc.groupKey}, ${inc.source}, ${inc.autoResolve}, ${inc.at}, ${inc.at})
-          returning *`,
+      db
+        .insertInto('incidents')
+        .values({
+          id: inc.id,
+          tenant_id: inc.tenantId,
+          number,
+          title: inc.title,
+          description: inc.description,
+          service: inc.service,
+          environment: inc.environment,
+          severity: inc.severity,
+          status: 'triggered',
+          group_key: inc.groupKey,
+          source: inc.source,
+          auto_resolve: inc.autoResolve,
+          created_at: inc.at,
+          updated_at: inc.at,
+        })
+        .returningAll()
+        .$narrowType<IncidentNarrowing>(),
     );
     if (!row) throw new Error('incident insert returned nothing');
     return row;
@@ -135,58 +181,58 @@ export const incidentsStore = {
   },
 
   async lock(em: Em, tenantId: string, ref: RefQuery): Promise<IncidentRow | undefined> {
-    return queryOne<IncidentRow>(
-      em,
-      sql`select i.* from incidents i where ${refWhere(tenantId, ref)} for update`,
-    );
+    return queryOne(em, selectIncidents().where(refWhere(tenantId, ref)).forUpdate());
   },
 
   async lockOpenByGroups(em: Em, tenantId: string, groupKeys: string[]): Promise<IncidentRow[]> {
     if (groupKeys.length === 0) return [];
-    return query<IncidentRow>(
+    return query(
       em,
-      sql`select * from incidents where tenant_id = ${tenantId} and group_key = any(${groupKeys}::text[])
-          and status <> 'resolved' order by id for update`,
+      selectIncidents()
+        .where('i.tenant_id', '=', tenantId)
+        .where('i.group_key', '=', anyOf(groupKeys, 'text'))
+        .where('i.status', '<>', 'resolved')
+        .orderBy('i.id')
+        .forUpdate(),
     );
   },
 
-  async numbers(em: Em, tenantId: string, ids: string[]): Promise<{ id: string; number: number }[]> {
+  async numbers(em: Em, tenantId: string, ids: string[]): Promise<Pick<IncidentRow, 'id' | 'number'>[]> {
     if (ids.length === 0) return [];
-    return query<{ id: string; number: number }>(
+    return query(
       em,
-      sql`select id, number from incidents where tenant_id = ${tenantId} and id = any(${ids}::uuid[])`,
+      db
+        .selectFrom('incidents')
+        .select(['id', 'number'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', anyOf(ids, 'uuid')),
     );
   },
 
   async lockMany(em: Em, tenantId: string, ids: string[]): Promise<IncidentRow[]> {
-    return query<IncidentRow>(
+    return query(
       em,
-      sql`select * from incidents where tenant_id = ${tenantId} and id = any(${ids}::uuid[]) order by id for update`,
+      selectIncidents()
+        .where('i.tenant_id', '=', tenantId)
+        .where('i.id', '=', anyOf(ids, 'uuid'))
+        .orderBy('i.id')
+        .forUpdate(),
     );
   },
 
-  async update(
-    em: Em,
-    tenantId: string,
-    id: string,
-    fields: Partial<
-      Pick<IncidentRow, 'status' | 'acknowledged_at' | 'resolved_at' | 'severity' | 'assignee_id'>
-    >,
-    at: Date,
-  ): Promise<void> {
-    const sets = Object.entries(fields).map(([k, v]) => sql`${sql.ref(k)} = ${v}`);
+  async update(em: Em, tenantId: string, id: string, fields: IncidentChange, at: Date): Promise<void> {
     await command(
       em,
-      sql`update incidents set ${sql.join(sets)}, version = version + 1, updated_at = ${at}
-          where tenant_id = ${tenantId} and id = ${id}`,
+      db
+        .updateTable('incidents')
+        .set((eb) => ({ ...fields, version: eb('version', '+', 1), updated_at: at }))
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id),
     );
   },
 
   async get(em: Em, tenantId: string, ref: RefQuery): Promise<IncidentListRow | undefined> {
-    return queryOne<IncidentListRow>(
-      em,
-      sql`select ${listColumns} from incidents i ${assigneeJoin} where ${refWhere(tenantId, ref)}`,
-    );
+    return queryOne(em, selectListed().where(refWhere(tenantId, ref)));
   },
 
   async list(
@@ -203,27 +249,29 @@ export const incidentsStore = {
       limit: number;
     },
   ): Promise<IncidentListRow[]> {
-    const conds = [sql`i.tenant_id = ${tenantId}`];
-    if (f.statuses?.length) conds.push(sql`i.status = any(${f.statuses}::text[])`);
-    if (f.service) conds.push(sql`i.service = ${f.service}`);
-    if (f.environment) conds.push(sql`i.environment = ${f.environment}`);
-    if (f.severities?.length) conds.push(sql`i.severity = any(${f.severities}::int[])`);
-    if (f.since) conds.push(sql`i.created_at >= ${f.since}::timestamptz`);
-    if (f.until) conds.push(sql`i.created_at < ${f.until}::timestamptz`);
+    let q = selectListed().where('i.tenant_id', '=', tenantId);
+    if (f.statuses?.length) q = q.where('i.status', '=', anyOf(f.statuses, 'text'));
+    if (f.service) q = q.where('i.service', '=', f.service);
+    if (f.environment) q = q.where('i.environment', '=', f.environment);
+    if (f.severities?.length) q = q.where('i.severity', '=', anyOf(f.severities, 'int'));
+    if (f.since) q = q.where('i.created_at', '>=', sql<string>`${f.since}::timestamptz`);
+    if (f.until) q = q.where('i.created_at', '<', sql<string>`${f.until}::timestamptz`);
     if (f.after)
-      conds.push(sql`(i.created_at, i.id) < (${f.after.createdAt}::timestamptz, ${f.after.id}::uuid)`);
-    return query<IncidentListRow>(
-      em,
-      sql`select ${listColumns} from incidents i ${assigneeJoin}
-          where ${sql.join(conds, sql` and `)} order by i.created_at desc, i.id desc limit ${f.limit}`,
-    );
+      q = q.where(
+        sql<boolean>`(i.created_at, i.id) < (${f.after.createdAt}::timestamptz, ${f.after.id}::uuid)`,
+      );
+    return query(em, q.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc').limit(f.limit));
   },
 
   /** Every tenant's open incidents (the metrics gauge): system scope. */
   async countOpenBySeverity(em: Em): Promise<{ severity: number; n: number }[]> {
-    return query<{ severity: number; n: number }>(
+    return query(
       em,
-      sql`select severity, count(*)::int as n from incidents where status <> 'resolved' group by severity`,
+      db
+        .selectFrom('incidents')
+        .select(['severity', sql<number>`count(*)::int`.as('n')])
+        .where('status', '<>', 'resolved')
+        .groupBy('severity'),
     );
   },
 
@@ -252,39 +300,46 @@ export const incidentsStore = {
     kind: string,
     match: Record<string, unknown>,
   ): Promise<boolean> {
-    const rows = await query<{ one: number }>(
+    const rows = await query(
       em,
-      sql`select 1 as one from timeline_entries where tenant_id = ${tenantId} and incident_id = ${incidentId}
-          and kind = ${kind} and data @> ${JSON.stringify(match)}::jsonb limit 1`,
+      db
+        .selectFrom('timeline_entries')
+        .select(sql<number>`1`.as('one'))
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', incidentId)
+        .where('kind', '=', kind)
+        .where('data', '@>', jsonb(match))
+        .limit(1),
     );
     return rows.length > 0;
   },
 
-  async timeline(em: Em, tenantId: string, incidentId: string, limit = 1000) {
-    return query<{
-      id: string;
-      kind: string;
-      actor_kind: string;
-      actor_id: string | null;
-      actor_name: string;
-      message: string | null;
-      data: Record<string, unknown>;
-      created_at: Date;
-    }>(
+  async timeline(em: Em, tenantId: string, incidentId: string, limit = 1000): Promise<TimelineRow[]> {
+    return query(
       em,
-      sql`select id::text, kind, actor_kind, actor_id, actor_name, message, data, created_at
-          from timeline_entries where tenant_id = ${tenantId} and incident_id = ${incidentId}
-          order by id limit ${limit}`,
+      selectTimeline()
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', incidentId)
+        .orderBy('id')
+        .limit(limit),
     );
   },
 
   async findUser(em: Em, tenantId: string, ref: string) {
-    const byId = isUuid(ref);
-    return queryOne<{ id: string; name: string; email: string | null; slack_user_id: string | null }>(
+    return queryOne(
       em,
-      sql`select id, name, email, slack_user_id from users where tenant_id = ${tenantId}
-          and (${byId ? sql`id = ${ref}::uuid or ` : sql``} lower(email) = lower(${ref}) or slack_user_id = ${ref})
-          limit 1`,
+      db
+        .selectFrom('users')
+        .select(['id', 'name', 'email', 'slack_user_id'])
+        .where('tenant_id', '=', tenantId)
+        .where((eb) =>
+          eb.or([
+            ...(isUuid(ref) ? [eb('id', '=', sql<string>`${ref}::uuid`)] : []),
+            eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.val(ref)])),
+            eb('slack_user_id', '=', ref),
+          ]),
+        )
+        .limit(1),
     );
   },
 };
