@@ -41,12 +41,15 @@ const fired = (groupKey: string, ...alerts: NewAlertInGroup[]): AlertGroupChange
 /** One ingest transaction: lock `groupKeys`, apply `changes`; the open incidents seen and the outcomes. */
 async function ingest(groupKeys: string[], changes: AlertGroupChange[]) {
   const port = t.services.incidents.ingestPort;
-  return withPgTx(t.orm, { tenantId: t.actor.tenantId }, async (tx) => {
+  const { open, applied } = await withPgTx(t.orm, { tenantId: t.actor.tenantId }, async (tx) => {
     const groups = await port.lockGroups(tx, t.actor.tenantId, groupKeys);
     const open = groupKeys.map((k) => groups.open(k)?.number ?? null);
-    const outcomes: GroupOutcome[] = await port.apply(tx, t.actor, groups, changes, t.clock.now());
-    return { open, outcomes };
+    return { open, applied: await port.apply(tx, t.actor, groups, changes, t.clock.now()) };
   });
+  // The numbers of the incidents opened arrive with the COMMIT.
+  await applied.numbered;
+  const outcomes: GroupOutcome[] = applied.outcomes;
+  return { open, outcomes };
 }
 
 const incident = (id: string) =>
@@ -139,6 +142,25 @@ describe('the incidents ingest port', () => {
       'alert_resolved',
       'alert_resolved',
       'resolved',
+    ]);
+  });
+
+  it('opens the incidents of several new groups in one go, numbered in group key order', async () => {
+    const { outcomes } = await ingest(
+      ['port-e', 'port-d'],
+      [fired('port-e', alert('Cache cold', 3)), fired('port-d', alert('Queue deep', 3))],
+    );
+    const refs = outcomes.map((o) => (o.kind === 'fired' && o.created ? o.incident : null));
+    const [e, d] = refs;
+    if (!e || !d) throw new Error('expected two opened incidents');
+    expect(e.number).toBe(d.number + 1);
+    const stored = await t.sql<{ id: string; number: number; group_key: string }>(
+      `select id::text as id, number, group_key from incidents where group_key in ('port-d', 'port-e')
+       order by group_key`,
+    );
+    expect(stored).toEqual([
+      { id: d.id, number: d.number, group_key: 'port-d' },
+      { id: e.id, number: e.number, group_key: 'port-e' },
     ]);
   });
 

@@ -85,7 +85,8 @@ export type Shape = 'webhook' | 'api-v2';
 
 /**
  * Prepares `requests` request bodies of `perRequest` alerts each, numbering alerts from `firstSeq`.
- * Alerts of one request share a group (Alertmanager sends one group per POST); requests rotate over `groups`.
+ * Alerts of one request share a group (Alertmanager sends one group per POST); requests rotate over `groups`
+ * (with `groups` = `requests` and a fresh `firstGroup`, every request is a group of its own: a new incident).
  */
 export function makeShots(
   shape: Shape,
@@ -94,10 +95,12 @@ export function makeShots(
   requests: number,
   perRequest: number,
   groups: number,
+  /** The first group's number: requests use groups firstGroup … firstGroup + groups - 1. */
+  firstGroup = 0,
 ): Shot[] {
   const shots: Shot[] = [];
   for (let r = 0; r < requests; r++) {
-    const group = r % groups;
+    const group = firstGroup + (r % groups);
     const alerts = Array.from({ length: perRequest }, (_, i) =>
       benchAlert(runId, firstSeq + r * perRequest + i, group),
     );

@@ -1,7 +1,7 @@
 /** The ingest benchmark's printed report: per-run tables, memory, errors, goals and ratios. */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { comparisonTable, errorsReport, medianRun, type PhaseRun, runsTable } from './report.js';
-import { fmtInt, fmtMiB, fmtMs } from './stats.js';
+import { fmtInt, fmtMiB, fmtMs, fmtRatio } from './stats.js';
 
 export interface SystemResult {
   runs: PhaseRun[];
@@ -11,47 +11,110 @@ export interface SystemResult {
 }
 
 export interface Goals {
-  single: number;
+  opening: number;
+  openingRatio: number;
+  joining: number;
+  joiningRatio: number;
   batched: number;
   pacedP99Ms: number;
   pacedRate: number;
+  readyRssMiB: number;
+  peakRssMiB: number;
 }
 
 function goalLine(label: string, value: string, ok: boolean, extra = ''): string {
-  return `  ${label.padEnd(36)} ${value.padStart(10)}  ${ok ? 'PASS' : 'FAIL'}${extra}`;
+  return `  ${label.padEnd(44)} ${value.padStart(12)}  ${ok ? 'PASS' : 'FAIL'}${extra}`;
 }
 
-function goalLines(runs: readonly PhaseRun[], goals: Goals): string[] {
-  const single = medianRun(runs.filter((r) => r.phase === 'single'));
-  const batched = medianRun(runs.filter((r) => r.phase === 'batched'));
-  const paced = medianRun(runs.filter((r) => r.phase === 'paced'));
-  const behind = paced.note.includes('not sent');
-  return [
-    'goals (OpsWatch, median run)',
-    goalLine(
-      `single  ≥ ${fmtInt(goals.single)} alerts/s`,
-      fmtInt(single.alertsPerSecond),
-      single.alertsPerSecond >= goals.single,
-    ),
-    goalLine(
-      `batched ≥ ${fmtInt(goals.batched)} alerts/s`,
-      fmtInt(batched.alertsPerSecond),
-      batched.alertsPerSecond >= goals.batched,
-    ),
-    goalLine(
-      `paced   p99 < ${goals.pacedP99Ms} ms at ${fmtInt(goals.pacedRate)} alerts/s`,
-      `${fmtMs(paced.p99)} ms`,
-      paced.p99 < goals.pacedP99Ms && paced.result.errors === 0 && !behind,
-      behind ? ' (fell behind the schedule)' : '',
-    ),
+const MiB = 1024 * 1024;
+
+function goalLines(ours: SystemResult, base: SystemResult | string, goals: Goals): string[] {
+  const runs = ours.runs;
+  const median = (rs: readonly PhaseRun[], phase: string) => {
+    const of = rs.filter((r) => r.phase === phase);
+    return of.length ? medianRun(of) : undefined;
+  };
+  const ratio = (phase: string): number => {
+    if (typeof base === 'string') return Number.NaN;
+    const a = median(runs, phase);
+    const b = median(base.runs, phase);
+    return a && b ? a.alertsPerSecond / b.alertsPerSecond : Number.NaN;
+  };
+  const lines = [
+    'goals (OpsWatch, median run; ratios against the Alertmanager median run of the same phase)',
   ];
+  const opening = median(runs, 'opening');
+  const joining = median(runs, 'joining');
+  const batched = median(runs, 'batched');
+  const paced = median(runs, 'paced');
+  if (opening) {
+    lines.push(
+      goalLine(
+        `opening ≥ ${fmtInt(goals.opening)} new incidents/s`,
+        fmtInt(opening.alertsPerSecond),
+        opening.alertsPerSecond >= goals.opening,
+      ),
+      goalLine(
+        `opening ≥ ${goals.openingRatio}× Alertmanager`,
+        fmtRatio(ratio('opening')),
+        ratio('opening') >= goals.openingRatio,
+      ),
+    );
+  }
+  if (joining) {
+    lines.push(
+      goalLine(
+        `joining ≥ ${fmtInt(goals.joining)} alerts/s`,
+        fmtInt(joining.alertsPerSecond),
+        joining.alertsPerSecond >= goals.joining,
+      ),
+      goalLine(
+        `joining ≥ ${goals.joiningRatio}× Alertmanager`,
+        fmtRatio(ratio('joining')),
+        ratio('joining') >= goals.joiningRatio,
+      ),
+    );
+  }
+  if (batched)
+    lines.push(
+      goalLine(
+        `batched ≥ ${fmtInt(goals.batched)} alerts/s`,
+        fmtInt(batched.alertsPerSecond),
+        batched.alertsPerSecond >= goals.batched,
+        ` (${fmtRatio(ratio('batched'))} Alertmanager)`,
+      ),
+    );
+  if (paced) {
+    const behind = paced.note.includes('not sent');
+    lines.push(
+      goalLine(
+        `paced   p99 < ${goals.pacedP99Ms} ms at ${fmtInt(goals.pacedRate)} alerts/s`,
+        `${fmtMs(paced.p99)} ms`,
+        paced.p99 < goals.pacedP99Ms && paced.result.errors === 0 && !behind,
+        behind ? ' (fell behind the schedule)' : '',
+      ),
+    );
+  }
+  lines.push(
+    goalLine(
+      `RSS when ready ≤ ${goals.readyRssMiB} MiB`,
+      fmtMiB(ours.readyRss ?? Number.NaN),
+      (ours.readyRss ?? Number.POSITIVE_INFINITY) <= goals.readyRssMiB * MiB,
+    ),
+    goalLine(
+      `peak RSS through the bench ≤ ${goals.peakRssMiB} MiB`,
+      fmtMiB(ours.peakRss),
+      ours.peakRss <= goals.peakRssMiB * MiB,
+    ),
+  );
+  return lines;
 }
 
 /** `base` is the Alertmanager result, or the reason there is none. */
 export function ingestReport(ours: SystemResult, base: SystemResult | string, goals: Goals): string {
   const out: string[] = [
     '',
-    'OpsWatch — POST /api/v1/webhooks/alertmanager (webhook v4), --role http, PostgreSQL',
+    'OpsWatch — POST /api/v1/webhooks/alertmanager (webhook v4), --role http',
     runsTable(ours.runs),
     `peak RSS ${fmtMiB(ours.peakRss)} (VmHWM; ${fmtMiB(ours.readyRss ?? Number.NaN)} when ready)`,
     ...(ours.notes ?? []),
@@ -71,6 +134,9 @@ export function ingestReport(ours: SystemResult, base: SystemResult | string, go
     '* = median run (the reported figure). cpu columns are % of one core over the run: server = the',
     '  process under test, pg = PostgreSQL backends of the bench database, bench = this load generator;',
     `  machine = busy share of all ${availableParallelism()} cores, whoever used them (the machine is shared).`,
+    `  load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')} (1, 5, 15 min)`,
     '',
   );
   const errors = errorsReport([...ours.runs, ...(typeof base === 'string' ? [] : base.runs)]);
@@ -79,7 +145,7 @@ export function ingestReport(ours: SystemResult, base: SystemResult | string, go
       ? `errors:\n${errors.join('\n')}`
       : 'errors: none (every response 200; every OpsWatch answer created every alert of its request)',
     '',
-    ...goalLines(ours.runs, goals),
+    ...goalLines(ours, base, goals),
   );
   if (typeof base !== 'string') {
     out.push(

@@ -2,7 +2,9 @@
 import type { RunResult } from './load.js';
 import { fmtInt, fmtMs, fmtRatio, medianBy, percentile, table } from './stats.js';
 
-export type PhaseName = 'single' | 'batched' | 'paced';
+/** opening: each alert opens a new incident; joining: alerts join open incidents (50 groups). */
+export type PhaseName = 'opening' | 'joining' | 'batched' | 'paced';
+export const PHASES: readonly PhaseName[] = ['opening', 'joining', 'batched', 'paced'];
 
 export interface PhaseRun {
   system: string;
@@ -108,7 +110,7 @@ export function errorsReport(runs: readonly PhaseRun[]): string[] {
 /** One line per phase: OpsWatch's median run next to Alertmanager's, with the ratios. */
 export function comparisonTable(ours: readonly PhaseRun[], baseline: readonly PhaseRun[]): string {
   const rows: string[][] = [];
-  for (const phase of ['single', 'batched', 'paced'] as const) {
+  for (const phase of PHASES) {
     const a = ours.filter((r) => r.phase === phase);
     const b = baseline.filter((r) => r.phase === phase);
     if (a.length === 0 || b.length === 0) continue;

@@ -1,9 +1,28 @@
 /** Starting the two systems the ingest benchmark compares: OpsWatch (`--role http`) and Prometheus Alertmanager. */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Child, freePort } from './procs.js';
+
+/**
+ * The node options `npm start` runs OpsWatch with (from package.json's start script), so the benchmarks measure
+ * the process a user runs.
+ */
+export function npmStartNodeArgs(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts?: { start?: string };
+  };
+  const m = /^node\s+(.*?)\s*bin\/opswatch\.js/.exec(pkg.scripts?.start ?? '');
+  return (m?.[1] ?? '').split(/\s+/).filter(Boolean);
+}
+
+/** Builds dist/ (scripts/build.mjs), which bin/opswatch.js runs when it is newer than the sources. */
+export function buildBundle(root: string): void {
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('scripts/build.mjs failed');
+}
 
 export interface Started {
   child: Child;
@@ -13,13 +32,16 @@ export interface Started {
 }
 
 /**
- * Starts `node bin/opswatch.js start --role http` from `root` on a free port of 127.0.0.1 against `databaseUrl`
- * (it migrates at start) and waits for `/readyz`. Slack, Twilio and Agenda settings of this environment are
+ * Starts `node bin/opswatch.js start --role http` (with `npm start`'s node options) from `root` on a free port of 127.0.0.1 against `databaseUrl`,
+ * or its embedded PostgreSQL in `dataDir` (it migrates at start), and waits for `/readyz`. Slack, Twilio and Agenda settings of this environment are
  * not passed on; `env` adds settings of the bench's own (e.g. a fake Slack), `roles: 'all'` runs every role.
  */
 export async function startOpsWatch(opts: {
   root: string;
-  databaseUrl: string;
+  /** The database to use; without it, the embedded PostgreSQL of `dataDir`, as `npm start` runs it. */
+  databaseUrl?: string;
+  /** OPSWATCH_DATA_DIR (with no databaseUrl). */
+  dataDir?: string;
   apiKey: string;
   nodeArgs?: readonly string[];
   /** Default `['http']`. */
@@ -29,9 +51,11 @@ export async function startOpsWatch(opts: {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(SLACK_|TWILIO_|AGENDA_)/.test(k)) env[k] = v;
+  delete env.DATABASE_URL;
+  if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  if (opts.dataDir) env.OPSWATCH_DATA_DIR = opts.dataDir;
   Object.assign(env, {
     OPSWATCH_API_KEY: opts.apiKey,
-    DATABASE_URL: opts.databaseUrl,
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -39,7 +63,13 @@ export async function startOpsWatch(opts: {
   });
   const roles = opts.roles ?? ['http'];
   const roleArgs = roles === 'all' ? [] : ['--role', roles.join(',')];
-  const args = [...(opts.nodeArgs ?? []), 'bin/opswatch.js', 'start', ...roleArgs];
+  const args = [
+    ...npmStartNodeArgs(opts.root),
+    ...(opts.nodeArgs ?? []),
+    'bin/opswatch.js',
+    'start',
+    ...roleArgs,
+  ];
   const child = new Child('OpsWatch', process.execPath, args, { cwd: opts.root, env });
   try {
     await child.waitReady(`http://127.0.0.1:${port}/readyz`);

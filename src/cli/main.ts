@@ -9,7 +9,6 @@ import { API_KEY_SCOPES, type ApiKeyScope, operatorActor } from '../shared/actor
 import { systemClock } from '../shared/clock.js';
 import { describeThrown } from '../shared/describe-error.js';
 import { createLogger } from '../shared/logger.js';
-import { applyConfig } from './apply.js';
 import { withDatabase } from './database.js';
 import { type FailureContext, formatFailure } from './failure.js';
 
@@ -145,6 +144,8 @@ async function apply(config: Config, args: string[]): Promise<void> {
   const result = await withDatabase(config, log, 'apply', async (orm) => {
     const services = createServices(orm, systemClock, { publicBaseUrl: config.publicBaseUrl });
     const { tenant } = await services.tenants.bootstrap(config.OPSWATCH_API_KEY);
+    // Imported here: only `apply` reads YAML (the parser is ~12 MiB a running OpsWatch need not hold).
+    const { applyConfig } = await import('./apply.js');
     return applyConfig(services, operatorActor(tenant.id, 'opswatch apply'), sources);
   });
   for (const line of result.changes) process.stdout.write(`${line}\n`);

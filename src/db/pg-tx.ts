@@ -85,6 +85,14 @@ export class PgTx {
     return rows;
   }
 
+  /**
+   * Sends a statement whose rows are read later (`queryAhead`): nothing waits for them now, they arrive with the
+   * next statement awaited or with COMMIT. Runs as `runCompiled`; named apart so what waits can be told apart.
+   */
+  aheadCompiled<T>(compiled: CompiledQuery<unknown>): Promise<T[]> {
+    return this.runCompiled<T>(compiled);
+  }
+
   /** Sends a statement whose result is not needed; its failure surfaces at the next awaited statement. */
   command(q: RawBuilder<unknown>): void {
     this.commandCompiled(q.compile(this.compiler));

@@ -96,10 +96,13 @@ export async function queryOne<T>(em: Em, q: Statement<T>): Promise<T | undefine
  */
 export function queryAhead<T>(em: Em, q: Statement<T>): Promise<T[]> | null {
   if (!(em instanceof PgTx)) return null;
-  const answer = em.runCompiled<T>(compiled(q));
+  const answer = em.aheadCompiled<T>(compiled(q));
   answer.catch(() => {}); // read (and thrown) later, by whoever awaits it
   return answer;
 }
+
+/** Whether statements on `em` can be sent ahead of reading their answers (a light transaction: `withPgTx`). */
+export const sendsAhead = (em: Em): em is PgTx => em instanceof PgTx;
 
 /**
  * Runs a statement whose result is not needed (an insert, an update, a lock). On a light transaction

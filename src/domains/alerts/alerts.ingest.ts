@@ -23,6 +23,16 @@ export interface IngestResult {
   incidents: { id: string; number: number; created: boolean }[];
 }
 
+/**
+ * What `ingestInTx` gives back: a result per request, complete once `complete` resolves — await it after the
+ * transaction has committed (what the transaction wrote but did not wait for, such as the numbers of the incidents
+ * it opened, arrives with its COMMIT).
+ */
+export interface IngestOutcome {
+  results: IngestResult[];
+  complete: Promise<void>;
+}
+
 interface Item {
   alert: NormalizedAlert;
   req: number;
@@ -55,7 +65,8 @@ export async function ingestInTx(
   now: Date,
   incidents: IncidentIngestPort,
   hints: OpenIncidentHints,
-): Promise<IngestResult[]> {
+): Promise<IngestOutcome> {
+  const later: Promise<void>[] = [];
   const results: IngestResult[] = requests.map((r) => ({
     received: r.length,
     created: 0,
@@ -69,10 +80,12 @@ export async function ingestInTx(
     for (const alert of alerts) push(bySource, alert.source, { alert, req });
   });
   for (const [source, items] of bySource) {
-    await ingestSource({ em, actor, source, settings, now, results, incidents, hints }, items);
+    await ingestSource({ em, actor, source, settings, now, results, incidents, hints, later }, items);
   }
   for (const r of results) r.incidents = dedupeIncidents(r.incidents);
-  return results;
+  const complete = Promise.all(later).then(() => undefined);
+  complete.catch(() => {}); // awaited after the transaction; a failed attempt's is never read
+  return { results, complete };
 }
 
 interface Ctx {
@@ -84,6 +97,8 @@ interface Ctx {
   results: IngestResult[];
   incidents: IncidentIngestPort;
   hints: OpenIncidentHints;
+  /** What completes the results once the transaction's answers are in (see IngestOutcome.complete). */
+  later: Promise<void>[];
 }
 
 async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
@@ -144,16 +159,29 @@ async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
     ),
   ];
   if (changes.length === 0) return;
-  const outcomes = await ctx.incidents.apply(em, actor, groups, changes, ctx.now);
+  const { outcomes, numbered } = await ctx.incidents.apply(em, actor, groups, changes, ctx.now);
 
+  // The new alerts of every group go to its incident (opened now, or open but not the one guessed): one statement.
+  const links: { incidentId: string; alertIds: string[] }[] = [];
+  const opened: { entry: IngestResult['incidents'][number]; ref: { number: number } }[] = [];
   for (const [n, [groupKey, g]] of firedGroups.entries()) {
     const outcome = outcomes[n];
     if (outcome?.kind !== 'fired') throw new Error('the incidents port answered a fired group out of order');
-    if (g.unlinked.length) await alertsStore.link(em, actor.tenantId, g.unlinked, outcome.incident.id);
+    if (g.unlinked.length) links.push({ incidentId: outcome.incident.id, alertIds: g.unlinked });
     const { id, number } = outcome.incident;
     if (outcome.created) ctx.hints.set(actor.tenantId, groupKey, id);
-    for (const req of g.reqs) results[req]!.incidents.push({ id, number, created: outcome.created });
+    const entry = { id, number, created: outcome.created };
+    if (outcome.created) opened.push({ entry, ref: outcome.incident });
+    for (const req of g.reqs) results[req]!.incidents.push(entry);
   }
+  await alertsStore.linkMany(em, actor.tenantId, links);
+  // The opened incidents' numbers arrive with the transaction's COMMIT: filled into the results then.
+  if (opened.length)
+    ctx.later.push(
+      numbered.then(() => {
+        for (const { entry, ref } of opened) entry.number = ref.number;
+      }),
+    );
   const ackOutcomes = outcomes.slice(firedGroups.length + resolved.length);
   for (const [n, it] of ackedItems.entries()) {
     const outcome = ackOutcomes[n];

@@ -72,9 +72,11 @@ export class AlertsService {
   async ingestMany(actor: Actor, requests: NormalizedAlert[][]): Promise<IngestResult[]> {
     const settings = await this.settings(actor.tenantId);
     try {
-      return await withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
+      const outcome = await withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
         ingestInTx(tx, actor, requests, settings, this.clock.now(), this.incidents, this.hints),
       );
+      await outcome.complete;
+      return outcome.results;
     } catch (err) {
       this.hints.forget(actor.tenantId);
       throw err;

@@ -136,14 +136,20 @@ export const alertsStore = {
     );
   },
 
-  async link(em: Em, tenantId: string, alertIds: string[], incidentId: string): Promise<void> {
+  /** Links alerts to incidents, many incidents in one statement. */
+  async linkMany(
+    em: Em,
+    tenantId: string,
+    links: { incidentId: string; alertIds: string[] }[],
+  ): Promise<void> {
+    if (links.length === 0) return;
+    const ids = links.flatMap((l) => l.alertIds);
+    const incidents = links.flatMap((l) => l.alertIds.map(() => l.incidentId));
     await command(
       em,
-      db
-        .updateTable('alerts')
-        .set({ incident_id: incidentId })
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', anyOf(alertIds, 'uuid')),
+      sql`update alerts a set incident_id = x.incident_id
+          from unnest(${ids}::uuid[], ${incidents}::uuid[]) as x(id, incident_id)
+          where a.tenant_id = ${tenantId} and a.id = x.id`,
     );
   },
 

@@ -40,11 +40,26 @@ export type AlertGroupChange =
   /** An alert of the incident was acknowledged at its source (PagerDuty Events v2). */
   | { kind: 'acknowledged'; incidentId: string };
 
-/** What happened to a change's incident, in the order of the changes. */
+/**
+ * What happened to a change's incident, in the order of the changes. An incident opened by the change
+ * (`created`) has its number once `AppliedChanges.numbered` has resolved (0 until then).
+ */
 export type GroupOutcome =
   | { kind: 'fired'; incident: IncidentRef; created: boolean; retriggered: boolean }
   | { kind: 'resolved'; incidentId: string; resolved: boolean }
   | { kind: 'acknowledged'; incidentId: string; acknowledged: boolean };
+
+/** What `IncidentIngestPort.apply` answers. */
+export interface AppliedChanges {
+  /** Per change, in the order of the changes. */
+  outcomes: GroupOutcome[];
+  /**
+   * Resolves once the numbers of the incidents opened are filled into `outcomes`. On a light transaction they
+   * arrive with its COMMIT: await it after the transaction has committed (before, it would wait for the next
+   * statement the transaction awaits). Rejects when the insert failed (and so did the transaction).
+   */
+  numbered: Promise<void>;
+}
 
 /**
  * The incidents domain's one door for alert ingestion, used inside the ingest transaction:
@@ -58,8 +73,10 @@ export type GroupOutcome =
  *    re-triggered, resolved or acknowledged — and says, per change, what happened.
  *
  * None of it costs a round trip per alert: one statement each for the locks and the open incidents, one
- * timeline insert for all joined alerts, one lock of the incidents that resolved or acknowledged alerts touch;
- * only a new incident waits for its number.
+ * timeline insert for all joined alerts, one lock of the incidents that resolved or acknowledged alerts touch.
+ * The incidents a batch opens are inserted in one statement that also reserves their numbers; on a light
+ * transaction it is sent without waiting for its answer, which travels with the transaction's next awaited
+ * statement or its COMMIT: the caller reads the numbers (`AppliedChanges.numbered`) after the commit.
  */
 export interface IncidentIngestPort {
   lockGroups(em: Em, tenantId: string, groupKeys: string[]): Promise<LockedGroups>;
@@ -69,7 +86,7 @@ export interface IncidentIngestPort {
     groups: LockedGroups,
     changes: AlertGroupChange[],
     now: Date,
-  ): Promise<GroupOutcome[]>;
+  ): Promise<AppliedChanges>;
   /** Id and number of these incidents (for lists of alerts). */
   refs(em: Em, tenantId: string, incidentIds: string[]): Promise<Map<string, IncidentRef>>;
 }

@@ -4,6 +4,7 @@ import type { IncidentAlertsPort } from './incident-alerts.port.js';
 import type { IncidentEventSink } from './incident-events.js';
 import type {
   AlertGroupChange,
+  AppliedChanges,
   GroupOutcome,
   IncidentIngestPort,
   IncidentRef,
@@ -11,7 +12,7 @@ import type {
   LockedGroups,
   NewAlertInGroup,
 } from './incident-ingest.port.js';
-import { applyTransition, openIncident, recordChanges } from './incident-lifecycle.js';
+import { applyTransition, openIncidents, recordChanges } from './incident-lifecycle.js';
 import { type IncidentRow, incidentsStore, type TimelineInput } from './incidents.store.js';
 import { shouldRetrigger } from './transitions.calc.js';
 
@@ -125,8 +126,9 @@ export class IncidentIngest implements IncidentIngestPort {
   }
 
   /**
-   * Fired changes first (new incidents in group key order, then one timeline insert for every joined alert,
-   * then re-triggers), then resolved ones, then acknowledgements: the order the events' effects build on.
+   * Fired changes first (new incidents in group key order, in one statement, then one timeline insert for every
+   * joined alert, then re-triggers), then resolved ones, then acknowledgements: the order the events' effects
+   * build on.
    */
   async apply(
     em: Em,
@@ -134,14 +136,23 @@ export class IncidentIngest implements IncidentIngestPort {
     groups: LockedGroups,
     changes: AlertGroupChange[],
     now: Date,
-  ): Promise<GroupOutcome[]> {
+  ): Promise<AppliedChanges> {
     if (!(groups instanceof Locked) || groups.tenantId !== actor.tenantId)
       throw new Error('IncidentIngest.apply needs the groups its lockGroups locked for this tenant');
     const out: GroupOutcome[] = new Array(changes.length);
     const fired = changes.flatMap((c, n) => (c.kind === 'fired' ? [{ c, n }] : []));
-    const newGroups = fired.filter(({ c }) => !groups.rows.has(c.groupKey));
-    for (const { c, n } of newGroups.sort((x, y) => (x.c.groupKey < y.c.groupKey ? -1 : 1)))
-      out[n] = await this.openForGroup(em, actor, c, now);
+    const newGroups = fired
+      .filter(({ c }) => !groups.rows.has(c.groupKey))
+      .sort((x, y) => (x.c.groupKey < y.c.groupKey ? -1 : 1));
+    const opened = await this.openForGroups(
+      em,
+      actor,
+      newGroups.map(({ c }) => c),
+      now,
+    );
+    newGroups.forEach(({ n }, i) => {
+      out[n] = opened.outcomes[i]!;
+    });
     const joined = fired.filter(({ c }) => groups.rows.has(c.groupKey));
     const joinedOut = await this.alertsJoined(
       em,
@@ -166,32 +177,52 @@ export class IncidentIngest implements IncidentIngestPort {
         out[n] = { kind: 'acknowledged', incidentId: c.incidentId, acknowledged };
       }
     }
-    return out;
+    return { outcomes: out, numbered: opened.numbered };
   }
 
-  /** Opens the incident of a group whose new alerts found none open (the caller holds the group lock). */
-  private async openForGroup(em: Em, actor: Actor, c: Fired, now: Date): Promise<FiredOutcome> {
-    const first = c.alerts[0];
-    if (!first) throw new Error('a fired change needs at least one alert');
-    const inc = await openIncident(
-      em,
-      this.sink,
-      actor,
-      {
-        title: first.title,
-        description: first.description,
-        service: first.service,
-        environment: first.environment,
-        severity: Math.min(...c.alerts.map((a) => a.severity)),
-        groupKey: c.groupKey,
-        source: c.source,
-        autoResolve: c.policy.autoResolve,
-      },
-      'opened',
-      now,
-      (id) => joinedRows(id, c.alerts),
-    );
-    return { kind: 'fired', incident: { id: inc.id, number: inc.number }, created: true, retriggered: false };
+  /**
+   * Opens the incidents of the groups whose new alerts found none open (the caller holds the group locks), in
+   * the order given: one insert for all of them, their numbers reserved in it (see `openIncidents`). Their
+   * outcomes get their numbers when `numbered` resolves.
+   */
+  private async openForGroups(
+    em: Em,
+    actor: Actor,
+    changes: Fired[],
+    now: Date,
+  ): Promise<{ outcomes: FiredOutcome[]; numbered: Promise<void> }> {
+    if (changes.length === 0) return { outcomes: [], numbered: Promise.resolve() };
+    const list = changes.map((c) => {
+      const first = c.alerts[0];
+      if (!first) throw new Error('a fired change needs at least one alert');
+      return {
+        fields: {
+          title: first.title,
+          description: first.description,
+          service: first.service,
+          environment: first.environment,
+          severity: Math.min(...c.alerts.map((a) => a.severity)),
+          groupKey: c.groupKey,
+          source: c.source,
+          autoResolve: c.policy.autoResolve,
+        },
+        extra: (id: string) => joinedRows(id, c.alerts),
+      };
+    });
+    const opened = await openIncidents(em, this.sink, actor, list, 'opened', now);
+    const outcomes: FiredOutcome[] = opened.ids.map((id) => ({
+      kind: 'fired',
+      incident: { id, number: 0 },
+      created: true,
+      retriggered: false,
+    }));
+    const numbered = opened.rows.then((rows) => {
+      rows.forEach((row, i) => {
+        outcomes[i]!.incident.number = row.number;
+      });
+    });
+    numbered.catch(() => {}); // read (and thrown) by whoever awaits it, after the transaction
+    return { outcomes, numbered };
   }
 
   /**

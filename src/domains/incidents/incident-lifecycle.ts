@@ -1,4 +1,4 @@
-import type { Em } from '../../db/sql.js';
+import { type Em, sendsAhead } from '../../db/sql.js';
 import { type Actor, systemActor } from '../../shared/actor.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -121,4 +121,48 @@ export async function openIncident(
   };
   await recordChanges(em, sink, actor, [created, ...extra(inc.id)], at);
   return inc;
+}
+
+/** Incidents being opened: their ids at once, their rows (with their numbers) once the database answers. */
+export interface OpenedIncidents {
+  /** In the order asked; chosen here, so known before anything is sent. */
+  ids: string[];
+  /**
+   * The stored rows, in the order asked. On a light transaction they arrive with its next awaited statement or its
+   * COMMIT: read them after the transaction to spare it a round trip.
+   */
+  rows: Promise<IncidentRow[]>;
+}
+
+/**
+ * Opens several incidents at once (the tenant's next numbers, in the order given) and records their creation
+ * (plus any extra timeline rows of each), in the caller's transaction: one statement for the incidents and one
+ * for the timeline, whatever their number, neither waiting for an answer on a light transaction.
+ */
+export async function openIncidents(
+  em: Em,
+  sink: IncidentEventSink,
+  actor: Actor,
+  list: {
+    fields: Omit<NewIncident, 'id' | 'tenantId' | 'at'>;
+    extra?: (incidentId: string) => TimelineInput[];
+  }[],
+  verb: 'opened' | 'declared',
+  at: Date,
+): Promise<OpenedIncidents> {
+  const news = list.map(({ fields }) => ({ ...fields, id: newId(), tenantId: actor.tenantId, at }));
+  const rows = incidentsStore.insertMany(em, actor.tenantId, news, at);
+  // Off a light transaction the insert runs now; its failure is the caller's, before anything else is written.
+  if (!sendsAhead(em)) await rows;
+  const timeline: TimelineInput[] = [];
+  news.forEach((inc, n) => {
+    const { title, service, severity } = list[n]!.fields;
+    timeline.push({
+      incidentId: inc.id,
+      event: { kind: 'created', data: { verb, title, service, severity } },
+    });
+    timeline.push(...(list[n]!.extra?.(inc.id) ?? []));
+  });
+  await recordChanges(em, sink, actor, timeline, at);
+  return { ids: news.map((n) => n.id), rows };
 }

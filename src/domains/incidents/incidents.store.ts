@@ -1,6 +1,17 @@
 import type { ExpressionBuilder, Updateable } from 'kysely';
 import type { DB, JsonObject } from '../../db/schema.generated.js';
-import { anyOf, command, db, type Em, jsonb, query, queryOne, type RowOf, sql } from '../../db/sql.js';
+import {
+  anyOf,
+  command,
+  db,
+  type Em,
+  jsonb,
+  query,
+  queryAhead,
+  queryOne,
+  type RowOf,
+  sql,
+} from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 import { isUuid } from '../../shared/ids.js';
 import type { IncidentStatus } from './incidents.types.js';
@@ -121,6 +132,52 @@ export const incidentsStore = {
     );
     if (!row) throw new Error('incident insert returned nothing');
     return row;
+  },
+
+  /**
+   * Opens several incidents of one tenant in one statement: the next numbers are allocated in the order given
+   * (one update of the tenant's sequence for all of them) and every row inserted. On a light transaction the
+   * statement is sent at once and its answer read later (see `queryAhead`): the rows, in the order given, arrive
+   * with the transaction's next awaited statement or its COMMIT, so opening costs no round trip of its own.
+   */
+  insertMany(em: Em, tenantId: string, incs: NewIncident[], at: Date): Promise<IncidentRow[]> {
+    if (incs.length === 0) return Promise.resolve([]);
+    const payload = JSON.stringify(
+      incs.map((inc, i) => ({
+        i: i + 1,
+        id: inc.id,
+        title: inc.title,
+        description: inc.description,
+        service: inc.service,
+        environment: inc.environment,
+        severity: inc.severity,
+        group_key: inc.groupKey,
+        source: inc.source,
+        auto_resolve: inc.autoResolve,
+      })),
+    );
+    const statement = sql<IncidentRow>`with seq as (
+            update tenants set incident_seq = incident_seq + ${incs.length} where id = ${tenantId}
+            returning incident_seq - ${incs.length} as base
+          )
+          insert into incidents (id, tenant_id, number, title, description, service, environment, severity, status,
+            group_key, source, auto_resolve, created_at, updated_at)
+          select x.id, ${tenantId}, seq.base + x.i, x.title, x.description, x.service, x.environment, x.severity,
+            'triggered', x.group_key, x.source, x.auto_resolve, ${at}, ${at}
+          from seq, jsonb_to_recordset(${payload}::jsonb) as x(i int, id uuid, title text, description text,
+            service text, environment text, severity int, group_key text, source text, auto_resolve boolean)
+          order by x.i
+          returning *`;
+    const inOrder = (rows: IncidentRow[]): IncidentRow[] => {
+      if (rows.length !== incs.length) throw new Error(`tenant ${tenantId} does not exist`);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return incs.map((inc) => byId.get(inc.id)!);
+    };
+    const ahead = queryAhead(em, statement);
+    if (!ahead) return query(em, statement).then(inOrder);
+    const rows = ahead.then(inOrder);
+    rows.catch(() => {}); // read (and thrown) by whoever awaits it; the transaction fails with it anyway
+    return rows;
   },
 
   async lock(em: Em, tenantId: string, ref: RefQuery): Promise<IncidentRow | undefined> {

@@ -11,6 +11,7 @@ export {
 } from './incident-events.js';
 export type {
   AlertGroupChange,
+  AppliedChanges,
   GroupOutcome,
   IncidentIngestPort,
   IncidentRef,
