@@ -61,8 +61,9 @@ export class EscalationEngine {
   async run(now: Date = this.deps.clock.now()): Promise<EscalationRunReport> {
     const report = emptyReport();
     const ackDue: DueEscalationRow[] = [];
+    let failed = false;
     const batches = async (): Promise<void> => {
-      for (let b = 0; b < MAX_BATCHES; b++) {
+      for (let b = 0; b < MAX_BATCHES && !failed; b++) {
         const more = await withTx(this.orm, 'system', async (em) => {
           const due = await escalationStore.due(em, now, BATCH);
           for (const row of due) if (row.state === 'acknowledged') ackDue.push(row);
@@ -75,7 +76,17 @@ export class EscalationEngine {
         if (!more) break;
       }
     };
-    await Promise.all(Array.from({ length: PARALLEL }, batches));
+    // A failing batch stops the others from starting more; the run ends when every batch has.
+    const settled = await Promise.allSettled(
+      Array.from({ length: PARALLEL }, () =>
+        batches().catch((err: unknown) => {
+          failed = true;
+          throw err;
+        }),
+      ),
+    );
+    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
     for (const row of ackDue) {
       const minutes = row.snapshot.spec.ackTimeoutMinutes ?? 0;
       if (await this.deps.ackTimedOut(row.tenant_id, row.incident_id, minutes)) report.ackTimeouts++;
