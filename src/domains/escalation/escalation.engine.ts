@@ -62,7 +62,10 @@ export class EscalationEngine {
     const report = emptyReport();
     const ackDue: DueEscalationRow[] = [];
     let failed = false;
-    const batches = async (): Promise<void> => {
+    const runs: Promise<void>[] = [];
+    // One batch first; when there is more than a batch's worth, others join it (SKIP LOCKED shares the rows). A
+    // failing batch stops the others from starting more; the run ends when every batch has.
+    const batches = async (lead: boolean): Promise<void> => {
       for (let b = 0; b < MAX_BATCHES && !failed; b++) {
         const more = await withTx(this.orm, 'system', async (em) => {
           const due = await escalationStore.due(em, now, BATCH);
@@ -74,17 +77,18 @@ export class EscalationEngine {
           return due.length === BATCH || handed === BATCH;
         });
         if (!more) break;
+        if (lead && runs.length === 1) for (let i = 1; i < PARALLEL; i++) runs.push(guarded(false));
       }
     };
-    // A failing batch stops the others from starting more; the run ends when every batch has.
-    const settled = await Promise.allSettled(
-      Array.from({ length: PARALLEL }, () =>
-        batches().catch((err: unknown) => {
-          failed = true;
-          throw err;
-        }),
-      ),
-    );
+    const guarded = (lead: boolean) =>
+      batches(lead).catch((err: unknown) => {
+        failed = true;
+        throw err;
+      });
+    runs.push(guarded(true));
+    const settled: PromiseSettledResult<void>[] = [];
+    for (let i = 0; i < runs.length; i++)
+      settled.push(...(await Promise.allSettled([runs[i] as Promise<void>])));
     const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (rejected) throw rejected.reason;
     for (const row of ackDue) {
