@@ -62,6 +62,7 @@ export class EscalationEngine {
     const report = emptyReport();
     const ackDue: DueEscalationRow[] = [];
     let failed = false;
+    let error: unknown = null;
     const runs: Promise<void>[] = [];
     // One batch first; when there is more than a batch's worth, others join it (SKIP LOCKED shares the rows). A
     // failing batch stops the others from starting more; the run ends when every batch has.
@@ -80,16 +81,15 @@ export class EscalationEngine {
         if (lead && runs.length === 1) for (let i = 1; i < PARALLEL; i++) runs.push(guarded(false));
       }
     };
-    const guarded = (lead: boolean) =>
+    /** Never rejects (a rejection nobody awaits yet would end the process): the first error is kept. */
+    const guarded = (lead: boolean): Promise<void> =>
       batches(lead).catch((err: unknown) => {
+        if (!failed) error = err;
         failed = true;
-        throw err;
       });
     runs.push(guarded(true));
-    const settled: PromiseSettledResult<void>[] = [];
-    for (let i = 0; i < runs.length; i++)
-      settled.push(...(await Promise.allSettled([runs[i] as Promise<void>])));
-    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    for (let i = 0; i < runs.length; i++) await runs[i];
+    const rejected = failed ? { reason: error } : null;
     if (rejected) throw rejected.reason;
     for (const row of ackDue) {
       const minutes = row.snapshot.spec.ackTimeoutMinutes ?? 0;
