@@ -2,6 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import { escapeMrkdwn, incidentRef, mrkdwn, person, slackDate } from './format.js';
 import { LIMITS, truncate } from './limits.js';
+import { DRILL_MARK, drillPrefix } from './page.blocks.js';
 import type { BlockOptions, IncidentView, MessagePayload, TimelineItemView } from './types.js';
 
 /**
@@ -19,6 +20,11 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   note: { emoji: ':memo:', verb: 'added a note to', quote: true },
   escalated: { emoji: ':arrow_double_up:', verb: 'escalated' },
   notified: { emoji: ':bell:', verb: 'paged people for' },
+  escalation_started: { emoji: ':pager:', verb: 'started escalating' },
+  escalation_step: { emoji: ':arrow_double_up:', verb: 'moved to the next escalation step of' },
+  escalation_exhausted: { emoji: ':rotating_light:', verb: 'ran out of escalation steps for' },
+  nobody_on_call: { emoji: ':warning:', verb: 'found nobody on call for' },
+  drill_over: { emoji: ':test_tube:', verb: 'closed the drill' },
   notification_failed: { emoji: ':warning:', verb: 'could not deliver a notification for' },
   severity_changed: { emoji: ':chart_with_upwards_trend:', verb: 'changed the severity of' },
   alert: { emoji: ':bell:', verb: 'received a new alert for' },
@@ -46,7 +52,8 @@ export function timelineReply(
     verb: `${item.kind.replace(/_/g, ' ')}`,
   };
   const actor = person(item.actorName, item.actorSlackId);
-  const headline = `${kind.emoji} ${actor} ${escapeMrkdwn(kind.verb)} *${incidentRef(incident.number)}*`;
+  const drill = incident.drill ? `${DRILL_MARK} · ` : '';
+  const headline = `${drill}${kind.emoji} ${actor} ${escapeMrkdwn(kind.verb)} *${incidentRef(incident.number)}*`;
   const detail = item.message.trim();
   const body = detail
     ? `${headline}\n${kind.quote ? quote(escapeMrkdwn(truncate(detail, MESSAGE_MAX))) : escapeMrkdwn(truncate(detail, MESSAGE_MAX))}`
@@ -56,6 +63,6 @@ export function timelineReply(
     { type: 'context', elements: [mrkdwn(slackDate(item.at, opts), LIMITS.textObject)] },
   ];
   const plainActor = item.actorName.trim() || 'Someone';
-  const text = `${plainActor} ${kind.verb} ${incidentRef(incident.number)}${detail ? `: ${detail}` : ''}`;
+  const text = `${drillPrefix(incident)}${plainActor} ${kind.verb} ${incidentRef(incident.number)}${detail ? `: ${detail}` : ''}`;
   return { text: truncate(escapeMrkdwn(text.replace(/\s+/g, ' ')), LIMITS.sectionText), blocks };
 }
