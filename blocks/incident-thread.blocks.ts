@@ -41,6 +41,26 @@ function quote(text: string): string {
     .join('\n');
 }
 
+/** "2 min 10 s", "45 s", "1 h 3 min". */
+export function preciseDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return m ? `${h} h ${m} min` : `${h} h`;
+  if (m > 0) return s ? `${m} min ${s} s` : `${m} min`;
+  return `${s} s`;
+}
+
+/** A drill's closing line, on its resolved reply: how long it took to acknowledge, and who did. */
+export function drillOver(item: Pick<TimelineItemView, 'kind'>, incident: IncidentView): string | null {
+  if (!incident.drill || item.kind !== 'resolved') return null;
+  if (!incident.acknowledgedAt) return 'Drill over: nobody acknowledged it before it was resolved.';
+  const took = preciseDuration(incident.acknowledgedAt.getTime() - incident.createdAt.getTime());
+  const by = incident.acknowledgedBy ? ` by ${incident.acknowledgedBy}` : '';
+  return `Drill over: acknowledged in ${took}${by}.`;
+}
+
 /** A reply for `chat.postMessage` with `thread_ts` set to the card's ts. */
 export function timelineReply(
   item: TimelineItemView,
@@ -54,7 +74,7 @@ export function timelineReply(
   const actor = person(item.actorName, item.actorSlackId);
   const drill = incident.drill ? `${DRILL_MARK} · ` : '';
   const headline = `${drill}${kind.emoji} ${actor} ${escapeMrkdwn(kind.verb)} *${incidentRef(incident.number)}*`;
-  const detail = item.message.trim();
+  const detail = [item.message.trim(), drillOver(item, incident)].filter(Boolean).join('\n');
   const body = detail
     ? `${headline}\n${kind.quote ? quote(escapeMrkdwn(truncate(detail, MESSAGE_MAX))) : escapeMrkdwn(truncate(detail, MESSAGE_MAX))}`
     : headline;

@@ -253,3 +253,28 @@ describe('App Home: Incidents paging you', () => {
     expect(checkLimits('home', view)).toEqual([]);
   });
 });
+
+describe('a drill’s closing reply', () => {
+  it('states the time to acknowledge and who did', () => {
+    const createdAt = new Date(FIXED_NOW.getTime() - 10 * 60_000);
+    const view = incidentView({
+      drill: true,
+      status: 'resolved',
+      createdAt,
+      acknowledgedAt: new Date(createdAt.getTime() + 130_000),
+      acknowledgedBy: 'Ana',
+      resolvedAt: FIXED_NOW,
+    });
+    const reply = timelineReply(timelineItem({ kind: 'resolved', actorName: 'Ana' }), view, TEST_OPTIONS);
+    expect(texts(reply.blocks)[0]).toContain('\nDrill over: acknowledged in 2 min 10 s by Ana.');
+    expect(reply.text).toContain('Drill over: acknowledged in 2 min 10 s by Ana.');
+    const notAcked = timelineReply(
+      timelineItem({ kind: 'resolved' }),
+      { ...view, acknowledgedAt: null, acknowledgedBy: null },
+      TEST_OPTIONS,
+    );
+    expect(notAcked.text).toContain('Drill over: nobody acknowledged it before it was resolved.');
+    const real = timelineReply(timelineItem({ kind: 'resolved' }), { ...view, drill: false }, TEST_OPTIONS);
+    expect(real.text).not.toContain('Drill over');
+  });
+});

@@ -64,6 +64,7 @@ export function toIncidentView(d: IncidentDto | IncidentDetailDto): IncidentView
     links: detail ? linksOf(detail) : [],
     alertCount: d.alertCount,
     openAlertCount: d.firingAlertCount,
+    drill: d.drill,
   };
 }
 

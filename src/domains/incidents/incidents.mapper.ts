@@ -47,6 +47,7 @@ export function toIncidentDto(r: IncidentListRow): IncidentDto {
     resolvedAt: iso(r.resolved_at),
     updatedAt: iso(r.updated_at)!,
     version: r.version,
+    drill: r.drill === true,
   };
 }
 

@@ -31,6 +31,8 @@ export interface IncidentDto {
   resolvedAt: string | null;
   updatedAt: string;
   version: number;
+  /** A fire drill: pages for real, says DRILL in every message, left out of the figures. */
+  drill: boolean;
 }
 
 export interface TimelineDto {
@@ -91,6 +93,10 @@ export const declareInputSchema = z.object({
     pattern: '^\\s*[Pp]?[1-5]\\s*$',
     default: 3,
   }),
+  drill: z
+    .boolean({ error: 'drill must be true or false' })
+    .default(false)
+    .meta({ description: 'A fire drill: pages for real, says DRILL everywhere, left out of the figures' }),
 });
 export type DeclareInput = z.infer<typeof declareInputSchema>;
 
