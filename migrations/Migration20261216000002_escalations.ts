@@ -9,7 +9,8 @@ import { tenantIsolationSql } from './Migration20261208000002_row_level_security
  *   `next_at` is the stored deadline the engine wakes for (next step, or the ack timeout); null when idle.
  * - `pages`: one notification per (incident, generation, loop, step, person, rule) — the unique key written in
  *   the same transaction as the escalation state, so however many workers run and whatever crashes, a page is
- *   recorded once; it is handed to the outbox (outbox_id) when due, and its delivery outcome is written back.
+ *   recorded once; it is handed to the outbox (outbox_id) when due, and its delivery outcome is written back
+ *   (with the DM's channel and ts, so it is updated in place when anyone acts on the incident).
  */
 export class Migration20261216000002_escalations extends Migration {
   override async up(): Promise<void> {
@@ -55,6 +56,9 @@ export class Migration20261216000002_escalations extends Migration {
         sent_at timestamptz,
         acked_at timestamptz,
         detail text,
+        target_label text,
+        slack_channel text,
+        slack_ts text,
         created_at timestamptz not null,
         unique (incident_id, generation, loop, step, user_id, rule_position)
       );`);

@@ -1,6 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AlertsService } from '../domains/alerts/index.js';
 import { AuditService } from '../domains/audit/index.js';
+import {
+  DEFAULT_RULES,
+  type EscalationDirectory,
+  type EscalationMetrics,
+  EscalationService,
+} from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService } from '../domains/incidents/index.js';
 import { type Destination, OutboxService } from '../domains/notify/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
@@ -19,6 +25,7 @@ export interface Services {
   rosters: RostersService;
   oncall: OnCallService;
   handoffs: HandoffsService;
+  escalation: EscalationService;
 }
 
 /** What the services tell the process's metrics. */
@@ -26,6 +33,7 @@ export interface ServiceMetrics {
   deliveryFailed(destination: Destination, reason: string): void;
   unrouted(): void;
   expired(destination: Destination, reason: string): void;
+  escalation?: EscalationMetrics;
 }
 
 export interface ServiceOptions {
@@ -35,7 +43,17 @@ export interface ServiceOptions {
   /** PUBLIC_BASE_URL, for iCal feed links */
   publicBaseUrl?: string | undefined;
   metrics?: ServiceMetrics;
+  /** Policies, notification rules and managers for the escalation engine (none: nothing escalates). */
+  escalationDirectory?: EscalationDirectory;
 }
+
+/** Until a directory is wired, no service has a policy: incidents do not escalate (the timeline says so). */
+const NO_POLICIES: EscalationDirectory = {
+  policyFor: async () => null,
+  rulesOf: async (_em, _tenant, userIds, urgency) =>
+    new Map(userIds.map((id) => [id, { rules: [...DEFAULT_RULES[urgency]], defaulted: true }])),
+  managerOf: async () => null,
+};
 
 /**
  * Builds the domain services and wires domain to domain, the same way in every process whatever roles it runs:
@@ -62,7 +80,21 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
         }
       : {}),
   });
-  // Subscribers of incident events, in order (the escalation engine, SLA and knowledge base will join here).
+  const escalation = new EscalationService(orm, {
+    clock,
+    log,
+    directory: opts.escalationDirectory ?? NO_POLICIES,
+    recordNotice: incidents.recordNotice,
+    recordAs: incidents.recordAs,
+    enqueue: outbox.enqueue,
+    enqueueReturning: outbox.enqueueReturning,
+    ackTimedOut: (tenantId, incidentId, minutes) => incidents.ackTimedOut(tenantId, incidentId, minutes),
+    defaultChannel: opts.slackDefaultChannel ?? null,
+    ...(opts.metrics?.escalation ? { metrics: opts.metrics.escalation } : {}),
+  });
+  // Subscribers of incident events, in order (SLA and knowledge base will join here). The escalation engine
+  // comes first: what it records (escalation started, pages cancelled) is routed with the rest.
+  events.subscribe(escalation.sink);
   events.subscribe(outbox.router);
   return {
     tenants,
@@ -74,5 +106,6 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     rosters: new RostersService(orm, clock, baseUrl),
     oncall: new OnCallService(orm, clock, baseUrl),
     handoffs: new HandoffsService(orm, clock, outbox.enqueueHandoffs),
+    escalation,
   };
 }

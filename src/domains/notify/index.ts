@@ -5,6 +5,7 @@ export {
   type Destination,
   type DestinationSpec,
   destinationsOf,
+  type EscalationPostPayload,
   type HandoffPayload,
   handoffPayloadSchema,
   PAYLOADS,

@@ -133,6 +133,14 @@ export class OutboxService {
     });
   }
 
+  /** Queues rows in the caller's transaction (keys make repeats harmless). */
+  readonly enqueue = (em: Em, rows: readonly NewOutboxRow[]): Promise<void> =>
+    outboxStore.enqueue(em, rows, this.clock.now());
+
+  /** Queues rows in the caller's transaction and answers each key's outbox id (an escalation's pages keep it). */
+  readonly enqueueReturning = (em: Em, rows: readonly NewOutboxRow[]): Promise<Map<string, string>> =>
+    outboxStore.enqueueReturning(em, rows, this.clock.now());
+
   /**
    * Queues what announces handoffs, in the transaction that recorded them: the post in the schedule's channel,
    * the DM to the person coming on call, the user group's new members and a Home republish for both people.

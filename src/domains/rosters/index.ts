@@ -8,6 +8,7 @@ export {
 } from './handoffs.service.js';
 export { currentShiftFor, gaps, nextShiftFor, onCallAt, shifts } from './oncall.calc.js';
 export { OnCallService } from './oncall.service.js';
+export { type OnCallAtInstant, whoIsOnCallAt } from './oncall-at.js';
 export type {
   MyOnCallDto,
   MyShiftDto,

@@ -23,6 +23,7 @@ import { blockOptions, type SlackDeps } from '../context.js';
 import { toHandoffView } from '../handoff-view.mapper.js';
 import { renderHome } from '../home.js';
 import { toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
+import { sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { toDeliveryError } from './slack-errors.js';
 
@@ -89,6 +90,10 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     async send(unit): Promise<PostedCard | null> {
       const [row] = unit.rows;
       const p = payloadOf('slack.post', row);
+      if (p.type === 'escalation_post') {
+        await sendEscalationPost(client, deps, row, p);
+        return null;
+      }
       const msg =
         p.type === 'incident_card'
           ? incidentCard(await incident(row), blockOptions(deps))
@@ -144,6 +149,14 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     async send(unit) {
       const [row] = unit.rows;
       const p = payloadOf('slack.dm', row);
+      if (p.type === 'page') {
+        await sendPageDm(client, deps, row, p.pageId);
+        return null;
+      }
+      if (p.type === 'page_update') {
+        await updatePageDm(client, deps, row, p.pageId);
+        return null;
+      }
       if (p.type === 'handoff') {
         const zone = p.to?.timeZone ?? p.timeZone;
         const msg = handoffDm(toHandoffView(p), { ...blockOptions(deps), timeZone: zone });

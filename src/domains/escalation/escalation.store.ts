@@ -1,0 +1,358 @@
+import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
+import type { PolicySnapshot, Urgency } from './policy.types.js';
+import type { PlannedPage } from './step.calc.js';
+
+/** The channel the engine's pacer listens on: an escalation started or was escalated by hand. */
+export const ENGINE_CHANNEL = 'opswatch_engine';
+
+export type EscalationState = 'active' | 'acknowledged' | 'resolved' | 'exhausted';
+
+export interface EscalationRow {
+  incident_id: string;
+  tenant_id: string;
+  policy_id: string | null;
+  policy_name: string;
+  policy_version: number;
+  snapshot: PolicySnapshot;
+  urgency: Urgency;
+  state: EscalationState;
+  generation: number;
+  loop: number;
+  step: number;
+  step_fired_at: Date | null;
+  next_at: Date | null;
+  started_at: Date;
+  acknowledged_at: Date | null;
+}
+
+/** A due escalation with what firing it needs of its incident. */
+export interface DueEscalationRow extends EscalationRow {
+  number: number;
+  title: string;
+  incident_status: string;
+}
+
+export interface PageRow {
+  id: string;
+  tenant_id: string;
+  incident_id: string;
+  generation: number;
+  loop: number;
+  step: number;
+  user_id: string | null;
+  target_type: string;
+  target_id: string | null;
+  target_label: string | null;
+  rule_position: number;
+  method: string;
+  due_at: Date;
+  status: string;
+  outbox_id: string | null;
+  queued_at: Date | null;
+  sent_at: Date | null;
+  acked_at: Date | null;
+  detail: string | null;
+  slack_channel: string | null;
+  slack_ts: string | null;
+}
+
+/** A page due to be handed to the outbox, with where it goes. */
+export interface DuePageRow extends PageRow {
+  slack_user_id: string | null;
+}
+
+const ESC = sql`e.incident_id, e.tenant_id, e.policy_id, e.policy_name, e.policy_version, e.snapshot, e.urgency,
+  e.state, e.generation, e.loop, e.step, e.step_fired_at, e.next_at, e.started_at, e.acknowledged_at`;
+
+const date = (d: Date | string | null): Date | null => (d === null ? null : new Date(d));
+
+const toEsc = <T extends EscalationRow>(r: T): T => ({
+  ...r,
+  step_fired_at: date(r.step_fired_at),
+  next_at: date(r.next_at),
+  started_at: new Date(r.started_at),
+  acknowledged_at: date(r.acknowledged_at),
+});
+
+const toPage = <T extends PageRow>(r: T): T => ({
+  ...r,
+  outbox_id: r.outbox_id === null ? null : String(r.outbox_id),
+  due_at: new Date(r.due_at),
+  queued_at: date(r.queued_at),
+  sent_at: date(r.sent_at),
+  acked_at: date(r.acked_at),
+});
+
+export const escalationStore = {
+  /** The incident's escalation, locked for this transaction. */
+  async lock(em: Em, tenantId: string, incidentId: string): Promise<EscalationRow | undefined> {
+    const row = await queryOne<EscalationRow>(
+      em,
+      sql`select ${ESC} from escalations e where e.tenant_id = ${tenantId} and e.incident_id = ${incidentId}
+          for update`,
+    );
+    return row && toEsc(row);
+  },
+
+  async get(em: Em, tenantId: string, incidentId: string): Promise<EscalationRow | undefined> {
+    const row = await queryOne<EscalationRow>(
+      em,
+      sql`select ${ESC} from escalations e where e.tenant_id = ${tenantId} and e.incident_id = ${incidentId}`,
+    );
+    return row && toEsc(row);
+  },
+
+  /**
+   * Starts (or restarts, as the next generation) the incident's escalation from the first step, due at `at`.
+   * Returns the generation it runs as.
+   */
+  async start(
+    em: Em,
+    tenantId: string,
+    incidentId: string,
+    snapshot: PolicySnapshot,
+    urgency: Urgency,
+    at: Date,
+  ): Promise<number> {
+    const row = await queryOne<{ generation: number }>(
+      em,
+      sql`insert into escalations (incident_id, tenant_id, policy_id, policy_name, policy_version, snapshot, urgency,
+            state, generation, loop, step, step_fired_at, next_at, started_at, acknowledged_at, updated_at)
+          values (${incidentId}, ${tenantId}, ${snapshot.policyId}, ${snapshot.name}, ${snapshot.version},
+            ${JSON.stringify(snapshot)}::jsonb, ${urgency}, 'active', 0, 0, 0, null, ${at}, ${at}, null, ${at})
+          on conflict (incident_id) do update set state = 'active', generation = escalations.generation + 1,
+            loop = 0, step = 0, step_fired_at = null, next_at = ${at}, started_at = ${at}, acknowledged_at = null,
+            updated_at = ${at}
+          returning generation`,
+    );
+    return row?.generation ?? 0;
+  },
+
+  /** Stops it (acknowledged: until the ack timeout, when there is one; resolved). */
+  async stop(
+    em: Em,
+    tenantId: string,
+    incidentId: string,
+    state: 'acknowledged' | 'resolved',
+    nextAt: Date | null,
+    at: Date,
+  ): Promise<EscalationRow | undefined> {
+    const row = await queryOne<EscalationRow>(
+      em,
+      sql`update escalations e set state = ${state}, next_at = ${nextAt}, updated_at = ${at},
+            acknowledged_at = case when ${state} = 'acknowledged' then ${at}::timestamptz else e.acknowledged_at end
+          where e.tenant_id = ${tenantId} and e.incident_id = ${incidentId}
+          returning ${ESC}`,
+    );
+    return row && toEsc(row);
+  },
+
+  /** Pages not yet handed over (or handed over and not yet sent) are cancelled; sent ones note the acknowledgement. */
+  async cancelPages(
+    em: Em,
+    tenantId: string,
+    incidentId: string,
+    reason: string,
+    at: Date,
+    acked: boolean,
+  ): Promise<PageRow[]> {
+    if (acked)
+      await command(
+        em,
+        sql`update pages set acked_at = ${at} where tenant_id = ${tenantId} and incident_id = ${incidentId}
+            and status = 'sent' and acked_at is null`,
+      );
+    const rows = await query<PageRow>(
+      em,
+      sql`update pages set status = 'cancelled', detail = ${reason}
+          where tenant_id = ${tenantId} and incident_id = ${incidentId} and status in ('pending', 'queued')
+          returning *`,
+    );
+    return rows.map(toPage);
+  },
+
+  /** Sent DMs of the incident that can be updated in place. */
+  async sentDms(em: Em, tenantId: string, incidentId: string): Promise<PageRow[]> {
+    const rows = await query<PageRow>(
+      em,
+      sql`select * from pages where tenant_id = ${tenantId} and incident_id = ${incidentId}
+          and status = 'sent' and slack_ts is not null order by created_at, id`,
+    );
+    return rows.map(toPage);
+  },
+
+  /** Escalations due at `now`, every tenant's (system scope), locked; others' locked rows are skipped. */
+  async due(em: Em, now: Date, limit: number): Promise<DueEscalationRow[]> {
+    const rows = await query<DueEscalationRow>(
+      em,
+      sql`select ${ESC}, i.number, i.title, i.status as incident_status
+          from escalations e join incidents i on i.id = e.incident_id
+          where e.next_at <= ${now} and e.state in ('active', 'acknowledged')
+          order by e.next_at limit ${limit}
+          for update of e skip locked`,
+    );
+    return rows.map(toEsc);
+  },
+
+  async advance(
+    em: Em,
+    incidentId: string,
+    fields: {
+      state: EscalationState;
+      loop: number;
+      step: number;
+      stepFiredAt: Date | null;
+      nextAt: Date | null;
+    },
+    at: Date,
+  ): Promise<void> {
+    await command(
+      em,
+      sql`update escalations set state = ${fields.state}, loop = ${fields.loop}, step = ${fields.step},
+            step_fired_at = ${fields.stepFiredAt}, next_at = ${fields.nextAt}, updated_at = ${at}
+          where incident_id = ${incidentId}`,
+    );
+  },
+
+  /** People whose chain for this incident and generation still has a page not yet due at `at`. */
+  async runningChains(em: Em, incidentId: string, generation: number, at: Date): Promise<Set<string>> {
+    const rows = await query<{ user_id: string }>(
+      em,
+      sql`select distinct user_id from pages where incident_id = ${incidentId} and generation = ${generation}
+          and status = 'pending' and due_at > ${at} and user_id is not null`,
+    );
+    return new Set(rows.map((r) => r.user_id));
+  },
+
+  /** Records a step's pages once (the unique key makes a repeat record nothing); returns those recorded now. */
+  async insertPages(
+    em: Em,
+    tenantId: string,
+    incidentId: string,
+    where: { generation: number; loop: number; step: number },
+    pages: readonly (PlannedPage & { id: string; label: string })[],
+    at: Date,
+  ): Promise<PageRow[]> {
+    if (pages.length === 0) return [];
+    const json = JSON.stringify(
+      pages.map((p) => ({
+        id: p.id,
+        user_id: p.userId,
+        target_type: p.targetType,
+        target_id: p.targetId,
+        target_label: p.label,
+        rule_position: p.rulePosition,
+        method: p.method,
+        due_at: p.dueAt.toISOString(),
+        status: p.status,
+        detail: p.detail,
+      })),
+    );
+    const rows = await query<PageRow>(
+      em,
+      sql`insert into pages (id, tenant_id, incident_id, generation, loop, step, user_id, target_type, target_id,
+            target_label, rule_position, method, due_at, status, detail, created_at)
+          select x.id, ${tenantId}, ${incidentId}, ${where.generation}, ${where.loop}, ${where.step}, x.user_id,
+            x.target_type, x.target_id, x.target_label, x.rule_position, x.method, x.due_at, x.status, x.detail, ${at}
+          from jsonb_to_recordset(${json}::jsonb) as x(id uuid, user_id uuid, target_type text, target_id text,
+            target_label text, rule_position smallint, method text, due_at timestamptz, status text, detail text)
+          on conflict (incident_id, generation, loop, step, user_id, rule_position) do nothing
+          returning *`,
+    );
+    return rows.map(toPage);
+  },
+
+  /**
+   * Pages due at `now` of escalations still running, locked (others' locked rows skipped), with the person's
+   * Slack id: every tenant's (system scope).
+   */
+  async duePages(em: Em, now: Date, limit: number): Promise<DuePageRow[]> {
+    const rows = await query<DuePageRow>(
+      em,
+      sql`select p.*, u.slack_user_id from pages p
+          join escalations e on e.incident_id = p.incident_id and e.generation = p.generation
+          left join users u on u.id = p.user_id
+          where p.status = 'pending' and p.due_at <= ${now} and e.state in ('active', 'exhausted')
+          order by p.due_at, p.id limit ${limit}
+          for update of p skip locked`,
+    );
+    return rows.map(toPage);
+  },
+
+  async markQueued(em: Em, queued: readonly { id: string; outboxId: string }[], at: Date): Promise<void> {
+    if (queued.length === 0) return;
+    await command(
+      em,
+      sql`update pages p set status = 'queued', outbox_id = q.outbox_id, queued_at = ${at}
+          from unnest(${queued.map((q) => q.id)}::uuid[], ${queued.map((q) => q.outboxId)}::bigint[])
+            as q(id, outbox_id)
+          where p.id = q.id`,
+    );
+  },
+
+  /** Writes a page's outcome; returns the page as it was before, or undefined when it is no longer `from`. */
+  async setOutcome(
+    em: Em,
+    pageId: string,
+    from: readonly string[],
+    to: { status: string; detail?: string | null; sentAt?: Date; channel?: string; ts?: string },
+  ): Promise<PageRow | undefined> {
+    const row = await queryOne<PageRow>(
+      em,
+      sql`update pages set status = ${to.status}, detail = coalesce(${to.detail ?? null}, detail),
+            sent_at = coalesce(${to.sentAt ?? null}::timestamptz, sent_at),
+            slack_channel = coalesce(${to.channel ?? null}, slack_channel), slack_ts = coalesce(${to.ts ?? null}, slack_ts)
+          where id = ${pageId} and status = any(${from}::text[])
+          returning *`,
+    );
+    return row && toPage(row);
+  },
+
+  async page(em: Em, pageId: string): Promise<PageRow | undefined> {
+    const row = await queryOne<PageRow>(em, sql`select * from pages where id = ${pageId}`);
+    return row && toPage(row);
+  },
+
+  async pagesOf(em: Em, tenantId: string, incidentId: string): Promise<PageRow[]> {
+    const rows = await query<PageRow>(
+      em,
+      sql`select * from pages where tenant_id = ${tenantId} and incident_id = ${incidentId}
+          order by generation, loop, step, created_at, user_id, rule_position`,
+    );
+    return rows.map(toPage);
+  },
+
+  /** The next instant the engine has something to do (a step or a page due), every tenant's; null when none. */
+  async nextDeadline(em: Em): Promise<Date | null> {
+    const row = await queryOne<{ at: Date | string | null }>(
+      em,
+      sql`select least(
+            (select min(next_at) from escalations where next_at is not null and state in ('active', 'acknowledged')),
+            (select min(due_at) from pages where status = 'pending')) as at`,
+    );
+    return row?.at ? new Date(row.at) : null;
+  },
+
+  async notifyEngine(em: Em): Promise<void> {
+    await command(em, sql`select pg_notify(${ENGINE_CHANNEL}, '')`);
+  },
+
+  async userIdsExisting(em: Em, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+    const valid = ids.filter((i) => /^[0-9a-f-]{36}$/i.test(i));
+    if (valid.length === 0) return new Set();
+    const rows = await query<{ id: string }>(
+      em,
+      sql`select id from users where tenant_id = ${tenantId} and id = any(${valid}::uuid[])`,
+    );
+    return new Set(rows.map((r) => r.id));
+  },
+
+  async userNames(em: Em, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await query<{ id: string; name: string }>(
+      em,
+      sql`select id, name from users where tenant_id = ${tenantId} and id = any(${ids}::uuid[])`,
+    );
+    return new Map(rows.map((r) => [r.id, r.name]));
+  },
+};

@@ -1,0 +1,14 @@
+export type { EscalationDeps, EscalationMetrics } from './escalation.deps.js';
+export { type EngineHooks, EscalationEngine, type EscalationRunReport } from './escalation.engine.js';
+export type { EscalationDirectory } from './escalation.ports.js';
+export {
+  type EscalateResult,
+  type EscalateToken,
+  EscalationService,
+  escalateTokenSchema,
+  type NotificationDto,
+  type PageView,
+} from './escalation.service.js';
+export { ENGINE_CHANNEL } from './escalation.store.js';
+export * from './policy.types.js';
+export * from './step.calc.js';
