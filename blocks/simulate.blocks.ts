@@ -49,7 +49,9 @@ function clock(at: Date, start: Date, zone: string): string {
 
 function who(line: SimulatedLineView): string {
   if (!line.person) return inline(line.label, 120);
-  const name = line.person.slackUserId ? `<@${line.person.slackUserId}>` : `*${inline(line.person.name, 80)}*`;
+  const name = line.person.slackUserId
+    ? `<@${line.person.slackUserId}>`
+    : `*${inline(line.person.name, 80)}*`;
   return `${name} (${inline(line.label, 120)})`;
 }
 

@@ -18,10 +18,42 @@ function view(overrides: Partial<SimulationView> = {}): SimulationView {
     urgency: 'high',
     repeat: 1,
     lines: [
-      { at: min(0), loop: 0, step: 0, method: 'slack_dm', person: ana, label: 'Payments on-call', skipped: false },
-      { at: min(5), loop: 0, step: 1, method: 'slack_dm', person: bo, label: 'Payments managers', skipped: false },
-      { at: min(5), loop: 0, step: 1, method: 'slack_channel', person: null, label: '#payments', skipped: false },
-      { at: min(15), loop: 1, step: 0, method: 'slack_dm', person: ana, label: 'Payments on-call', skipped: false },
+      {
+        at: min(0),
+        loop: 0,
+        step: 0,
+        method: 'slack_dm',
+        person: ana,
+        label: 'Payments on-call',
+        skipped: false,
+      },
+      {
+        at: min(5),
+        loop: 0,
+        step: 1,
+        method: 'slack_dm',
+        person: bo,
+        label: 'Payments managers',
+        skipped: false,
+      },
+      {
+        at: min(5),
+        loop: 0,
+        step: 1,
+        method: 'slack_channel',
+        person: null,
+        label: '#payments',
+        skipped: false,
+      },
+      {
+        at: min(15),
+        loop: 1,
+        step: 0,
+        method: 'slack_dm',
+        person: ana,
+        label: 'Payments on-call',
+        skipped: false,
+      },
     ],
     nobody: [{ at: min(20), loop: 1, step: 1, label: 'Payments managers' }],
     exhausted: { at: min(20), loops: 2 },
@@ -45,7 +77,9 @@ describe('simulationMessage', () => {
     expect(msg.text).toBe(
       'Simulated escalation for payments: 12:00 DM <@U0ANA> (Payments on-call) · 12:05 DM Bo (Payments managers) · 12:05 Post @here in #payments · 12:15 DM <@U0ANA> (Payments on-call)',
     );
-    expect(JSON.stringify(msg.blocks)).toContain('12:20 Nobody acknowledged after 2 loops: the escalation stops');
+    expect(JSON.stringify(msg.blocks)).toContain(
+      '12:20 Nobody acknowledged after 2 loops: the escalation stops',
+    );
     expect(checkLimits('message', msg)).toEqual([]);
   });
 

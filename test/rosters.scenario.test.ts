@@ -297,7 +297,7 @@ describe('opswatch apply', () => {
       'schedule "Payments": updated',
       'slack routes (2): updated',
     ]);
-    expect((await t.services.outbox.routes(t.actor)).routes).toEqual({
+    expect((await t.services.catalog.routes(t.actor)).routes).toEqual({
       payments: 'payments-oncall',
       checkout: 'C0123CHECKOUT',
     });
@@ -360,6 +360,6 @@ describe('opswatch apply', () => {
     expect(badRoute.problems).toEqual([
       expect.stringMatching(/^config: slack\.routes\.payments: expected a channel id/),
     ]);
-    expect((await t.services.outbox.routes(t.actor)).routes.payments).toBe('payments-oncall');
+    expect((await t.services.catalog.routes(t.actor)).routes.payments).toBe('payments-oncall');
   });
 });

@@ -2,17 +2,22 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { AlertsService } from '../domains/alerts/index.js';
 import { AuditService } from '../domains/audit/index.js';
 import {
-  DEFAULT_RULES,
   type EscalationDirectory,
   type EscalationMetrics,
   EscalationService,
+  PoliciesService,
+  policyReads,
+  SimulatorService,
 } from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService } from '../domains/incidents/index.js';
 import { type Destination, OutboxService } from '../domains/notify/index.js';
+import { NotificationRulesService } from '../domains/paging/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
+import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
+import { escalationDirectory } from './escalation-directory.js';
 
 /** Every domain service of one OpsWatch, wired together. Adapters (HTTP, Slack, jobs) call these, nothing else. */
 export interface Services {
@@ -26,6 +31,14 @@ export interface Services {
   oncall: OnCallService;
   handoffs: HandoffsService;
   escalation: EscalationService;
+  /** Services (what alerts name): their escalation policy and Slack channel (the Slack routes). */
+  catalog: ServiceCatalog;
+  policies: PoliciesService;
+  /** Who a policy would page, how and when, for an incident triggering at an instant and never acknowledged. */
+  simulator: SimulatorService;
+  notificationRules: NotificationRulesService;
+  /** What the escalation engine reads policies, people's rules and managers through. */
+  directory: EscalationDirectory;
 }
 
 /** What the services tell the process's metrics. */
@@ -47,14 +60,6 @@ export interface ServiceOptions {
   escalationDirectory?: EscalationDirectory;
 }
 
-/** Until a directory is wired, no service has a policy: incidents do not escalate (the timeline says so). */
-const NO_POLICIES: EscalationDirectory = {
-  policyFor: async () => null,
-  rulesOf: async (_em, _tenant, userIds, urgency) =>
-    new Map(userIds.map((id) => [id, { rules: [...DEFAULT_RULES[urgency]], defaulted: true }])),
-  managerOf: async () => null,
-};
-
 /**
  * Builds the domain services and wires domain to domain, the same way in every process whatever roles it runs:
  * incident events (recorded by incidents and alert ingestion) go through one bus to the notification router —
@@ -67,8 +72,9 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   const events = new IncidentEventBus();
   const tenants = new TenantsService(orm, clock);
   const incidents = new IncidentsService(orm, clock, events);
+  const catalog = new ServiceCatalog(orm, clock, opts.slackDefaultChannel ?? null);
   const outbox = new OutboxService(orm, clock, {
-    tenants,
+    channels: { channels: serviceQueries.channels },
     recordNotice: incidents.recordNotice,
     defaultChannel: opts.slackDefaultChannel ?? null,
     log,
@@ -80,10 +86,12 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
         }
       : {}),
   });
+  const directory = opts.escalationDirectory ?? escalationDirectory;
+  const policies = new PoliciesService(orm, clock, { servicesUsing: serviceReads.usingPolicy });
   const escalation = new EscalationService(orm, {
     clock,
     log,
-    directory: opts.escalationDirectory ?? NO_POLICIES,
+    directory,
     recordNotice: incidents.recordNotice,
     recordAs: incidents.recordAs,
     enqueue: outbox.enqueue,
@@ -92,20 +100,29 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     defaultChannel: opts.slackDefaultChannel ?? null,
     ...(opts.metrics?.escalation ? { metrics: opts.metrics.escalation } : {}),
   });
-  // Subscribers of incident events, in order (SLA and knowledge base will join here). The escalation engine
-  // comes first: what it records (escalation started, pages cancelled) is routed with the rest.
+  // Subscribers of incident events, in order (SLA and knowledge base will join here). A new incident's service
+  // is created on first sight (with no policy), then the escalation engine (what it records — escalation
+  // started, pages cancelled — is routed with the rest), then the notification router.
+  events.subscribe(catalog.sighting);
   events.subscribe(escalation.sink);
   events.subscribe(outbox.router);
+  // Users and schedules an escalation policy names are not deleted.
+  const references = { using: policyReads.using };
   return {
     tenants,
     outbox,
-    users: new UsersService(orm, clock),
+    users: new UsersService(orm, clock, references),
     incidents,
     alerts: new AlertsService(orm, clock, (id) => tenants.settings(id), events),
     audit: new AuditService(orm),
-    rosters: new RostersService(orm, clock, baseUrl),
+    rosters: new RostersService(orm, clock, baseUrl, references),
     oncall: new OnCallService(orm, clock, baseUrl),
     handoffs: new HandoffsService(orm, clock, outbox.enqueueHandoffs),
     escalation,
+    catalog,
+    policies,
+    simulator: new SimulatorService(orm, { engine: escalation.engine, directory, policies, clock }),
+    notificationRules: new NotificationRulesService(orm, clock),
+    directory,
   };
 }

@@ -72,7 +72,7 @@ function parseSource(src: ConfigSource, problems: string[]): Parsed | null {
 
 /** Validates every source, then (only if all are valid) upserts users and schedules. */
 export async function applyConfig(
-  services: Pick<Services, 'users' | 'rosters' | 'outbox'>,
+  services: Pick<Services, 'users' | 'rosters' | 'catalog'>,
   actor: Actor,
   input: string | ConfigSource[],
 ): Promise<ApplyResult> {
@@ -132,11 +132,11 @@ export async function applyConfig(
     }
     const routes = routeFiles[0]?.cfg?.slack?.routes;
     if (routes) {
-      const before = (await services.outbox.routes(actor)).routes;
+      const before = (await services.catalog.routes(actor)).routes;
       const clean = Object.fromEntries(Object.entries(routes).map(([k, v]) => [k, v.replace(/^#/, '')]));
       const same =
         JSON.stringify(Object.entries(before).sort()) === JSON.stringify(Object.entries(clean).sort());
-      if (!same) await services.outbox.setRoutes(actor, routes);
+      if (!same) await services.catalog.setRoutes(actor, routes);
       changes.push(`slack routes (${Object.keys(clean).length}): ${same ? 'unchanged' : 'updated'}`);
     }
   } catch (err) {

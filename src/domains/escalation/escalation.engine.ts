@@ -191,13 +191,11 @@ export class EscalationEngine {
     return plan.nextAt;
   }
 
-  /** The step's targets as they stand at `at`: a schedule's on-call then, a manager, a user. */
-  private async resolve(
-    em: Em,
-    tenantId: string,
-    targets: readonly Target[],
-    at: Date,
-  ): Promise<ResolvedTarget[]> {
+  /**
+   * The step's targets as they stand at `at`: a schedule's on-call then, a manager, a user. The simulator uses it
+   * too, so what it shows is what the engine would page.
+   */
+  async resolve(em: Em, tenantId: string, targets: readonly Target[], at: Date): Promise<ResolvedTarget[]> {
     const direct = targets.filter((t) => t.type === 'user').map((t) => t.id);
     const known = await escalationStore.userIdsExisting(em, tenantId, direct);
     const names = await escalationStore.userNames(em, tenantId, [...known]);

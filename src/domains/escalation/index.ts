@@ -10,5 +10,12 @@ export {
   type PageView,
 } from './escalation.service.js';
 export { ENGINE_CHANNEL } from './escalation.store.js';
+export { PoliciesService, type PolicyUsage, policyReads, type UpsertOutcome } from './policies.service.js';
+export type { PolicyDto } from './policy.mapper.js';
 export * from './policy.types.js';
+export {
+  type SimulatedNotificationDto,
+  type SimulationDto,
+  SimulatorService,
+} from './simulate.service.js';
 export * from './step.calc.js';

@@ -28,4 +28,4 @@ export {
 } from './outbox.types.js';
 export { UNDELIVERED_MAX_AGE_MS } from './outbox-expiry.js';
 export { combineRegistries, type DeliveryRegistry, deliveryRegistry } from './registry.js';
-export { type SlackRoutes, slackRoutesSchema } from './slack-routes.js';
+export { type ChannelRoutes, type SlackRoutes, slackRoutesSchema } from './slack-routes.js';

@@ -1,15 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { z } from 'zod';
 import type { Em } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
-import type { Actor } from '../../shared/actor.js';
-import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { IncidentNoticeRecorder } from '../incidents/index.js';
 import type { HandoffNotice } from '../rosters/index.js';
-import type { TenantsService } from '../tenants/index.js';
 import type { Destination } from './destinations.js';
 import { handoffRows } from './handoff-rows.calc.js';
 import { NotificationRouter } from './notification-router.js';
@@ -18,11 +13,11 @@ import type { DeliveryReport, NewOutboxRow } from './outbox.types.js';
 import { emptyReport, OutboxDelivery } from './outbox-delivery.js';
 import { expireUndeliverable } from './outbox-expiry.js';
 import type { DeliveryRegistry } from './registry.js';
-import { type SlackRoutes, slackRoutesSchema } from './slack-routes.js';
+import type { ChannelRoutes } from './slack-routes.js';
 
 export interface OutboxOptions {
-  /** Where routes are kept (the tenant's settings). */
-  tenants: TenantsService;
+  /** Where the Slack routes are kept (the services' channels), read in the routing facts' statement. */
+  channels: ChannelRoutes;
   /** Writes notices on incident timelines (IncidentsService.recordNotice). */
   recordNotice: IncidentNoticeRecorder;
   /** SLACK_DEFAULT_CHANNEL: where incidents no route claims are posted. */
@@ -64,6 +59,7 @@ export class OutboxService {
     this.router = new NotificationRouter({
       clock,
       defaultChannel: opts.defaultChannel,
+      channels: opts.channels,
       recordNotice: opts.recordNotice,
       onUnrouted: opts.onUnrouted,
       log: opts.log,
@@ -76,22 +72,6 @@ export class OutboxService {
       onFailure: () => opts.onFailure,
       recordNotice: opts.recordNotice,
     });
-  }
-
-  async routes(actor: Actor): Promise<{ routes: SlackRoutes; defaultChannel: string | null }> {
-    authorize(actor, 'settings:read');
-    const settings = await this.opts.tenants.settings(actor.tenantId);
-    const slack = z.object({ routes: slackRoutesSchema.default({}) }).catch({ routes: {} });
-    return { routes: slack.parse(settings.slack ?? {}).routes, defaultChannel: this.opts.defaultChannel };
-  }
-
-  async setRoutes(actor: Actor, routes: SlackRoutes): Promise<SlackRoutes> {
-    authorize(actor, 'settings:write');
-    const parsed = slackRoutesSchema.safeParse(routes);
-    if (!parsed.success) throw AppError.validation('The Slack routes are not valid.');
-    const clean = Object.fromEntries(Object.entries(parsed.data).map(([s, c]) => [s, c.replace(/^#/, '')]));
-    await this.opts.tenants.updateSettings(actor, { slack: { routes: clean } });
-    return clean;
   }
 
   /** Remembers that someone uses App Home, so it is republished when incidents change. */

@@ -3,6 +3,7 @@ import { command, type Em, query, queryAhead, queryOne, sql } from '../../db/sql
 import { CARD_POSTS } from './destinations.js';
 import type { NewOutboxRow } from './outbox.types.js';
 import type { FactsNeeded, RoutingFacts } from './routing.calc.js';
+import type { ChannelRoutes } from './slack-routes.js';
 
 export const OUTBOX_CHANNEL = 'opswatch_outbox';
 /** People who opened App Home within this many days get it republished on changes. */
@@ -116,11 +117,17 @@ export const outboxStore = {
    * What routing one tenant's events needs, in one statement: its Slack routes, the cards of the incidents (the
    * posts queued for them, sent or not), the acting people's Slack ids and who uses App Home.
    */
-  async routingFacts(em: Em, tenantId: string, need: FactsNeeded, at: Date): Promise<RoutingFacts> {
+  async routingFacts(
+    em: Em,
+    tenantId: string,
+    need: FactsNeeded,
+    at: Date,
+    routes: ChannelRoutes,
+  ): Promise<RoutingFacts> {
     const row = await queryOne<unknown>(
       em,
       sql`select
-            ${need.routes ? sql`(select t.settings #> '{slack,routes}' from tenants t where t.id = ${tenantId})` : sql`null`}
+            ${need.routes ? routes.channels(tenantId) : sql`null`}
               as routes,
             coalesce((select jsonb_agg(jsonb_build_array(o.incident_id, o.lane)) from outbox o
               where o.tenant_id = ${tenantId} and o.destination = any(${CARD_POSTS}::text[])
@@ -148,10 +155,11 @@ export const outboxStore = {
     tenantId: string,
     groupKeys: readonly string[],
     at: Date,
+    routes: ChannelRoutes,
   ): Promise<GroupFacts> | null {
     const answer = queryAhead<unknown>(
       em,
-      sql`select (select t.settings #> '{slack,routes}' from tenants t where t.id = ${tenantId}) as routes,
+      sql`select ${routes.channels(tenantId)} as routes,
             coalesce((select jsonb_agg(jsonb_build_array(i.id, o.lane)) from incidents i
               left join outbox o on o.tenant_id = i.tenant_id and o.incident_id = i.id
                 and o.destination = any(${CARD_POSTS}::text[])

@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import { z } from 'zod';
 
 /** The tenant's Slack routes: service → channel (its incidents' cards are posted there). */
@@ -14,3 +15,12 @@ export const slackRoutesSchema = z.record(
     ),
 );
 export type SlackRoutes = z.infer<typeof slackRoutesSchema>;
+
+/**
+ * Where the routes are kept (the services domain: each service's Slack channel), as routing reads them: a scalar
+ * subquery (a jsonb object service name → channel, or null) embedded in the routing facts' one statement, so the
+ * webhook path pays no extra round trip and the SQL that knows that table stays with its domain.
+ */
+export interface ChannelRoutes {
+  channels(tenantId: string): RawBuilder<unknown>;
+}

@@ -20,6 +20,7 @@ export type {
   ScheduleOnCallDto,
   ShiftDto,
 } from './rosters.mapper.js';
-export { RostersService, type UpsertOutcome } from './rosters.service.js';
+export { RostersService, type ScheduleReferences, type UpsertOutcome } from './rosters.service.js';
 export * from './rosters.types.js';
+export { existingScheduleIds, onCallUserIdsAt } from './schedule.lookup.js';
 export { parseWhen } from './time-parse.calc.js';

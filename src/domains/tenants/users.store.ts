@@ -8,9 +8,10 @@ export interface UserRow {
   slack_user_id: string | null;
   time_zone: string;
   role: string;
+  manager_id: string | null;
 }
 
-const COLUMNS = sql`id, name, email, slack_user_id, time_zone, role`;
+const COLUMNS = sql`id, name, email, slack_user_id, time_zone, role, manager_id`;
 
 export const usersStore = {
   list(em: Em, tenantId: string): Promise<UserRow[]> {
@@ -21,12 +22,20 @@ export const usersStore = {
   insert(
     em: Em,
     tenantId: string,
-    u: { name: string; email: string | null; slackUserId: string | null; timeZone: string; role: string },
+    u: {
+      name: string;
+      email: string | null;
+      slackUserId: string | null;
+      timeZone: string;
+      role: string;
+      managerId: string | null;
+    },
   ): Promise<UserRow | undefined> {
     return queryOne<UserRow>(
       em,
-      sql`insert into users (id, tenant_id, name, email, slack_user_id, time_zone, role)
-          values (${newId()}, ${tenantId}, ${u.name}, ${u.email}, ${u.slackUserId}, ${u.timeZone}, ${u.role})
+      sql`insert into users (id, tenant_id, name, email, slack_user_id, time_zone, role, manager_id)
+          values (${newId()}, ${tenantId}, ${u.name}, ${u.email}, ${u.slackUserId}, ${u.timeZone}, ${u.role},
+            ${u.managerId})
           on conflict do nothing returning ${COLUMNS}`,
     );
   },
@@ -77,6 +86,50 @@ export const usersStore = {
             time_zone = excluded.time_zone, updated_at = now()
           returning ${COLUMNS}, (xmax = 0) as inserted`,
     );
+  },
+
+  byId(em: Em, tenantId: string, id: string): Promise<UserRow | undefined> {
+    return queryOne<UserRow>(
+      em,
+      sql`select ${COLUMNS} from users where tenant_id = ${tenantId} and id = ${id}`,
+    );
+  },
+
+  /** Replaces a user's fields; undefined when they do not exist. Throws on an email or Slack id clash. */
+  update(
+    em: Em,
+    tenantId: string,
+    id: string,
+    u: {
+      name: string;
+      email: string | null;
+      slackUserId: string | null;
+      timeZone: string;
+      role: string;
+      managerId: string | null;
+    },
+  ): Promise<UserRow | undefined> {
+    return queryOne<UserRow>(
+      em,
+      sql`update users set name = ${u.name}, email = ${u.email}, slack_user_id = ${u.slackUserId},
+            time_zone = ${u.timeZone}, role = ${u.role}, manager_id = ${u.managerId}, updated_at = now()
+          where tenant_id = ${tenantId} and id = ${id} returning ${COLUMNS}`,
+    );
+  },
+
+  async setManager(em: Em, tenantId: string, id: string, managerId: string | null): Promise<void> {
+    await query(
+      em,
+      sql`update users set manager_id = ${managerId}, updated_at = now() where tenant_id = ${tenantId} and id = ${id}`,
+    );
+  },
+
+  async remove(em: Em, tenantId: string, id: string): Promise<boolean> {
+    const rows = await query<{ id: string }>(
+      em,
+      sql`delete from users where tenant_id = ${tenantId} and id = ${id} returning id`,
+    );
+    return rows.length > 0;
   },
 
   bySlackId(em: Em, tenantId: string, slackUserId: string): Promise<UserRow | undefined> {

@@ -1,5 +1,12 @@
 import type { WebClient } from '@slack/web-api';
-import { exhaustedPost, type PageMessageView, pageChannelPost, pageDm } from '../../../blocks/page.blocks.js';
+import {
+  channelPageMessage,
+  exhaustedNotice,
+  type PageView as PageMessageView,
+  pageMessage,
+  userGroupMention,
+} from '../../../blocks/page.blocks.js';
+import type { PageReason } from '../../../blocks/types.js';
 import type { PageView } from '../../domains/escalation/index.js';
 import type { EscalationPostPayload, OutboxRow } from '../../domains/notify/index.js';
 import { DeliveryError } from '../../domains/notify/index.js';
@@ -7,20 +14,28 @@ import { blockOptions, type SlackDeps } from '../context.js';
 import { outboxMetadata } from './posted-lookup.js';
 import { toDeliveryError } from './slack-errors.js';
 
-const toView = (v: PageView): PageMessageView => ({
-  incidentId: v.incident.id,
-  ref: v.incident.ref,
-  title: v.incident.title,
-  severity: v.incident.severity,
-  service: v.incident.service,
-  status: v.incident.status,
-  drill: v.incident.drill,
+/** Why the person is paged, from the target that reached them. */
+function reasonOf(v: PageView): PageReason {
+  const label = v.target.label ?? v.target.id ?? '';
+  if (v.target.type === 'schedule') return { kind: 'schedule', scheduleName: label };
+  if (v.target.type === 'manager_of') return { kind: 'manager', of: label.replace(/^the manager of /, '') };
+  return { kind: 'user' };
+}
+
+const toView = (v: PageView, cardUrl: string | null): PageMessageView => ({
+  incident: {
+    id: v.incident.id,
+    number: v.incident.number,
+    title: v.incident.title,
+    service: v.incident.service,
+    severity: Math.min(5, Math.max(1, v.incident.severity)) as 1 | 2 | 3 | 4 | 5,
+    status: v.incident.status,
+    drill: v.incident.drill,
+  },
+  reason: reasonOf(v),
+  token: { generation: v.generation, loop: v.loop, step: v.step },
   alertSummary: v.incident.alert_summary,
-  reason: v.reason,
-  generation: v.generation,
-  loop: v.loop,
-  step: v.step,
-  cardUrl: null,
+  cardUrl,
 });
 
 /**
@@ -57,7 +72,7 @@ export async function sendPageDm(
   pageId: string,
 ): Promise<void> {
   await sendPage(deps, row, pageId, async (view) => {
-    const msg = pageDm(toView(view), blockOptions(deps));
+    const msg = pageMessage(toView(view, null), blockOptions(deps));
     const res = await client.chat.postMessage({ channel: row.lane, text: msg.text, blocks: msg.blocks });
     return res.channel && res.ts ? { channel: res.channel, ts: res.ts } : null;
   });
@@ -72,7 +87,7 @@ export async function updatePageDm(
 ): Promise<void> {
   const view = await deps.services.escalation.pageToUpdate(row.tenantId, pageId);
   if (!view?.message) return;
-  const msg = pageDm(toView(view), blockOptions(deps));
+  const msg = pageMessage(toView(view, null), blockOptions(deps));
   await client.chat.update({
     channel: view.message.channel,
     ts: view.message.ts,
@@ -90,10 +105,11 @@ export async function sendEscalationPost(
 ): Promise<void> {
   if (p.kind === 'page' && p.pageId) {
     await sendPage(deps, row, p.pageId, async (view) => {
-      const mention = view.reason.startsWith('Paging <!subteam^')
-        ? view.reason.slice('Paging '.length)
-        : '<!here>';
-      const msg = pageChannelPost(toView(view), mention, blockOptions(deps));
+      const page = toView(view, null);
+      const msg =
+        view.target.type === 'slack_user_group'
+          ? userGroupMention(view.target.id ?? '', page.incident)
+          : channelPageMessage(page, blockOptions(deps));
       const res = await client.chat.postMessage({
         channel: row.lane,
         text: msg.text,
@@ -115,7 +131,18 @@ export async function sendEscalationPost(
     },
     p.incidentId,
   );
-  const msg = exhaustedPost({ ref: inc.ref, title: inc.title, drill: false, cardUrl: null }, p.loops ?? 1);
+  const msg = exhaustedNotice(
+    {
+      id: inc.id,
+      number: inc.number,
+      title: inc.title,
+      service: inc.service,
+      severity: Math.min(5, Math.max(1, inc.severity)) as 1 | 2 | 3 | 4 | 5,
+      status: inc.status,
+      drill: inc.drill,
+    },
+    p.loops ?? 1,
+  );
   await client.chat.postMessage({
     channel: row.lane,
     text: msg.text,

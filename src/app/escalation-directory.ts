@@ -1,0 +1,37 @@
+import type { Em } from '../db/sql.js';
+import { type EscalationDirectory, policyReads } from '../domains/escalation/index.js';
+import { rulesReads } from '../domains/paging/index.js';
+import { onCallUserIdsAt } from '../domains/rosters/index.js';
+import { serviceQueries } from '../domains/services/index.js';
+import { managerIdOf } from '../domains/tenants/index.js';
+import { AppError } from '../shared/errors.js';
+
+/**
+ * The escalation engine's view of policies, people's rules and managers, over the domains that own them, each
+ * read in the engine's transaction:
+ * - `policyFor`: one statement (the service's policy id is a subquery the services domain gives);
+ * - `rulesOf`: one statement;
+ * - `managerOf`: a user's manager; a schedule's = the manager of whoever the roster calculator says is on call
+ *   at that instant (the first of them when several are).
+ */
+export const escalationDirectory: EscalationDirectory = {
+  policyFor(em: Em, tenantId: string, service: string) {
+    return policyReads.inForce(em, tenantId, serviceQueries.policyId(tenantId, service));
+  },
+
+  async rulesOf(em, tenantId, userIds, urgency) {
+    const all = await rulesReads.rulesOf(em, tenantId, userIds, urgency);
+    return new Map([...all].map(([id, r]) => [id, r[urgency]]));
+  },
+
+  async managerOf(em, tenantId, target, at) {
+    if (target.of === 'user') return managerIdOf(em, tenantId, target.id);
+    const onCall = await onCallUserIdsAt(em, tenantId, target.id, at).catch((err: unknown) => {
+      // A schedule deleted since the policy was frozen: nobody.
+      if (err instanceof AppError && err.code === 'not_found') return [];
+      throw err;
+    });
+    const [first] = onCall;
+    return first ? managerIdOf(em, tenantId, first) : null;
+  },
+};
