@@ -181,8 +181,8 @@ export function pageMessage(view: PageView, opts: BlockOptions): MessagePayload 
   const open = openCardButton(view.cardUrl);
   if (open) elements.push(open);
   if (elements.length) blocks.push({ type: 'actions', elements } satisfies ActionsBlock);
-  const state = outcome ? ` (${outcome.includes('Resolved') ? 'resolved' : 'acknowledged'})` : '';
-  const text = `${drillPrefix(inc)}[${sev.label}] ${ref} ${title(inc)}${state} — ${plainReason(view.reason)}`;
+  const state = inc.status === 'triggered' ? '' : ` — ${inc.status}`;
+  const text = `${drillPrefix(inc)}${ref} ${sev.label} ${title(inc)}${state}: ${plainReason(view.reason)}`;
   return { text: truncate(escapeMrkdwn(text), LIMITS.sectionText), blocks };
 }
 

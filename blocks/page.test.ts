@@ -53,7 +53,7 @@ describe('pageMessage (the page DM)', () => {
       ':red_circle: INC-42 Checkout returns 502',
       '*:red_circle: P1 · Critical* · Service *payments*\nYou are on call for *Payments*\n> Error rate above 5% for 10 minutes.',
     ]);
-    expect(text).toBe('[P1] INC-42 Checkout returns 502 — You are on call for Payments');
+    expect(text).toBe('INC-42 P1 Checkout returns 502: You are on call for Payments');
     expect(checkLimits('message', { text, blocks })).toEqual([]);
   });
 
@@ -98,7 +98,7 @@ describe('pageMessage (the page DM)', () => {
       `:eyes: Acknowledged by <@U0ANA> <!date^${FIXED_NOW.getTime() / 1000}^{date_short_pretty} {time}|2026-01-05 10:00 +01:00>`,
     );
     expect(buttons(blocks).map((b) => b.action_id)).toEqual([ESCALATION_ACTIONS.openCard]);
-    expect(text).toContain('(acknowledged)');
+    expect(text).toBe('INC-42 P1 Checkout returns 502 — acknowledged: You are on call for Payments');
   });
 
   it('once resolved, says so', () => {

@@ -81,6 +81,10 @@ export function incidentCommand(deps: SlackDeps, identify: IdentityResolver) {
         const done = await incidents.addNote(actor, cmd.ref, cmd.text);
         return say(`:memo: Note added to ${done.ref}.`);
       }
+      case 'escalate': {
+        const result = await deps.services.escalation.escalate(actor, cmd.ref);
+        return say(`${result.escalated ? ':arrow_double_up:' : ':information_source:'} ${result.message}`);
+      }
       case 'drill': {
         const done = await incidents.declare(actor, {
           title: `Fire drill: ${cmd.service}`,
