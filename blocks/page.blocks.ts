@@ -139,7 +139,7 @@ function summaryText(view: PageView): string {
   return lines.join('\n');
 }
 
-function outcomeLine(view: PageView, opts: BlockOptions): string | null {
+function outcomeLine(view: Omit<PageView, 'reason' | 'token'>, opts: BlockOptions): string | null {
   if (view.incident.status === 'resolved') {
     const by = view.resolvedBy ? ` by ${person(view.resolvedBy.name, view.resolvedBy.slackUserId)}` : '';
     const when = view.resolvedAt ? ` ${slackDate(view.resolvedAt, opts)}` : '';
@@ -192,8 +192,8 @@ function plainReason(reason: PageReason): string {
 
 /** The slack_channel target's post: @here, the incident, and an Acknowledge anyone in the channel may click. */
 export function channelPageMessage(
-  view: Pick<PageView, 'incident' | 'alertSummary' | 'cardUrl'>,
-  _opts: BlockOptions,
+  view: Omit<PageView, 'reason' | 'token'>,
+  opts: BlockOptions,
 ): MessagePayload {
   const inc = view.incident;
   const sev = severityOf(inc.severity);
@@ -205,6 +205,8 @@ export function channelPageMessage(
   ];
   const summary = view.alertSummary?.trim();
   if (summary) lines.push(`> ${escapeMrkdwn(truncate(summary.replace(/\s+/g, ' '), 1500))}`);
+  const outcome = outcomeLine(view, opts);
+  if (outcome) lines.push(outcome);
   const elements: Button[] = [];
   if (inc.status === 'triggered') elements.push(acknowledgeButton(inc.id));
   const open = openCardButton(view.cardUrl);

@@ -11,6 +11,7 @@ import type { PageView } from '../../domains/escalation/index.js';
 import type { EscalationPostPayload, OutboxRow } from '../../domains/notify/index.js';
 import { DeliveryError } from '../../domains/notify/index.js';
 import { blockOptions, type SlackDeps } from '../context.js';
+import { toIncidentView } from '../incident-view.mapper.js';
 import { outboxMetadata } from './posted-lookup.js';
 import { toDeliveryError } from './slack-errors.js';
 
@@ -78,7 +79,7 @@ export async function sendPageDm(
   });
 }
 
-/** A sent page's DM brought up to date in place. */
+/** A sent page (a DM, or a channel target's post) brought up to date in place: who acknowledged or resolved. */
 export async function updatePageDm(
   client: WebClient,
   deps: SlackDeps,
@@ -87,7 +88,21 @@ export async function updatePageDm(
 ): Promise<void> {
   const view = await deps.services.escalation.pageToUpdate(row.tenantId, pageId);
   if (!view?.message) return;
-  const msg = pageMessage(toView(view, null), blockOptions(deps));
+  const now = toIncidentView(
+    await deps.services.incidents.get(rendererActor(row.tenantId), view.incident.id),
+  );
+  const person = (name: string | null) => (name ? { name, slackUserId: null } : null);
+  const page: PageMessageView = {
+    ...toView(view, null),
+    acknowledgedBy: person(now.acknowledgedBy),
+    acknowledgedAt: now.acknowledgedAt,
+    resolvedBy: person(now.resolvedBy),
+    resolvedAt: now.resolvedAt,
+  };
+  const msg =
+    view.target.type === 'slack_channel'
+      ? channelPageMessage(page, blockOptions(deps))
+      : pageMessage(page, blockOptions(deps));
   await client.chat.update({
     channel: view.message.channel,
     ts: view.message.ts,
@@ -120,17 +135,7 @@ export async function sendEscalationPost(
     });
     return;
   }
-  const inc = await deps.services.incidents.get(
-    {
-      tenantId: row.tenantId,
-      kind: 'system',
-      id: null,
-      name: 'OpsWatch',
-      roles: ['renderer'],
-      source: 'job',
-    },
-    p.incidentId,
-  );
+  const inc = await deps.services.incidents.get(rendererActor(row.tenantId), p.incidentId);
   const msg = exhaustedNotice(
     {
       id: inc.id,
@@ -149,4 +154,15 @@ export async function sendEscalationPost(
     blocks: msg.blocks,
     metadata: outboxMetadata([row.id]),
   });
+}
+
+function rendererActor(tenantId: string) {
+  return {
+    tenantId,
+    kind: 'system' as const,
+    id: null,
+    name: 'OpsWatch',
+    roles: ['renderer' as const],
+    source: 'job' as const,
+  };
 }
