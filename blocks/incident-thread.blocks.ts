@@ -19,6 +19,8 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   assigned: { emoji: ':bust_in_silhouette:', verb: 'changed the assignee of' },
   note: { emoji: ':memo:', verb: 'added a note to', quote: true },
   escalated: { emoji: ':arrow_double_up:', verb: 'escalated' },
+  escalation_exhausted: { emoji: ':warning:', verb: 'stopped escalating' },
+  nobody_on_call: { emoji: ':warning:', verb: 'found nobody on call for a step of' },
   notified: { emoji: ':bell:', verb: 'paged people for' },
   escalation_started: { emoji: ':pager:', verb: 'started escalating' },
   escalation_step: { emoji: ':arrow_double_up:', verb: 'moved to the next escalation step of' },

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { DatabaseWatch } from '../db/db-watch.js';
-import type { EscalationDirectory } from '../domains/escalation/index.js';
+import { ENGINE_CHANNEL, type EscalationDirectory } from '../domains/escalation/index.js';
 import {
   combineRegistries,
   type DeliveryRegistry,
@@ -60,6 +60,8 @@ export interface StartOptions {
     sweepSeconds?: number;
     processEverySeconds?: number;
     lockLifetimeMs?: number;
+    /** Wake the engine at its next deadline and on NOTIFY (default); false: only every tickSeconds. */
+    pacer?: boolean;
   };
 }
 
@@ -153,6 +155,10 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
             ? { timing: { processEverySeconds: w.processEverySeconds, lockLifetimeMs: w.lockLifetimeMs } }
             : {}),
           ...(opts.watch ? { watch: opts.watch } : {}),
+          pacer:
+            w.pacer === false
+              ? null
+              : { channel: ENGINE_CHANNEL, nextDeadline: () => built.escalation.nextDeadline() },
         });
         closers.push(worker.stop);
       }

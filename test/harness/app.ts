@@ -3,6 +3,7 @@ import { buildOpsWatch, type OpsWatch, type Started } from '../../src/app/opswat
 import type { RoleName } from '../../src/app/roles.js';
 import type { Services } from '../../src/app/services.js';
 import { type Orm, openOrm } from '../../src/db/orm.js';
+import type { EscalationDirectory } from '../../src/domains/escalation/index.js';
 import type { DeliveryRegistry, DeliveryReport } from '../../src/domains/notify/index.js';
 import type { Engine } from '../../src/engine/index.js';
 import type { Metrics } from '../../src/http/metrics.js';
@@ -11,6 +12,7 @@ import { ManualClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import type { SlackApp } from '../../src/slack/slack-app.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
+import { tableDirectory } from './escalation-directory.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import { type SlackDriver, slackDriver } from './slack-signing.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
@@ -80,7 +82,11 @@ export function localFixture(path: string): string {
  * can cut.
  */
 export async function startTestApp(
-  opts: { viaProxy?: boolean; slack?: boolean | TestSlackOptions } = {},
+  opts: {
+    viaProxy?: boolean;
+    slack?: boolean | TestSlackOptions;
+    escalationDirectory?: EscalationDirectory;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   let proxy: TcpProxy | null = null;
@@ -101,6 +107,7 @@ export async function startTestApp(
     orm,
     clock,
     log,
+    escalationDirectory: opts.escalationDirectory ?? tableDirectory,
     config: {
       ...(fake
         ? {
