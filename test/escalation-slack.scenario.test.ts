@@ -124,6 +124,17 @@ describe('paging in Slack', () => {
     expect(JSON.stringify(dm?.args.blocks)).toContain(INCIDENT_ACTIONS.acknowledge);
     dmValue = escalateValueOf(dm?.args.blocks);
     expect(decodeMetadata(EscalateButtonValue, dmValue)).toEqual({ i: inc.id, g: 0, l: 0, s: 0 });
+    // The card says who is paged now and when the next step fires, with its own Escalate button.
+    const card = s.fake.messages.find((m) => !m.thread_ts && m.text.includes('INC-1'))?.history.at(-1);
+    expect(JSON.stringify(card?.blocks)).toContain(
+      ':pager: Paging <@U0ANA> (Payments on-call) · Escalates to the manager of Payments in 5 min',
+    );
+    expect(decodeMetadata(EscalateButtonValue, escalateValueOf(card?.blocks))).toEqual({
+      i: inc.id,
+      g: 0,
+      l: 0,
+      s: 0,
+    });
     expect(s.fake.violations).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import {
   type EscalationDirectory,
   type EscalationMetrics,
   EscalationService,
+  PagingViewService,
   PoliciesService,
   policyReads,
   SimulatorService,
@@ -36,6 +37,8 @@ export interface Services {
   policies: PoliciesService;
   /** Who a policy would page, how and when, for an incident triggering at an instant and never acknowledged. */
   simulator: SimulatorService;
+  /** The escalation as people see it: the card's line, App Home's "Incidents paging you". */
+  pagingView: PagingViewService;
   notificationRules: NotificationRulesService;
   /** What the escalation engine reads policies, people's rules and managers through. */
   directory: EscalationDirectory;
@@ -121,6 +124,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     escalation,
     catalog,
     policies,
+    pagingView: new PagingViewService(orm),
     simulator: new SimulatorService(orm, { engine: escalation.engine, directory, policies, clock }),
     notificationRules: new NotificationRulesService(orm, clock),
     directory,

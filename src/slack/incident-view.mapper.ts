@@ -1,4 +1,11 @@
-import type { IncidentView, LinkView, Severity, TimelineItemView } from '../../blocks/types.js';
+import type {
+  CardEscalationView,
+  IncidentView,
+  LinkView,
+  Severity,
+  TimelineItemView,
+} from '../../blocks/types.js';
+import type { CardEscalationDto } from '../domains/escalation/index.js';
 import {
   eventDetail,
   type IncidentDetailDto,
@@ -40,6 +47,17 @@ function labelsOf(d: IncidentDetailDto): Record<string, string> {
   return Object.fromEntries(
     Object.entries(first.labels).filter(([k, v]) => rest.every((a) => a.labels[k] === v)),
   );
+}
+
+/** The card's escalation line from the escalation domain's read. */
+export function toCardEscalationView(d: CardEscalationDto): CardEscalationView {
+  return {
+    token: d.token,
+    state: d.state === 'active' || d.state === 'exhausted' ? d.state : 'stopped',
+    pagingNow: d.pagingNow.map((p) => ({ person: { name: p.name, slackUserId: p.slackUserId }, why: p.why })),
+    next: d.next,
+    loops: d.loops,
+  };
 }
 
 /** The one mapping from incident DTOs to the Block Kit view model. */

@@ -12,7 +12,6 @@ import { ManualClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import type { SlackApp } from '../../src/slack/slack-app.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
-import { tableDirectory } from './escalation-directory.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import { type SlackDriver, slackDriver } from './slack-signing.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
@@ -107,7 +106,8 @@ export async function startTestApp(
     orm,
     clock,
     log,
-    escalationDirectory: opts.escalationDirectory ?? tableDirectory,
+    // The real directory (escalation, services and paging domains) unless a test brings its own.
+    ...(opts.escalationDirectory ? { escalationDirectory: opts.escalationDirectory } : {}),
     config: {
       ...(fake
         ? {

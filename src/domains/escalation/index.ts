@@ -10,6 +10,12 @@ export {
   type PageView,
 } from './escalation.service.js';
 export { ENGINE_CHANNEL } from './escalation.store.js';
+export {
+  type CardEscalationDto,
+  type PagingMeDto,
+  PagingViewService,
+  whyLabel,
+} from './paging-view.service.js';
 export { PoliciesService, type PolicyUsage, policyReads, type UpsertOutcome } from './policies.service.js';
 export type { PolicyDto } from './policy.mapper.js';
 export * from './policy.types.js';
