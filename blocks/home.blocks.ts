@@ -15,7 +15,7 @@ import { incidentRowText } from './incident-list.blocks.js';
 import { joinWithin, LIMITS } from './limits.js';
 import { addOverrideButton } from './oncall.blocks.js';
 import { range, scheduleLine, when, zoneNote } from './oncall-lines.js';
-import { DRILL_MARK, escalateButton, reasonLine } from './page.blocks.js';
+import { escalateButton, reasonLine } from './page.blocks.js';
 import type { BlockOptions, HomeView, IncidentView, OnCallView, PagingMeView, Severity } from './types.js';
 
 /** At most this many "assigned to me" rows, so open incidents keep most of the 100 blocks. */
@@ -75,8 +75,7 @@ export function pagingMeBlocks(items: readonly PagingMeView[], opts: BlockOption
   }
   const sorted = [...items].sort((a, b) => bySeverityThenAge(a.incident, b.incident));
   for (const item of sorted.slice(0, MAX_PAGING_ROWS)) {
-    const drill = item.incident.drill ? `${DRILL_MARK} · ` : '';
-    const text = `${drill}${incidentRowText(item.incident, opts)}\n${reasonLine(item.reason)} · paged ${slackDate(item.pagedAt, opts, '{time}')}`;
+    const text = `${incidentRowText(item.incident, opts)}\n${reasonLine(item.reason)} · paged ${slackDate(item.pagedAt, opts, '{time}')}`;
     blocks.push({ type: 'section', text: mrkdwn(text, LIMITS.sectionText) });
     const elements: Button[] = [];
     if (item.incident.status === 'triggered') {

@@ -125,7 +125,9 @@ describe('paging in Slack', () => {
     dmValue = escalateValueOf(dm?.args.blocks);
     expect(decodeMetadata(EscalateButtonValue, dmValue)).toEqual({ i: inc.id, g: 0, l: 0, s: 0 });
     // The card says who is paged now and when the next step fires, with its own Escalate button.
-    const card = s.fake.messages.find((m) => !m.thread_ts && m.text.includes('INC-1'))?.history.at(-1);
+    const card = s.fake.messages
+      .find((m) => !m.thread_ts && m.text.startsWith('[P1] INC-1 '))
+      ?.history.at(-1);
     expect(JSON.stringify(card?.blocks)).toContain(
       ':pager: Paging <@U0ANA> (Payments on-call) · Escalates to the manager of Payments in 5 min',
     );
@@ -135,6 +137,14 @@ describe('paging in Slack', () => {
       l: 0,
       s: 0,
     });
+    // Ana's App Home lists what is paging her.
+    await s.driver.appHomeOpened('U0ANA');
+    await s.idle();
+    const home = await s.fake.waitFor('views.publish', (c) => c.args.user_id === 'U0ANA');
+    const homeText = JSON.stringify(home.args.view);
+    expect(homeText).toContain('Incidents paging you (1)');
+    expect(homeText).toContain('You are on call for *Payments*');
+    expect(homeText).toContain(ESCALATION_ACTIONS.escalate);
     expect(s.fake.violations).toEqual([]);
   });
 
@@ -203,6 +213,14 @@ describe('paging in Slack', () => {
     await s.driver.blockAction(ESCALATION_ACTIONS.escalate, dmValue, { user: 'U0ANA', channelId: 'D0ANA' });
     await s.idle();
     expect(lastAnswer()).toContain('INC-1 is acknowledged: it is not escalating.');
+    const published = s.fake.callsTo('views.publish').length;
+    await s.driver.appHomeOpened('U0ANA');
+    await s.idle();
+    const home = await s.fake.waitFor(
+      'views.publish',
+      (c) => c.args.user_id === 'U0ANA' && s.fake.callsTo('views.publish').indexOf(c) >= published,
+    );
+    expect(JSON.stringify(home.args.view)).toContain('Incidents paging you (0)');
   });
 });
 
