@@ -121,6 +121,8 @@ describe('paging in Slack', () => {
     await run();
     const [dm] = dmsTo('U0ANA');
     expect(dm?.args.text).toBe('INC-1 P1 Card payments fail: You are on call for Payments');
+    // The card and the DM go out together: until the card is recorded, Open card is left out, never a dead link.
+    expect(JSON.stringify(dm?.args.blocks)).not.toContain(ESCALATION_ACTIONS.openCard);
     expect(JSON.stringify(dm?.args.blocks)).toContain(INCIDENT_ACTIONS.acknowledge);
     dmValue = escalateValueOf(dm?.args.blocks);
     expect(decodeMetadata(EscalateButtonValue, dmValue)).toEqual({ i: inc.id, g: 0, l: 0, s: 0 });
@@ -197,6 +199,13 @@ describe('paging in Slack', () => {
       .callsTo('chat.update')
       .filter((c) => c.ok && String(c.args.text).includes('— acknowledged'));
     expect(updated.length).toBeGreaterThanOrEqual(2);
+    // Updated in place, the DMs link to the card's permalink.
+    const dmUpdates = updated.filter((c) => /^[DU]/.test(String(c.args.channel)));
+    expect(dmUpdates.length).toBeGreaterThanOrEqual(2);
+    for (const u of dmUpdates)
+      expect(JSON.stringify(u.args.blocks)).toMatch(
+        /"action_id":"escalation\.open_card","text":\{[^}]*\},"url":"https:\/\/opswatch-test\.slack\.com\/archives\/C\w+\/p\d+"/,
+      );
     for (const u of updated) {
       expect(JSON.stringify(u.args.blocks)).toContain('Acknowledged by *Carl Neto*');
       expect(JSON.stringify(u.args.blocks)).not.toContain(ESCALATION_ACTIONS.escalate);

@@ -73,7 +73,10 @@ export async function sendPageDm(
   pageId: string,
 ): Promise<void> {
   await sendPage(deps, row, pageId, async (view) => {
-    const msg = pageMessage(toView(view, null), blockOptions(deps));
+    const msg = pageMessage(
+      toView(view, await cardUrlOf(client, deps, row.tenantId, view)),
+      blockOptions(deps),
+    );
     const res = await client.chat.postMessage({ channel: row.lane, text: msg.text, blocks: msg.blocks });
     return res.channel && res.ts ? { channel: res.channel, ts: res.ts } : null;
   });
@@ -93,7 +96,7 @@ export async function updatePageDm(
   );
   const person = (name: string | null) => (name ? { name, slackUserId: null } : null);
   const page: PageMessageView = {
-    ...toView(view, null),
+    ...toView(view, await cardUrlOf(client, deps, row.tenantId, view)),
     acknowledgedBy: person(now.acknowledgedBy),
     acknowledgedAt: now.acknowledgedAt,
     resolvedBy: person(now.resolvedBy),
@@ -120,7 +123,7 @@ export async function sendEscalationPost(
 ): Promise<void> {
   if (p.kind === 'page' && p.pageId) {
     await sendPage(deps, row, p.pageId, async (view) => {
-      const page = toView(view, null);
+      const page = toView(view, await cardUrlOf(client, deps, row.tenantId, view));
       const msg =
         view.target.type === 'slack_user_group'
           ? userGroupMention(view.target.id ?? '', page.incident)
@@ -165,4 +168,24 @@ function rendererActor(tenantId: string) {
     roles: ['renderer' as const],
     source: 'job' as const,
   };
+}
+
+/**
+ * The card's Slack permalink, for the page's Open card button; null when the card has not been posted yet or Slack
+ * does not give one (a page is never held up or failed for want of its link: the button is then left out).
+ */
+async function cardUrlOf(
+  client: WebClient,
+  deps: SlackDeps,
+  tenantId: string,
+  view: PageView,
+): Promise<string | null> {
+  try {
+    const card = await deps.services.outbox.cardMessage(tenantId, view.incident.id);
+    if (!card) return null;
+    const res = await client.chat.getPermalink({ channel: card.channelId, message_ts: card.ts });
+    return res.permalink ?? null;
+  } catch {
+    return null;
+  }
 }
