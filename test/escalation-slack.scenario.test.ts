@@ -4,7 +4,9 @@
  * nothing and says so; `/incident escalate`; the slack_channel post (@here, anyone's Acknowledge counts); the
  * simulator over REST and `/oncall simulate`, and the simulator agreeing with what the engine then does.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
 import { ESCALATION_ACTIONS, INCIDENT_ACTIONS } from '../blocks/ids.js';
 import { decodeMetadata } from '../blocks/metadata.js';
 import { EscalateButtonValue } from '../blocks/page.blocks.js';
@@ -326,5 +328,22 @@ describe('the simulator', () => {
     );
     expect(engine.length).toBeGreaterThan(4);
     expect(engine.sort()).toEqual([...simulated].sort());
+  });
+});
+
+describe('the Slack app', () => {
+  it('made only well-formed calls with scopes the manifest declares, and lists the new subcommands', () => {
+    expect(s.fake.violations).toEqual([]);
+    const manifest = parse(readFileSync(new URL('../slack-app-manifest.yml', import.meta.url), 'utf8')) as {
+      oauth_config: { scopes: { bot: string[] } };
+      features: { slash_commands: { command: string; usage_hint?: string }[] };
+    };
+    const declared = new Set(manifest.oauth_config.scopes.bot);
+    expect(s.fake.callsTo('chat.getPermalink').length).toBeGreaterThan(0);
+    expect([...s.fake.requiredScopes()].filter((sc) => !declared.has(sc))).toEqual([]);
+    const hint = (c: string) => manifest.features.slash_commands.find((x) => x.command === c)?.usage_hint;
+    expect(hint('/incident')).toContain('escalate INC-42');
+    expect(hint('/incident')).toContain('drill service');
+    expect(hint('/oncall')).toContain('simulate service');
   });
 });
