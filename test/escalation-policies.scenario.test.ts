@@ -4,6 +4,7 @@
  * and schedules a policy names, are not deleted (409 listing what uses them).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { startTestApp, type TestApp } from './harness/app.js';
 
 let t: TestApp;
@@ -202,6 +203,51 @@ describe('deleting what is in use', () => {
     ]);
     expect((await t.request('GET', `/api/v1/users/${ids.bob}`)).status).toBe(200);
     expect((await t.request('GET', `/api/v1/schedules/${ids.payments}`)).status).toBe(200);
+  });
+
+  it('refuses a delete racing a policy that names the user, once that policy commits', async () => {
+    const carol = (
+      await json<{ id: string }>(
+        await t.request('POST', '/api/v1/users', { name: 'carol', email: 'carol@example.com' }),
+      )
+    ).id;
+    // A policy write in flight: it has checked Carol exists (holding her row) and written the policy, uncommitted.
+    const writer = new pg.Client({ connectionString: t.db.url });
+    await writer.connect();
+    try {
+      await writer.query('begin');
+      await writer.query('select id from users where id = $1 for share', [carol]);
+      await writer.query(
+        `insert into escalation_policies (id, tenant_id, name, spec, version, created_at, updated_at)
+         values (gen_random_uuid(), $1, 'Racing', $2::jsonb, 1, now(), now())`,
+        [
+          t.actor.tenantId,
+          JSON.stringify({ steps: [{ delayMinutes: 1, targets: [{ type: 'user', id: carol }] }] }),
+        ],
+      );
+      const deleting = t.request('DELETE', `/api/v1/users/${carol}`);
+      // The delete waits for the policy's transaction…
+      for (;;) {
+        const [w] = await t.sql<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'delete from users%'`,
+        );
+        if ((w?.n ?? 0) > 0) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      await writer.query('commit');
+      // …and then sees it.
+      const res = await deleting;
+      expect([res.status, (await json<Problem>(res)).detail]).toEqual([
+        409,
+        'carol is named by the escalation policy "Racing"; take them out of it first.',
+      ]);
+    } finally {
+      await writer.end();
+    }
+    expect((await t.request('GET', `/api/v1/users/${carol}`)).status).toBe(200);
+    const racing = await json<{ items: PolicyJson[] }>(await t.request('GET', '/api/v1/escalation-policies'));
+    const id = racing.items.find((p) => p.name === 'Racing')?.id;
+    expect((await t.request('DELETE', `/api/v1/escalation-policies/${id}`)).status).toBe(204);
   });
 
   it('deletes them once nothing uses them', async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServices } from '../src/app/services.js';
 import { startTestApp, type TestApp, type TestSlack } from './harness/app.js';
-import { tableDirectory } from './harness/escalation-directory.js';
 import {
   addPolicy,
   addUser,
@@ -292,8 +291,8 @@ describe('exactly once', () => {
     for (let i = 0; i < 20; i++) incs.push(await declare(t, 'three', 1, `Outage ${i}`));
     const engines = [
       t.services.escalation.engine,
-      createServices(t.orm, t.clock, { escalationDirectory: tableDirectory }).escalation.engine,
-      createServices(t.orm, t.clock, { escalationDirectory: tableDirectory }).escalation.engine,
+      createServices(t.orm, t.clock).escalation.engine,
+      createServices(t.orm, t.clock).escalation.engine,
     ];
     for (const m of ['00', '01', '02', '03', '04']) {
       at(`2026-03-07T10:${m}:00Z`);
@@ -329,8 +328,7 @@ describe('exactly once', () => {
     await s.deliverOnce();
     expect(dmsTo('U0CAROL')).toHaveLength(0);
     // Another worker (a restarted one) picks it up.
-    const restarted = createServices(t.orm, t.clock, { escalationDirectory: tableDirectory }).escalation
-      .engine;
+    const restarted = createServices(t.orm, t.clock).escalation.engine;
     await restarted.run(t.clock.now());
     await restarted.run(t.clock.now());
     await run();

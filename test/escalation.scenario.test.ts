@@ -175,10 +175,16 @@ describe('an incident escalates through its policy until someone acknowledges', 
     const inc = await declare(t, 'unpoliced');
     await run();
     expect(await pagesOf(t, inc.id)).toEqual([]);
-    const notes = await t.sql<{ data: { text: string } }>(
-      `select data from timeline_entries where incident_id = ? and kind = 'note'`,
+    const notes = await t.sql<{ data: { service: string } }>(
+      `select data from timeline_entries where incident_id = ? and kind = 'escalation_none'`,
       [inc.id],
     );
-    expect(notes[0]?.data.text).toContain('No escalation policy applies to service "unpoliced"');
+    expect(notes.map((n) => n.data.service)).toEqual(['unpoliced']);
+    const got = (await (await t.request('GET', `/api/v1/incidents/${inc.ref}`)).json()) as {
+      timeline: { kind: string; message: string }[];
+    };
+    expect(got.timeline.find((e) => e.kind === 'escalation_none')?.message).toBe(
+      'No escalation policy applies to service "unpoliced" and there is no default policy: nobody is paged.',
+    );
   });
 });

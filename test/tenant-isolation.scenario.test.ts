@@ -262,6 +262,8 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['POST', '/api/v1/incidents/:ref/resolve', inc, { note: 'not yours' }],
       ['POST', '/api/v1/incidents/:ref/assign', inc, { user: A.user.id }],
       ['POST', '/api/v1/incidents/:ref/notes', inc, { text: 'not yours' }],
+      ['POST', '/api/v1/incidents/:ref/escalate', inc, {}],
+      ['GET', '/api/v1/incidents/:ref/notifications', inc],
       ['GET', '/api/v1/schedules/:id', sched],
       [
         'PUT',

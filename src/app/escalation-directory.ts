@@ -1,10 +1,9 @@
 import type { Em } from '../db/sql.js';
 import { type EscalationDirectory, policyReads } from '../domains/escalation/index.js';
 import { rulesReads } from '../domains/paging/index.js';
-import { onCallUserIdsAt } from '../domains/rosters/index.js';
+import { whoIsOnCallAt } from '../domains/rosters/index.js';
 import { serviceQueries } from '../domains/services/index.js';
 import { managerIdOf } from '../domains/tenants/index.js';
-import { AppError } from '../shared/errors.js';
 
 /**
  * The escalation engine's view of policies, people's rules and managers, over the domains that own them, each
@@ -26,12 +25,8 @@ export const escalationDirectory: EscalationDirectory = {
 
   async managerOf(em, tenantId, target, at) {
     if (target.of === 'user') return managerIdOf(em, tenantId, target.id);
-    const onCall = await onCallUserIdsAt(em, tenantId, target.id, at).catch((err: unknown) => {
-      // A schedule deleted since the policy was frozen: nobody.
-      if (err instanceof AppError && err.code === 'not_found') return [];
-      throw err;
-    });
-    const [first] = onCall;
+    // A schedule deleted since the policy was frozen: nobody.
+    const [first] = (await whoIsOnCallAt(em, tenantId, target.id, at))?.userIds ?? [];
     return first ? managerIdOf(em, tenantId, first) : null;
   },
 };

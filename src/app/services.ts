@@ -59,7 +59,7 @@ export interface ServiceOptions {
   /** PUBLIC_BASE_URL, for iCal feed links */
   publicBaseUrl?: string | undefined;
   metrics?: ServiceMetrics;
-  /** Policies, notification rules and managers for the escalation engine (none: nothing escalates). */
+  /** Policies, notification rules and managers for the escalation engine (default: the domains' own). */
   escalationDirectory?: EscalationDirectory;
 }
 

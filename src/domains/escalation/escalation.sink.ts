@@ -58,8 +58,8 @@ export class EscalationSink implements IncidentEventSink {
     const snapshot = existing?.snapshot ?? (await this.deps.directory.policyFor(em, tenantId, inc.service));
     if (!snapshot) {
       if (reason === 'triggered') {
-        const text = `No escalation policy applies to service "${inc.service}" and the tenant has no default policy: nobody is paged.`;
-        await this.deps.recordNotice(em, tenantId, incidentId, { kind: 'note', data: { text } }, at);
+        const event = { kind: 'escalation_none', data: { service: inc.service } } as const;
+        await this.deps.recordNotice(em, tenantId, incidentId, event, at);
       }
       return false;
     }

@@ -98,7 +98,8 @@ export const declareInputSchema = z.object({
     .default(false)
     .meta({ description: 'A fire drill: pages for real, says DRILL everywhere, left out of the figures' }),
 });
-export type DeclareInput = z.infer<typeof declareInputSchema>;
+/** What callers may pass to declare (defaults applied by the schema: `drill` false, severity 3…). */
+export type DeclareInput = z.input<typeof declareInputSchema>;
 
 export const listFilterSchema = z.object({
   status: z

@@ -57,6 +57,8 @@ export function eventDetail(event: TimelineEvent): string {
       const what = SLACK_DESTINATIONS[destination]?.(lane) ?? `${destination} to ${lane}`;
       return `${what} failed: ${reason}`;
     }
+    case 'escalation_none':
+      return `No escalation policy applies to service "${event.data.service}" and there is no default policy: nobody is paged.`;
     case 'escalation_started': {
       const { policyName, version, reason } = event.data;
       const why = {

@@ -44,6 +44,8 @@ export const TIMELINE_DATA = {
   }),
   /** No route and no default channel claimed the incident: nobody was notified of it. */
   notification_unrouted: z.object({ service: z.string() }),
+  /** No escalation policy applies to the incident's service and the tenant has no default: nobody is paged. */
+  escalation_none: z.object({ service: z.string() }),
   /** The incident's escalation (re)started from the first step, with the policy frozen onto it. */
   escalation_started: z.object({
     policyId: z.string().nullable(),
@@ -113,7 +115,10 @@ export interface TimelineKindRules {
 const reply: TimelineKindRules = { reply: true, replyOnNewCard: true, updatesCard: true, coalesce: false };
 const quiet: TimelineKindRules = { reply: false, replyOnNewCard: false, updatesCard: false, coalesce: false };
 
-/** How each kind is notified. Notices about notifications notify nothing (no loop: a failed update never updates). */
+/**
+ * How each kind is notified. Notices about notifications notify nothing (no loop: a failed update never updates):
+ * a failed or unrouted notification, a page's outcome, an incident no policy escalates.
+ */
 export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   created: { ...quiet, updatesCard: true },
   alert_fired: { ...reply, replyOnNewCard: false, coalesce: true },
@@ -126,6 +131,7 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   severity_changed: reply,
   notification_failed: quiet,
   notification_unrouted: quiet,
+  escalation_none: quiet,
   escalation_started: { ...quiet, updatesCard: true },
   escalation_step: { ...quiet, updatesCard: true },
   escalated: reply,

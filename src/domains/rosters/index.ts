@@ -22,5 +22,5 @@ export type {
 } from './rosters.mapper.js';
 export { RostersService, type ScheduleReferences, type UpsertOutcome } from './rosters.service.js';
 export * from './rosters.types.js';
-export { existingScheduleIds, onCallUserIdsAt } from './schedule.lookup.js';
+export { existingScheduleIds } from './schedule.lookup.js';
 export { parseWhen } from './time-parse.calc.js';

@@ -264,6 +264,9 @@ export class RostersService {
     authorize(actor, 'schedule:write');
     await withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const [row] = await this.load(em, actor, id, this.clock.now());
+      // Deleted first, then checked: a policy naming it that commits meanwhile holds the row (FOR SHARE) until it
+      // commits, so the check below sees it, and the delete rolls back.
+      await rostersStore.remove(em, actor.tenantId, row.id);
       const users =
         (await this.references?.using(em, actor.tenantId, { kind: 'schedule', id: row.id })) ?? [];
       if (users.length)
@@ -271,7 +274,6 @@ export class RostersService {
           `The schedule "${row.name}" is named by the escalation ${users.length > 1 ? 'policies' : 'policy'} ` +
             `${users.map((n) => `"${n}"`).join(', ')}; take it out of ${users.length > 1 ? 'those policies' : 'it'} first.`,
         );
-      await rostersStore.remove(em, actor.tenantId, row.id);
       await recordAudit(
         em,
         actor,

@@ -5,7 +5,10 @@ import { isUuid } from '../../shared/ids.js';
  * Reads about people other domains make inside their own transactions (policy targets, managers).
  */
 
-/** Which of these ids are users of the tenant. */
+/**
+ * Which of these ids are users of the tenant. The rows found are held (FOR SHARE) until the caller's transaction
+ * ends, so a delete running meanwhile waits for it and then sees what it wrote (see the deletion guards).
+ */
 export async function existingUserIds(
   em: Em,
   tenantId: string,
@@ -15,7 +18,8 @@ export async function existingUserIds(
   if (valid.length === 0) return new Set();
   const rows = await query<{ id: string }>(
     em,
-    sql`select id from users where tenant_id = ${tenantId} and id = any(${valid}::uuid[])`,
+    sql`select id from users where tenant_id = ${tenantId} and id = any(${valid}::uuid[])
+        for share`,
   );
   return new Set(rows.map((r) => r.id));
 }

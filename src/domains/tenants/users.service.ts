@@ -136,13 +136,15 @@ export class UsersService {
     authorize(actor, 'user:write');
     await withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const row = await this.load(em, actor.tenantId, id);
+      // Deleted first, then checked: a policy naming them that commits meanwhile holds the row (FOR SHARE) until
+      // it commits, so the check below sees it, and the delete rolls back.
+      await usersStore.remove(em, actor.tenantId, row.id);
       const users = (await this.references?.using(em, actor.tenantId, { kind: 'user', id: row.id })) ?? [];
       if (users.length)
         throw AppError.conflict(
           `${row.name} is named by the escalation ${users.length > 1 ? 'policies' : 'policy'} ` +
             `${users.map((n) => `"${n}"`).join(', ')}; take them out of ${users.length > 1 ? 'those policies' : 'it'} first.`,
         );
-      await usersStore.remove(em, actor.tenantId, row.id);
       await recordAudit(
         em,
         actor,
