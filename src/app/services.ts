@@ -97,6 +97,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     directory,
     recordNotice: incidents.recordNotice,
     recordAs: incidents.recordAs,
+    recordNotices: incidents.recordNotices,
     enqueue: outbox.enqueue,
     enqueueReturning: outbox.enqueueReturning,
     ackTimedOut: (tenantId, incidentId, minutes) => incidents.ackTimedOut(tenantId, incidentId, minutes),

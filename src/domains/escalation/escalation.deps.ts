@@ -14,6 +14,13 @@ export interface EscalationDeps {
   directory: EscalationDirectory;
   /** Writes timeline notices in the caller's transaction (IncidentsService.recordNotice). */
   recordNotice: IncidentNoticeRecorder;
+  /** Records OpsWatch's notices on several incidents in one statement (IncidentsService.recordNotices). */
+  recordNotices?: (
+    em: Em,
+    tenantId: string,
+    items: { incidentId: string; event: TimelineEvent }[],
+    at: Date,
+  ) => Promise<void>;
   /** Records an event by a person (or key) in the caller's transaction (IncidentsService.recordAs). */
   recordAs?: (em: Em, actor: Actor, incidentId: string, event: TimelineEvent, at: Date) => Promise<void>;
   /** Queues outbox rows in the caller's transaction. */

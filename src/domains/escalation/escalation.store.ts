@@ -83,7 +83,110 @@ const toPage = <T extends PageRow>(r: T): T => ({
   acked_at: date(r.acked_at),
 });
 
+/** A planned page with where it belongs, for `insertPagesOf`. */
+export type NewPage = PlannedPage & {
+  id: string;
+  label: string;
+  tenantId: string;
+  incidentId: string;
+  generation: number;
+  loop: number;
+  step: number;
+};
+
 export const escalationStore = {
+  /** Records the pages of many steps once each (the unique key makes a repeat record nothing). */
+  async insertPagesOf(em: Em, pages: readonly NewPage[], at: Date): Promise<void> {
+    if (pages.length === 0) return;
+    const json = JSON.stringify(
+      pages.map((p) => ({
+        id: p.id,
+        tenant_id: p.tenantId,
+        incident_id: p.incidentId,
+        generation: p.generation,
+        loop: p.loop,
+        step: p.step,
+        user_id: p.userId,
+        target_type: p.targetType,
+        target_id: p.targetId,
+        target_label: p.label,
+        rule_position: p.rulePosition,
+        method: p.method,
+        due_at: p.dueAt.toISOString(),
+        status: p.status,
+        detail: p.detail,
+      })),
+    );
+    await command(
+      em,
+      sql`insert into pages (id, tenant_id, incident_id, generation, loop, step, user_id, target_type, target_id,
+            target_label, rule_position, method, due_at, status, detail, created_at)
+          select x.id, x.tenant_id, x.incident_id, x.generation, x.loop, x.step, x.user_id, x.target_type, x.target_id,
+            x.target_label, x.rule_position, x.method, x.due_at, x.status, x.detail, ${at}
+          from jsonb_to_recordset(${json}::jsonb) as x(id uuid, tenant_id uuid, incident_id uuid, generation int,
+            loop int, step int, user_id uuid, target_type text, target_id text, target_label text,
+            rule_position smallint, method text, due_at timestamptz, status text, detail text)
+          on conflict (incident_id, generation, loop, step, user_id, rule_position) do nothing`,
+    );
+  },
+
+  /** For each (incident, generation, instant): the people whose chain still has a page not yet due then. */
+  async runningChainsOf(
+    em: Em,
+    of: readonly { incidentId: string; generation: number; at: Date }[],
+  ): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    if (of.length === 0) return out;
+    const rows = await query<{ incident_id: string; user_id: string }>(
+      em,
+      sql`select distinct p.incident_id, p.user_id from pages p
+          join unnest(${of.map((o) => o.incidentId)}::uuid[], ${of.map((o) => o.generation)}::int[],
+            ${of.map((o) => o.at.toISOString())}::timestamptz[]) as q(incident_id, generation, at)
+            on p.incident_id = q.incident_id and p.generation = q.generation
+          where p.status = 'pending' and p.due_at > q.at and p.user_id is not null`,
+    );
+    for (const r of rows) {
+      const set = out.get(r.incident_id) ?? new Set<string>();
+      set.add(r.user_id);
+      out.set(r.incident_id, set);
+    }
+    return out;
+  },
+
+  /** Stores where each escalation of a batch now stands, in one statement. */
+  async advanceAll(
+    em: Em,
+    rows: readonly {
+      incidentId: string;
+      state: EscalationState;
+      loop: number;
+      step: number;
+      stepFiredAt: Date | null;
+      nextAt: Date | null;
+    }[],
+    at: Date,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const json = JSON.stringify(
+      rows.map((r) => ({
+        incident_id: r.incidentId,
+        state: r.state,
+        loop: r.loop,
+        step: r.step,
+        step_fired_at: r.stepFiredAt?.toISOString() ?? null,
+        next_at: r.nextAt?.toISOString() ?? null,
+      })),
+    );
+    await command(
+      em,
+      sql`update escalations e set state = x.state, loop = x.loop, step = x.step, step_fired_at = x.step_fired_at,
+            next_at = x.next_at, updated_at = ${at}
+          from jsonb_to_recordset(${json}::jsonb) as x(incident_id uuid, state text, loop int, step int,
+            step_fired_at timestamptz, next_at timestamptz)
+          where e.incident_id = x.incident_id`,
+    );
+  },
+
   /** The incident's escalation, locked for this transaction. */
   async lock(em: Em, tenantId: string, incidentId: string): Promise<EscalationRow | undefined> {
     const row = await queryOne<EscalationRow>(
@@ -188,7 +291,7 @@ export const escalationStore = {
       sql`select ${ESC}, i.number, i.title, i.status as incident_status
           from escalations e join incidents i on i.id = e.incident_id
           where e.next_at <= ${now} and e.state in ('active', 'acknowledged')
-          order by e.next_at limit ${limit}
+          order by e.next_at, i.number limit ${limit}
           for update of e skip locked`,
     );
     return rows.map(toEsc);
@@ -271,9 +374,10 @@ export const escalationStore = {
       em,
       sql`select p.*, u.slack_user_id from pages p
           join escalations e on e.incident_id = p.incident_id and e.generation = p.generation
+          join incidents i on i.id = p.incident_id
           left join users u on u.id = p.user_id
           where p.status = 'pending' and p.due_at <= ${now} and e.state in ('active', 'exhausted')
-          order by p.due_at, p.id limit ${limit}
+          order by p.due_at, i.number, p.loop, p.step, p.rule_position, p.id limit ${limit}
           for update of p skip locked`,
     );
     return rows.map(toPage);

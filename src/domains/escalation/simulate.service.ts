@@ -112,7 +112,9 @@ export class SimulatorService {
     return withEm(this.orm, { tenantId }, async (em) => {
       let state: SimulationState = startSimulation(snapshot, at, severity);
       for (let i = 0; i < MAX_STEPS && !state.done; i++) {
-        const targets = await this.deps.engine.resolve(em, tenantId, targetsToResolve(state), state.firesAt);
+        const [targets = []] = await this.deps.engine.resolve(em, [
+          { tenantId, targets: targetsToResolve(state), at: state.firesAt },
+        ]);
         const people = [...new Set(targets.flatMap((t) => (isPerson(t.target.type) ? t.userIds : [])))];
         const rules: Map<string, PersonRules> = people.length
           ? await this.deps.directory.rulesOf(em, tenantId, people, state.urgency)

@@ -58,6 +58,14 @@ export class IncidentsService {
   readonly recordNotice: IncidentNoticeRecorder = (em, tenantId, incidentId, event, at, once) =>
     recordIncidentNotice(em, this.events, tenantId, incidentId, event, at, once);
 
+  /** Records OpsWatch's own notices on several incidents at once, in the caller's transaction (the engine's batches). */
+  readonly recordNotices = (
+    em: Em,
+    tenantId: string,
+    items: { incidentId: string; event: TimelineEvent }[],
+    at: Date,
+  ): Promise<void> => recordChanges(em, this.events, systemActor(tenantId), items, at);
+
   /** Records an event by `actor` in the caller's transaction; subscribers see it too (escalate now). */
   readonly recordAs = (
     em: Em,
