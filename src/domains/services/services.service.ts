@@ -44,7 +44,10 @@ export class ServiceCatalog {
     private readonly defaultChannel: string | null = null,
   ) {}
 
-  /** Creates, in the recording transaction, the services newly opened incidents name (see `ServiceSighting`). */
+  /**
+   * Subscribed to incident events: creates, in the recording transaction, the services newly opened incidents
+   * name (one insert … on conflict do nothing per transaction, not waited for on a light transaction).
+   */
   readonly sighting: IncidentEventSink = {
     record: async (em: Em, events: readonly IncidentEvent[]) => {
       const byTenant = new Map<string, Set<string>>();
