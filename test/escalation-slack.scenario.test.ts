@@ -128,10 +128,13 @@ describe('paging in Slack', () => {
     expect(JSON.stringify(dm?.args.blocks)).toContain(INCIDENT_ACTIONS.acknowledge);
     dmValue = escalateValueOf(dm?.args.blocks);
     expect(decodeMetadata(EscalateButtonValue, dmValue)).toEqual({ i: inc.id, g: 0, l: 0, s: 0 });
-    // The card says who is paged now and when the next step fires, with its own Escalate button.
-    const card = s.fake.messages
-      .find((m) => !m.thread_ts && m.text.startsWith('[P1] INC-1 '))
-      ?.history.at(-1);
+    // The card says who is paged now and when the next step fires, with its own Escalate button (its update
+    // waits for the card's post to be recorded: deliver until it is there).
+    const cardNow = () =>
+      s.fake.messages.find((m) => !m.thread_ts && m.text.startsWith('[P1] INC-1 '))?.history.at(-1);
+    for (let i = 0; i < 5 && !JSON.stringify(cardNow()?.blocks ?? '').includes(':pager:'); i++)
+      await s.deliverOnce();
+    const card = cardNow();
     expect(JSON.stringify(card?.blocks)).toContain(
       ':pager: Paging <@U0ANA> (Payments on-call) · Escalates to the manager of Payments in 5 min',
     );
