@@ -123,8 +123,13 @@ describe('paging in Slack', () => {
     await run();
     const [dm] = dmsTo('U0ANA');
     expect(dm?.args.text).toBe('INC-1 P1 Card payments fail: You are on call for Payments');
-    // The card and the DM go out together: until the card is recorded, Open card is left out, never a dead link.
-    expect(JSON.stringify(dm?.args.blocks)).not.toContain(ESCALATION_ACTIONS.openCard);
+    // The card and the DM go out together: Open card is the card's permalink once the card is recorded, and left
+    // out until then — never a dead link.
+    const openCard = (dm?.args.blocks as { elements?: { action_id?: string; url?: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .filter((e) => e.action_id === ESCALATION_ACTIONS.openCard);
+    for (const e of openCard)
+      expect(e.url).toMatch(/^https:\/\/opswatch-test\.slack\.com\/archives\/C\w+\/p\d+$/);
     expect(JSON.stringify(dm?.args.blocks)).toContain(INCIDENT_ACTIONS.acknowledge);
     dmValue = escalateValueOf(dm?.args.blocks);
     expect(decodeMetadata(EscalateButtonValue, dmValue)).toEqual({ i: inc.id, g: 0, l: 0, s: 0 });
