@@ -125,7 +125,7 @@ describe('paging in Slack', () => {
     expect(dm?.args.text).toBe('INC-1 P1 Card payments fail: You are on call for Payments');
     // The card and the DM go out together: Open card is the card's permalink once the card is recorded, and left
     // out until then — never a dead link.
-    const openCard = (dm?.args.blocks as { elements?: { action_id?: string; url?: string }[] }[])
+    const openCard = ((dm?.args.blocks ?? []) as { elements?: { action_id?: string; url?: string }[] }[])
       .flatMap((b) => b.elements ?? [])
       .filter((e) => e.action_id === ESCALATION_ACTIONS.openCard);
     for (const e of openCard)
