@@ -336,6 +336,30 @@ describe('exactly once', () => {
     expect((await pagesOf(t, inc.id)).map((x) => x.status)).toEqual(['sent']);
   });
 
+  it('a page DM whose answer was lost is found in the DM, not sent twice', async () => {
+    const p = await addPolicy(t, 'Lost', {
+      steps: [{ delayMinutes: 5, targets: [{ type: 'user', id: u.bob }] }],
+    });
+    await setServicePolicy(t, 'lost', p);
+    at('2026-03-10T10:00:00Z');
+    s.fake.reset();
+    const inc = await declare(t, 'lost');
+    await t.tick();
+    s.fake.failNext('chat.postMessage', { drop: 'after' }); // Slack posts it; OpsWatch never hears so
+    await s.deliverOnce();
+    for (let i = 0; i < 5; i++) {
+      at(new Date(t.clock.now().getTime() + 60_000).toISOString());
+      await s.deliverOnce();
+    }
+    const carried = s.fake
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === 'U0BOB' && String(c.args.text).includes(inc.ref));
+    expect(carried).toHaveLength(1);
+    expect(s.fake.callsTo('conversations.history').length).toBeGreaterThan(0);
+    expect((await pagesOf(t, inc.id)).map((x) => x.status)).toEqual(['sent']);
+    expect(s.fake.violations).toEqual([]);
+  });
+
   it('Slack down: pages wait in the outbox, then go out once, in order', async () => {
     const p = await addPolicy(t, 'Down', {
       steps: [{ delayMinutes: 5, targets: [{ type: 'user', id: u.carol }] }],

@@ -61,8 +61,13 @@ export class EscalationEngine {
   async run(now: Date = this.deps.clock.now()): Promise<EscalationRunReport> {
     const report = emptyReport();
     const ackDue: DueEscalationRow[] = [];
-    const batches = async (): Promise<void> => {
-      for (let b = 0; b < MAX_BATCHES; b++) {
+    let failed = false;
+    let error: unknown = null;
+    const runs: Promise<void>[] = [];
+    // One batch first; when there is more than a batch's worth, others join it (SKIP LOCKED shares the rows). A
+    // failing batch stops the others from starting more; the run ends when every batch has.
+    const batches = async (lead: boolean): Promise<void> => {
+      for (let b = 0; b < MAX_BATCHES && !failed; b++) {
         const more = await withTx(this.orm, 'system', async (em) => {
           const due = await escalationStore.due(em, now, BATCH);
           for (const row of due) if (row.state === 'acknowledged') ackDue.push(row);
@@ -73,9 +78,19 @@ export class EscalationEngine {
           return due.length === BATCH || handed === BATCH;
         });
         if (!more) break;
+        if (lead && runs.length === 1) for (let i = 1; i < PARALLEL; i++) runs.push(guarded(false));
       }
     };
-    await Promise.all(Array.from({ length: PARALLEL }, batches));
+    /** Never rejects (a rejection nobody awaits yet would end the process): the first error is kept. */
+    const guarded = (lead: boolean): Promise<void> =>
+      batches(lead).catch((err: unknown) => {
+        if (!failed) error = err;
+        failed = true;
+      });
+    runs.push(guarded(true));
+    for (let i = 0; i < runs.length; i++) await runs[i];
+    const rejected = failed ? { reason: error } : null;
+    if (rejected) throw rejected.reason;
     for (const row of ackDue) {
       const minutes = row.snapshot.spec.ackTimeoutMinutes ?? 0;
       if (await this.deps.ackTimedOut(row.tenant_id, row.incident_id, minutes)) report.ackTimeouts++;

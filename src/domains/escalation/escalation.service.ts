@@ -58,6 +58,9 @@ export interface PageView {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
+/** A claim older than this is taken to be an attempt that died or got no answer (longer than a send can take). */
+const CLAIM_STALE_MS = 45_000;
+
 const reasonOf = (p: PageRow): string => {
   const label = p.target_label ?? p.target_id ?? '';
   if (p.target_type === 'schedule') return `You are on call for ${label}`;
@@ -155,10 +158,12 @@ export class EscalationService {
   }
 
   /**
-   * Just before a page is sent: the page as it is to be rendered, or null when it is no longer to be sent (the
-   * incident was acknowledged or resolved after it was queued): it is then recorded `cancelled`.
+   * Just before a page is sent: claims it for this attempt and answers what to render, or null when it is not to
+   * be sent — the incident was acknowledged or resolved after it was queued (it is then recorded `cancelled`), it
+   * was sent already, or another attempt is sending it now. `lookFirst`: an earlier attempt claimed it and may
+   * have sent it (no answer, or it died): look for that message before sending again, so it never goes twice.
    */
-  async pageToSend(tenantId: string, pageId: string): Promise<PageView | null> {
+  async pageToSend(tenantId: string, pageId: string): Promise<(PageView & { lookFirst: boolean }) | null> {
     const now = this.deps.clock.now();
     return withTx(this.orm, { tenantId }, async (em) => {
       const page = await escalationStore.page(em, pageId);
@@ -166,7 +171,17 @@ export class EscalationService {
       const inc = await incidentFactsStore.get(em, tenantId, page.incident_id);
       const esc = await escalationStore.get(em, tenantId, page.incident_id);
       const live = inc?.status === 'triggered' && esc?.generation === page.generation;
-      if (page.status === 'queued' && live && inc) return view(page, inc);
+      if (live && inc && (page.status === 'queued' || page.status === 'sending')) {
+        const claimed = await escalationStore.claim(
+          em,
+          pageId,
+          now,
+          new Date(now.getTime() - CLAIM_STALE_MS),
+        );
+        if (claimed) return { ...view(claimed.page, inc), lookFirst: claimed.again };
+        // Another attempt holds it now: try again later (it is then sent, or its claim has gone stale).
+        throw new AppError('unavailable', 'The page is being sent by another attempt.');
+      }
       if (page.status === 'queued' || page.status === 'cancelled') {
         const reason = `${inc ? incidentRef(inc.number) : 'The incident'} was ${inc?.status ?? 'gone'} before the page was sent.`;
         const was = await escalationStore.setOutcome(em, pageId, ['queued'], {
@@ -177,6 +192,11 @@ export class EscalationService {
       }
       return null;
     });
+  }
+
+  /** The attempt certainly sent nothing (Slack refused it): the page is claimed as new by the next attempt. */
+  async pageNotSent(tenantId: string, pageId: string): Promise<void> {
+    await withTx(this.orm, { tenantId }, (em) => escalationStore.unclaim(em, pageId));
   }
 
   /** A page's DM as it is to be updated in place, or null when it has no DM to update. */
@@ -198,7 +218,7 @@ export class EscalationService {
   ): Promise<void> {
     const now = handedAt;
     await withTx(this.orm, { tenantId }, async (em) => {
-      const page = await escalationStore.setOutcome(em, pageId, ['queued', 'cancelled'], {
+      const page = await escalationStore.setOutcome(em, pageId, ['queued', 'sending', 'cancelled'], {
         status: 'sent',
         sentAt: now,
         ...(message ? { channel: message.channel, ts: message.ts } : {}),

@@ -394,6 +394,35 @@ export const escalationStore = {
     );
   },
 
+  /**
+   * Claims a page for one send attempt: `queued` → `sending` (now). A page already `sending` is claimed again
+   * only when the earlier claim is older than `staleBefore` (its attempt died or gave no answer): answers
+   * `again` then, and the sender looks for what that attempt sent first. Undefined when not claimed.
+   */
+  async claim(
+    em: Em,
+    pageId: string,
+    now: Date,
+    staleBefore: Date,
+  ): Promise<{ page: PageRow; again: boolean } | undefined> {
+    const row = await queryOne<PageRow & { was: string }>(
+      em,
+      sql`update pages p set status = 'sending', sending_at = ${now}
+          from (select id, status as was from pages where id = ${pageId} for update) c
+          where p.id = c.id and (c.was = 'queued' or (c.was = 'sending' and p.sending_at < ${staleBefore}))
+          returning p.*, c.was`,
+    );
+    return row && { page: toPage(row), again: row.was === 'sending' };
+  },
+
+  /** An attempt that certainly sent nothing gives its claim back (the next attempt claims it as new). */
+  async unclaim(em: Em, pageId: string): Promise<void> {
+    await command(
+      em,
+      sql`update pages set status = 'queued', sending_at = null where id = ${pageId} and status = 'sending'`,
+    );
+  },
+
   /** Writes a page's outcome; returns the page as it was before, or undefined when it is no longer `from`. */
   async setOutcome(
     em: Em,

@@ -10,9 +10,10 @@ import type { PageReason } from '../../../blocks/types.js';
 import type { PageView } from '../../domains/escalation/index.js';
 import type { EscalationPostPayload, OutboxRow } from '../../domains/notify/index.js';
 import { DeliveryError } from '../../domains/notify/index.js';
+import { isAppError } from '../../shared/errors.js';
 import { blockOptions, type SlackDeps } from '../context.js';
 import { toIncidentView } from '../incident-view.mapper.js';
-import { outboxMetadata } from './posted-lookup.js';
+import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { toDeliveryError } from './slack-errors.js';
 
 /** Why the person is paged, from the target that reached them. */
@@ -49,18 +50,29 @@ async function sendPage(
   row: OutboxRow,
   pageId: string,
   send: (view: PageView, handedAt: Date) => Promise<{ channel: string; ts: string } | null>,
+  lookUp: () => Promise<{ channel: string; ts: string } | null>,
 ): Promise<void> {
   const escalation = deps.services.escalation;
-  const view = await escalation.pageToSend(row.tenantId, pageId);
+  let view: Awaited<ReturnType<typeof escalation.pageToSend>>;
+  try {
+    view = await escalation.pageToSend(row.tenantId, pageId);
+  } catch (err) {
+    if (isAppError(err) && err.code === 'unavailable')
+      throw new DeliveryError('transient', 'page_being_sent', undefined, true);
+    throw err;
+  }
   if (!view) return;
   const handedAt = deps.clock.now();
   try {
-    const message = await send(view, handedAt);
+    // An earlier attempt may have sent it: what it sent counts, and nothing goes twice.
+    const found = view.lookFirst ? await lookUp() : null;
+    const message = found ?? (await send(view, handedAt));
     await escalation.pageSent(row.tenantId, pageId, message, handedAt);
   } catch (err) {
     const e = err instanceof DeliveryError ? err : toDeliveryError(err);
     if (e.kind === 'permanent' || e.kind === 'gone')
       await escalation.pageFailed(row.tenantId, pageId, e.reason);
+    else if (e.notSent) await escalation.pageNotSent(row.tenantId, pageId);
     throw e;
   }
 }
@@ -72,14 +84,36 @@ export async function sendPageDm(
   row: OutboxRow,
   pageId: string,
 ): Promise<void> {
-  await sendPage(deps, row, pageId, async (view) => {
-    const msg = pageMessage(
-      toView(view, await cardUrlOf(client, deps, row.tenantId, view)),
-      blockOptions(deps),
-    );
-    const res = await client.chat.postMessage({ channel: row.lane, text: msg.text, blocks: msg.blocks });
-    return res.channel && res.ts ? { channel: res.channel, ts: res.ts } : null;
-  });
+  await sendPage(
+    deps,
+    row,
+    pageId,
+    async (view) => {
+      const msg = pageMessage(
+        toView(view, await cardUrlOf(client, deps, row.tenantId, view)),
+        blockOptions(deps),
+      );
+      const res = await client.chat.postMessage({
+        channel: row.lane,
+        text: msg.text,
+        blocks: msg.blocks,
+        metadata: outboxMetadata([row.id]),
+      });
+      return res.channel && res.ts ? { channel: res.channel, ts: res.ts } : null;
+    },
+    async () => {
+      const open = await client.conversations.open({ users: row.lane });
+      const channel = open.channel?.id;
+      if (!channel) return null;
+      const found = await findPosted(client, {
+        channel,
+        outboxId: row.id,
+        since: row.createdAt,
+        knownId: async () => null,
+      });
+      return found ? { channel: found.channelId, ts: found.ts } : null;
+    },
+  );
 }
 
 /** A sent page (a DM, or a channel target's post) brought up to date in place: who acknowledged or resolved. */
@@ -122,20 +156,34 @@ export async function sendEscalationPost(
   p: EscalationPostPayload,
 ): Promise<void> {
   if (p.kind === 'page' && p.pageId) {
-    await sendPage(deps, row, p.pageId, async (view) => {
-      const page = toView(view, await cardUrlOf(client, deps, row.tenantId, view));
-      const msg =
-        view.target.type === 'slack_user_group'
-          ? userGroupMention(view.target.id ?? '', page.incident)
-          : channelPageMessage(page, blockOptions(deps));
-      const res = await client.chat.postMessage({
-        channel: row.lane,
-        text: msg.text,
-        blocks: msg.blocks,
-        metadata: outboxMetadata([row.id]),
-      });
-      return res.channel && res.ts ? { channel: res.channel, ts: res.ts } : null;
-    });
+    await sendPage(
+      deps,
+      row,
+      p.pageId,
+      async (view) => {
+        const page = toView(view, await cardUrlOf(client, deps, row.tenantId, view));
+        const msg =
+          view.target.type === 'slack_user_group'
+            ? userGroupMention(view.target.id ?? '', page.incident)
+            : channelPageMessage(page, blockOptions(deps));
+        const res = await client.chat.postMessage({
+          channel: row.lane,
+          text: msg.text,
+          blocks: msg.blocks,
+          metadata: outboxMetadata([row.id]),
+        });
+        return res.channel && res.ts ? { channel: res.channel, ts: res.ts } : null;
+      },
+      async () => {
+        const found = await findPosted(client, {
+          channel: row.lane,
+          outboxId: row.id,
+          since: row.createdAt,
+          knownId: (c) => deps.outbox.channelIdOf(row.tenantId, c),
+        });
+        return found ? { channel: found.channelId, ts: found.ts } : null;
+      },
+    );
     return;
   }
   const inc = await deps.services.incidents.get(rendererActor(row.tenantId), p.incidentId);
