@@ -1,6 +1,7 @@
 /** Small, pure formatting helpers shared by the builders. Every text they emit goes through `truncate`. */
 import type { MrkdwnElement, PlainTextElement } from '@slack/types';
 import { DateTime } from 'luxon';
+import { isChannelId, withoutHash } from '../src/shared/slack-channel.js';
 import { truncate } from './limits.js';
 import type { BlockOptions, IncidentStatus, IncidentView, Severity } from './types.js';
 
@@ -22,9 +23,8 @@ export function severityOf(severity: number): { label: string; name: string; emo
   return SEVERITIES[severity as Severity] ?? SEVERITIES[3];
 }
 
-export function incidentRef(number: number): string {
-  return `INC-${number}`;
-}
+/** `INC-42`: the one formatter, shared with the incidents domain. */
+export { incidentRef } from '../src/shared/incident-ref.js';
 
 /** "<1m", "3m", "2h 5m", "2h", "1d 4h", "3d". */
 export function formatDuration(ms: number): string {
@@ -49,6 +49,11 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /** Escaped, single-line, never empty, at most `max` long. For inline use inside mrkdwn. */
+/** A channel in mrkdwn: an id as a mention (`<#C0123ABCD>`), a name as `#name`. */
+export function channelMention(channel: string): string {
+  return isChannelId(channel) ? `<#${channel}>` : `#${inline(withoutHash(channel), 80)}`;
+}
+
 export function inline(text: string, max: number, fallback = '—'): string {
   const clean = text.replace(/\s+/g, ' ').trim();
   return truncate(escapeMrkdwn(clean || fallback), max);

@@ -74,6 +74,3 @@ export function parseIncidentActionsBlockId(blockId: string): string | null {
   const id = blockId.slice(INCIDENT_ACTIONS_BLOCK_PREFIX.length);
   return id.length > 0 ? id : null;
 }
-
-export type IncidentActionId = (typeof INCIDENT_ACTIONS)[keyof typeof INCIDENT_ACTIONS];
-export type ViewCallbackId = (typeof VIEWS)[keyof typeof VIEWS];

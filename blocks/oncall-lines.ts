@@ -4,7 +4,8 @@
  * as few sections as fit.
  */
 import type { KnownBlock } from '@slack/types';
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { zoneOrUtc } from '../src/shared/time-zone.js';
 import { inline, mrkdwn, person, zoneAbbreviation, zonedTime } from './format.js';
 import { joinWithin, LIMITS, truncate } from './limits.js';
 import type { BlockOptions, OnCallScheduleView, PersonView, RangeView } from './types.js';
@@ -15,8 +16,7 @@ export const NAME_MAX = 200;
 
 /** The reader's zone (`BlockOptions.timeZone`), UTC when unset or unknown. */
 export function readerZone(opts: BlockOptions): string {
-  const zone = opts.timeZone ?? 'UTC';
-  return IANAZone.isValidZone(zone) ? zone : 'UTC';
+  return zoneOrUtc(opts.timeZone);
 }
 
 /** `Mon 9 Mar 09:00 GMT` (weekday only within six days) in the reader's zone. */

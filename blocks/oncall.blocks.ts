@@ -1,7 +1,7 @@
 /** `/oncall` answers: every schedule at an instant, one schedule with its next shifts, my shifts, not found. */
 import type { Button, KnownBlock } from '@slack/types';
 import { z } from 'zod';
-import { inline, mrkdwn, plain } from './format.js';
+import { channelMention, inline, mrkdwn, plain } from './format.js';
 import { helpBlocks } from './help.blocks.js';
 import { ONCALL_ACTIONS } from './ids.js';
 import { capList, joinWithin, LIMITS } from './limits.js';
@@ -99,7 +99,7 @@ function shiftLine(
 
 function channelText(channel: string | null): string | null {
   if (!channel) return null;
-  return /^[CG][A-Z0-9]{2,}$/.test(channel) ? `<#${channel}>` : `#${inline(channel.replace(/^#/, ''), 80)}`;
+  return channelMention(channel);
 }
 
 /** `/oncall <schedule>`: who is on call now and until when, its next shifts and gaps. */

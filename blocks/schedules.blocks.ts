@@ -1,6 +1,6 @@
 /** `/oncall schedules`: every schedule with its zone, layers and channel, and its gaps in the next 14 days. */
 import type { KnownBlock } from '@slack/types';
-import { inline, mrkdwn, plain } from './format.js';
+import { channelMention, inline, mrkdwn, plain } from './format.js';
 import { capList, joinWithin, LIMITS } from './limits.js';
 import { gapsText, NAME_MAX, packLines, zoneNote } from './oncall-lines.js';
 import type { BlockOptions, LayerView, MessagePayload, ScheduleSummaryView } from './types.js';
@@ -52,8 +52,7 @@ function layerText(layer: LayerView): string {
 function channelText(s: ScheduleSummaryView): string | null {
   const parts: string[] = [];
   if (s.slackChannel) {
-    const c = s.slackChannel;
-    parts.push(/^[CG][A-Z0-9]{2,}$/.test(c) ? `<#${c}>` : `#${inline(c.replace(/^#/, ''), 80)}`);
+    parts.push(channelMention(s.slackChannel));
   }
   if (s.slackUserGroup) {
     const g = s.slackUserGroup;

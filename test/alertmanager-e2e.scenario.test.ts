@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, TEST_API_KEY, type TestApp } from './harness/app.js';
+import { until } from './harness/wait.js';
 
 const BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
 const present = existsSync(BIN);
@@ -23,16 +24,6 @@ const freePort = () =>
       s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
     });
   });
-
-async function until<T>(what: string, probe: () => Promise<T | null>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = await probe();
-    if (got !== null) return got;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let t: TestApp;
 let am: ChildProcess | null = null;
@@ -138,14 +129,24 @@ receivers:
     expect(alert?.source).toBe('alertmanager');
   }, 30_000);
 
-  it('resolves → the incident resolves itself, and the re-sends Alertmanager makes duplicate nothing', async () => {
+  it('resolves → the incident resolves itself, and what Alertmanager sent is stored once', async () => {
     expect((await push(new Date().toISOString())).status).toBe(200);
     const inc = await until('the incident to resolve', async () => {
       const i = (await (await t.request('GET', '/api/v1/incidents/INC-1')).json()) as { status: string };
       return i.status === 'resolved' ? i : null;
     });
     expect(inc.status).toBe('resolved');
-    await new Promise((r) => setTimeout(r, 2_500)); // a few more group intervals
+    // Alertmanager has sent what it will send: the firing and the resolved notification, none failed (a failed
+    // one would be sent again), and holds no active alert. What reached OpsWatch was stored once.
+    const sent = await until('Alertmanager to notify the resolve', async () => {
+      const metrics = await (await fetch(`${amUrl}/metrics`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
+      const notified = value('alertmanager_notifications_total\\{integration="webhook"\\}');
+      const failed = value('alertmanager_notifications_failed_total\\{integration="webhook"\\}');
+      const active = value('alertmanager_alerts\\{state="active"\\}');
+      return notified >= 2 && active === 0 ? { notified, failed } : null;
+    });
+    expect(sent).toEqual({ notified: 2, failed: 0 });
     expect(await t.sql('select count(*)::int as n from incidents')).toEqual([{ n: 1 }]);
     expect(await t.sql('select count(*)::int as n from alerts')).toEqual([{ n: 1 }]);
   }, 30_000);

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DeclareInput } from '../src/domains/incidents/index.js';
+import { AppError } from '../src/shared/errors.js';
 import { fixture, startTestApp, TEST_API_KEY, type TestApp } from './harness/app.js';
 
 let t: TestApp;
@@ -201,5 +203,55 @@ describe('database outage', () => {
     expect(await again.json()).toMatchObject({ created: 0, deduplicated: 1 });
     const rows = await t.sql(`select id from alerts where dedup_key = 'outage0000000001'`);
     expect(rows).toHaveLength(1);
+  });
+});
+
+describe('services refuse bad input with a validation error naming the fields (a 400 on every transport)', () => {
+  // Adapters validate before calling, but services are the boundary (the CLI and later adapters call them
+  // directly): a ZodError escaping one was an unexpected error, answered 500 by the HTTP problem mapper.
+  const refusal = async (call: Promise<unknown>) => {
+    const err = await call.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AppError);
+    const { code, message, fields } = err as AppError;
+    return { code, message, fields: fields.map((f) => f.field) };
+  };
+
+  it('declaring an incident', async () => {
+    const before = await snapshot();
+    expect(
+      await refusal(t.services.incidents.declare(t.actor, { title: '  ', severity: 9 } as DeclareInput)),
+    ).toEqual({ code: 'validation', message: 'The incident is not valid.', fields: ['title', 'severity'] });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('creating or upserting a user', async () => {
+    expect(
+      await refusal(
+        t.services.users.create(t.actor, { name: '', email: 'not-an-email', timeZone: 'Mars/Olympus' }),
+      ),
+    ).toEqual({
+      code: 'validation',
+      message: 'The user is not valid.',
+      fields: ['name', 'email', 'timeZone'],
+    });
+    expect(
+      await refusal(
+        t.services.users.upsertByEmail(t.actor, {
+          name: 'Zed',
+          email: 'zed@example.com',
+          timeZone: '+03:00',
+        }),
+      ),
+    ).toEqual({ code: 'validation', message: 'The user is not valid.', fields: ['timeZone'] });
+    expect(await t.sql(`select 1 from users where email = 'zed@example.com' or name = ''`)).toEqual([]);
+  });
+
+  it('setting Slack routes', async () => {
+    expect(
+      await refusal(t.services.catalog.setRoutes(t.actor, { payments: 'Not A Channel', search: 'C0SEARCH' })),
+    ).toEqual({ code: 'validation', message: 'The Slack routes are not valid.', fields: ['payments'] });
   });
 });

@@ -10,6 +10,7 @@ import { OUTBOX_CHANNEL } from '../src/domains/notify/index.js';
 import { type FakeSlack, startFakeSlack } from './harness/fake-slack.js';
 import { type OpsWatchProcess, startOpsWatchProcess } from './harness/opswatch-process.js';
 import { type OwnPostgres, startOwnPostgres } from './harness/own-postgres.js';
+import { until as waitUntil } from './harness/wait.js';
 
 jest.setTimeout(180_000);
 
@@ -18,15 +19,9 @@ const AGENDA_CHANNEL = 'agenda:jobs';
 const UNREACHABLE = 'The database is unreachable';
 const BACK = 'The database is back';
 
-async function until<T>(what: string, probe: () => Promise<T | null | false>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = await probe().catch(() => null);
-    if (got !== null && got !== false) return got;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Waits on a condition (a probe that fails counts as "not yet"); a database restart takes longer than the default. */
+const until = <T>(what: string, probe: () => Promise<T | null | false>, ms = 60_000): Promise<T> =>
+  waitUntil(what, () => probe().catch(() => null), ms);
 
 /** One Alertmanager (webhook v4) notification with one firing alert, as Alertmanager sends it. */
 function alertmanagerBody(summary: string): string {

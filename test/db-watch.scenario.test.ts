@@ -6,14 +6,7 @@ import { AppError } from '../src/shared/errors.js';
 import { createLogger } from '../src/shared/logger.js';
 import { createTestDatabase, type TestDatabase } from './harness/db.js';
 import { startTcpProxy, type TcpProxy } from './harness/tcp-proxy.js';
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { until } from './harness/wait.js';
 
 const log = createLogger('silent');
 let db: TestDatabase;

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { startTestApp, type TestApp } from './harness/app.js';
+import { until } from './harness/wait.js';
 
 let t: TestApp;
 const ids: Record<string, string> = {};
@@ -227,13 +228,13 @@ describe('deleting what is in use', () => {
       );
       const deleting = t.request('DELETE', `/api/v1/users/${carol}`);
       // The delete waits for the policy's transaction…
-      for (;;) {
+      await until('the delete to wait for the policy’s lock', async () => {
         const [w] = await t.sql<{ n: number }>(
-          `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'delete from users%'`,
+          `select count(*)::int as n from pg_stat_activity
+           where datname = current_database() and wait_event_type = 'Lock' and query ilike 'delete from%users%'`,
         );
-        if ((w?.n ?? 0) > 0) break;
-        await new Promise((r) => setImmediate(r));
-      }
+        return (w?.n ?? 0) > 0;
+      });
       await writer.query('commit');
       // …and then sees it.
       const res = await deleting;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseAlertmanager } from '../src/http/sources/alertmanager.source.js';
+import { WEBHOOK_SOURCES } from '../src/domains/alerts/index.js';
 import { createServices } from '../src/main.js';
 import { fixture, localFixture, startTestApp, type TestApp } from './harness/app.js';
 
@@ -145,10 +145,12 @@ describe('Alertmanager fires, repeats and resolves', () => {
     // only the database's constraints and locks keep them apart.
     const replicas = Array.from({ length: 6 }, () => createServices(t.orm, t.clock));
     const body = JSON.parse(fixture('prometheus-rule-firing.json'));
-    const alerts = parseAlertmanager({ ...body, groupKey: '{}:{alertname="Replicas"}' }).map((a) => ({
-      ...a,
-      dedupKey: 'replicas000000001',
-    }));
+    const alerts = WEBHOOK_SOURCES.alertmanager
+      .parse({ ...body, groupKey: '{}:{alertname="Replicas"}' })
+      .alerts.map((a) => ({
+        ...a,
+        dedupKey: 'replicas000000001',
+      }));
     const integration = { ...t.actor, kind: 'integration' as const, name: 'Alertmanager' };
     const results = await Promise.all(replicas.map((s) => s.alerts.ingest(integration, alerts)));
     expect(results.reduce((n, r) => n + r.created, 0)).toBe(1);
@@ -168,13 +170,14 @@ describe('Grafana and the generic format', () => {
     const firing = await t.request('POST', '/api/v1/webhooks/grafana', localFixture('grafana/firing.json'));
     expect(firing.status).toBe(200);
     const body = (await firing.json()) as { created: number; incidents: { id: string }[] };
-    expect(body.created).toBeGreaterThan(0);
+    expect(body).toMatchObject({ created: 2, deduplicated: 0, resolved: 0 });
     const resolved = await t.request(
       'POST',
       '/api/v1/webhooks/grafana',
       localFixture('grafana/resolved.json'),
     );
-    expect(await resolved.json()).toMatchObject({ resolved: expect.any(Number) });
+    // The fixture resolves one of the two alerts that fired.
+    expect(await resolved.json()).toMatchObject({ created: 0, resolved: 1 });
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/opswatch_webhook_duration_seconds_count\{source="grafana"\} 2/);
     expect(metrics).toMatch(/opswatch_alerts_received_total\{source="grafana"\}/);
@@ -254,5 +257,63 @@ describe('grouping and re-triggering', () => {
     );
     expect(inc?.status).toBe('triggered');
     await t.request('PUT', '/api/v1/settings', { ingestion: {} });
+  });
+});
+
+describe('a group whose open incident changed behind this process', () => {
+  const generic = (title: string) => ({
+    source: 'generic' as const,
+    action: 'firing' as const,
+    dedupKey: title,
+    title,
+    description: null,
+    service: 'stale-hint',
+    environment: 'production',
+    severity: 3 as const,
+    labels: {},
+    annotations: {},
+    links: [],
+    startsAt: null,
+    endsAt: null,
+    sourceGroupKey: 'stale-hint-group',
+    raw: {},
+  });
+  const incidentOf = async (dedupKey: string) =>
+    (
+      await t.sql<{ incident_id: string }>(`select incident_id from alerts where dedup_key = '${dedupKey}'`)
+    )[0]?.incident_id;
+
+  it('never links a new alert to an incident resolved or replaced meanwhile', async () => {
+    // Two processes: `one` remembers which incident the group had open; `other` changes that behind its back.
+    const [one, other] = [createServices(t.orm, t.clock), createServices(t.orm, t.clock)];
+    const sender = { ...t.actor, kind: 'integration' as const, name: 'Stale hints' };
+    const first = await one.alerts.ingest(sender, [generic('stale-1')]);
+    const opened = first.incidents[0]!;
+    expect(first.incidents).toEqual([{ id: opened.id, number: opened.number, created: true }]);
+
+    await other.incidents.resolve(t.actor, opened.id);
+    const second = await one.alerts.ingest(sender, [generic('stale-2')]);
+    const reopened = second.incidents[0]!;
+    expect(second.incidents).toEqual([{ id: reopened.id, number: opened.number + 1, created: true }]);
+    expect(await incidentOf('stale-2')).toBe(reopened.id);
+
+    await other.incidents.resolve(t.actor, reopened.id);
+    const third = await other.alerts.ingest(sender, [generic('stale-3')]);
+    const current = third.incidents[0]!;
+    expect(current.created).toBe(true);
+    // `one` still thinks `reopened` is open: its alert joins `current`, the group's open incident.
+    const fourth = await one.alerts.ingest(sender, [generic('stale-4')]);
+    expect(fourth).toMatchObject({ created: 1, incidents: [{ id: current.id, created: false }] });
+    expect(await incidentOf('stale-4')).toBe(current.id);
+    const counts = await t.sql<{ incident_id: string; n: number }>(
+      `select incident_id, count(*)::int as n from alerts where dedup_key like 'stale-%' group by incident_id`,
+    );
+    expect(new Map(counts.map((c) => [c.incident_id, c.n]))).toEqual(
+      new Map([
+        [opened.id, 1],
+        [reopened.id, 1],
+        [current.id, 2],
+      ]),
+    );
   });
 });

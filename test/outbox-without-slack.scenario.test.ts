@@ -29,7 +29,7 @@ async function fire(service: string): Promise<void> {
     title: `${service} problem ${seq}`,
     severity: 'P2',
     service,
-    dedupKey: `${service}-${seq}`,
+    dedup_key: `${service}-${seq}`,
   });
   expect(res.status).toBe(200);
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { command, query, sql } from '../src/db/sql.js';
 import { withPgTx } from '../src/db/tx.js';
 import { startTestApp, type TestApp } from './harness/app.js';
+import { until } from './harness/wait.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -62,8 +63,7 @@ describe('a light pg transaction (withPgTx)', () => {
       }),
     ).rejects.toMatchObject({ code: 'unavailable' });
     t.proxy!.restore();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(pool.totalCount - pool.idleCount).toBe(0);
+    await until('every connection back in the pool', () => pool.totalCount - pool.idleCount === 0);
     await expect(withPgTx(t.orm, 'system', (tx) => query(tx, sql`select 1 as ok`))).resolves.toEqual([
       { ok: 1 },
     ]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { query, sql } from '../src/db/sql.js';
 import { withTx } from '../src/db/tx.js';
 import { startTestApp, type TestApp } from './harness/app.js';
+import { until } from './harness/wait.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -23,8 +24,7 @@ describe('a database outage does not leak pool connections', () => {
         code: 'unavailable',
       });
       t.proxy!.restore();
-      await new Promise((r) => setTimeout(r, 50));
-      expect(held()).toBe(0);
+      await until('every connection back in the pool', () => held() === 0);
     }
     await expect(withTx(t.orm, 'system', (em) => query(em, sql`select 1 as ok`))).resolves.toEqual([
       { ok: 1 },

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { AlertsService } from '../domains/alerts/index.js';
+import { AlertsService, incidentAlerts } from '../domains/alerts/index.js';
 import { AuditService } from '../domains/audit/index.js';
 import {
   type EscalationDirectory,
@@ -74,7 +74,9 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   const baseUrl = opts.publicBaseUrl ?? 'http://localhost:3000';
   const events = new IncidentEventBus();
   const tenants = new TenantsService(orm, clock);
-  const incidents = new IncidentsService(orm, clock, events);
+  // The alerts ↔ incidents port: incidents read and end alerts through the alerts domain; alerts ingest through
+  // the incidents' ingest port.
+  const incidents = new IncidentsService(orm, clock, events, incidentAlerts);
   const catalog = new ServiceCatalog(orm, clock, opts.slackDefaultChannel ?? null);
   const outbox = new OutboxService(orm, clock, {
     channels: { channels: serviceQueries.channels },
@@ -117,7 +119,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     outbox,
     users: new UsersService(orm, clock, references),
     incidents,
-    alerts: new AlertsService(orm, clock, (id) => tenants.settings(id), events),
+    alerts: new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort),
     audit: new AuditService(orm),
     rosters: new RostersService(orm, clock, baseUrl, references),
     oncall: new OnCallService(orm, clock, baseUrl),

@@ -6,6 +6,7 @@ import { scheduleInputSchema } from '../domains/rosters/index.js';
 import { userInputSchema } from '../domains/tenants/index.js';
 import type { Actor } from '../shared/actor.js';
 import { isAppError } from '../shared/errors.js';
+import { withoutHash } from '../shared/slack-channel.js';
 import {
   applyEscalation,
   applyPolicySchema,
@@ -190,7 +191,7 @@ export async function applyConfig(
         (p.cfg?.services ?? []).flatMap((s) => (s.slackChannel ? [[s.name, s.slackChannel] as const] : [])),
       );
       const clean = Object.fromEntries(
-        [...Object.entries(routes), ...fromServices].map(([k, v]) => [k, v.replace(/^#/, '')]),
+        [...Object.entries(routes), ...fromServices].map(([k, v]) => [k, withoutHash(v)]),
       );
       const same =
         JSON.stringify(Object.entries(before).sort()) === JSON.stringify(Object.entries(clean).sort());

@@ -1,30 +1,9 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import { migrationsList } from '../../migrations/index.js';
-import { AlertSchema } from '../domains/alerts/alert.entity.js';
-import { AuditEventSchema } from '../domains/audit/audit.entity.js';
-import { IncidentSchema, TimelineEntrySchema } from '../domains/incidents/incident.entity.js';
-import {
-  OutboxEntrySchema,
-  SlackHomeUserSchema,
-  SlackMessageSchema,
-} from '../domains/notify/outbox.entity.js';
-import { ApiKeySchema, TenantSchema, UserSchema } from '../domains/tenants/tenant.entity.js';
 import { CONNECT_TIMEOUT_MS } from './limits.js';
+import { MigrationsOnlySchema } from './migrations-only.js';
 import { type ConnectionErrorReport, guardPool } from './pool-guard.js';
-
-export const entities = [
-  TenantSchema,
-  ApiKeySchema,
-  UserSchema,
-  IncidentSchema,
-  TimelineEntrySchema,
-  AlertSchema,
-  AuditEventSchema,
-  OutboxEntrySchema,
-  SlackMessageSchema,
-  SlackHomeUserSchema,
-];
 
 export type Orm = MikroORM;
 
@@ -39,8 +18,12 @@ export interface OrmOptions {
 export function ormConfig(opts: OrmOptions) {
   return defineConfig({
     clientUrl: opts.url,
-    entities,
-    extensions: [Migrator],
+    // No entities: the schema is the migrations', and stores query through Kysely's builder over the generated
+    // `DB` interface (src/db/schema.generated.ts). MigrationsOnlySchema refuses MikroORM's schema sync, which
+    // would otherwise drop every table it does not know.
+    entities: [],
+    discovery: { warnWhenNoEntities: false },
+    extensions: [Migrator, MigrationsOnlySchema],
     debug: opts.debug ?? false,
     pool: { min: 0, max: opts.poolMax ?? 20 },
     driverOptions: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS },

@@ -87,8 +87,12 @@ export class PgTx {
 
   /** Sends a statement whose result is not needed; its failure surfaces at the next awaited statement. */
   command(q: RawBuilder<unknown>): void {
+    this.commandCompiled(q.compile(this.compiler));
+  }
+
+  commandCompiled(compiled: CompiledQuery<unknown>): void {
     if (this.failure) return;
-    this.defer(this.send(q.compile(this.compiler)));
+    this.defer(this.send(compiled));
   }
 
   /**

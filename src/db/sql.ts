@@ -1,6 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type RawBuilder, sql } from 'kysely';
+import {
+  type Compilable,
+  type CompiledQuery,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type RawBuilder,
+  sql,
+} from 'kysely';
 import { PgTx } from './pg-tx.js';
+import type { DB } from './schema.generated.js';
 
 export { sql };
 /** An ORM EntityManager (what `withEm`/`withTx` give). */
@@ -8,17 +19,71 @@ export type OrmEm = EntityManager;
 /** What stores run statements on: an ORM EntityManager, or a light `pg` transaction (`withPgTx`). */
 export type Em = EntityManager | PgTx;
 
+/** A driver with no connection: a query built with `db` and executed on its own fails instead of returning nothing. */
+class CompileOnlyDriver extends DummyDriver {
+  override async acquireConnection(): Promise<never> {
+    throw new Error(
+      "Queries built with `db` run on a transaction: pass them to query/queryOne/command with the store's Em.",
+    );
+  }
+}
+
 /**
- * Runs a parameterised raw query on the EntityManager's connection (its transaction, when inside one).
- * Used by stores for set-based statements the unit of work cannot express (upserts, locks, batches).
+ * Kysely's typed query builder over the generated `DB` interface (src/db/schema.generated.ts, `npm run
+ * db:types`), for building statements only: it has no connection of its own (its driver refuses to connect), so
+ * nothing built with it can run outside the transaction a store is given. Stores pass what they build to
+ * `query`/`queryOne`/`command`/`queryAhead` with the transaction's `Em`, which compiles it and runs it on that
+ * transaction's connection — row-level security and the tenant's SET LOCAL apply as to any other statement.
  */
-export async function query<T>(em: Em, q: RawBuilder<T>): Promise<T[]> {
-  if (em instanceof PgTx) return em.run(q);
-  const res = await q.execute(kyselyOf(em));
+export const db = new Kysely<DB>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new CompileOnlyDriver(),
+    createIntrospector: (k) => new PostgresIntrospector(k),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+
+/**
+ * `any($1::type[])`, to compare a column with each of a list of values (`.where('id', '=', anyOf(ids, 'uuid'))`).
+ * Unlike `in (…)` its text does not change with the list's length, so a light transaction prepares it once.
+ */
+export const anyOf = <T>(values: readonly T[], type: 'uuid' | 'text' | 'bigint' | 'boolean') =>
+  sql<T>`any(${values}::${sql.raw(type)}[])`;
+
+/** A value for a jsonb column: its JSON text, cast (pg would send a JS array as a PostgreSQL array). */
+export const jsonb = (value: unknown) => sql<string>`${JSON.stringify(value)}::jsonb`;
+
+/** `now()`: the transaction's start, for `updated_at`-style columns. */
+export const now = () => sql<string>`now()`;
+
+/**
+ * A statement a store runs: a `sql` template (rows typed by its type argument) or a query built with `db`
+ * (rows typed by the builder, from the generated `DB` interface).
+ */
+export type Statement<T> = RawBuilder<T> | Compilable<T>;
+
+/** The row type a statement built with `db` returns (`RowOf<ReturnType<typeof selectUsers>>`). */
+export type RowOf<Q> = Q extends Compilable<infer O> ? O : never;
+
+const isRaw = <T>(q: Statement<T>): q is RawBuilder<T> => (q as RawBuilder<T>).isRawBuilder === true;
+
+/** The statement's SQL text and parameters (a `sql` template is compiled by the same Postgres compiler). */
+function compiled<T>(q: Statement<T>): CompiledQuery<T> {
+  return isRaw(q) ? q.compile(db) : q.compile();
+}
+
+/**
+ * Runs a parameterised statement on the EntityManager's connection (its transaction, when inside one).
+ * Used by stores for everything they read and write; the rows are typed by the statement.
+ */
+export async function query<T>(em: Em, q: Statement<T>): Promise<T[]> {
+  if (em instanceof PgTx) return em.runCompiled<T>(compiled(q));
+  const res = await kyselyOf(em).executeQuery(compiled(q));
   return res.rows as T[];
 }
 
-export async function queryOne<T>(em: Em, q: RawBuilder<T>): Promise<T | undefined> {
+export async function queryOne<T>(em: Em, q: Statement<T>): Promise<T | undefined> {
   const rows = await query(em, q);
   return rows[0];
 }
@@ -29,9 +94,9 @@ export async function queryOne<T>(em: Em, q: RawBuilder<T>): Promise<T | undefin
  * transaction runs one statement at a time) it sends nothing and returns null: the caller queries when it needs
  * the answer. A failure fails the transaction as any statement's does, and rejects the promise when read.
  */
-export function queryAhead<T>(em: Em, q: RawBuilder<T>): Promise<T[]> | null {
+export function queryAhead<T>(em: Em, q: Statement<T>): Promise<T[]> | null {
   if (!(em instanceof PgTx)) return null;
-  const answer = em.run(q);
+  const answer = em.runCompiled<T>(compiled(q));
   answer.catch(() => {}); // read (and thrown) later, by whoever awaits it
   return answer;
 }
@@ -41,9 +106,9 @@ export function queryAhead<T>(em: Em, q: RawBuilder<T>): Promise<T[]> | null {
  * (`withPgTx`) it is sent without waiting for the answer and travels with the next statement awaited, or
  * with COMMIT; a failure fails the transaction at that point. On an EntityManager it simply runs.
  */
-export async function command(em: Em, q: RawBuilder<unknown>): Promise<void> {
-  if (em instanceof PgTx) em.command(q);
-  else await q.execute(kyselyOf(em));
+export async function command(em: Em, q: Statement<unknown>): Promise<void> {
+  if (em instanceof PgTx) em.commandCompiled(compiled(q));
+  else await kyselyOf(em).executeQuery(compiled(q));
 }
 
 /**

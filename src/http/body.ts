@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
-import { AppError, fieldsFromZod } from '../shared/errors.js';
+import { AppError, parseInput } from '../shared/errors.js';
 
 /**
  * Refuses bodies over `maxBytes`. A request that declares its length is judged by its `Content-Length` alone,
@@ -44,9 +44,7 @@ export async function readJson(c: Context): Promise<unknown> {
 
 /** Parses a value with a zod schema, turning failures into a 400 naming each field at fault. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = 'The request'): z.infer<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw AppError.validation(`${what} is not valid.`, fieldsFromZod(r.error.issues));
-  return r.data;
+  return parseInput(schema, value, `${what} is not valid.`);
 }
 
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {

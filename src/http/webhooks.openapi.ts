@@ -1,17 +1,11 @@
 import { z } from '@hono/zod-openapi';
+import { WEBHOOK_SOURCES } from '../domains/alerts/index.js';
 import { inputJsonSchema, json, jsonBody, route } from './openapi/route.js';
-import {
-  alertmanagerBodySchema,
-  genericAlertSchema,
-  genericBatchSchema,
-  grafanaBodySchema,
-  pagerDutyEventSchema,
-} from './sources/index.js';
 
 /**
- * The webhook routes as the OpenAPI document shows them. Their bodies are parsed by each source's parser
- * (src/http/sources), with these very schemas, straight from the request: the routes declare them with
- * `rawBody`, so ingestion reads and parses a body once.
+ * The webhook routes as the OpenAPI document shows them. Their bodies are parsed by each source's parser (the
+ * alerts domain's source registry, src/domains/alerts/sources), with these very schemas, straight from the
+ * request: the routes declare them with `rawBody`, so ingestion reads and parses a body once.
  */
 
 const ingestResultSchema = z
@@ -42,12 +36,20 @@ const ingest = (path: string, summary: string, body: z.ZodType) =>
   });
 
 export const INGEST_ROUTES = {
-  alertmanager: ingest('/api/v1/webhooks/alertmanager', 'Alertmanager webhook (v4)', alertmanagerBodySchema),
-  grafana: ingest('/api/v1/webhooks/grafana', 'Grafana unified alerting webhook', grafanaBodySchema),
+  alertmanager: ingest(
+    '/api/v1/webhooks/alertmanager',
+    'Alertmanager webhook (v4)',
+    WEBHOOK_SOURCES.alertmanager.schema,
+  ),
+  grafana: ingest(
+    '/api/v1/webhooks/grafana',
+    'Grafana unified alerting webhook',
+    WEBHOOK_SOURCES.grafana.schema,
+  ),
   generic: ingest(
     '/api/v1/webhooks/generic',
     'OpsWatch’s generic JSON: one alert, or a batch `{alerts: [...]}`',
-    z.union([genericAlertSchema, genericBatchSchema]),
+    WEBHOOK_SOURCES.generic.schema,
   ),
 };
 
@@ -69,7 +71,7 @@ export const enqueueRoute = route({
   permission: null,
   rawBody: true,
   // The event schema's `.catch()` (an unusable acknowledge/resolve payload is ignored) is beyond the generator.
-  request: { body: jsonBody(inputJsonSchema(pagerDutyEventSchema)) },
+  request: { body: jsonBody(inputJsonSchema(WEBHOOK_SOURCES.pagerduty.schema)) },
   responses: {
     202: json(
       z.object({

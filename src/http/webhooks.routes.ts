@@ -1,62 +1,53 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { isUnavailable } from '../db/tx.js';
-import type { IngestResult, NormalizedAlert } from '../domains/alerts/index.js';
+import {
+  type IngestResult,
+  type NormalizedAlert,
+  pagerDutyErrorBody,
+  type WebhookSource,
+  webhookSource,
+} from '../domains/alerts/index.js';
 import type { Actor } from '../shared/actor.js';
 import { isAppError } from '../shared/errors.js';
 import { readJson } from './body.js';
 import type { AppEnv, HttpDeps } from './context.js';
 import { requireApiKey } from './middleware/auth.middleware.js';
 import { serve } from './openapi/serve.js';
-import { parseAlertmanager } from './sources/alertmanager.source.js';
-import { parseGeneric } from './sources/generic.source.js';
-import { parseGrafana } from './sources/grafana.source.js';
-import { parsePagerDuty } from './sources/pagerduty.source.js';
 import { enqueueRoute, INGEST_ROUTES } from './webhooks.openapi.js';
 
-type Parser = (body: unknown) => NormalizedAlert[];
-type IngestSource = keyof typeof INGEST_ROUTES;
+/** The registry's source of a route's name (the routes and the registry name the same four sources). */
+function sourceNamed(name: string): WebhookSource {
+  const source = webhookSource(name);
+  if (!source) throw new Error(`no webhook source named ${name}`);
+  return source;
+}
 
-const SOURCE_NAMES: Record<string, string> = {
-  alertmanager: 'Alertmanager',
-  grafana: 'Grafana',
-  generic: 'Generic webhook',
-  pagerduty: 'PagerDuty Events v2',
-};
-
-function integrationActor(actor: Actor, source: string): Actor {
-  return {
-    ...actor,
-    kind: 'integration',
-    name: `${SOURCE_NAMES[source] ?? source} (${actor.name})`,
-    source: 'webhook',
-  };
+function integrationActor(actor: Actor, source: WebhookSource): Actor {
+  return { ...actor, kind: 'integration', name: `${source.label} (${actor.name})`, source: 'webhook' };
 }
 
 async function ingest(
   deps: HttpDeps,
   actor: Actor,
-  source: string,
+  source: WebhookSource,
   alerts: NormalizedAlert[],
 ): Promise<IngestResult> {
-  deps.metrics.alertsReceived.inc({ source }, alerts.length);
+  const labels = { source: source.name };
+  deps.metrics.alertsReceived.inc(labels, alerts.length);
   const result = await deps.services.alerts.ingest(integrationActor(actor, source), alerts);
-  if (result.deduplicated) deps.metrics.alertsDeduplicated.inc({ source }, result.deduplicated);
+  if (result.deduplicated) deps.metrics.alertsDeduplicated.inc(labels, result.deduplicated);
   return result;
 }
 
 /** Webhook receivers: authenticate, parse with the source's schema, commit, then answer. */
 export function webhookRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
-  const sources: [IngestSource, Parser][] = [
-    ['alertmanager', parseAlertmanager],
-    ['grafana', parseGrafana],
-    ['generic', parseGeneric],
-  ];
-  for (const [source, parse] of sources) {
-    serve(app, { ...INGEST_ROUTES[source], middleware: requireApiKey(deps.services) }, async (c) => {
-      const stop = deps.metrics.webhookDuration.startTimer({ source });
+  for (const [name, route] of Object.entries(INGEST_ROUTES)) {
+    const source = sourceNamed(name);
+    serve(app, { ...route, middleware: requireApiKey(deps.services) }, async (c) => {
+      const stop = deps.metrics.webhookDuration.startTimer({ source: source.name });
       try {
-        const alerts = parse(await readJson(c));
+        const { alerts } = source.parse(await readJson(c));
         const result = await ingest(deps, c.get('actor'), source, alerts);
         return c.json({ status: 'ok', ...result }, 200);
       } finally {
@@ -66,26 +57,18 @@ export function webhookRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   }
 
   // PagerDuty Events API v2: the routing key in the body is the credential; answers are in PagerDuty's shape.
+  const pagerDuty = sourceNamed('pagerduty');
   serve(app, enqueueRoute, async (c) => {
-    const stop = deps.metrics.webhookDuration.startTimer({ source: 'pagerduty' });
+    const stop = deps.metrics.webhookDuration.startTimer({ source: pagerDuty.name });
     try {
-      let parsed: ReturnType<typeof parsePagerDuty>;
+      let parsed: ReturnType<WebhookSource['parse']>;
       try {
-        parsed = parsePagerDuty(await readJson(c));
+        parsed = pagerDuty.parse(await readJson(c));
       } catch (err) {
-        if (isAppError(err) && err.code === 'validation') {
-          return c.json(
-            {
-              status: 'invalid event',
-              message: 'Event object is invalid',
-              errors: err.fields.map((f) => f.message),
-            },
-            400,
-          );
-        }
+        if (isAppError(err) && err.code === 'validation') return c.json(pagerDutyErrorBody(err), 400);
         throw err;
       }
-      const actor = await deps.services.tenants.authenticate(parsed.routingKey);
+      const actor = parsed.routingKey ? await deps.services.tenants.authenticate(parsed.routingKey) : null;
       if (!actor) {
         return c.json(
           {
@@ -96,8 +79,9 @@ export function webhookRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
           400,
         );
       }
-      await ingest(deps, actor, 'pagerduty', [parsed.alert]);
-      return c.json({ status: 'success', message: 'Event processed', dedup_key: parsed.alert.dedupKey }, 202);
+      await ingest(deps, actor, pagerDuty, parsed.alerts);
+      const dedupKey = parsed.alerts[0]?.dedupKey ?? '';
+      return c.json({ status: 'success', message: 'Event processed', dedup_key: dedupKey }, 202);
     } catch (err) {
       if (isUnavailable(err)) {
         const message = 'The database is unavailable; try again shortly.';

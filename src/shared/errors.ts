@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 export type ErrorCode =
   | 'not_found'
   | 'validation'
@@ -55,4 +57,14 @@ export function fieldsFromZod(
     field: i.path.length ? i.path.map((p) => String(p)).join('.') : '(body)',
     message: i.message,
   }));
+}
+
+/**
+ * Parses input with its zod schema at a service or transport boundary: a failure is a validation AppError with
+ * `message` ("The schedule is not valid.") naming each field at fault, never a ZodError (which would be a 500).
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, message: string): z.output<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw AppError.validation(message, fieldsFromZod(r.error.issues));
+  return r.data;
 }

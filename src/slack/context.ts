@@ -1,11 +1,11 @@
 import type { WebClient } from '@slack/web-api';
-import { IANAZone } from 'luxon';
 import type { Services } from '../app/services.js';
 import type { OutboxService } from '../domains/notify/index.js';
 import type { Actor } from '../shared/actor.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { zoneOrUtc } from '../shared/time-zone.js';
 
 /** What the Slack adapters need: services (never stores), the outbox, time and where OpsWatch lives. */
 export interface SlackDeps {
@@ -31,11 +31,6 @@ export function actorOf(context: OpsWatchContext | Record<string, unknown>): Pro
   const resolve = (context as OpsWatchContext).actor;
   if (!resolve) throw new AppError('unauthorized', 'I could not tell who you are in this workspace.');
   return resolve();
-}
-
-/** A person's IANA zone as stored (from Slack's `tz`), or UTC when missing or unknown. */
-export function zoneOrUtc(zone: string | null | undefined): string {
-  return zone && IANAZone.isValidZone(zone) ? zone : 'UTC';
 }
 
 /** Options for the builders; `timeZone` is the reader's (times told to one person are in their zone). */

@@ -3,7 +3,9 @@ import { homeView } from '../../blocks/home.blocks.js';
 import type { IncidentView, OnCallView, PageReason, PagingMeView } from '../../blocks/types.js';
 import { listFilterSchema } from '../domains/incidents/index.js';
 import { type Actor, rendererActor } from '../shared/actor.js';
-import { blockOptions, type SlackDeps, zoneOrUtc } from './context.js';
+import { parseInput } from '../shared/errors.js';
+import { zoneOrUtc } from '../shared/time-zone.js';
+import { blockOptions, type SlackDeps } from './context.js';
 import { toIncidentView } from './incident-view.mapper.js';
 import { toHomeOnCallView, toMyOnCallView } from './oncall-view.mapper.js';
 
@@ -46,7 +48,10 @@ export async function renderHome(
   const actor = rendererActor(tenantId);
   const [user, page] = await Promise.all([
     deps.services.users.bySlackId(tenantId, slackUserId),
-    deps.services.incidents.list(actor, listFilterSchema.parse({ status: 'open', limit: '200' })),
+    deps.services.incidents.list(
+      actor,
+      parseInput(listFilterSchema, { status: 'open', limit: '200' }, 'The list filter is not valid.'),
+    ),
   ]);
   const onCall = user
     ? toHomeOnCallView(toMyOnCallView(await deps.services.oncall.forUser(actor, user.id, deps.clock.now())))

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { until as waitUntil } from './wait.js';
 
 /** The repository: the command line runs from here, as `npm run opswatch` does. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -50,20 +51,9 @@ export function runCli(
   });
 }
 
-/** Polls `probe` until it gives a value (not null), or fails naming what it waited for. */
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | null> | T | null,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = await probe();
-    if (got !== null) return got;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls `probe` until it gives a value (not null), or fails naming what it waited for (test/harness/wait.ts). */
+export const until = <T>(what: string, probe: () => Promise<T | null> | T | null, ms = 30_000): Promise<T> =>
+  waitUntil(what, probe, ms);
 
 export interface OpsWatchProcess {
   /** http://127.0.0.1:PORT */

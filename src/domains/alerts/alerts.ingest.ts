@@ -1,22 +1,18 @@
 import type { Em } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 import { newId } from '../../shared/ids.js';
-import {
-  acknowledgeThroughAlert,
-  alertsJoined,
-  alertsResolved,
-  type IncidentEventSink,
-  type IncidentRow,
-  type IngestPolicy,
-  lockGroups,
-  type NewAlertInGroup,
-  openForGroup,
-  openIncidentsOf,
+import type {
+  AlertGroupChange,
+  IncidentIngestPort,
+  IngestPolicy,
+  LockedGroups,
+  NewAlertInGroup,
 } from '../incidents/index.js';
-import { alertsStore, type FiringRow } from './alerts.store.js';
+import { alertsStore, type FiringRow, type UpsertedRow } from './alerts.store.js';
 import type { AlertSource, NormalizedAlert } from './alerts.types.js';
 import { groupKeyFor } from './grouping.calc.js';
 import type { IngestionSettings } from './ingestion-settings.js';
+import type { OpenIncidentHints } from './open-incident-hints.js';
 
 export interface IngestResult {
   received: number;
@@ -38,10 +34,18 @@ const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
   else m.set(k, [v]);
 };
 
+/** A group's new alerts in this batch: who sent them, and which of them are not (or not rightly) linked yet. */
+interface GroupFired {
+  alerts: NewAlertInGroup[];
+  reqs: number[];
+  unlinked: string[];
+}
+
 /**
  * Stores the alert events of several webhook requests in the caller's transaction and says, per request,
- * what happened. Locks are taken group by group in one sorted statement before any incident or alert row,
- * so concurrent transactions (and REST actions, which take the same group lock) never deadlock.
+ * what happened. The incidents' port locks every group touched in one sorted statement before any alert row
+ * is written (so concurrent transactions, and REST actions, which take the same group lock, never deadlock),
+ * then hears, in one call, what the alerts did to their groups.
  */
 export async function ingestInTx(
   em: Em,
@@ -49,7 +53,8 @@ export async function ingestInTx(
   requests: NormalizedAlert[][],
   settings: IngestionSettings,
   now: Date,
-  sink: IncidentEventSink,
+  incidents: IncidentIngestPort,
+  hints: OpenIncidentHints,
 ): Promise<IngestResult[]> {
   const results: IngestResult[] = requests.map((r) => ({
     received: r.length,
@@ -64,53 +69,97 @@ export async function ingestInTx(
     for (const alert of alerts) push(bySource, alert.source, { alert, req });
   });
   for (const [source, items] of bySource) {
-    // The last event per dedup key wins; earlier ones in the same batch are duplicates.
-    const last = new Map<string, Item>();
-    const events = new Map<string, number>();
-    for (const it of items) {
-      const prev = last.get(it.alert.dedupKey);
-      if (prev) results[prev.req]!.deduplicated++;
-      last.set(it.alert.dedupKey, it);
-      events.set(it.alert.dedupKey, (events.get(it.alert.dedupKey) ?? 0) + 1);
-    }
-    const unique = [...last.values()];
-    const ctx = { em, sink, actor, source, settings, now, results, events };
-    const firing = unique.filter((i) => i.alert.action === 'firing');
-    const others = unique.filter((i) => i.alert.action !== 'firing');
-    const otherGroups = await alertsStore.firingGroupKeys(
-      em,
-      actor.tenantId,
-      source,
-      others.map((i) => i.alert.dedupKey),
-    );
-    const fireGroups = firing.map((i) => groupKeyFor(i.alert, settings.grouping));
-    await lockGroups(em, actor.tenantId, [...fireGroups, ...otherGroups], sink);
-    await fire(ctx, firing, fireGroups);
-    await resolve(
-      ctx,
-      others.filter((i) => i.alert.action === 'resolved'),
-    );
-    for (const it of others.filter((i) => i.alert.action === 'acknowledged')) {
-      const found = await alertsStore.findFiring(em, actor.tenantId, source, it.alert.dedupKey);
-      const acked =
-        found?.incident_id && (await acknowledgeThroughAlert(em, sink, actor, found.incident_id, now));
-      if (acked) results[it.req]!.acknowledged++;
-      else results[it.req]!.deduplicated++;
-    }
+    await ingestSource({ em, actor, source, settings, now, results, incidents, hints }, items);
   }
+  for (const r of results) r.incidents = dedupeIncidents(r.incidents);
   return results;
 }
 
 interface Ctx {
   em: Em;
-  sink: IncidentEventSink;
   actor: Actor;
   source: AlertSource;
   settings: IngestionSettings;
   now: Date;
   results: IngestResult[];
-  /** How many events of each dedup key this batch carried (each is an occurrence). */
-  events: Map<string, number>;
+  incidents: IncidentIngestPort;
+  hints: OpenIncidentHints;
+}
+
+async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
+  const { em, actor, source, results } = ctx;
+  // The last event per dedup key wins; earlier ones in the same batch are duplicates.
+  const last = new Map<string, Item>();
+  const events = new Map<string, number>();
+  for (const it of items) {
+    const prev = last.get(it.alert.dedupKey);
+    if (prev) results[prev.req]!.deduplicated++;
+    last.set(it.alert.dedupKey, it);
+    events.set(it.alert.dedupKey, (events.get(it.alert.dedupKey) ?? 0) + 1);
+  }
+  const unique = [...last.values()];
+  const firing = unique.filter((i) => i.alert.action === 'firing');
+  const others = unique.filter((i) => i.alert.action !== 'firing');
+  const otherGroups = await alertsStore.firingGroupKeys(
+    em,
+    actor.tenantId,
+    source,
+    others.map((i) => i.alert.dedupKey),
+  );
+  const fireGroups = firing.map((i) => groupKeyFor(i.alert, ctx.settings.grouping));
+  // The locks and the open incidents' read go out first, the upsert (joining new alerts to the incidents this
+  // process saw open) in the same write; the guesses are checked against the answer below.
+  const locking = ctx.incidents.lockGroups(em, actor.tenantId, [...fireGroups, ...otherGroups]);
+  const upserting = upsert(ctx, firing, fireGroups, events);
+  const [groups, stored] = await Promise.all([locking, upserting]);
+  const fired = collectFired(ctx, groups, stored);
+  for (const key of new Set(fireGroups)) ctx.hints.set(actor.tenantId, key, groups.open(key)?.id);
+
+  const resolved = await resolve(
+    ctx,
+    others.filter((i) => i.alert.action === 'resolved'),
+  );
+  const acks = others.filter((i) => i.alert.action === 'acknowledged');
+  const ackIncidents = await alertsStore.firingIncidents(
+    em,
+    actor.tenantId,
+    source,
+    acks.map((i) => i.alert.dedupKey),
+  );
+
+  const policy: IngestPolicy = {
+    autoResolve: ctx.settings.autoResolve[source] ?? true,
+    retriggerAfterAckMinutes: ctx.settings.retriggerAfterAckMinutes,
+  };
+  const firedGroups = [...fired];
+  const ackedItems = acks.filter((i) => ackIncidents.has(i.alert.dedupKey));
+  for (const it of acks) if (!ackIncidents.has(it.alert.dedupKey)) results[it.req]!.deduplicated++;
+  const changes: AlertGroupChange[] = [
+    ...firedGroups.map(
+      ([groupKey, g]): AlertGroupChange => ({ kind: 'fired', groupKey, source, policy, alerts: g.alerts }),
+    ),
+    ...resolved,
+    ...ackedItems.map(
+      (it): AlertGroupChange => ({ kind: 'acknowledged', incidentId: ackIncidents.get(it.alert.dedupKey)! }),
+    ),
+  ];
+  if (changes.length === 0) return;
+  const outcomes = await ctx.incidents.apply(em, actor, groups, changes, ctx.now);
+
+  for (const [n, [groupKey, g]] of firedGroups.entries()) {
+    const outcome = outcomes[n];
+    if (outcome?.kind !== 'fired') throw new Error('the incidents port answered a fired group out of order');
+    if (g.unlinked.length) await alertsStore.link(em, actor.tenantId, g.unlinked, outcome.incident.id);
+    const { id, number } = outcome.incident;
+    if (outcome.created) ctx.hints.set(actor.tenantId, groupKey, id);
+    for (const req of g.reqs) results[req]!.incidents.push({ id, number, created: outcome.created });
+  }
+  const ackOutcomes = outcomes.slice(firedGroups.length + resolved.length);
+  for (const [n, it] of ackedItems.entries()) {
+    const outcome = ackOutcomes[n];
+    if (outcome?.kind === 'acknowledged' && outcome.acknowledged) results[it.req]!.acknowledged++;
+    else results[it.req]!.deduplicated++;
+  }
 }
 
 function toRow(a: NormalizedAlert, groupKey: string, occurrences: number): FiringRow {
@@ -134,19 +183,43 @@ function toRow(a: NormalizedAlert, groupKey: string, occurrences: number): Firin
   };
 }
 
-async function fire(ctx: Ctx, firing: Item[], groupKeys: string[]): Promise<void> {
-  if (firing.length === 0) return;
-  const { em, sink, actor, now, results } = ctx;
-  const rows = firing.map((it, n) => toRow(it.alert, groupKeys[n]!, ctx.events.get(it.alert.dedupKey) ?? 1));
+interface Stored {
+  firing: Item[];
+  rows: FiringRow[];
+  upserted: UpsertedRow[];
+}
+
+/** Upserts the firing events; a new alert joins the incident this process last saw open in its group. */
+async function upsert(
+  ctx: Ctx,
+  firing: Item[],
+  groupKeys: string[],
+  events: Map<string, number>,
+): Promise<Stored> {
+  if (firing.length === 0) return { firing, rows: [], upserted: [] };
+  const { em, actor, now } = ctx;
+  const rows = firing.map((it, n) => toRow(it.alert, groupKeys[n]!, events.get(it.alert.dedupKey) ?? 1));
+  const guesses: Record<string, string> = {};
+  for (const key of new Set(groupKeys)) {
+    const id = ctx.hints.get(actor.tenantId, key);
+    if (id) guesses[key] = id;
+  }
+  const upserted = await alertsStore.upsertFiring(em, actor.tenantId, rows, guesses, now);
+  return { firing, rows, upserted };
+}
+
+/**
+ * Counts what the upsert did and collects, per group, the alerts that are new to it: those the incident
+ * records. A new alert whose guessed incident is not the group's open one (as locked) is relinked.
+ */
+function collectFired(
+  ctx: Ctx,
+  groups: LockedGroups,
+  { firing, rows, upserted }: Stored,
+): Map<string, GroupFired> {
+  const out = new Map<string, GroupFired>();
+  const { results } = ctx;
   const byKey = new Map(firing.map((it, n) => [it.alert.dedupKey, { it, row: rows[n]! }]));
-  // Both go out together (one round trip on a light transaction): the open incidents are locked first,
-  // then the upsert, run after it, puts new alerts into them.
-  const [open, upserted] = await Promise.all([
-    openIncidentsOf(em, actor.tenantId, [...new Set(groupKeys)]),
-    alertsStore.upsertFiring(em, actor.tenantId, rows, now),
-  ]);
-  const joined = new Map<string, NewAlertInGroup[]>();
-  const orphans = new Map<string, { ids: string[]; alerts: NewAlertInGroup[]; reqs: number[] }>();
   // A firing event the upsert left out re-sent an episode that has already resolved: a duplicate.
   const stored = new Set(upserted.map((u) => u.dedup_key));
   for (const it of firing) if (!stored.has(it.alert.dedupKey)) results[it.req]!.deduplicated++;
@@ -157,39 +230,23 @@ async function fire(ctx: Ctx, firing: Item[], groupKeys: string[]): Promise<void
     else results[hit.it.req]!.created++;
     if (!u.inserted && u.incident_id) continue;
     const r = hit.row;
-    const alert = {
+    let g = out.get(u.group_key);
+    if (!g) {
+      g = { alerts: [], reqs: [], unlinked: [] };
+      out.set(u.group_key, g);
+    }
+    g.alerts.push({
       id: u.id,
       title: r.title,
       description: r.description,
       service: r.service,
       environment: r.environment,
       severity: r.severity,
-    };
-    if (u.incident_id) {
-      push(joined, u.incident_id, alert);
-      const inc = open.get(u.group_key)!;
-      results[hit.it.req]!.incidents.push({ id: inc.id, number: inc.number, created: false });
-    } else {
-      const o = orphans.get(u.group_key) ?? { ids: [], alerts: [], reqs: [] };
-      o.ids.push(u.id);
-      o.alerts.push(alert);
-      o.reqs.push(hit.it.req);
-      orphans.set(u.group_key, o);
-    }
+    });
+    g.reqs.push(hit.it.req);
+    if (!u.incident_id || u.incident_id !== groups.open(u.group_key)?.id) g.unlinked.push(u.id);
   }
-  const policy: IngestPolicy = {
-    autoResolve: ctx.settings.autoResolve[ctx.source] ?? true,
-    retriggerAfterAckMinutes: ctx.settings.retriggerAfterAckMinutes,
-  };
-  for (const [groupKey, o] of [...orphans].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const inc: IncidentRow = await openForGroup(em, sink, actor, groupKey, ctx.source, o.alerts, policy, now);
-    await alertsStore.link(em, actor.tenantId, o.ids, inc.id);
-    for (const req of o.reqs) results[req]!.incidents.push({ id: inc.id, number: inc.number, created: true });
-  }
-  const incidentsById = new Map([...open.values()].map((i) => [i.id, i]));
-  const joinedList = [...joined].map(([id, alerts]) => ({ incident: incidentsById.get(id)!, alerts }));
-  if (joinedList.length) await alertsJoined(em, sink, actor, joinedList, policy, now);
-  for (const r of results) r.incidents = dedupeIncidents(r.incidents);
+  return out;
 }
 
 function dedupeIncidents(list: IngestResult['incidents']): IngestResult['incidents'] {
@@ -198,8 +255,9 @@ function dedupeIncidents(list: IngestResult['incidents']): IngestResult['inciden
   return [...seen.values()];
 }
 
-async function resolve(ctx: Ctx, resolved: Item[]): Promise<void> {
-  if (resolved.length === 0) return;
+/** Ends the resolved episodes; one change per incident they belonged to, with what still fires in it. */
+async function resolve(ctx: Ctx, resolved: Item[]): Promise<AlertGroupChange[]> {
+  if (resolved.length === 0) return [];
   const { em, actor, now, results } = ctx;
   const changed = await alertsStore.resolve(
     em,
@@ -208,14 +266,19 @@ async function resolve(ctx: Ctx, resolved: Item[]): Promise<void> {
     resolved.map((i) => ({ k: i.alert.dedupKey, e: i.alert.endsAt?.toISOString() ?? null })),
     now,
   );
-  const reqOf = new Map(resolved.map((i) => [i.alert.dedupKey, i.req]));
   const changedKeys = new Set(changed.map((c) => c.dedup_key));
   for (const i of resolved) {
     if (changedKeys.has(i.alert.dedupKey)) results[i.req]!.resolved++;
     else results[i.req]!.deduplicated++;
   }
   const byIncident = new Map<string, string[]>();
-  for (const c of changed)
-    if (c.incident_id && reqOf.has(c.dedup_key)) push(byIncident, c.incident_id, c.title);
-  await alertsResolved(em, ctx.sink, actor, byIncident, now);
+  for (const c of changed) if (c.incident_id) push(byIncident, c.incident_id, c.title);
+  const ids = [...byIncident.keys()].sort();
+  const counts = await alertsStore.counts(em, actor.tenantId, ids);
+  return ids.map((incidentId) => ({
+    kind: 'resolved',
+    incidentId,
+    titles: byIncident.get(incidentId)!,
+    stillFiring: counts.get(incidentId)?.firing ?? 0,
+  }));
 }

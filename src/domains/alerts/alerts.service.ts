@@ -4,12 +4,13 @@ import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
-import type { IncidentEventSink } from '../incidents/index.js';
+import { type IncidentIngestPort, type IncidentRef, incidentRef } from '../incidents/index.js';
 import { type IngestResult, ingestInTx } from './alerts.ingest.js';
 import { alertsStore } from './alerts.store.js';
 import type { NormalizedAlert } from './alerts.types.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { type IngestionSettings, ingestionSettingsSchema } from './ingestion-settings.js';
+import { OpenIncidentHints } from './open-incident-hints.js';
 
 /**
  * Queued alerts worth a second transaction while one is in flight. A transaction costs ~0.6 ms of CPU
@@ -19,17 +20,23 @@ import { type IngestionSettings, ingestionSettingsSchema } from './ingestion-set
  */
 const OVERLAP_MIN_ALERTS = 50;
 
+const incidentOf = (id: string | null, refs: Map<string, IncidentRef>) => {
+  const ref = id ? refs.get(id) : undefined;
+  return ref ? { id: ref.id, ref: incidentRef(ref.number) } : null;
+};
+
 export type SettingsProvider = (tenantId: string) => Promise<Record<string, unknown>>;
 
 export class AlertsService {
   private readonly batcher: IngestBatcher;
+  private readonly hints = new OpenIncidentHints();
 
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
     private readonly settingsOf: SettingsProvider,
-    /** Where the incident events ingestion records go (the composition root's bus). */
-    private readonly events: IncidentEventSink,
+    /** The incidents' side of ingestion: group locks, and what the alerts did to their incidents. */
+    private readonly incidents: IncidentIngestPort,
   ) {
     this.batcher = new IngestBatcher(
       (actor, requests) => this.ingestMany(actor, requests),
@@ -64,9 +71,14 @@ export class AlertsService {
   /** Several requests' events in one transaction; one result per request. */
   async ingestMany(actor: Actor, requests: NormalizedAlert[][]): Promise<IngestResult[]> {
     const settings = await this.settings(actor.tenantId);
-    return withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
-      ingestInTx(tx, actor, requests, settings, this.clock.now(), this.events),
-    );
+    try {
+      return await withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
+        ingestInTx(tx, actor, requests, settings, this.clock.now(), this.incidents, this.hints),
+      );
+    } catch (err) {
+      this.hints.forget(actor.tenantId);
+      throw err;
+    }
   }
 
   async list(actor: Actor, f: { status?: string; source?: string; service?: string; limit: number }) {
@@ -76,12 +88,14 @@ export class AlertsService {
         { field: 'status', message: 'expected firing or resolved' },
       ]);
     }
-    const rows = await withEm(this.orm, { tenantId: actor.tenantId }, (em) =>
-      alertsStore.list(em, actor.tenantId, f),
-    );
+    const { rows, refs } = await withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
+      const rows = await alertsStore.list(em, actor.tenantId, f);
+      const ids = rows.flatMap((r) => (r.incident_id ? [r.incident_id] : []));
+      return { rows, refs: await this.incidents.refs(em, actor.tenantId, ids) };
+    });
     return rows.map((r) => ({
       id: r.id,
-      incident: r.incident_id ? { id: r.incident_id, ref: `INC-${r.incident_number}` } : null,
+      incident: incidentOf(r.incident_id, refs),
       source: r.source,
       dedupKey: r.dedup_key,
       status: r.status,

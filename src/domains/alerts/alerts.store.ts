@@ -1,4 +1,5 @@
 import { command, type Em, query, sql } from '../../db/sql.js';
+import type { IncidentAlert, IncidentAlertCounts } from '../incidents/index.js';
 
 export interface FiringRow {
   id: string;
@@ -31,7 +32,6 @@ export interface UpsertedRow {
 export interface AlertListRow {
   id: string;
   incident_id: string | null;
-  incident_number: number | null;
   source: string;
   dedup_key: string;
   status: string;
@@ -49,27 +49,32 @@ export interface AlertListRow {
 export const alertsStore = {
   /**
    * Inserts new episodes and touches repeats, in one statement; rows are sorted so concurrent batches lock in
-   * the same order. A new alert joins the open incident of its group, if there is one (the caller holds the
-   * group locks, so none opens or closes meanwhile). A row repeating an episode that has already resolved
-   * (same dedup key, same startsAt: a late re-send) is left out and not returned.
+   * the same order. A new alert joins the incident `openByGroup` names for its group (group key → incident id:
+   * the caller's guess of the open one, checked against the incidents' port under the group locks). A row
+   * repeating an episode that has already resolved (same dedup key, same startsAt: a late re-send) is left out
+   * and not returned.
    */
-  async upsertFiring(em: Em, tenantId: string, rows: FiringRow[], at: Date): Promise<UpsertedRow[]> {
+  async upsertFiring(
+    em: Em,
+    tenantId: string,
+    rows: FiringRow[],
+    openByGroup: Record<string, string>,
+    at: Date,
+  ): Promise<UpsertedRow[]> {
     if (rows.length === 0) return [];
-    const groupKeys = [...new Set(rows.map((r) => r.group_key))];
     return query<UpsertedRow>(
       em,
-      sql`with open as (select id, group_key from incidents where tenant_id = ${tenantId}
-            and group_key = any(${groupKeys}::text[]) and status <> 'resolved')
-          insert into alerts (id, tenant_id, incident_id, source, dedup_key, status, title, description, service, environment,
+      sql`insert into alerts (id, tenant_id, incident_id, source, dedup_key, status, title, description, service, environment,
             severity, group_key, labels, annotations, links, starts_at, ends_at, first_seen_at, last_seen_at, occurrences, raw,
             created_at, updated_at)
-          select x.id, ${tenantId}, open.id, x.source, x.dedup_key, 'firing', x.title, x.description, x.service,
+          select x.id, ${tenantId}, open.incident_id::uuid, x.source, x.dedup_key, 'firing', x.title, x.description, x.service,
             x.environment, x.severity, x.group_key, x.labels, x.annotations, x.links, x.starts_at, x.ends_at, ${at}, ${at},
             x.occurrences, x.raw, ${at}, ${at}
           from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, source text, dedup_key text, title text,
             description text, service text, environment text, severity smallint, group_key text, labels jsonb,
             annotations jsonb, links jsonb, starts_at timestamptz, ends_at timestamptz, occurrences int, raw jsonb)
-          left join open on open.group_key = x.group_key
+          left join jsonb_each_text(${JSON.stringify(openByGroup)}::jsonb) as open(group_key, incident_id)
+            on open.group_key = x.group_key
           where x.starts_at is null or not exists (
             select 1 from alerts r where r.tenant_id = ${tenantId} and r.source = x.source and r.dedup_key = x.dedup_key
               and r.starts_at = x.starts_at and r.status = 'resolved')
@@ -120,13 +125,52 @@ export const alertsStore = {
     return rows.map((r) => r.group_key);
   },
 
-  async findFiring(em: Em, tenantId: string, source: string, dedupKey: string) {
-    const rows = await query<{ id: string; incident_id: string | null }>(
+  /** The incident of each firing alert with these dedup keys (alerts with none are absent). */
+  async firingIncidents(
+    em: Em,
+    tenantId: string,
+    source: string,
+    keys: string[],
+  ): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = await query<{ dedup_key: string; incident_id: string }>(
       em,
-      sql`select id, incident_id from alerts where tenant_id = ${tenantId} and source = ${source}
-          and dedup_key = ${dedupKey} and status = 'firing'`,
+      sql`select dedup_key, incident_id from alerts where tenant_id = ${tenantId} and source = ${source}
+          and status = 'firing' and dedup_key = any(${keys}::text[]) and incident_id is not null`,
     );
-    return rows[0];
+    return new Map(rows.map((r) => [r.dedup_key, r.incident_id]));
+  },
+
+  /** Alerts and firing alerts per incident (incidents with none are absent). */
+  async counts(em: Em, tenantId: string, incidentIds: string[]): Promise<Map<string, IncidentAlertCounts>> {
+    if (incidentIds.length === 0) return new Map();
+    const rows = await query<{ incident_id: string; total: number; firing: number }>(
+      em,
+      sql`select incident_id, count(*)::int as total, count(*) filter (where status = 'firing')::int as firing
+          from alerts where tenant_id = ${tenantId} and incident_id = any(${incidentIds}::uuid[])
+          group by incident_id`,
+    );
+    return new Map(rows.map((r) => [r.incident_id, { total: r.total, firing: r.firing }]));
+  },
+
+  async ofIncident(em: Em, tenantId: string, incidentId: string, limit = 500): Promise<IncidentAlert[]> {
+    return query<IncidentAlert>(
+      em,
+      sql`select id, source, dedup_key, status, title, severity, labels, annotations, links, starts_at, ends_at,
+            first_seen_at, last_seen_at, resolved_at, occurrences
+          from alerts where tenant_id = ${tenantId} and incident_id = ${incidentId}
+          order by first_seen_at, id limit ${limit}`,
+    );
+  },
+
+  /** Ends the episodes of an incident's still-firing alerts (the incident was resolved by a person). */
+  async endFiring(em: Em, tenantId: string, incidentId: string, at: Date): Promise<number> {
+    const rows = await query<{ id: string }>(
+      em,
+      sql`update alerts set status = 'resolved', resolved_at = ${at}, updated_at = ${at}
+          where tenant_id = ${tenantId} and incident_id = ${incidentId} and status = 'firing' returning id`,
+    );
+    return rows.length;
   },
 
   async list(
@@ -148,9 +192,9 @@ export const alertsStore = {
       conds.push(sql`(a.last_seen_at, a.id) < (${f.beforeId.at}::timestamptz, ${f.beforeId.id}::uuid)`);
     return query<AlertListRow>(
       em,
-      sql`select a.id, a.incident_id, i.number as incident_number, a.source, a.dedup_key, a.status, a.title, a.service,
+      sql`select a.id, a.incident_id, a.source, a.dedup_key, a.status, a.title, a.service,
             a.environment, a.severity, a.labels, a.first_seen_at, a.last_seen_at, a.resolved_at, a.occurrences
-          from alerts a left join incidents i on i.tenant_id = a.tenant_id and i.id = a.incident_id
+          from alerts a
           where ${sql.join(conds, sql` and `)} order by a.last_seen_at desc, a.id desc limit ${f.limit}`,
     );
   },

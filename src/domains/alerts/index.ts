@@ -1,6 +1,12 @@
 export type { IngestResult } from './alerts.ingest.js';
-export { AlertsService } from './alerts.service.js';
+export { AlertsService, type SettingsProvider } from './alerts.service.js';
 export * from './alerts.types.js';
-export { groupingSettingsSchema } from './grouping.calc.js';
+export { incidentAlerts } from './incident-alerts.js';
 export { type IngestionSettings, ingestionSettingsSchema } from './ingestion-settings.js';
-export { mapSeverity, severityLabel } from './severity.calc.js';
+export { pagerDutyErrorBody } from './sources/pagerduty.source.js';
+export {
+  type ParsedWebhook,
+  WEBHOOK_SOURCES,
+  type WebhookSource,
+  webhookSource,
+} from './sources/registry.js';

@@ -1,4 +1,5 @@
-import { type Em, query, sql } from '../../db/sql.js';
+import type { JsonObject } from '../../db/schema.generated.js';
+import { db, type Em, jsonb, query, type RowOf } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 
 export interface AuditInput {
@@ -8,36 +9,47 @@ export interface AuditInput {
   data?: Record<string, unknown>;
 }
 
-export interface AuditRow {
-  id: string;
-  actor_kind: string;
-  actor_id: string | null;
-  actor_name: string;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  data: Record<string, unknown>;
-  created_at: Date;
-}
+const selectAudit = () =>
+  db
+    .selectFrom('audit_events')
+    .select([
+      'id',
+      'actor_kind',
+      'actor_id',
+      'actor_name',
+      'action',
+      'target_type',
+      'target_id',
+      'data',
+      'created_at',
+    ])
+    .$narrowType<{ data: JsonObject }>();
+
+/** An audit event as read (`id` is a bigint, so text; `created_at` text, as the pool reads timestamps). */
+export type AuditRow = RowOf<ReturnType<typeof selectAudit>>;
 
 export const auditStore = {
   /** Written in the caller's transaction, next to the change it describes. */
   async record(em: Em, actor: Actor, input: AuditInput, at: Date): Promise<void> {
     await query(
       em,
-      sql`insert into audit_events (tenant_id, actor_kind, actor_id, actor_name, action, target_type, target_id, data, created_at)
-          values (${actor.tenantId}, ${actor.kind}, ${actor.id}, ${actor.name}, ${input.action}, ${input.targetType},
-                  ${input.targetId}, ${JSON.stringify(input.data ?? {})}::jsonb, ${at})`,
+      db.insertInto('audit_events').values({
+        tenant_id: actor.tenantId,
+        actor_kind: actor.kind,
+        actor_id: actor.id,
+        actor_name: actor.name,
+        action: input.action,
+        target_type: input.targetType,
+        target_id: input.targetId,
+        data: jsonb(input.data ?? {}),
+        created_at: at,
+      }),
     );
   },
 
   async list(em: Em, tenantId: string, limit: number, beforeId?: string): Promise<AuditRow[]> {
-    return query<AuditRow>(
-      em,
-      sql`select id::text, actor_kind, actor_id, actor_name, action, target_type, target_id, data, created_at
-          from audit_events where tenant_id = ${tenantId}
-          ${beforeId ? sql`and id < ${beforeId}::bigint` : sql``}
-          order by id desc limit ${limit}`,
-    );
+    let q = selectAudit().where('tenant_id', '=', tenantId);
+    if (beforeId) q = q.where('id', '<', beforeId);
+    return query(em, q.orderBy('id', 'desc').limit(limit));
   },
 };

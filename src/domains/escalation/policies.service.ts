@@ -4,7 +4,7 @@ import { withEm, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError, type FieldProblem, fieldsFromZod } from '../../shared/errors.js';
+import { AppError, type FieldProblem, parseInput } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
 import { recordAudit } from '../audit/index.js';
 import { existingScheduleIds } from '../rosters/index.js';
@@ -25,10 +25,8 @@ const listing = (names: readonly string[]) => names.map((n) => `"${n}"`).join(',
 
 /** Parses a policy and checks that every user and schedule it names is the tenant's (400 naming the field). */
 async function parsePolicy(em: Em, tenantId: string, input: unknown): Promise<PolicyFields> {
-  const r = policyInputSchema.safeParse(input);
-  if (!r.success)
-    throw AppError.validation('The escalation policy is not valid.', fieldsFromZod(r.error.issues));
-  const { name, description, ...spec } = r.data;
+  const parsed = parseInput(policyInputSchema, input, 'The escalation policy is not valid.');
+  const { name, description, ...spec } = parsed;
   const refs = spec.steps.flatMap((s, i) =>
     s.targets.flatMap((t, j) => {
       const kind = t.type === 'manager_of' ? t.of : t.type;
@@ -39,8 +37,8 @@ async function parsePolicy(em: Em, tenantId: string, input: unknown): Promise<Po
   );
   const ids = (kind: 'user' | 'schedule') => refs.filter((x) => x.kind === kind).map((x) => x.id);
   const [users, schedules] = await Promise.all([
-    existingUserIds(em, tenantId, ids('user')),
-    existingScheduleIds(em, tenantId, ids('schedule')),
+    existingUserIds(em, tenantId, ids('user'), { hold: true }),
+    existingScheduleIds(em, tenantId, ids('schedule'), { hold: true }),
   ]);
   const problems: FieldProblem[] = refs
     .filter((x) => !(x.kind === 'user' ? users : schedules).has(x.id))

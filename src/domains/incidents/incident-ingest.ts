@@ -1,31 +1,22 @@
 import { command, type Em, sql } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
+import type { IncidentAlertsPort } from './incident-alerts.port.js';
 import type { IncidentEventSink } from './incident-events.js';
+import type {
+  AlertGroupChange,
+  GroupOutcome,
+  IncidentIngestPort,
+  IncidentRef,
+  IngestPolicy,
+  LockedGroups,
+  NewAlertInGroup,
+} from './incident-ingest.port.js';
 import { applyTransition, openIncident, recordChanges } from './incident-lifecycle.js';
-import {
-  type IncidentRow,
-  incidentAlertsStore,
-  incidentsStore,
-  type TimelineInput,
-} from './incidents.store.js';
+import { type IncidentRow, incidentsStore, type TimelineInput } from './incidents.store.js';
 import { shouldRetrigger } from './transitions.calc.js';
 
 /** Above this many alerts joining at once, the timeline gets one summary row instead of one per alert. */
 const TIMELINE_DETAIL_LIMIT = 20;
-
-export interface NewAlertInGroup {
-  id: string;
-  title: string;
-  description: string | null;
-  service: string;
-  environment: string;
-  severity: number;
-}
-
-export interface IngestPolicy {
-  autoResolve: boolean;
-  retriggerAfterAckMinutes: number;
-}
 
 /** Serialises work on one (tenant, group key) across transactions and replicas. */
 export async function lockGroup(
@@ -59,16 +50,6 @@ export async function lockGroups(
   sink?.expect?.(em, { tenantId, groupKeys: unique });
 }
 
-/** The open incidents of these groups (the caller holds the group locks), locked for update. */
-export async function openIncidentsOf(
-  em: Em,
-  tenantId: string,
-  groupKeys: string[],
-): Promise<Map<string, IncidentRow>> {
-  const rows = await incidentsStore.lockOpenByGroups(em, tenantId, groupKeys);
-  return new Map(rows.map((r) => [r.group_key ?? '', r]));
-}
-
 function joinedRows(incidentId: string, alerts: NewAlertInGroup[]): TimelineInput[] {
   if (alerts.length <= TIMELINE_DETAIL_LIMIT) {
     return alerts.map((a) => ({
@@ -88,130 +69,210 @@ function joinedRows(incidentId: string, alerts: NewAlertInGroup[]): TimelineInpu
   return [{ incidentId, event: { kind: 'alert_fired', data } }];
 }
 
-/**
- * Records resolved alerts on their incidents and resolves each incident whose alerts have all resolved
- * (when the incident resolves itself). Returns the ids of incidents resolved now.
- */
-export async function alertsResolved(
-  em: Em,
-  sink: IncidentEventSink,
-  actor: Actor,
-  byIncident: Map<string, string[]>,
-  now: Date,
-): Promise<string[]> {
-  const ids = [...byIncident.keys()].sort();
-  if (ids.length === 0) return [];
-  const incidents = await incidentsStore.lockMany(em, actor.tenantId, ids);
-  const resolved: string[] = [];
-  for (const inc of incidents) {
-    const titles = byIncident.get(inc.id) ?? [];
-    const rows: TimelineInput[] =
-      titles.length <= TIMELINE_DETAIL_LIMIT
-        ? titles.map((t) => ({
-            incidentId: inc.id,
-            event: { kind: 'alert_resolved', data: { count: 1, titles: [t] } },
-          }))
-        : [
-            {
-              incidentId: inc.id,
-              event: { kind: 'alert_resolved', data: { count: titles.length, titles: titles.slice(0, 5) } },
-            },
-          ];
-    await recordChanges(em, sink, actor, rows, now);
-    if (
-      inc.status !== 'resolved' &&
-      inc.auto_resolve &&
-      (await incidentAlertsStore.countFiring(em, actor.tenantId, inc.id)) === 0
-    ) {
-      await applyTransition(em, sink, actor, inc, 'resolve', now, 'all alerts resolved');
-      resolved.push(inc.id);
-    }
-  }
-  return resolved;
-}
-
-/** PagerDuty-style acknowledge through an alert: acknowledges its incident when it is triggered. */
-export async function acknowledgeThroughAlert(
-  em: Em,
-  sink: IncidentEventSink,
-  actor: Actor,
-  incidentId: string,
-  now: Date,
-): Promise<boolean> {
-  const [inc] = await incidentsStore.lockMany(em, actor.tenantId, [incidentId]);
-  if (inc?.status !== 'triggered') return false;
-  await applyTransition(em, sink, actor, inc, 'acknowledge', now);
-  return true;
-}
-
-/** Opens the incident of a group whose new alerts found none open (the caller holds the group lock). */
-export async function openForGroup(
-  em: Em,
-  sink: IncidentEventSink,
-  actor: Actor,
-  groupKey: string,
-  source: string,
-  alerts: NewAlertInGroup[],
-  policy: IngestPolicy,
-  now: Date,
-): Promise<IncidentRow> {
-  const first = alerts[0];
-  if (!first) throw new Error('openForGroup needs at least one alert');
-  return openIncident(
-    em,
-    sink,
-    actor,
+function resolvedRows(incidentId: string, titles: string[]): TimelineInput[] {
+  if (titles.length <= TIMELINE_DETAIL_LIMIT)
+    return titles.map((t) => ({
+      incidentId,
+      event: { kind: 'alert_resolved', data: { count: 1, titles: [t] } },
+    }));
+  return [
     {
-      title: first.title,
-      description: first.description,
-      service: first.service,
-      environment: first.environment,
-      severity: Math.min(...alerts.map((a) => a.severity)),
-      groupKey,
-      source,
-      autoResolve: policy.autoResolve,
+      incidentId,
+      event: { kind: 'alert_resolved', data: { count: titles.length, titles: titles.slice(0, 5) } },
     },
-    'opened',
-    now,
-    (id) => joinedRows(id, alerts),
-  );
+  ];
 }
 
-/**
- * Records new alerts that joined open incidents: timeline rows (one statement for all incidents), severity
- * raised to the most urgent alert, and re-triggering of acknowledgements older than the policy's window.
- * Returns the ids of incidents re-triggered.
- */
-export async function alertsJoined(
-  em: Em,
-  sink: IncidentEventSink,
-  actor: Actor,
-  joined: { incident: IncidentRow; alerts: NewAlertInGroup[] }[],
-  policy: IngestPolicy,
-  now: Date,
-): Promise<string[]> {
-  const rows: TimelineInput[] = [];
-  const retriggered: string[] = [];
-  for (const { incident, alerts } of joined) {
-    rows.push(...joinedRows(incident.id, alerts));
-    const minSeverity = Math.min(...alerts.map((a) => a.severity));
-    if (minSeverity < incident.severity) {
-      await incidentsStore.update(em, actor.tenantId, incident.id, { severity: minSeverity }, now);
-      rows.push({
-        incidentId: incident.id,
-        event: {
-          kind: 'severity_changed',
-          data: { from: incident.severity, to: minSeverity, cause: 'alert' },
-        },
-      });
+/** The groups an ingest transaction has locked, with their open incidents' rows (the port's own handle). */
+class Locked implements LockedGroups {
+  constructor(
+    readonly tenantId: string,
+    readonly rows: Map<string, IncidentRow>,
+  ) {}
+
+  open(groupKey: string): IncidentRef | undefined {
+    const row = this.rows.get(groupKey);
+    return row && { id: row.id, number: row.number };
+  }
+}
+
+type Fired = Extract<AlertGroupChange, { kind: 'fired' }>;
+type FiredOutcome = Extract<GroupOutcome, { kind: 'fired' }>;
+
+/** The incidents domain's side of alert ingestion (see IncidentIngestPort). */
+export class IncidentIngest implements IncidentIngestPort {
+  constructor(
+    private readonly sink: IncidentEventSink,
+    private readonly alerts: IncidentAlertsPort,
+  ) {}
+
+  /**
+   * Both statements are sent before this returns (the lock first), so on a light transaction they leave in
+   * one write with whatever the caller sends next, and run after it in order, under the locks.
+   */
+  async lockGroups(em: Em, tenantId: string, groupKeys: string[]): Promise<LockedGroups> {
+    const keys = [...new Set(groupKeys)];
+    const [, rows] = await Promise.all([
+      lockGroups(em, tenantId, keys, this.sink),
+      incidentsStore.lockOpenByGroups(em, tenantId, keys),
+    ]);
+    return new Locked(tenantId, new Map(rows.map((r) => [r.group_key ?? '', r])));
+  }
+
+  async refs(em: Em, tenantId: string, incidentIds: string[]): Promise<Map<string, IncidentRef>> {
+    const rows = await incidentsStore.numbers(em, tenantId, [...new Set(incidentIds)]);
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /**
+   * Fired changes first (new incidents in group key order, then one timeline insert for every joined alert,
+   * then re-triggers), then resolved ones, then acknowledgements: the order the events' effects build on.
+   */
+  async apply(
+    em: Em,
+    actor: Actor,
+    groups: LockedGroups,
+    changes: AlertGroupChange[],
+    now: Date,
+  ): Promise<GroupOutcome[]> {
+    if (!(groups instanceof Locked) || groups.tenantId !== actor.tenantId)
+      throw new Error('IncidentIngest.apply needs the groups its lockGroups locked for this tenant');
+    const out: GroupOutcome[] = new Array(changes.length);
+    const fired = changes.flatMap((c, n) => (c.kind === 'fired' ? [{ c, n }] : []));
+    const newGroups = fired.filter(({ c }) => !groups.rows.has(c.groupKey));
+    for (const { c, n } of newGroups.sort((x, y) => (x.c.groupKey < y.c.groupKey ? -1 : 1)))
+      out[n] = await this.openForGroup(em, actor, c, now);
+    const joined = fired.filter(({ c }) => groups.rows.has(c.groupKey));
+    const joinedOut = await this.alertsJoined(
+      em,
+      actor,
+      joined.map(({ c }) => ({ incident: groups.rows.get(c.groupKey)!, change: c })),
+      now,
+    );
+    joined.forEach(({ n }, i) => {
+      out[n] = joinedOut[i]!;
+    });
+    const touched = changes.flatMap((c) => (c.kind === 'fired' ? [] : [c.incidentId]));
+    if (touched.length) {
+      const locked = await incidentsStore.lockMany(em, actor.tenantId, [...new Set(touched)].sort());
+      const byId = new Map(locked.map((r) => [r.id, r]));
+      await this.alertsResolved(em, actor, byId, changes, out, now);
+      for (const [n, c] of changes.entries()) {
+        if (c.kind !== 'acknowledged') continue;
+        const inc = byId.get(c.incidentId);
+        const acknowledged = inc?.status === 'triggered';
+        if (inc && acknowledged)
+          byId.set(inc.id, await applyTransition(em, this.sink, this.alerts, actor, inc, 'acknowledge', now));
+        out[n] = { kind: 'acknowledged', incidentId: c.incidentId, acknowledged };
+      }
+    }
+    return out;
+  }
+
+  /** Opens the incident of a group whose new alerts found none open (the caller holds the group lock). */
+  private async openForGroup(em: Em, actor: Actor, c: Fired, now: Date): Promise<FiredOutcome> {
+    const first = c.alerts[0];
+    if (!first) throw new Error('a fired change needs at least one alert');
+    const inc = await openIncident(
+      em,
+      this.sink,
+      actor,
+      {
+        title: first.title,
+        description: first.description,
+        service: first.service,
+        environment: first.environment,
+        severity: Math.min(...c.alerts.map((a) => a.severity)),
+        groupKey: c.groupKey,
+        source: c.source,
+        autoResolve: c.policy.autoResolve,
+      },
+      'opened',
+      now,
+      (id) => joinedRows(id, c.alerts),
+    );
+    return { kind: 'fired', incident: { id: inc.id, number: inc.number }, created: true, retriggered: false };
+  }
+
+  /**
+   * Records new alerts that joined open incidents: timeline rows (one statement for all incidents), severity
+   * raised to the most urgent alert, and re-triggering of acknowledgements older than the policy's window.
+   */
+  private async alertsJoined(
+    em: Em,
+    actor: Actor,
+    joined: { incident: IncidentRow; change: Fired }[],
+    now: Date,
+  ): Promise<FiredOutcome[]> {
+    const rows: TimelineInput[] = [];
+    for (const { incident, change } of joined) {
+      rows.push(...joinedRows(incident.id, change.alerts));
+      const minSeverity = Math.min(...change.alerts.map((a) => a.severity));
+      if (minSeverity < incident.severity) {
+        await incidentsStore.update(em, actor.tenantId, incident.id, { severity: minSeverity }, now);
+        rows.push({
+          incidentId: incident.id,
+          event: {
+            kind: 'severity_changed',
+            data: { from: incident.severity, to: minSeverity, cause: 'alert' },
+          },
+        });
+      }
+    }
+    await recordChanges(em, this.sink, actor, rows, now);
+    const out: FiredOutcome[] = [];
+    const retriggered = new Set<string>();
+    for (const { incident, change } of joined) {
+      const policy: IngestPolicy = change.policy;
+      const again =
+        !retriggered.has(incident.id) &&
+        shouldRetrigger(incident.status, incident.acknowledged_at, now, policy.retriggerAfterAckMinutes);
+      if (again) {
+        await applyTransition(em, this.sink, this.alerts, actor, incident, 'retrigger', now);
+        retriggered.add(incident.id);
+      }
+      const ref = { id: incident.id, number: incident.number };
+      out.push({ kind: 'fired', incident: ref, created: false, retriggered: again });
+    }
+    return out;
+  }
+
+  /**
+   * Records resolved alerts on their incidents and resolves each incident whose alerts have all resolved
+   * (when the incident resolves itself).
+   */
+  private async alertsResolved(
+    em: Em,
+    actor: Actor,
+    byId: Map<string, IncidentRow>,
+    changes: AlertGroupChange[],
+    out: GroupOutcome[],
+    now: Date,
+  ): Promise<void> {
+    for (const [n, c] of changes.entries()) {
+      if (c.kind !== 'resolved') continue;
+      const inc = byId.get(c.incidentId);
+      if (!inc) {
+        out[n] = { kind: 'resolved', incidentId: c.incidentId, resolved: false };
+        continue;
+      }
+      await recordChanges(em, this.sink, actor, resolvedRows(inc.id, c.titles), now);
+      const resolve = inc.status !== 'resolved' && inc.auto_resolve && c.stillFiring === 0;
+      if (resolve)
+        byId.set(
+          inc.id,
+          await applyTransition(
+            em,
+            this.sink,
+            this.alerts,
+            actor,
+            inc,
+            'resolve',
+            now,
+            'all alerts resolved',
+          ),
+        );
+      out[n] = { kind: 'resolved', incidentId: c.incidentId, resolved: resolve };
     }
   }
-  await recordChanges(em, sink, actor, rows, now);
-  for (const { incident } of joined) {
-    if (shouldRetrigger(incident.status, incident.acknowledged_at, now, policy.retriggerAfterAckMinutes)) {
-      await applyTransition(em, sink, actor, incident, 'retrigger', now);
-      retriggered.push(incident.id);
-    }
-  }
-  return retriggered;
 }

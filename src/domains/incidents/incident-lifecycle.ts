@@ -2,14 +2,9 @@ import type { Em } from '../../db/sql.js';
 import { type Actor, systemActor } from '../../shared/actor.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
+import type { IncidentAlertsPort } from './incident-alerts.port.js';
 import type { IncidentEventSink } from './incident-events.js';
-import {
-  type IncidentRow,
-  incidentAlertsStore,
-  incidentsStore,
-  type NewIncident,
-  type TimelineInput,
-} from './incidents.store.js';
+import { type IncidentRow, incidentsStore, type NewIncident, type TimelineInput } from './incidents.store.js';
 import { incidentRef } from './incidents.types.js';
 import type { TimelineEvent } from './timeline.types.js';
 import { type IncidentAction, transition } from './transitions.calc.js';
@@ -74,6 +69,7 @@ const kinds = { acknowledge: 'acknowledged', resolve: 'resolved', retrigger: 're
 export async function applyTransition(
   em: Em,
   sink: IncidentEventSink,
+  alerts: IncidentAlertsPort,
   actor: Actor,
   inc: IncidentRow,
   action: IncidentAction,
@@ -88,8 +84,7 @@ export async function applyTransition(
   if (action === 'resolve') fields.resolved_at = at;
   if (action === 'retrigger') fields.acknowledged_at = null;
   let endedAlerts = 0;
-  if (action === 'resolve')
-    endedAlerts = await incidentAlertsStore.resolveFiring(em, inc.tenant_id, inc.id, at);
+  if (action === 'resolve') endedAlerts = await alerts.endFiring(em, inc.tenant_id, inc.id, at);
   await incidentsStore.update(em, inc.tenant_id, inc.id, fields, at);
   const data = note ? { note, endedAlerts } : { endedAlerts };
   await recordChanges(em, sink, actor, [{ incidentId: inc.id, event: { kind: kinds[action], data } }], at);

@@ -1,6 +1,8 @@
 import { AppError } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
-import type { IncidentAlertRow, IncidentListRow, RefQuery } from './incidents.store.js';
+import { parseIncidentNumber } from '../../shared/incident-ref.js';
+import type { IncidentAlert, IncidentAlertCounts } from './incident-alerts.port.js';
+import type { IncidentListRow, RefQuery } from './incidents.store.js';
 import { type AlertSummaryDto, type IncidentDto, incidentRef, type TimelineDto } from './incidents.types.js';
 import { describeEvent } from './timeline.calc.js';
 import { parseTimelineEvent } from './timeline.types.js';
@@ -11,14 +13,17 @@ const iso = (d: Date | string | null): string | null => (d ? new Date(d).toISOSt
 export function parseIncidentRef(ref: string): RefQuery {
   const s = ref.trim();
   if (isUuid(s)) return { id: s.toLowerCase() };
-  const m = /^(?:inc-|#)?(\d{1,9})$/i.exec(s);
-  if (m?.[1]) return { number: Number(m[1]) };
+  const number = parseIncidentNumber(s);
+  if (number !== null) return { number };
   throw AppError.validation(`"${ref}" is not an incident reference. Use INC-42, 42 or the incident id.`, [
     { field: 'incident', message: 'expected INC-<number> or an id' },
   ]);
 }
 
-export function toIncidentDto(r: IncidentListRow): IncidentDto {
+const NO_ALERTS: IncidentAlertCounts = { total: 0, firing: 0 };
+
+/** The incident as the API shows it, with its alert counts (from the alerts domain). */
+export function toIncidentDto(r: IncidentListRow, counts: IncidentAlertCounts = NO_ALERTS): IncidentDto {
   return {
     id: r.id,
     number: r.number,
@@ -40,8 +45,8 @@ export function toIncidentDto(r: IncidentListRow): IncidentDto {
           slackUserId: r.assignee_slack_user_id,
         }
       : null,
-    alertCount: r.alert_count,
-    firingAlertCount: r.firing_count,
+    alertCount: counts.total,
+    firingAlertCount: counts.firing,
     createdAt: iso(r.created_at)!,
     acknowledgedAt: iso(r.acknowledged_at),
     resolvedAt: iso(r.resolved_at),
@@ -51,7 +56,7 @@ export function toIncidentDto(r: IncidentListRow): IncidentDto {
   };
 }
 
-export function toAlertDto(a: IncidentAlertRow): AlertSummaryDto {
+export function toAlertDto(a: IncidentAlert): AlertSummaryDto {
   return {
     id: a.id,
     source: a.source,

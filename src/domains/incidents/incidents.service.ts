@@ -4,9 +4,11 @@ import { withEm, withTx } from '../../db/tx.js';
 import { type Actor, systemActor } from '../../shared/actor.js';
 import { authorize, type Permission } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError } from '../../shared/errors.js';
+import { AppError, parseInput } from '../../shared/errors.js';
+import type { IncidentAlertsPort } from './incident-alerts.port.js';
 import type { IncidentEventSink } from './incident-events.js';
-import { lockGroup } from './incident-ingest.js';
+import { IncidentIngest, lockGroup } from './incident-ingest.js';
+import type { IncidentIngestPort } from './incident-ingest.port.js';
 import {
   applyTransition,
   type IncidentNoticeRecorder,
@@ -22,13 +24,7 @@ import {
   toIncidentDto,
   toTimelineDto,
 } from './incidents.mapper.js';
-import {
-  type IncidentListRow,
-  type IncidentRow,
-  incidentAlertsStore,
-  incidentsStore,
-  type RefQuery,
-} from './incidents.store.js';
+import { type IncidentListRow, type IncidentRow, incidentsStore, type RefQuery } from './incidents.store.js';
 import {
   type DeclareInput,
   declareInputSchema,
@@ -41,15 +37,22 @@ import {
 import type { TimelineEvent } from './timeline.types.js';
 
 export class IncidentsService {
+  /** The incidents' door for alert ingestion, used by the alerts domain inside its transactions. */
+  readonly ingestPort: IncidentIngestPort;
+
   /**
    * @param events where every recorded event goes, in its transaction (the composition root's bus: the
    *   notification router and whatever else subscribes)
+   * @param alerts the alerts grouped into incidents (the alerts domain's side of the port)
    */
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
     readonly events: IncidentEventSink,
-  ) {}
+    private readonly alerts: IncidentAlertsPort,
+  ) {
+    this.ingestPort = new IncidentIngest(events, alerts);
+  }
 
   /**
    * Records something that happened to an incident outside a person's action (a failed or unroutable
@@ -88,7 +91,7 @@ export class IncidentsService {
       if (inc?.status !== 'acknowledged' || !inc.acknowledged_at) return false;
       if (now.getTime() - new Date(inc.acknowledged_at).getTime() < minutes * 60_000) return false;
       const note = `Not resolved ${minutes} minutes after it was acknowledged`;
-      await applyTransition(em, this.events, systemActor(tenantId), inc, 'retrigger', now, note);
+      await applyTransition(em, this.events, this.alerts, systemActor(tenantId), inc, 'retrigger', now, note);
       return true;
     });
   }
@@ -96,8 +99,8 @@ export class IncidentsService {
   async list(actor: Actor, filter: ListFilter): Promise<IncidentPage> {
     authorize(actor, 'incident:read');
     const statuses = filter.status?.flatMap((s) => (s === 'open' ? ['triggered', 'acknowledged'] : [s]));
-    const rows = await withEm(this.orm, { tenantId: actor.tenantId }, (em) =>
-      incidentsStore.list(em, actor.tenantId, {
+    const { rows, counts } = await withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
+      const rows = await incidentsStore.list(em, actor.tenantId, {
         statuses,
         service: filter.service,
         environment: filter.environment,
@@ -106,9 +109,12 @@ export class IncidentsService {
         until: filter.until,
         after: filter.cursor ? decodeCursor(filter.cursor) : undefined,
         limit: filter.limit + 1,
-      }),
-    );
-    const items = rows.slice(0, filter.limit).map(toIncidentDto);
+      });
+      const ids = rows.slice(0, filter.limit).map((r) => r.id);
+      return { rows, counts: await this.alerts.counts(em, actor.tenantId, ids) };
+    });
+    const page = rows.slice(0, filter.limit);
+    const items = page.map((r) => toIncidentDto(r, counts.get(r.id)));
     const last = rows.length > filter.limit ? rows[filter.limit - 1] : undefined;
     return { items, nextCursor: last ? encodeCursor(last) : null };
   }
@@ -118,10 +124,11 @@ export class IncidentsService {
     return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const row = await incidentsStore.get(em, actor.tenantId, parseIncidentRef(ref));
       if (!row) throw AppError.notFound(`Incident ${ref}`);
-      const alerts = await incidentAlertsStore.list(em, actor.tenantId, row.id);
+      const alerts = await this.alerts.list(em, actor.tenantId, row.id);
+      const counts = await this.alerts.counts(em, actor.tenantId, [row.id]);
       const timeline = await incidentsStore.timeline(em, actor.tenantId, row.id);
       return {
-        ...toIncidentDto(row),
+        ...toIncidentDto(row, counts.get(row.id)),
         alerts: alerts.map(toAlertDto),
         timeline: timeline.map((t) => toTimelineDto(t, incidentRef(row.number))),
       };
@@ -131,7 +138,7 @@ export class IncidentsService {
   /** Declares an incident by hand (REST, Slack modal, CLI). */
   async declare(actor: Actor, input: DeclareInput): Promise<IncidentDto> {
     authorize(actor, 'incident:declare');
-    const data = declareInputSchema.parse(input);
+    const data = parseInput(declareInputSchema, input, 'The incident is not valid.');
     const now = this.clock.now();
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const inc = await openIncident(
@@ -158,13 +165,13 @@ export class IncidentsService {
 
   acknowledge(actor: Actor, ref: string): Promise<IncidentDto> {
     return this.act(actor, 'incident:acknowledge', ref, (em, inc, now) =>
-      applyTransition(em, this.events, actor, inc, 'acknowledge', now),
+      applyTransition(em, this.events, this.alerts, actor, inc, 'acknowledge', now),
     );
   }
 
   resolve(actor: Actor, ref: string, note?: string): Promise<IncidentDto> {
     return this.act(actor, 'incident:resolve', ref, (em, inc, now) =>
-      applyTransition(em, this.events, actor, inc, 'resolve', now, note?.trim() || undefined),
+      applyTransition(em, this.events, this.alerts, actor, inc, 'resolve', now, note?.trim() || undefined),
     );
   }
 
@@ -227,7 +234,8 @@ export class IncidentsService {
   private async summary(em: OrmEm, actor: Actor, q: RefQuery): Promise<IncidentDto> {
     const row: IncidentListRow | undefined = await incidentsStore.get(em, actor.tenantId, q);
     if (!row) throw AppError.notFound('Incident');
-    return toIncidentDto(row);
+    const counts = await this.alerts.counts(em, actor.tenantId, [row.id]);
+    return toIncidentDto(row, counts.get(row.id));
   }
 
   /** Every tenant's open incidents by severity, for the metrics gauge (system scope). */

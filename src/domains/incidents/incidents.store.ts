@@ -32,8 +32,6 @@ export interface IncidentListRow extends IncidentRow {
   assignee_name: string | null;
   assignee_email: string | null;
   assignee_slack_user_id: string | null;
-  alert_count: number;
-  firing_count: number;
 }
 
 export interface NewIncident {
@@ -63,10 +61,7 @@ export interface RefQuery {
   number?: number;
 }
 
-const listColumns = sql`i.*, u.name as assignee_name, u.email as assignee_email, u.slack_user_id as assignee_slack_user_id,
-  (select count(*)::int from alerts a where a.tenant_id = i.tenant_id and a.incident_id = i.id) as alert_count,
-  (select count(*)::int from alerts a where a.tenant_id = i.tenant_id and a.incident_id = i.id
-    and a.status = 'firing') as firing_count`;
+const listColumns = sql`i.*, u.name as assignee_name, u.email as assignee_email, u.slack_user_id as assignee_slack_user_id`;
 const assigneeJoin = sql`left join users u on u.tenant_id = i.tenant_id and u.id = i.assignee_id`;
 
 const refWhere = (tenantId: string, ref: RefQuery) =>
@@ -104,19 +99,20 @@ export const incidentsStore = {
     );
   },
 
-  async lockOpenByGroup(em: Em, tenantId: string, groupKey: string): Promise<IncidentRow | undefined> {
-    return queryOne<IncidentRow>(
-      em,
-      sql`select * from incidents where tenant_id = ${tenantId} and group_key = ${groupKey} and status <> 'resolved' for update`,
-    );
-  },
-
   async lockOpenByGroups(em: Em, tenantId: string, groupKeys: string[]): Promise<IncidentRow[]> {
     if (groupKeys.length === 0) return [];
     return query<IncidentRow>(
       em,
       sql`select * from incidents where tenant_id = ${tenantId} and group_key = any(${groupKeys}::text[])
           and status <> 'resolved' order by id for update`,
+    );
+  },
+
+  async numbers(em: Em, tenantId: string, ids: string[]): Promise<{ id: string; number: number }[]> {
+    if (ids.length === 0) return [];
+    return query<{ id: string; number: number }>(
+      em,
+      sql`select id, number from incidents where tenant_id = ${tenantId} and id = any(${ids}::uuid[])`,
     );
   },
 
@@ -249,54 +245,5 @@ export const incidentsStore = {
           and (${byId ? sql`id = ${ref}::uuid or ` : sql``} lower(email) = lower(${ref}) or slack_user_id = ${ref})
           limit 1`,
     );
-  },
-};
-
-export interface IncidentAlertRow {
-  id: string;
-  source: string;
-  dedup_key: string;
-  status: 'firing' | 'resolved';
-  title: string;
-  severity: number;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  links: { href: string; text: string }[];
-  starts_at: Date | null;
-  ends_at: Date | null;
-  first_seen_at: Date;
-  last_seen_at: Date;
-  resolved_at: Date | null;
-  occurrences: number;
-}
-
-export const incidentAlertsStore = {
-  async list(em: Em, tenantId: string, incidentId: string, limit = 500): Promise<IncidentAlertRow[]> {
-    return query<IncidentAlertRow>(
-      em,
-      sql`select id, source, dedup_key, status, title, severity, labels, annotations, links, starts_at, ends_at,
-            first_seen_at, last_seen_at, resolved_at, occurrences
-          from alerts where tenant_id = ${tenantId} and incident_id = ${incidentId}
-          order by first_seen_at, id limit ${limit}`,
-    );
-  },
-
-  /** Ends the episodes of an incident's still-firing alerts (the incident was resolved by a person). */
-  async resolveFiring(em: Em, tenantId: string, incidentId: string, at: Date): Promise<number> {
-    const rows = await query<{ id: string }>(
-      em,
-      sql`update alerts set status = 'resolved', resolved_at = ${at}, updated_at = ${at}
-          where tenant_id = ${tenantId} and incident_id = ${incidentId} and status = 'firing' returning id`,
-    );
-    return rows.length;
-  },
-
-  async countFiring(em: Em, tenantId: string, incidentId: string): Promise<number> {
-    const row = await queryOne<{ n: number }>(
-      em,
-      sql`select count(*)::int as n from alerts
-          where tenant_id = ${tenantId} and incident_id = ${incidentId} and status = 'firing'`,
-    );
-    return row?.n ?? 0;
   },
 };

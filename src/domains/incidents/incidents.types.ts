@@ -136,4 +136,4 @@ export interface IncidentPage {
   nextCursor: string | null;
 }
 
-export const incidentRef = (n: number): string => `INC-${n}`;
+export { incidentRef } from '../../shared/incident-ref.js';

@@ -1,4 +1,5 @@
 /** What people read about a timeline event, rendered from its data: pure, tested with fixed events. */
+import { channelLabel } from '../../shared/slack-channel.js';
 import type { TimelineEvent } from './timeline.types.js';
 
 export interface DescribeContext {
@@ -8,13 +9,10 @@ export interface DescribeContext {
   actorName: string;
 }
 
-/** A channel as people know it: an id as it is, a name with its `#`. */
-const channelName = (c: string): string => (/^[CGD][A-Z0-9]+$/.test(c) ? c : `#${c.replace(/^#/, '')}`);
-
 const SLACK_DESTINATIONS: Record<string, (lane: string) => string> = {
-  'slack.post': (l) => `Slack post to ${channelName(l)}`,
-  'slack.update': (l) => `Slack card update in ${channelName(l)}`,
-  'slack.reply': (l) => `Slack thread reply in ${channelName(l)}`,
+  'slack.post': (l) => `Slack post to ${channelLabel(l)}`,
+  'slack.update': (l) => `Slack card update in ${channelLabel(l)}`,
+  'slack.reply': (l) => `Slack thread reply in ${channelLabel(l)}`,
   'slack.dm': (l) => `Slack DM to ${l}`,
   'slack.home': (l) => `Slack App Home of ${l}`,
   'slack.usergroup': (l) => `Slack user group ${l}`,

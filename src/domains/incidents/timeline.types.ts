@@ -99,7 +99,6 @@ export const TIMELINE_KINDS = Object.keys(TIMELINE_DATA) as TimelineKind[];
 export type TimelineEvent = {
   [K in TimelineKind]: { kind: K; data: z.input<(typeof TIMELINE_DATA)[K]> };
 }[TimelineKind];
-export type TimelineEventOf<K extends TimelineKind> = Extract<TimelineEvent, { kind: K }>;
 
 export interface TimelineKindRules {
   /** It becomes a thread reply under the incident's card. */

@@ -1,18 +1,20 @@
-import { type Em, query, queryOne, sql } from '../../db/sql.js';
+import type { Selectable } from 'kysely';
+import type { Outbox } from '../../db/schema.generated.js';
+import { anyOf, db, type Em, query, queryOne, sql } from '../../db/sql.js';
 import type { Destination, Platform } from './destinations.js';
 import type { CardMessage, OutboxRow } from './outbox.types.js';
 
-interface RawRow {
-  id: string;
-  tenant_id: string;
-  incident_id: string | null;
+/** An outbox row as `claim` and `expire` return it: the table's columns, and whether it was maybe sent before. */
+type RawRow = Pick<
+  Selectable<Outbox>,
+  'id' | 'tenant_id' | 'incident_id' | 'lane' | 'attempts' | 'created_at'
+> & {
+  /** Written only from DESTINATIONS. */
   destination: Destination;
-  lane: string;
+  /** A JSON object (each destination's payload schema). */
   payload: Record<string, unknown>;
-  attempts: number;
-  created_at: string | Date;
   was_maybe_sent: boolean;
-}
+};
 
 const toRow = (r: RawRow): OutboxRow => ({
   id: String(r.id),
@@ -37,9 +39,10 @@ export const deliveryStore = {
   /** Lanes with rows due (and not leased by a live worker) among `destinations`, oldest first. */
   async dueLanes(em: Em, now: Date, destinations: readonly Destination[], limit: number): Promise<Lane[]> {
     if (destinations.length === 0) return [];
-    return query<Lane>(
+    // Grouped by platform (a destination's prefix): raw SQL, typed by the caller's Lane.
+    return query(
       em,
-      sql`select split_part(destination, '.', 1) as platform, lane from outbox
+      sql<Lane>`select split_part(destination, '.', 1) as platform, lane from outbox
           where status = 'pending' and next_attempt_at <= ${now} and (lease_until is null or lease_until <= ${now})
             and destination = any(${destinations}::text[])
           group by 1, lane order by min(next_attempt_at), lane limit ${limit}`,
@@ -60,9 +63,9 @@ export const deliveryStore = {
     limit: number,
     leaseUntil: Date,
   ): Promise<OutboxRow[]> {
-    const rows = await query<RawRow>(
+    const rows = await query(
       em,
-      sql`update outbox o set lease_until = ${leaseUntil}, maybe_sent = true, attempts = o.attempts + 1
+      sql<RawRow>`update outbox o set lease_until = ${leaseUntil}, maybe_sent = true, attempts = o.attempts + 1
           from (select id, maybe_sent as was_maybe_sent from outbox
                 where status = 'pending' and lane = ${lane} and destination = any(${destinations}::text[])
                   and next_attempt_at <= ${now} and (lease_until is null or lease_until <= ${now})
@@ -95,8 +98,10 @@ export const deliveryStore = {
     if (ids.length === 0) return;
     await query(
       em,
-      sql`update outbox set status = ${status}, sent_at = ${now}, last_error = ${error}, lease_until = null
-          where id = any(${ids}::bigint[])`,
+      db
+        .updateTable('outbox')
+        .set({ status, sent_at: now, last_error: error, lease_until: null })
+        .where('id', '=', anyOf(ids, 'bigint')),
     );
   },
 
@@ -114,9 +119,16 @@ export const deliveryStore = {
     if (ids.length === 0) return;
     await query(
       em,
-      sql`update outbox set next_attempt_at = ${at}, last_error = ${error}, lease_until = null,
-            maybe_sent = ${opts.maybeSent}, attempts = greatest(0, attempts - ${opts.countAttempt ? 0 : 1})
-          where id = any(${ids}::bigint[])`,
+      db
+        .updateTable('outbox')
+        .set((eb) => ({
+          next_attempt_at: at,
+          last_error: error,
+          lease_until: null,
+          maybe_sent: opts.maybeSent,
+          attempts: eb.fn('greatest', [eb.lit(0), eb('attempts', '-', opts.countAttempt ? 0 : 1)]),
+        }))
+        .where('id', '=', anyOf(ids, 'bigint')),
     );
   },
 
@@ -130,10 +142,22 @@ export const deliveryStore = {
   ): Promise<void> {
     await query(
       em,
-      sql`update outbox set next_attempt_at = greatest(next_attempt_at, ${until}), last_error = ${error}
-          where id in (select id from outbox where status = 'pending' and lane = ${lane}
-                         and destination = any(${destinations}::text[])
-                       for update skip locked)`,
+      db
+        .updateTable('outbox')
+        .set({
+          next_attempt_at: sql<string>`greatest(next_attempt_at, ${until})`,
+          last_error: error,
+        })
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('outbox')
+            .select('id')
+            .where('status', '=', 'pending')
+            .where('lane', '=', lane)
+            .where('destination', '=', anyOf(destinations, 'text'))
+            .forUpdate()
+            .skipLocked(),
+        ),
     );
   },
 
@@ -150,9 +174,9 @@ export const deliveryStore = {
     limit: number,
   ): Promise<OutboxRow[]> {
     if (destinations.length === 0) return [];
-    const rows = await query<RawRow>(
+    const rows = await query(
       em,
-      sql`update outbox o set status = 'expired', last_error = ${reason}, sent_at = ${now}, lease_until = null
+      sql<RawRow>`update outbox o set status = 'expired', last_error = ${reason}, sent_at = ${now}, lease_until = null
           from (select id from outbox where status = 'pending' and destination = any(${destinations}::text[])
                   and created_at < ${cutoff} and (lease_until is null or lease_until <= ${now})
                 order by id limit ${limit} for update skip locked) c
@@ -174,10 +198,14 @@ export const deliveryStore = {
   },
 
   async card(em: Em, tenantId: string, incidentId: string, lane: string): Promise<CardMessage | null> {
-    const row = await queryOne<{ channel_id: string; ts: string }>(
+    const row = await queryOne(
       em,
-      sql`select channel_id, ts from slack_messages
-          where tenant_id = ${tenantId} and incident_id = ${incidentId} and channel = ${lane}`,
+      db
+        .selectFrom('slack_messages')
+        .select(['channel_id', 'ts'])
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', incidentId)
+        .where('channel', '=', lane),
     );
     return row ? { channelId: row.channel_id, ts: row.ts } : null;
   },
@@ -192,9 +220,17 @@ export const deliveryStore = {
   ): Promise<void> {
     await query(
       em,
-      sql`insert into slack_messages (tenant_id, incident_id, channel, channel_id, ts, created_at)
-          values (${tenantId}, ${incidentId}, ${lane}, ${msg.channelId}, ${msg.ts}, ${at})
-          on conflict (incident_id, channel) do nothing`,
+      db
+        .insertInto('slack_messages')
+        .values({
+          tenant_id: tenantId,
+          incident_id: incidentId,
+          channel: lane,
+          channel_id: msg.channelId,
+          ts: msg.ts,
+          created_at: at,
+        })
+        .onConflict((oc) => oc.columns(['incident_id', 'channel']).doNothing()),
     );
   },
 
@@ -206,10 +242,17 @@ export const deliveryStore = {
     incidentId: string,
     lane: string,
   ): Promise<string | null> {
-    const row = await queryOne<{ status: string }>(
+    const row = await queryOne(
       em,
-      sql`select status from outbox where tenant_id = ${tenantId} and destination = any(${posts}::text[])
-          and incident_id = ${incidentId} and lane = ${lane} order by id limit 1`,
+      db
+        .selectFrom('outbox')
+        .select('status')
+        .where('tenant_id', '=', tenantId)
+        .where('destination', '=', anyOf(posts, 'text'))
+        .where('incident_id', '=', incidentId)
+        .where('lane', '=', lane)
+        .orderBy('id')
+        .limit(1),
     );
     return row?.status ?? null;
   },

@@ -1,8 +1,7 @@
+import { withoutHash } from '../../shared/slack-channel.js';
 import type { HandoffNotice } from '../rosters/index.js';
 import type { HandoffPayload } from './destinations.js';
 import type { NewOutboxRow } from './outbox.types.js';
-
-const channelKey = (c: string): string => c.replace(/^#/, '');
 
 const payloadOf = (n: HandoffNotice): HandoffPayload => ({
   type: 'handoff',
@@ -27,7 +26,7 @@ export function handoffRows(n: HandoffNotice, homeUsers: readonly string[]): New
     rows.push({
       ...base,
       destination: 'slack.post',
-      lane: channelKey(n.slackChannel),
+      lane: withoutHash(n.slackChannel),
       payload: payloadOf(n),
       key: `handoff:${id}:post`,
     });

@@ -92,12 +92,6 @@ export class OutboxService {
     return withEm(this.orm, { tenantId }, (em) => deliveryStore.firstCard(em, tenantId, incidentId));
   }
 
-  /** Every tenant's outbox rows by status (metrics): system scope. */
-  async counts(): Promise<Record<string, number>> {
-    const rows = await withEm(this.orm, 'system', (em) => outboxStore.counts(em));
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-  }
-
   /**
    * Delivers everything due now through `registry`'s adapters, lane by lane, until nothing due is left (or a
    * pass limit); gives up, now and then, rows no adapter here serves that waited too long (see `expire`).

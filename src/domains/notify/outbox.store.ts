@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { command, type Em, query, queryAhead, queryOne, sql } from '../../db/sql.js';
+import { anyOf, command, db, type Em, query, queryAhead, queryOne, sql } from '../../db/sql.js';
 import { CARD_POSTS } from './destinations.js';
 import type { NewOutboxRow } from './outbox.types.js';
 import type { FactsNeeded, RoutingFacts } from './routing.calc.js';
@@ -174,10 +174,14 @@ export const outboxStore = {
   /** Which of these Slack users have opened App Home lately (their Home is republished on changes). */
   async homeUsersAmong(em: Em, tenantId: string, slackUserIds: string[], at: Date): Promise<string[]> {
     if (slackUserIds.length === 0) return [];
-    const rows = await query<{ slack_user_id: string }>(
+    const rows = await query(
       em,
-      sql`select slack_user_id from slack_home_users where tenant_id = ${tenantId}
-          and slack_user_id = any(${slackUserIds}::text[]) and opened_at >= ${homeSince(at)}`,
+      db
+        .selectFrom('slack_home_users')
+        .select('slack_user_id')
+        .where('tenant_id', '=', tenantId)
+        .where('slack_user_id', '=', anyOf(slackUserIds, 'text'))
+        .where('opened_at', '>=', homeSince(at).toISOString()),
     );
     return rows.map((r) => r.slack_user_id);
   },
@@ -185,25 +189,39 @@ export const outboxStore = {
   async homeOpened(em: Em, tenantId: string, slackUserId: string, at: Date): Promise<void> {
     await query(
       em,
-      sql`insert into slack_home_users (tenant_id, slack_user_id, opened_at) values (${tenantId}, ${slackUserId}, ${at})
-          on conflict (tenant_id, slack_user_id) do update set opened_at = excluded.opened_at`,
+      db
+        .insertInto('slack_home_users')
+        .values({ tenant_id: tenantId, slack_user_id: slackUserId, opened_at: at })
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'slack_user_id']).doUpdateSet(({ ref }) => ({
+            opened_at: ref('excluded.opened_at'),
+          })),
+        ),
     );
   },
 
   /** The id Slack gave a channel the tenant knows by name, from a card posted there before. */
   async channelIdOf(em: Em, tenantId: string, channel: string): Promise<string | null> {
-    const row = await queryOne<{ channel_id: string }>(
+    const row = await queryOne(
       em,
-      sql`select channel_id from slack_messages where tenant_id = ${tenantId} and channel = ${channel} limit 1`,
+      db
+        .selectFrom('slack_messages')
+        .select('channel_id')
+        .where('tenant_id', '=', tenantId)
+        .where('channel', '=', channel)
+        .limit(1),
     );
     return row?.channel_id ?? null;
   },
 
   /** Every tenant's rows by status (metrics): system scope. */
   async counts(em: Em): Promise<{ status: string; n: number }[]> {
-    return query<{ status: string; n: number }>(
+    return query(
       em,
-      sql`select status, count(*)::int as n from outbox group by status`,
+      db
+        .selectFrom('outbox')
+        .select(['status', sql<number>`count(*)::int`.as('n')])
+        .groupBy('status'),
     );
   },
 };

@@ -3,6 +3,7 @@
  * loaded by the caller (one query per transaction), and the kinds' rules (TIMELINE_RULES) say what each event
  * does — no kind is special-cased here or in SQL.
  */
+import { withoutHash } from '../../shared/slack-channel.js';
 import { type IncidentEvent, TIMELINE_RULES } from '../incidents/index.js';
 import type { NewOutboxRow } from './outbox.types.js';
 
@@ -66,7 +67,8 @@ export function factsNeeded(events: readonly IncidentEvent[]): FactsNeeded {
 export const needsNothing = (n: FactsNeeded): boolean =>
   !n.routes && !n.homeUsers && n.incidentIds.length === 0 && n.userIds.length === 0;
 
-const lane = (channel: string | undefined | null): string | null => channel?.trim().replace(/^#/, '') || null;
+const lane = (channel: string | undefined | null): string | null =>
+  (channel ? withoutHash(channel) : '') || null;
 
 /**
  * One tenant's events (in the order they were recorded) → outbox rows, in the order they are to be delivered:

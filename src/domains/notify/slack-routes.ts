@@ -1,5 +1,6 @@
 import type { RawBuilder } from 'kysely';
 import { z } from 'zod';
+import { CHANNEL_REF } from '../../shared/slack-channel.js';
 
 /** The tenant's Slack routes: service → channel (its incidents' cards are posted there). */
 export const slackRoutesSchema = z.record(
@@ -9,10 +10,8 @@ export const slackRoutesSchema = z.record(
     .trim()
     .min(1, 'a channel is required')
     .max(80)
-    .regex(
-      /^#?[a-z0-9][a-z0-9_.-]*$|^[CGD][A-Z0-9]+$/,
-      'expected a channel id (C0123ABC) or name (#incidents)',
-    ),
+    // A pattern rather than a refinement: the OpenAPI document carries it.
+    .regex(CHANNEL_REF, 'expected a channel id (C0123ABC) or name (#incidents)'),
 );
 export type SlackRoutes = z.infer<typeof slackRoutesSchema>;
 

@@ -4,7 +4,7 @@ import { withEm, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError, type FieldProblem, fieldsFromZod } from '../../shared/errors.js';
+import { AppError, type FieldProblem, parseInput } from '../../shared/errors.js';
 import { recordAudit } from '../audit/index.js';
 import {
   DEFAULT_RULES,
@@ -55,18 +55,16 @@ export class NotificationRulesService {
   /** Replaces a person's rules (an empty list for an urgency: the defaults apply). Their own, or a manager's. */
   async set(actor: Actor, userId: string, input: NotificationRules | unknown): Promise<NotificationRulesDto> {
     authorize(actor, 'notification_rule:write', { owners: [userId] });
-    const r = notificationRulesSchema.safeParse(input);
-    if (!r.success)
-      throw AppError.validation('The notification rules are not valid.', fieldsFromZod(r.error.issues));
+    const rules = parseInput(notificationRulesSchema, input, 'The notification rules are not valid.');
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       await this.mustExist(em, actor.tenantId, userId);
-      const problems = await this.phoneProblems(em, actor.tenantId, userId, r.data);
+      const problems = await this.phoneProblems(em, actor.tenantId, userId, rules);
       if (problems.length) throw AppError.validation('The notification rules are not valid.', problems);
-      await rulesStore.replace(em, actor.tenantId, userId, r.data, this.clock.now());
+      await rulesStore.replace(em, actor.tenantId, userId, rules, this.clock.now());
       await recordAudit(
         em,
         actor,
-        { action: 'notification_rules.updated', targetType: 'user', targetId: userId, data: r.data },
+        { action: 'notification_rules.updated', targetType: 'user', targetId: userId, data: rules },
         this.clock.now(),
       );
       return this.read(em, actor.tenantId, userId);

@@ -1,50 +1,62 @@
-import { type Em, query, queryOne, sql } from '../../db/sql.js';
+import type { Selectable } from 'kysely';
+import type { ScheduleHandoffs } from '../../db/schema.generated.js';
+import { db, type Em, query, queryOne, type RowOf, sql } from '../../db/sql.js';
 import { newId } from '../../shared/ids.js';
 import type { Handoff } from './handoff.calc.js';
-import type { ScheduleRow } from './rosters.store.js';
 
 /** The advisory lock of the handoff module: one replica looks for handoffs at a time. */
 const HANDOFF_LOCK = 0x0a_5e_4a_01;
 
-export interface DueScheduleRow extends ScheduleRow {
-  tenant_id: string;
-  /** null: never checked (no cursor yet). */
-  checked_until: string | null;
-  synced_user_group: string | null;
-}
+/** Schedules of every tenant (system scope) not checked up to `now`, least recently checked first. */
+const selectDue = (now: Date, limit: number) =>
+  db
+    .selectFrom('schedules as s')
+    .leftJoin('schedule_handoff_cursors as c', (join) =>
+      join.onRef('c.tenant_id', '=', 's.tenant_id').onRef('c.schedule_id', '=', 's.id'),
+    )
+    .select([
+      's.id',
+      's.tenant_id',
+      's.name',
+      's.time_zone',
+      's.slack_channel',
+      's.slack_user_group',
+      's.layers',
+      's.ical_token',
+      's.version',
+      's.created_at',
+      's.updated_at',
+      // null: never checked (no cursor yet).
+      'c.checked_until',
+      'c.synced_user_group',
+    ])
+    .where((eb) => eb.or([eb('c.checked_until', 'is', null), eb('c.checked_until', '<', now.toISOString())]))
+    .orderBy('c.checked_until', (ob) => ob.nullsFirst())
+    .orderBy('s.id')
+    .limit(limit)
+    .forUpdate('s')
+    .skipLocked();
 
-/** A recorded handoff; timestamps come back from the driver as strings. */
-export interface HandoffRow {
-  at: string;
-  from_user_id: string | null;
-  to_user_id: string | null;
-  until: string | null;
-  announced: boolean;
-}
+export type DueScheduleRow = RowOf<ReturnType<typeof selectDue>>;
 
-const SCHEDULE = sql`s.id, s.tenant_id, s.name, s.time_zone, s.slack_channel, s.slack_user_group, s.layers,
-  s.ical_token, s.version, s.created_at, s.updated_at`;
+/** A recorded handoff; timestamps are text. */
+export type HandoffRow = Pick<
+  Selectable<ScheduleHandoffs>,
+  'at' | 'from_user_id' | 'to_user_id' | 'until' | 'announced'
+>;
 
 export const handoffsStore = {
   /** Takes the module's lock for this transaction; false when another replica holds it. */
   async tryLock(em: Em): Promise<boolean> {
-    const row = await queryOne<{ locked: boolean }>(
+    const row = await queryOne(
       em,
-      sql`select pg_try_advisory_xact_lock(${HANDOFF_LOCK}) as locked`,
+      db.selectNoFrom(sql<boolean>`pg_try_advisory_xact_lock(${HANDOFF_LOCK})`.as('locked')),
     );
     return row?.locked === true;
   },
 
-  /** Schedules of every tenant (system scope) not checked up to `now`, least recently checked first. */
   due(em: Em, now: Date, limit: number): Promise<DueScheduleRow[]> {
-    return query<DueScheduleRow>(
-      em,
-      sql`select ${SCHEDULE}, c.checked_until, c.synced_user_group
-          from schedules s left join schedule_handoff_cursors c on c.tenant_id = s.tenant_id and c.schedule_id = s.id
-          where c.checked_until is null or c.checked_until < ${now}
-          order by c.checked_until nulls first, s.id limit ${limit}
-          for update of s skip locked`,
-    );
+    return query(em, selectDue(now, limit));
   },
 
   async advance(
@@ -56,11 +68,20 @@ export const handoffsStore = {
   ): Promise<void> {
     await query(
       em,
-      sql`insert into schedule_handoff_cursors (schedule_id, tenant_id, checked_until, synced_user_group)
-          values (${scheduleId}, ${tenantId}, ${until}, ${syncedUserGroup})
-          on conflict (schedule_id) do update
-            set checked_until = greatest(schedule_handoff_cursors.checked_until, excluded.checked_until),
-                synced_user_group = excluded.synced_user_group`,
+      db
+        .insertInto('schedule_handoff_cursors')
+        .values({
+          schedule_id: scheduleId,
+          tenant_id: tenantId,
+          checked_until: until,
+          synced_user_group: syncedUserGroup,
+        })
+        .onConflict((oc) =>
+          oc.column('schedule_id').doUpdateSet(({ ref }) => ({
+            checked_until: sql<string>`greatest(${ref('schedule_handoff_cursors.checked_until')}, ${ref('excluded.checked_until')})`,
+            synced_user_group: ref('excluded.synced_user_group'),
+          })),
+        ),
     );
   },
 
@@ -84,9 +105,12 @@ export const handoffsStore = {
         announced: announcedAt !== null && h.at.getTime() === announcedAt.getTime(),
       })),
     );
-    const inserted = await query<{ at: string }>(
+    // A batch from a JSON document: raw SQL, its result typed from the generated interface.
+    const inserted = await query(
       em,
-      sql`insert into schedule_handoffs (id, tenant_id, schedule_id, at, from_user_id, to_user_id, until, announced, created_at)
+      sql<
+        Pick<HandoffRow, 'at'>
+      >`insert into schedule_handoffs (id, tenant_id, schedule_id, at, from_user_id, to_user_id, until, announced, created_at)
           select x.id, ${tenantId}, ${scheduleId}, x.at, x.from_user_id, x.to_user_id, x.until, x.announced, ${now}
           from jsonb_to_recordset(${rows}::jsonb)
             as x(id uuid, at timestamptz, from_user_id text, to_user_id text, until timestamptz, announced boolean)
@@ -97,10 +121,15 @@ export const handoffsStore = {
   },
 
   recent(em: Em, tenantId: string, scheduleId: string, limit: number): Promise<HandoffRow[]> {
-    return query<HandoffRow>(
+    return query(
       em,
-      sql`select at, from_user_id, to_user_id, until, announced from schedule_handoffs
-          where tenant_id = ${tenantId} and schedule_id = ${scheduleId} order by at desc limit ${limit}`,
+      db
+        .selectFrom('schedule_handoffs')
+        .select(['at', 'from_user_id', 'to_user_id', 'until', 'announced'])
+        .where('tenant_id', '=', tenantId)
+        .where('schedule_id', '=', scheduleId)
+        .orderBy('at', 'desc')
+        .limit(limit),
     );
   },
 };

@@ -5,7 +5,7 @@ import { withEm, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError, type FieldProblem, fieldsFromZod } from '../../shared/errors.js';
+import { AppError, type FieldProblem, parseInput } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
 import { recordAudit } from '../audit/index.js';
 import { gaps } from './oncall.calc.js';
@@ -38,20 +38,15 @@ export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 const token = (): string => randomBytes(24).toString('base64url');
 
 function parseSchedule(input: ScheduleInput | unknown): ParsedSchedule {
-  const r = scheduleInputSchema.safeParse(input);
-  if (!r.success) throw AppError.validation('The schedule is not valid.', fieldsFromZod(r.error.issues));
-  if (r.data.overrides.length > 0)
+  const schedule = parseInput(scheduleInputSchema, input, 'The schedule is not valid.');
+  if (schedule.overrides.length > 0)
     throw AppError.validation('The schedule is not valid.', [
       { field: 'overrides', message: 'Add overrides with POST /api/v1/schedules/{id}/overrides.' },
     ]);
-  return r.data;
+  return schedule;
 }
 
-function parseLayer(input: unknown): Layer {
-  const r = layerInputSchema.safeParse(input);
-  if (!r.success) throw AppError.validation('The layer is not valid.', fieldsFromZod(r.error.issues));
-  return r.data;
-}
+const parseLayer = (input: unknown): Layer => parseInput(layerInputSchema, input, 'The layer is not valid.');
 
 const fieldsOf = (s: ParsedSchedule): ScheduleFields => ({
   name: s.name,
@@ -289,9 +284,7 @@ export class RostersService {
    */
   async addOverride(actor: Actor, scheduleId: string, input: OverrideInput | unknown): Promise<OverrideDto> {
     authorize(actor, 'override:write', { owners: [actor.id] }); // at least their own
-    const r = overrideInputSchema.safeParse(input);
-    if (!r.success) throw AppError.validation('The override is not valid.', fieldsFromZod(r.error.issues));
-    const o = r.data;
+    const o = parseInput(overrideInputSchema, input, 'The override is not valid.');
     authorize(actor, 'override:write', { owners: [o.userId, o.replaces] });
     const now = this.clock.now();
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {

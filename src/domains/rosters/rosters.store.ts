@@ -1,31 +1,36 @@
-import { type Em, query, queryOne, sql } from '../../db/sql.js';
+import { anyOf, db, type Em, jsonb, query, queryOne, type RowOf, sql } from '../../db/sql.js';
 import { isUuid, newId } from '../../shared/ids.js';
 import type { Layer } from './rosters.types.js';
 
-/** Raw rows; timestamps come back from the driver as strings. */
-export interface ScheduleRow {
-  id: string;
-  name: string;
-  time_zone: string;
-  slack_channel: string | null;
-  slack_user_group: string | null;
-  layers: unknown;
-  ical_token: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+const COLUMNS = [
+  'id',
+  'name',
+  'time_zone',
+  'slack_channel',
+  'slack_user_group',
+  'layers',
+  'ical_token',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
+const OVERRIDE_COLUMNS = [
+  'id',
+  'schedule_id',
+  'user_id',
+  'replaces',
+  'starts_at',
+  'ends_at',
+  'created_by',
+  'created_at',
+] as const;
 
-export interface OverrideRow {
-  id: string;
-  schedule_id: string;
-  user_id: string;
-  replaces: string | null;
-  starts_at: string;
-  ends_at: string;
-  created_by: string | null;
-  created_at: string;
-}
+const selectSchedules = () => db.selectFrom('schedules').select(COLUMNS);
+const selectOverrides = () => db.selectFrom('schedule_overrides').select(OVERRIDE_COLUMNS);
+
+/** A schedule as read; timestamps are text (the pool keeps them so), `layers` is checked by the mapper. */
+export type ScheduleRow = RowOf<ReturnType<typeof selectSchedules>>;
+export type OverrideRow = RowOf<ReturnType<typeof selectOverrides>>;
 
 export interface Person {
   name: string;
@@ -42,48 +47,34 @@ export interface ScheduleFields {
   layers: Layer[];
 }
 
-const COLUMNS = sql`id, name, time_zone, slack_channel, slack_user_group, layers, ical_token, version, created_at, updated_at`;
-const OVERRIDE_COLUMNS = sql`id, schedule_id, user_id, replaces, starts_at, ends_at, created_by, created_at`;
-
 export const rostersStore = {
   list(em: Em, tenantId: string): Promise<ScheduleRow[]> {
-    return query<ScheduleRow>(
-      em,
-      sql`select ${COLUMNS} from schedules where tenant_id = ${tenantId} order by name`,
-    );
+    return query(em, selectSchedules().where('tenant_id', '=', tenantId).orderBy('name'));
   },
 
   byId(em: Em, tenantId: string, id: string): Promise<ScheduleRow | undefined> {
-    return queryOne<ScheduleRow>(
-      em,
-      sql`select ${COLUMNS} from schedules where tenant_id = ${tenantId} and id = ${id}`,
-    );
+    return queryOne(em, selectSchedules().where('tenant_id', '=', tenantId).where('id', '=', id));
   },
 
   /** The schedule, locked for this transaction (edits of one schedule happen one after another). */
   lockById(em: Em, tenantId: string, id: string): Promise<ScheduleRow | undefined> {
-    return queryOne<ScheduleRow>(
-      em,
-      sql`select ${COLUMNS} from schedules where tenant_id = ${tenantId} and id = ${id} for update`,
-    );
+    return queryOne(em, selectSchedules().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate());
   },
 
   byName(em: Em, tenantId: string, name: string): Promise<ScheduleRow | undefined> {
-    return queryOne<ScheduleRow>(
+    return queryOne(
       em,
-      sql`select ${COLUMNS} from schedules where tenant_id = ${tenantId} and lower(name) = lower(${name})
-          order by name = ${name} desc limit 1`,
+      selectSchedules()
+        .where('tenant_id', '=', tenantId)
+        .where(sql`lower(name)`, '=', sql`lower(${name})`)
+        .orderBy(sql`name = ${name}`, 'desc')
+        .limit(1),
     );
   },
 
   /** The schedule whose feed token this is, of any tenant (system scope: the token says which tenant). */
   byToken(em: Em, token: string): Promise<(ScheduleRow & { tenant_id: string }) | undefined> {
-    return queryOne(
-      em,
-      sql<
-        ScheduleRow & { tenant_id: string }
-      >`select tenant_id, ${COLUMNS} from schedules where ical_token = ${token}`,
-    );
+    return queryOne(em, selectSchedules().select('tenant_id').where('ical_token', '=', token));
   },
 
   /** Inserts a schedule; undefined when the name is taken in the tenant. */
@@ -94,12 +85,24 @@ export const rostersStore = {
     token: string,
     at: Date,
   ): Promise<ScheduleRow | undefined> {
-    return queryOne<ScheduleRow>(
+    return queryOne(
       em,
-      sql`insert into schedules (id, tenant_id, name, time_zone, slack_channel, slack_user_group, layers, ical_token, created_at, updated_at)
-          values (${newId()}, ${tenantId}, ${f.name}, ${f.timeZone}, ${f.slackChannel}, ${f.slackUserGroup},
-                  ${JSON.stringify(f.layers)}::jsonb, ${token}, ${at}, ${at})
-          on conflict (tenant_id, name) do nothing returning ${COLUMNS}`,
+      db
+        .insertInto('schedules')
+        .values({
+          id: newId(),
+          tenant_id: tenantId,
+          name: f.name,
+          time_zone: f.timeZone,
+          slack_channel: f.slackChannel,
+          slack_user_group: f.slackUserGroup,
+          layers: jsonb(f.layers),
+          ical_token: token,
+          created_at: at,
+          updated_at: at,
+        })
+        .onConflict((oc) => oc.columns(['tenant_id', 'name']).doNothing())
+        .returning(COLUMNS),
     );
   },
 
@@ -111,19 +114,29 @@ export const rostersStore = {
     f: ScheduleFields,
     at: Date,
   ): Promise<ScheduleRow | undefined> {
-    return queryOne<ScheduleRow>(
+    return queryOne(
       em,
-      sql`update schedules set name = ${f.name}, time_zone = ${f.timeZone}, slack_channel = ${f.slackChannel},
-            slack_user_group = ${f.slackUserGroup}, layers = ${JSON.stringify(f.layers)}::jsonb,
-            version = version + 1, updated_at = ${at}
-          where tenant_id = ${tenantId} and id = ${id} returning ${COLUMNS}`,
+      db
+        .updateTable('schedules')
+        .set((eb) => ({
+          name: f.name,
+          time_zone: f.timeZone,
+          slack_channel: f.slackChannel,
+          slack_user_group: f.slackUserGroup,
+          layers: jsonb(f.layers),
+          version: eb('version', '+', 1),
+          updated_at: at,
+        }))
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .returning(COLUMNS),
     );
   },
 
   async remove(em: Em, tenantId: string, id: string): Promise<boolean> {
-    const rows = await query<{ id: string }>(
+    const rows = await query(
       em,
-      sql`delete from schedules where tenant_id = ${tenantId} and id = ${id} returning id`,
+      db.deleteFrom('schedules').where('tenant_id', '=', tenantId).where('id', '=', id).returning('id'),
     );
     return rows.length > 0;
   },
@@ -131,11 +144,14 @@ export const rostersStore = {
   /** Overrides of the given schedules still in effect at or after `after`, oldest first (later ones win). */
   overridesOf(em: Em, tenantId: string, scheduleIds: string[], after: Date): Promise<OverrideRow[]> {
     if (scheduleIds.length === 0) return Promise.resolve([]);
-    return query<OverrideRow>(
+    return query(
       em,
-      sql`select ${OVERRIDE_COLUMNS} from schedule_overrides
-          where tenant_id = ${tenantId} and schedule_id = any(${scheduleIds}::uuid[]) and ends_at > ${after}
-          order by created_at, id`,
+      selectOverrides()
+        .where('tenant_id', '=', tenantId)
+        .where('schedule_id', '=', anyOf(scheduleIds, 'uuid'))
+        .where('ends_at', '>', after.toISOString())
+        .orderBy('created_at')
+        .orderBy('id'),
     );
   },
 
@@ -146,27 +162,44 @@ export const rostersStore = {
     o: { userId: string; replaces: string | null; start: Date; end: Date; createdBy: string | null },
     at: Date,
   ): Promise<OverrideRow | undefined> {
-    return queryOne<OverrideRow>(
+    return queryOne(
       em,
-      sql`insert into schedule_overrides (id, tenant_id, schedule_id, user_id, replaces, starts_at, ends_at, created_by, created_at)
-          values (${newId()}, ${tenantId}, ${scheduleId}, ${o.userId}, ${o.replaces}, ${o.start}, ${o.end}, ${o.createdBy}, ${at})
-          returning ${OVERRIDE_COLUMNS}`,
+      db
+        .insertInto('schedule_overrides')
+        .values({
+          id: newId(),
+          tenant_id: tenantId,
+          schedule_id: scheduleId,
+          user_id: o.userId,
+          replaces: o.replaces,
+          starts_at: o.start,
+          ends_at: o.end,
+          created_by: o.createdBy,
+          created_at: at,
+        })
+        .returning(OVERRIDE_COLUMNS),
     );
   },
 
   overrideById(em: Em, tenantId: string, scheduleId: string, id: string): Promise<OverrideRow | undefined> {
-    return queryOne<OverrideRow>(
+    return queryOne(
       em,
-      sql`select ${OVERRIDE_COLUMNS} from schedule_overrides
-          where tenant_id = ${tenantId} and schedule_id = ${scheduleId} and id = ${id}`,
+      selectOverrides()
+        .where('tenant_id', '=', tenantId)
+        .where('schedule_id', '=', scheduleId)
+        .where('id', '=', id),
     );
   },
 
   async removeOverride(em: Em, tenantId: string, scheduleId: string, id: string): Promise<boolean> {
-    const rows = await query<{ id: string }>(
+    const rows = await query(
       em,
-      sql`delete from schedule_overrides where tenant_id = ${tenantId} and schedule_id = ${scheduleId} and id = ${id}
-          returning id`,
+      db
+        .deleteFrom('schedule_overrides')
+        .where('tenant_id', '=', tenantId)
+        .where('schedule_id', '=', scheduleId)
+        .where('id', '=', id)
+        .returning('id'),
     );
     return rows.length > 0;
   },
@@ -175,18 +208,25 @@ export const rostersStore = {
   async existingUsers(em: Em, tenantId: string, ids: string[]): Promise<Set<string>> {
     const uuids = ids.filter(isUuid);
     if (uuids.length === 0) return new Set();
-    const rows = await query<{ id: string }>(
+    const rows = await query(
       em,
-      sql`select id from users where tenant_id = ${tenantId} and id = any(${uuids}::uuid[])`,
+      db
+        .selectFrom('users')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', anyOf(uuids, 'uuid')),
     );
     return new Set(rows.map((r) => r.id));
   },
 
   /** Everyone of the tenant as schedules show them: name, Slack id and zone by user id. */
   async people(em: Em, tenantId: string): Promise<People> {
-    const rows = await query<{ id: string; name: string; slack_user_id: string | null; time_zone: string }>(
+    const rows = await query(
       em,
-      sql`select id, name, slack_user_id, time_zone from users where tenant_id = ${tenantId}`,
+      db
+        .selectFrom('users')
+        .select(['id', 'name', 'slack_user_id', 'time_zone'])
+        .where('tenant_id', '=', tenantId),
     );
     return new Map(
       rows.map((r) => [r.id, { name: r.name, slackUserId: r.slack_user_id, timeZone: r.time_zone }]),
@@ -197,12 +237,18 @@ export const rostersStore = {
   async userToken(em: Em, tenantId: string, userId: string, fresh: string, at: Date): Promise<string> {
     await query(
       em,
-      sql`insert into user_ical_tokens (user_id, tenant_id, token, created_at)
-          values (${userId}, ${tenantId}, ${fresh}, ${at}) on conflict (user_id) do nothing`,
+      db
+        .insertInto('user_ical_tokens')
+        .values({ user_id: userId, tenant_id: tenantId, token: fresh, created_at: at })
+        .onConflict((oc) => oc.column('user_id').doNothing()),
     );
-    const row = await queryOne<{ token: string }>(
+    const row = await queryOne(
       em,
-      sql`select token from user_ical_tokens where tenant_id = ${tenantId} and user_id = ${userId}`,
+      db
+        .selectFrom('user_ical_tokens')
+        .select('token')
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId),
     );
     if (!row) throw new Error('user iCal token could not be created');
     return row.token;
@@ -215,14 +261,13 @@ export const rostersStore = {
   ): Promise<{ user_id: string; tenant_id: string; name: string; time_zone: string } | undefined> {
     return queryOne(
       em,
-      sql<{
-        user_id: string;
-        tenant_id: string;
-        name: string;
-        time_zone: string;
-      }>`select t.user_id, t.tenant_id, u.name, u.time_zone
-          from user_ical_tokens t join users u on u.tenant_id = t.tenant_id and u.id = t.user_id
-          where t.token = ${token}`,
+      db
+        .selectFrom('user_ical_tokens as t')
+        .innerJoin('users as u', (join) =>
+          join.onRef('u.tenant_id', '=', 't.tenant_id').onRef('u.id', '=', 't.user_id'),
+        )
+        .select(['t.user_id', 't.tenant_id', 'u.name', 'u.time_zone'])
+        .where('t.token', '=', token),
     );
   },
 };

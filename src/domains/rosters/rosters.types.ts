@@ -1,5 +1,5 @@
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { timeZoneSchema } from '../../shared/time-zone.js';
 
 /**
  * On-call schedules as the REST API and `opswatch apply` accept them, and the runtime shapes the
@@ -16,7 +16,6 @@ import { z } from 'zod';
  */
 
 export const TURN_UNITS = ['hours', 'days', 'weeks'] as const;
-export type TurnUnit = (typeof TURN_UNITS)[number];
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -114,12 +113,7 @@ export const scheduleInputSchema = z.object({
     .trim()
     .min(1, 'A schedule needs a name.')
     .max(200, 'A schedule name is 200 characters at most.'),
-  timeZone: z
-    .string({ error: 'timeZone must be an IANA time zone name such as "Europe/London".' })
-    .refine((tz) => IANAZone.isValidZone(tz), {
-      error: (issue) =>
-        `"${String(issue.input)}" is not an IANA time zone name; use one like "Europe/London" or "America/New_York".`,
-    }),
+  timeZone: timeZoneSchema,
   slackChannel: z
     .string()
     .trim()
@@ -137,14 +131,11 @@ export const scheduleInputSchema = z.object({
   overrides: z.array(overrideInputSchema).max(10_000).default([]),
 });
 
-export type TurnInput = z.input<typeof turnInputSchema>;
 export type Turn = z.output<typeof turnInputSchema>;
-export type RestrictionInput = z.input<typeof restrictionInputSchema>;
 export type Restriction = z.output<typeof restrictionInputSchema>;
 export type LayerInput = z.input<typeof layerInputSchema>;
 export type Layer = z.output<typeof layerInputSchema>;
 export type OverrideInput = z.input<typeof overrideInputSchema>;
-export type ParsedOverride = z.output<typeof overrideInputSchema>;
 export type ScheduleInput = z.input<typeof scheduleInputSchema>;
 export type ParsedSchedule = z.output<typeof scheduleInputSchema>;
 

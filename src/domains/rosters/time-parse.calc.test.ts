@@ -55,6 +55,19 @@ describe('parseWhen', () => {
     );
   });
 
+  it('reads an ISO time without an offset by the same DST rule as the other forms', () => {
+    // New York, 8 March 2026: 02:00 EST → 03:00 EDT (07:00Z); 02:30 does not happen.
+    expect(iso('2026-03-08T02:30', 'America/New_York')).toBe('2026-03-08T07:00:00.000Z');
+    expect(iso('2026-03-29 01:30', 'Europe/London')).toBe(
+      iso('tomorrow 01:30', 'Europe/London', new Date('2026-03-28T12:00:00Z')),
+    );
+    // New York, 1 November 2026: 01:30 happens at 05:30Z (EDT) and again at 06:30Z (EST): the first.
+    expect(iso('2026-11-01T01:30', 'America/New_York')).toBe('2026-11-01T05:30:00.000Z');
+    // With an offset, the offset decides.
+    expect(iso('2026-11-01T01:30-05:00', 'America/New_York')).toBe('2026-11-01T06:30:00.000Z');
+    expect(iso('2026-11-01T01:30:00.000Z', 'America/New_York')).toBe('2026-11-01T01:30:00.000Z');
+  });
+
   it.each([
     '',
     'banana',

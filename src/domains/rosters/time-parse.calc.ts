@@ -19,7 +19,8 @@ import {
  *   ahead); a weekday alone keeps the current time of day, so it is always 1–7 days ahead;
  * - ISO 8601: `2026-03-29T09:00:00Z`, `2026-03-29T09:00+01:00`, or without offset (`2026-03-29 09:00`,
  *   `2026-03-29`) in `zone`.
- * A wall time skipped by a DST change resolves to the moment the clocks jump.
+ * A wall time skipped by a DST change resolves to the moment the clocks jump, one that happens twice to the first
+ * (`resolveLocalMs`), for every form above including ISO times without an offset.
  */
 
 const WEEKDAYS: Record<string, number> = {
@@ -64,6 +65,8 @@ const UNITS: Record<string, keyof DurationLikeObject> = {
   weeks: 'weeks',
 };
 
+/** An ISO 8601 date-time that says its offset: `…Z`, `…+02:00`, `…-0500`, `…+02`. */
+const OFFSET = /T[\d:.,]+(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const TIME = String.raw`(\d{1,2})(?::(\d{2}))?\s*(am|pm)?`;
 const RELATIVE = /^(?:\+\s*|in\s+)(\d{1,5})\s*([a-z]+)$/;
 const BARE_TIME = new RegExp(`^(?:at\\s+)?${TIME}$`);
@@ -138,7 +141,15 @@ export function parseWhen(text: string, zone: string, now: Date): Date {
     if (offset !== undefined || weekday !== undefined) throw help(raw, zone);
   }
 
-  const iso = DateTime.fromISO(raw.replace(/^(\d{4}-\d{2}-\d{2})\s+/, '$1T'), { zone });
-  if (iso.isValid && /^\d{4}-\d{2}-\d{2}/.test(raw)) return iso.toJSDate();
-  throw help(raw, zone);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw)) throw help(raw, zone);
+  const written = raw.replace(/^(\d{4}-\d{2}-\d{2})\s+/, '$1T');
+  if (OFFSET.test(written)) {
+    const iso = DateTime.fromISO(written, { setZone: true });
+    if (iso.isValid) return iso.toJSDate();
+    throw help(raw, zone);
+  }
+  // No offset: a wall time in `zone`, read as if it were UTC (local ms) and resolved by the one DST rule.
+  const wall = DateTime.fromISO(written, { zone: 'UTC' });
+  if (!wall.isValid) throw help(raw, zone);
+  return new Date(fromLocalMs(zone, wall.toMillis()));
 }

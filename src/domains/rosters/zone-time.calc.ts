@@ -33,6 +33,8 @@ const zones = new Map<string, ZoneCache>();
 function cacheFor(zoneName: string): ZoneCache {
   let cache = zones.get(zoneName);
   if (!cache) {
+    // Inputs are checked by the one rule (src/shared/time-zone.ts); here anything luxon can compute with is
+    // used, so a schedule stored under an older, looser rule (an offset such as +03:00) still answers.
     const zone = IANAZone.create(zoneName);
     if (!zone.isValid) throw new Error(`Unknown time zone "${zoneName}".`);
     cache = { zone, days: new Map() };
@@ -102,28 +104,51 @@ export function wallTimeMs(hhmm: string): number {
 }
 
 /**
+ * How a wall-clock time maps to an instant in a zone (the one DST rule, used by rotations, `/oncall at`,
+ * ISO times without an offset and the override modal's pickers):
+ * - `exact`: it happens once;
+ * - `skipped`: the clocks jump over it (spring forward); `at` is the moment they jump, the first valid instant
+ *   after the gap; `offsetBefore`/`offsetAfter` are the zone's UTC offsets (ms) either side of the jump;
+ * - `repeated`: it happens twice (fall back); `at` is the first time, `later` the second.
+ */
+export type WallTime =
+  | { kind: 'exact'; at: number }
+  | { kind: 'skipped'; at: number; offsetBefore: number; offsetAfter: number }
+  | { kind: 'repeated'; at: number; later: number };
+
+/** Resolves a wall-clock time (as local ms) in a zone; see `WallTime`. */
+export function resolveLocalMs(zoneName: string, localMs: number): WallTime {
+  const cache = cacheFor(zoneName);
+  const early = offsetIn(cache, localMs - DAY_MS);
+  const late = offsetIn(cache, localMs + DAY_MS);
+  const withEarly = localMs - early;
+  if (early === late) return { kind: 'exact', at: withEarly };
+  const withLate = localMs - late;
+  const earlyValid = offsetIn(cache, withEarly) === early;
+  const lateValid = offsetIn(cache, withLate) === late;
+  if (earlyValid && lateValid)
+    return { kind: 'repeated', at: Math.min(withEarly, withLate), later: Math.max(withEarly, withLate) };
+  if (earlyValid) return { kind: 'exact', at: withEarly };
+  if (lateValid) return { kind: 'exact', at: withLate };
+  // In the gap: the transition lies between the two readings.
+  const lo = Math.min(withEarly, withLate);
+  const hi = Math.max(withEarly, withLate);
+  let at = hi;
+  for (let day = Math.floor(lo / DAY_MS); day <= Math.floor(hi / DAY_MS); day++) {
+    const t = dayOffsets(cache, day).at;
+    if (t > lo && t <= hi) {
+      at = t;
+      break;
+    }
+  }
+  return { kind: 'skipped', at, offsetBefore: early, offsetAfter: late };
+}
+
+/**
  * The instant a wall-clock time happens. A time skipped by a spring-forward gap resolves to the first
  * valid instant after the gap (the moment the clocks jump); a time repeated by a fall-back resolves to
  * its first occurrence.
  */
 export function fromLocalMs(zoneName: string, localMs: number): number {
-  const cache = cacheFor(zoneName);
-  const early = offsetIn(cache, localMs - DAY_MS);
-  const late = offsetIn(cache, localMs + DAY_MS);
-  const withEarly = localMs - early;
-  if (early === late) return withEarly;
-  const withLate = localMs - late;
-  const earlyValid = offsetIn(cache, withEarly) === early;
-  const lateValid = offsetIn(cache, withLate) === late;
-  if (earlyValid && lateValid) return Math.min(withEarly, withLate);
-  if (earlyValid) return withEarly;
-  if (lateValid) return withLate;
-  // In the gap: the transition lies between the two readings.
-  const lo = Math.min(withEarly, withLate);
-  const hi = Math.max(withEarly, withLate);
-  for (let day = Math.floor(lo / DAY_MS); day <= Math.floor(hi / DAY_MS); day++) {
-    const at = dayOffsets(cache, day).at;
-    if (at > lo && at <= hi) return at;
-  }
-  return hi;
+  return resolveLocalMs(zoneName, localMs).at;
 }

@@ -4,14 +4,15 @@ import { withEm, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError, fieldsFromZod } from '../../shared/errors.js';
+import { AppError, parseInput } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
+import { withoutHash } from '../../shared/slack-channel.js';
 import { recordAudit } from '../audit/index.js';
 import { policyReads } from '../escalation/index.js';
 import type { IncidentEvent, IncidentEventSink } from '../incidents/index.js';
 import { type SlackRoutes, slackRoutesSchema } from '../notify/index.js';
 import { type ServiceFields, type ServiceRow, servicesStore } from './services.store.js';
-import { cleanChannel, type ServiceDto, type ServiceInput, serviceInputSchema } from './services.types.js';
+import { type ServiceDto, type ServiceInput, serviceInputSchema } from './services.types.js';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -138,12 +139,8 @@ export class ServiceCatalog {
   /** Replaces the routes: the services named get these channels (created when new), every other one none. */
   async setRoutes(actor: Actor, routes: SlackRoutes): Promise<SlackRoutes> {
     authorize(actor, 'settings:write');
-    const parsed = slackRoutesSchema.safeParse(routes);
-    if (!parsed.success)
-      throw AppError.validation('The Slack routes are not valid.', fieldsFromZod(parsed.error.issues));
-    const clean = Object.fromEntries(
-      Object.entries(parsed.data).map(([k, v]) => [k.trim(), cleanChannel(v)]),
-    );
+    const parsed = parseInput(slackRoutesSchema, routes, 'The Slack routes are not valid.');
+    const clean = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k.trim(), withoutHash(v)]));
     await withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       await servicesStore.replaceChannels(em, actor.tenantId, clean, this.clock.now());
       await recordAudit(
@@ -162,17 +159,16 @@ export class ServiceCatalog {
   }
 
   private async parse(em: Em, tenantId: string, input: unknown): Promise<ServiceFields> {
-    const r = serviceInputSchema.safeParse(input);
-    if (!r.success) throw AppError.validation('The service is not valid.', fieldsFromZod(r.error.issues));
-    const policyId = r.data.escalationPolicyId ?? null;
+    const data = parseInput(serviceInputSchema, input, 'The service is not valid.');
+    const policyId = data.escalationPolicyId ?? null;
     if (policyId && !(await policyReads.exists(em, tenantId, policyId)))
       throw AppError.validation('The service is not valid.', [
         { field: 'escalationPolicyId', message: `No escalation policy has the id ${policyId}.` },
       ]);
     return {
-      name: r.data.name,
-      description: r.data.description ?? null,
-      slackChannel: r.data.slackChannel ? cleanChannel(r.data.slackChannel) : null,
+      name: data.name,
+      description: data.description ?? null,
+      slackChannel: data.slackChannel ? withoutHash(data.slackChannel) : null,
       escalationPolicyId: policyId,
     };
   }

@@ -32,6 +32,3 @@ export interface ServiceDto {
   createdAt: string;
   updatedAt: string;
 }
-
-/** `#payments` → `payments`: channels are kept without the `#`. */
-export const cleanChannel = (channel: string): string => channel.trim().replace(/^#/, '');

@@ -6,20 +6,22 @@ import { isUuid } from '../../shared/ids.js';
  */
 
 /**
- * Which of these ids are users of the tenant. The rows found are held (FOR SHARE) until the caller's transaction
- * ends, so a delete running meanwhile waits for it and then sees what it wrote (see the deletion guards).
+ * Which of these ids are users of the tenant. With `hold` (in a writing transaction) the rows found are held
+ * (FOR SHARE) until it ends, so a delete running meanwhile waits for it and then sees what it wrote (see the
+ * deletion guards).
  */
 export async function existingUserIds(
   em: Em,
   tenantId: string,
   ids: readonly string[],
+  opts: { hold?: boolean } = {},
 ): Promise<Set<string>> {
   const valid = [...new Set(ids.filter(isUuid))];
   if (valid.length === 0) return new Set();
   const rows = await query<{ id: string }>(
     em,
     sql`select id from users where tenant_id = ${tenantId} and id = any(${valid}::uuid[])
-        for share`,
+        ${opts.hold ? sql`for share` : sql``}`,
   );
   return new Set(rows.map((r) => r.id));
 }

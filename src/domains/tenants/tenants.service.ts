@@ -158,12 +158,6 @@ export class TenantsService {
     return { id, name: trimmed, scopes: unique, key };
   }
 
-  async defaultTenant(): Promise<Tenant> {
-    const row = await withEm(this.orm, 'system', (em) => tenantsStore.findBySlug(em, DEFAULT_TENANT_SLUG));
-    if (!row) throw AppError.notFound('The default tenant');
-    return toTenant(row);
-  }
-
   /**
    * The tenant of a Slack workspace: the one linked to it, else the default tenant (linked now, on first sight).
    * A second workspace is refused: one workspace per tenant.

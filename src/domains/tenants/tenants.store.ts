@@ -1,39 +1,39 @@
-import { type Em, query, queryOne, sql } from '../../db/sql.js';
+import type { JsonObject } from '../../db/schema.generated.js';
+import { db, type Em, jsonb, now, query, queryOne, type RowOf, sql } from '../../db/sql.js';
 import type { ApiKeyScope } from '../../shared/actor.js';
 import { newId } from '../../shared/ids.js';
 
-export interface TenantRow {
-  id: string;
-  slug: string;
-  name: string;
-  settings: Record<string, unknown>;
-}
+const TENANT_COLUMNS = ['id', 'slug', 'name', 'settings'] as const;
+const KEY_COLUMNS = ['id', 'tenant_id', 'name', 'key_hash', 'scopes', 'revoked_at'] as const;
 
-export interface KeyRow {
-  id: string;
-  tenant_id: string;
-  name: string;
-  key_hash: string;
-  scopes: ApiKeyScope[];
-  revoked_at: Date | null;
-}
+/** Settings are a JSON object (written only by merging objects into '{}'). */
+type TenantNarrowing = { settings: JsonObject };
+/** Scopes are API_KEY_SCOPES (the service writes no other). */
+type KeyNarrowing = { scopes: ApiKeyScope[] };
 
-const KEY_COLUMNS = sql`id, tenant_id, name, key_hash, scopes, revoked_at`;
+const selectTenants = () => db.selectFrom('tenants').select(TENANT_COLUMNS).$narrowType<TenantNarrowing>();
+const selectKeys = () => db.selectFrom('api_keys').select(KEY_COLUMNS).$narrowType<KeyNarrowing>();
+
+export type TenantRow = RowOf<ReturnType<typeof selectTenants>>;
+export type KeyRow = RowOf<ReturnType<typeof selectKeys>>;
 
 export const tenantsStore = {
   async findBySlug(em: Em, slug: string): Promise<TenantRow | undefined> {
-    return queryOne<TenantRow>(em, sql`select id, slug, name, settings from tenants where slug = ${slug}`);
+    return queryOne(em, selectTenants().where('slug', '=', slug));
   },
 
   async findById(em: Em, id: string): Promise<TenantRow | undefined> {
-    return queryOne<TenantRow>(em, sql`select id, slug, name, settings from tenants where id = ${id}`);
+    return queryOne(em, selectTenants().where('id', '=', id));
   },
 
   /** Creates the tenant unless one with that slug exists; returns it either way. */
   async ensure(em: Em, slug: string, name: string): Promise<TenantRow> {
     await query(
       em,
-      sql`insert into tenants (id, slug, name) values (${newId()}, ${slug}, ${name}) on conflict (slug) do nothing`,
+      db
+        .insertInto('tenants')
+        .values({ id: newId(), slug, name })
+        .onConflict((oc) => oc.column('slug').doNothing()),
     );
     const row = await this.findBySlug(em, slug);
     if (!row) throw new Error(`tenant ${slug} could not be created`);
@@ -42,37 +42,38 @@ export const tenantsStore = {
 
   /** The tenant a Slack workspace belongs to; claims the default tenant for the first workspace seen. */
   async forSlackTeam(em: Em, teamId: string, defaultSlug: string): Promise<TenantRow | undefined> {
-    const linked = await queryOne<TenantRow>(
-      em,
-      sql`select id, slug, name, settings from tenants where slack_team_id = ${teamId}`,
-    );
+    const linked = await queryOne(em, selectTenants().where('slack_team_id', '=', teamId));
     if (linked) return linked;
     // "or = teamId": a concurrent first request of the same workspace linked it while this one waited for the row.
-    return queryOne<TenantRow>(
+    return queryOne(
       em,
-      sql`update tenants set slack_team_id = ${teamId}, updated_at = now()
-          where slug = ${defaultSlug} and (slack_team_id is null or slack_team_id = ${teamId})
-          returning id, slug, name, settings`,
+      db
+        .updateTable('tenants')
+        .set({ slack_team_id: teamId, updated_at: now() })
+        .where('slug', '=', defaultSlug)
+        .where((eb) => eb.or([eb('slack_team_id', 'is', null), eb('slack_team_id', '=', teamId)]))
+        .returning(TENANT_COLUMNS)
+        .$narrowType<TenantNarrowing>(),
     );
   },
 
   async updateSettings(em: Em, tenantId: string, settings: Record<string, unknown>): Promise<void> {
     await query(
       em,
-      sql`update tenants set settings = settings || ${JSON.stringify(settings)}::jsonb, updated_at = now() where id = ${tenantId}`,
+      db
+        .updateTable('tenants')
+        .set({ settings: sql<string>`settings || ${jsonb(settings)}`, updated_at: now() })
+        .where('id', '=', tenantId),
     );
   },
 
   /** Keys of every tenant with this lookup prefix (authentication: system scope). */
   async keysByLookup(em: Em, lookup: string): Promise<KeyRow[]> {
-    return query<KeyRow>(em, sql`select ${KEY_COLUMNS} from api_keys where lookup = ${lookup}`);
+    return query(em, selectKeys().where('lookup', '=', lookup));
   },
 
   async keysOf(em: Em, tenantId: string): Promise<KeyRow[]> {
-    return query<KeyRow>(
-      em,
-      sql`select ${KEY_COLUMNS} from api_keys where tenant_id = ${tenantId} order by created_at`,
-    );
+    return query(em, selectKeys().where('tenant_id', '=', tenantId).orderBy('created_at'));
   },
 
   async insertKey(
@@ -83,18 +84,29 @@ export const tenantsStore = {
     const id = newId();
     await query(
       em,
-      sql`insert into api_keys (id, tenant_id, name, lookup, key_hash, scopes)
-          values (${id}, ${tenantId}, ${key.name}, ${key.lookup}, ${key.hash}, ${key.scopes}::text[])`,
+      db.insertInto('api_keys').values({
+        id,
+        tenant_id: tenantId,
+        name: key.name,
+        lookup: key.lookup,
+        key_hash: key.hash,
+        scopes: [...key.scopes],
+      }),
     );
     return id;
   },
 
   async revokeKeysNamed(em: Em, tenantId: string, name: string, exceptHash: string): Promise<number> {
-    const rows = await query<{ id: string }>(
+    const rows = await query(
       em,
-      sql`update api_keys set revoked_at = now()
-          where tenant_id = ${tenantId} and name = ${name} and key_hash <> ${exceptHash} and revoked_at is null
-          returning id`,
+      db
+        .updateTable('api_keys')
+        .set({ revoked_at: now() })
+        .where('tenant_id', '=', tenantId)
+        .where('name', '=', name)
+        .where('key_hash', '<>', exceptHash)
+        .where('revoked_at', 'is', null)
+        .returning('id'),
     );
     return rows.length;
   },
@@ -102,7 +114,11 @@ export const tenantsStore = {
   async touchKey(em: Em, tenantId: string, keyId: string): Promise<void> {
     await query(
       em,
-      sql`update api_keys set last_used_at = now() where tenant_id = ${tenantId} and id = ${keyId}`,
+      db
+        .updateTable('api_keys')
+        .set({ last_used_at: now() })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', keyId),
     );
   },
 };

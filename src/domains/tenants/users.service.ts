@@ -5,8 +5,9 @@ import { withEm, withTx } from '../../db/tx.js';
 import { type Actor, USER_ROLES } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError } from '../../shared/errors.js';
+import { AppError, parseInput } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
+import { timeZoneSchema, zoneOrUtc } from '../../shared/time-zone.js';
 import { recordAudit } from '../audit/index.js';
 import { type UserRow, usersStore } from './users.store.js';
 
@@ -18,13 +19,7 @@ export const userInputSchema = z.object({
     .trim()
     .regex(/^[UW][A-Z0-9]+$/, 'expected a Slack user id such as U024BE7LH')
     .optional(),
-  timeZone: z
-    .string()
-    .refine(
-      (tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC',
-      'expected an IANA time zone such as Europe/London',
-    )
-    .default('UTC'),
+  timeZone: timeZoneSchema.default('UTC'),
   role: z.enum(USER_ROLES).default('responder'),
   managerId: z.uuid({ error: 'managerId must be the id of a user.' }).nullish().meta({
     description: 'Their manager (a user of the same tenant): who `manager_of` escalation targets page',
@@ -102,7 +97,7 @@ export class UsersService {
   /** Changes the fields given (an admin's). */
   async update(actor: Actor, id: string, patch: UserPatch): Promise<UserDto> {
     authorize(actor, 'user:write');
-    const p = userPatchSchema.parse(patch);
+    const p = parseInput(userPatchSchema, patch, 'The user is not valid.');
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const before = await this.load(em, actor.tenantId, id);
       if (p.managerId) await checkManager(em, actor.tenantId, before.id, p.managerId);
@@ -193,7 +188,7 @@ export class UsersService {
 
   async create(actor: Actor, input: UserInput): Promise<UserDto> {
     authorize(actor, 'user:write');
-    const data = userInputSchema.parse(input);
+    const data = parseInput(userInputSchema, input, 'The user is not valid.');
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       if (data.managerId) await checkManager(em, actor.tenantId, null, data.managerId);
       const row = await usersStore.insert(em, actor.tenantId, {
@@ -221,7 +216,7 @@ export class UsersService {
     input: UserInput & { email: string },
   ): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; user: UserDto }> {
     authorize(actor, 'user:write');
-    const data = userInputSchema.parse(input);
+    const data = parseInput(userInputSchema, input, 'The user is not valid.');
     const email = data.email ?? input.email;
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const before = (await usersStore.list(em, actor.tenantId)).find((u) => u.email === email);
@@ -260,7 +255,11 @@ export class UsersService {
   ): Promise<UserDto> {
     return withTx(this.orm, { tenantId }, async (em) => {
       if (profile.email) await usersStore.linkSlackByEmail(em, tenantId, profile.email, profile.slackUserId);
-      const row = await usersStore.upsertBySlackId(em, tenantId, profile);
+      // Slack's `tz` is an IANA name; anything else (or none) is stored as UTC, as users' inputs are checked.
+      const row = await usersStore.upsertBySlackId(em, tenantId, {
+        ...profile,
+        timeZone: zoneOrUtc(profile.timeZone),
+      });
       if (!row) throw new Error('user upsert returned nothing');
       return toDto(row);
     });

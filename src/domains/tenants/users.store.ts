@@ -1,21 +1,15 @@
-import { type Em, query, queryOne, sql } from '../../db/sql.js';
+import { db, type Em, now, query, queryOne, type RowOf, sql } from '../../db/sql.js';
 import { newId } from '../../shared/ids.js';
 
-export interface UserRow {
-  id: string;
-  name: string;
-  email: string | null;
-  slack_user_id: string | null;
-  time_zone: string;
-  role: string;
-  manager_id: string | null;
-}
+const COLUMNS = ['id', 'name', 'email', 'slack_user_id', 'time_zone', 'role', 'manager_id'] as const;
 
-const COLUMNS = sql`id, name, email, slack_user_id, time_zone, role, manager_id`;
+const selectUsers = () => db.selectFrom('users').select(COLUMNS);
+
+export type UserRow = RowOf<ReturnType<typeof selectUsers>>;
 
 export const usersStore = {
   list(em: Em, tenantId: string): Promise<UserRow[]> {
-    return query<UserRow>(em, sql`select ${COLUMNS} from users where tenant_id = ${tenantId} order by name`);
+    return query(em, selectUsers().where('tenant_id', '=', tenantId).orderBy('name'));
   },
 
   /** Inserts a user; undefined when the email or Slack id is taken. */
@@ -31,12 +25,22 @@ export const usersStore = {
       managerId: string | null;
     },
   ): Promise<UserRow | undefined> {
-    return queryOne<UserRow>(
+    return queryOne(
       em,
-      sql`insert into users (id, tenant_id, name, email, slack_user_id, time_zone, role, manager_id)
-          values (${newId()}, ${tenantId}, ${u.name}, ${u.email}, ${u.slackUserId}, ${u.timeZone}, ${u.role},
-            ${u.managerId})
-          on conflict do nothing returning ${COLUMNS}`,
+      db
+        .insertInto('users')
+        .values({
+          id: newId(),
+          tenant_id: tenantId,
+          name: u.name,
+          email: u.email,
+          slack_user_id: u.slackUserId,
+          time_zone: u.timeZone,
+          role: u.role,
+          manager_id: u.managerId,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returning(COLUMNS),
     );
   },
 
@@ -47,12 +51,25 @@ export const usersStore = {
     email: string,
     slackUserId: string,
   ): Promise<UserRow | undefined> {
-    return queryOne<UserRow>(
+    return queryOne(
       em,
-      sql`update users set slack_user_id = ${slackUserId}, updated_at = now()
-          where tenant_id = ${tenantId} and lower(email) = lower(${email}) and slack_user_id is null
-            and not exists (select 1 from users o where o.tenant_id = ${tenantId} and o.slack_user_id = ${slackUserId})
-          returning ${COLUMNS}`,
+      db
+        .updateTable('users')
+        .set({ slack_user_id: slackUserId, updated_at: now() })
+        .where('tenant_id', '=', tenantId)
+        .where(sql`lower(email)`, '=', sql`lower(${email})`)
+        .where('slack_user_id', 'is', null)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('users as o')
+                .select('o.id')
+                .where('o.tenant_id', '=', tenantId)
+                .where('o.slack_user_id', '=', slackUserId),
+            ),
+          ),
+        )
+        .returning(COLUMNS),
     );
   },
 
@@ -61,13 +78,27 @@ export const usersStore = {
     tenantId: string,
     p: { slackUserId: string; name: string; email: string | null; timeZone: string | null },
   ): Promise<UserRow | undefined> {
-    return queryOne<UserRow>(
+    return queryOne(
       em,
-      sql`insert into users (id, tenant_id, name, email, slack_user_id, time_zone)
-          values (${newId()}, ${tenantId}, ${p.name}, ${p.email}, ${p.slackUserId}, ${p.timeZone ?? 'UTC'})
-          on conflict (tenant_id, slack_user_id) do update set name = excluded.name,
-            email = coalesce(excluded.email, users.email), time_zone = excluded.time_zone, updated_at = now()
-          returning ${COLUMNS}`,
+      db
+        .insertInto('users')
+        .values({
+          id: newId(),
+          tenant_id: tenantId,
+          name: p.name,
+          email: p.email,
+          slack_user_id: p.slackUserId,
+          time_zone: p.timeZone ?? 'UTC',
+        })
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'slack_user_id']).doUpdateSet(({ ref, fn }) => ({
+            name: ref('excluded.name'),
+            email: fn.coalesce('excluded.email', 'users.email'),
+            time_zone: ref('excluded.time_zone'),
+            updated_at: now(),
+          })),
+        )
+        .returning(COLUMNS),
     );
   },
 
@@ -77,22 +108,32 @@ export const usersStore = {
     tenantId: string,
     u: { name: string; email: string; slackUserId: string | null; timeZone: string },
   ): Promise<(UserRow & { inserted: boolean }) | undefined> {
-    return queryOne<UserRow & { inserted: boolean }>(
+    return queryOne(
       em,
-      sql`insert into users (id, tenant_id, name, email, slack_user_id, time_zone)
-          values (${newId()}, ${tenantId}, ${u.name}, ${u.email}, ${u.slackUserId}, ${u.timeZone})
-          on conflict (tenant_id, email) do update set name = excluded.name,
-            slack_user_id = coalesce(excluded.slack_user_id, users.slack_user_id),
-            time_zone = excluded.time_zone, updated_at = now()
-          returning ${COLUMNS}, (xmax = 0) as inserted`,
+      db
+        .insertInto('users')
+        .values({
+          id: newId(),
+          tenant_id: tenantId,
+          name: u.name,
+          email: u.email,
+          slack_user_id: u.slackUserId,
+          time_zone: u.timeZone,
+        })
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'email']).doUpdateSet(({ ref, fn }) => ({
+            name: ref('excluded.name'),
+            slack_user_id: fn.coalesce('excluded.slack_user_id', 'users.slack_user_id'),
+            time_zone: ref('excluded.time_zone'),
+            updated_at: now(),
+          })),
+        )
+        .returning([...COLUMNS, sql<boolean>`(xmax = 0)`.as('inserted')]),
     );
   },
 
   byId(em: Em, tenantId: string, id: string): Promise<UserRow | undefined> {
-    return queryOne<UserRow>(
-      em,
-      sql`select ${COLUMNS} from users where tenant_id = ${tenantId} and id = ${id}`,
-    );
+    return queryOne(em, selectUsers().where('tenant_id', '=', tenantId).where('id', '=', id));
   },
 
   /** Replaces a user's fields; undefined when they do not exist. Throws on an email or Slack id clash. */
@@ -109,33 +150,48 @@ export const usersStore = {
       managerId: string | null;
     },
   ): Promise<UserRow | undefined> {
-    return queryOne<UserRow>(
+    return queryOne(
       em,
-      sql`update users set name = ${u.name}, email = ${u.email}, slack_user_id = ${u.slackUserId},
-            time_zone = ${u.timeZone}, role = ${u.role}, manager_id = ${u.managerId}, updated_at = now()
-          where tenant_id = ${tenantId} and id = ${id} returning ${COLUMNS}`,
+      db
+        .updateTable('users')
+        .set({
+          name: u.name,
+          email: u.email,
+          slack_user_id: u.slackUserId,
+          time_zone: u.timeZone,
+          role: u.role,
+          manager_id: u.managerId,
+          updated_at: now(),
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .returning(COLUMNS),
     );
   },
 
   async setManager(em: Em, tenantId: string, id: string, managerId: string | null): Promise<void> {
     await query(
       em,
-      sql`update users set manager_id = ${managerId}, updated_at = now() where tenant_id = ${tenantId} and id = ${id}`,
+      db
+        .updateTable('users')
+        .set({ manager_id: managerId, updated_at: now() })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id),
     );
   },
 
   async remove(em: Em, tenantId: string, id: string): Promise<boolean> {
-    const rows = await query<{ id: string }>(
+    const rows = await query(
       em,
-      sql`delete from users where tenant_id = ${tenantId} and id = ${id} returning id`,
+      db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id).returning('id'),
     );
     return rows.length > 0;
   },
 
   bySlackId(em: Em, tenantId: string, slackUserId: string): Promise<UserRow | undefined> {
-    return queryOne<UserRow>(
+    return queryOne(
       em,
-      sql`select ${COLUMNS} from users where tenant_id = ${tenantId} and slack_user_id = ${slackUserId}`,
+      selectUsers().where('tenant_id', '=', tenantId).where('slack_user_id', '=', slackUserId),
     );
   },
 };

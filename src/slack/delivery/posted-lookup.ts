@@ -1,10 +1,10 @@
 import type { WebClient } from '@slack/web-api';
+import { isChannelId, withoutHash } from '../../shared/slack-channel.js';
 
 /** The metadata event every OpsWatch post carries, so a post whose outcome was lost can be found again. */
 export const OUTBOX_EVENT = 'opswatch_outbox';
 const MAX_PAGES = 5;
 const SKEW_S = 600;
-const CHANNEL_ID = /^[CGD][A-Z0-9]+$/;
 
 export function outboxMetadata(outboxIds: readonly string[]) {
   return { event_type: OUTBOX_EVENT, event_payload: { outbox_ids: outboxIds.join(',') } };
@@ -44,7 +44,7 @@ export async function findPosted(
     knownId: (channel: string) => Promise<string | null>;
   },
 ): Promise<Found | null> {
-  const channelId = CHANNEL_ID.test(opts.channel)
+  const channelId = isChannelId(opts.channel)
     ? opts.channel
     : ((await opts.knownId(opts.channel)) ?? (await channelIdByName(client, opts.channel)));
   if (!channelId) return null;
@@ -71,7 +71,7 @@ export async function findPosted(
 }
 
 async function channelIdByName(client: WebClient, name: string): Promise<string | null> {
-  const wanted = name.replace(/^#/, '');
+  const wanted = withoutHash(name);
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES * 4; page++) {
     const res = await client.conversations.list({

@@ -3,7 +3,7 @@ import { helpBlocks } from '../../../../blocks/help.blocks.js';
 import { incidentCard } from '../../../../blocks/incident-card.blocks.js';
 import { incidentList } from '../../../../blocks/incident-list.blocks.js';
 import { listFilterSchema } from '../../../domains/incidents/index.js';
-import { AppError } from '../../../shared/errors.js';
+import { AppError, parseInput } from '../../../shared/errors.js';
 import { actorOf, blockOptions, type SlackDeps } from '../../context.js';
 import type { IdentityResolver } from '../../identity.js';
 import { toIncidentView } from '../../incident-view.mapper.js';
@@ -43,12 +43,16 @@ export function incidentCommand(deps: SlackDeps, identify: IdentityResolver) {
     const { incidents } = deps.services;
     switch (cmd.sub) {
       case 'list': {
-        const filter = listFilterSchema.parse({
-          status: 'open',
-          limit: '45',
-          ...(cmd.service ? { service: cmd.service } : {}),
-          ...(cmd.severity ? { severity: String(cmd.severity) } : {}),
-        });
+        const filter = parseInput(
+          listFilterSchema,
+          {
+            status: 'open',
+            limit: '45',
+            ...(cmd.service ? { service: cmd.service } : {}),
+            ...(cmd.severity ? { severity: String(cmd.severity) } : {}),
+          },
+          'The list filter is not valid.',
+        );
         const page = await incidents.list(actor, filter);
         const title = `Open incidents${cmd.service ? ` · ${cmd.service}` : ''}${cmd.severity ? ` · P${cmd.severity}` : ''}`;
         const msg = incidentList(page.items.map(toIncidentView), { ...blockOptions(deps), title });

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { helpBlocks } from '../../../../blocks/help.blocks.js';
 import { AppError } from '../../../shared/errors.js';
-import { actorOf, type SlackDeps, zoneOrUtc } from '../../context.js';
+import { zoneOrUtc } from '../../../shared/time-zone.js';
+import { actorOf, type SlackDeps } from '../../context.js';
 import { tellUser } from '../../surface.js';
 import { answerOnCall } from './oncall-answers.js';
 import { parseOnCallCommand } from './oncall-command.calc.js';

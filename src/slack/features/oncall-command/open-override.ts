@@ -4,7 +4,8 @@ import { overrideModal } from '../../../../blocks/override-modal.blocks.js';
 import type { Actor } from '../../../shared/actor.js';
 import { authorize } from '../../../shared/authz.js';
 import { AppError } from '../../../shared/errors.js';
-import { type SlackDeps, zoneOrUtc } from '../../context.js';
+import { zoneOrUtc } from '../../../shared/time-zone.js';
+import type { SlackDeps } from '../../context.js';
 import { OverrideMetadata } from './override-metadata.js';
 import { overrideDefaults } from './override-time.calc.js';
 

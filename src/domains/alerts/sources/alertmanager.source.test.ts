@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../../shared/errors.js';
 import { parseAlertmanager } from './alertmanager.source.js';
 
-const FIXTURES = new URL('../../../test/fixtures/alertmanager/', import.meta.url);
+const FIXTURES = new URL('../../../../test/fixtures/alertmanager/', import.meta.url);
 
 function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, unknown>;
@@ -169,7 +169,8 @@ describe('parseAlertmanager', () => {
     );
   });
 
-  it('parses a 10,000-alert group quickly', () => {
+  // How fast: bench/parse.ts (no timings are asserted here).
+  it('parses a 10,000-alert group, every alert with its own dedup key', () => {
     const alerts = Array.from({ length: 10_000 }, (_, i) => ({
       status: 'firing',
       labels: {
@@ -186,12 +187,8 @@ describe('parseAlertmanager', () => {
       fingerprint: i % 2 === 0 ? `${i.toString(16).padStart(16, '0')}` : undefined,
     }));
     const body = { ...fixture('api-v2-push-firing.json'), alerts };
-    parseAlertmanager(body); // warm up
-    const started = performance.now();
     const parsed = parseAlertmanager(body);
-    const elapsed = performance.now() - started;
     expect(parsed).toHaveLength(10_000);
     expect(new Set(parsed.map((a) => a.dedupKey)).size).toBe(10_000);
-    expect(elapsed).toBeLessThan(2_000);
   });
 });

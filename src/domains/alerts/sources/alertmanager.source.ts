@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AlertSource, NormalizedAlert } from '../../domains/alerts/alerts.types.js';
+import { AppError, fieldsFromZod } from '../../../shared/errors.js';
+import type { AlertSource, NormalizedAlert } from '../alerts.types.js';
 import {
   descriptionFrom,
   environmentFrom,
@@ -9,8 +10,7 @@ import {
   serviceFrom,
   severityFrom,
   titleFrom,
-} from '../../domains/alerts/labels.calc.js';
-import { AppError, fieldsFromZod } from '../../shared/errors.js';
+} from '../labels.calc.js';
 
 export const stringMapSchema = z.record(z.string(), z.string());
 

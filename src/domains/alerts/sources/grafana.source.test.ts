@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { labelsFingerprint } from '../../domains/alerts/labels.calc.js';
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../../shared/errors.js';
+import { labelsFingerprint } from '../labels.calc.js';
 import { parseGrafana } from './grafana.source.js';
 
-const FIXTURES = new URL('../../../test/fixtures/grafana/', import.meta.url);
+const FIXTURES = new URL('../../../../test/fixtures/grafana/', import.meta.url);
 
 function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, unknown>;

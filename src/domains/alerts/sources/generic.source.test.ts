@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../../shared/errors.js';
 import { genericDedupKey, parseGeneric } from './generic.source.js';
 
 function fieldsOf(body: unknown): string[] {

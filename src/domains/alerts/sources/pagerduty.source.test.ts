@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../../shared/errors.js';
 import {
   pagerDutyErrorBody,
   pagerDutyErrors,

@@ -1,15 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { NormalizedAlert, Severity } from '../../domains/alerts/alerts.types.js';
-import {
-  descriptionFrom,
-  environmentFrom,
-  linksFrom,
-  serviceFrom,
-  severityFrom,
-} from '../../domains/alerts/labels.calc.js';
-import { mapSeverity } from '../../domains/alerts/severity.calc.js';
-import { AppError, fieldsFromZod } from '../../shared/errors.js';
+import { AppError, fieldsFromZod } from '../../../shared/errors.js';
+import type { NormalizedAlert, Severity } from '../alerts.types.js';
+import { descriptionFrom, environmentFrom, linksFrom, serviceFrom, severityFrom } from '../labels.calc.js';
+import { mapSeverity } from '../severity.calc.js';
 
 export const GENERIC_MAX_ALERTS = 10_000;
 

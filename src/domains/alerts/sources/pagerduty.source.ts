@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { NormalizedAlert, Severity } from '../../domains/alerts/alerts.types.js';
-import { descriptionFrom, linksFrom, type MaybeLink } from '../../domains/alerts/labels.calc.js';
-import { AppError, type FieldProblem } from '../../shared/errors.js';
+import { AppError, type FieldProblem } from '../../../shared/errors.js';
+import type { NormalizedAlert, Severity } from '../alerts.types.js';
+import { descriptionFrom, linksFrom, type MaybeLink } from '../labels.calc.js';
 
 /** PagerDuty Events API v2 severities and the OpsWatch severity each maps to. */
 export const PAGERDUTY_SEVERITIES = { critical: 1, error: 2, warning: 3, info: 5 } as const satisfies Record<
@@ -128,15 +128,6 @@ export function pagerDutyErrorBody(err: AppError): { status: string; message: st
     message: 'Event object is invalid',
     errors: err.fields.map((f) => f.message),
   };
-}
-
-/** PagerDuty's 202 body for an accepted event. */
-export function pagerDutySuccessBody(dedupKey: string): {
-  status: string;
-  message: string;
-  dedup_key: string;
-} {
-  return { status: 'success', message: 'Event processed', dedup_key: dedupKey };
 }
 
 /** Scalar custom_details become annotations (nested values stay in `raw`). */

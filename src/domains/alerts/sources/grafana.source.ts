@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { NormalizedAlert } from '../../domains/alerts/alerts.types.js';
-import { AppError, fieldsFromZod } from '../../shared/errors.js';
+import { AppError, fieldsFromZod } from '../../../shared/errors.js';
+import type { NormalizedAlert } from '../alerts.types.js';
 import { alertGroupFields, alertmanagerAlertSchema, normalizeGroupedAlert } from './alertmanager.source.js';
 
 /** One alert of a Grafana unified-alerting webhook: Alertmanager's alert plus Grafana's links and values. */
