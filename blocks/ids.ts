@@ -11,12 +11,14 @@ export const INCIDENT_ACTIONS = {
   listOverflow: 'incident.list_overflow',
 } as const;
 
-/** The page DM's buttons (the Acknowledge button is the card's: the same listener answers both). */
-export const PAGE_ACTIONS = {
-  /** Escalate now; its value is the escalation token `generation:loop:step:incidentId` (see pageEscalateValue). */
-  escalate: 'page.escalate',
-  /** A link to the incident's card. */
-  openCard: 'page.open_card',
+/**
+ * Escalation buttons: Escalate (card, page DM, App Home; its value is `EscalateButtonValue`, metadata codec) and
+ * Open card (a link button on the page DM; Slack still sends the click, which is acknowledged and ignored).
+ * The page DM's and the channel post's Acknowledge reuse `INCIDENT_ACTIONS.acknowledge`.
+ */
+export const ESCALATION_ACTIONS = {
+  escalate: 'escalation.escalate',
+  openCard: 'escalation.open_card',
 } as const;
 
 export const HOME_ACTIONS = {

@@ -89,6 +89,7 @@ delete a service                 403 403 ok  ok  | 403 403 ok  ok
 list escalation policies         ok  ok  ok  ok  | 403 ok  ok  ok
 create an escalation policy      403 403 ok  ok  | 403 403 ok  ok
 replace an escalation policy     403 403 ok  ok  | 403 403 ok  ok
+simulate an escalation policy    ok  ok  ok  ok  | 403 ok  ok  ok
 read notification rules          ok  ok  ok  ok  | 403 ok  ok  ok
 edit others’ notification rules  403 403 ok  ok  | 403 403 ok  ok
 edit own notification rules      403 ok  ok  ok  | -   -   -   -

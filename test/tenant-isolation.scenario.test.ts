@@ -308,6 +308,7 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
         { name: 'Mine now', steps: [{ delayMinutes: 1, targets: [{ type: 'user', id: A.user.id }] }] },
       ],
       ['DELETE', '/api/v1/escalation-policies/:id', { id: B.policy }],
+      ['GET', '/api/v1/escalation-policies/:id/simulate', { id: B.policy }],
     ];
     for (const [method, template, params, body] of attempts) {
       const res = await call('a', method, template, params, body);

@@ -5,8 +5,10 @@ import {
   type EscalationDirectory,
   type EscalationMetrics,
   EscalationService,
+  PagingViewService,
   PoliciesService,
   policyReads,
+  SimulatorService,
 } from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService } from '../domains/incidents/index.js';
 import { type Destination, OutboxService } from '../domains/notify/index.js';
@@ -29,13 +31,17 @@ export interface Services {
   rosters: RostersService;
   oncall: OnCallService;
   handoffs: HandoffsService;
+  escalation: EscalationService;
   /** Services (what alerts name): their escalation policy and Slack channel (the Slack routes). */
   catalog: ServiceCatalog;
   policies: PoliciesService;
+  /** Who a policy would page, how and when, for an incident triggering at an instant and never acknowledged. */
+  simulator: SimulatorService;
+  /** The escalation as people see it: the card's line, App Home's "Incidents paging you". */
+  pagingView: PagingViewService;
   notificationRules: NotificationRulesService;
   /** What the escalation engine reads policies, people's rules and managers through. */
   directory: EscalationDirectory;
-  escalation: EscalationService;
 }
 
 /** What the services tell the process's metrics. */
@@ -85,10 +91,12 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
         }
       : {}),
   });
+  const directory = opts.escalationDirectory ?? escalationDirectory;
+  const policies = new PoliciesService(orm, clock, { servicesUsing: serviceReads.usingPolicy });
   const escalation = new EscalationService(orm, {
     clock,
     log,
-    directory: opts.escalationDirectory ?? escalationDirectory,
+    directory,
     recordNotice: incidents.recordNotice,
     recordAs: incidents.recordAs,
     recordNotices: incidents.recordNotices,
@@ -98,9 +106,9 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     defaultChannel: opts.slackDefaultChannel ?? null,
     ...(opts.metrics?.escalation ? { metrics: opts.metrics.escalation } : {}),
   });
-  // Subscribers of incident events, in order (SLA and knowledge base will join here). A new incident's service is
-  // created on first sight (with no policy). The escalation engine comes next: what it records (escalation
-  // started, pages cancelled) is routed with the rest.
+  // Subscribers of incident events, in order (SLA and knowledge base will join here). A new incident's service
+  // is created on first sight (with no policy), then the escalation engine (what it records — escalation
+  // started, pages cancelled — is routed with the rest), then the notification router.
   events.subscribe(catalog.sighting);
   events.subscribe(escalation.sink);
   events.subscribe(outbox.router);
@@ -116,10 +124,12 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     rosters: new RostersService(orm, clock, baseUrl, references),
     oncall: new OnCallService(orm, clock, baseUrl),
     handoffs: new HandoffsService(orm, clock, outbox.enqueueHandoffs),
-    catalog,
-    policies: new PoliciesService(orm, clock, { servicesUsing: serviceReads.usingPolicy }),
-    notificationRules: new NotificationRulesService(orm, clock),
-    directory: opts.escalationDirectory ?? escalationDirectory,
     escalation,
+    catalog,
+    policies,
+    pagingView: new PagingViewService(orm),
+    simulator: new SimulatorService(orm, { engine: escalation.engine, directory, policies, clock }),
+    notificationRules: new NotificationRulesService(orm, clock),
+    directory,
   };
 }

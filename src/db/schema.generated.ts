@@ -178,6 +178,7 @@ export interface Pages {
   status: Generated<string>;
   outbox_id: Int8 | null;
   queued_at: Timestamp | null;
+  sending_at: Timestamp | null;
   sent_at: Timestamp | null;
   acked_at: Timestamp | null;
   detail: string | null;

@@ -106,6 +106,7 @@ export async function startTestApp(
     orm,
     clock,
     log,
+    // The real directory (escalation, services and paging domains) unless a test brings its own.
     ...(opts.escalationDirectory ? { escalationDirectory: opts.escalationDirectory } : {}),
     config: {
       ...(fake

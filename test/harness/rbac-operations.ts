@@ -289,6 +289,13 @@ export function rbacOperations(t: TestApp, people: People) {
       rest: (c) => ['PUT', `/api/v1/escalation-policies/${c.id}`, policy()],
       call: (a, c) => sv().policies.update(a, c.id ?? '', policy()),
     },
+    'simulate an escalation policy': {
+      prepare: async () => ({
+        id: (await admin<{ id: string }>('POST', '/api/v1/escalation-policies', policy())).id,
+      }),
+      rest: (c) => ['GET', `/api/v1/escalation-policies/${c.id}/simulate?at=2026-03-02T10:00:00Z`],
+      call: (a, c) => sv().simulator.simulatePolicy(a, c.id ?? '', new Date('2026-03-02T10:00:00Z'), 1),
+    },
     'read notification rules': {
       rest: () => ['GET', `/api/v1/users/${people.other.id}/notification-rules`],
       call: (a) => sv().notificationRules.get(a, people.other.id),

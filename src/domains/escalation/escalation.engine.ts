@@ -254,13 +254,30 @@ export class EscalationEngine {
   }
 
   /** Each firing step's targets as they stand at its instant: a schedule's on-call then, a manager, a user. */
-  private async resolveAll(em: Em, firing: Firing[]): Promise<ResolvedTarget[][]> {
+  private resolveAll(em: Em, firing: Firing[]): Promise<ResolvedTarget[][]> {
+    return this.resolve(
+      em,
+      firing.map((f) => ({
+        tenantId: f.st.row.tenant_id,
+        targets: f.st.row.snapshot.spec.steps[f.pos.step]?.targets ?? [],
+        at: f.at,
+      })),
+    );
+  }
+
+  /**
+   * Targets as they stand at an instant, each list of `items` in its tenant. The simulator uses it too, so what it
+   * shows is what the engine would page.
+   */
+  async resolve(
+    em: Em,
+    items: readonly { tenantId: string; targets: readonly Target[]; at: Date }[],
+  ): Promise<ResolvedTarget[][]> {
     const direct = new Map<string, Set<string>>();
-    for (const f of firing) {
-      const set = direct.get(f.st.row.tenant_id) ?? new Set<string>();
-      for (const t of f.st.row.snapshot.spec.steps[f.pos.step]?.targets ?? [])
-        if (t.type === 'user') set.add(t.id);
-      direct.set(f.st.row.tenant_id, set);
+    for (const f of items) {
+      const set = direct.get(f.tenantId) ?? new Set<string>();
+      for (const t of f.targets) if (t.type === 'user') set.add(t.id);
+      direct.set(f.tenantId, set);
     }
     const names = new Map<string, Map<string, string>>();
     for (const [tenantId, ids] of direct) {
@@ -278,11 +295,11 @@ export class EscalationEngine {
       return p;
     };
     const out: ResolvedTarget[][] = [];
-    for (const f of firing) {
-      const tenantId = f.st.row.tenant_id;
+    for (const f of items) {
+      const tenantId = f.tenantId;
       const known = names.get(tenantId) ?? new Map<string, string>();
       const list: ResolvedTarget[] = [];
-      for (const target of f.st.row.snapshot.spec.steps[f.pos.step]?.targets ?? []) {
+      for (const target of f.targets) {
         switch (target.type) {
           case 'user':
             list.push({

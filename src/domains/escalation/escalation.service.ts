@@ -46,6 +46,8 @@ export interface PageView {
   incident: IncidentFacts & { ref: string };
   /** Why this person is paged: "You are on call for Payments", "You are the manager of Bob"… */
   reason: string;
+  /** The policy target that reached this person (or channel): its type, id and label as the step resolved it. */
+  target: { type: string; id: string | null; label: string | null };
   loop: number;
   step: number;
   generation: number;
@@ -281,6 +283,7 @@ function view(page: PageRow, inc: IncidentFacts): PageView {
     pageId: page.id,
     incident: { ...inc, ref: incidentRef(inc.number) },
     reason: reasonOf(page),
+    target: { type: page.target_type, id: page.target_id, label: page.target_label },
     loop: page.loop,
     step: page.step,
     generation: page.generation,

@@ -10,7 +10,18 @@ export {
   type PageView,
 } from './escalation.service.js';
 export { ENGINE_CHANNEL } from './escalation.store.js';
+export {
+  type CardEscalationDto,
+  type PagingMeDto,
+  PagingViewService,
+  whyLabel,
+} from './paging-view.service.js';
 export { PoliciesService, type PolicyUsage, policyReads, type UpsertOutcome } from './policies.service.js';
 export type { PolicyDto } from './policy.mapper.js';
 export * from './policy.types.js';
+export {
+  type SimulatedNotificationDto,
+  type SimulationDto,
+  SimulatorService,
+} from './simulate.service.js';
 export * from './step.calc.js';

@@ -154,6 +154,7 @@ export class IncidentsService {
           groupKey: null,
           source: 'manual',
           autoResolve: false,
+          drill: data.drill,
         },
         'declared',
         now,

@@ -69,6 +69,8 @@ export interface NewIncident {
   groupKey: string | null;
   source: string;
   autoResolve: boolean;
+  /** A fire drill (declared by hand only). */
+  drill?: boolean;
   at: Date;
 }
 
@@ -124,6 +126,7 @@ export const incidentsStore = {
           group_key: inc.groupKey,
           source: inc.source,
           auto_resolve: inc.autoResolve,
+          drill: inc.drill ?? false,
           created_at: inc.at,
           updated_at: inc.at,
         })
@@ -271,6 +274,7 @@ export const incidentsStore = {
         .selectFrom('incidents')
         .select(['severity', sql<number>`count(*)::int`.as('n')])
         .where('status', '<>', 'resolved')
+        .where('drill', '=', false)
         .groupBy('severity'),
     );
   },

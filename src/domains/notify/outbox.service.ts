@@ -5,11 +5,12 @@ import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { IncidentNoticeRecorder } from '../incidents/index.js';
 import type { HandoffNotice } from '../rosters/index.js';
+import { deliveryStore } from './delivery.store.js';
 import type { Destination } from './destinations.js';
 import { handoffRows } from './handoff-rows.calc.js';
 import { NotificationRouter } from './notification-router.js';
 import { outboxStore } from './outbox.store.js';
-import type { DeliveryReport, NewOutboxRow } from './outbox.types.js';
+import type { CardMessage, DeliveryReport, NewOutboxRow } from './outbox.types.js';
 import { emptyReport, OutboxDelivery } from './outbox-delivery.js';
 import { expireUndeliverable } from './outbox-expiry.js';
 import type { DeliveryRegistry } from './registry.js';
@@ -84,6 +85,11 @@ export class OutboxService {
   /** The id Slack gave a channel the tenant knows by name (from a card posted there), or null. */
   channelIdOf(tenantId: string, channel: string): Promise<string | null> {
     return withEm(this.orm, { tenantId }, (em) => outboxStore.channelIdOf(em, tenantId, channel));
+  }
+
+  /** Where the incident's (first) card is, channel id and ts, or null when none has been posted yet. */
+  cardMessage(tenantId: string, incidentId: string): Promise<CardMessage | null> {
+    return withEm(this.orm, { tenantId }, (em) => deliveryStore.firstCard(em, tenantId, incidentId));
   }
 
   /**

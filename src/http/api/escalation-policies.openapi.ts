@@ -73,3 +73,59 @@ export const deletePolicy = route({
   request: { params: id },
   responses: { 204: { description: 'Deleted' } },
 });
+
+const simulatedSchema = z
+  .object({
+    policy: z.object({ id: z.string().nullable(), name: z.string(), version: z.number().int() }),
+    service: z.string().nullable(),
+    at: z.iso.datetime(),
+    severity: z.number().int(),
+    urgency: z.enum(['high', 'low']),
+    repeat: z.number().int(),
+    notifications: z.array(
+      z.object({
+        at: z.iso.datetime(),
+        loop: z.number().int(),
+        step: z.number().int(),
+        userId: z.string().nullable(),
+        userName: z.string().nullable(),
+        method: z.string(),
+        target: z.object({ type: z.string(), id: z.string(), label: z.string() }),
+        status: z
+          .string()
+          .openapi({ description: 'pending (would be sent) or skipped (their chain continues)' }),
+        detail: z.string().nullable(),
+      }),
+    ),
+    nobodyOnCall: z.array(
+      z.object({ at: z.iso.datetime(), loop: z.number().int(), step: z.number().int(), target: z.string() }),
+    ),
+    defaultedRules: z.array(z.string()),
+    exhausted: z.object({ at: z.iso.datetime(), loops: z.number().int() }).nullable(),
+  })
+  .openapi('EscalationSimulation');
+
+export const simulateQuerySchema = z.object({
+  at: z.iso
+    .datetime({ offset: true, error: 'at must be an ISO 8601 date-time, e.g. 2026-12-05T03:00:00+01:00' })
+    .optional()
+    .openapi({ description: 'When the incident would trigger (default: now)' }),
+  severity: z.coerce
+    .number({ error: 'severity must be a number from 1 to 5' })
+    .int('severity must be a whole number from 1 to 5')
+    .min(1, 'severity must be from 1 to 5')
+    .max(5, 'severity must be from 1 to 5')
+    .default(1)
+    .openapi({ description: '1 (P1) to 5 (default 1)' }),
+});
+
+export const simulatePolicy = route({
+  method: 'get',
+  path: '/{id}/simulate',
+  tags,
+  summary:
+    'Who the policy would notify, how and when, for an incident triggering at `at` and never acknowledged (every step and loop, from the real schedules, overrides and notification rules)',
+  permission: 'escalation_policy:read',
+  request: { params: id, query: simulateQuerySchema },
+  responses: { 200: json(simulatedSchema, 'The simulated escalation') },
+});

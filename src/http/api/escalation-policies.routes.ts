@@ -8,11 +8,12 @@ import {
   getPolicy,
   listPolicies,
   putPolicy,
+  simulatePolicy,
 } from './escalation-policies.openapi.js';
 
 /** Escalation policies, under /api/v1/escalation-policies. */
 export function escalationPolicyRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
-  const { policies } = deps.services;
+  const { policies, simulator } = deps.services;
   const app = new OpenAPIHono<AppEnv>();
   serve(app, listPolicies, async (c) => c.json({ items: await policies.list(c.get('actor')) }, 200));
   serve(app, createPolicy, async (c) =>
@@ -27,6 +28,18 @@ export function escalationPolicyRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   serve(app, deletePolicy, async (c) => {
     await policies.remove(c.get('actor'), c.req.valid('param').id);
     return c.body(null, 204);
+  });
+  serve(app, simulatePolicy, async (c) => {
+    const { at, severity } = c.req.valid('query');
+    return c.json(
+      await simulator.simulatePolicy(
+        c.get('actor'),
+        c.req.valid('param').id,
+        at ? new Date(at) : null,
+        severity,
+      ),
+      200,
+    );
   });
   return app;
 }

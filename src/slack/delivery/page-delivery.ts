@@ -1,27 +1,43 @@
 import type { WebClient } from '@slack/web-api';
-import { exhaustedPost, type PageMessageView, pageChannelPost, pageDm } from '../../../blocks/page.blocks.js';
+import {
+  channelPageMessage,
+  exhaustedNotice,
+  type PageView as PageMessageView,
+  pageMessage,
+  userGroupMention,
+} from '../../../blocks/page.blocks.js';
+import type { PageReason } from '../../../blocks/types.js';
 import type { PageView } from '../../domains/escalation/index.js';
 import type { EscalationPostPayload, OutboxRow } from '../../domains/notify/index.js';
 import { DeliveryError } from '../../domains/notify/index.js';
 import { isAppError } from '../../shared/errors.js';
 import { blockOptions, type SlackDeps } from '../context.js';
+import { toIncidentView } from '../incident-view.mapper.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { toDeliveryError } from './slack-errors.js';
 
-const toView = (v: PageView): PageMessageView => ({
-  incidentId: v.incident.id,
-  ref: v.incident.ref,
-  title: v.incident.title,
-  severity: v.incident.severity,
-  service: v.incident.service,
-  status: v.incident.status,
-  drill: v.incident.drill,
+/** Why the person is paged, from the target that reached them. */
+function reasonOf(v: PageView): PageReason {
+  const label = v.target.label ?? v.target.id ?? '';
+  if (v.target.type === 'schedule') return { kind: 'schedule', scheduleName: label };
+  if (v.target.type === 'manager_of') return { kind: 'manager', of: label.replace(/^the manager of /, '') };
+  return { kind: 'user' };
+}
+
+const toView = (v: PageView, cardUrl: string | null): PageMessageView => ({
+  incident: {
+    id: v.incident.id,
+    number: v.incident.number,
+    title: v.incident.title,
+    service: v.incident.service,
+    severity: Math.min(5, Math.max(1, v.incident.severity)) as 1 | 2 | 3 | 4 | 5,
+    status: v.incident.status,
+    drill: v.incident.drill,
+  },
+  reason: reasonOf(v),
+  token: { generation: v.generation, loop: v.loop, step: v.step },
   alertSummary: v.incident.alert_summary,
-  reason: v.reason,
-  generation: v.generation,
-  loop: v.loop,
-  step: v.step,
-  cardUrl: null,
+  cardUrl,
 });
 
 /**
@@ -73,7 +89,10 @@ export async function sendPageDm(
     row,
     pageId,
     async (view) => {
-      const msg = pageDm(toView(view), blockOptions(deps));
+      const msg = pageMessage(
+        toView(view, await cardUrlOf(client, deps, row.tenantId, view)),
+        blockOptions(deps),
+      );
       const res = await client.chat.postMessage({
         channel: row.lane,
         text: msg.text,
@@ -97,7 +116,7 @@ export async function sendPageDm(
   );
 }
 
-/** A sent page's DM brought up to date in place. */
+/** A sent page (a DM, or a channel target's post) brought up to date in place: who acknowledged or resolved. */
 export async function updatePageDm(
   client: WebClient,
   deps: SlackDeps,
@@ -106,7 +125,21 @@ export async function updatePageDm(
 ): Promise<void> {
   const view = await deps.services.escalation.pageToUpdate(row.tenantId, pageId);
   if (!view?.message) return;
-  const msg = pageDm(toView(view), blockOptions(deps));
+  const now = toIncidentView(
+    await deps.services.incidents.get(rendererActor(row.tenantId), view.incident.id),
+  );
+  const person = (name: string | null) => (name ? { name, slackUserId: null } : null);
+  const page: PageMessageView = {
+    ...toView(view, await cardUrlOf(client, deps, row.tenantId, view)),
+    acknowledgedBy: person(now.acknowledgedBy),
+    acknowledgedAt: now.acknowledgedAt,
+    resolvedBy: person(now.resolvedBy),
+    resolvedAt: now.resolvedAt,
+  };
+  const msg =
+    view.target.type === 'slack_channel'
+      ? channelPageMessage(page, blockOptions(deps))
+      : pageMessage(page, blockOptions(deps));
   await client.chat.update({
     channel: view.message.channel,
     ts: view.message.ts,
@@ -128,10 +161,11 @@ export async function sendEscalationPost(
       row,
       p.pageId,
       async (view) => {
-        const mention = view.reason.startsWith('Paging <!subteam^')
-          ? view.reason.slice('Paging '.length)
-          : '<!here>';
-        const msg = pageChannelPost(toView(view), mention, blockOptions(deps));
+        const page = toView(view, await cardUrlOf(client, deps, row.tenantId, view));
+        const msg =
+          view.target.type === 'slack_user_group'
+            ? userGroupMention(view.target.id ?? '', page.incident)
+            : channelPageMessage(page, blockOptions(deps));
         const res = await client.chat.postMessage({
           channel: row.lane,
           text: msg.text,
@@ -152,22 +186,54 @@ export async function sendEscalationPost(
     );
     return;
   }
-  const inc = await deps.services.incidents.get(
+  const inc = await deps.services.incidents.get(rendererActor(row.tenantId), p.incidentId);
+  const msg = exhaustedNotice(
     {
-      tenantId: row.tenantId,
-      kind: 'system',
-      id: null,
-      name: 'OpsWatch',
-      roles: ['renderer'],
-      source: 'job',
+      id: inc.id,
+      number: inc.number,
+      title: inc.title,
+      service: inc.service,
+      severity: Math.min(5, Math.max(1, inc.severity)) as 1 | 2 | 3 | 4 | 5,
+      status: inc.status,
+      drill: inc.drill,
     },
-    p.incidentId,
+    p.loops ?? 1,
   );
-  const msg = exhaustedPost({ ref: inc.ref, title: inc.title, drill: false, cardUrl: null }, p.loops ?? 1);
   await client.chat.postMessage({
     channel: row.lane,
     text: msg.text,
     blocks: msg.blocks,
     metadata: outboxMetadata([row.id]),
   });
+}
+
+function rendererActor(tenantId: string) {
+  return {
+    tenantId,
+    kind: 'system' as const,
+    id: null,
+    name: 'OpsWatch',
+    roles: ['renderer' as const],
+    source: 'job' as const,
+  };
+}
+
+/**
+ * The card's Slack permalink, for the page's Open card button; null when the card has not been posted yet or Slack
+ * does not give one (a page is never held up or failed for want of its link: the button is then left out).
+ */
+async function cardUrlOf(
+  client: WebClient,
+  deps: SlackDeps,
+  tenantId: string,
+  view: PageView,
+): Promise<string | null> {
+  try {
+    const card = await deps.services.outbox.cardMessage(tenantId, view.incident.id);
+    if (!card) return null;
+    const res = await client.chat.getPermalink({ channel: card.channelId, message_ts: card.ts });
+    return res.permalink ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -22,7 +22,7 @@ import { isAppError } from '../../shared/errors.js';
 import { blockOptions, type SlackDeps } from '../context.js';
 import { toHandoffView } from '../handoff-view.mapper.js';
 import { renderHome } from '../home.js';
-import { toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
+import { toCardEscalationView, toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
 import { sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { toDeliveryError } from './slack-errors.js';
@@ -62,6 +62,13 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     }
   };
 
+  /** The incident as its card shows it: with its escalation's line (who is paged now, when the next step fires). */
+  const cardView = async (row: OutboxRow): Promise<IncidentView> => {
+    const view = await incident(row);
+    const esc = await deps.services.pagingView.cardEscalation(rendererActor(row.tenantId), view.id);
+    return { ...view, escalation: esc ? toCardEscalationView(esc) : null };
+  };
+
   /** What an earlier attempt of `row` posted in `channel` (in the thread `threadTs`), or null: then post. */
   const earlier = async (row: OutboxRow, channel: string, threadTs?: string): Promise<FoundSent | null> => {
     try {
@@ -96,7 +103,7 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
       }
       const msg =
         p.type === 'incident_card'
-          ? incidentCard(await incident(row), blockOptions(deps))
+          ? incidentCard(await cardView(row), blockOptions(deps))
           : handoffPost(toHandoffView(p), { ...blockOptions(deps), timeZone: p.timeZone });
       const res = await client.chat.postMessage({
         channel: row.lane,
@@ -115,7 +122,7 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
   const update: DeliveryAdapter = {
     async send(unit) {
       const c = needCard(unit.card);
-      const msg = incidentCard(await incident(unit.rows[0]), blockOptions(deps));
+      const msg = incidentCard(await cardView(unit.rows[0]), blockOptions(deps));
       await client.chat.update({ channel: c.channelId, ts: c.ts, text: msg.text, blocks: msg.blocks });
       return null;
     },
