@@ -319,21 +319,31 @@ describe('exactly once', () => {
     s.fake.reset();
     const inc = await declare(t, 'crash');
     const engine = t.services.escalation.engine;
+    // The killed worker stays dead: whatever of it might still run hands nothing over.
     engine.hooks.beforeHandOver = () => {
       throw new Error('worker killed');
     };
-    const report = (await t.tick()) as { escalation: { error?: string } };
-    expect(report.escalation.error).toBe('worker killed');
-    engine.hooks = {};
-    await s.deliverOnce();
-    expect(dmsTo('U0CAROL')).toHaveLength(0);
-    // Another worker (a restarted one) picks it up.
-    const restarted = createServices(t.orm, t.clock).escalation.engine;
-    await restarted.run(t.clock.now());
-    await restarted.run(t.clock.now());
+    try {
+      const report = (await t.tick()) as { escalation: { error?: string } };
+      expect(report.escalation.error).toBe('worker killed');
+      await s.deliverOnce();
+      expect(dmsTo('U0CAROL')).toHaveLength(0);
+      expect(await pagesOf(t, inc.id)).toEqual([]);
+      // Another worker (a restarted one) picks it up.
+      const restarted = createServices(t.orm, t.clock).escalation.engine;
+      await restarted.run(t.clock.now());
+      await restarted.run(t.clock.now());
+      await s.deliverOnce();
+      await restarted.run(t.clock.now());
+      await s.deliverOnce();
+      expect(dmsTo('U0CAROL')).toHaveLength(1);
+      expect((await pagesOf(t, inc.id)).map((x) => x.status)).toEqual(['sent']);
+    } finally {
+      engine.hooks = {};
+    }
+    // The first worker back too: nothing more goes out.
     await run();
     expect(dmsTo('U0CAROL')).toHaveLength(1);
-    expect((await pagesOf(t, inc.id)).map((x) => x.status)).toEqual(['sent']);
   });
 
   it('a page DM whose answer was lost is found in the DM, not sent twice', async () => {
@@ -358,6 +368,40 @@ describe('exactly once', () => {
     expect(s.fake.callsTo('conversations.history').length).toBeGreaterThan(0);
     expect((await pagesOf(t, inc.id)).map((x) => x.status)).toEqual(['sent']);
     expect(s.fake.violations).toEqual([]);
+  });
+
+  it('a page stuck in sending (the answer never came) whose incident is acknowledged before the retry ends cancelled', async () => {
+    const p = await addPolicy(t, 'Stuck', {
+      steps: [{ delayMinutes: 5, targets: [{ type: 'user', id: u.bob }] }],
+    });
+    await setServicePolicy(t, 'stuck', p);
+    at('2026-03-11T10:00:00Z');
+    s.fake.reset();
+    const inc = await declare(t, 'stuck');
+    await s.deliverOnce(); // the card first: the failure below is the page's
+    await t.tick();
+    // Every connection to Slack is cut before the DM is carried out: the attempt never hears how it went.
+    s.fake.failWith((method, args) =>
+      method === 'chat.postMessage' && args.channel === 'U0BOB' ? { drop: 'before' } : null,
+    );
+    await s.deliverOnce();
+    s.fake.failWith(null);
+    expect((await pagesOf(t, inc.id)).map((x) => x.status)).toEqual(['sending']);
+    const ack = await t.request('POST', `/api/v1/incidents/${inc.ref}/acknowledge`);
+    expect(ack.status).toBe(200);
+    for (let i = 0; i < 5; i++) {
+      at(new Date(t.clock.now().getTime() + 60_000).toISOString());
+      await run();
+    }
+    expect(dmsTo('U0BOB').filter((c) => String(c.args.text).includes(inc.ref))).toHaveLength(0);
+    const pages = await pagesOf(t, inc.id);
+    expect(pages.map((x) => x.status)).toEqual(['cancelled']);
+    expect(pages[0]?.detail).toContain('acknowledged before the page was sent');
+    const outcomes = await t.sql<{ data: { status: string } }>(
+      `select data from timeline_entries where incident_id = ? and kind = 'notified' order by id`,
+      [inc.id],
+    );
+    expect(outcomes.map((o) => o.data.status)).toEqual(['cancelled']);
   });
 
   it('Slack down: pages wait in the outbox, then go out once, in order', async () => {

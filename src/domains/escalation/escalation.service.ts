@@ -182,9 +182,11 @@ export class EscalationService {
         // Another attempt holds it now: try again later (it is then sent, or its claim has gone stale).
         throw new AppError('unavailable', 'The page is being sent by another attempt.');
       }
-      if (page.status === 'queued' || page.status === 'cancelled') {
+      // A page still `sending` (an earlier attempt's outcome unknown) whose incident was acknowledged or resolved
+      // before this retry is not retried: it ends `cancelled` rather than staying `sending` for good.
+      if (page.status === 'queued' || page.status === 'sending' || page.status === 'cancelled') {
         const reason = `${inc ? incidentRef(inc.number) : 'The incident'} was ${inc?.status ?? 'gone'} before the page was sent.`;
-        const was = await escalationStore.setOutcome(em, pageId, ['queued'], {
+        const was = await escalationStore.setOutcome(em, pageId, ['queued', 'sending'], {
           status: 'cancelled',
           detail: reason,
         });
