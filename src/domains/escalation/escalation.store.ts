@@ -284,25 +284,6 @@ export const escalationStore = {
     );
   },
 
-  /** Stops it (acknowledged: until the ack timeout, when there is one; resolved). */
-  async stop(
-    em: Em,
-    tenantId: string,
-    incidentId: string,
-    state: 'acknowledged' | 'resolved',
-    nextAt: Date | null,
-    at: Date,
-  ): Promise<EscalationRow | undefined> {
-    const row = await queryOne<EscalationRow>(
-      em,
-      sql`update escalations e set state = ${state}, next_at = ${nextAt}, updated_at = ${at},
-            acknowledged_at = case when ${state} = 'acknowledged' then ${at}::timestamptz else e.acknowledged_at end
-          where e.tenant_id = ${tenantId} and e.incident_id = ${incidentId}
-          returning ${ESC}`,
-    );
-    return row && toEsc(row);
-  },
-
   /**
    * Stops the incident's escalation without waiting for an answer (none when it has none): acknowledged — until
    * its frozen policy's ack timeout from `at` (the engine woken then), when it has one — or resolved; its pages
