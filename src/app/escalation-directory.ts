@@ -9,6 +9,7 @@ import { managerIdOf } from '../domains/tenants/index.js';
  * The escalation engine's view of policies, people's rules and managers, over the domains that own them, each
  * read in the engine's transaction:
  * - `policyFor`: one statement (the service's policy id is a subquery the services domain gives);
+ * - `policyInForceQuery`: the same as a query the engine's statements embed (one per incident of a set);
  * - `rulesOf`: one statement;
  * - `managerOf`: a user's manager; a schedule's = the manager of whoever the roster calculator says is on call
  *   at that instant (the first of them when several are).
@@ -16,6 +17,10 @@ import { managerIdOf } from '../domains/tenants/index.js';
 export const escalationDirectory: EscalationDirectory = {
   policyFor(em: Em, tenantId: string, service: string) {
     return policyReads.inForce(em, tenantId, serviceQueries.policyId(tenantId, service));
+  },
+
+  policyInForceQuery(tenantId, service) {
+    return policyReads.inForceQuery(tenantId, serviceQueries.policyId(tenantId, service));
   },
 
   async rulesOf(em, tenantId, userIds, urgency) {

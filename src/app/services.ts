@@ -10,7 +10,7 @@ import {
   policyReads,
   SimulatorService,
 } from '../domains/escalation/index.js';
-import { IncidentEventBus, IncidentsService } from '../domains/incidents/index.js';
+import { IncidentEventBus, IncidentsService, timelineQueries } from '../domains/incidents/index.js';
 import { type Destination, OutboxService } from '../domains/notify/index.js';
 import { NotificationRulesService } from '../domains/paging/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
@@ -100,6 +100,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     recordNotice: incidents.recordNotice,
     recordAs: incidents.recordAs,
     recordNotices: incidents.recordNotices,
+    noticeInsert: timelineQueries.insertNotices,
     enqueue: outbox.enqueue,
     enqueueReturning: outbox.enqueueReturning,
     ackTimedOut: (tenantId, incidentId, minutes) => incidents.ackTimedOut(tenantId, incidentId, minutes),

@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import type { Em } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
@@ -21,6 +22,11 @@ export interface EscalationDeps {
     items: { incidentId: string; event: TimelineEvent }[],
     at: Date,
   ) => Promise<void>;
+  /**
+   * OpsWatch's notices from a relation of the embedding statement (`incident_id, kind, data`), as a statement
+   * for its `with` clause (the incidents domain's timelineQueries.insertNotices): subscribers are not told.
+   */
+  noticeInsert?: (tenantId: string, rows: RawBuilder<unknown>, at: Date) => RawBuilder<unknown>;
   /** Records an event by a person (or key) in the caller's transaction (IncidentsService.recordAs). */
   recordAs?: (em: Em, actor: Actor, incidentId: string, event: TimelineEvent, at: Date) => Promise<void>;
   /** Queues outbox rows in the caller's transaction. */

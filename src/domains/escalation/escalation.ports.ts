@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import type { Em } from '../../db/sql.js';
 import type { NotificationRule, PolicySnapshot, Urgency } from './policy.types.js';
 
@@ -8,6 +9,12 @@ import type { NotificationRule, PolicySnapshot, Urgency } from './policy.types.j
 export interface EscalationDirectory {
   /** The service's policy, else the tenant's default policy, else null (no escalation). */
   policyFor(em: Em, tenantId: string, service: string): Promise<PolicySnapshot | null>;
+  /**
+   * The same as a query a statement embeds for each of its rows (`join lateral (…) p on true`), `service` being
+   * an expression of that row (`sql.ref('i.service')`): at most one row, with the policy's columns `id`, `name`,
+   * `version`, `spec`. Without it, escalations start one incident at a time (`policyFor`).
+   */
+  policyInForceQuery?(tenantId: string, service: RawBuilder<string>): RawBuilder<PolicyInForceRow>;
   /** Each user's rules for the urgency; `defaulted` when they had none and got DEFAULT_RULES. */
   rulesOf(
     em: Em,
@@ -22,4 +29,12 @@ export interface EscalationDirectory {
     target: { of: 'user' | 'schedule'; id: string },
     at: Date,
   ): Promise<string | null>;
+}
+
+/** A policy's columns as `policyInForceQuery` gives them. */
+export interface PolicyInForceRow {
+  id: string;
+  name: string;
+  version: number;
+  spec: unknown;
 }

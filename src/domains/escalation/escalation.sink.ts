@@ -5,7 +5,9 @@ import type { EscalationDeps } from './escalation.deps.js';
 import { escalationStore } from './escalation.store.js';
 import { incidentFactsStore } from './incident-facts.store.js';
 import { urgencyOf } from './policy.types.js';
-import { addMinutes } from './step.calc.js';
+
+/** Events that start or stop an escalation: `created` events before them are started first, in order. */
+const STOPS_A_RUN = new Set(['retriggered', 'acknowledged', 'resolved']);
 
 /** Events after which the DMs already sent for the incident are brought up to date in place. */
 const UPDATES_DMS = new Set(['acknowledged', 'resolved', 'retriggered', 'escalated', 'assigned']);
@@ -20,11 +22,18 @@ export class EscalationSink implements IncidentEventSink {
   constructor(private readonly deps: EscalationDeps) {}
 
   async record(em: Em, events: readonly IncidentEvent[]): Promise<void> {
+    /** Consecutive `created` events, started together when the next event that matters comes (or the end). */
+    let created: IncidentEvent[] = [];
     for (const e of events) {
+      if (e.event.kind === 'created') {
+        created.push(e);
+        continue;
+      }
+      if (created.length && STOPS_A_RUN.has(e.event.kind)) {
+        await this.startCreated(em, created);
+        created = [];
+      }
       switch (e.event.kind) {
-        case 'created':
-          await this.start(em, e, 'triggered');
-          break;
         case 'retriggered':
           await this.start(
             em,
@@ -43,6 +52,38 @@ export class EscalationSink implements IncidentEventSink {
       }
       if (UPDATES_DMS.has(e.event.kind)) await this.updateDms(em, e);
     }
+    await this.startCreated(em, created);
+  }
+
+  /**
+   * Starts the escalations of incidents just created: one statement per tenant and instant, sent without waiting
+   * for an answer (the policies, snapshots, generations and timeline notices all worked out by the database), when
+   * the directory gives its policy as an embeddable query; else one incident at a time.
+   */
+  private async startCreated(em: Em, events: readonly IncidentEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const { policyInForceQuery } = this.deps.directory;
+    const { noticeInsert } = this.deps;
+    if (!policyInForceQuery || !noticeInsert) {
+      for (const e of events) await this.start(em, e, 'triggered');
+      return;
+    }
+    const batches = new Map<string, { tenantId: string; at: Date; ids: string[] }>();
+    for (const e of events) {
+      const key = `${e.tenantId}/${e.at.getTime()}`;
+      const b = batches.get(key) ?? { tenantId: e.tenantId, at: e.at, ids: [] };
+      if (!b.ids.includes(e.incidentId)) b.ids.push(e.incidentId);
+      batches.set(key, b);
+    }
+    for (const { tenantId, at, ids } of batches.values())
+      await escalationStore.startAll(
+        em,
+        tenantId,
+        ids,
+        (service) => policyInForceQuery.call(this.deps.directory, tenantId, service),
+        (rows) => noticeInsert(tenantId, rows, at),
+        at,
+      );
   }
 
   /** Starts the incident's escalation (a new generation when it had one), step 0 due at once. */
@@ -85,23 +126,19 @@ export class EscalationSink implements IncidentEventSink {
     return true;
   }
 
+  /**
+   * Stops it: one update of the escalation (the ack timeout worked out from its frozen policy by the database)
+   * and the pages it cancels, sent without waiting; the cancelled pages are counted when their answer comes.
+   */
   private async stop(em: Em, e: IncidentEvent, state: 'acknowledged' | 'resolved'): Promise<void> {
-    const row = await escalationStore.get(em, e.tenantId, e.incidentId);
-    if (!row) return;
-    const timeout = row.snapshot.spec.ackTimeoutMinutes;
-    const nextAt = state === 'acknowledged' && timeout ? addMinutes(e.at, timeout) : null;
-    await escalationStore.stop(em, e.tenantId, e.incidentId, state, nextAt, e.at);
     const reason = `${state === 'acknowledged' ? 'Acknowledged' : 'Resolved'} before it was sent.`;
-    const cancelled = await escalationStore.cancelPages(
-      em,
-      e.tenantId,
-      e.incidentId,
-      reason,
-      e.at,
-      state === 'acknowledged',
+    const { cancelled } = await escalationStore.stopAhead(em, e.tenantId, e.incidentId, state, reason, e.at);
+    cancelled.then(
+      (pages) => {
+        for (const p of pages) this.deps.metrics?.notified(p.method, 'cancelled');
+      },
+      () => {}, // the transaction fails with it
     );
-    for (const p of cancelled) this.deps.metrics?.notified(p.method, 'cancelled');
-    if (nextAt) await escalationStore.notifyEngine(em);
   }
 
   /** Each DM already sent for the incident is updated in place (rendered from the incident as it is then). */

@@ -1,5 +1,6 @@
-import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
-import type { PolicySnapshot, Urgency } from './policy.types.js';
+import type { RawBuilder } from 'kysely';
+import { command, type Em, query, queryAhead, queryOne, sql } from '../../db/sql.js';
+import { DEFAULT_HIGH_URGENCY, type PolicySnapshot, type Urgency } from './policy.types.js';
 import type { PlannedPage } from './step.calc.js';
 
 /** The channel the engine's pacer listens on: an escalation started or was escalated by hand. */
@@ -231,23 +232,97 @@ export const escalationStore = {
     return row?.generation ?? 0;
   },
 
-  /** Stops it (acknowledged: until the ack timeout, when there is one; resolved). */
-  async stop(
+  /**
+   * Starts the escalations of incidents just created, in one statement sent without waiting for an answer: for
+   * each incident still triggered, the policy in force for its service (`policyOf`, a query embedded per row)
+   * frozen onto it (id, name, version, spec with its defaults), urgency from its severity (`spec.urgency.high`),
+   * step 0 due at `at`; the timeline's `escalation_started` (or `escalation_none` when no policy applies) through
+   * `notices` (the incidents domain's statement); and the engine woken when any started.
+   */
+  async startAll(
+    em: Em,
+    tenantId: string,
+    incidentIds: readonly string[],
+    policyOf: (service: RawBuilder<string>) => RawBuilder<unknown>,
+    notices: (rows: RawBuilder<unknown>) => RawBuilder<unknown>,
+    at: Date,
+  ): Promise<void> {
+    if (incidentIds.length === 0) return;
+    const noticeRows = sql`(
+          select s.incident_id, 'escalation_started'::text as kind,
+            jsonb_build_object('policyId', s.policy_id, 'policyName', s.policy_name, 'version', s.policy_version,
+              'generation', s.generation, 'reason', 'triggered') as data
+          from started s
+          union all
+          select p.incident_id, 'escalation_none'::text, jsonb_build_object('service', p.service)
+          from pol p where p.policy_id is null)`;
+    await command(
+      em,
+      sql`with inc as (
+            select i.id, i.service, i.severity from incidents i
+            where i.tenant_id = ${tenantId} and i.id = any(${incidentIds}::uuid[]) and i.status = 'triggered'
+          ), pol as (
+            select inc.id as incident_id, inc.service, inc.severity, p.id as policy_id, p.name, p.version,
+              p.spec || jsonb_build_object('repeat', coalesce(p.spec->'repeat', '0'::jsonb),
+                'urgency', jsonb_build_object('high', coalesce(p.spec->'urgency'->'high', ${JSON.stringify(DEFAULT_HIGH_URGENCY)}::jsonb)))
+                as spec
+            from inc left join lateral (${policyOf(sql.ref('inc.service'))}) p on true
+          ), started as (
+            insert into escalations (incident_id, tenant_id, policy_id, policy_name, policy_version, snapshot,
+              urgency, state, generation, loop, step, step_fired_at, next_at, started_at, acknowledged_at, updated_at)
+            select p.incident_id, ${tenantId}, p.policy_id, p.name, p.version,
+              jsonb_build_object('policyId', p.policy_id, 'name', p.name, 'version', p.version, 'spec', p.spec),
+              case when p.spec->'urgency'->'high' @> to_jsonb(p.severity) then 'high' else 'low' end,
+              'active', 0, 0, 0, null, ${at}, ${at}, null, ${at}
+            from pol p where p.policy_id is not null
+            on conflict (incident_id) do update set state = 'active', generation = escalations.generation + 1,
+              loop = 0, step = 0, step_fired_at = null, next_at = ${at}, started_at = ${at}, acknowledged_at = null,
+              updated_at = ${at}
+            returning incident_id, generation, policy_id, policy_name, policy_version
+          ), notices as (${notices(noticeRows)})
+          select pg_notify(${ENGINE_CHANNEL}, '') where exists (select 1 from started)`,
+    );
+  },
+
+  /**
+   * Stops the incident's escalation without waiting for an answer (none when it has none): acknowledged — until
+   * its frozen policy's ack timeout from `at` (the engine woken then), when it has one — or resolved; its pages
+   * not yet sent cancelled (sent ones note an acknowledgement). Answers the cancelled pages: on a light
+   * transaction they arrive with its next awaited statement or its COMMIT (elsewhere, read at once).
+   */
+  async stopAhead(
     em: Em,
     tenantId: string,
     incidentId: string,
     state: 'acknowledged' | 'resolved',
-    nextAt: Date | null,
+    reason: string,
     at: Date,
-  ): Promise<EscalationRow | undefined> {
-    const row = await queryOne<EscalationRow>(
-      em,
-      sql`update escalations e set state = ${state}, next_at = ${nextAt}, updated_at = ${at},
-            acknowledged_at = case when ${state} = 'acknowledged' then ${at}::timestamptz else e.acknowledged_at end
-          where e.tenant_id = ${tenantId} and e.incident_id = ${incidentId}
-          returning ${ESC}`,
-    );
-    return row && toEsc(row);
+  ): Promise<{ cancelled: Promise<PageRow[]> }> {
+    const acked = state === 'acknowledged';
+    const stop = sql<{ pages: PageRow[] }>`with stopped as (
+            update escalations e set state = ${state}, updated_at = ${at},
+              next_at = case when ${acked} and e.snapshot->'spec'->>'ackTimeoutMinutes' is not null
+                then ${at}::timestamptz
+                  + round((e.snapshot->'spec'->>'ackTimeoutMinutes')::float8 * 60000) * interval '1 millisecond'
+                end,
+              acknowledged_at = case when ${acked} then ${at}::timestamptz else e.acknowledged_at end
+            where e.tenant_id = ${tenantId} and e.incident_id = ${incidentId}
+            returning e.next_at
+          ), noted as (
+            update pages set acked_at = ${at} where ${acked} and tenant_id = ${tenantId}
+              and incident_id = ${incidentId} and status = 'sent' and acked_at is null
+          ), cancelled as (
+            update pages set status = 'cancelled', detail = ${reason}
+            where tenant_id = ${tenantId} and incident_id = ${incidentId} and status in ('pending', 'queued')
+            returning *
+          ), woken as (
+            select pg_notify(${ENGINE_CHANNEL}, '') from stopped where next_at is not null
+          )
+          select (select count(*) from woken) as woken,
+            (select coalesce(jsonb_agg(c), '[]'::jsonb) from cancelled c) as pages`;
+    const ahead = queryAhead(em, stop);
+    const rows = ahead ?? Promise.resolve(await query(em, stop));
+    return { cancelled: rows.then((r) => (r[0]?.pages ?? []).map(toPage)) };
   },
 
   /** Pages not yet handed over (or handed over and not yet sent) are cancelled; sent ones note the acknowledgement. */

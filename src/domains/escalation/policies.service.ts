@@ -9,7 +9,7 @@ import { isUuid } from '../../shared/ids.js';
 import { recordAudit } from '../audit/index.js';
 import { existingScheduleIds } from '../rosters/index.js';
 import { existingUserIds } from '../tenants/index.js';
-import { type PolicyFields, type PolicyRow, policiesStore } from './policies.store.js';
+import { inForceQuery, type PolicyFields, type PolicyRow, policiesStore } from './policies.store.js';
 import { type PolicyDto, sameFields, toPolicyDto, toSnapshot } from './policy.mapper.js';
 import { type PolicyInput, type PolicySnapshot, policyInputSchema } from './policy.types.js';
 
@@ -217,6 +217,11 @@ export const policyReads = {
     const row = await policiesStore.inForce(em, tenantId, preferred);
     return row ? toSnapshot(row) : null;
   },
+  /**
+   * The same, as a query another statement embeds (`join lateral (…) p on true`): its rows have the policy's
+   * columns (id, name, spec, version, is_default…), none when no policy is in force.
+   */
+  inForceQuery,
   /** Whether the tenant has a policy with this id. */
   async exists(em: Em, tenantId: string, id: string): Promise<boolean> {
     return isUuid(id) && (await policiesStore.byId(em, tenantId, id)) !== undefined;

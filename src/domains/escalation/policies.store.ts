@@ -22,6 +22,13 @@ export interface PolicyFields {
 
 const COLUMNS = sql`id, name, description, spec, version, is_default, created_at, updated_at`;
 
+/** The policy in force (see `inForce`), as a statement another may embed (a lateral subquery per row). */
+export function inForceQuery(tenantId: string, preferred: RawBuilder<string | null>): RawBuilder<PolicyRow> {
+  return sql<PolicyRow>`select ${COLUMNS} from escalation_policies
+          where tenant_id = ${tenantId} and (id = ${preferred} or is_default)
+          order by is_default limit 1`;
+}
+
 export const policiesStore = {
   list(em: Em, tenantId: string): Promise<PolicyRow[]> {
     return query<PolicyRow>(
@@ -114,11 +121,6 @@ export const policiesStore = {
    * e.g. a service's policy id) when there is one, else the tenant's default; undefined when neither.
    */
   inForce(em: Em, tenantId: string, preferred: RawBuilder<string | null>): Promise<PolicyRow | undefined> {
-    return queryOne<PolicyRow>(
-      em,
-      sql`select ${COLUMNS} from escalation_policies
-          where tenant_id = ${tenantId} and (id = ${preferred} or is_default)
-          order by is_default limit 1`,
-    );
+    return queryOne<PolicyRow>(em, inForceQuery(tenantId, preferred));
   },
 };

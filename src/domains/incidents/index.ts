@@ -22,6 +22,7 @@ export type {
 export type { IncidentNoticeRecorder } from './incident-lifecycle.js';
 export { parseIncidentRef } from './incidents.mapper.js';
 export { IncidentsService } from './incidents.service.js';
+export { timelineQueries } from './incidents.store.js';
 export * from './incidents.types.js';
 export { type DescribeContext, describeEvent, eventDetail } from './timeline.calc.js';
 export {

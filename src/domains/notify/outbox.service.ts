@@ -68,7 +68,7 @@ export class OutboxService {
     this.delivery = new OutboxDelivery(orm, clock, {
       log: opts.log,
       batchSize: opts.batchSize ?? 20,
-      concurrency: opts.concurrency ?? 4,
+      concurrency: opts.concurrency ?? 16,
       leaseMs: opts.leaseMs ?? 60_000,
       onFailure: () => opts.onFailure,
       recordNotice: opts.recordNotice,

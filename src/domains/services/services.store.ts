@@ -128,8 +128,11 @@ export const serviceQueries = {
     return sql`(select jsonb_object_agg(s.name, s.slack_channel) from services s
                 where s.tenant_id = ${tenantId} and s.slack_channel is not null)`;
   },
-  /** The named service's policy id, or null (no such service, or none set). */
-  policyId(tenantId: string, service: string): RawBuilder<string | null> {
+  /**
+   * The named service's policy id, or null (no such service, or none set). `service` may be an expression of the
+   * embedding statement (`sql.ref('i.service')`), for one policy per row of a set.
+   */
+  policyId(tenantId: string, service: string | RawBuilder<string>): RawBuilder<string | null> {
     return sql<string | null>`(select s.escalation_policy_id from services s
                 where s.tenant_id = ${tenantId} and s.name = ${service})`;
   },
