@@ -5,7 +5,6 @@ import {
   addUser,
   declare,
   pagesOf,
-  setRules,
   setServicePolicy,
   timelineKinds,
 } from './harness/escalation-fixtures.js';
