@@ -69,8 +69,8 @@ export class AlertsService {
   }
 
   /**
-   * Several requests' events in one transaction; one result per request. `committing` is called once the
-   * transaction has sent its COMMIT (the group-commit batcher starts the next batch then).
+   * Several requests' events in one transaction; one result per request. `committing` is called once a
+   * transaction that opened incidents has sent its COMMIT (the group-commit batcher starts the next batch then).
    */
   async ingestMany(
     actor: Actor,
@@ -78,12 +78,28 @@ export class AlertsService {
     committing?: () => void,
   ): Promise<IngestResult[]> {
     const settings = await this.settings(actor.tenantId);
+    // Only a transaction that opened incidents lets the next batch start beside its COMMIT: the next batch's
+    // alerts mostly belong to other groups then. One that joined open incidents holds the group locks the next
+    // batch most likely needs first, so starting it would only split the queue into smaller transactions.
+    let opened = false;
     try {
       const outcome = await withPgTx(
         this.orm,
         { tenantId: actor.tenantId },
-        (tx) => ingestInTx(tx, actor, requests, settings, this.clock.now(), this.incidents, this.hints),
-        { committing },
+        async (tx) => {
+          const o = await ingestInTx(
+            tx,
+            actor,
+            requests,
+            settings,
+            this.clock.now(),
+            this.incidents,
+            this.hints,
+          );
+          opened = o.results.some((r) => r.incidents.some((i) => i.created));
+          return o;
+        },
+        { committing: () => opened && committing?.() },
       );
       await outcome.complete;
       return outcome.results;
