@@ -15,10 +15,13 @@ import { incidentRowText } from './incident-list.blocks.js';
 import { joinWithin, LIMITS } from './limits.js';
 import { addOverrideButton } from './oncall.blocks.js';
 import { range, scheduleLine, when, zoneNote } from './oncall-lines.js';
-import type { BlockOptions, HomeView, IncidentView, OnCallView, Severity } from './types.js';
+import { escalateButton, reasonLine } from './page.blocks.js';
+import type { BlockOptions, HomeView, IncidentView, OnCallView, PagingMeView, Severity } from './types.js';
 
 /** At most this many "assigned to me" rows, so open incidents keep most of the 100 blocks. */
 export const MAX_ASSIGNED_ROWS = 5;
+/** At most this many "Incidents paging you" rows. */
+export const MAX_PAGING_ROWS = 5;
 const MAX_SCHEDULE_LINES = 60;
 const MAX_CURRENT_LINES = 10;
 
@@ -61,6 +64,36 @@ function rowBlocks(view: IncidentView, opts: BlockOptions): KnownBlock[] {
 function moreBlock(hidden: number, what: string): KnownBlock {
   const list = '`/incident list` shows open incidents';
   return { type: 'context', elements: [mrkdwn(`… and ${hidden} more ${what} — ${list}`, LIMITS.textObject)] };
+}
+
+/** "Incidents paging you": what is waking this person up, with Acknowledge and Escalate. */
+export function pagingMeBlocks(items: readonly PagingMeView[], opts: BlockOptions): KnownBlock[] {
+  const blocks: KnownBlock[] = [header(`Incidents paging you (${items.length})`)];
+  if (items.length === 0) {
+    blocks.push({ type: 'context', elements: [mrkdwn('Nothing is paging you.', LIMITS.textObject)] });
+    return blocks;
+  }
+  const sorted = [...items].sort((a, b) => bySeverityThenAge(a.incident, b.incident));
+  for (const item of sorted.slice(0, MAX_PAGING_ROWS)) {
+    const text = `${incidentRowText(item.incident, opts)}\n${reasonLine(item.reason)} · paged ${slackDate(item.pagedAt, opts, '{time}')}`;
+    blocks.push({ type: 'section', text: mrkdwn(text, LIMITS.sectionText) });
+    const elements: Button[] = [];
+    if (item.incident.status === 'triggered') {
+      elements.push(
+        {
+          type: 'button',
+          action_id: INCIDENT_ACTIONS.acknowledge,
+          text: plain('Acknowledge', LIMITS.buttonText),
+          style: 'primary',
+          value: item.incident.id,
+        },
+        escalateButton(item.incident.id, item.token),
+      );
+    }
+    if (elements.length) blocks.push({ type: 'actions', elements });
+  }
+  if (sorted.length > MAX_PAGING_ROWS) blocks.push(moreBlock(sorted.length - MAX_PAGING_ROWS, 'paging you'));
+  return blocks;
 }
 
 function onCallBlocks(onCall: OnCallView, opts: BlockOptions): KnownBlock[] {
@@ -149,6 +182,7 @@ export function homeView(model: HomeView, opts: BlockOptions): SlackHomeView {
     },
     { type: 'divider' },
   ];
+  if (model.pagingMe) blocks.push(...pagingMeBlocks(model.pagingMe, opts), { type: 'divider' });
   if (model.onCall) blocks.push(...onCallBlocks(model.onCall, opts), { type: 'divider' });
 
   // Reserve: 1 header + "more" for assigned, a divider, 1 header + "more" for open incidents.

@@ -11,6 +11,16 @@ export const INCIDENT_ACTIONS = {
   listOverflow: 'incident.list_overflow',
 } as const;
 
+/**
+ * Escalation buttons: Escalate (card, page DM, App Home; its value is `EscalateButtonValue`, metadata codec) and
+ * Open card (a link button on the page DM; Slack still sends the click, which is acknowledged and ignored).
+ * The page DM's and the channel post's Acknowledge reuse `INCIDENT_ACTIONS.acknowledge`.
+ */
+export const ESCALATION_ACTIONS = {
+  escalate: 'escalation.escalate',
+  openCard: 'escalation.open_card',
+} as const;
+
 export const HOME_ACTIONS = {
   viewAll: 'home.view_all',
 } as const;

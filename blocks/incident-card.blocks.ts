@@ -21,7 +21,8 @@ import {
 } from './format.js';
 import { INCIDENT_ACTIONS, incidentActionsBlockId } from './ids.js';
 import { joinWithin, LIMITS, truncate } from './limits.js';
-import type { BlockOptions, IncidentView, MessagePayload } from './types.js';
+import { DRILL_MARK, drillPrefix, escalateButton } from './page.blocks.js';
+import type { BlockOptions, CardEscalationView, IncidentView, MessagePayload } from './types.js';
 
 /** Labels worth showing on a card, in this order; other labels follow alphabetically while room is left. */
 export const LABEL_PRIORITY = [
@@ -96,7 +97,38 @@ function linksText(view: IncidentView): string | null {
   return `:link: ${joinWithin(links, ' · ', LIMITS.sectionText - 10, (n) => `+${n} more`)}`;
 }
 
-/** The card's buttons: Acknowledge (triggered only), Resolve (open only), Assign, Add note. */
+/** "in 4 min" (rounded up; "in less than a minute" under 30 s). */
+function inMinutes(at: Date, now: Date): string {
+  const ms = at.getTime() - now.getTime();
+  if (ms < 30_000) return 'in less than a minute';
+  const min = Math.round(ms / 60_000);
+  return `in ${min} min`;
+}
+
+/**
+ * The card's escalation line: "Paging Ana (Payments on-call) · Escalates to Payments managers in 4 min (at 12:09)".
+ * The card is re-rendered at each step, so "in N min" is true when posted; the `<!date>` keeps it readable later.
+ */
+export function escalationLine(esc: CardEscalationView, opts: BlockOptions): string | null {
+  if (esc.state === 'exhausted') {
+    const loops = esc.loops ?? 1;
+    return `:rotating_light: Nobody acknowledged after ${loops} ${loops === 1 ? 'loop' : 'loops'}`;
+  }
+  if (esc.state !== 'active') return null;
+  const people = esc.pagingNow.slice(0, 10).map((p) => {
+    const who = person(p.person.name, p.person.slackUserId);
+    return p.why ? `${who} (${inline(p.why, 120)})` : who;
+  });
+  const more = esc.pagingNow.length - people.length;
+  const paging = people.length
+    ? `:pager: Paging ${people.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+    : ':pager: Paging nobody right now';
+  if (!esc.next) return `${paging} · Last step`;
+  const at = slackDate(esc.next.at, opts, '{time}');
+  return `${paging} · Escalates to ${inline(esc.next.to, 200)} ${inMinutes(esc.next.at, opts.now)} (at ${at})`;
+}
+
+/** The card's buttons: Acknowledge (triggered only), Resolve (open only), Assign, Add note, Escalate (escalating). */
 export function incidentActions(view: IncidentView): ActionsBlock | null {
   if (view.status === 'resolved') return null;
   const elements: ActionsBlockElement[] = [];
@@ -130,6 +162,9 @@ export function incidentActions(view: IncidentView): ActionsBlock | null {
       value: view.id,
     },
   );
+  if (view.status === 'triggered' && view.escalation?.state === 'active') {
+    elements.push(escalateButton(view.id, view.escalation.token));
+  }
   const blockId = incidentActionsBlockId(view.id);
   return { type: 'actions', ...(blockId.length <= LIMITS.id ? { block_id: blockId } : {}), elements };
 }
@@ -139,7 +174,7 @@ export function incidentCardText(view: IncidentView): string {
   const sev = severityOf(view.severity);
   const status = STATUSES[view.status].label;
   const title = view.title.replace(/\s+/g, ' ').trim() || 'Untitled incident';
-  const text = `[${sev.label}] ${incidentRef(view.number)} ${status}: ${title} (${view.service}/${view.environment})`;
+  const text = `${drillPrefix(view)}[${sev.label}] ${incidentRef(view.number)} ${status}: ${title} (${view.service}/${view.environment})`;
   return truncate(escapeMrkdwn(text), LIMITS.sectionText);
 }
 
@@ -153,7 +188,10 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
     mrkdwn(`*${name}*\n${value}`, LIMITS.sectionFieldText);
 
   const blocks: KnownBlock[] = [
-    { type: 'header', text: plain(`${sev.emoji} ${incidentRef(view.number)} ${title}`, LIMITS.headerText) },
+    {
+      type: 'header',
+      text: plain(`${drillPrefix(view)}${sev.emoji} ${incidentRef(view.number)} ${title}`, LIMITS.headerText),
+    },
     {
       type: 'section',
       fields: [
@@ -166,6 +204,14 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
       ],
     },
   ];
+  if (view.drill) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        mrkdwn(`${DRILL_MARK} — a fire drill: it pages for real and is left out of the figures.`, 300),
+      ],
+    });
+  }
   const description = view.description?.trim();
   if (description) {
     blocks.push({
@@ -178,6 +224,9 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
   const links = linksText(view);
   if (links) blocks.push({ type: 'section', text: mrkdwn(links, LIMITS.sectionText) });
   blocks.push(lifecycleBlock(view, opts));
+  const escalation =
+    view.escalation && view.status === 'triggered' ? escalationLine(view.escalation, opts) : null;
+  if (escalation) blocks.push({ type: 'context', elements: [mrkdwn(escalation, LIMITS.textObject)] });
   const actions = incidentActions(view);
   if (actions) blocks.push(actions);
   return { text: incidentCardText({ ...view, title }), blocks };

@@ -15,6 +15,7 @@ import {
 import { INCIDENT_ACTIONS } from './ids.js';
 import { LIMITS } from './limits.js';
 import { encodeMetadata } from './metadata.js';
+import { DRILL_MARK } from './page.blocks.js';
 import type { BlockOptions, IncidentView, MessagePayload } from './types.js';
 
 /** What a row's overflow option carries: `{ a: 'ack' | 'resolve', id }` (decode with `decodeMetadata`). */
@@ -71,7 +72,8 @@ export function incidentRowText(view: IncidentView, opts: BlockOptions): string 
     `${inline(view.service, 120)} (${inline(view.environment, 60)})`,
     who,
   ].join(' · ');
-  return `${sev.emoji} *${ref}* ${inline(view.title, 500, 'Untitled incident')}\n${facts}`;
+  const drill = view.drill ? `${DRILL_MARK} · ` : '';
+  return `${drill}${sev.emoji} *${ref}* ${inline(view.title, 500, 'Untitled incident')}\n${facts}`;
 }
 
 /** One `/incident list` row: the row text with its actions (Acknowledge, Resolve). */

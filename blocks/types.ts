@@ -41,6 +41,38 @@ export interface IncidentView {
   links: LinkView[];
   alertCount: number;
   openAlertCount: number;
+  /** A fire drill: every message about it says DRILL. */
+  drill?: boolean;
+  /** Who is being paged now and when the next step fires; absent when the incident does not escalate. */
+  escalation?: CardEscalationView | null;
+}
+
+/** Which step a button was rendered for: a click for a step the incident has left does nothing. */
+export interface EscalationToken {
+  generation: number;
+  loop: number;
+  step: number;
+}
+
+/** Why a person is paged, as the page DM says it. */
+export type PageReason =
+  /** "You are on call for Payments". */
+  | { kind: 'schedule'; scheduleName: string }
+  /** "You are the manager of Ana" / "… of whoever is on call for Payments". */
+  | { kind: 'manager'; of: string }
+  /** "Escalated to you directly". */
+  | { kind: 'user' };
+
+/** The incident card's escalation line. */
+export interface CardEscalationView {
+  token: EscalationToken;
+  state: 'active' | 'exhausted' | 'stopped';
+  /** Who the current step pages, with why ("Payments on-call"). */
+  pagingNow: { person: PersonView; why: string }[];
+  /** The next step: when it fires and whom it pages ("Payments managers"); null after the last one. */
+  next: { at: Date; to: string } | null;
+  /** Loops run through when exhausted. */
+  loops?: number;
 }
 
 export interface TimelineItemView {
@@ -143,6 +175,16 @@ export interface HomeView {
   assignedToMe: IncidentView[];
   /** Filled once rosters exist; the section is left out when absent. */
   onCall?: OnCallView;
+  /** Incidents whose escalation is paging this person now; the section is left out when absent. */
+  pagingMe?: PagingMeView[];
+}
+
+/** One row of App Home's "Incidents paging you". */
+export interface PagingMeView {
+  incident: IncidentView;
+  reason: PageReason;
+  token: EscalationToken;
+  pagedAt: Date;
 }
 
 export interface BlockOptions {

@@ -7,6 +7,7 @@ import { tenantIsolationSql } from './Migration20261208000002_row_level_security
  *   `slack_channel` is where its incidents' cards go — the tenant's former Slack routes move here.
  * - `escalation_policies`: the policy as the API takes it (`spec`: steps, repeat, ackTimeoutMinutes, urgency,
  *   fallbackChannel) with a `version` bumped on every change; incidents freeze a copy when they trigger.
+ *   `is_default` marks the tenant's default policy (services without a policy of their own use it).
  * - `notification_rules`: per user and urgency, the ordered chain of methods with delays (none: the defaults).
  */
 export class Migration20261216000001_services_and_policies extends Migration {
@@ -19,10 +20,15 @@ export class Migration20261216000001_services_and_policies extends Migration {
         description text,
         spec jsonb not null,
         version integer not null default 1,
+        is_default boolean not null default false,
         created_at timestamptz not null,
         updated_at timestamptz not null,
         unique (tenant_id, name)
       );`);
+    // The tenant's default policy (for services without one): at most one per tenant.
+    this.addSql(
+      'create unique index escalation_policies_default on escalation_policies (tenant_id) where is_default;',
+    );
     this.addSql(`
       create table services (
         id uuid primary key,
@@ -58,6 +64,10 @@ export class Migration20261216000001_services_and_policies extends Migration {
       select gen_random_uuid(), t.id, r.key, r.value, now(), now()
         from tenants t, jsonb_each_text(coalesce(t.settings #> '{slack,routes}', '{}'::jsonb)) r
       on conflict (tenant_id, name) do nothing;`);
+    // …and leave the settings: services are where the channels live from now on.
+    this.addSql(
+      `update tenants set settings = settings #- '{slack,routes}' where settings #> '{slack,routes}' is not null;`,
+    );
     for (const t of ['escalation_policies', 'services', 'notification_rules'])
       for (const s of tenantIsolationSql(t)) this.addSql(s);
   }

@@ -9,7 +9,9 @@ import { tenantIsolationSql } from './Migration20261208000002_row_level_security
  *   `next_at` is the stored deadline the engine wakes for (next step, or the ack timeout); null when idle.
  * - `pages`: one notification per (incident, generation, loop, step, person, rule) — the unique key written in
  *   the same transaction as the escalation state, so however many workers run and whatever crashes, a page is
- *   recorded once; it is handed to the outbox (outbox_id) when due, and its delivery outcome is written back.
+ *   recorded once; it is handed to the outbox (outbox_id) when due, and its delivery outcome is written back
+ *   (with the DM's channel and ts, so it is updated in place when anyone acts on the incident). `sending`: an
+ *   attempt claimed it (sending_at) and may have sent it: a later attempt looks for it before sending again.
  */
 export class Migration20261216000002_escalations extends Migration {
   override async up(): Promise<void> {
@@ -49,12 +51,16 @@ export class Migration20261216000002_escalations extends Migration {
         method text not null,
         due_at timestamptz not null,
         status text not null default 'pending'
-          check (status in ('pending', 'queued', 'sent', 'failed', 'cancelled', 'skipped')),
+          check (status in ('pending', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped')),
         outbox_id bigint,
         queued_at timestamptz,
+        sending_at timestamptz,
         sent_at timestamptz,
         acked_at timestamptz,
         detail text,
+        target_label text,
+        slack_channel text,
+        slack_ts text,
         created_at timestamptz not null,
         unique (incident_id, generation, loop, step, user_id, rule_position)
       );`);

@@ -251,7 +251,7 @@ describe('services refuse bad input with a validation error naming the fields (a
 
   it('setting Slack routes', async () => {
     expect(
-      await refusal(t.services.outbox.setRoutes(t.actor, { payments: 'Not A Channel', search: 'C0SEARCH' })),
+      await refusal(t.services.catalog.setRoutes(t.actor, { payments: 'Not A Channel', search: 'C0SEARCH' })),
     ).toEqual({ code: 'validation', message: 'The Slack routes are not valid.', fields: ['payments'] });
   });
 });

@@ -127,7 +127,8 @@ describe('the incidents ingest port', () => {
     expect(last.outcomes).toEqual([{ kind: 'resolved', incidentId: id, resolved: true }]);
     expect(await incident(id)).toEqual([{ status: 'resolved', severity: 2 }]);
     const kinds = await t.sql<{ kind: string }>(
-      `select kind from timeline_entries where incident_id = ? and kind not like 'notification%' order by id`,
+      `select kind from timeline_entries where incident_id = ? and kind not like 'notification%'
+         and kind not like 'escalation%' order by id`,
       [id],
     );
     expect(kinds.map((k) => k.kind)).toEqual([

@@ -68,6 +68,7 @@ describe('incidents over REST', () => {
     );
     expect(detail.timeline.map((e) => e.kind)).toEqual([
       'created',
+      'escalation_none',
       'notification_unrouted',
       'acknowledged',
       'assigned',
@@ -78,6 +79,7 @@ describe('incidents over REST', () => {
     const by = 'API key "bootstrap"';
     expect(detail.timeline.map((e) => e.message)).toEqual([
       `${inc.ref} declared by ${by}: Checkout latency`,
+      'No escalation policy applies to service "checkout" and there is no default policy: nobody is paged.',
       expect.stringMatching(
         /^No Slack channel takes incidents of service "checkout", and there is no default/,
       ),

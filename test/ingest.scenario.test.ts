@@ -68,6 +68,7 @@ describe('Alertmanager fires, repeats and resolves', () => {
     expect(detail.timeline.map((e) => e.kind)).toEqual([
       'created',
       'alert_fired',
+      'escalation_none',
       'notification_unrouted',
       'alert_resolved',
       'resolved',

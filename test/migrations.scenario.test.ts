@@ -119,7 +119,13 @@ beforeAll(async () => {
   await adminQuery(server, `create database ${name}`);
   orm = await openOrm({ url: withDatabase(server, name), poolMax: 2 });
   await orm.migrator.up({ to: BEFORE });
-  await sql(`insert into tenants (id, slug, name) values (?, 'default', 'Default')`, [T]);
+  await sql(`insert into tenants (id, slug, name, settings) values (?, 'default', 'Default', ?::jsonb)`, [
+    T,
+    JSON.stringify({
+      slack: { routes: { payments: 'payments-oncall', checkout: 'C0123CHECKOUT' }, teamName: 'Acme' },
+      ingestion: { retriggerAfterAckMinutes: 30 },
+    }),
+  ]);
   await sql(`insert into users (id, tenant_id, name) values (?, ?, 'Bob Jones')`, [BOB, T]);
   for (const [id, n, title, source] of [
     [AUTO, 1, 'Disk almost full', 'alertmanager'],
@@ -221,5 +227,27 @@ describe('migrating a database with rows from before typed events and destinatio
       ),
     ).rejects.toThrow(/outbox_destination_check/);
     await sql(`update outbox set status = 'expired' where destination = 'slack.home'`);
+  });
+});
+
+describe('migrating a tenant whose Slack routes were in its settings', () => {
+  it('makes each route a service with that channel and no policy, and takes the routes out of the settings', async () => {
+    expect(
+      await sql(
+        'select name, slack_channel, escalation_policy_id from services where tenant_id = ? order by name',
+        [T],
+      ),
+    ).toEqual([
+      { name: 'checkout', slack_channel: 'C0123CHECKOUT', escalation_policy_id: null },
+      { name: 'payments', slack_channel: 'payments-oncall', escalation_policy_id: null },
+    ]);
+    const [tenant] = await sql<{ settings: Record<string, unknown> }>(
+      'select settings from tenants where id = ?',
+      [T],
+    );
+    expect(tenant?.settings).toEqual({
+      slack: { teamName: 'Acme' },
+      ingestion: { retriggerAfterAckMinutes: 30 },
+    });
   });
 });

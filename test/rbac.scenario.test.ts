@@ -83,6 +83,17 @@ see who is on call               ok  ok  ok  ok  | 403 ok  ok  ok
 read shifts, gaps and handoffs   ok  ok  ok  ok  | 403 ok  ok  ok
 someone else’s calendar link     403 403 403 ok  | 403 403 403 ok
 your own calendar link           ok  ok  ok  ok  | -   -   -   -
+list services                    ok  ok  ok  ok  | 403 ok  ok  ok
+create a service                 403 403 ok  ok  | 403 403 ok  ok
+delete a service                 403 403 ok  ok  | 403 403 ok  ok
+list escalation policies         ok  ok  ok  ok  | 403 ok  ok  ok
+create an escalation policy      403 403 ok  ok  | 403 403 ok  ok
+replace an escalation policy     403 403 ok  ok  | 403 403 ok  ok
+simulate an escalation policy    ok  ok  ok  ok  | 403 ok  ok  ok
+read notification rules          ok  ok  ok  ok  | 403 ok  ok  ok
+edit others’ notification rules  403 403 ok  ok  | 403 403 ok  ok
+edit own notification rules      403 ok  ok  ok  | -   -   -   -
+set a user’s manager             403 403 403 ok  | 403 403 403 ok
 `;
 
 const rows = TABLE.trim()

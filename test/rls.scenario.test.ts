@@ -54,13 +54,14 @@ describe('row-level security', () => {
   it('a tenant scope sees only its own rows from queries that name no tenant; the system scope sees all', async () => {
     const counts = (scope: TxScope) => withTx(t.orm, scope, (em) => query(em, COUNT_ALL));
     expect(await counts({ tenantId: a })).toEqual([
-      { incidents: 2, alerts: 2, timeline: 6, tenants: 1, keys: 1 },
+      { incidents: 2, alerts: 2, timeline: 8, tenants: 1, keys: 1 },
     ]);
     expect(await counts({ tenantId: b.id })).toEqual([
-      { incidents: 1, alerts: 1, timeline: 3, tenants: 1, keys: 1 },
+      { incidents: 1, alerts: 1, timeline: 4, tenants: 1, keys: 1 },
     ]);
-    // Each incident: created, its alert, and a notice that no Slack channel took it (this app has no Slack).
-    expect(await counts('system')).toEqual([{ incidents: 3, alerts: 3, timeline: 9, tenants: 2, keys: 2 }]);
+    // Each incident: created, its alert, a notice that no policy escalates it and one that no Slack channel
+    // took it (this app has no Slack).
+    expect(await counts('system')).toEqual([{ incidents: 3, alerts: 3, timeline: 12, tenants: 2, keys: 2 }]);
     // The same through the light transaction path (webhooks) and reads.
     expect(await withPgTx(t.orm, { tenantId: b.id }, (tx) => query(tx, COUNT_ALL))).toEqual(
       await counts({ tenantId: b.id }),

@@ -298,8 +298,14 @@ describe('opswatch apply', () => {
       'user carol@example.com: updated',
       'schedule "Payments": updated',
       'slack routes (2): updated',
+      'manager of alice@example.com: updated',
+      'notification rules of alice@example.com: updated',
+      'manager of bob@example.com: updated',
+      'escalation policy "Payments escalation": created (version 1)',
+      'service "payments": updated',
+      'service "checkout": updated',
     ]);
-    expect((await t.services.outbox.routes(t.actor)).routes).toEqual({
+    expect((await t.services.catalog.routes(t.actor)).routes).toEqual({
       payments: 'payments-oncall',
       checkout: 'C0123CHECKOUT',
     });
@@ -310,6 +316,12 @@ describe('opswatch apply', () => {
       'user carol@example.com: unchanged',
       'schedule "Payments": unchanged',
       'slack routes (2): unchanged',
+      'manager of alice@example.com: unchanged',
+      'notification rules of alice@example.com: unchanged',
+      'manager of bob@example.com: unchanged',
+      'escalation policy "Payments escalation": unchanged',
+      'service "payments": unchanged',
+      'service "checkout": unchanged',
     ]);
     const s = await t.services.rosters.scheduleByName(t.actor, 'Payments');
     expect(s?.layers.map((l) => l.name)).toEqual(['Primary', 'Business hours']);
@@ -362,7 +374,7 @@ describe('opswatch apply', () => {
     expect(badRoute.problems).toEqual([
       expect.stringMatching(/^config: slack\.routes\.payments: expected a channel id/),
     ]);
-    expect((await t.services.outbox.routes(t.actor)).routes.payments).toBe('payments-oncall');
+    expect((await t.services.catalog.routes(t.actor)).routes.payments).toBe('payments-oncall');
   });
 });
 

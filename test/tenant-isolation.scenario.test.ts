@@ -34,6 +34,8 @@ interface Side {
   schedule: { id: string; name: string; icalUrl: string };
   override: string;
   userFeed: string;
+  policy: string;
+  service: string;
 }
 const A = {} as Side;
 const B = {} as Side;
@@ -108,6 +110,47 @@ async function populate(
     await json<{ icalUrl: string }>(await call(who, 'GET', '/api/v1/users/:id/ical', { id: user.id }))
   ).icalUrl;
   await json(await call(who, 'PUT', '/api/v1/slack/routes', {}, { routes: { [p.service]: p.channel } }));
+  const policy = await json<{ id: string }>(
+    await call(
+      who,
+      'POST',
+      '/api/v1/escalation-policies',
+      {},
+      {
+        name: `${p.name} escalation`,
+        steps: [
+          {
+            delayMinutes: 5,
+            targets: [
+              { type: 'schedule', id: sched.id },
+              { type: 'user', id: user.id },
+            ],
+          },
+        ],
+      },
+    ),
+  );
+  side.policy = policy.id;
+  side.service = (
+    await json<{ id: string }>(
+      await call(
+        who,
+        'POST',
+        '/api/v1/services',
+        {},
+        { name: `${p.service}-api`, escalationPolicyId: policy.id },
+      ),
+    )
+  ).id;
+  await json(
+    await call(
+      who,
+      'PUT',
+      '/api/v1/users/:id/notification-rules',
+      { id: user.id },
+      { high: [{ method: 'slack_dm', delayMinutes: 1 }], low: [] },
+    ),
+  );
   await json(await call(who, 'POST', '/api/v1/api-keys', {}, { name: `${p.name} sender` }));
   const title = `${p.name}: disk full`;
   // Both tenants use the same dedup key: each gets an alert of its own.
@@ -139,7 +182,15 @@ beforeAll(async () => {
   });
   await populate('a', A, { name: 'Alice', slack: 'U0ALICE', service: 'checkout', channel: 'C0ALPHA' });
   await populate('b', B, { name: 'Bea', slack: 'U0BEA', service: 'payments', channel: 'C0BETA' });
-  await json(await call('b', 'PUT', '/api/v1/settings', {}, { ingestion: { retriggerAfterAckMinutes: 99 } }));
+  await json(
+    await call(
+      'b',
+      'PUT',
+      '/api/v1/settings',
+      {},
+      { ingestion: { retriggerAfterAckMinutes: 99 }, escalation: { defaultPolicyId: B.policy } },
+    ),
+  );
 });
 afterAll(async () => {
   await t?.close();
@@ -157,6 +208,10 @@ async function bState() {
     routes: await get('/api/v1/slack/routes'),
     settings: await get('/api/v1/settings'),
     alerts: await get('/api/v1/alerts'),
+    services: await get('/api/v1/services'),
+    policies: await get('/api/v1/escalation-policies'),
+    user: await get('/api/v1/users/:id', { id: B.user.id }),
+    rules: await get('/api/v1/users/:id/notification-rules', { id: B.user.id }),
   };
 }
 
@@ -183,6 +238,8 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['/api/v1/slack/routes', (x) => expect(x).not.toContain('payments')],
       ['/api/v1/audit', (x) => expect(x).not.toContain(B.user.id)],
       ['/api/v1/settings', (x) => expect(x).not.toContain('99')],
+      ['/api/v1/services', (x) => expect(x).not.toContain(B.service)],
+      ['/api/v1/escalation-policies', (x) => expect(x).not.toContain(B.policy)],
     ];
     for (const [path, check] of lists) {
       const res = await call('a', 'GET', path);
@@ -205,6 +262,8 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['POST', '/api/v1/incidents/:ref/resolve', inc, { note: 'not yours' }],
       ['POST', '/api/v1/incidents/:ref/assign', inc, { user: A.user.id }],
       ['POST', '/api/v1/incidents/:ref/notes', inc, { text: 'not yours' }],
+      ['POST', '/api/v1/incidents/:ref/escalate', inc, {}],
+      ['GET', '/api/v1/incidents/:ref/notifications', inc],
       ['GET', '/api/v1/schedules/:id', sched],
       [
         'PUT',
@@ -233,6 +292,23 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['GET', '/api/v1/schedules/:id/gaps', sched],
       ['GET', '/api/v1/schedules/:id/handoffs', sched],
       ['GET', '/api/v1/users/:id/ical', { id: B.user.id }],
+      ['GET', '/api/v1/users/:id', { id: B.user.id }],
+      ['PATCH', '/api/v1/users/:id', { id: B.user.id }, { managerId: A.user.id }],
+      ['DELETE', '/api/v1/users/:id', { id: B.user.id }],
+      ['GET', '/api/v1/users/:id/notification-rules', { id: B.user.id }],
+      ['PUT', '/api/v1/users/:id/notification-rules', { id: B.user.id }, { high: [], low: [] }],
+      ['GET', '/api/v1/services/:id', { id: B.service }],
+      ['PUT', '/api/v1/services/:id', { id: B.service }, { name: 'mine now' }],
+      ['DELETE', '/api/v1/services/:id', { id: B.service }],
+      ['GET', '/api/v1/escalation-policies/:id', { id: B.policy }],
+      [
+        'PUT',
+        '/api/v1/escalation-policies/:id',
+        { id: B.policy },
+        { name: 'Mine now', steps: [{ delayMinutes: 1, targets: [{ type: 'user', id: A.user.id }] }] },
+      ],
+      ['DELETE', '/api/v1/escalation-policies/:id', { id: B.policy }],
+      ['GET', '/api/v1/escalation-policies/:id/simulate', { id: B.policy }],
     ];
     for (const [method, template, params, body] of attempts) {
       const res = await call('a', method, template, params, body);
@@ -278,6 +354,45 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       },
     );
     expect(override.status).toBe(400);
+    // Nor policy targets, managers, a service's policy or the default policy.
+    for (const target of [
+      { type: 'user', id: B.user.id },
+      { type: 'schedule', id: B.schedule.id },
+      { type: 'manager_of', of: 'user', id: B.user.id },
+    ]) {
+      const policy = await call(
+        'a',
+        'POST',
+        '/api/v1/escalation-policies',
+        {},
+        { name: 'Borrowed', steps: [{ delayMinutes: 1, targets: [target] }] },
+      );
+      expect(policy.status).toBe(400);
+    }
+    const managed = await call(
+      'a',
+      'PATCH',
+      '/api/v1/users/:id',
+      { id: A.user.id },
+      { managerId: B.user.id },
+    );
+    expect(managed.status).toBe(400);
+    const service = await call(
+      'a',
+      'POST',
+      '/api/v1/services',
+      {},
+      { name: 'x', escalationPolicyId: B.policy },
+    );
+    expect(service.status).toBe(400);
+    const setting = await call(
+      'a',
+      'PUT',
+      '/api/v1/settings',
+      {},
+      { escalation: { defaultPolicyId: B.policy } },
+    );
+    expect(setting.status).toBe(400);
     expect(await bState()).toEqual(before);
   });
 

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { DatabaseWatch } from '../db/db-watch.js';
+import { ENGINE_CHANNEL, type EscalationDirectory } from '../domains/escalation/index.js';
 import {
   combineRegistries,
   type DeliveryRegistry,
@@ -36,6 +37,8 @@ export interface OpsWatchDeps {
   config: AppConfig;
   log: Logger;
   clock: Clock;
+  /** Policies, rules and managers for the escalation engine (the composition root's default when not given). */
+  escalationDirectory?: EscalationDirectory;
   /** Bolt's bot ids, so the Slack app skips `auth.test` when it starts. */
   slack?: { botId?: string; botUserId?: string };
 }
@@ -57,6 +60,8 @@ export interface StartOptions {
     sweepSeconds?: number;
     processEverySeconds?: number;
     lockLifetimeMs?: number;
+    /** Wake the engine at its next deadline and on NOTIFY (default); false: only every tickSeconds. */
+    pacer?: boolean;
   };
 }
 
@@ -100,7 +105,12 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
       },
       unrouted: () => metrics.notificationsUnrouted.inc(),
       expired: (destination, reason) => metrics.outboxExpired.inc({ destination, reason }),
+      escalation: {
+        notified: (method, outcome) => metrics.notifications.inc({ method, outcome }),
+        lateness: (seconds) => metrics.escalationLateness.observe(seconds),
+      },
     },
+    ...(deps.escalationDirectory ? { escalationDirectory: deps.escalationDirectory } : {}),
   });
   services = built;
   const slack = config.slackEnabled ? await import('../slack/runtime.js') : null;
@@ -145,6 +155,10 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
             ? { timing: { processEverySeconds: w.processEverySeconds, lockLifetimeMs: w.lockLifetimeMs } }
             : {}),
           ...(opts.watch ? { watch: opts.watch } : {}),
+          pacer:
+            w.pacer === false
+              ? null
+              : { channel: ENGINE_CHANNEL, nextDeadline: () => built.escalation.nextDeadline() },
         });
         closers.push(worker.stop);
       }

@@ -1,12 +1,24 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AlertsService, incidentAlerts } from '../domains/alerts/index.js';
 import { AuditService } from '../domains/audit/index.js';
-import { IncidentEventBus, IncidentsService } from '../domains/incidents/index.js';
+import {
+  type EscalationDirectory,
+  type EscalationMetrics,
+  EscalationService,
+  PagingViewService,
+  PoliciesService,
+  policyReads,
+  SimulatorService,
+} from '../domains/escalation/index.js';
+import { IncidentEventBus, IncidentsService, timelineQueries } from '../domains/incidents/index.js';
 import { type Destination, OutboxService } from '../domains/notify/index.js';
+import { NotificationRulesService } from '../domains/paging/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
+import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
+import { escalationDirectory } from './escalation-directory.js';
 
 /** Every domain service of one OpsWatch, wired together. Adapters (HTTP, Slack, jobs) call these, nothing else. */
 export interface Services {
@@ -19,6 +31,17 @@ export interface Services {
   rosters: RostersService;
   oncall: OnCallService;
   handoffs: HandoffsService;
+  escalation: EscalationService;
+  /** Services (what alerts name): their escalation policy and Slack channel (the Slack routes). */
+  catalog: ServiceCatalog;
+  policies: PoliciesService;
+  /** Who a policy would page, how and when, for an incident triggering at an instant and never acknowledged. */
+  simulator: SimulatorService;
+  /** The escalation as people see it: the card's line, App Home's "Incidents paging you". */
+  pagingView: PagingViewService;
+  notificationRules: NotificationRulesService;
+  /** What the escalation engine reads policies, people's rules and managers through. */
+  directory: EscalationDirectory;
 }
 
 /** What the services tell the process's metrics. */
@@ -26,6 +49,7 @@ export interface ServiceMetrics {
   deliveryFailed(destination: Destination, reason: string): void;
   unrouted(): void;
   expired(destination: Destination, reason: string): void;
+  escalation?: EscalationMetrics;
 }
 
 export interface ServiceOptions {
@@ -35,6 +59,8 @@ export interface ServiceOptions {
   /** PUBLIC_BASE_URL, for iCal feed links */
   publicBaseUrl?: string | undefined;
   metrics?: ServiceMetrics;
+  /** Policies, notification rules and managers for the escalation engine (default: the domains' own). */
+  escalationDirectory?: EscalationDirectory;
 }
 
 /**
@@ -51,8 +77,9 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   // The alerts ↔ incidents port: incidents read and end alerts through the alerts domain; alerts ingest through
   // the incidents' ingest port.
   const incidents = new IncidentsService(orm, clock, events, incidentAlerts);
+  const catalog = new ServiceCatalog(orm, clock, opts.slackDefaultChannel ?? null);
   const outbox = new OutboxService(orm, clock, {
-    tenants,
+    channels: { channels: serviceQueries.channels },
     recordNotice: incidents.recordNotice,
     defaultChannel: opts.slackDefaultChannel ?? null,
     log,
@@ -64,17 +91,46 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
         }
       : {}),
   });
-  // Subscribers of incident events, in order (the escalation engine, SLA and knowledge base will join here).
+  const directory = opts.escalationDirectory ?? escalationDirectory;
+  const policies = new PoliciesService(orm, clock, { servicesUsing: serviceReads.usingPolicy });
+  const escalation = new EscalationService(orm, {
+    clock,
+    log,
+    directory,
+    recordNotice: incidents.recordNotice,
+    recordAs: incidents.recordAs,
+    recordNotices: incidents.recordNotices,
+    noticeInsert: timelineQueries.insertNotices,
+    enqueue: outbox.enqueue,
+    enqueueReturning: outbox.enqueueReturning,
+    ackTimedOut: (tenantId, incidentId, minutes) => incidents.ackTimedOut(tenantId, incidentId, minutes),
+    defaultChannel: opts.slackDefaultChannel ?? null,
+    ...(opts.metrics?.escalation ? { metrics: opts.metrics.escalation } : {}),
+  });
+  // Subscribers of incident events, in order (SLA and knowledge base will join here). A new incident's service
+  // is created on first sight (with no policy), then the escalation engine (what it records — escalation
+  // started, pages cancelled — is routed with the rest), then the notification router.
+  events.subscribe(catalog.sighting);
+  events.subscribe(escalation.sink);
   events.subscribe(outbox.router);
+  // Users and schedules an escalation policy names are not deleted.
+  const references = { using: policyReads.using };
   return {
     tenants,
     outbox,
-    users: new UsersService(orm, clock),
+    users: new UsersService(orm, clock, references),
     incidents,
     alerts: new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort),
     audit: new AuditService(orm),
-    rosters: new RostersService(orm, clock, baseUrl),
+    rosters: new RostersService(orm, clock, baseUrl, references),
     oncall: new OnCallService(orm, clock, baseUrl),
     handoffs: new HandoffsService(orm, clock, outbox.enqueueHandoffs),
+    escalation,
+    catalog,
+    policies,
+    pagingView: new PagingViewService(orm),
+    simulator: new SimulatorService(orm, { engine: escalation.engine, directory, policies, clock }),
+    notificationRules: new NotificationRulesService(orm, clock),
+    directory,
   };
 }

@@ -7,24 +7,42 @@ import { userInputSchema } from '../domains/tenants/index.js';
 import type { Actor } from '../shared/actor.js';
 import { isAppError } from '../shared/errors.js';
 import { withoutHash } from '../shared/slack-channel.js';
+import {
+  applyEscalation,
+  applyPolicySchema,
+  applyServiceSchema,
+  applyUserExtras,
+  escalationProblems,
+  type Known,
+} from './apply-escalation.js';
 
 /**
- * `opswatch apply`: users, schedules and Slack routes as YAML. Everything is validated first (shape, zones,
- * times, participants, channels); with any problem found then, nothing is written. Participants may be user ids
- * or emails of users that exist or are listed under `users:`. Users are upserted by email, schedules by name;
- * `slack.routes` replaces the service → channel routes. Applying the same files again changes nothing, so a run
- * stopped half-way (the database went away) is finished by running it again.
+ * `opswatch apply`: users (with their manager and notification rules), schedules, escalation policies, services
+ * and Slack routes as YAML. Everything is validated first (shape, zones, times, participants, targets, channels);
+ * with any problem found then, nothing is written. Participants and policy targets may be user ids or emails of
+ * users that exist or are listed under `users:`; policy targets name schedules by name (or id); services name
+ * their policy by name. Users are upserted by email, schedules, policies and services by name; `slack.routes`
+ * replaces the service → channel routes (the services' channels). Applying the same files again changes nothing
+ * (no policy's version goes up), so a run stopped half-way (the database went away) is finished by running it
+ * again.
  */
 
 const configSchema = z.object({
   users: z
-    .array(userInputSchema.omit({ role: true }).extend({ email: z.email('expected an email address') }))
+    .array(
+      userInputSchema
+        .omit({ role: true, managerId: true })
+        .extend({ email: z.email('expected an email address'), ...applyUserExtras }),
+    )
     .default([]),
   schedules: z.array(scheduleInputSchema).default([]),
+  escalationPolicies: z.array(applyPolicySchema).default([]),
+  services: z.array(applyServiceSchema).default([]),
   slack: z.object({ routes: slackRoutesSchema }).strict().optional(),
 });
 
-const KEYS = ['users', 'schedules', 'slack'];
+const KEYS = ['users', 'schedules', 'escalationPolicies', 'services', 'slack'];
+const KEY_LIST = '"users", "schedules", "escalationPolicies", "services" or "slack"';
 
 export interface ConfigSource {
   /** Shown before each problem (a file name). */
@@ -56,13 +74,12 @@ function parseSource(src: ConfigSource, problems: string[]): Parsed | null {
     return null;
   }
   if (doc.contents !== null && !isMap(doc.contents)) {
-    problems.push(`${src.name}: expected a mapping with "users:", "schedules:" and/or "slack:"`);
+    problems.push(`${src.name}: expected a mapping with ${KEY_LIST.replace(' or ', ' and/or ')}`);
     return null;
   }
   const raw: unknown = doc.toJS() ?? {};
   const unknown = Object.keys(raw as object).filter((k) => !KEYS.includes(k));
-  for (const k of unknown)
-    problems.push(`${src.name}: ${k}: unknown key; expected "users", "schedules" or "slack"`);
+  for (const k of unknown) problems.push(`${src.name}: ${k}: unknown key; expected ${KEY_LIST}`);
   const r = configSchema.safeParse(raw);
   if (!r.success) {
     for (const i of r.error.issues) problems.push(`${src.name}: ${formatPath(i.path)}: ${i.message}`);
@@ -73,7 +90,7 @@ function parseSource(src: ConfigSource, problems: string[]): Parsed | null {
 
 /** Validates every source, then (only if all are valid) upserts users and schedules. */
 export async function applyConfig(
-  services: Pick<Services, 'users' | 'rosters' | 'outbox'>,
+  services: Pick<Services, 'users' | 'rosters' | 'catalog' | 'policies' | 'notificationRules'>,
   actor: Actor,
   input: string | ConfigSource[],
 ): Promise<ApplyResult> {
@@ -110,14 +127,48 @@ export async function applyConfig(
     problems.push(
       `slack.routes is set in ${routeFiles.map((p) => p.src.name).join(' and ')}; set it in one file`,
     );
+  const known = await knownOf(
+    services,
+    actor,
+    parsed.map((p) => p.cfg),
+  );
+  for (const [key, what] of [
+    ['escalationPolicies', 'escalation policy'],
+    ['services', 'service'],
+  ] as const) {
+    const seen = new Map<string, string>();
+    for (const { src, cfg } of parsed)
+      cfg?.[key].forEach((x, i) => {
+        const at = `${src.name}: ${key}[${i}]`;
+        const k = key === 'services' ? x.name : x.name.toLowerCase();
+        if (seen.has(k))
+          problems.push(`${at}.name: the ${what} "${x.name}" is also defined at ${seen.get(k)}`);
+        seen.set(k, at);
+      });
+  }
+  const routes = routeFiles[0]?.cfg?.slack?.routes;
+  for (const { src, cfg } of parsed) {
+    if (!cfg) continue;
+    problems.push(...escalationProblems(cfg, known, `${src.name}: `));
+    cfg.services.forEach((s, i) => {
+      const routed = routes?.[s.name];
+      if (routed && s.slackChannel && routed.replace(/^#/, '') !== s.slackChannel.replace(/^#/, ''))
+        problems.push(
+          `${src.name}: services[${i}].slackChannel: "${s.slackChannel}" differs from slack.routes.${s.name} ("${routed}")`,
+        );
+    });
+  }
   if (problems.length) return { ok: false, problems, changes: [] };
 
   const changes: string[] = [];
   try {
     for (const { cfg } of parsed) {
       for (const u of cfg?.users ?? []) {
-        const r = await services.users.upsertByEmail(actor, u);
+        const { manager: _m, notificationRules: _r, ...user } = u;
+        const r = await services.users.upsertByEmail(actor, user);
         byEmail.set(u.email.toLowerCase(), r.user.id);
+        known.emails.set(u.email.toLowerCase(), r.user.id);
+        known.userIds.add(r.user.id);
         changes.push(`user ${u.email}: ${r.outcome}`);
       }
     }
@@ -128,22 +179,60 @@ export async function applyConfig(
           participants: l.participants.map((p) => (ids.has(p) ? p : (byEmail.get(p.toLowerCase()) ?? p))),
         }));
         const r = await services.rosters.upsertByName(actor, { ...s, layers });
+        known.scheduleNames.set(s.name.toLowerCase(), r.schedule.id);
+        known.scheduleIds.add(r.schedule.id);
         changes.push(`schedule "${s.name}": ${r.outcome}`);
       }
     }
-    const routes = routeFiles[0]?.cfg?.slack?.routes;
     if (routes) {
-      const before = (await services.outbox.routes(actor)).routes;
-      const clean = Object.fromEntries(Object.entries(routes).map(([k, v]) => [k, withoutHash(v)]));
+      const before = (await services.catalog.routes(actor)).routes;
+      // The services of the files keep the channels they name (the routes replace everyone else's).
+      const fromServices = parsed.flatMap((p) =>
+        (p.cfg?.services ?? []).flatMap((s) => (s.slackChannel ? [[s.name, s.slackChannel] as const] : [])),
+      );
+      const clean = Object.fromEntries(
+        [...Object.entries(routes), ...fromServices].map(([k, v]) => [k, withoutHash(v)]),
+      );
       const same =
         JSON.stringify(Object.entries(before).sort()) === JSON.stringify(Object.entries(clean).sort());
-      if (!same) await services.outbox.setRoutes(actor, routes);
+      if (!same) await services.catalog.setRoutes(actor, clean);
       changes.push(`slack routes (${Object.keys(clean).length}): ${same ? 'unchanged' : 'updated'}`);
     }
+    const cfgs = parsed.flatMap((p) => (p.cfg ? [p.cfg] : []));
+    changes.push(...(await applyEscalation(services, actor, cfgs, known, routes)));
   } catch (err) {
     if (!isAppError(err)) throw err;
     const detail = err.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
     return { ok: false, problems: [`${err.message}${detail ? ` (${detail})` : ''}`], changes };
   }
   return { ok: true, problems: [], changes };
+}
+
+/** The users, schedules and policies there are, and those the files will add (their ids known once written). */
+async function knownOf(
+  services: Pick<Services, 'users' | 'rosters' | 'policies'>,
+  actor: Actor,
+  cfgs: (Parsed | null)[],
+): Promise<Known> {
+  const [users, schedules, policies] = await Promise.all([
+    services.users.list(actor),
+    services.rosters.list(actor),
+    services.policies.list(actor),
+  ]);
+  const known: Known = {
+    userIds: new Set(users.map((u) => u.id)),
+    emails: new Map(users.flatMap((u) => (u.email ? [[u.email.toLowerCase(), u.id] as const] : []))),
+    scheduleIds: new Set(schedules.map((s) => s.id)),
+    scheduleNames: new Map(schedules.map((s) => [s.name.toLowerCase(), s.id] as const)),
+    policies: new Map(policies.map((p) => [p.name.toLowerCase(), p.id] as const)),
+  };
+  for (const cfg of cfgs) {
+    for (const u of cfg?.users ?? [])
+      if (!known.emails.has(u.email.toLowerCase())) known.emails.set(u.email.toLowerCase(), null);
+    for (const s of cfg?.schedules ?? [])
+      if (!known.scheduleNames.has(s.name.toLowerCase())) known.scheduleNames.set(s.name.toLowerCase(), null);
+    for (const p of cfg?.escalationPolicies ?? [])
+      if (!known.policies.has(p.name.toLowerCase())) known.policies.set(p.name.toLowerCase(), null);
+  }
+  return known;
 }

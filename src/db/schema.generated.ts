@@ -85,6 +85,7 @@ export interface EscalationPolicies {
   description: string | null;
   spec: Json;
   version: Generated<number>;
+  is_default: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -177,9 +178,13 @@ export interface Pages {
   status: Generated<string>;
   outbox_id: Int8 | null;
   queued_at: Timestamp | null;
+  sending_at: Timestamp | null;
   sent_at: Timestamp | null;
   acked_at: Timestamp | null;
   detail: string | null;
+  target_label: string | null;
+  slack_channel: string | null;
+  slack_ts: string | null;
   created_at: Timestamp;
 }
 

@@ -1,5 +1,6 @@
 import type { Services } from '../app/services.js';
 import type { Logger } from '../shared/logger.js';
+import { escalationModule } from './escalation.module.js';
 import { handoffsModule } from './handoffs.module.js';
 import { createEngine, type Engine } from './tick.js';
 
@@ -7,5 +8,5 @@ export type { Engine, EngineModule } from './tick.js';
 
 /** The engine's modules, in the order each tick runs them. */
 export function engineFor(services: Services, log: Logger): Engine {
-  return createEngine([handoffsModule(services.handoffs)], log);
+  return createEngine([escalationModule(services.escalation), handoffsModule(services.handoffs)], log);
 }

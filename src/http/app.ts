@@ -3,9 +3,12 @@ import { type Context, Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { AppError } from '../shared/errors.js';
 import { adminRoutes } from './api/admin.routes.js';
+import { escalationPolicyRoutes } from './api/escalation-policies.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
+import { serviceRoutes } from './api/services.routes.js';
 import { slackRoutes } from './api/slack.routes.js';
+import { userRoutes } from './api/users.routes.js';
 import { limitBody } from './body.js';
 import type { AppEnv, HttpDeps } from './context.js';
 import { requireApiKey } from './middleware/auth.middleware.js';
@@ -57,6 +60,9 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/api/v1/slack', slackRoutes(deps));
   app.route('/api/v1/schedules', scheduleRoutes(deps));
   app.route('/api/v1/users', userIcalRoutes(deps));
+  app.route('/api/v1/users', userRoutes(deps));
+  app.route('/api/v1/services', serviceRoutes(deps));
+  app.route('/api/v1/escalation-policies', escalationPolicyRoutes(deps));
   app.route('/api/v1', adminRoutes(deps));
   return app;
 }

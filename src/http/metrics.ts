@@ -15,6 +15,10 @@ export interface Metrics {
   listenConnections: Counter<'channel'>;
   notificationsReceived: Counter<'channel'>;
   jobRuns: Counter<'job'>;
+  /** Pages by method and outcome (sent, failed, cancelled, skipped). */
+  notifications: Counter<'method' | 'outcome'>;
+  /** Seconds between a page's due instant and its hand-over to the platform. */
+  escalationLateness: Histogram;
 }
 
 /** The worker's share of the metrics. */
@@ -109,8 +113,22 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
     labelNames: ['job'],
     registers: [registry],
   });
+  const notifications = new Counter({
+    name: 'opswatch_notifications_total',
+    help: 'Escalation pages by method and outcome (sent, failed, cancelled, skipped)',
+    labelNames: ['method', 'outcome'],
+    registers: [registry],
+  });
+  const escalationLateness = new Histogram({
+    name: 'opswatch_escalation_lateness_seconds',
+    help: 'Seconds between a page being due and its hand-over to the platform (Slack)',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
   return {
     registry,
+    notifications,
+    escalationLateness,
     databaseUp,
     databaseOutages,
     listenConnections,

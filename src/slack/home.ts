@@ -1,13 +1,35 @@
 import type { HomeView as SlackHomeView } from '@slack/types';
 import { homeView } from '../../blocks/home.blocks.js';
-import type { OnCallView } from '../../blocks/types.js';
+import type { IncidentView, OnCallView, PageReason, PagingMeView } from '../../blocks/types.js';
 import { listFilterSchema } from '../domains/incidents/index.js';
-import { rendererActor } from '../shared/actor.js';
+import { type Actor, rendererActor } from '../shared/actor.js';
 import { parseInput } from '../shared/errors.js';
 import { zoneOrUtc } from '../shared/time-zone.js';
 import { blockOptions, type SlackDeps } from './context.js';
 import { toIncidentView } from './incident-view.mapper.js';
 import { toHomeOnCallView, toMyOnCallView } from './oncall-view.mapper.js';
+
+/** "Incidents paging you": the escalation domain's pages of this person, on the open incidents shown. */
+async function pagingMeViews(
+  deps: SlackDeps,
+  actor: Actor,
+  userId: string,
+  open: readonly IncidentView[],
+): Promise<PagingMeView[]> {
+  const byId = new Map(open.map((v) => [v.id, v]));
+  return (await deps.services.pagingView.pagingUser(actor, userId)).flatMap((p) => {
+    const incident = byId.get(p.incidentId);
+    if (!incident) return [];
+    const label = p.target.label ?? '';
+    const reason: PageReason =
+      p.target.type === 'schedule'
+        ? { kind: 'schedule', scheduleName: label }
+        : p.target.type === 'manager_of'
+          ? { kind: 'manager', of: label.replace(/^the manager of /, '') }
+          : { kind: 'user' };
+    return [{ incident, reason, token: p.token, pagedAt: p.pagedAt }];
+  });
+}
 
 const NOT_ON_CALL: OnCallView = { onCallNow: [], nextShift: null, schedules: [] };
 
@@ -35,6 +57,7 @@ export async function renderHome(
     ? toHomeOnCallView(toMyOnCallView(await deps.services.oncall.forUser(actor, user.id, deps.clock.now())))
     : NOT_ON_CALL;
   const open = page.items.map(toIncidentView);
+  const pagingMe = user ? await pagingMeViews(deps, actor, user.id, open) : undefined;
   const mine = user ? page.items.filter((i) => i.assignee?.id === user.id).map(toIncidentView) : [];
   return homeView(
     {
@@ -42,6 +65,7 @@ export async function renderHome(
       openIncidents: open,
       assignedToMe: mine,
       onCall,
+      ...(pagingMe ? { pagingMe } : {}),
     },
     blockOptions(deps, zoneOrUtc(user?.timeZone)),
   );

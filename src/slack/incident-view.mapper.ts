@@ -1,4 +1,11 @@
-import type { IncidentView, LinkView, Severity, TimelineItemView } from '../../blocks/types.js';
+import type {
+  CardEscalationView,
+  IncidentView,
+  LinkView,
+  Severity,
+  TimelineItemView,
+} from '../../blocks/types.js';
+import type { CardEscalationDto } from '../domains/escalation/index.js';
 import {
   eventDetail,
   type IncidentDetailDto,
@@ -42,6 +49,17 @@ function labelsOf(d: IncidentDetailDto): Record<string, string> {
   );
 }
 
+/** The card's escalation line from the escalation domain's read. */
+export function toCardEscalationView(d: CardEscalationDto): CardEscalationView {
+  return {
+    token: d.token,
+    state: d.state === 'active' || d.state === 'exhausted' ? d.state : 'stopped',
+    pagingNow: d.pagingNow.map((p) => ({ person: { name: p.name, slackUserId: p.slackUserId }, why: p.why })),
+    next: d.next,
+    loops: d.loops,
+  };
+}
+
 /** The one mapping from incident DTOs to the Block Kit view model. */
 export function toIncidentView(d: IncidentDto | IncidentDetailDto): IncidentView {
   const detail = 'timeline' in d ? d : null;
@@ -64,6 +82,7 @@ export function toIncidentView(d: IncidentDto | IncidentDetailDto): IncidentView
     links: detail ? linksOf(detail) : [],
     alertCount: d.alertCount,
     openAlertCount: d.firingAlertCount,
+    drill: d.drill,
   };
 }
 

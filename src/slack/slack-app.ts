@@ -3,6 +3,7 @@ import type { Logger as SlackLogger } from '@slack/logger';
 import type { Logger } from '../shared/logger.js';
 import type { SlackDeps } from './context.js';
 import { registerErrorHandler } from './error-handler.js';
+import { registerEscalation } from './features/escalation/register.js';
 import { registerHome } from './features/home/register.js';
 import { registerIncidentButtons } from './features/incident-buttons/register.js';
 import { registerIncidentCommand } from './features/incident-command/register.js';
@@ -89,6 +90,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
   const identify = identityResolver(deps);
   registerIdentity(app, identify);
   registerIncidentButtons(app, deps, identify);
+  registerEscalation(app, deps);
   registerIncidentCommand(app, deps, identify);
   registerOnCallCommand(app, deps, identify);
   registerHome(app, deps);

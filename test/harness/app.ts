@@ -3,6 +3,7 @@ import { buildOpsWatch, type OpsWatch, type Started } from '../../src/app/opswat
 import type { RoleName } from '../../src/app/roles.js';
 import type { Services } from '../../src/app/services.js';
 import { type Orm, openOrm } from '../../src/db/orm.js';
+import type { EscalationDirectory } from '../../src/domains/escalation/index.js';
 import type { DeliveryRegistry, DeliveryReport } from '../../src/domains/notify/index.js';
 import type { Engine } from '../../src/engine/index.js';
 import type { Metrics } from '../../src/http/metrics.js';
@@ -80,7 +81,11 @@ export function localFixture(path: string): string {
  * can cut.
  */
 export async function startTestApp(
-  opts: { viaProxy?: boolean; slack?: boolean | TestSlackOptions } = {},
+  opts: {
+    viaProxy?: boolean;
+    slack?: boolean | TestSlackOptions;
+    escalationDirectory?: EscalationDirectory;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   let proxy: TcpProxy | null = null;
@@ -101,6 +106,8 @@ export async function startTestApp(
     orm,
     clock,
     log,
+    // The real directory (escalation, services and paging domains) unless a test brings its own.
+    ...(opts.escalationDirectory ? { escalationDirectory: opts.escalationDirectory } : {}),
     config: {
       ...(fake
         ? {

@@ -262,6 +262,15 @@ export class FakeSlackState {
           message: { text: found.text },
         };
       }
+      case 'chat.getPermalink': {
+        const found = this.findMessage(str(args.channel), str(args.message_ts));
+        if (!found) return { ok: false, error: 'message_not_found' };
+        return {
+          ok: true,
+          channel: found.channel,
+          permalink: `https://opswatch-test.slack.com/archives/${found.channel}/p${found.ts.replace('.', '')}`,
+        };
+      }
       case 'chat.delete': {
         const found = this.findMessage(str(args.channel), str(args.ts));
         if (!found) return { ok: false, error: 'message_not_found' };

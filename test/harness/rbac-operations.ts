@@ -72,6 +72,11 @@ export function rbacOperations(t: TestApp, people: People) {
   });
 
   const sv = () => t.services;
+  const policy = () => ({
+    name: `p${next()}`,
+    steps: [{ delayMinutes: 1, targets: [{ type: 'user', id: people.other.id }] }],
+  });
+  const rules = { high: [{ method: 'slack_dm', delayMinutes: 0 }], low: [] };
   const fresh = {
     incident: async () => ({ ref: (await incident()).ref }),
     schedule: async () => ({ id: (await schedule()).id }),
@@ -138,10 +143,10 @@ export function rbacOperations(t: TestApp, people: People) {
       rest: () => ['GET', '/api/v1/audit'],
       call: (a) => sv().audit.list(a, { limit: 5 }),
     },
-    'read Slack routes': { rest: () => ['GET', '/api/v1/slack/routes'], call: (a) => sv().outbox.routes(a) },
+    'read Slack routes': { rest: () => ['GET', '/api/v1/slack/routes'], call: (a) => sv().catalog.routes(a) },
     'change Slack routes': {
       rest: () => ['PUT', '/api/v1/slack/routes', { routes: { svc: 'C0SVC' } }],
-      call: (a) => sv().outbox.setRoutes(a, { svc: 'C0SVC' }),
+      call: (a) => sv().catalog.setRoutes(a, { svc: 'C0SVC' }),
     },
     'list schedules': { rest: () => ['GET', '/api/v1/schedules'], call: (a) => sv().rosters.list(a) },
     'create a schedule': {
@@ -257,6 +262,53 @@ export function rbacOperations(t: TestApp, people: People) {
       call: (a) => sv().oncall.userIcalUrl(a, people.other.id),
     },
     'your own calendar link': { call: (a) => sv().oncall.userIcalUrl(a, a.id ?? '') },
+    'list services': { rest: () => ['GET', '/api/v1/services'], call: (a) => sv().catalog.list(a) },
+    'create a service': {
+      rest: () => ['POST', '/api/v1/services', { name: `svc${next()}` }],
+      call: (a) => sv().catalog.create(a, { name: `svc${next()}` }),
+    },
+    'delete a service': {
+      prepare: async () => ({
+        id: (await admin<{ id: string }>('POST', '/api/v1/services', { name: `d${next()}` })).id,
+      }),
+      rest: (c) => ['DELETE', `/api/v1/services/${c.id}`],
+      call: (a, c) => sv().catalog.remove(a, c.id ?? ''),
+    },
+    'list escalation policies': {
+      rest: () => ['GET', '/api/v1/escalation-policies'],
+      call: (a) => sv().policies.list(a),
+    },
+    'create an escalation policy': {
+      rest: () => ['POST', '/api/v1/escalation-policies', policy()],
+      call: (a) => sv().policies.create(a, policy()),
+    },
+    'replace an escalation policy': {
+      prepare: async () => ({
+        id: (await admin<{ id: string }>('POST', '/api/v1/escalation-policies', policy())).id,
+      }),
+      rest: (c) => ['PUT', `/api/v1/escalation-policies/${c.id}`, policy()],
+      call: (a, c) => sv().policies.update(a, c.id ?? '', policy()),
+    },
+    'simulate an escalation policy': {
+      prepare: async () => ({
+        id: (await admin<{ id: string }>('POST', '/api/v1/escalation-policies', policy())).id,
+      }),
+      rest: (c) => ['GET', `/api/v1/escalation-policies/${c.id}/simulate?at=2026-03-02T10:00:00Z`],
+      call: (a, c) => sv().simulator.simulatePolicy(a, c.id ?? '', new Date('2026-03-02T10:00:00Z'), 1),
+    },
+    'read notification rules': {
+      rest: () => ['GET', `/api/v1/users/${people.other.id}/notification-rules`],
+      call: (a) => sv().notificationRules.get(a, people.other.id),
+    },
+    'edit others’ notification rules': {
+      rest: () => ['PUT', `/api/v1/users/${people.other.id}/notification-rules`, rules],
+      call: (a) => sv().notificationRules.set(a, people.other.id, rules),
+    },
+    'edit own notification rules': { call: (a) => sv().notificationRules.set(a, a.id ?? '', rules) },
+    'set a user’s manager': {
+      rest: () => ['PATCH', `/api/v1/users/${people.other.id}`, { managerId: people.admin.id }],
+      call: (a) => sv().users.update(a, people.other.id, { managerId: people.admin.id }),
+    },
   };
   return { OPS, admin, incident, schedule, next };
 }

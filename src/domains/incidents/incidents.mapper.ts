@@ -52,6 +52,7 @@ export function toIncidentDto(r: IncidentListRow, counts: IncidentAlertCounts = 
     resolvedAt: iso(r.resolved_at),
     updatedAt: iso(r.updated_at)!,
     version: r.version,
+    drill: r.drill === true,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { OrmEm } from '../../db/sql.js';
+import type { Em, OrmEm } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
-import type { Actor } from '../../shared/actor.js';
+import { type Actor, systemActor } from '../../shared/actor.js';
 import { authorize, type Permission } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, parseInput } from '../../shared/errors.js';
@@ -34,6 +34,7 @@ import {
   incidentRef,
   type ListFilter,
 } from './incidents.types.js';
+import type { TimelineEvent } from './timeline.types.js';
 
 export class IncidentsService {
   /** The incidents' door for alert ingestion, used by the alerts domain inside its transactions. */
@@ -59,6 +60,41 @@ export class IncidentsService {
    */
   readonly recordNotice: IncidentNoticeRecorder = (em, tenantId, incidentId, event, at, once) =>
     recordIncidentNotice(em, this.events, tenantId, incidentId, event, at, once);
+
+  /** Records OpsWatch's own notices on several incidents at once, in the caller's transaction (the engine's batches). */
+  readonly recordNotices = (
+    em: Em,
+    tenantId: string,
+    items: { incidentId: string; event: TimelineEvent }[],
+    at: Date,
+  ): Promise<void> => recordChanges(em, this.events, systemActor(tenantId), items, at);
+
+  /** Records an event by `actor` in the caller's transaction; subscribers see it too (escalate now). */
+  readonly recordAs = (
+    em: Em,
+    actor: Actor,
+    incidentId: string,
+    event: TimelineEvent,
+    at: Date,
+  ): Promise<void> => recordChanges(em, this.events, actor, [{ incidentId, event }], at);
+
+  /**
+   * The acknowledgement timed out: an incident acknowledged at least `minutes` ago and still not resolved goes
+   * back to triggered (and escalates again). False when it is no longer so (resolved, or acknowledged again since).
+   */
+  async ackTimedOut(tenantId: string, incidentId: string, minutes: number): Promise<boolean> {
+    return withTx(this.orm, { tenantId }, async (em) => {
+      const now = this.clock.now();
+      const found = await incidentsStore.get(em, tenantId, { id: incidentId });
+      if (found?.group_key) await lockGroup(em, tenantId, found.group_key, this.events);
+      const inc = await incidentsStore.lock(em, tenantId, { id: incidentId });
+      if (inc?.status !== 'acknowledged' || !inc.acknowledged_at) return false;
+      if (now.getTime() - new Date(inc.acknowledged_at).getTime() < minutes * 60_000) return false;
+      const note = `Not resolved ${minutes} minutes after it was acknowledged`;
+      await applyTransition(em, this.events, this.alerts, systemActor(tenantId), inc, 'retrigger', now, note);
+      return true;
+    });
+  }
 
   async list(actor: Actor, filter: ListFilter): Promise<IncidentPage> {
     authorize(actor, 'incident:read');
@@ -118,6 +154,7 @@ export class IncidentsService {
           groupKey: null,
           source: 'manual',
           autoResolve: false,
+          drill: data.drill,
         },
         'declared',
         now,

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Updateable } from 'kysely';
+import type { ExpressionBuilder, RawBuilder, Updateable } from 'kysely';
 import type { DB, JsonObject } from '../../db/schema.generated.js';
 import {
   anyOf,
@@ -12,7 +12,7 @@ import {
   type RowOf,
   sql,
 } from '../../db/sql.js';
-import type { Actor } from '../../shared/actor.js';
+import { type Actor, systemActor } from '../../shared/actor.js';
 import { isUuid } from '../../shared/ids.js';
 import type { IncidentStatus } from './incidents.types.js';
 import type { TimelineEvent } from './timeline.types.js';
@@ -69,6 +69,8 @@ export interface NewIncident {
   groupKey: string | null;
   source: string;
   autoResolve: boolean;
+  /** A fire drill (declared by hand only). */
+  drill?: boolean;
   at: Date;
 }
 
@@ -124,6 +126,7 @@ export const incidentsStore = {
           group_key: inc.groupKey,
           source: inc.source,
           auto_resolve: inc.autoResolve,
+          drill: inc.drill ?? false,
           created_at: inc.at,
           updated_at: inc.at,
         })
@@ -271,6 +274,7 @@ export const incidentsStore = {
         .selectFrom('incidents')
         .select(['severity', sql<number>`count(*)::int`.as('n')])
         .where('status', '<>', 'resolved')
+        .where('drill', '=', false)
         .groupBy('severity'),
     );
   },
@@ -341,5 +345,25 @@ export const incidentsStore = {
         )
         .limit(1),
     );
+  },
+};
+
+/**
+ * Statements other domains' statements embed (so a write that depends on what the database holds stays one
+ * statement, and the SQL that knows the timeline stays here).
+ */
+export const timelineQueries = {
+  /**
+   * OpsWatch's own notices, one per row of `rows` — a relation of the embedding statement (a CTE's name) with
+   * columns `incident_id uuid, kind text, data jsonb` — as a data-modifying statement for a `with` clause.
+   * Unlike IncidentsService.recordNotice nothing is handed to the incident event subscribers: only for kinds
+   * they make nothing of where they are used (quiet notices on incidents created in the same transaction).
+   */
+  insertNotices(tenantId: string, rows: RawBuilder<unknown>, at: Date): RawBuilder<unknown> {
+    const actor = systemActor(tenantId);
+    return sql`insert into timeline_entries (tenant_id, incident_id, kind, actor_kind, actor_id, actor_name, data,
+          created_at)
+        select ${tenantId}, x.incident_id, x.kind, ${actor.kind}, ${actor.id}, ${actor.name}, x.data, ${at}
+        from ${rows} as x`;
   },
 };

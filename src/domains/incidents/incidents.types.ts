@@ -31,6 +31,8 @@ export interface IncidentDto {
   resolvedAt: string | null;
   updatedAt: string;
   version: number;
+  /** A fire drill: pages for real, says DRILL in every message, left out of the figures. */
+  drill: boolean;
 }
 
 export interface TimelineDto {
@@ -91,8 +93,13 @@ export const declareInputSchema = z.object({
     pattern: '^\\s*[Pp]?[1-5]\\s*$',
     default: 3,
   }),
+  drill: z
+    .boolean({ error: 'drill must be true or false' })
+    .default(false)
+    .meta({ description: 'A fire drill: pages for real, says DRILL everywhere, left out of the figures' }),
 });
-export type DeclareInput = z.infer<typeof declareInputSchema>;
+/** What callers may pass to declare (defaults applied by the schema: `drill` false, severity 3…). */
+export type DeclareInput = z.input<typeof declareInputSchema>;
 
 export const listFilterSchema = z.object({
   status: z

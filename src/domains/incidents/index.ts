@@ -20,7 +20,9 @@ export type {
   NewAlertInGroup,
 } from './incident-ingest.port.js';
 export type { IncidentNoticeRecorder } from './incident-lifecycle.js';
+export { parseIncidentRef } from './incidents.mapper.js';
 export { IncidentsService } from './incidents.service.js';
+export { timelineQueries } from './incidents.store.js';
 export * from './incidents.types.js';
 export { type DescribeContext, describeEvent, eventDetail } from './timeline.calc.js';
 export {

@@ -25,6 +25,32 @@ const EXAMPLES: TimelineEvent[] = [
     data: { destination: 'slack.post', lane: 'payments', reason: 'not_in_channel', outboxId: '9' },
   },
   { kind: 'notification_unrouted', data: { service: 'checkout' } },
+  { kind: 'escalation_none', data: { service: 'checkout' } },
+  {
+    kind: 'escalation_started',
+    data: { policyId: 'p1', policyName: 'Payments', version: 2, generation: 0, reason: 'triggered' },
+  },
+  {
+    kind: 'escalation_step',
+    data: {
+      generation: 0,
+      loop: 0,
+      step: 0,
+      targets: ['Payments'],
+      paged: ['Bob'],
+      defaulted: [],
+      continued: [],
+      userGroups: [],
+      nextAt: null,
+    },
+  },
+  { kind: 'escalated', data: { generation: 0, loop: 0, step: 1 } },
+  { kind: 'escalation_exhausted', data: { generation: 0, loops: 3 } },
+  { kind: 'nobody_on_call', data: { target: 'Payments', loop: 0, step: 0 } },
+  {
+    kind: 'notified',
+    data: { pageId: 'p', userId: 'u1', method: 'slack_dm', status: 'sent', loop: 0, step: 0 },
+  },
 ];
 
 describe('timeline events', () => {
@@ -50,6 +76,13 @@ describe('timeline events', () => {
       'Severity raised from P3 to P2 by a new alert',
       'Slack post to #payments failed: not_in_channel',
       expect.stringContaining('No Slack channel takes incidents of service "checkout"'),
+      'No escalation policy applies to service "checkout" and there is no default policy: nobody is paged.',
+      'Escalating with policy Payments (version 2)',
+      'Step 1: Payments; paging 1 person',
+      'INC-4 escalated by Alice from step 2',
+      'Nobody acknowledged INC-4 after 3 loops',
+      'Nobody is on call for Payments: escalating to the next step at once',
+      'Slack DM page sent',
     ]);
   });
 
@@ -75,6 +108,6 @@ describe('timeline events', () => {
 
   it('only notices about notifications stay off Slack threads and cards', () => {
     const quiet = TIMELINE_KINDS.filter((k) => !TIMELINE_RULES[k].reply && !TIMELINE_RULES[k].updatesCard);
-    expect(quiet).toEqual(['notification_failed', 'notification_unrouted']);
+    expect(quiet).toEqual(['notification_failed', 'notification_unrouted', 'escalation_none', 'notified']);
   });
 });

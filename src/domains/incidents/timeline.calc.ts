@@ -55,6 +55,45 @@ export function eventDetail(event: TimelineEvent): string {
       const what = SLACK_DESTINATIONS[destination]?.(lane) ?? `${destination} to ${lane}`;
       return `${what} failed: ${reason}`;
     }
+    case 'escalation_none':
+      return `No escalation policy applies to service "${event.data.service}" and there is no default policy: nobody is paged.`;
+    case 'escalation_started': {
+      const { policyName, version, reason } = event.data;
+      const why = {
+        triggered: '',
+        retriggered: ' again (re-triggered)',
+        ack_timeout: ' again (acknowledgement timed out)',
+        restarted: ' again',
+      }[reason];
+      return `Escalating${why} with policy ${policyName} (version ${version})`;
+    }
+    case 'escalation_step': {
+      const { step, loop, targets, paged } = event.data;
+      const { defaulted = [], continued = [], userGroups = [] } = event.data;
+      const parts = [
+        `Step ${step + 1}${loop > 0 ? ` (loop ${loop + 1})` : ''}: ${targets.join(', ') || 'no target'}`,
+      ];
+      if (paged.length) parts.push(`paging ${paged.length} ${paged.length === 1 ? 'person' : 'people'}`);
+      if (continued.length)
+        parts.push(`${continued.length} already being paged (their notification rules continue)`);
+      if (defaulted.length)
+        parts.push(
+          `${defaulted.length} with no notification rules for this urgency (the defaults apply: a Slack DM at once)`,
+        );
+      if (userGroups.length) parts.push(userGroups.map((g) => `<!subteam^${g}>`).join(' '));
+      return parts.join('; ');
+    }
+    case 'escalated':
+      return `Escalated by hand from step ${event.data.step + 1}`;
+    case 'escalation_exhausted':
+      return `Nobody acknowledged after ${event.data.loops} ${event.data.loops === 1 ? 'loop' : 'loops'} of the escalation policy`;
+    case 'nobody_on_call':
+      return `Nobody is on call for ${event.data.target}: escalating to the next step at once`;
+    case 'notified': {
+      const { method, status, reason } = event.data;
+      const how = method === 'slack_dm' ? 'Slack DM' : method;
+      return `${how} page ${status}${reason ? `: ${reason}` : ''}`;
+    }
     case 'notification_unrouted':
       return `No Slack channel takes incidents of service "${event.data.service}", and there is no default channel: nobody was notified. Add a route (PUT /api/v1/slack/routes) or set SLACK_DEFAULT_CHANNEL.`;
   }
@@ -74,6 +113,10 @@ export function describeEvent(event: TimelineEvent, ctx: DescribeContext): strin
       return withNote(`${ref} re-triggered by ${actorName}`, event.data.note);
     case 'assigned':
       return `${ref} assigned to ${event.data.userName} by ${actorName}`;
+    case 'escalated':
+      return `${ref} escalated by ${actorName} from step ${event.data.step + 1}`;
+    case 'escalation_exhausted':
+      return `Nobody acknowledged ${ref} after ${event.data.loops} ${event.data.loops === 1 ? 'loop' : 'loops'}`;
     default:
       return eventDetail(event);
   }

@@ -44,6 +44,52 @@ export const TIMELINE_DATA = {
   }),
   /** No route and no default channel claimed the incident: nobody was notified of it. */
   notification_unrouted: z.object({ service: z.string() }),
+  /** No escalation policy applies to the incident's service and the tenant has no default: nobody is paged. */
+  escalation_none: z.object({ service: z.string() }),
+  /** The incident's escalation (re)started from the first step, with the policy frozen onto it. */
+  escalation_started: z.object({
+    policyId: z.string().nullable(),
+    policyName: z.string(),
+    version: z.number().int(),
+    generation: z.number().int().min(0),
+    reason: z.enum(['triggered', 'retriggered', 'ack_timeout', 'restarted']),
+  }),
+  /** A step fired: whom its targets reached (labels), who is paged, who got the default rules. */
+  escalation_step: z.object({
+    generation: z.number().int().min(0),
+    loop: z.number().int().min(0),
+    step: z.number().int().min(0),
+    targets: z.array(z.string()),
+    paged: z.array(z.string()),
+    defaulted: z.array(z.string()).default([]),
+    continued: z.array(z.string()).default([]),
+    userGroups: z.array(z.string()).default([]),
+    nextAt: z.iso.datetime({ offset: true }).nullable(),
+  }),
+  /** Someone escalated by hand ("escalate now") from this step. */
+  escalated: z.object({
+    generation: z.number().int().min(0),
+    loop: z.number().int().min(0),
+    step: z.number().int().min(0),
+  }),
+  /** Every step of every loop fired and nobody acknowledged. */
+  escalation_exhausted: z.object({ generation: z.number().int().min(0), loops: z.number().int().min(1) }),
+  /** A step's target reached nobody (nobody on call on the schedule, no manager): the next step fires at once. */
+  nobody_on_call: z.object({
+    target: z.string(),
+    loop: z.number().int().min(0),
+    step: z.number().int().min(0),
+  }),
+  /** One page's outcome: sent, failed (with why), cancelled (acknowledged first) or skipped. */
+  notified: z.object({
+    pageId: z.string(),
+    userId: z.string().nullable(),
+    method: z.string(),
+    status: z.enum(['sent', 'failed', 'cancelled', 'skipped']),
+    loop: z.number().int().min(0),
+    step: z.number().int().min(0),
+    reason: z.string().optional(),
+  }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -68,7 +114,10 @@ export interface TimelineKindRules {
 const reply: TimelineKindRules = { reply: true, replyOnNewCard: true, updatesCard: true, coalesce: false };
 const quiet: TimelineKindRules = { reply: false, replyOnNewCard: false, updatesCard: false, coalesce: false };
 
-/** How each kind is notified. Notices about notifications notify nothing (no loop: a failed update never updates). */
+/**
+ * How each kind is notified. Notices about notifications notify nothing (no loop: a failed update never updates):
+ * a failed or unrouted notification, a page's outcome, an incident no policy escalates.
+ */
 export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   created: { ...quiet, updatesCard: true },
   alert_fired: { ...reply, replyOnNewCard: false, coalesce: true },
@@ -81,6 +130,13 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   severity_changed: reply,
   notification_failed: quiet,
   notification_unrouted: quiet,
+  escalation_none: quiet,
+  escalation_started: { ...quiet, updatesCard: true },
+  escalation_step: { ...quiet, updatesCard: true },
+  escalated: reply,
+  escalation_exhausted: reply,
+  nobody_on_call: reply,
+  notified: quiet,
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);

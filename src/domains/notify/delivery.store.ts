@@ -187,6 +187,16 @@ export const deliveryStore = {
     return rows.map(toRow);
   },
 
+  /** The incident's first card, wherever it was posted (for links to it), or null. */
+  async firstCard(em: Em, tenantId: string, incidentId: string): Promise<CardMessage | null> {
+    const row = await queryOne<{ channel_id: string; ts: string }>(
+      em,
+      sql`select channel_id, ts from slack_messages where tenant_id = ${tenantId} and incident_id = ${incidentId}
+          order by created_at, ts limit 1`,
+    );
+    return row ? { channelId: row.channel_id, ts: row.ts } : null;
+  },
+
   async card(em: Em, tenantId: string, incidentId: string, lane: string): Promise<CardMessage | null> {
     const row = await queryOne(
       em,

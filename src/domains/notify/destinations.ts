@@ -93,9 +93,30 @@ export type HandoffPayload = z.infer<typeof handoffPayloadSchema>;
 
 const incidentCard = z.object({ type: z.literal('incident_card') });
 
+/** A page (escalation domain): rendered from the page and the incident as they are when it is sent. */
+export const pagePayloadSchema = z.object({ type: z.literal('page'), pageId: z.string() });
+/** A sent page's DM brought up to date in place (chat.update on the page's stored channel and ts). */
+export const pageUpdatePayloadSchema = z.object({ type: z.literal('page_update'), pageId: z.string() });
+/**
+ * An escalation's post in a channel (the row has no incident, so it is no card): a slack_channel target's page
+ * (`page`: @here and an Acknowledge button), or the notice that nobody acknowledged (`exhausted`).
+ */
+export const escalationPostPayloadSchema = z.object({
+  type: z.literal('escalation_post'),
+  kind: z.enum(['page', 'exhausted']),
+  incidentId: z.string(),
+  pageId: z.string().nullable(),
+  loops: z.number().int().optional(),
+});
+export type EscalationPostPayload = z.infer<typeof escalationPostPayloadSchema>;
+
 /** What each destination's rows carry, checked on the way out of the database. */
 export const PAYLOADS = {
-  'slack.post': z.discriminatedUnion('type', [incidentCard, handoffPayloadSchema]),
+  'slack.post': z.discriminatedUnion('type', [
+    incidentCard,
+    handoffPayloadSchema,
+    escalationPostPayloadSchema,
+  ]),
   'slack.update': incidentCard,
   /** One timeline event (several when coalesced), rendered from its data under the card. */
   'slack.reply': z.object({
@@ -107,6 +128,8 @@ export const PAYLOADS = {
   'slack.dm': z.discriminatedUnion('type', [
     z.object({ type: z.literal('message'), text: z.string(), blocks: z.array(z.unknown()).optional() }),
     handoffPayloadSchema,
+    pagePayloadSchema,
+    pageUpdatePayloadSchema,
   ]),
   'slack.home': z.object({}),
   'slack.usergroup': z.object({

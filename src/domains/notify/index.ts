@@ -5,6 +5,7 @@ export {
   type Destination,
   type DestinationSpec,
   destinationsOf,
+  type EscalationPostPayload,
   type HandoffPayload,
   handoffPayloadSchema,
   PAYLOADS,
@@ -27,4 +28,4 @@ export {
 } from './outbox.types.js';
 export { UNDELIVERED_MAX_AGE_MS } from './outbox-expiry.js';
 export { combineRegistries, type DeliveryRegistry, deliveryRegistry } from './registry.js';
-export { type SlackRoutes, slackRoutesSchema } from './slack-routes.js';
+export { type ChannelRoutes, type SlackRoutes, slackRoutesSchema } from './slack-routes.js';

@@ -11,11 +11,14 @@ import type {
 } from '../incidents/index.js';
 import { type GroupFacts, outboxStore } from './outbox.store.js';
 import { type FactsNeeded, factsNeeded, needsNothing, type RoutingFacts, route } from './routing.calc.js';
+import type { ChannelRoutes } from './slack-routes.js';
 
 export interface RouterOptions {
   clock: Clock;
   /** SLACK_DEFAULT_CHANNEL */
   defaultChannel: string | null;
+  /** Where the Slack routes are read from (the services' channels). */
+  channels: ChannelRoutes;
   /** Writes the `notification_unrouted` notice on the incident's timeline (IncidentsService.recordNotice). */
   recordNotice: IncidentNoticeRecorder;
   /** Told of each incident nobody is notified of (metrics). */
@@ -46,7 +49,13 @@ export class NotificationRouter implements IncidentEventSink {
 
   /** Reads ahead, with the transaction's next statement, the facts events on these groups' incidents need. */
   expect(em: Em, hint: IncidentHint): void {
-    const facts = outboxStore.groupFactsAhead(em, hint.tenantId, hint.groupKeys, this.opts.clock.now());
+    const facts = outboxStore.groupFactsAhead(
+      em,
+      hint.tenantId,
+      hint.groupKeys,
+      this.opts.clock.now(),
+      this.opts.channels,
+    );
     if (!facts) return;
     facts.catch(() => {}); // read at the end of the transaction, which fails with it anyway
     this.gathered(em).ahead.push({ tenantId: hint.tenantId, facts });
@@ -116,7 +125,9 @@ export class NotificationRouter implements IncidentEventSink {
       userIds: need.userIds,
       homeUsers: need.homeUsers && !first,
     };
-    const read = needsNothing(missing) ? null : await outboxStore.routingFacts(em, tenantId, missing, at);
+    const read = needsNothing(missing)
+      ? null
+      : await outboxStore.routingFacts(em, tenantId, missing, at, this.opts.channels);
     const cards = new Map([...ahead.flatMap((a) => [...a.cards]), ...(read ? [...read.cards] : [])]);
     return {
       routes: first?.routes ?? read?.routes ?? {},

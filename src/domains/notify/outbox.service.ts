@@ -1,29 +1,24 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { z } from 'zod';
 import type { Em } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
-import type { Actor } from '../../shared/actor.js';
-import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { parseInput } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
-import { withoutHash } from '../../shared/slack-channel.js';
 import type { IncidentNoticeRecorder } from '../incidents/index.js';
 import type { HandoffNotice } from '../rosters/index.js';
-import type { TenantsService } from '../tenants/index.js';
+import { deliveryStore } from './delivery.store.js';
 import type { Destination } from './destinations.js';
 import { handoffRows } from './handoff-rows.calc.js';
 import { NotificationRouter } from './notification-router.js';
 import { outboxStore } from './outbox.store.js';
-import type { DeliveryReport, NewOutboxRow } from './outbox.types.js';
+import type { CardMessage, DeliveryReport, NewOutboxRow } from './outbox.types.js';
 import { emptyReport, OutboxDelivery } from './outbox-delivery.js';
 import { expireUndeliverable } from './outbox-expiry.js';
 import type { DeliveryRegistry } from './registry.js';
-import { type SlackRoutes, slackRoutesSchema } from './slack-routes.js';
+import type { ChannelRoutes } from './slack-routes.js';
 
 export interface OutboxOptions {
-  /** Where routes are kept (the tenant's settings). */
-  tenants: TenantsService;
+  /** Where the Slack routes are kept (the services' channels), read in the routing facts' statement. */
+  channels: ChannelRoutes;
   /** Writes notices on incident timelines (IncidentsService.recordNotice). */
   recordNotice: IncidentNoticeRecorder;
   /** SLACK_DEFAULT_CHANNEL: where incidents no route claims are posted. */
@@ -65,6 +60,7 @@ export class OutboxService {
     this.router = new NotificationRouter({
       clock,
       defaultChannel: opts.defaultChannel,
+      channels: opts.channels,
       recordNotice: opts.recordNotice,
       onUnrouted: opts.onUnrouted,
       log: opts.log,
@@ -72,26 +68,11 @@ export class OutboxService {
     this.delivery = new OutboxDelivery(orm, clock, {
       log: opts.log,
       batchSize: opts.batchSize ?? 20,
-      concurrency: opts.concurrency ?? 4,
+      concurrency: opts.concurrency ?? 16,
       leaseMs: opts.leaseMs ?? 60_000,
       onFailure: () => opts.onFailure,
       recordNotice: opts.recordNotice,
     });
-  }
-
-  async routes(actor: Actor): Promise<{ routes: SlackRoutes; defaultChannel: string | null }> {
-    authorize(actor, 'settings:read');
-    const settings = await this.opts.tenants.settings(actor.tenantId);
-    const slack = z.object({ routes: slackRoutesSchema.default({}) }).catch({ routes: {} });
-    return { routes: slack.parse(settings.slack ?? {}).routes, defaultChannel: this.opts.defaultChannel };
-  }
-
-  async setRoutes(actor: Actor, routes: SlackRoutes): Promise<SlackRoutes> {
-    authorize(actor, 'settings:write');
-    const parsed = parseInput(slackRoutesSchema, routes, 'The Slack routes are not valid.');
-    const clean = Object.fromEntries(Object.entries(parsed).map(([s, c]) => [s, withoutHash(c)]));
-    await this.opts.tenants.updateSettings(actor, { slack: { routes: clean } });
-    return clean;
   }
 
   /** Remembers that someone uses App Home, so it is republished when incidents change. */
@@ -104,6 +85,11 @@ export class OutboxService {
   /** The id Slack gave a channel the tenant knows by name (from a card posted there), or null. */
   channelIdOf(tenantId: string, channel: string): Promise<string | null> {
     return withEm(this.orm, { tenantId }, (em) => outboxStore.channelIdOf(em, tenantId, channel));
+  }
+
+  /** Where the incident's (first) card is, channel id and ts, or null when none has been posted yet. */
+  cardMessage(tenantId: string, incidentId: string): Promise<CardMessage | null> {
+    return withEm(this.orm, { tenantId }, (em) => deliveryStore.firstCard(em, tenantId, incidentId));
   }
 
   /**
@@ -126,6 +112,14 @@ export class OutboxService {
       onExpired: this.opts.onExpired,
     });
   }
+
+  /** Queues rows in the caller's transaction (keys make repeats harmless). */
+  readonly enqueue = (em: Em, rows: readonly NewOutboxRow[]): Promise<void> =>
+    outboxStore.enqueue(em, rows, this.clock.now());
+
+  /** Queues rows in the caller's transaction and answers each key's outbox id (an escalation's pages keep it). */
+  readonly enqueueReturning = (em: Em, rows: readonly NewOutboxRow[]): Promise<Map<string, string>> =>
+    outboxStore.enqueueReturning(em, rows, this.clock.now());
 
   /**
    * Queues what announces handoffs, in the transaction that recorded them: the post in the schedule's channel,

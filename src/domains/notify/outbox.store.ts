@@ -3,6 +3,7 @@ import { anyOf, command, db, type Em, query, queryAhead, queryOne, sql } from '.
 import { CARD_POSTS } from './destinations.js';
 import type { NewOutboxRow } from './outbox.types.js';
 import type { FactsNeeded, RoutingFacts } from './routing.calc.js';
+import type { ChannelRoutes } from './slack-routes.js';
 
 export const OUTBOX_CHANNEL = 'opswatch_outbox';
 /** People who opened App Home within this many days get it republished on changes. */
@@ -75,14 +76,58 @@ export const outboxStore = {
   },
 
   /**
+   * Rows in one statement, as `enqueue`, answering the outbox id of each key (a key already queued answers the
+   * row queued before: a repeat hands over nothing new). For rows whose id is kept (an escalation's pages).
+   */
+  async enqueueReturning(em: Em, rows: readonly NewOutboxRow[], at: Date): Promise<Map<string, string>> {
+    if (rows.length === 0) return new Map();
+    const json = JSON.stringify(
+      rows.map((r) => ({
+        tenant_id: r.tenantId,
+        incident_id: r.incidentId,
+        destination: r.destination,
+        lane: r.lane,
+        payload: r.payload,
+        key: r.key,
+      })),
+    );
+    const out = await query<{ id: string; key: string }>(
+      em,
+      sql`with x as (
+            select * from rows from (jsonb_to_recordset(${json}::jsonb)
+                as (tenant_id uuid, incident_id uuid, destination text, lane text, payload jsonb, key text))
+              with ordinality as x(tenant_id, incident_id, destination, lane, payload, key, ord)
+          ), added as (
+            insert into outbox (tenant_id, incident_id, destination, lane, payload, idempotency_key, next_attempt_at,
+              created_at)
+            select x.tenant_id, x.incident_id, x.destination, x.lane, x.payload, x.key, ${at}, ${at}
+            from x order by x.ord
+            on conflict (idempotency_key) do nothing
+            returning id, idempotency_key
+          ), notified as (select pg_notify(${OUTBOX_CHANNEL}, ''))
+          select a.id::text as id, a.idempotency_key as key from added a, notified
+          union all
+          select o.id::text, o.idempotency_key from outbox o
+            where o.idempotency_key in (select key from x) and o.idempotency_key not in (select idempotency_key from added)`,
+    );
+    return new Map(out.map((r) => [r.key, r.id]));
+  },
+
+  /**
    * What routing one tenant's events needs, in one statement: its Slack routes, the cards of the incidents (the
    * posts queued for them, sent or not), the acting people's Slack ids and who uses App Home.
    */
-  async routingFacts(em: Em, tenantId: string, need: FactsNeeded, at: Date): Promise<RoutingFacts> {
+  async routingFacts(
+    em: Em,
+    tenantId: string,
+    need: FactsNeeded,
+    at: Date,
+    routes: ChannelRoutes,
+  ): Promise<RoutingFacts> {
     const row = await queryOne<unknown>(
       em,
       sql`select
-            ${need.routes ? sql`(select t.settings #> '{slack,routes}' from tenants t where t.id = ${tenantId})` : sql`null`}
+            ${need.routes ? routes.channels(tenantId) : sql`null`}
               as routes,
             coalesce((select jsonb_agg(jsonb_build_array(o.incident_id, o.lane)) from outbox o
               where o.tenant_id = ${tenantId} and o.destination = any(${CARD_POSTS}::text[])
@@ -110,10 +155,11 @@ export const outboxStore = {
     tenantId: string,
     groupKeys: readonly string[],
     at: Date,
+    routes: ChannelRoutes,
   ): Promise<GroupFacts> | null {
     const answer = queryAhead<unknown>(
       em,
-      sql`select (select t.settings #> '{slack,routes}' from tenants t where t.id = ${tenantId}) as routes,
+      sql`select ${routes.channels(tenantId)} as routes,
             coalesce((select jsonb_agg(jsonb_build_array(i.id, o.lane)) from incidents i
               left join outbox o on o.tenant_id = i.tenant_id and o.incident_id = i.id
                 and o.destination = any(${CARD_POSTS}::text[])

@@ -8,6 +8,7 @@ export {
 } from './handoffs.service.js';
 export { currentShiftFor, gaps, nextShiftFor, onCallAt, shifts } from './oncall.calc.js';
 export { OnCallService } from './oncall.service.js';
+export { type OnCallAtInstant, whoIsOnCallAt } from './oncall-at.js';
 export type {
   MyOnCallDto,
   MyShiftDto,
@@ -19,7 +20,8 @@ export type {
   ScheduleOnCallDto,
   ShiftDto,
 } from './rosters.mapper.js';
-export { RostersService, type UpsertOutcome } from './rosters.service.js';
+export { RostersService, type ScheduleReferences, type UpsertOutcome } from './rosters.service.js';
 export * from './rosters.types.js';
+export { existingScheduleIds } from './schedule.lookup.js';
 export { parseWhen } from './time-parse.calc.js';
 export { resolveLocalMs } from './zone-time.calc.js';

@@ -56,12 +56,19 @@ const fieldsOf = (s: ParsedSchedule): ScheduleFields => ({
   layers: s.layers,
 });
 
+/** Something else that names schedules (escalation policies): a schedule it names is not deleted. */
+export interface ScheduleReferences {
+  /** Names of what uses this schedule (e.g. escalation policies). */
+  using(em: Em, tenantId: string, ref: { kind: 'schedule'; id: string }): Promise<string[]>;
+}
+
 /** Schedules, overrides and the answers computed from them by the pure calculators. */
 export class RostersService {
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
     private readonly publicBaseUrl: string,
+    private readonly references: ScheduleReferences | null = null,
   ) {}
 
   scheduleIcalUrl(token: string): string {
@@ -252,7 +259,16 @@ export class RostersService {
     authorize(actor, 'schedule:write');
     await withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const [row] = await this.load(em, actor, id, this.clock.now());
+      // Deleted first, then checked: a policy naming it that commits meanwhile holds the row (FOR SHARE) until it
+      // commits, so the check below sees it, and the delete rolls back.
       await rostersStore.remove(em, actor.tenantId, row.id);
+      const users =
+        (await this.references?.using(em, actor.tenantId, { kind: 'schedule', id: row.id })) ?? [];
+      if (users.length)
+        throw AppError.conflict(
+          `The schedule "${row.name}" is named by the escalation ${users.length > 1 ? 'policies' : 'policy'} ` +
+            `${users.map((n) => `"${n}"`).join(', ')}; take it out of ${users.length > 1 ? 'those policies' : 'it'} first.`,
+        );
       await recordAudit(
         em,
         actor,

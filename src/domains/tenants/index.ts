@@ -1,3 +1,4 @@
+export { existingUserIds, managerIdOf } from './people.lookup.js';
 export {
   type BootstrapResult,
   type CreatedApiKey,
@@ -6,4 +7,12 @@ export {
   type Tenant,
   TenantsService,
 } from './tenants.service.js';
-export { type UserDto, type UserInput, UsersService, userInputSchema } from './users.service.js';
+export {
+  type UserDto,
+  type UserInput,
+  type UserPatch,
+  type UserReferences,
+  UsersService,
+  userInputSchema,
+  userPatchSchema,
+} from './users.service.js';

@@ -1,10 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import type { Em } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
 import { type Actor, USER_ROLES } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, parseInput } from '../../shared/errors.js';
+import { isUuid } from '../../shared/ids.js';
 import { timeZoneSchema, zoneOrUtc } from '../../shared/time-zone.js';
 import { recordAudit } from '../audit/index.js';
 import { type UserRow, usersStore } from './users.store.js';
@@ -19,8 +21,30 @@ export const userInputSchema = z.object({
     .optional(),
   timeZone: timeZoneSchema.default('UTC'),
   role: z.enum(USER_ROLES).default('responder'),
+  managerId: z.uuid({ error: 'managerId must be the id of a user.' }).nullish().meta({
+    description: 'Their manager (a user of the same tenant): who `manager_of` escalation targets page',
+  }),
 });
 export type UserInput = z.input<typeof userInputSchema>;
+
+/** A change to a user: the fields given replace theirs (`managerId: null` removes the manager). */
+export const userPatchSchema = z
+  .object({
+    name: z.string().trim().min(1, 'a name is required').max(200),
+    email: z.email('expected an email address').nullable(),
+    slackUserId: userInputSchema.shape.slackUserId.unwrap().nullable(),
+    timeZone: userInputSchema.shape.timeZone.removeDefault(),
+    role: z.enum(USER_ROLES),
+    managerId: z.uuid({ error: 'managerId must be the id of a user.' }).nullable(),
+  })
+  .partial();
+export type UserPatch = z.input<typeof userPatchSchema>;
+
+/** Something else that names users (escalation policies): a user it names is not deleted. */
+export interface UserReferences {
+  /** Names of what uses this user (e.g. escalation policies). */
+  using(em: Em, tenantId: string, ref: { kind: 'user'; id: string }): Promise<string[]>;
+}
 
 export interface UserDto {
   id: string;
@@ -29,6 +53,7 @@ export interface UserDto {
   slackUserId: string | null;
   timeZone: string;
   role: string;
+  managerId: string | null;
 }
 
 const toDto = (r: UserRow): UserDto => ({
@@ -38,13 +63,120 @@ const toDto = (r: UserRow): UserDto => ({
   slackUserId: r.slack_user_id,
   timeZone: r.time_zone,
   role: r.role,
+  managerId: r.manager_id,
 });
+
+/** A manager must be another user of the same tenant. */
+async function checkManager(
+  em: Em,
+  tenantId: string,
+  userId: string | null,
+  managerId: string,
+): Promise<void> {
+  const problem = (message: string) =>
+    AppError.validation('The user is not valid.', [{ field: 'managerId', message }]);
+  if (managerId === userId) throw problem('A user cannot be their own manager.');
+  if (!(await usersStore.byId(em, tenantId, managerId))) throw problem(`No user has the id ${managerId}.`);
+}
 
 export class UsersService {
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
+    private readonly references: UserReferences | null = null,
   ) {}
+
+  async get(actor: Actor, id: string): Promise<UserDto> {
+    authorize(actor, 'user:read');
+    const row = await withEm(this.orm, { tenantId: actor.tenantId }, (em) =>
+      this.load(em, actor.tenantId, id),
+    );
+    return toDto(row);
+  }
+
+  /** Changes the fields given (an admin's). */
+  async update(actor: Actor, id: string, patch: UserPatch): Promise<UserDto> {
+    authorize(actor, 'user:write');
+    const p = parseInput(userPatchSchema, patch, 'The user is not valid.');
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
+      const before = await this.load(em, actor.tenantId, id);
+      if (p.managerId) await checkManager(em, actor.tenantId, before.id, p.managerId);
+      const row = await usersStore
+        .update(em, actor.tenantId, before.id, {
+          name: p.name ?? before.name,
+          email: p.email === undefined ? before.email : p.email,
+          slackUserId: p.slackUserId === undefined ? before.slack_user_id : p.slackUserId,
+          timeZone: p.timeZone ?? before.time_zone,
+          role: p.role ?? before.role,
+          managerId: p.managerId === undefined ? before.manager_id : p.managerId,
+        })
+        .catch((err: unknown) => {
+          if ((err as { code?: string }).code === '23505')
+            throw AppError.conflict('Another user has that email or Slack user id.');
+          throw err;
+        });
+      if (!row) throw AppError.notFound(`User ${id}`);
+      await recordAudit(
+        em,
+        actor,
+        { action: 'user.updated', targetType: 'user', targetId: row.id, data: { name: row.name, ...p } },
+        this.clock.now(),
+      );
+      return toDto(row);
+    });
+  }
+
+  /** Deletes a user, unless an escalation policy names them (409 listing the policies). */
+  async remove(actor: Actor, id: string): Promise<void> {
+    authorize(actor, 'user:write');
+    await withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
+      const row = await this.load(em, actor.tenantId, id);
+      // Deleted first, then checked: a policy naming them that commits meanwhile holds the row (FOR SHARE) until
+      // it commits, so the check below sees it, and the delete rolls back.
+      await usersStore.remove(em, actor.tenantId, row.id);
+      const users = (await this.references?.using(em, actor.tenantId, { kind: 'user', id: row.id })) ?? [];
+      if (users.length)
+        throw AppError.conflict(
+          `${row.name} is named by the escalation ${users.length > 1 ? 'policies' : 'policy'} ` +
+            `${users.map((n) => `"${n}"`).join(', ')}; take them out of ${users.length > 1 ? 'those policies' : 'it'} first.`,
+        );
+      await recordAudit(
+        em,
+        actor,
+        { action: 'user.deleted', targetType: 'user', targetId: row.id, data: { name: row.name } },
+        this.clock.now(),
+      );
+    });
+  }
+
+  /** Sets (or with null removes) a user's manager (`opswatch apply`); reports whether it changed. */
+  async setManager(actor: Actor, id: string, managerId: string | null): Promise<boolean> {
+    authorize(actor, 'user:write');
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
+      const before = await this.load(em, actor.tenantId, id);
+      if (before.manager_id === managerId) return false;
+      if (managerId) await checkManager(em, actor.tenantId, before.id, managerId);
+      await usersStore.setManager(em, actor.tenantId, before.id, managerId);
+      await recordAudit(
+        em,
+        actor,
+        {
+          action: 'user.updated',
+          targetType: 'user',
+          targetId: before.id,
+          data: { name: before.name, managerId },
+        },
+        this.clock.now(),
+      );
+      return true;
+    });
+  }
+
+  private async load(em: Em, tenantId: string, id: string) {
+    const row = isUuid(id) ? await usersStore.byId(em, tenantId, id) : undefined;
+    if (!row) throw AppError.notFound(`User ${id}`);
+    return row;
+  }
 
   async list(actor: Actor): Promise<UserDto[]> {
     authorize(actor, 'user:read');
@@ -58,12 +190,14 @@ export class UsersService {
     authorize(actor, 'user:write');
     const data = parseInput(userInputSchema, input, 'The user is not valid.');
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
+      if (data.managerId) await checkManager(em, actor.tenantId, null, data.managerId);
       const row = await usersStore.insert(em, actor.tenantId, {
         name: data.name,
         email: data.email ?? null,
         slackUserId: data.slackUserId ?? null,
         timeZone: data.timeZone,
         role: data.role,
+        managerId: data.managerId ?? null,
       });
       if (!row) throw AppError.conflict('A user with that email or Slack user id already exists.');
       await recordAudit(

@@ -1,7 +1,7 @@
 import { db, type Em, now, query, queryOne, type RowOf, sql } from '../../db/sql.js';
 import { newId } from '../../shared/ids.js';
 
-const COLUMNS = ['id', 'name', 'email', 'slack_user_id', 'time_zone', 'role'] as const;
+const COLUMNS = ['id', 'name', 'email', 'slack_user_id', 'time_zone', 'role', 'manager_id'] as const;
 
 const selectUsers = () => db.selectFrom('users').select(COLUMNS);
 
@@ -16,7 +16,14 @@ export const usersStore = {
   insert(
     em: Em,
     tenantId: string,
-    u: { name: string; email: string | null; slackUserId: string | null; timeZone: string; role: string },
+    u: {
+      name: string;
+      email: string | null;
+      slackUserId: string | null;
+      timeZone: string;
+      role: string;
+      managerId: string | null;
+    },
   ): Promise<UserRow | undefined> {
     return queryOne(
       em,
@@ -30,6 +37,7 @@ export const usersStore = {
           slack_user_id: u.slackUserId,
           time_zone: u.timeZone,
           role: u.role,
+          manager_id: u.managerId,
         })
         .onConflict((oc) => oc.doNothing())
         .returning(COLUMNS),
@@ -122,6 +130,62 @@ export const usersStore = {
         )
         .returning([...COLUMNS, sql<boolean>`(xmax = 0)`.as('inserted')]),
     );
+  },
+
+  byId(em: Em, tenantId: string, id: string): Promise<UserRow | undefined> {
+    return queryOne(em, selectUsers().where('tenant_id', '=', tenantId).where('id', '=', id));
+  },
+
+  /** Replaces a user's fields; undefined when they do not exist. Throws on an email or Slack id clash. */
+  update(
+    em: Em,
+    tenantId: string,
+    id: string,
+    u: {
+      name: string;
+      email: string | null;
+      slackUserId: string | null;
+      timeZone: string;
+      role: string;
+      managerId: string | null;
+    },
+  ): Promise<UserRow | undefined> {
+    return queryOne(
+      em,
+      db
+        .updateTable('users')
+        .set({
+          name: u.name,
+          email: u.email,
+          slack_user_id: u.slackUserId,
+          time_zone: u.timeZone,
+          role: u.role,
+          manager_id: u.managerId,
+          updated_at: now(),
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .returning(COLUMNS),
+    );
+  },
+
+  async setManager(em: Em, tenantId: string, id: string, managerId: string | null): Promise<void> {
+    await query(
+      em,
+      db
+        .updateTable('users')
+        .set({ manager_id: managerId, updated_at: now() })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id),
+    );
+  },
+
+  async remove(em: Em, tenantId: string, id: string): Promise<boolean> {
+    const rows = await query(
+      em,
+      db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id).returning('id'),
+    );
+    return rows.length > 0;
   },
 
   bySlackId(em: Em, tenantId: string, slackUserId: string): Promise<UserRow | undefined> {

@@ -18,7 +18,21 @@ export const apiKeyBodySchema = z.object({
     .min(1, 'at least one scope')
     .default([...DEFAULT_KEY_SCOPES]),
 });
-export const settingsBodySchema = z.object({ ingestion: ingestionSettingsSchema }).openapi('Settings');
+export const escalationSettingsSchema = z
+  .object({
+    defaultPolicyId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The escalation policy of services without one of their own (null: none)' }),
+  })
+  .openapi('EscalationSettings');
+/** Each part given replaces that part; a part left out stays as it is. */
+export const settingsBodySchema = z
+  .object({ ingestion: ingestionSettingsSchema.optional(), escalation: escalationSettingsSchema.optional() })
+  .openapi('SettingsChange');
+export const settingsSchema = z
+  .object({ ingestion: ingestionSettingsSchema, escalation: escalationSettingsSchema })
+  .openapi('Settings');
 export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z
@@ -49,7 +63,7 @@ const alertSchema = z
   })
   .openapi('Alert');
 
-const userSchema = z
+export const userSchema = z
   .object({
     id: z.string(),
     name: z.string(),
@@ -57,6 +71,7 @@ const userSchema = z
     slackUserId: z.string().nullable(),
     timeZone: z.string(),
     role: z.string().openapi({ enum: [...USER_ROLES] }),
+    managerId: z.string().nullable(),
   })
   .openapi('User');
 
@@ -128,19 +143,21 @@ export const getSettings = route({
   method: 'get',
   path: '/settings',
   tags: ['Admin'],
-  summary: 'Ingestion settings (grouping, auto-resolve, re-trigger window)',
+  summary:
+    'Settings: ingestion (grouping, auto-resolve, re-trigger window) and escalation (the default policy)',
   permission: 'settings:read',
-  responses: { 200: json(settingsBodySchema, 'The settings') },
+  responses: { 200: json(settingsSchema, 'The settings') },
 });
 
 export const putSettings = route({
   method: 'put',
   path: '/settings',
   tags: ['Admin'],
-  summary: 'Replace the ingestion settings',
+  summary:
+    'Replace the ingestion settings and/or the escalation settings (an unknown default policy is a 400)',
   permission: 'settings:write',
   request: { body: jsonBody(settingsBodySchema) },
-  responses: { 200: json(settingsBodySchema, 'The settings now in force') },
+  responses: { 200: json(settingsSchema, 'The settings now in force') },
 });
 
 export const listAudit = route({

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Actor } from '../../shared/actor.js';
 import type { AppEnv, HttpDeps } from '../context.js';
 import { serve } from '../openapi/serve.js';
 import {
@@ -24,13 +25,17 @@ export function adminRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
     const body = c.req.valid('json');
     return c.json(await s.tenants.createApiKey(c.get('actor'), body.name, body.scopes), 201);
   });
-  serve(app, getSettings, async (c) =>
-    c.json({ ingestion: await s.alerts.settingsFor(c.get('actor')) }, 200),
-  );
+  const settings = async (actor: Actor) => ({
+    ingestion: await s.alerts.settingsFor(actor),
+    escalation: { defaultPolicyId: await s.policies.defaultPolicyId(actor) },
+  });
+  serve(app, getSettings, async (c) => c.json(await settings(c.get('actor')), 200));
   serve(app, putSettings, async (c) => {
-    const body = c.req.valid('json');
-    await s.tenants.updateSettings(c.get('actor'), body);
-    return c.json(body, 200);
+    const { ingestion, escalation } = c.req.valid('json');
+    const actor = c.get('actor');
+    if (escalation) await s.policies.setDefaultPolicy(actor, escalation.defaultPolicyId);
+    if (ingestion) await s.tenants.updateSettings(actor, { ingestion });
+    return c.json(await settings(actor), 200);
   });
   serve(app, listAudit, async (c) =>
     c.json({ items: await s.audit.list(c.get('actor'), c.req.valid('query')) }, 200),

@@ -164,3 +164,61 @@ export const addIncidentNote = route({
   request: { params: refParams, body: jsonBody(noteBodySchema) },
   responses: { 201: incident },
 });
+
+export const escalateBodySchema = z
+  .object({
+    token: z
+      .object({
+        generation: z.number().int().min(0),
+        loop: z.number().int().min(0),
+        step: z.number().int().min(0),
+      })
+      .optional()
+      .openapi({
+        description:
+          'Where the escalation stood when you chose to escalate (from the page or the card). When it has moved since, nothing happens.',
+      }),
+  })
+  .default({});
+
+const escalateResult = json(
+  z.object({ escalated: z.boolean(), message: z.string() }).openapi('EscalateResult'),
+  'Whether it escalated, and what happened, in words',
+);
+
+export const escalateIncident = route({
+  method: 'post',
+  path: '/{ref}/escalate',
+  tags,
+  summary: 'Escalate now: the next step of the escalation policy fires at once (once per step)',
+  permission: 'incident:escalate',
+  request: { params: refParams, body: jsonBody(escalateBodySchema, { required: false }) },
+  responses: { 200: escalateResult },
+});
+
+const notificationSchema = z
+  .object({
+    generation: z.number().int(),
+    step: z.number().int(),
+    loop: z.number().int(),
+    userId: z.string().nullable(),
+    target: z.string().nullable(),
+    method: z.string(),
+    status: z.string(),
+    dueAt: instant,
+    queuedAt: instant.nullable(),
+    sentAt: instant.nullable(),
+    ackedAt: instant.optional(),
+    detail: z.string().nullable(),
+  })
+  .openapi('Notification');
+
+export const listIncidentNotifications = route({
+  method: 'get',
+  path: '/{ref}/notifications',
+  tags,
+  summary: 'Every page the incident’s escalation made: step, loop, person, method, status and times',
+  permission: 'incident:read',
+  request: { params: refParams },
+  responses: { 200: json(z.array(notificationSchema), 'The pages, oldest first') },
+});

@@ -10,7 +10,9 @@ import {
   addIncidentNote,
   assignIncident,
   declareIncident,
+  escalateIncident,
   getIncident,
+  listIncidentNotifications,
   listIncidents,
   resolveIncident,
 } from './incidents.openapi.js';
@@ -39,6 +41,16 @@ export function incidentRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   );
   serve(app, addIncidentNote, async (c) =>
     c.json(await incidents.addNote(c.get('actor'), c.req.valid('param').ref, c.req.valid('json').text), 201),
+  );
+  const { escalation } = deps.services;
+  serve(app, escalateIncident, async (c) =>
+    c.json(
+      await escalation.escalate(c.get('actor'), c.req.valid('param').ref, c.req.valid('json').token),
+      200,
+    ),
+  );
+  serve(app, listIncidentNotifications, async (c) =>
+    c.json(await escalation.notifications(c.get('actor'), c.req.valid('param').ref), 200),
   );
   return app;
 }

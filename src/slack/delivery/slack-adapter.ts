@@ -22,7 +22,8 @@ import { isAppError } from '../../shared/errors.js';
 import { blockOptions, type SlackDeps } from '../context.js';
 import { toHandoffView } from '../handoff-view.mapper.js';
 import { renderHome } from '../home.js';
-import { toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
+import { toCardEscalationView, toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
+import { sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { toDeliveryError } from './slack-errors.js';
 
@@ -61,6 +62,13 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     }
   };
 
+  /** The incident as its card shows it: with its escalation's line (who is paged now, when the next step fires). */
+  const cardView = async (row: OutboxRow): Promise<IncidentView> => {
+    const view = await incident(row);
+    const esc = await deps.services.pagingView.cardEscalation(rendererActor(row.tenantId), view.id);
+    return { ...view, escalation: esc ? toCardEscalationView(esc) : null };
+  };
+
   /** What an earlier attempt of `row` posted in `channel` (in the thread `threadTs`), or null: then post. */
   const earlier = async (row: OutboxRow, channel: string, threadTs?: string): Promise<FoundSent | null> => {
     try {
@@ -89,9 +97,13 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     async send(unit): Promise<PostedCard | null> {
       const [row] = unit.rows;
       const p = payloadOf('slack.post', row);
+      if (p.type === 'escalation_post') {
+        await sendEscalationPost(client, deps, row, p);
+        return null;
+      }
       const msg =
         p.type === 'incident_card'
-          ? incidentCard(await incident(row), blockOptions(deps))
+          ? incidentCard(await cardView(row), blockOptions(deps))
           : handoffPost(toHandoffView(p), { ...blockOptions(deps), timeZone: p.timeZone });
       const res = await client.chat.postMessage({
         channel: row.lane,
@@ -110,7 +122,7 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
   const update: DeliveryAdapter = {
     async send(unit) {
       const c = needCard(unit.card);
-      const msg = incidentCard(await incident(unit.rows[0]), blockOptions(deps));
+      const msg = incidentCard(await cardView(unit.rows[0]), blockOptions(deps));
       await client.chat.update({ channel: c.channelId, ts: c.ts, text: msg.text, blocks: msg.blocks });
       return null;
     },
@@ -144,6 +156,14 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     async send(unit) {
       const [row] = unit.rows;
       const p = payloadOf('slack.dm', row);
+      if (p.type === 'page') {
+        await sendPageDm(client, deps, row, p.pageId);
+        return null;
+      }
+      if (p.type === 'page_update') {
+        await updatePageDm(client, deps, row, p.pageId);
+        return null;
+      }
       if (p.type === 'handoff') {
         const zone = p.to?.timeZone ?? p.timeZone;
         const msg = handoffDm(toHandoffView(p), { ...blockOptions(deps), timeZone: zone });

@@ -46,4 +46,24 @@ describe('/incident parsing', () => {
     expect(parseIncidentCommand('assign INC-4')).toMatchObject({ sub: 'usage' });
     expect(parseIncidentCommand('frobnicate now')).toEqual({ sub: 'unknown', text: 'frobnicate now' });
   });
+
+  it('reads escalate and drill', () => {
+    expect(parseIncidentCommand('escalate INC-42')).toEqual({ sub: 'escalate', ref: 'INC-42' });
+    expect(parseIncidentCommand('escalate')).toEqual({
+      sub: 'usage',
+      message: 'Usage: `/incident escalate INC-42`',
+    });
+    expect(parseIncidentCommand('drill payments')).toEqual({
+      sub: 'drill',
+      service: 'payments',
+      severity: 1,
+    });
+    expect(parseIncidentCommand('drill payments P3')).toEqual({
+      sub: 'drill',
+      service: 'payments',
+      severity: 3,
+    });
+    expect(parseIncidentCommand('drill')).toMatchObject({ sub: 'usage' });
+    expect(parseIncidentCommand('drill payments P9')).toMatchObject({ sub: 'usage' });
+  });
 });

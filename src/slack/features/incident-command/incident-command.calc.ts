@@ -4,7 +4,8 @@ export type IncidentCommand =
   | { sub: 'help' }
   | { sub: 'declare'; title: string }
   | { sub: 'list'; service?: string; severity?: number }
-  | { sub: 'show' | 'ack'; ref: string }
+  | { sub: 'show' | 'ack' | 'escalate'; ref: string }
+  | { sub: 'drill'; service: string; severity: number }
   | { sub: 'resolve'; ref: string; note?: string }
   | { sub: 'assign'; ref: string; user: string }
   | { sub: 'note'; ref: string; text: string }
@@ -17,7 +18,12 @@ const USAGE: Record<string, string> = {
   resolve: '/incident resolve INC-42 [note]',
   assign: '/incident assign INC-42 @someone',
   note: '/incident note INC-42 what you found',
+  escalate: '/incident escalate INC-42',
+  drill: '/incident drill service [P1-P5]',
 };
+
+/** A drill pages as a P1 unless told otherwise: the high-urgency rules are the ones worth rehearsing. */
+export const DRILL_DEFAULT_SEVERITY = 1;
 
 const ALIASES: Record<string, string> = {
   acknowledge: 'ack',
@@ -55,7 +61,14 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       }
       return out;
     }
+    case 'drill': {
+      const [service, sev, ...extra] = rest;
+      const severity = sev ? /^p?([1-5])$/i.exec(sev)?.[1] : String(DRILL_DEFAULT_SEVERITY);
+      if (!service || !severity || extra.length) return usage();
+      return { sub, service, severity: Number(severity) };
+    }
     case 'show':
+    case 'escalate':
     case 'ack': {
       const [ref] = rest;
       return ref && rest.length === 1 ? { sub, ref } : usage();

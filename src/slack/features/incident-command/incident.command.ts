@@ -85,6 +85,23 @@ export function incidentCommand(deps: SlackDeps, identify: IdentityResolver) {
         const done = await incidents.addNote(actor, cmd.ref, cmd.text);
         return say(`:memo: Note added to ${done.ref}.`);
       }
+      case 'escalate': {
+        const result = await deps.services.escalation.escalate(actor, cmd.ref);
+        return say(`${result.escalated ? ':arrow_double_up:' : ':information_source:'} ${result.message}`);
+      }
+      case 'drill': {
+        const done = await incidents.declare(actor, {
+          title: `Fire drill: ${cmd.service}`,
+          description: 'A fire drill: acknowledge it as you would a real page, then resolve it.',
+          service: cmd.service,
+          environment: 'production',
+          severity: cmd.severity,
+          drill: true,
+        });
+        return say(
+          `:test_tube: DRILL ${done.ref} opened for *${done.service}*: it pages for real. Acknowledge it as you would a real page, then resolve it; its closing reply tells how long acknowledging took.`,
+        );
+      }
     }
   };
 }

@@ -44,6 +44,24 @@ describe('/oncall parsing', () => {
   });
 });
 
+describe('/oncall simulate parsing', () => {
+  it('reads the service and the optional time', () => {
+    expect(parseOnCallCommand('simulate payments')).toEqual({ sub: 'simulate', service: 'payments' });
+    expect(parseOnCallCommand('simulate payments at saturday 03:00')).toEqual({
+      sub: 'simulate',
+      service: 'payments',
+      when: 'saturday 03:00',
+    });
+    expect(parseOnCallCommand('simulate "payments eu" at +2h')).toEqual({
+      sub: 'simulate',
+      service: 'payments eu',
+      when: '+2h',
+    });
+    expect(parseOnCallCommand('simulate')).toMatchObject({ sub: 'usage' });
+    expect(parseOnCallCommand('simulate at 10:00')).toMatchObject({ sub: 'usage' });
+  });
+});
+
 describe('likelySchedule', () => {
   const names = ['Payments', 'Payments EU', 'Support', 'Database'];
   it('suggests the one name that contains what was typed', () => {

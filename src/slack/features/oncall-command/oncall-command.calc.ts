@@ -7,9 +7,14 @@ export type OnCallCommand =
   | { sub: 'me' }
   | { sub: 'schedules' }
   | { sub: 'override'; schedule?: string }
+  /** `/oncall simulate <service> [at <time>]`: who the service's policy would page, how and when. */
+  | { sub: 'simulate'; service: string; when?: string }
   /** Anything else is read as a schedule name (an unknown one is answered with the names and the help). */
   | { sub: 'schedule'; name: string }
   | { sub: 'usage'; message: string };
+
+export const SIMULATE_USAGE =
+  'Usage: `/oncall simulate SERVICE [at TIME]`, e.g. `/oncall simulate payments at saturday 03:00`.';
 
 export const AT_USAGE =
   'Usage: `/oncall at TIME`, e.g. `/oncall at tomorrow 09:00`, `/oncall at +2h`, `/oncall at 2026-03-29T09:00`.';
@@ -59,6 +64,12 @@ export function parseOnCallCommand(text: string): OnCallCommand {
       return rest ? byName : { sub: 'me' };
     case 'schedules':
       return rest ? byName : { sub: 'schedules' };
+    case 'simulate': {
+      const m = /^(.+?)(?:\s+at\s+(.+))?$/i.exec(rest);
+      const service = unquote(m?.[1] ?? '');
+      if (!service || /^at(\s|$)/i.test(service)) return { sub: 'usage', message: SIMULATE_USAGE };
+      return m?.[2] ? { sub, service, when: m[2].trim() } : { sub, service };
+    }
     case 'override': {
       const schedule = unquote(rest);
       return schedule ? { sub: 'override', schedule } : { sub: 'override' };

@@ -7,6 +7,7 @@ import { tellUser } from '../../surface.js';
 import { answerOnCall } from './oncall-answers.js';
 import { parseOnCallCommand } from './oncall-command.calc.js';
 import { openOverrideModal } from './open-override.js';
+import { answerSimulate } from './simulate-answer.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -31,6 +32,8 @@ export function oncallCommand(deps: SlackDeps) {
         { channel: command.channel_id, schedule: cmd.schedule },
       );
     const user = await deps.services.users.bySlackId(actor.tenantId, command.user_id);
-    return tellUser(client, b, await answerOnCall(deps, actor, zoneOrUtc(user?.timeZone), cmd));
+    const zone = zoneOrUtc(user?.timeZone);
+    if (cmd.sub === 'simulate') return tellUser(client, b, await answerSimulate(deps, actor, zone, cmd));
+    return tellUser(client, b, await answerOnCall(deps, actor, zone, cmd));
   };
 }

@@ -1,0 +1,27 @@
+export type { EscalationDeps, EscalationMetrics } from './escalation.deps.js';
+export { type EngineHooks, EscalationEngine, type EscalationRunReport } from './escalation.engine.js';
+export type { EscalationDirectory } from './escalation.ports.js';
+export {
+  type EscalateResult,
+  type EscalateToken,
+  EscalationService,
+  escalateTokenSchema,
+  type NotificationDto,
+  type PageView,
+} from './escalation.service.js';
+export { ENGINE_CHANNEL } from './escalation.store.js';
+export {
+  type CardEscalationDto,
+  type PagingMeDto,
+  PagingViewService,
+  whyLabel,
+} from './paging-view.service.js';
+export { PoliciesService, type PolicyUsage, policyReads, type UpsertOutcome } from './policies.service.js';
+export type { PolicyDto } from './policy.mapper.js';
+export * from './policy.types.js';
+export {
+  type SimulatedNotificationDto,
+  type SimulationDto,
+  SimulatorService,
+} from './simulate.service.js';
+export * from './step.calc.js';

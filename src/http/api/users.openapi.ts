@@ -1,0 +1,73 @@
+import { z } from '@hono/zod-openapi';
+import { notificationRuleSchema, notificationRulesSchema } from '../../domains/escalation/index.js';
+import { userPatchSchema } from '../../domains/tenants/index.js';
+import { json, jsonBody, route } from '../openapi/route.js';
+import { userSchema } from './admin.openapi.js';
+
+const id = z.object({ id: z.string().openapi({ description: 'The user’s id' }) });
+const tags = ['Admin'];
+
+const rulesSchema = z
+  .object({
+    userId: z.string(),
+    high: z.array(notificationRuleSchema),
+    low: z.array(notificationRuleSchema),
+    defaulted: z.object({ high: z.boolean(), low: z.boolean() }).openapi({
+      description: 'Per urgency: true when none are set and these are the defaults (a Slack DM at once)',
+    }),
+  })
+  .openapi('NotificationRules');
+
+export const getUser = route({
+  method: 'get',
+  path: '/{id}',
+  tags,
+  summary: 'A user',
+  permission: 'user:read',
+  request: { params: id },
+  responses: { 200: json(userSchema, 'The user') },
+});
+
+export const patchUser = route({
+  method: 'patch',
+  path: '/{id}',
+  tags,
+  summary: 'Change a user: the fields given (e.g. `managerId`, a user of the same tenant; null removes it)',
+  permission: 'user:write',
+  conflict: 'Another user has that email or Slack user id.',
+  request: { params: id, body: jsonBody(userPatchSchema) },
+  responses: { 200: json(userSchema, 'The user') },
+});
+
+export const deleteUser = route({
+  method: 'delete',
+  path: '/{id}',
+  tags,
+  summary: 'Delete a user (refused while an escalation policy names them)',
+  permission: 'user:write',
+  conflict: 'An escalation policy names the user (the answer lists them).',
+  request: { params: id },
+  responses: { 204: { description: 'Deleted' } },
+});
+
+export const getNotificationRules = route({
+  method: 'get',
+  path: '/{id}/notification-rules',
+  tags: ['Escalation policies'],
+  summary: 'How and when a person is told they are paged, per urgency (the defaults when none are set)',
+  permission: 'notification_rule:read',
+  request: { params: id },
+  responses: { 200: json(rulesSchema, 'The rules') },
+});
+
+export const putNotificationRules = route({
+  method: 'put',
+  path: '/{id}/notification-rules',
+  tags: ['Escalation policies'],
+  summary:
+    'Replace a person’s notification rules (responders: their own). `slack_dm` now; `sms` and `voice` need a verified phone contact method (coming with Twilio)',
+  permission: 'notification_rule:write',
+  rawBody: true,
+  request: { params: id, body: jsonBody(notificationRulesSchema) },
+  responses: { 200: json(rulesSchema, 'The rules now in force') },
+});

@@ -1,0 +1,32 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { readJson } from '../body.js';
+import type { AppEnv, HttpDeps } from '../context.js';
+import { serve } from '../openapi/serve.js';
+import {
+  deleteUser,
+  getNotificationRules,
+  getUser,
+  patchUser,
+  putNotificationRules,
+} from './users.openapi.js';
+
+/** One user, their manager and their notification rules, under /api/v1/users. */
+export function userRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
+  const { users, notificationRules } = deps.services;
+  const app = new OpenAPIHono<AppEnv>();
+  serve(app, getUser, async (c) => c.json(await users.get(c.get('actor'), c.req.valid('param').id), 200));
+  serve(app, patchUser, async (c) =>
+    c.json(await users.update(c.get('actor'), c.req.valid('param').id, c.req.valid('json')), 200),
+  );
+  serve(app, deleteUser, async (c) => {
+    await users.remove(c.get('actor'), c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+  serve(app, getNotificationRules, async (c) =>
+    c.json(await notificationRules.get(c.get('actor'), c.req.valid('param').id), 200),
+  );
+  serve(app, putNotificationRules, async (c) =>
+    c.json(await notificationRules.set(c.get('actor'), c.req.valid('param').id, await readJson(c)), 200),
+  );
+  return app;
+}
