@@ -84,4 +84,25 @@ describe('group commit across concurrent webhook requests', () => {
       shared.mockRestore();
     }
   });
+
+  it('lets the next batch start beside the COMMIT of a transaction that opened incidents, not of one that only joined', async () => {
+    let signalled = 0;
+    const committing = () => {
+      signalled++;
+    };
+    const [opened] = await t.services.alerts.ingestMany(t.actor, [[alert('gcc-open')]], committing);
+    expect(opened?.incidents.map((i) => i.created)).toEqual([true]);
+    expect(signalled).toBe(1);
+    // A new alert in the same group joins the incident opened above.
+    const [joined] = await t.services.alerts.ingestMany(
+      t.actor,
+      [[{ ...alert('gcc-join'), sourceGroupKey: 'group-gcc-open' }]],
+      committing,
+    );
+    expect(joined).toMatchObject({
+      created: 1,
+      incidents: [{ id: opened?.incidents[0]?.id, created: false }],
+    });
+    expect(signalled).toBe(1);
+  });
 });

@@ -57,6 +57,8 @@ const toTenant = (r: TenantRow): Tenant => ({
 
 export class TenantsService {
   private readonly authCache = new Map<string, CachedAuth>();
+  /** Look-ups under way by key hash: concurrent requests with a key not (or no longer) cached share one. */
+  private readonly authLookups = new Map<string, Promise<Actor | null>>();
   private readonly slackTeams = new Map<string, Tenant>();
   private readonly settingsCache = new Map<string, { value: Record<string, unknown>; until: number }>();
 
@@ -96,6 +98,19 @@ export class TenantsService {
     const now = this.clock.now().getTime();
     const cached = this.authCache.get(hash);
     if (cached && cached.until > now) return cached.actor;
+    const pending = this.authLookups.get(hash);
+    if (pending) return pending;
+    const lookup = this.lookUpKey(hash, now);
+    this.authLookups.set(hash, lookup);
+    try {
+      return await lookup;
+    } finally {
+      this.authLookups.delete(hash);
+    }
+  }
+
+  /** Reads the key (and marks it used) in the system scope; caches who it stands for. */
+  private async lookUpKey(hash: string, now: number): Promise<Actor | null> {
     const actor = await withEm(this.orm, 'system', async (em) => {
       const match = (await tenantsStore.keysByLookup(em, lookupOf(hash))).find((k) =>
         sameHash(k.key_hash, hash),
