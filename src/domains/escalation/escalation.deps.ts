@@ -26,7 +26,7 @@ export interface EscalationDeps {
    * OpsWatch's notices from a relation of the embedding statement (`incident_id, kind, data`), as a statement
    * for its `with` clause (the incidents domain's timelineQueries.insertNotices): subscribers are not told.
    */
-  noticeInsert?: (tenantId: string, rows: RawBuilder<unknown>, at: Date) => RawBuilder<unknown>;
+  noticeInsert: (tenantId: string, rows: RawBuilder<unknown>, at: Date) => RawBuilder<unknown>;
   /** Records an event by a person (or key) in the caller's transaction (IncidentsService.recordAs). */
   recordAs?: (em: Em, actor: Actor, incidentId: string, event: TimelineEvent, at: Date) => Promise<void>;
   /** Queues outbox rows in the caller's transaction. */

@@ -12,9 +12,9 @@ export interface EscalationDirectory {
   /**
    * The same as a query a statement embeds for each of its rows (`join lateral (…) p on true`), `service` being
    * an expression of that row (`sql.ref('i.service')`): at most one row, with the policy's columns `id`, `name`,
-   * `version`, `spec`. Without it, escalations start one incident at a time (`policyFor`).
+   * `version`, `spec`. New incidents' escalations start from it, set-based.
    */
-  policyInForceQuery?(tenantId: string, service: RawBuilder<string>): RawBuilder<PolicyInForceRow>;
+  policyInForceQuery(tenantId: string, service: RawBuilder<string>): RawBuilder<PolicyInForceRow>;
   /** Each user's rules for the urgency; `defaulted` when they had none and got DEFAULT_RULES. */
   rulesOf(
     em: Em,

@@ -57,17 +57,12 @@ export class EscalationSink implements IncidentEventSink {
 
   /**
    * Starts the escalations of incidents just created: one statement per tenant and instant, sent without waiting
-   * for an answer (the policies, snapshots, generations and timeline notices all worked out by the database), when
-   * the directory gives its policy as an embeddable query; else one incident at a time.
+   * for an answer (the policies, snapshots, generations and timeline notices all worked out by the database, the
+   * policy in force through the directory's embeddable query).
    */
   private async startCreated(em: Em, events: readonly IncidentEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const { policyInForceQuery } = this.deps.directory;
-    const { noticeInsert } = this.deps;
-    if (!policyInForceQuery || !noticeInsert) {
-      for (const e of events) await this.start(em, e, 'triggered');
-      return;
-    }
+    const { directory, noticeInsert } = this.deps;
     const batches = new Map<string, { tenantId: string; at: Date; ids: string[] }>();
     for (const e of events) {
       const key = `${e.tenantId}/${e.at.getTime()}`;
@@ -80,7 +75,7 @@ export class EscalationSink implements IncidentEventSink {
         em,
         tenantId,
         ids,
-        (service) => policyInForceQuery.call(this.deps.directory, tenantId, service),
+        (service) => directory.policyInForceQuery(tenantId, service),
         (rows) => noticeInsert(tenantId, rows, at),
         at,
       );

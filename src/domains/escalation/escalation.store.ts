@@ -392,54 +392,6 @@ export const escalationStore = {
     );
   },
 
-  /** People whose chain for this incident and generation still has a page not yet due at `at`. */
-  async runningChains(em: Em, incidentId: string, generation: number, at: Date): Promise<Set<string>> {
-    const rows = await query<{ user_id: string }>(
-      em,
-      sql`select distinct user_id from pages where incident_id = ${incidentId} and generation = ${generation}
-          and status = 'pending' and due_at > ${at} and user_id is not null`,
-    );
-    return new Set(rows.map((r) => r.user_id));
-  },
-
-  /** Records a step's pages once (the unique key makes a repeat record nothing); returns those recorded now. */
-  async insertPages(
-    em: Em,
-    tenantId: string,
-    incidentId: string,
-    where: { generation: number; loop: number; step: number },
-    pages: readonly (PlannedPage & { id: string; label: string })[],
-    at: Date,
-  ): Promise<PageRow[]> {
-    if (pages.length === 0) return [];
-    const json = JSON.stringify(
-      pages.map((p) => ({
-        id: p.id,
-        user_id: p.userId,
-        target_type: p.targetType,
-        target_id: p.targetId,
-        target_label: p.label,
-        rule_position: p.rulePosition,
-        method: p.method,
-        due_at: p.dueAt.toISOString(),
-        status: p.status,
-        detail: p.detail,
-      })),
-    );
-    const rows = await query<PageRow>(
-      em,
-      sql`insert into pages (id, tenant_id, incident_id, generation, loop, step, user_id, target_type, target_id,
-            target_label, rule_position, method, due_at, status, detail, created_at)
-          select x.id, ${tenantId}, ${incidentId}, ${where.generation}, ${where.loop}, ${where.step}, x.user_id,
-            x.target_type, x.target_id, x.target_label, x.rule_position, x.method, x.due_at, x.status, x.detail, ${at}
-          from jsonb_to_recordset(${json}::jsonb) as x(id uuid, user_id uuid, target_type text, target_id text,
-            target_label text, rule_position smallint, method text, due_at timestamptz, status text, detail text)
-          on conflict (incident_id, generation, loop, step, user_id, rule_position) do nothing
-          returning *`,
-    );
-    return rows.map(toPage);
-  },
-
   /**
    * Pages due at `now` of escalations still running, locked (others' locked rows skipped), with the person's
    * Slack id: every tenant's (system scope).
