@@ -10,6 +10,7 @@ import {
   type RawBuilder,
   sql,
 } from 'kysely';
+import { isUuid } from '../shared/ids.js';
 import { PgTx } from './pg-tx.js';
 import type { DB } from './schema.generated.js';
 
@@ -123,4 +124,26 @@ function kyselyOf(em: EntityManager) {
   if (em.getSessionContext() && !em.isInTransaction())
     throw new Error('A tenant-scoped query ran outside its transaction (an em.fork() inside withTx?).');
   return em.getKysely();
+}
+
+/**
+ * Which of these ids are rows of a tenant-owned table (the owning domain's store names its table). With `hold` (in
+ * a writing transaction) the rows found are held (FOR SHARE) until it ends, so a delete running meanwhile waits for
+ * it and then sees what it wrote (see the deletion guards). Ids that are not uuids are simply not found.
+ */
+export async function existingIds(
+  em: Em,
+  table: 'users' | 'schedules',
+  tenantId: string,
+  ids: readonly string[],
+  opts: { hold?: boolean } = {},
+): Promise<Set<string>> {
+  const valid = [...new Set(ids.filter(isUuid))];
+  if (valid.length === 0) return new Set();
+  const rows = await query<{ id: string }>(
+    em,
+    sql`select id from ${sql.table(table)} where tenant_id = ${tenantId} and id = any(${valid}::uuid[])
+        ${opts.hold ? sql`for share` : sql``}`,
+  );
+  return new Set(rows.map((r) => r.id));
 }

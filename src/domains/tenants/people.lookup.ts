@@ -1,29 +1,18 @@
-import { type Em, query, queryOne, sql } from '../../db/sql.js';
+import { type Em, existingIds, queryOne, sql } from '../../db/sql.js';
 import { isUuid } from '../../shared/ids.js';
 
 /**
  * Reads about people other domains make inside their own transactions (policy targets, managers).
  */
 
-/**
- * Which of these ids are users of the tenant. With `hold` (in a writing transaction) the rows found are held
- * (FOR SHARE) until it ends, so a delete running meanwhile waits for it and then sees what it wrote (see the
- * deletion guards).
- */
-export async function existingUserIds(
+/** Which of these ids are users of the tenant (`hold`: held FOR SHARE until the transaction ends; see existingIds). */
+export function existingUserIds(
   em: Em,
   tenantId: string,
   ids: readonly string[],
   opts: { hold?: boolean } = {},
 ): Promise<Set<string>> {
-  const valid = [...new Set(ids.filter(isUuid))];
-  if (valid.length === 0) return new Set();
-  const rows = await query<{ id: string }>(
-    em,
-    sql`select id from users where tenant_id = ${tenantId} and id = any(${valid}::uuid[])
-        ${opts.hold ? sql`for share` : sql``}`,
-  );
-  return new Set(rows.map((r) => r.id));
+  return existingIds(em, 'users', tenantId, ids, opts);
 }
 
 /** The user's manager (a user of the same tenant), or null. */

@@ -7,24 +7,23 @@ const selectUsers = () => db.selectFrom('users').select(COLUMNS);
 
 export type UserRow = RowOf<ReturnType<typeof selectUsers>>;
 
+/** A user's fields as insert and update write them. */
+interface UserFields {
+  name: string;
+  email: string | null;
+  slackUserId: string | null;
+  timeZone: string;
+  role: string;
+  managerId: string | null;
+}
+
 export const usersStore = {
   list(em: Em, tenantId: string): Promise<UserRow[]> {
     return query(em, selectUsers().where('tenant_id', '=', tenantId).orderBy('name'));
   },
 
   /** Inserts a user; undefined when the email or Slack id is taken. */
-  insert(
-    em: Em,
-    tenantId: string,
-    u: {
-      name: string;
-      email: string | null;
-      slackUserId: string | null;
-      timeZone: string;
-      role: string;
-      managerId: string | null;
-    },
-  ): Promise<UserRow | undefined> {
+  insert(em: Em, tenantId: string, u: UserFields): Promise<UserRow | undefined> {
     return queryOne(
       em,
       db
@@ -137,19 +136,7 @@ export const usersStore = {
   },
 
   /** Replaces a user's fields; undefined when they do not exist. Throws on an email or Slack id clash. */
-  update(
-    em: Em,
-    tenantId: string,
-    id: string,
-    u: {
-      name: string;
-      email: string | null;
-      slackUserId: string | null;
-      timeZone: string;
-      role: string;
-      managerId: string | null;
-    },
-  ): Promise<UserRow | undefined> {
+  update(em: Em, tenantId: string, id: string, u: UserFields): Promise<UserRow | undefined> {
     return queryOne(
       em,
       db
