@@ -78,6 +78,24 @@ export interface AuditEvents {
   created_at: Timestamp;
 }
 
+export interface ContactMethods {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  type: string;
+  phone_number: string;
+  status: Generated<string>;
+  status_reason: string | null;
+  verified_at: Timestamp | null;
+  verified_by: string | null;
+  code_hash: string | null;
+  code_expires_at: Timestamp | null;
+  code_tries: Generated<number>;
+  code_sent_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface EscalationPolicies {
   id: string;
   tenant_id: string;
@@ -162,6 +180,17 @@ export interface Outbox {
   lane: string;
 }
 
+export interface PageLedgers {
+  tenant_id: string;
+  incident_id: string;
+  generation: number;
+  loop: number;
+  step: number;
+  slack_channel: string;
+  slack_ts: string;
+  created_at: Timestamp;
+}
+
 export interface Pages {
   id: string;
   tenant_id: string;
@@ -186,6 +215,10 @@ export interface Pages {
   slack_channel: string | null;
   slack_ts: string | null;
   created_at: Timestamp;
+  contact_method_id: string | null;
+  send_id: string | null;
+  delivery: string | null;
+  delivery_at: Timestamp | null;
 }
 
 export interface ScheduleHandoffCursors {
@@ -283,6 +316,40 @@ export interface TimelineEntries {
   created_at: Timestamp;
 }
 
+export interface TwilioReplies {
+  phone_number: string;
+  day: string;
+  passive: Generated<number>;
+}
+
+export interface TwilioSendEvents {
+  id: Generated<Int8>;
+  tenant_id: string;
+  send_id: string;
+  status: string;
+  error_code: number | null;
+  at: Timestamp;
+}
+
+export interface TwilioSends {
+  id: string;
+  tenant_id: string;
+  contact_method_id: string | null;
+  user_id: string | null;
+  kind: string;
+  purpose: string;
+  phone_number: string;
+  body: string;
+  status: string;
+  provider_sid: string | null;
+  error_code: number | null;
+  error_message: string | null;
+  answered_by: string | null;
+  sending_deadline: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface UserIcalTokens {
   user_id: string;
   tenant_id: string;
@@ -307,11 +374,13 @@ export interface DB {
   alerts: Alerts;
   api_keys: ApiKeys;
   audit_events: AuditEvents;
+  contact_methods: ContactMethods;
   escalation_policies: EscalationPolicies;
   escalations: Escalations;
   incidents: Incidents;
   notification_rules: NotificationRules;
   outbox: Outbox;
+  page_ledgers: PageLedgers;
   pages: Pages;
   schedule_handoff_cursors: ScheduleHandoffCursors;
   schedule_handoffs: ScheduleHandoffs;
@@ -322,6 +391,9 @@ export interface DB {
   slack_messages: SlackMessages;
   tenants: Tenants;
   timeline_entries: TimelineEntries;
+  twilio_replies: TwilioReplies;
+  twilio_send_events: TwilioSendEvents;
+  twilio_sends: TwilioSends;
   user_ical_tokens: UserIcalTokens;
   users: Users;
 }

@@ -110,6 +110,18 @@ export const escalationPostPayloadSchema = z.object({
 });
 export type EscalationPostPayload = z.infer<typeof escalationPostPayloadSchema>;
 
+/**
+ * An SMS or a call (the row's lane is the phone number, E.164): a `page` (rendered from the page, bundled with
+ * the person's other pages queued for that number), a contact method's `verification` code, or a `reply` to an
+ * inbound SMS (its text given).
+ */
+export const twilioPayloadSchema = z.discriminatedUnion('type', [
+  pagePayloadSchema,
+  z.object({ type: z.literal('verification'), contactMethodId: z.string(), code: z.string() }),
+  z.object({ type: z.literal('reply'), text: z.string() }),
+]);
+export type TwilioPayload = z.infer<typeof twilioPayloadSchema>;
+
 /** What each destination's rows carry, checked on the way out of the database. */
 export const PAYLOADS = {
   'slack.post': z.discriminatedUnion('type', [
@@ -137,8 +149,8 @@ export const PAYLOADS = {
     scheduleId: z.string(),
     scheduleName: z.string(),
   }),
-  sms: z.object({ text: z.string() }),
-  voice: z.object({ text: z.string() }),
+  sms: twilioPayloadSchema,
+  voice: twilioPayloadSchema,
   webhook: z.object({ url: z.url(), body: z.unknown() }),
 } as const satisfies Record<Destination, z.ZodType>;
 

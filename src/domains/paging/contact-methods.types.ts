@@ -1,0 +1,66 @@
+import type { Actor } from '../../shared/actor.js';
+
+export const CONTACT_METHOD_TYPES = ['sms', 'voice'] as const;
+export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number];
+
+/**
+ * A contact method's state: `unverified` until its code is entered (or an admin marks it verified), `active`
+ * (verified: it is paged), `disabled` (the person texted STOP to the number; START enables it again), `invalid`
+ * (Twilio said the number cannot receive). Only `active` methods are paged.
+ */
+export const CONTACT_METHOD_STATUSES = ['unverified', 'active', 'disabled', 'invalid'] as const;
+export type ContactMethodStatus = (typeof CONTACT_METHOD_STATUSES)[number];
+
+export interface ContactMethodDto {
+  id: string;
+  userId: string;
+  type: ContactMethodType;
+  /** E.164, e.g. +14155550100. */
+  phoneNumber: string;
+  status: ContactMethodStatus;
+  verified: boolean;
+  /** Why it is disabled or invalid. */
+  statusReason: string | null;
+  verifiedAt: string | null;
+  /** `code`, or `admin:<user id or key id>` when an admin marked it. */
+  verifiedBy: string | null;
+  /** When the last verification code was sent, and until when it can be entered. */
+  codeSentAt: string | null;
+  codeExpiresAt: string | null;
+  createdAt: string;
+}
+
+/** Verification codes: 6 digits, 5 tries, 10 minutes. */
+export const CODE_TRIES = 5;
+export const CODE_TTL_MINUTES = 10;
+
+/**
+ * Contact methods, as the REST API, Slack and `opswatch apply` use them. Every method validates its input with
+ * zod and throws AppError (validation → 400 naming the field, not_found → 404, forbidden → 403).
+ */
+export interface ContactMethodsApi {
+  list(actor: Actor, userId: string): Promise<ContactMethodDto[]>;
+  /**
+   * Adds a method (unverified) and sends its code (SMS: a text; voice: a call that says it), through the outbox
+   * in the same transaction. The same (type, number) again answers the existing method (a new code is sent when
+   * it is still unverified). `verified: true` is for admins only (audited), and sends no code.
+   */
+  create(
+    actor: Actor,
+    userId: string,
+    input: { type: ContactMethodType; phoneNumber: string; verified?: boolean } | unknown,
+  ): Promise<ContactMethodDto>;
+  /** Enters a code: verified on a match; a wrong code uses a try (5), an expired one says to ask for a new one. */
+  verify(
+    actor: Actor,
+    userId: string,
+    id: string,
+    input: { code: string } | unknown,
+  ): Promise<ContactMethodDto>;
+  /** Sends a new code (and resets the tries): not more than once a minute. */
+  resendCode(actor: Actor, userId: string, id: string): Promise<ContactMethodDto>;
+  /** An admin marks it verified (audited). */
+  markVerified(actor: Actor, userId: string, id: string): Promise<ContactMethodDto>;
+  /** Removes it; notification rules that used it are removed with it (audited). */
+  remove(actor: Actor, userId: string, id: string): Promise<void>;
+}
