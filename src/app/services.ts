@@ -12,7 +12,7 @@ import {
 } from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService, timelineQueries } from '../domains/incidents/index.js';
 import { type Destination, OutboxService } from '../domains/notify/index.js';
-import { NotificationRulesService } from '../domains/paging/index.js';
+import { NotificationRulesService, type PhoneMetrics, PhonePagingService } from '../domains/paging/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
@@ -40,6 +40,8 @@ export interface Services {
   /** The escalation as people see it: the card's line, App Home's "Incidents paging you". */
   pagingView: PagingViewService;
   notificationRules: NotificationRulesService;
+  /** Pages by SMS and call: what each send says, throttling, bundling, Twilio's answers, callbacks and replies. */
+  phonePaging: PhonePagingService;
   /** What the escalation engine reads policies, people's rules and managers through. */
   directory: EscalationDirectory;
 }
@@ -50,6 +52,7 @@ export interface ServiceMetrics {
   unrouted(): void;
   expired(destination: Destination, reason: string): void;
   escalation?: EscalationMetrics;
+  phone?: PhoneMetrics;
 }
 
 export interface ServiceOptions {
@@ -59,6 +62,8 @@ export interface ServiceOptions {
   /** PUBLIC_BASE_URL, for iCal feed links */
   publicBaseUrl?: string | undefined;
   metrics?: ServiceMetrics;
+  /** Twilio is set up: SMS and voice pages go out. */
+  phonesOn?: boolean;
   /** Policies, notification rules and managers for the escalation engine (default: the domains' own). */
   escalationDirectory?: EscalationDirectory;
 }
@@ -105,7 +110,28 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     enqueueReturning: outbox.enqueueReturning,
     ackTimedOut: (tenantId, incidentId, minutes) => incidents.ackTimedOut(tenantId, incidentId, minutes),
     defaultChannel: opts.slackDefaultChannel ?? null,
+    phonesOn: opts.phonesOn ?? false,
     ...(opts.metrics?.escalation ? { metrics: opts.metrics.escalation } : {}),
+  });
+  // Replies to pages (an SMS, a key pressed on a call) act as the person paged, through the incidents and
+  // escalation services like any other change.
+  const phonePaging = new PhonePagingService(orm, {
+    clock,
+    log,
+    recordNotice: incidents.recordNotice,
+    enqueue: outbox.enqueue,
+    act: async (actor, action, ref, place) => {
+      if (action === 'acknowledge') {
+        await incidents.acknowledge(actor, ref);
+        return `Acknowledged ${ref}.`;
+      }
+      if (action === 'resolve') {
+        await incidents.resolve(actor, ref);
+        return `Resolved ${ref}.`;
+      }
+      return (await escalation.escalate(actor, ref, place)).message;
+    },
+    ...(opts.metrics?.phone ? { metrics: opts.metrics.phone } : {}),
   });
   // Subscribers of incident events, in order (SLA and knowledge base will join here). A new incident's service
   // is created on first sight (with no policy), then the escalation engine (what it records — escalation
@@ -131,6 +157,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     pagingView: new PagingViewService(orm),
     simulator: new SimulatorService(orm, { engine: escalation.engine, directory, policies, clock }),
     notificationRules: new NotificationRulesService(orm, clock),
+    phonePaging,
     directory,
   };
 }

@@ -38,6 +38,8 @@ export interface EscalationDeps {
    * false when it is no longer acknowledged since then.
    */
   ackTimedOut: (tenantId: string, incidentId: string, minutes: number) => Promise<boolean>;
+  /** Twilio is set up: SMS and voice pages go out (otherwise they fail, saying why). */
+  phonesOn?: boolean;
   /** SLACK_DEFAULT_CHANNEL: where "nobody acknowledged" is said besides the incident's thread. */
   defaultChannel: string | null;
   metrics?: EscalationMetrics;

@@ -11,6 +11,7 @@ import { EscalationEngine } from './escalation.engine.js';
 import { EscalationSink } from './escalation.sink.js';
 import { escalationStore, type PageRow } from './escalation.store.js';
 import { type IncidentFacts, incidentFactsStore } from './incident-facts.store.js';
+import { phonePagesStore } from './phone-pages.store.js';
 
 /** Where the escalation stood when someone chose to escalate: a click made for a step it already left does nothing. */
 export const escalateTokenSchema = z.object({
@@ -239,7 +240,9 @@ export class EscalationService {
         status: 'failed',
         detail: reason,
       });
-      if (page) await this.outcome(em, page, 'failed', now, reason);
+      if (!page) return;
+      await this.outcome(em, page, 'failed', now, reason);
+      await phonePagesStore.runNextRuleNow(em, [page.id], now);
     });
   }
 

@@ -60,6 +60,9 @@ export interface PageRow {
 /** A page due to be handed to the outbox, with where it goes. */
 export interface DuePageRow extends PageRow {
   slack_user_id: string | null;
+  /** An SMS or voice page's number and its contact method's status (the paging domain's, read here). */
+  phone_number: string | null;
+  phone_status: string | null;
 }
 
 const ESC = sql`e.incident_id, e.tenant_id, e.policy_id, e.policy_name, e.policy_version, e.snapshot, e.urgency,
@@ -113,6 +116,7 @@ export const escalationStore = {
         target_label: p.label,
         rule_position: p.rulePosition,
         method: p.method,
+        contact_method_id: p.contactMethodId,
         due_at: p.dueAt.toISOString(),
         status: p.status,
         detail: p.detail,
@@ -121,12 +125,13 @@ export const escalationStore = {
     await command(
       em,
       sql`insert into pages (id, tenant_id, incident_id, generation, loop, step, user_id, target_type, target_id,
-            target_label, rule_position, method, due_at, status, detail, created_at)
+            target_label, rule_position, method, contact_method_id, due_at, status, detail, created_at)
           select x.id, x.tenant_id, x.incident_id, x.generation, x.loop, x.step, x.user_id, x.target_type, x.target_id,
-            x.target_label, x.rule_position, x.method, x.due_at, x.status, x.detail, ${at}
+            x.target_label, x.rule_position, x.method, x.contact_method_id, x.due_at, x.status, x.detail, ${at}
           from jsonb_to_recordset(${json}::jsonb) as x(id uuid, tenant_id uuid, incident_id uuid, generation int,
             loop int, step int, user_id uuid, target_type text, target_id text, target_label text,
-            rule_position smallint, method text, due_at timestamptz, status text, detail text)
+            rule_position smallint, method text, contact_method_id uuid, due_at timestamptz, status text,
+            detail text)
           on conflict (incident_id, generation, loop, step, user_id, rule_position) do nothing`,
     );
   },
@@ -399,10 +404,11 @@ export const escalationStore = {
   async duePages(em: Em, now: Date, limit: number): Promise<DuePageRow[]> {
     const rows = await query<DuePageRow>(
       em,
-      sql`select p.*, u.slack_user_id from pages p
+      sql`select p.*, u.slack_user_id, cm.phone_number, cm.status as phone_status from pages p
           join escalations e on e.incident_id = p.incident_id and e.generation = p.generation
           join incidents i on i.id = p.incident_id
           left join users u on u.id = p.user_id
+          left join contact_methods cm on cm.id = p.contact_method_id
           where p.status = 'pending' and p.due_at <= ${now} and e.state in ('active', 'exhausted')
           order by p.due_at, i.number, p.loop, p.step, p.rule_position, p.id limit ${limit}
           for update of p skip locked`,

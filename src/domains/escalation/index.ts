@@ -9,6 +9,7 @@ export {
   type NotificationDto,
   type PageView,
 } from './escalation.service.js';
+export type { PageRow } from './escalation.store.js';
 export { ENGINE_CHANNEL } from './escalation.store.js';
 export {
   type CardEscalationDto,
@@ -16,6 +17,7 @@ export {
   PagingViewService,
   whyLabel,
 } from './paging-view.service.js';
+export { isLive, type PhonePageRow, phonePagesStore } from './phone-pages.store.js';
 export { PoliciesService, type PolicyUsage, policyReads, type UpsertOutcome } from './policies.service.js';
 export type { PolicyDto } from './policy.mapper.js';
 export * from './policy.types.js';

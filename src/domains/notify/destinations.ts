@@ -112,13 +112,11 @@ export type EscalationPostPayload = z.infer<typeof escalationPostPayloadSchema>;
 
 /**
  * An SMS or a call (the row's lane is the phone number, E.164): a `page` (rendered from the page, bundled with
- * the person's other pages queued for that number), a contact method's `verification` code, or a `reply` to an
- * inbound SMS (its text given).
+ * the person's other pages queued for that number) or a contact method's `verification` code.
  */
 export const twilioPayloadSchema = z.discriminatedUnion('type', [
   pagePayloadSchema,
   z.object({ type: z.literal('verification'), contactMethodId: z.string(), code: z.string() }),
-  z.object({ type: z.literal('reply'), text: z.string() }),
 ]);
 export type TwilioPayload = z.infer<typeof twilioPayloadSchema>;
 
