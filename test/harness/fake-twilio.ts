@@ -16,6 +16,13 @@
  * Deterministic by default: an SMS is delivered (sent, delivered callbacks) right after its 201; a call is dialled
  * (initiated, ringing) and then waits for the test (`nextCall(to)`, then `answer()`, `press('4')`, …), unless
  * `autoCalls` or `phone(n).callOutcome(…)` says how it goes.
+ *
+ * With OpsWatch (the app's local port is only known once it runs):
+ *   const tw = await startFakeTwilio({ publicBaseUrl: 'https://opswatch.example.test', now: () => clock.now() });
+ *   buildOpsWatch({ …, config: { …tw.env, publicBaseUrl: 'https://opswatch.example.test', … } });
+ *   tw.configure({ deliverTo: `http://127.0.0.1:${started.port}` });   // after start
+ *   …; await tw.close();   // in afterAll: fails the file on any SMS or call no expectation consumed
+ * (or `afterEach(() => tw.assertNothingUnexpected())` to fail the very test).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
