@@ -38,6 +38,7 @@ import {
   parseForm,
   readBody,
   sendJson,
+  smsSegments,
   twilioError,
 } from './fake-twilio-rest.js';
 import { messagesOf } from './fake-twilio-twiml.js';
@@ -126,7 +127,8 @@ export interface PhoneControl {
   }): PhoneControl;
   /**
    * The next create(s) are never answered (the caller's timeout ends them). `after`: the message or call is
-   * created first (Twilio accepted it; the caller never hears so).
+   * created first (Twilio accepted it; the caller never hears so), and its callbacks follow once the caller has
+   * given up (the connection closed).
    */
   hang(opts?: { after?: boolean; times?: number; kind?: Kind }): PhoneControl;
   /** The next create(s) have their connection cut instead of an answer; `after` as for `hang`. */
@@ -648,7 +650,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       FromCountry: 'US',
       To: to,
       ToZip: '',
-      NumSegments: String(Math.max(1, Math.ceil(sms.body.length / 153))),
+      NumSegments: String(smsSegments(sms.body).segments),
       MessageSid: sid,
       AccountSid: accountSid,
       From: sms.from,
