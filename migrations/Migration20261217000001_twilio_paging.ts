@@ -106,6 +106,7 @@ export class Migration20261217000001_twilio_paging extends Migration {
       );`);
     for (const t of ['contact_methods', 'twilio_sends', 'twilio_send_events', 'page_ledgers'])
       for (const s of tenantIsolationSql(t)) this.addSql(s);
+    this.addSql('grant usage on sequence twilio_send_events_id_seq to opswatch_tenant;');
   }
 
   override async down(): Promise<void> {
