@@ -41,7 +41,10 @@ describe('phone numbers', () => {
   });
 
   it('an empty number asks for one', () => {
-    expect(checkPhone('  ')).toEqual({ ok: false, message: 'A phone number is required, e.g. +14155550100.' });
+    expect(checkPhone('  ')).toEqual({
+      ok: false,
+      message: 'A phone number is required, e.g. +14155550100.',
+    });
   });
 
   it('a bad number is a validation error naming the field', () => {
@@ -57,7 +60,8 @@ describe('phone numbers', () => {
       fields: [
         {
           field: 'phoneNumber',
-          message: '+1 555 0100 is not a valid phone number; use the international format, e.g. +14155550100.',
+          message:
+            '+1 555 0100 is not a valid phone number; use the international format, e.g. +14155550100.',
         },
       ],
     });

@@ -28,9 +28,13 @@ export function checkPhone(input: string): PhoneCheck {
   if (/[a-z]/i.test(digits)) return bad(' (write the digits, not letters)', `e.g. ${EXAMPLE}`);
   const parsed = parsePhoneNumberFromString(typed);
   if (!parsed?.isValid()) return bad();
-  if (parsed.ext) return bad(' (extensions cannot be texted or called)', `give a direct line, e.g. ${EXAMPLE}`);
+  if (parsed.ext)
+    return bad(' (extensions cannot be texted or called)', `give a direct line, e.g. ${EXAMPLE}`);
   if (parsed.getType() === 'PREMIUM_RATE')
-    return bad(' (premium-rate numbers are not accepted)', `give a mobile or landline number, e.g. ${EXAMPLE}`);
+    return bad(
+      ' (premium-rate numbers are not accepted)',
+      `give a mobile or landline number, e.g. ${EXAMPLE}`,
+    );
   return { ok: true, e164: parsed.number };
 }
 
