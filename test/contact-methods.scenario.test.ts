@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applyConfig } from '../src/cli/apply.js';
+import { withTx } from '../src/db/tx.js';
+import { contactMethodsReads } from '../src/domains/paging/index.js';
 import type { Actor, UserRole } from '../src/shared/actor.js';
 import { isAppError } from '../src/shared/errors.js';
 import { startTestApp, type TestApp } from './harness/app.js';
@@ -377,6 +379,56 @@ describe('notification rules by SMS and voice', () => {
     );
     expect(audit.map((a) => a.data.rulesRemoved)).toEqual([1]);
     expect((await t.request('DELETE', path(u.alice, `/${sms?.id}`))).status).toBe(404);
+  });
+});
+
+describe('what the Twilio side reads and changes (system scope)', () => {
+  it('finds active and disabled methods by number in every tenant; STOP disables, START re-enables the verified', async () => {
+    t.clock.set('2026-03-09T09:00:00Z');
+    const phone = '+14155550177';
+    const verified = await addOk(u.alice, { type: 'sms', phoneNumber: phone, verified: true });
+    const unverified = await addOk(u.bob, { type: 'sms', phoneNumber: phone });
+    const carol = await addPerson(t, other.id, { name: 'Carol', role: 'responder' });
+    const theirs = await add(
+      carol,
+      { type: 'voice', phoneNumber: phone, verified: true },
+      {
+        authorization: `Bearer ${other.key}`,
+      },
+    );
+    expect(theirs.status).toBe(201);
+    const theirId = (await body<Method>(theirs)).id;
+    const sys = <T>(fn: Parameters<typeof withTx<T>>[2]) => withTx(t.orm, 'system', fn);
+    const found = await sys((em) => contactMethodsReads.activeByPhone(em, phone));
+    expect(found.map((m) => [m.id, m.status]).sort()).toEqual(
+      [
+        [verified.id, 'active'],
+        [theirId, 'active'],
+      ].sort(),
+    );
+    expect(found.find((m) => m.id === theirId)).toMatchObject({
+      tenant_id: other.id,
+      user_id: carol,
+      type: 'voice',
+    });
+    const at = t.clock.now();
+    const stopped = await sys((em) =>
+      contactMethodsReads.setStatus(em, [verified.id, unverified.id, theirId], 'disabled', 'Texted STOP', at),
+    );
+    expect(stopped.sort()).toEqual([verified.id, unverified.id, theirId].sort());
+    const alices = await t.services.contactMethods.list(t.actor, u.alice);
+    expect(alices.find((m) => m.id === verified.id)).toMatchObject({
+      status: 'disabled',
+      statusReason: 'Texted STOP',
+    });
+    expect((await t.request('POST', path(u.alice, `/${verified.id}/mark-verified`))).status).toBe(409);
+    await sys((em) => contactMethodsReads.setStatus(em, [verified.id, unverified.id], 'active', null, at));
+    const got = await sys((em) => contactMethodsReads.get(em, t.actor.tenantId, unverified.id));
+    expect(got).toMatchObject({ status: 'unverified', statusReason: null });
+    expect(await sys((em) => contactMethodsReads.get(em, t.actor.tenantId, verified.id))).toMatchObject({
+      status: 'active',
+    });
+    expect(await sys((em) => contactMethodsReads.get(em, t.actor.tenantId, theirId))).toBeNull();
   });
 });
 
