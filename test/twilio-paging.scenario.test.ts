@@ -11,9 +11,9 @@ import type { FakeTwilio } from './harness/fake-twilio.js';
 
 let t: TestApp;
 let tw: FakeTwilio;
-const u: Record<string, string> = {};
+const u = { ana: '', bo: '' };
 const PHONE = { ana: '+14155550101', bo: '+14155550102', cy: '+14155550103' };
-const cm: Record<string, string> = {};
+const cm = { anaSms: '', anaVoice: '', boSms: '' };
 
 const json = async <T>(res: Response | Promise<Response>) => (await (await res).json()) as T;
 const post = (path: string, body: unknown) => t.request('POST', path, body);
@@ -65,7 +65,9 @@ const at = async (iso: string) => {
   await run();
 };
 const declare = (title: string, service = 'checkout') =>
-  json<{ id: string; ref: string; number: number }>(post('/api/v1/incidents', { title, service, severity: 1 }));
+  json<{ id: string; ref: string; number: number }>(
+    post('/api/v1/incidents', { title, service, severity: 1 }),
+  );
 const status = async (ref: string) =>
   (await json<{ status: string }>(t.request('GET', `/api/v1/incidents/${ref}`))).status;
 const pageRows = (incidentId: string) =>
@@ -75,9 +77,9 @@ const pageRows = (incidentId: string) =>
     [incidentId],
   );
 const timeline = async (ref: string) =>
-  (await json<{ timeline: { message: string }[] }>(t.request('GET', `/api/v1/incidents/${ref}`))).timeline.map(
-    (e) => e.message,
-  );
+  (
+    await json<{ timeline: { message: string }[] }>(t.request('GET', `/api/v1/incidents/${ref}`))
+  ).timeline.map((e) => e.message);
 
 beforeAll(async () => {
   t = await startTestApp({ slack: true, twilio: true });
@@ -125,7 +127,11 @@ describe('paging by SMS and call', () => {
     );
     expect(sms.params.StatusCallback).toMatch(new RegExp(`^${PUBLIC_BASE_URL}/twilio/status\\?send=`));
     // The fake's callbacks (sent, delivered) came back signed and moved the ledger on.
-    expect((await pageRows(inc.id))[1]).toMatchObject({ method: 'sms', status: 'sent', delivery: 'delivered' });
+    expect((await pageRows(inc.id))[1]).toMatchObject({
+      method: 'sms',
+      status: 'sent',
+      delivery: 'delivered',
+    });
     await at('2026-03-02T03:03:00Z');
     const call = await tw.nextCall(PHONE.ana);
     expect(call.params.MachineDetection).toBe('Enable');
