@@ -6,6 +6,7 @@ import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import { AppError } from '../../shared/errors.js';
 import { type IncidentEventSink, incidentRef, parseIncidentRef } from '../incidents/index.js';
+import { ledgerTouched } from '../notify/index.js';
 import type { EscalationDeps } from './escalation.deps.js';
 import { EscalationEngine } from './escalation.engine.js';
 import { EscalationSink } from './escalation.sink.js';
@@ -261,6 +262,11 @@ export class EscalationService {
       ...(reason ? { reason } : {}),
     };
     await this.deps.recordNotice(em, p.tenant_id, p.incident_id, { kind: 'notified', data }, at);
+    await ledgerTouched(
+      em,
+      { tenantId: p.tenant_id, incidentId: p.incident_id, generation: p.generation, loop: p.loop, step: p.step },
+      at,
+    );
   }
 }
 
