@@ -5,6 +5,7 @@ import {
   type EscalationDirectory,
   type EscalationMetrics,
   EscalationService,
+  LedgerService,
   PagingViewService,
   PoliciesService,
   policyReads,
@@ -39,6 +40,8 @@ export interface Services {
   simulator: SimulatorService;
   /** The escalation as people see it: the card's line, App Home's "Incidents paging you". */
   pagingView: PagingViewService;
+  /** Each escalation step's delivery ledger under the incident's card, and where its thread reply is. */
+  ledger: LedgerService;
   notificationRules: NotificationRulesService;
   /** What the escalation engine reads policies, people's rules and managers through. */
   directory: EscalationDirectory;
@@ -129,6 +132,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     catalog,
     policies,
     pagingView: new PagingViewService(orm),
+    ledger: new LedgerService(orm, clock),
     simulator: new SimulatorService(orm, { engine: escalation.engine, directory, policies, clock }),
     notificationRules: new NotificationRulesService(orm, clock),
     directory,

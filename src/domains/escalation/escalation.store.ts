@@ -480,15 +480,6 @@ export const escalationStore = {
     return row && toPage(row);
   },
 
-  async pagesOf(em: Em, tenantId: string, incidentId: string): Promise<PageRow[]> {
-    const rows = await query<PageRow>(
-      em,
-      sql`select * from pages where tenant_id = ${tenantId} and incident_id = ${incidentId}
-          order by generation, loop, step, created_at, user_id, rule_position`,
-    );
-    return rows.map(toPage);
-  },
-
   /** The next instant the engine has something to do (a step or a page due), every tenant's; null when none. */
   async nextDeadline(em: Em): Promise<Date | null> {
     const row = await queryOne<{ at: Date | string | null }>(
