@@ -6,12 +6,7 @@ import type { TimelineEvent } from '../incidents/index.js';
 import { ledgerTouched, type NewOutboxRow } from '../notify/index.js';
 import { type OnCallAtInstant, whoIsOnCallAt } from '../rosters/index.js';
 import type { EscalationDeps } from './escalation.deps.js';
-import {
-  type DueEscalationRow,
-  type DuePageRow,
-  escalationStore,
-  type NewPage,
-} from './escalation.store.js';
+import { type DueEscalationRow, type DuePageRow, escalationStore, type NewPage } from './escalation.store.js';
 import { incidentFactsStore } from './incident-facts.store.js';
 import type { Target, Urgency } from './policy.types.js';
 import { nextPosition, type PersonRules, planStep, type ResolvedTarget } from './step.calc.js';

@@ -270,7 +270,13 @@ export class EscalationService {
     await this.deps.recordNotice(em, p.tenant_id, p.incident_id, { kind: 'notified', data }, at);
     await ledgerTouched(
       em,
-      { tenantId: p.tenant_id, incidentId: p.incident_id, generation: p.generation, loop: p.loop, step: p.step },
+      {
+        tenantId: p.tenant_id,
+        incidentId: p.incident_id,
+        generation: p.generation,
+        loop: p.loop,
+        step: p.step,
+      },
       at,
     );
   }

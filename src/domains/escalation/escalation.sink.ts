@@ -108,7 +108,13 @@ export class EscalationSink implements IncidentEventSink {
         at,
         false,
       );
-      const steps = cancelled.map((p) => ({ tenantId, incidentId, generation: p.generation, loop: p.loop, step: p.step }));
+      const steps = cancelled.map((p) => ({
+        tenantId,
+        incidentId,
+        generation: p.generation,
+        loop: p.loop,
+        step: p.step,
+      }));
       await ledgerTouched(em, steps, at);
     }
     const generation = await escalationStore.start(

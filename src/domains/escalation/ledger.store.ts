@@ -99,7 +99,9 @@ const toFacts = (r: RawPage): LedgerPageFacts => ({
  * every status Twilio reported, and when a failed or cancelled page ended (its `notified` notice, or the
  * acknowledgement, resolution or restart that cancelled it). Slack pages have no send: their status is the page's.
  */
-const pagesWith = (where: RawBuilder<unknown>) => sql<RawPage>`select p.id, p.incident_id, p.generation, p.loop,
+const pagesWith = (
+  where: RawBuilder<unknown>,
+) => sql<RawPage>`select p.id, p.incident_id, p.generation, p.loop,
       p.step, p.user_id, u.name as user_name, u.slack_user_id, u.time_zone, p.target_type, p.target_id,
       p.target_label, p.rule_position, p.method, p.status, p.due_at, p.created_at, p.queued_at, p.sending_at, p.sent_at, p.acked_at, p.detail,
       p.delivery, p.delivery_at, coalesce(p.contact_method_id, s.contact_method_id) as contact_method_id,
@@ -153,7 +155,13 @@ export const ledgerStore = {
    * `generation` started (a re-trigger's acknowledgement belongs to its own ledger), with how it came
    * (`data.via`: sms, voice, slack, api; absent on older events) and the person's Slack id.
    */
-  async acts(em: Em, tenantId: string, incidentId: string, generation: number, since: Date): Promise<ActRow[]> {
+  async acts(
+    em: Em,
+    tenantId: string,
+    incidentId: string,
+    generation: number,
+    since: Date,
+  ): Promise<ActRow[]> {
     const rows = await query<{
       kind: 'acknowledged' | 'resolved';
       actor_name: string;

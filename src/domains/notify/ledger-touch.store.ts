@@ -20,7 +20,11 @@ export interface LedgerStep {
  * Returns one row per row added, for a statement's `with` clause (see `ledgerTouched`; the escalation's stop
  * embeds it).
  */
-export function ledgerInsert(steps: RawBuilder<unknown>, at: Date, batch: string = newId()): RawBuilder<unknown> {
+export function ledgerInsert(
+  steps: RawBuilder<unknown>,
+  at: Date,
+  batch: string = newId(),
+): RawBuilder<unknown> {
   return sql`insert into outbox (tenant_id, incident_id, destination, lane, payload, idempotency_key, next_attempt_at,
         created_at)
       select s.tenant_id, s.incident_id, 'slack.ledger', c.lane,
