@@ -227,12 +227,17 @@ const notificationSchema = z
     history: z
       .array(notificationEventSchema)
       .openapi({ description: 'Every status it went through, oldest first' }),
-    contactMethodId: z.string().nullable().openapi({ description: 'SMS and voice: the contact method paged' }),
-    phoneNumber: z
+    contactMethodId: z
       .string()
       .nullable()
-      .openapi({ description: 'SMS and voice: the number paged, all but its last 4 digits masked (+*******1234)' }),
-    providerSid: z.string().nullable().openapi({ description: 'SMS and voice: Twilio’s message or call sid' }),
+      .openapi({ description: 'SMS and voice: the contact method paged' }),
+    phoneNumber: z.string().nullable().openapi({
+      description: 'SMS and voice: the number paged, all but its last 4 digits masked (+*******1234)',
+    }),
+    providerSid: z
+      .string()
+      .nullable()
+      .openapi({ description: 'SMS and voice: Twilio’s message or call sid' }),
   })
   .openapi('Notification');
 
