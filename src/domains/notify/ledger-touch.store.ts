@@ -65,7 +65,7 @@ export async function ledgerTouched(
       step: s.step,
     })),
   );
-  const steps_ = sql`select * from jsonb_to_recordset(${json}::jsonb)
+  const relation = sql`select * from jsonb_to_recordset(${json}::jsonb)
       as x(tenant_id uuid, incident_id uuid, generation int, loop int, step int)`;
-  await command(em, sql`with added as (${ledgerInsert(steps_, at)}) ${ledgerWake('added')}`);
+  await command(em, sql`with added as (${ledgerInsert(relation, at)}) ${ledgerWake('added')}`);
 }
