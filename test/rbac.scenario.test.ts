@@ -93,6 +93,12 @@ simulate an escalation policy    ok  ok  ok  ok  | 403 ok  ok  ok
 read notification rules          ok  ok  ok  ok  | 403 ok  ok  ok
 edit others’ notification rules  403 403 ok  ok  | 403 403 ok  ok
 edit own notification rules      403 ok  ok  ok  | -   -   -   -
+list someone’s phone numbers     403 403 ok  ok  | 403 ok  ok  ok
+list your own phone numbers      ok  ok  ok  ok  | -   -   -   -
+add someone’s phone number       403 403 ok  ok  | 403 403 ok  ok
+add your own phone number        403 ok  ok  ok  | -   -   -   -
+remove someone’s phone number    403 403 ok  ok  | 403 403 ok  ok
+mark a phone number verified     403 403 403 ok  | 403 403 403 ok
 set a user’s manager             403 403 403 ok  | 403 403 403 ok
 `;
 

@@ -13,7 +13,7 @@ import {
 } from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService, timelineQueries } from '../domains/incidents/index.js';
 import { type Destination, OutboxService } from '../domains/notify/index.js';
-import { NotificationRulesService } from '../domains/paging/index.js';
+import { CONTACT_METHODS, ContactMethodsService, NotificationRulesService } from '../domains/paging/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
@@ -43,6 +43,8 @@ export interface Services {
   /** Each escalation step's delivery ledger under the incident's card, and where its thread reply is. */
   ledger: LedgerService;
   notificationRules: NotificationRulesService;
+  /** People's phone numbers for SMS and voice pages, verified by a code (or by an admin). */
+  contactMethods: ContactMethodsService;
   /** What the escalation engine reads policies, people's rules and managers through. */
   directory: EscalationDirectory;
 }
@@ -134,7 +136,8 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     pagingView: new PagingViewService(orm),
     ledger: new LedgerService(orm, clock),
     simulator: new SimulatorService(orm, { engine: escalation.engine, directory, policies, clock }),
-    notificationRules: new NotificationRulesService(orm, clock),
+    notificationRules: new NotificationRulesService(orm, clock, CONTACT_METHODS),
+    contactMethods: new ContactMethodsService(orm, clock, { enqueue: outbox.enqueue }),
     directory,
   };
 }
