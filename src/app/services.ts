@@ -5,13 +5,14 @@ import {
   type EscalationDirectory,
   type EscalationMetrics,
   EscalationService,
+  LedgerService,
   PagingViewService,
   PoliciesService,
   policyReads,
   SimulatorService,
 } from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService, timelineQueries } from '../domains/incidents/index.js';
-import { type Destination, OutboxService } from '../domains/notify/index.js';
+import { type Destination, ledgerTouched, OutboxService } from '../domains/notify/index.js';
 import {
   CONTACT_METHODS,
   ContactMethodsService,
@@ -45,6 +46,8 @@ export interface Services {
   simulator: SimulatorService;
   /** The escalation as people see it: the card's line, App Home's "Incidents paging you". */
   pagingView: PagingViewService;
+  /** Each escalation step's delivery ledger under the incident's card, and where its thread reply is. */
+  ledger: LedgerService;
   notificationRules: NotificationRulesService;
   /** People's phone numbers for SMS and voice pages, verified by a code (or by an admin). */
   contactMethods: ContactMethodsService;
@@ -139,6 +142,19 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
       }
       return (await escalation.escalate(actor, ref, place)).message;
     },
+    // Each step whose pages changed (claimed, sent, delivered, failed) shows it in its ledger under the card.
+    pagesChanged: (em, pages, at) =>
+      ledgerTouched(
+        em,
+        pages.map((p) => ({
+          tenantId: p.tenant_id,
+          incidentId: p.incident_id,
+          generation: p.generation,
+          loop: p.loop,
+          step: p.step,
+        })),
+        at,
+      ),
     ...(opts.metrics?.phone ? { metrics: opts.metrics.phone } : {}),
   });
   // Subscribers of incident events, in order (SLA and knowledge base will join here). A new incident's service
@@ -163,6 +179,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     catalog,
     policies,
     pagingView: new PagingViewService(orm),
+    ledger: new LedgerService(orm, clock),
     simulator: new SimulatorService(orm, { engine: escalation.engine, directory, policies, clock }),
     notificationRules: new NotificationRulesService(orm, clock, CONTACT_METHODS),
     contactMethods: new ContactMethodsService(orm, clock, { enqueue: outbox.enqueue }),

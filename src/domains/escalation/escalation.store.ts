@@ -1,5 +1,6 @@
 import type { RawBuilder } from 'kysely';
 import { command, type Em, query, queryAhead, queryOne, sql } from '../../db/sql.js';
+import { ledgerInsert, ledgerWake } from '../notify/index.js';
 import { DEFAULT_HIGH_URGENCY, type PolicySnapshot, type Urgency } from './policy.types.js';
 import type { PlannedPage } from './step.calc.js';
 
@@ -292,7 +293,8 @@ export const escalationStore = {
   /**
    * Stops the incident's escalation without waiting for an answer (none when it has none): acknowledged — until
    * its frozen policy's ack timeout from `at` (the engine woken then), when it has one — or resolved; its pages
-   * not yet sent cancelled (sent ones note an acknowledgement). Answers the cancelled pages: on a light
+   * not yet sent cancelled (sent ones note an acknowledgement); the delivery ledger of each step of the
+   * generation redrawn (a `slack.ledger` row, when the incident has a card). Answers the cancelled pages: on a light
    * transaction they arrive with its next awaited statement or its COMMIT (elsewhere, read at once).
    */
   async stopAhead(
@@ -322,8 +324,13 @@ export const escalationStore = {
             returning *
           ), woken as (
             select pg_notify(${ENGINE_CHANNEL}, '') from stopped where next_at is not null
-          )
-          select (select count(*) from woken) as woken,
+          ), ledger as (${ledgerInsert(
+            sql`select distinct p.tenant_id, p.incident_id, p.generation, p.loop, p.step from pages p
+                join escalations e on e.incident_id = p.incident_id and e.generation = p.generation
+                where p.tenant_id = ${tenantId} and p.incident_id = ${incidentId} and p.status <> 'skipped'`,
+            at,
+          )}), ledger_woken as (${ledgerWake('ledger')})
+          select (select count(*) from woken) + (select count(*) from ledger_woken) as woken,
             (select coalesce(jsonb_agg(c), '[]'::jsonb) from cancelled c) as pages`;
     const ahead = queryAhead(em, stop);
     const rows = ahead ?? Promise.resolve(await query(em, stop));
@@ -477,15 +484,6 @@ export const escalationStore = {
   async page(em: Em, pageId: string): Promise<PageRow | undefined> {
     const row = await queryOne<PageRow>(em, sql`select * from pages where id = ${pageId}`);
     return row && toPage(row);
-  },
-
-  async pagesOf(em: Em, tenantId: string, incidentId: string): Promise<PageRow[]> {
-    const rows = await query<PageRow>(
-      em,
-      sql`select * from pages where tenant_id = ${tenantId} and incident_id = ${incidentId}
-          order by generation, loop, step, created_at, user_id, rule_position`,
-    );
-    return rows.map(toPage);
   },
 
   /** The next instant the engine has something to do (a step or a page due), every tenant's; null when none. */

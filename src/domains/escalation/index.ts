@@ -7,10 +7,19 @@ export {
   EscalationService,
   escalateTokenSchema,
   type NotificationDto,
+  type NotificationEventDto,
   type PageView,
 } from './escalation.service.js';
 export type { PageRow } from './escalation.store.js';
 export { ENGINE_CHANNEL } from './escalation.store.js';
+export type { DeliveryEvent, DeliveryState, LedgerPageFacts, SendFacts } from './ledger.calc.js';
+export {
+  type LedgerActDto,
+  type LedgerPageDto,
+  LedgerService,
+  type LedgerStepDto,
+  type LedgerStepKey,
+} from './ledger.service.js';
 export {
   type CardEscalationDto,
   type PagingMeDto,

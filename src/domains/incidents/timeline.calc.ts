@@ -13,6 +13,7 @@ const SLACK_DESTINATIONS: Record<string, (lane: string) => string> = {
   'slack.post': (l) => `Slack post to ${channelLabel(l)}`,
   'slack.update': (l) => `Slack card update in ${channelLabel(l)}`,
   'slack.reply': (l) => `Slack thread reply in ${channelLabel(l)}`,
+  'slack.ledger': (l) => `Slack paging ledger in ${channelLabel(l)}`,
   'slack.dm': (l) => `Slack DM to ${l}`,
   'slack.home': (l) => `Slack App Home of ${l}`,
   'slack.usergroup': (l) => `Slack user group ${l}`,
