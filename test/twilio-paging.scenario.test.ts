@@ -379,3 +379,78 @@ describe('at most once', () => {
     for (const i of incs) expect(await status(i.ref)).toBe('resolved');
   });
 });
+
+describe('verifying a number and replying', () => {
+  it('a new number gets its code by SMS (by call for voice); the code verifies it', async () => {
+    const phone = '+14155550177';
+    const made = await json<{ id: string; status: string }>(
+      post(`/api/v1/users/${u.bo}/contact-methods`, { type: 'sms', phoneNumber: phone }),
+    );
+    expect(made.status).toBe('unverified');
+    await run();
+    const sms = await tw.expectSms(phone, 'verification code');
+    const code = /\b(\d{6})\b/.exec(sms.body)?.[1] ?? '';
+    const verified = await post(`/api/v1/users/${u.bo}/contact-methods/${made.id}/verify`, { code });
+    expect((await json<{ status: string }>(verified)).status).toBe('active');
+    // Voice: a call that says the code, digit by digit, twice.
+    const voice = await json<{ id: string }>(
+      post(`/api/v1/users/${u.bo}/contact-methods`, { type: 'voice', phoneNumber: phone }),
+    );
+    await run();
+    const call = await tw.nextCall(phone);
+    const turn = await call.answer();
+    const said = turn.said.join(' ');
+    const digits = /code is ((?:\d ){5}\d)/.exec(said)?.[1]?.replaceAll(' ', '') ?? '';
+    expect(said).toContain(`Again: ${digits.split('').join(' ')}`);
+    const ok = await post(`/api/v1/users/${u.bo}/contact-methods/${voice.id}/verify`, { code: digits });
+    expect((await json<{ status: string }>(ok)).status).toBe('active');
+  });
+
+  it('42e escalates (once: a stale escalate does nothing); a voicemail is not reached and runs the next rule', async () => {
+    await setRules(u.ana, [
+      { method: 'sms', delay: 0, cm: cm.anaSms },
+      { method: 'voice', delay: 1, cm: cm.anaVoice },
+      { method: 'slack_dm', delay: 25 },
+    ]);
+    await setRules(u.bo, [{ method: 'slack_dm', delay: 0 }]);
+    const inc = await declare('Escalate me');
+    await at('2026-03-02T15:00:00Z');
+    await tw.expectSms(PHONE.ana, `INC-${inc.number}`);
+    await at('2026-03-02T15:01:00Z');
+    const call = await tw.nextCall(PHONE.ana);
+    await call.answerByMachine();
+    await tw.idle();
+    const rows = await pageRows(inc.id);
+    expect(rows[1]).toMatchObject({ method: 'voice', delivery: 'voicemail' });
+    expect(new Date(rows[2]?.due_at ?? 0).toISOString()).toBe('2026-03-02T15:01:00.000Z');
+    const e = await tw.sendSms({ from: PHONE.ana, body: `${inc.number}e` });
+    expect(e.replies[0]?.body).toContain('escalating from step 1 to the next step now');
+    await tw.expectSms(PHONE.ana, 'escalating');
+    await at('2026-03-02T15:01:30Z');
+    const [esc] = await t.sql<{ step: number }>('select step from escalations where incident_id = ?', [
+      inc.id,
+    ]);
+    expect(esc?.step).toBe(1);
+    const again = await tw.sendSms({ from: PHONE.ana, body: `e ${inc.number}` });
+    expect(again.replies[0]?.body).toContain('already moved past step 1');
+    await tw.expectSms(PHONE.ana, 'already moved');
+    await t.request('POST', `/api/v1/incidents/${inc.ref}/resolve`, {});
+  });
+
+  it('replies that change nothing: an incident not paging them, an unknown number, and help at most 5 times a day', async () => {
+    const other = await declare('Not for Ana', 'other-service');
+    const notMine = await tw.sendSms({ from: PHONE.ana, body: `${other.number}a` });
+    expect(notMine.replies[0]?.body).toBe(`OpsWatch: INC-${other.number} is not paging you.`);
+    await tw.expectSms(PHONE.ana, 'is not paging you');
+    expect(await status(other.ref)).toBe('triggered');
+    const stranger = await tw.sendSms({ from: '+14155550999', body: `${other.number}a` });
+    expect(stranger.replies).toEqual([]);
+    expect(await status(other.ref)).toBe('triggered');
+    const answers: number[] = [];
+    for (let i = 0; i < 7; i++)
+      answers.push((await tw.sendSms({ from: PHONE.bo, body: 'what?' })).replies.length);
+    expect(answers).toEqual([1, 1, 1, 1, 1, 0, 0]);
+    for (let i = 0; i < 5; i++) await tw.expectSms(PHONE.bo, 'reply 42a');
+    await t.request('POST', `/api/v1/incidents/${other.ref}/resolve`, {});
+  });
+});
