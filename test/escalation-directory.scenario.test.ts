@@ -167,12 +167,12 @@ describe('notification rules', () => {
       errors: [
         {
           field: 'high.1.method',
-          message: 'sms needs a verified phone contact method (coming with Twilio).',
+          message: 'sms needs a verified phone contact method: name one with contactMethodId.',
         },
         {
           field: 'low.0.contactMethodId',
           message: expect.stringContaining(
-            'voice needs a verified phone contact method (coming with Twilio)',
+            'voice needs a verified phone contact method; 00000000-0000-4000-8000-000000000009 is not a verified voice',
           ),
         },
       ],

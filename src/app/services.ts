@@ -12,7 +12,7 @@ import {
 } from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService, timelineQueries } from '../domains/incidents/index.js';
 import { type Destination, OutboxService } from '../domains/notify/index.js';
-import { NotificationRulesService } from '../domains/paging/index.js';
+import { CONTACT_METHODS, ContactMethodsService, NotificationRulesService } from '../domains/paging/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
@@ -40,6 +40,8 @@ export interface Services {
   /** The escalation as people see it: the card's line, App Home's "Incidents paging you". */
   pagingView: PagingViewService;
   notificationRules: NotificationRulesService;
+  /** People's phone numbers for SMS and voice pages, verified by a code (or by an admin). */
+  contactMethods: ContactMethodsService;
   /** What the escalation engine reads policies, people's rules and managers through. */
   directory: EscalationDirectory;
 }
@@ -132,7 +134,8 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     policies,
     pagingView: new PagingViewService(orm),
     simulator: new SimulatorService(orm, { engine: escalation.engine, directory, policies, clock }),
-    notificationRules: new NotificationRulesService(orm, clock),
+    notificationRules: new NotificationRulesService(orm, clock, CONTACT_METHODS),
+    contactMethods: new ContactMethodsService(orm, clock, { enqueue: outbox.enqueue }),
     directory,
   };
 }

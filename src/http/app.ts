@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { AppError } from '../shared/errors.js';
 import { adminRoutes } from './api/admin.routes.js';
+import { contactMethodRoutes } from './api/contact-methods.routes.js';
 import { escalationPolicyRoutes } from './api/escalation-policies.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
@@ -61,6 +62,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/api/v1/schedules', scheduleRoutes(deps));
   app.route('/api/v1/users', userIcalRoutes(deps));
   app.route('/api/v1/users', userRoutes(deps));
+  app.route('/api/v1/users', contactMethodRoutes(deps));
   app.route('/api/v1/services', serviceRoutes(deps));
   app.route('/api/v1/escalation-policies', escalationPolicyRoutes(deps));
   app.route('/api/v1', adminRoutes(deps));

@@ -43,6 +43,9 @@ service:read             Y Y Y Y Y Y | . Y Y Y
 service:write            . . Y Y . . | . . Y Y
 notification_rule:read   Y Y Y Y Y . | . Y Y Y
 notification_rule:write  . o Y Y . . | . . Y Y
+contact_method:read      o o Y Y . . | . Y Y Y
+contact_method:write     . o Y Y . . | . . Y Y
+contact_method:verify    . . . Y . . | . . . Y
 webhook:send             . . . Y . . | Y . . Y
 `;
 

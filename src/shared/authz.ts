@@ -39,6 +39,9 @@ export const PERMISSIONS = [
   'service:write',
   'notification_rule:read',
   'notification_rule:write',
+  'contact_method:read',
+  'contact_method:write',
+  'contact_method:verify',
   'webhook:send',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -74,6 +77,9 @@ const DOES: Record<Permission, string> = {
   'service:write': 'change services',
   'notification_rule:read': 'read notification rules',
   'notification_rule:write': 'change notification rules',
+  'contact_method:read': 'see people’s phone numbers (contact methods)',
+  'contact_method:write': 'add, verify or remove people’s phone numbers (contact methods)',
+  'contact_method:verify': 'mark a phone number verified without its code',
   'webhook:send': 'send alerts (webhooks)',
 };
 
@@ -85,6 +91,8 @@ const DOES_OWN: Partial<Record<Permission, { mine: string; rest: string }>> = {
   },
   'user:calendar': { mine: 'read your own calendar link', rest: 'other people’s' },
   'notification_rule:write': { mine: 'change your own notification rules', rest: 'other people’s' },
+  'contact_method:read': { mine: 'see your own phone numbers', rest: 'other people’s' },
+  'contact_method:write': { mine: 'add, verify or remove your own phone numbers', rest: 'other people’s' },
 };
 
 const all = (access: Access = 'any'): Grants => Object.fromEntries(PERMISSIONS.map((p) => [p, access]));
@@ -117,24 +125,30 @@ const ROSTER_WORK: Permission[] = [
   'escalation_policy:write',
   'service:write',
   'notification_rule:write',
+  'contact_method:write',
 ];
 
-const viewer: Grants = { ...grant(PEOPLE_READS), ...grant(['user:calendar'], 'own') };
+const viewer: Grants = {
+  ...grant(PEOPLE_READS),
+  ...grant(['user:calendar', 'contact_method:read'], 'own'),
+};
 const responder: Grants = {
   ...viewer,
   ...grant(INCIDENT_WORK),
-  ...grant(['override:write', 'notification_rule:write'], 'own'),
+  ...grant(['override:write', 'notification_rule:write', 'contact_method:write'], 'own'),
 };
 const manager: Grants = {
   ...responder,
   ...grant(ROSTER_WORK),
-  ...grant(['audit:read']),
+  ...grant(['audit:read', 'contact_method:read']),
 };
 
 /**
- * Roles × permissions. People: a viewer reads; a responder also acts on incidents and on their own on-call
- * (overrides that cover or hand over their own shifts); a manager also manages schedules, overrides, escalation
- * policies and services and reads the audit log; an admin may do everything (users, API keys, settings and
+ * Roles × permissions. People: a viewer reads (of phone numbers, their own); a responder also acts on incidents
+ * and on their own on-call (overrides that cover or hand over their own shifts, their own notification rules and
+ * phone numbers); a manager also manages schedules, overrides, escalation policies, services and everyone's
+ * rules and phone numbers, and reads the audit log; an admin (alone) may mark a phone number verified without
+ * its code, and may do everything (users, API keys, settings and
  * integrations too). OpsWatch's own: `system` (jobs that act: reads, and notes on incident timelines) and
  * `renderer` (cards and App Home: reads of incidents, alerts, schedules, on-call and users).
  */

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Actor } from '../../shared/actor.js';
+import { checkPhone } from './phone.calc.js';
 
 export const CONTACT_METHOD_TYPES = ['sms', 'voice'] as const;
 export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number];
@@ -34,6 +36,33 @@ export interface ContactMethodDto {
 export const CODE_TRIES = 5;
 export const CODE_TTL_MINUTES = 10;
 
+/** A new contact method: the number as people type it, turned into E.164 (a bad one names `phoneNumber`). */
+export const contactMethodInputSchema = z.object({
+  type: z.enum(CONTACT_METHOD_TYPES, { error: 'type must be sms or voice.' }),
+  phoneNumber: z
+    .string({ error: 'phoneNumber must be a phone number, e.g. +14155550100.' })
+    .transform((v, ctx) => {
+      const r = checkPhone(v);
+      if (r.ok) return r.e164;
+      ctx.addIssue({ code: 'custom', message: r.message });
+      return z.NEVER;
+    }),
+  /** Admins only (audited): active at once, no code sent. */
+  verified: z.boolean({ error: 'verified must be true or false.' }).optional(),
+});
+export type ContactMethodInput = z.input<typeof contactMethodInputSchema>;
+
+/** A code as entered: 6 digits (spaces and dashes between them are ignored). */
+export const verifyInputSchema = z.object({
+  code: z
+    .string({ error: 'code must be the 6 digits sent to the phone.' })
+    .transform((v) => v.replace(/[\s-]/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/, 'code must be the 6 digits sent to the phone.')),
+});
+
+/** What `ensure` (`opswatch apply`) did: nothing, added the method (a code sent unless verified), or verified it. */
+export type EnsureOutcome = 'created' | 'verified' | 'unchanged';
+
 /**
  * Contact methods, as the REST API, Slack and `opswatch apply` use them. Every method validates its input with
  * zod and throws AppError (validation → 400 naming the field, not_found → 404, forbidden → 403).
@@ -45,11 +74,22 @@ export interface ContactMethodsApi {
    * in the same transaction. The same (type, number) again answers the existing method (a new code is sent when
    * it is still unverified). `verified: true` is for admins only (audited), and sends no code.
    */
-  create(
+  create(actor: Actor, userId: string, input: ContactMethodInput | unknown): Promise<ContactMethodDto>;
+  /** `create`, saying whether the method is new (REST answers 201, else 200). */
+  add(
     actor: Actor,
     userId: string,
-    input: { type: ContactMethodType; phoneNumber: string; verified?: boolean } | unknown,
-  ): Promise<ContactMethodDto>;
+    input: ContactMethodInput | unknown,
+  ): Promise<{ created: boolean; method: ContactMethodDto }>;
+  /**
+   * Declarative (`opswatch apply`): makes sure the method exists — a new one gets a code (unless `verified`) — and,
+   * with `verified: true`, that it is verified. An existing method gets no new code, so applying twice sends one.
+   */
+  ensure(
+    actor: Actor,
+    userId: string,
+    input: ContactMethodInput | unknown,
+  ): Promise<{ outcome: EnsureOutcome; method: ContactMethodDto }>;
   /** Enters a code: verified on a match; a wrong code uses a try (5), an expired one says to ask for a new one. */
   verify(
     actor: Actor,

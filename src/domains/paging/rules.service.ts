@@ -5,6 +5,7 @@ import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, type FieldProblem, parseInput } from '../../shared/errors.js';
+import { isUuid } from '../../shared/ids.js';
 import { recordAudit } from '../audit/index.js';
 import {
   DEFAULT_RULES,
@@ -15,18 +16,30 @@ import {
   type Urgency,
 } from '../escalation/index.js';
 import { existingUserIds } from '../tenants/index.js';
+import { contactMethodsStore } from './contact-methods.store.js';
+import type { ContactMethodType } from './contact-methods.types.js';
 import { rulesStore, toRule } from './rules.store.js';
 
-/**
- * People's contact methods (phone numbers for SMS and voice, verified), which come with Twilio. Until then
- * nobody has one, so rules by SMS or voice are refused.
- */
+/** People's contact methods (phone numbers for SMS and voice): a rule by SMS or voice names a verified one. */
 export interface ContactMethods {
-  /** Whether the user has a verified phone contact method with this id. */
-  verifiedPhone(em: Em, tenantId: string, userId: string, contactMethodId: string): Promise<boolean>;
+  /** Whether the user has an active (verified) contact method with this id, of this type (an sms rule: sms). */
+  verifiedPhone(
+    em: Em,
+    tenantId: string,
+    userId: string,
+    contactMethodId: string,
+    method: ContactMethodType,
+  ): Promise<boolean>;
 }
 
+/** No contact methods at all: every rule by SMS or voice is refused (tests of the rules alone). */
 export const NO_CONTACT_METHODS: ContactMethods = { verifiedPhone: async () => false };
+
+/** The contact methods domain's own answer (what the composition root wires). */
+export const CONTACT_METHODS: ContactMethods = {
+  verifiedPhone: (em, tenantId, userId, id, method) =>
+    isUuid(id) ? contactMethodsStore.isActive(em, tenantId, userId, id, method) : Promise.resolve(false),
+};
 
 /** A person's rules per urgency, and for each urgency whether they are the defaults (none were set). */
 export interface NotificationRulesDto extends NotificationRules {
@@ -34,7 +47,7 @@ export interface NotificationRulesDto extends NotificationRules {
   defaulted: Record<Urgency, boolean>;
 }
 
-const PHONE_NEEDED = 'needs a verified phone contact method (coming with Twilio)';
+const PHONE_NEEDED = 'needs a verified phone contact method';
 
 /** Notification rules: how and when each person is told they are being paged, per urgency. */
 export class NotificationRulesService {
@@ -83,11 +96,14 @@ export class NotificationRulesService {
         if (rule.method === 'slack_dm') continue;
         const id = rule.contactMethodId;
         if (!id)
-          problems.push({ field: `${urgency}.${i}.method`, message: `${rule.method} ${PHONE_NEEDED}.` });
-        else if (!(await this.contacts.verifiedPhone(em, tenantId, userId, id)))
+          problems.push({
+            field: `${urgency}.${i}.method`,
+            message: `${rule.method} ${PHONE_NEEDED}: name one with contactMethodId.`,
+          });
+        else if (!(await this.contacts.verifiedPhone(em, tenantId, userId, id, rule.method)))
           problems.push({
             field: `${urgency}.${i}.contactMethodId`,
-            message: `${rule.method} ${PHONE_NEEDED}; ${id} is not one of this person's.`,
+            message: `${rule.method} ${PHONE_NEEDED}; ${id} is not a verified ${rule.method} contact method of this person.`,
           });
       }
     return problems;

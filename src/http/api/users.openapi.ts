@@ -66,7 +66,7 @@ export const putNotificationRules = route({
   path: '/{id}/notification-rules',
   tags: ['Escalation policies'],
   summary:
-    'Replace a person’s notification rules (responders: their own). `slack_dm` now; `sms` and `voice` need a verified phone contact method (coming with Twilio)',
+    'Replace a person’s notification rules (responders: their own). `sms` and `voice` rules name a verified contact method of their type (`contactMethodId`)',
   permission: 'notification_rule:write',
   rawBody: true,
   request: { params: id, body: jsonBody(notificationRulesSchema) },
