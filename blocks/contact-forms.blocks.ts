@@ -13,8 +13,8 @@ import type {
   PlainTextOption,
   StaticSelect,
 } from '@slack/types';
-import { escapeMrkdwn, mrkdwn, plain } from './format.js';
 import type { PhoneType, PhoneView, RuleUrgency } from './contact.blocks.js';
+import { escapeMrkdwn, mrkdwn, plain } from './format.js';
 import { CONTACT_ACTIONS, CONTACT_INPUTS, ruleInputIds, VIEWS } from './ids.js';
 import { LIMITS } from './limits.js';
 
@@ -121,8 +121,7 @@ export function verifyCodeModal(view: VerifyCodeView): ModalView {
     ...(view.notice ? [view.notice] : []),
     ...(view.waiting ? [`Then the code of ${view.waiting} more.`] : []),
   ];
-  if (notes.length)
-    blocks.push({ type: 'context', elements: [mrkdwn(notes.join(' '), LIMITS.textObject)] });
+  if (notes.length) blocks.push({ type: 'context', elements: [mrkdwn(notes.join(' '), LIMITS.textObject)] });
   return {
     type: 'modal',
     callback_id: VIEWS.verifyCode,
@@ -168,7 +167,9 @@ const URGENCY_TITLE: Record<RuleUrgency, string> = {
 };
 
 function urgencyBlocks(urgency: RuleUrgency, rows: readonly RuleRowView[], options: PlainTextOption[]) {
-  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(URGENCY_TITLE[urgency], LIMITS.sectionText) }];
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: mrkdwn(URGENCY_TITLE[urgency], LIMITS.sectionText) },
+  ];
   rows.slice(0, MAX_RULE_ROWS).forEach((row, i) => {
     const ids = ruleInputIds(urgency, i);
     const initial = row.value ? options.find((o) => o.value === row.value) : undefined;

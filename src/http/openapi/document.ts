@@ -15,7 +15,8 @@ const TAGS = [
   { name: 'Calendars', description: 'Secret-token iCal feeds (RFC 5545).' },
   {
     name: 'Contact methods',
-    description: 'People’s phone numbers for SMS and voice pages, verified by a 6-digit code (or by an admin).',
+    description:
+      'People’s phone numbers for SMS and voice pages, verified by a 6-digit code (or by an admin).',
   },
   { name: 'Admin', description: 'Users, API keys, settings, Slack routes and the audit log.' },
   { name: 'Operations', description: 'Health, readiness, metrics and this document.' },
