@@ -108,7 +108,7 @@ services:
     expect(r.ok).toBe(false);
     expect(r.problems).toEqual([
       'bad.yaml: users[0].manager: "nobody@example.com" is not the email of a known user or of one under users:',
-      'bad.yaml: users[0].notificationRules.high[0].method: sms needs a verified phone contact method (coming with Twilio)',
+      'bad.yaml: users[0].notificationRules.high[0].method: sms needs a verified phone contact method: name it with phoneNumber (or contactMethodId)',
       'bad.yaml: escalationPolicies[0].steps[0].targets[1].id: "zed@example.com" is neither a user id nor the email of a known user or of one under users:',
       'bad.yaml: escalationPolicies[0].steps[0].targets[2].id: "Nowhere" is neither a schedule id nor the name of a known schedule or of one under schedules:',
       'bad.yaml: services[0].escalationPolicy: "No Such Policy" is not the name of a known escalation policy or of one under escalationPolicies:',

@@ -341,6 +341,33 @@ describe('the routes answer as the document says', () => {
     await answerOf('GET', '/api/v1/incidents/{ref}', '/api/v1/incidents/INC-999999');
   });
 
+  it('contact methods', async () => {
+    const user = await answerOf('POST', '/api/v1/users', '/api/v1/users', {
+      name: 'Cy',
+      email: 'cy@example.com',
+    });
+    const list = '/api/v1/users/{id}/contact-methods';
+    const base = `/api/v1/users/${user.id}/contact-methods`;
+    const m = await answerOf('POST', list, base, { type: 'sms', phoneNumber: '+14155550100' });
+    expect((await answerOf('POST', list, base, { type: 'sms', phoneNumber: '+1 555 0100' })).status).toBe(
+      400,
+    );
+    expect((await answerOf('POST', list, base, { type: 'sms', phoneNumber: '+14155550100' })).id).toBe(m.id);
+    await answerOf('GET', list, base);
+    const verify = `${list}/{cmId}/verify`;
+    expect((await answerOf('POST', verify, `${base}/${m.id}/verify`, { code: '12' })).status).toBe(400);
+    const resend = `${list}/{cmId}/resend`;
+    expect((await answerOf('POST', resend, `${base}/${m.id}/resend`)).status).toBe(429);
+    await answerOf('POST', `${list}/{cmId}/mark-verified`, `${base}/${m.id}/mark-verified`);
+    expect((await answerOf('POST', resend, `${base}/${m.id}/resend`)).status).toBe(409);
+    const gone = await answerOf(
+      'GET',
+      list,
+      '/api/v1/users/00000000-0000-4000-8000-000000000000/contact-methods',
+    );
+    expect(gone.status).toBe(404);
+  });
+
   it('health, readiness and metrics', async () => {
     for (const [path, status] of [
       ['/healthz', 'ok'],

@@ -95,6 +95,12 @@ edit others’ notification rules  403 403 ok  ok  | 403 403 ok  ok
 edit own notification rules      403 ok  ok  ok  | -   -   -   -
 send someone a test page         403 403 ok  ok  | 403 403 ok  ok
 send yourself a test page        403 ok  ok  ok  | -   -   -   -
+list someone’s phone numbers     403 403 ok  ok  | 403 ok  ok  ok
+list your own phone numbers      ok  ok  ok  ok  | -   -   -   -
+add someone’s phone number       403 403 ok  ok  | 403 403 ok  ok
+add your own phone number        403 ok  ok  ok  | -   -   -   -
+remove someone’s phone number    403 403 ok  ok  | 403 403 ok  ok
+mark a phone number verified     403 403 403 ok  | 403 403 403 ok
 set a user’s manager             403 403 403 ok  | 403 403 403 ok
 `;
 

@@ -36,6 +36,8 @@ interface Side {
   userFeed: string;
   policy: string;
   service: string;
+  /** A phone number (contact method) of the user's. */
+  method: string;
 }
 const A = {} as Side;
 const B = {} as Side;
@@ -151,6 +153,17 @@ async function populate(
       { high: [{ method: 'slack_dm', delayMinutes: 1 }], low: [] },
     ),
   );
+  side.method = (
+    await json<{ id: string }>(
+      await call(
+        who,
+        'POST',
+        '/api/v1/users/:id/contact-methods',
+        { id: user.id },
+        { type: 'sms', phoneNumber: '+14155550100' },
+      ),
+    )
+  ).id;
   await json(await call(who, 'POST', '/api/v1/api-keys', {}, { name: `${p.name} sender` }));
   const title = `${p.name}: disk full`;
   // Both tenants use the same dedup key: each gets an alert of its own.
@@ -212,6 +225,7 @@ async function bState() {
     policies: await get('/api/v1/escalation-policies'),
     user: await get('/api/v1/users/:id', { id: B.user.id }),
     rules: await get('/api/v1/users/:id/notification-rules', { id: B.user.id }),
+    methods: await get('/api/v1/users/:id/contact-methods', { id: B.user.id }),
   };
 }
 
@@ -256,7 +270,8 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
     const before = await bState();
     const inc = { ref: B.incident.id };
     const sched = { id: B.schedule.id };
-    const attempts: [string, string, Record<string, string>, unknown?][] = [
+    type Attempt = [string, string, Record<string, string>, unknown?];
+    const attempts: Attempt[] = [
       ['GET', '/api/v1/incidents/:ref', inc],
       ['POST', '/api/v1/incidents/:ref/acknowledge', inc],
       ['POST', '/api/v1/incidents/:ref/resolve', inc, { note: 'not yours' }],
@@ -297,6 +312,23 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['DELETE', '/api/v1/users/:id', { id: B.user.id }],
       ['GET', '/api/v1/users/:id/notification-rules', { id: B.user.id }],
       ['PUT', '/api/v1/users/:id/notification-rules', { id: B.user.id }, { high: [], low: [] }],
+      ['GET', '/api/v1/users/:id/contact-methods', { id: B.user.id }],
+      [
+        'POST',
+        '/api/v1/users/:id/contact-methods',
+        { id: B.user.id },
+        { type: 'voice', phoneNumber: '+14155550100' },
+      ],
+      ...(['', '/verify', '/resend', '/mark-verified'] as const).flatMap((end) =>
+        [B.user.id, A.user.id].map(
+          (id): Attempt => [
+            end ? 'POST' : 'DELETE',
+            `/api/v1/users/:id/contact-methods/:cmId${end}`,
+            { id, cmId: B.method },
+            end === '/verify' ? { code: '123456' } : undefined,
+          ],
+        ),
+      ),
       ['GET', '/api/v1/services/:id', { id: B.service }],
       ['PUT', '/api/v1/services/:id', { id: B.service }, { name: 'mine now' }],
       ['DELETE', '/api/v1/services/:id', { id: B.service }],

@@ -1,16 +1,32 @@
 import { z } from 'zod';
 import type { Services } from '../app/services.js';
-import { NOTIFY_METHODS, notificationRuleSchema, policyInputSchema } from '../domains/escalation/index.js';
+import {
+  NOTIFY_METHODS,
+  type NotificationRule,
+  notificationRuleSchema,
+  policyInputSchema,
+} from '../domains/escalation/index.js';
+import {
+  CONTACT_METHOD_TYPES,
+  type ContactMethodStatus,
+  type ContactMethodType,
+  checkPhone,
+} from '../domains/paging/index.js';
 import { serviceInputSchema } from '../domains/services/index.js';
 import type { Actor } from '../shared/actor.js';
 import { isUuid } from '../shared/ids.js';
 
 /**
- * The escalation half of `opswatch apply`: services, escalation policies and people's managers and notification
- * rules. Policies name their targets by user email and schedule name (ids work too); services name their policy.
+ * The escalation half of `opswatch apply`: services, escalation policies and people's managers, contact methods
+ * and notification rules. Policies name their targets by user email and schedule name (ids work too); services
+ * name their policy; SMS and voice rules name their contact method by its number (or id).
  */
 
-const rulesList = z.array(notificationRuleSchema).max(10).default([]);
+/** A rule; an SMS or voice rule names its contact method by `phoneNumber` (of the same user and type) or id. */
+const applyRuleSchema = notificationRuleSchema.extend({
+  phoneNumber: z.string().optional(),
+});
+const rulesList = z.array(applyRuleSchema).max(10).default([]);
 /** Per urgency; an urgency left out (or empty) gets the defaults (a Slack DM at once). */
 export const applyRulesSchema = z.object({ high: rulesList, low: rulesList }).strict();
 
@@ -18,7 +34,24 @@ export const applyRulesSchema = z.object({ high: rulesList, low: rulesList }).st
 export const applyUserExtras = {
   manager: z.email('manager must be the email of a user').optional(),
   notificationRules: applyRulesSchema.optional(),
+  /**
+   * Phone numbers, added if the user lacks them (unverified, and sent a code) — `verified: true` marks them
+   * verified instead (admins, audited). Methods not listed are left alone.
+   */
+  contactMethods: z
+    .array(
+      z
+        .object({
+          type: z.enum(CONTACT_METHOD_TYPES, { error: 'type must be sms or voice' }),
+          phoneNumber: z.string(),
+          verified: z.boolean().optional(),
+        })
+        .strict(),
+    )
+    .max(10)
+    .optional(),
 };
+type ApplyContactMethod = NonNullable<z.output<typeof applyUserExtras.contactMethods>>[number];
 
 /** A service names its policy by name. */
 export const applyServiceSchema = serviceInputSchema
@@ -33,6 +66,7 @@ export interface EscalationConfig {
     email: string;
     manager?: string | undefined;
     notificationRules?: z.output<typeof applyRulesSchema>;
+    contactMethods?: ApplyContactMethod[] | undefined;
   }[];
   escalationPolicies: z.output<typeof applyPolicySchema>[];
   services: z.output<typeof applyServiceSchema>[];
@@ -47,6 +81,15 @@ export interface Known {
   scheduleNames: Map<string, string | null>;
   /** Policy names (lower case) → id or null (listed under escalationPolicies:, not created yet). */
   policies: Map<string, string | null>;
+  /** The contact methods of the existing users the files list, by user id. */
+  methods: Map<string, KnownMethod[]>;
+}
+
+export interface KnownMethod {
+  id: string;
+  type: ContactMethodType;
+  phoneNumber: string;
+  status: ContactMethodStatus;
 }
 
 type Ref = { kind: 'user' | 'schedule'; ref: string; path: string };
@@ -77,11 +120,36 @@ export function escalationProblems(cfg: EscalationConfig, known: Known, at: stri
       );
     if (u.manager && u.manager.toLowerCase() === u.email.toLowerCase())
       problems.push(`${at}users[${i}].manager: a user cannot be their own manager`);
+    const declared = (u.contactMethods ?? []).map((m, j) => {
+      const phone = checkPhone(m.phoneNumber);
+      if (!phone.ok) problems.push(`${at}users[${i}].contactMethods[${j}].phoneNumber: ${phone.message}`);
+      return { ...m, e164: phone.ok ? phone.e164 : null };
+    });
+    const userId = known.emails.get(u.email.toLowerCase());
+    const existing = (userId && known.methods.get(userId)) || [];
     for (const urgency of ['high', 'low'] as const)
       u.notificationRules?.[urgency].forEach((r, j) => {
-        if (r.method !== NOTIFY_METHODS[0] && !r.contactMethodId)
+        const field = `${at}users[${i}].notificationRules.${urgency}[${j}]`;
+        if (r.method === NOTIFY_METHODS[0]) return;
+        if (r.phoneNumber === undefined) {
+          if (!r.contactMethodId)
+            problems.push(
+              `${field}.method: ${r.method} needs a verified phone contact method: name it with phoneNumber (or contactMethodId)`,
+            );
+          return;
+        }
+        const phone = checkPhone(r.phoneNumber);
+        if (!phone.ok) {
+          problems.push(`${field}.phoneNumber: ${phone.message}`);
+          return;
+        }
+        const same = (m: { type: string }, n: string | null) => m.type === r.method && n === phone.e164;
+        const verified =
+          declared.some((m) => same(m, m.e164) && m.verified) ||
+          existing.some((m) => same(m, m.phoneNumber) && m.status === 'active');
+        if (!verified)
           problems.push(
-            `${at}users[${i}].notificationRules.${urgency}[${j}].method: ${r.method} needs a verified phone contact method (coming with Twilio)`,
+            `${field}.phoneNumber: ${phone.e164} is not a verified ${r.method} contact method of ${u.email} (declare it under contactMethods with verified: true, or verify it first)`,
           );
       });
   });
@@ -109,7 +177,7 @@ const canonical = (v: unknown) => JSON.stringify(v);
  * when they name none. Every write is skipped when nothing would change.
  */
 export async function applyEscalation(
-  services: Pick<Services, 'users' | 'policies' | 'catalog' | 'notificationRules'>,
+  services: Pick<Services, 'users' | 'policies' | 'catalog' | 'notificationRules' | 'contactMethods'>,
   actor: Actor,
   cfgs: readonly EscalationConfig[],
   known: Known,
@@ -126,13 +194,43 @@ export async function applyEscalation(
       const changed = await services.users.setManager(actor, id, userId(u.manager));
       changes.push(`manager of ${u.email}: ${changed ? 'updated' : 'unchanged'}`);
     }
+    for (const m of u.contactMethods ?? []) {
+      const r = await services.contactMethods.ensure(actor, id, m);
+      const what =
+        r.outcome === 'created'
+          ? r.method.verified
+            ? 'created (verified)'
+            : 'created (code sent)'
+          : r.outcome;
+      changes.push(`contact method ${m.type} ${r.method.phoneNumber} of ${u.email}: ${what}`);
+    }
     if (u.notificationRules) {
+      const methods =
+        (u.notificationRules.high.length || u.notificationRules.low.length) &&
+        (await services.contactMethods.list(actor, id));
+      const resolve = (r: z.output<typeof applyRuleSchema>): NotificationRule => {
+        const phone = r.phoneNumber === undefined ? null : checkPhone(r.phoneNumber);
+        const byPhone =
+          phone?.ok && methods
+            ? methods.find((m) => m.type === r.method && m.phoneNumber === phone.e164)?.id
+            : undefined;
+        const contactMethodId = byPhone ?? r.contactMethodId;
+        return {
+          method: r.method,
+          delayMinutes: r.delayMinutes,
+          ...(contactMethodId ? { contactMethodId } : {}),
+        };
+      };
+      const wanted = {
+        high: u.notificationRules.high.map(resolve),
+        low: u.notificationRules.low.map(resolve),
+      };
       const before = await services.notificationRules.get(actor, id);
       const mine = (x: typeof before.high, defaulted: boolean) => (defaulted ? [] : x);
       const same =
         canonical([mine(before.high, before.defaulted.high), mine(before.low, before.defaulted.low)]) ===
-        canonical([u.notificationRules.high, u.notificationRules.low]);
-      if (!same) await services.notificationRules.set(actor, id, u.notificationRules);
+        canonical([wanted.high, wanted.low]);
+      if (!same) await services.notificationRules.set(actor, id, wanted);
       changes.push(`notification rules of ${u.email}: ${same ? 'unchanged' : 'updated'}`);
     }
   }

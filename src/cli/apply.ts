@@ -17,7 +17,7 @@ import {
 } from './apply-escalation.js';
 
 /**
- * `opswatch apply`: users (with their manager and notification rules), schedules, escalation policies, services
+ * `opswatch apply`: users (with their manager, contact methods and notification rules), schedules, escalation policies, services
  * and Slack routes as YAML. Everything is validated first (shape, zones, times, participants, targets, channels);
  * with any problem found then, nothing is written. Participants and policy targets may be user ids or emails of
  * users that exist or are listed under `users:`; policy targets name schedules by name (or id); services name
@@ -90,7 +90,10 @@ function parseSource(src: ConfigSource, problems: string[]): Parsed | null {
 
 /** Validates every source, then (only if all are valid) upserts users and schedules. */
 export async function applyConfig(
-  services: Pick<Services, 'users' | 'rosters' | 'catalog' | 'policies' | 'notificationRules'>,
+  services: Pick<
+    Services,
+    'users' | 'rosters' | 'catalog' | 'policies' | 'notificationRules' | 'contactMethods'
+  >,
   actor: Actor,
   input: string | ConfigSource[],
 ): Promise<ApplyResult> {
@@ -164,7 +167,7 @@ export async function applyConfig(
   try {
     for (const { cfg } of parsed) {
       for (const u of cfg?.users ?? []) {
-        const { manager: _m, notificationRules: _r, ...user } = u;
+        const { manager: _m, notificationRules: _r, contactMethods: _c, ...user } = u;
         const r = await services.users.upsertByEmail(actor, user);
         byEmail.set(u.email.toLowerCase(), r.user.id);
         known.emails.set(u.email.toLowerCase(), r.user.id);
@@ -210,7 +213,7 @@ export async function applyConfig(
 
 /** The users, schedules and policies there are, and those the files will add (their ids known once written). */
 async function knownOf(
-  services: Pick<Services, 'users' | 'rosters' | 'policies'>,
+  services: Pick<Services, 'users' | 'rosters' | 'policies' | 'contactMethods'>,
   actor: Actor,
   cfgs: (Parsed | null)[],
 ): Promise<Known> {
@@ -225,7 +228,18 @@ async function knownOf(
     scheduleIds: new Set(schedules.map((s) => s.id)),
     scheduleNames: new Map(schedules.map((s) => [s.name.toLowerCase(), s.id] as const)),
     policies: new Map(policies.map((p) => [p.name.toLowerCase(), p.id] as const)),
+    methods: new Map(),
   };
+  // The phone numbers of the listed users who exist, for their rules that name one.
+  for (const cfg of cfgs)
+    for (const u of cfg?.users ?? []) {
+      const id = known.emails.get(u.email.toLowerCase());
+      const named = ['high', 'low'].some((g) =>
+        u.notificationRules?.[g as 'high' | 'low'].some((r) => r.phoneNumber !== undefined),
+      );
+      if (id && named && !known.methods.has(id))
+        known.methods.set(id, await services.contactMethods.list(actor, id));
+    }
   for (const cfg of cfgs) {
     for (const u of cfg?.users ?? [])
       if (!known.emails.has(u.email.toLowerCase())) known.emails.set(u.email.toLowerCase(), null);

@@ -77,6 +77,11 @@ export function rbacOperations(t: TestApp, people: People) {
     steps: [{ delayMinutes: 1, targets: [{ type: 'user', id: people.other.id }] }],
   });
   const rules = { high: [{ method: 'slack_dm', delayMinutes: 0 }], low: [] };
+  /** A new number each time (201 555 01xx). */
+  const phone = () => ({ type: 'sms', phoneNumber: `+120155501${String(next() % 100).padStart(2, '0')}` });
+  const othersPhone = async () => ({
+    id: (await admin<{ id: string }>('POST', `/api/v1/users/${people.other.id}/contact-methods`, phone())).id,
+  });
   const fresh = {
     incident: async () => ({ ref: (await incident()).ref }),
     schedule: async () => ({ id: (await schedule()).id }),
@@ -319,6 +324,26 @@ export function rbacOperations(t: TestApp, people: People) {
       call: (a, c) => sv().escalation.testPage(a, c.id ?? ''),
     },
     'send yourself a test page': { call: (a) => sv().escalation.testPage(a, a.id ?? '') },
+    'list someone’s phone numbers': {
+      rest: () => ['GET', `/api/v1/users/${people.other.id}/contact-methods`],
+      call: (a) => sv().contactMethods.list(a, people.other.id),
+    },
+    'list your own phone numbers': { call: (a) => sv().contactMethods.list(a, a.id ?? '') },
+    'add someone’s phone number': {
+      rest: () => ['POST', `/api/v1/users/${people.other.id}/contact-methods`, phone()],
+      call: (a) => sv().contactMethods.create(a, people.other.id, phone()),
+    },
+    'add your own phone number': { call: (a) => sv().contactMethods.create(a, a.id ?? '', phone()) },
+    'remove someone’s phone number': {
+      prepare: othersPhone,
+      rest: (c) => ['DELETE', `/api/v1/users/${people.other.id}/contact-methods/${c.id}`],
+      call: (a, c) => sv().contactMethods.remove(a, people.other.id, c.id ?? ''),
+    },
+    'mark a phone number verified': {
+      prepare: othersPhone,
+      rest: (c) => ['POST', `/api/v1/users/${people.other.id}/contact-methods/${c.id}/mark-verified`],
+      call: (a, c) => sv().contactMethods.markVerified(a, people.other.id, c.id ?? ''),
+    },
     'set a user’s manager': {
       rest: () => ['PATCH', `/api/v1/users/${people.other.id}`, { managerId: people.admin.id }],
       call: (a) => sv().users.update(a, people.other.id, { managerId: people.admin.id }),

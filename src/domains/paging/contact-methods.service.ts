@@ -130,7 +130,7 @@ export class ContactMethodsService implements ContactMethodsApi {
       if (wait > 0)
         throw new AppError(
           'rate_limited',
-          `A code was sent to ${formatPhone(row.phone_number)} less than a minute ago; ask again in ${Math.ceil(wait / 1000)} seconds.`,
+          `A code was sent to ${formatPhone(row.phone_number)} less than a minute ago; ask again in ${seconds(wait)}.`,
         );
       return toContactMethodDto(await this.sendCode(em, row));
     });
@@ -280,6 +280,11 @@ export class ContactMethodsService implements ContactMethodsApi {
     );
   }
 }
+
+const seconds = (ms: number) => {
+  const n = Math.ceil(ms / 1000);
+  return `${n} second${n === 1 ? '' : 's'}`;
+};
 
 /** `admin:<user id or API key id>` (the operator at the command line has no id: its name). */
 const adminMark = (actor: Actor): string => `admin:${actor.id ?? actor.name}`;

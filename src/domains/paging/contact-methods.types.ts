@@ -72,7 +72,8 @@ export interface ContactMethodsApi {
   /**
    * Adds a method (unverified) and sends its code (SMS: a text; voice: a call that says it), through the outbox
    * in the same transaction. The same (type, number) again answers the existing method (a new code is sent when
-   * it is still unverified). `verified: true` is for admins only (audited), and sends no code.
+   * it is still unverified and the last one was sent over a minute ago). `verified: true` is for admins only
+   * (audited), and sends no code.
    */
   create(actor: Actor, userId: string, input: ContactMethodInput | unknown): Promise<ContactMethodDto>;
   /** `create`, saying whether the method is new (REST answers 201, else 200). */

@@ -1,4 +1,5 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString as parseWith } from 'libphonenumber-js/core';
+import metadata from 'libphonenumber-js/max/metadata';
 import { AppError } from '../../shared/errors.js';
 
 /**
@@ -9,6 +10,9 @@ import { AppError } from '../../shared/errors.js';
  */
 
 const EXAMPLE = '+14155550100';
+
+/** The `max` build's parser, with its metadata passed in (imported as a module, not as JSON). */
+const parsePhoneNumberFromString = (text: string) => parseWith(text, metadata);
 
 export type PhoneCheck = { ok: true; e164: string } | { ok: false; message: string };
 

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CONTACT_METHOD_STATUSES, CONTACT_METHOD_TYPES } from '../../domains/paging/index.js';
+import { problemResponse } from '../openapi/problem.schema.js';
 import { json, jsonBody, route } from '../openapi/route.js';
 
 const tags = ['Contact methods'];
@@ -100,7 +101,10 @@ export const resendContactMethodCode = route({
   permission: 'contact_method:write',
   conflict: 'The method is verified already, disabled (STOP) or cannot receive.',
   request: { params: method },
-  responses: { 200: json(contactMethodSchema, 'The method, with its new code’s times') },
+  responses: {
+    200: json(contactMethodSchema, 'The method, with its new code’s times'),
+    429: problemResponse('A code was sent less than a minute ago (the answer says how long to wait).'),
+  },
 });
 
 export const markContactMethodVerified = route({
