@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { HeaderBlock } from '@slack/types';
 import {
   contactModal,
   delayText,
@@ -16,8 +17,10 @@ import {
   ruleOptionValue,
   verifyCodeModal,
 } from './contact-forms.blocks.js';
+import { homeView } from './home.blocks.js';
 import { CONTACT_ACTIONS, CONTACT_INPUTS, ruleInputIds, VIEWS } from './ids.js';
-import { checkLimits } from './limits.js';
+import { checkLimits, LIMITS } from './limits.js';
+import { incidentView, TEST_OPTIONS } from './view-fixtures.js';
 
 const SMS = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const VOICE = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
@@ -117,6 +120,18 @@ describe('App Home’s section', () => {
     expect(text(blocks)).toContain('• *SMS* +14155550100 · :white_check_mark: verified');
     expect(text(blocks)).toContain(CONTACT_ACTIONS.testPage);
     expect(checkLimits('home', { type: 'home', blocks })).toEqual([]);
+  });
+
+  it('comes before the incidents, and the tab stays within 100 blocks however many are open', () => {
+    const open = Array.from({ length: 300 }, (_, i) => incidentView({ id: `i${i}`, number: i + 1 }));
+    const home = homeView(
+      { user: { slackUserId: 'U0ANA', name: 'Ana' }, openIncidents: open, assignedToMe: [], howPaged: view },
+      TEST_OPTIONS,
+    );
+    const headers = home.blocks.flatMap((b) => (b.type === 'header' ? [(b as HeaderBlock).text.text] : []));
+    expect(headers.slice(0, 3)).toEqual(['OpsWatch', 'How you get paged', 'Assigned to me (0)']);
+    expect(home.blocks.length).toBeLessThanOrEqual(LIMITS.viewBlocks);
+    expect(checkLimits('home', home)).toEqual([]);
   });
 });
 
