@@ -39,6 +39,8 @@ const BATCH = 100;
 const PARALLEL = 4;
 /** Batches per run at most (the next run takes the rest). */
 const MAX_BATCHES = 20;
+/** A test page whose resolution failed is tried again this long after. */
+const TEST_END_RETRY_MS = 60_000;
 /** Moves one escalation makes in one run at most (empty steps move on at once; loops are bounded anyway). */
 const MAX_MOVES = 250;
 
@@ -135,7 +137,7 @@ export class EscalationEngine {
     }
     await withTx(this.orm, 'system', async (em) => {
       const locked = await escalationStore.lock(em, row.tenant_id, row.incident_id);
-      if (locked?.next_at && locked.next_at <= now)
+      if (locked?.next_at && (locked.state === 'active' || locked.state === 'acknowledged'))
         await escalationStore.advance(
           em,
           row.incident_id,
@@ -182,8 +184,10 @@ export class EscalationEngine {
           st.fired === null ? ({ kind: 'step', position: st.pos } as const) : nextPosition(snapshot, st.pos);
         const at = now.getTime() - st.nextAt.getTime() > CATCH_UP_MS ? now : st.nextAt;
         if (move.kind === 'exhausted' && snapshot.testOf) {
-          // A test page never says nobody acknowledged: it is resolved after the batch (due until then).
+          // A test page never says nobody acknowledged: it is resolved after the batches. Until then it stays
+          // active, due again a minute later (should resolving it fail), so later batches do not take it again.
           st.state = 'ending';
+          st.nextAt = new Date(now.getTime() + TEST_END_RETRY_MS);
           ending.push(st.row);
           continue;
         }
