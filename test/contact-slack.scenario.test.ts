@@ -7,7 +7,9 @@
  * channel and resolves itself once her chain has run — never saying nobody acknowledged; a second one within
  * 5 minutes is refused; a later one she acknowledges from the DM resolves at once. App Home shows the same.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
 import { CONTACT_ACTIONS, CONTACT_INPUTS, INCIDENT_ACTIONS, ruleInputIds, VIEWS } from '../blocks/ids.js';
 import { startTestApp, type TestApp, type TestSlack } from './harness/app.js';
 import { addUser } from './harness/escalation-fixtures.js';
@@ -376,6 +378,18 @@ describe('How you get paged, in Slack', () => {
     expect(modal).not.toContain('*SMS* +14155550100');
     expect(modal).toContain('*High urgency (P1–P2 unless the policy says otherwise):* a Slack DM at once');
     expect(s.fake.violations).toEqual([]);
+  });
+
+  it('made only well-formed calls with scopes the manifest declares, which lists /oncall contact', () => {
+    expect(s.fake.violations).toEqual([]);
+    const manifest = parse(readFileSync(new URL('../slack-app-manifest.yml', import.meta.url), 'utf8')) as {
+      oauth_config: { scopes: { bot: string[] } };
+      features: { slash_commands: { command: string; usage_hint?: string }[] };
+    };
+    const declared = new Set(manifest.oauth_config.scopes.bot);
+    expect([...s.fake.requiredScopes()].filter((sc) => !declared.has(sc))).toEqual([]);
+    const hint = manifest.features.slash_commands.find((c) => c.command === '/oncall')?.usage_hint;
+    expect(hint).toContain('contact');
   });
 });
 
