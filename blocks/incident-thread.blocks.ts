@@ -22,6 +22,7 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   escalation_exhausted: { emoji: ':warning:', verb: 'stopped escalating' },
   nobody_on_call: { emoji: ':warning:', verb: 'found nobody on call for a step of' },
   notified: { emoji: ':bell:', verb: 'paged people for' },
+  contact_method_disabled: { emoji: ':no_bell:', verb: 'stopped texting and calling a number for' },
   escalation_started: { emoji: ':pager:', verb: 'started escalating' },
   escalation_step: { emoji: ':arrow_double_up:', verb: 'moved to the next escalation step of' },
   notification_failed: { emoji: ':warning:', verb: 'could not deliver a notification for' },

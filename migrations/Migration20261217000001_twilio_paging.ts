@@ -17,6 +17,7 @@ import { tenantIsolationSql } from './Migration20261208000002_row_level_security
  * - `page_ledgers`: the thread reply under the incident's card that shows one step's notifications, edited in
  *   place as their statuses arrive.
  * - `twilio_replies`: passive (help) replies sent to a number today, at most 5 a day.
+ * - the outbox's `slack.ledger` destination: the ledger's thread reply.
  */
 export class Migration20261217000001_twilio_paging extends Migration {
   override async up(): Promise<void> {
@@ -104,11 +105,20 @@ export class Migration20261217000001_twilio_paging extends Migration {
         passive smallint not null default 0,
         primary key (phone_number, day)
       );`);
+    this.addSql('alter table outbox drop constraint outbox_destination_check;');
+    this.addSql(`alter table outbox add constraint outbox_destination_check check (destination in ('slack.post',
+      'slack.update', 'slack.reply', 'slack.ledger', 'slack.dm', 'slack.home', 'slack.usergroup', 'sms', 'voice',
+      'webhook'));`);
     for (const t of ['contact_methods', 'twilio_sends', 'twilio_send_events', 'page_ledgers'])
       for (const s of tenantIsolationSql(t)) this.addSql(s);
+    this.addSql('grant usage on sequence twilio_send_events_id_seq to opswatch_tenant;');
   }
 
   override async down(): Promise<void> {
+    this.addSql(`delete from outbox where destination = 'slack.ledger';`);
+    this.addSql('alter table outbox drop constraint outbox_destination_check;');
+    this.addSql(`alter table outbox add constraint outbox_destination_check check (destination in ('slack.post',
+      'slack.update', 'slack.reply', 'slack.dm', 'slack.home', 'slack.usergroup', 'sms', 'voice', 'webhook'));`);
     this.addSql('drop table if exists twilio_replies cascade;');
     this.addSql('drop table if exists page_ledgers cascade;');
     this.addSql(

@@ -46,6 +46,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config extends Env {
   publicBaseUrl: string;
   slackEnabled: boolean;
+  /** TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER are set: SMS and calls go out. */
+  twilioEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -74,10 +76,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: expected both to be set (HTTP mode) or SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode)',
     );
   }
+  const twilio = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_FROM_NUMBER];
+  if (twilio.some(Boolean) && !twilio.every(Boolean))
+    problems.push(
+      'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER: set all three for SMS and calls, or none',
+    );
+  if (e.TWILIO_ACCOUNT_SID && !/^AC[0-9a-fA-F]{32}$/.test(e.TWILIO_ACCOUNT_SID))
+    problems.push(
+      'TWILIO_ACCOUNT_SID: expected AC followed by 32 hex digits (the Account SID in Twilio’s console)',
+    );
+  if (e.TWILIO_FROM_NUMBER && !/^\+[1-9]\d{6,14}$/.test(e.TWILIO_FROM_NUMBER))
+    problems.push('TWILIO_FROM_NUMBER: expected a phone number in E.164, e.g. +14155550100');
   if (problems.length) throw new ConfigError(problems);
   return {
     ...e,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     slackEnabled: Boolean(e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)),
+    twilioEnabled: twilio.every(Boolean),
   };
 }

@@ -43,8 +43,15 @@ afterAll(async () => {
 });
 
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'];
-/** Operations that take no API key: health, the document, the secret-token feeds, PagerDuty's (key in the body). */
+/**
+ * Operations that take no API key: health, the document, the secret-token feeds, PagerDuty's (key in the body),
+ * Twilio's (signed with X-Twilio-Signature).
+ */
 const PUBLIC = [
+  'POST /twilio/status',
+  'POST /twilio/sms',
+  'POST /twilio/voice/{id}',
+  'POST /twilio/voice/{id}/gather',
   'GET /healthz',
   'GET /readyz',
   'GET /metrics',

@@ -15,6 +15,7 @@ import { createMetrics, type Metrics } from '../http/metrics.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { SlackApp } from '../slack/slack-app.js';
+import type { TwilioSettings } from '../twilio/twilio-client.js';
 import type { RoleName } from './roles.js';
 import { createServices, type Services } from './services.js';
 
@@ -30,7 +31,8 @@ export type AppConfig = Pick<
   | 'ENGINE_TICK_SECONDS'
   | 'PORT'
   | 'HOST'
->;
+> &
+  Partial<Pick<Config, 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_FROM_NUMBER' | 'TWILIO_API_URL'>>;
 
 export interface OpsWatchDeps {
   orm: MikroORM;
@@ -85,6 +87,23 @@ export interface OpsWatch {
   start(roles: readonly RoleName[], opts: StartOptions): Promise<Started>;
 }
 
+/** Twilio's settings when all three of its variables are set (config.ts refuses a partial set). */
+function twilioSettings(config: AppConfig): TwilioSettings | null {
+  const {
+    TWILIO_ACCOUNT_SID: accountSid,
+    TWILIO_AUTH_TOKEN: authToken,
+    TWILIO_FROM_NUMBER: fromNumber,
+  } = config;
+  if (!accountSid || !authToken || !fromNumber) return null;
+  return {
+    accountSid,
+    authToken,
+    fromNumber,
+    apiUrl: config.TWILIO_API_URL,
+    publicBaseUrl: config.publicBaseUrl,
+  };
+}
+
 /**
  * The composition root: builds the services (domain-to-domain wiring included, whatever the roles), the metrics
  * they report to, the engine's modules and the delivery adapters the configuration allows. main.ts, the test
@@ -109,14 +128,27 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
         notified: (method, outcome) => metrics.notifications.inc({ method, outcome }),
         lateness: (seconds) => metrics.escalationLateness.observe(seconds),
       },
+      phone: {
+        notified: (method, outcome) => metrics.notifications.inc({ method, outcome }),
+        lateness: (seconds) => metrics.escalationLateness.observe(seconds),
+        twilioError: (code) => metrics.twilioErrors.inc({ code }),
+      },
     },
+    phonesOn: Boolean(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM_NUMBER),
     ...(deps.escalationDirectory ? { escalationDirectory: deps.escalationDirectory } : {}),
   });
   services = built;
   const slack = config.slackEnabled ? await import('../slack/runtime.js') : null;
   const slackOptions = { config, services: built, log, clock };
-  // One registry of every configured platform's adapters (Twilio's SMS and voice will join Slack's here).
-  const delivery = combineRegistries(...(slack ? [slack.slackDeliveryRegistry(slackOptions)] : []));
+  const twilio = twilioSettings(config);
+  const phones = twilio ? await import('../twilio/twilio-adapter.js') : null;
+  // One registry of every configured platform's adapters: Slack's, and Twilio's SMS and voice.
+  const delivery = combineRegistries(
+    ...(slack ? [slack.slackDeliveryRegistry(slackOptions)] : []),
+    ...(phones && twilio
+      ? [phones.twilioDeliveryRegistry({ settings: twilio, paging: built.phonePaging, clock, log })]
+      : []),
+  );
   const engine = engineFor(built, log);
   const deliverOnce = () => built.outbox.deliverOnce(delivery);
 
@@ -170,6 +202,7 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
           metrics,
           log,
           ready: opts.ready,
+          ...(twilio ? { twilio: { authToken: twilio.authToken, publicBaseUrl: twilio.publicBaseUrl } } : {}),
           ...(app?.events ? { slackEvents: app.events } : {}),
         };
         const handler = serveSlackOnly ? createSlackOnlyApp(http) : createHttpApp(http, config.publicBaseUrl);

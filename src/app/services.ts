@@ -5,14 +5,21 @@ import {
   type EscalationDirectory,
   type EscalationMetrics,
   EscalationService,
+  LedgerService,
   PagingViewService,
   PoliciesService,
   policyReads,
   SimulatorService,
 } from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService, timelineQueries } from '../domains/incidents/index.js';
-import { type Destination, OutboxService } from '../domains/notify/index.js';
-import { CONTACT_METHODS, ContactMethodsService, NotificationRulesService } from '../domains/paging/index.js';
+import { type Destination, ledgerTouched, OutboxService } from '../domains/notify/index.js';
+import {
+  CONTACT_METHODS,
+  ContactMethodsService,
+  NotificationRulesService,
+  type PhoneMetrics,
+  PhonePagingService,
+} from '../domains/paging/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
@@ -39,9 +46,13 @@ export interface Services {
   simulator: SimulatorService;
   /** The escalation as people see it: the card's line, App Home's "Incidents paging you". */
   pagingView: PagingViewService;
+  /** Each escalation step's delivery ledger under the incident's card, and where its thread reply is. */
+  ledger: LedgerService;
   notificationRules: NotificationRulesService;
   /** People's phone numbers for SMS and voice pages, verified by a code (or by an admin). */
   contactMethods: ContactMethodsService;
+  /** Pages by SMS and call: what each send says, throttling, bundling, Twilio's answers, callbacks and replies. */
+  phonePaging: PhonePagingService;
   /** What the escalation engine reads policies, people's rules and managers through. */
   directory: EscalationDirectory;
 }
@@ -52,6 +63,7 @@ export interface ServiceMetrics {
   unrouted(): void;
   expired(destination: Destination, reason: string): void;
   escalation?: EscalationMetrics;
+  phone?: PhoneMetrics;
 }
 
 export interface ServiceOptions {
@@ -61,6 +73,8 @@ export interface ServiceOptions {
   /** PUBLIC_BASE_URL, for iCal feed links */
   publicBaseUrl?: string | undefined;
   metrics?: ServiceMetrics;
+  /** Twilio is set up: SMS and voice pages go out. */
+  phonesOn?: boolean;
   /** Policies, notification rules and managers for the escalation engine (default: the domains' own). */
   escalationDirectory?: EscalationDirectory;
 }
@@ -109,7 +123,41 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     openTest: incidents.openTest,
     endTest: (tenantId, incidentId, note) => incidents.endTest(tenantId, incidentId, note),
     defaultChannel: opts.slackDefaultChannel ?? null,
+    phonesOn: opts.phonesOn ?? false,
     ...(opts.metrics?.escalation ? { metrics: opts.metrics.escalation } : {}),
+  });
+  // Replies to pages (an SMS, a key pressed on a call) act as the person paged, through the incidents and
+  // escalation services like any other change.
+  const phonePaging = new PhonePagingService(orm, {
+    clock,
+    log,
+    recordNotice: incidents.recordNotice,
+    enqueue: outbox.enqueue,
+    act: async (actor, action, ref, place) => {
+      if (action === 'acknowledge') {
+        await incidents.acknowledge(actor, ref);
+        return `Acknowledged ${ref}.`;
+      }
+      if (action === 'resolve') {
+        await incidents.resolve(actor, ref);
+        return `Resolved ${ref}.`;
+      }
+      return (await escalation.escalate(actor, ref, place)).message;
+    },
+    // Each step whose pages changed (claimed, sent, delivered, failed) shows it in its ledger under the card.
+    pagesChanged: (em, pages, at) =>
+      ledgerTouched(
+        em,
+        pages.map((p) => ({
+          tenantId: p.tenant_id,
+          incidentId: p.incident_id,
+          generation: p.generation,
+          loop: p.loop,
+          step: p.step,
+        })),
+        at,
+      ),
+    ...(opts.metrics?.phone ? { metrics: opts.metrics.phone } : {}),
   });
   // Subscribers of incident events, in order (SLA and knowledge base will join here). A new incident's service
   // is created on first sight (with no policy), then the escalation engine (what it records — escalation
@@ -133,9 +181,11 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     catalog,
     policies,
     pagingView: new PagingViewService(orm),
+    ledger: new LedgerService(orm, clock),
     simulator: new SimulatorService(orm, { engine: escalation.engine, directory, policies, clock }),
     notificationRules: new NotificationRulesService(orm, clock, CONTACT_METHODS),
     contactMethods: new ContactMethodsService(orm, clock, { enqueue: outbox.enqueue }),
+    phonePaging,
     directory,
   };
 }

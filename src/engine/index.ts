@@ -8,5 +8,13 @@ export type { Engine, EngineModule } from './tick.js';
 
 /** The engine's modules, in the order each tick runs them. */
 export function engineFor(services: Services, log: Logger): Engine {
-  return createEngine([escalationModule(services.escalation), handoffsModule(services.handoffs)], log);
+  return createEngine(
+    [
+      escalationModule(services.escalation),
+      // SMS and calls whose sending died without an answer are failed ("outcome unknown"), never sent again.
+      { name: 'phone-sends', run: async () => ({ expired: await services.phonePaging.expireStuck() }) },
+      handoffsModule(services.handoffs),
+    ],
+    log,
+  );
 }

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { type Context, Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { AppError } from '../shared/errors.js';
+import { twilioRoutes } from '../twilio/twilio.routes.js';
 import { adminRoutes } from './api/admin.routes.js';
 import { contactMethodRoutes } from './api/contact-methods.routes.js';
 import { escalationPolicyRoutes } from './api/escalation-policies.routes.js';
@@ -55,6 +56,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
     app.post('/slack/events', (c) => handle(slackRequest(c)));
   }
   app.route('/', webhookRoutes(deps));
+  app.route('/', twilioRoutes(deps, deps.twilio));
   app.route('/ical', icalFeedRoutes(deps));
   app.use('/api/v1/*', requireApiKey(deps.services));
   app.route('/api/v1/incidents', incidentRoutes(deps));

@@ -10,6 +10,8 @@ export interface HttpDeps {
   log: Logger;
   /** Database reachable and every migration applied. */
   ready: () => Promise<boolean>;
+  /** Twilio's auth token and the public URL its callbacks are signed for, when Twilio is set up. */
+  twilio?: { authToken: string; publicBaseUrl: string };
   /** Slack's HTTP-mode endpoint, when Slack runs in HTTP mode. */
   slackEvents?: (req: SlackEventRequest) => Promise<Response>;
 }

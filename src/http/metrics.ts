@@ -19,6 +19,8 @@ export interface Metrics {
   notifications: Counter<'method' | 'outcome'>;
   /** Seconds between a page's due instant and its hand-over to the platform. */
   escalationLateness: Histogram;
+  /** Twilio's error codes, from its refusals and its status callbacks. */
+  twilioErrors: Counter<'code'>;
 }
 
 /** The worker's share of the metrics. */
@@ -115,7 +117,7 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
   });
   const notifications = new Counter({
     name: 'opswatch_notifications_total',
-    help: 'Escalation pages by method and outcome (sent, failed, cancelled, skipped)',
+    help: 'Escalation pages by method and outcome (sent, failed, cancelled, skipped; for sms and voice also delivered, undelivered, no_answer, busy, voicemail)',
     labelNames: ['method', 'outcome'],
     registers: [registry],
   });
@@ -125,8 +127,15 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
     registers: [registry],
   });
+  const twilioErrors = new Counter({
+    name: 'opswatch_twilio_errors_total',
+    help: 'Error codes Twilio gave for SMS and calls (refused requests and status callbacks), by code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
   return {
     registry,
+    twilioErrors,
     notifications,
     escalationLateness,
     databaseUp,

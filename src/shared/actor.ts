@@ -22,7 +22,8 @@ export interface Actor {
   roles: Role[];
   /** An API key's scopes (and those of the integration sending with it). */
   scopes?: ApiKeyScope[];
-  source: 'http' | 'slack' | 'cli' | 'job' | 'webhook';
+  /** Where the request came from: `sms` and `voice` are replies to a page by text message or a key pressed on a call. */
+  source: 'http' | 'slack' | 'cli' | 'job' | 'webhook' | 'sms' | 'voice';
 }
 
 /** OpsWatch itself acting in a job (timeline notices, engine work): the permission matrix's `system` entry. */

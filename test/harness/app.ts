@@ -13,6 +13,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import type { SlackApp } from '../../src/slack/slack-app.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
+import { type FakeTwilio, type FakeTwilioOptions, startFakeTwilio } from './fake-twilio.js';
 import { type SlackDriver, slackDriver } from './slack-signing.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
@@ -21,6 +22,8 @@ export const TEST_API_KEY = 'test-key-0123456789abcdef';
 export const SLACK_SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const SLACK_TEAM_ID = 'T0FAKE';
 export const SLACK_DEFAULT_CHANNEL = 'C0DEFAULT';
+/** PUBLIC_BASE_URL of an app started with Twilio: Twilio signs for it; the fake delivers to the local port. */
+export const PUBLIC_BASE_URL = 'https://opswatch.example.test';
 
 export interface TestSlack {
   fake: FakeSlack;
@@ -57,6 +60,8 @@ export interface TestApp {
   proxy: TcpProxy | null;
   /** Set when started with `slack`. */
   slack: TestSlack | null;
+  /** Set when started with `twilio`: the fake Twilio OpsWatch sends SMS and calls to (closing fails on any not expected). */
+  twilio: FakeTwilio | null;
   /** The engine (handoffs…); tests tick it by hand at the manual clock's now, or let the worker do it. */
   engine: Engine;
   tick(): Promise<Record<string, object>>;
@@ -85,6 +90,8 @@ export async function startTestApp(
     viaProxy?: boolean;
     slack?: boolean | TestSlackOptions;
     escalationDirectory?: EscalationDirectory;
+    /** SMS and calls through a fake Twilio; PUBLIC_BASE_URL is then a public URL the fake maps to the local port. */
+    twilio?: boolean | FakeTwilioOptions;
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
@@ -102,6 +109,14 @@ export async function startTestApp(
   const so: TestSlackOptions | null = opts.slack ? (opts.slack === true ? {} : opts.slack) : null;
   const fake = so ? await startFakeSlack({ teamId: SLACK_TEAM_ID }) : null;
   if (so && fake) await so.beforeStart?.(fake);
+  const publicBaseUrl = opts.twilio ? PUBLIC_BASE_URL : 'http://localhost';
+  const tw = opts.twilio
+    ? await startFakeTwilio({
+        publicBaseUrl,
+        now: () => clock.now(),
+        ...(opts.twilio === true ? {} : opts.twilio),
+      })
+    : null;
   const app = await buildOpsWatch({
     orm,
     clock,
@@ -118,8 +133,9 @@ export async function startTestApp(
             SLACK_DEFAULT_CHANNEL: SLACK_DEFAULT_CHANNEL,
           }
         : {}),
+      ...(tw ? tw.env : {}),
       slackEnabled: Boolean(fake),
-      publicBaseUrl: 'http://localhost',
+      publicBaseUrl,
       ENGINE_TICK_SECONDS: 1,
       PORT: 0,
       HOST: '127.0.0.1',
@@ -141,9 +157,11 @@ export async function startTestApp(
     });
   } catch (err) {
     await fake?.close();
+    await tw?.close().catch(() => {});
     throw err;
   }
   const url = `http://127.0.0.1:${started.port}`;
+  tw?.configure({ deliverTo: url });
   const actor: Actor = {
     tenantId: tenant.id,
     kind: 'api_key',
@@ -174,6 +192,7 @@ export async function startTestApp(
   return {
     url,
     slack: testSlack,
+    twilio: tw,
     engine: app.engine,
     tick: () => app.engine.tick(clock.now()),
     db,
@@ -201,6 +220,8 @@ export async function startTestApp(
       if (orm !== db.orm) await orm.close(true);
       await proxy?.close();
       await db.close();
+      // Last: it throws when a test caused an SMS or call it did not expect.
+      await tw?.close();
     },
   };
 }

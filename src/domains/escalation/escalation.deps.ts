@@ -50,6 +50,8 @@ export interface EscalationDeps {
   ) => Promise<{ id: string; number: number }>;
   /** Ends a test page, acknowledged (if nobody did) and resolved by OpsWatch, in its own transaction. */
   endTest: (tenantId: string, incidentId: string, note: string) => Promise<boolean>;
+  /** Twilio is set up: SMS and voice pages go out (otherwise they fail, saying why). */
+  phonesOn?: boolean;
   /** SLACK_DEFAULT_CHANNEL: where "nobody acknowledged" is said besides the incident's thread. */
   defaultChannel: string | null;
   metrics?: EscalationMetrics;

@@ -3,11 +3,12 @@ import type { Em } from '../../db/sql.js';
 import { withTx } from '../../db/tx.js';
 import { newId } from '../../shared/ids.js';
 import type { TimelineEvent } from '../incidents/index.js';
-import type { NewOutboxRow } from '../notify/index.js';
+import { ledgerTouched, type NewOutboxRow } from '../notify/index.js';
 import { type OnCallAtInstant, whoIsOnCallAt } from '../rosters/index.js';
 import type { EscalationDeps } from './escalation.deps.js';
-import { type DueEscalationRow, escalationStore, type NewPage } from './escalation.store.js';
+import { type DueEscalationRow, type DuePageRow, escalationStore, type NewPage } from './escalation.store.js';
 import { incidentFactsStore } from './incident-facts.store.js';
+import { phonePagesStore } from './phone-pages.store.js';
 import type { Target, Urgency } from './policy.types.js';
 import { nextPosition, type PersonRules, planStep, type ResolvedTarget } from './step.calc.js';
 
@@ -444,7 +445,26 @@ export class EscalationEngine {
             id: p.id,
             reason: 'The incident has no Slack channel to mention the user group in.',
           });
-      } else failed.push({ id: p.id, reason: `Paging by ${p.method} is not available yet.` });
+      } else if (p.user_id && (p.method === 'sms' || p.method === 'voice')) {
+        if (!this.deps.phonesOn)
+          failed.push({
+            id: p.id,
+            reason:
+              'SMS and calls are off: Twilio is not set up (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER).',
+          });
+        else if (!p.phone_number) failed.push({ id: p.id, reason: 'Its contact method was removed.' });
+        else if (p.phone_status !== 'active')
+          failed.push({ id: p.id, reason: `Its phone number is ${p.phone_status}: it is not paged.` });
+        else
+          rows.push({
+            tenantId: p.tenant_id,
+            incidentId: p.incident_id,
+            destination: p.method,
+            lane: p.phone_number,
+            payload: { type: 'page', pageId: p.id },
+            key,
+          });
+      } else failed.push({ id: p.id, reason: `Paging by ${p.method} is not available.` });
     }
     const ids = await this.deps.enqueueReturning(em, rows);
     const queued = due.flatMap((p) => {
@@ -470,6 +490,14 @@ export class EscalationEngine {
       this.deps.metrics?.notified(p.method, 'failed');
       report.failed++;
     }
+    // A person's method that cannot be used now: their next rule runs at once rather than after its delay.
+    await phonePagesStore.runNextRuleNow(
+      em,
+      failed.map((f) => f.id),
+      now,
+    );
+    // Each step whose pages were handed over (or failed) shows it in its ledger under the card.
+    await ledgerTouched(em, due.map(stepOf), now);
     return due.length;
   }
 }
@@ -507,6 +535,14 @@ class Notices {
     this.byTenant.clear();
   }
 }
+
+const stepOf = (p: DuePageRow) => ({
+  tenantId: p.tenant_id,
+  incidentId: p.incident_id,
+  generation: p.generation,
+  loop: p.loop,
+  step: p.step,
+});
 
 const isPerson = (t: Target): boolean =>
   t.type === 'user' || t.type === 'schedule' || t.type === 'manager_of';

@@ -6,11 +6,15 @@ import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import { AppError } from '../../shared/errors.js';
 import { type IncidentEventSink, incidentRef, parseIncidentRef } from '../incidents/index.js';
+import { ledgerTouched } from '../notify/index.js';
 import type { EscalationDeps } from './escalation.deps.js';
 import { EscalationEngine } from './escalation.engine.js';
 import { EscalationSink } from './escalation.sink.js';
 import { escalationStore, type PageRow } from './escalation.store.js';
 import { type IncidentFacts, incidentFactsStore } from './incident-facts.store.js';
+import { deliveryHistory, deliveryState, type LedgerPageFacts, maskPhone } from './ledger.calc.js';
+import { ledgerStore } from './ledger.store.js';
+import { phonePagesStore } from './phone-pages.store.js';
 import { startTestPage, type TestPageDto } from './test-page.js';
 
 /** Where the escalation stood when someone chose to escalate: a click made for a step it already left does nothing. */
@@ -26,6 +30,13 @@ export interface EscalateResult {
   message: string;
 }
 
+/** One status a notification went through. */
+export interface NotificationEventDto {
+  status: string;
+  at: string;
+  errorCode?: number;
+}
+
 export interface NotificationDto {
   generation: number;
   step: number;
@@ -39,6 +50,16 @@ export interface NotificationDto {
   sentAt: string | null;
   ackedAt?: string;
   detail: string | null;
+  /** Where its delivery stands: the page's status, or its SMS's or call's latest Twilio status. */
+  delivery: string;
+  deliveryAt: string | null;
+  errorCode?: number;
+  /** Every status it went through, oldest first (queued, sending, sent, and each Twilio status). */
+  history: NotificationEventDto[];
+  /** SMS and voice: the contact method paged, its number (last 4 digits shown) and Twilio's SM…/CA… id. */
+  contactMethodId: string | null;
+  phoneNumber: string | null;
+  providerSid: string | null;
 }
 
 /** What a page's DM shows, read when it is sent (or updated): the incident as it is then. */
@@ -148,21 +169,8 @@ export class EscalationService {
     return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const inc = await incidentFactsStore.byRef(em, actor.tenantId, parseIncidentRef(ref));
       if (!inc) throw AppError.notFound(`Incident ${ref}`);
-      const pages = await escalationStore.pagesOf(em, actor.tenantId, inc.id);
-      return pages.map((p) => ({
-        generation: p.generation,
-        step: p.step,
-        loop: p.loop,
-        userId: p.user_id,
-        target: p.target_label,
-        method: p.method,
-        status: p.status,
-        dueAt: p.due_at.toISOString(),
-        queuedAt: iso(p.queued_at),
-        sentAt: iso(p.sent_at),
-        ...(p.acked_at ? { ackedAt: p.acked_at.toISOString() } : {}),
-        detail: p.detail,
-      }));
+      const pages = await ledgerStore.incidentPages(em, actor.tenantId, inc.id);
+      return pages.map(toNotification);
     });
   }
 
@@ -248,7 +256,9 @@ export class EscalationService {
         status: 'failed',
         detail: reason,
       });
-      if (page) await this.outcome(em, page, 'failed', now, reason);
+      if (!page) return;
+      await this.outcome(em, page, 'failed', now, reason);
+      await phonePagesStore.runNextRuleNow(em, [page.id], now);
     });
   }
 
@@ -270,6 +280,17 @@ export class EscalationService {
       ...(reason ? { reason } : {}),
     };
     await this.deps.recordNotice(em, p.tenant_id, p.incident_id, { kind: 'notified', data }, at);
+    await ledgerTouched(
+      em,
+      {
+        tenantId: p.tenant_id,
+        incidentId: p.incident_id,
+        generation: p.generation,
+        loop: p.loop,
+        step: p.step,
+      },
+      at,
+    );
   }
 }
 
@@ -287,6 +308,35 @@ async function recordWithActor(
 ): Promise<void> {
   if (deps.recordAs) await deps.recordAs(em, actor, incidentId, event, at);
   else await deps.recordNotice(em, actor.tenantId, incidentId, event, at);
+}
+
+function toNotification(p: LedgerPageFacts): NotificationDto {
+  const state = deliveryState(p);
+  return {
+    generation: p.generation,
+    step: p.step,
+    loop: p.loop,
+    userId: p.userId,
+    target: p.targetLabel,
+    method: p.method,
+    status: p.status,
+    dueAt: p.dueAt.toISOString(),
+    queuedAt: iso(p.queuedAt),
+    sentAt: iso(p.sentAt),
+    ...(p.ackedAt ? { ackedAt: p.ackedAt.toISOString() } : {}),
+    detail: p.detail,
+    delivery: state.status,
+    deliveryAt: iso(state.at),
+    ...(state.errorCode !== null ? { errorCode: state.errorCode } : {}),
+    history: deliveryHistory(p).map((e) => ({
+      status: e.status,
+      at: e.at.toISOString(),
+      ...(e.errorCode !== null ? { errorCode: e.errorCode } : {}),
+    })),
+    contactMethodId: p.contactMethodId,
+    phoneNumber: maskPhone(p.phoneNumber),
+    providerSid: p.send?.providerSid ?? null,
+  };
 }
 
 function view(page: PageRow, inc: IncidentFacts): PageView {

@@ -1,6 +1,6 @@
 import type { Em } from '../../db/sql.js';
 import type { IncidentEvent, IncidentEventSink } from '../incidents/index.js';
-import type { NewOutboxRow } from '../notify/index.js';
+import { ledgerTouched, type NewOutboxRow } from '../notify/index.js';
 import type { EscalationDeps } from './escalation.deps.js';
 import { escalationStore } from './escalation.store.js';
 import { incidentFactsStore } from './incident-facts.store.js';
@@ -99,8 +99,24 @@ export class EscalationSink implements IncidentEventSink {
       }
       return false;
     }
-    if (existing)
-      await escalationStore.cancelPages(em, tenantId, incidentId, 'The escalation started again.', at, false);
+    if (existing) {
+      const cancelled = await escalationStore.cancelPages(
+        em,
+        tenantId,
+        incidentId,
+        'The escalation started again.',
+        at,
+        false,
+      );
+      const steps = cancelled.map((p) => ({
+        tenantId,
+        incidentId,
+        generation: p.generation,
+        loop: p.loop,
+        step: p.step,
+      }));
+      await ledgerTouched(em, steps, at);
+    }
     const generation = await escalationStore.start(
       em,
       tenantId,

@@ -1,5 +1,6 @@
 import type { RawBuilder } from 'kysely';
 import { command, type Em, query, queryAhead, queryOne, sql } from '../../db/sql.js';
+import { ledgerInsert, ledgerWake } from '../notify/index.js';
 import { DEFAULT_HIGH_URGENCY, type PolicySnapshot, type Urgency } from './policy.types.js';
 import type { PlannedPage } from './step.calc.js';
 
@@ -60,6 +61,9 @@ export interface PageRow {
 /** A page due to be handed to the outbox, with where it goes. */
 export interface DuePageRow extends PageRow {
   slack_user_id: string | null;
+  /** An SMS or voice page's number and its contact method's status (the paging domain's, read here). */
+  phone_number: string | null;
+  phone_status: string | null;
 }
 
 const ESC = sql`e.incident_id, e.tenant_id, e.policy_id, e.policy_name, e.policy_version, e.snapshot, e.urgency,
@@ -113,6 +117,7 @@ export const escalationStore = {
         target_label: p.label,
         rule_position: p.rulePosition,
         method: p.method,
+        contact_method_id: p.contactMethodId,
         due_at: p.dueAt.toISOString(),
         status: p.status,
         detail: p.detail,
@@ -121,12 +126,13 @@ export const escalationStore = {
     await command(
       em,
       sql`insert into pages (id, tenant_id, incident_id, generation, loop, step, user_id, target_type, target_id,
-            target_label, rule_position, method, due_at, status, detail, created_at)
+            target_label, rule_position, method, contact_method_id, due_at, status, detail, created_at)
           select x.id, x.tenant_id, x.incident_id, x.generation, x.loop, x.step, x.user_id, x.target_type, x.target_id,
-            x.target_label, x.rule_position, x.method, x.due_at, x.status, x.detail, ${at}
+            x.target_label, x.rule_position, x.method, x.contact_method_id, x.due_at, x.status, x.detail, ${at}
           from jsonb_to_recordset(${json}::jsonb) as x(id uuid, tenant_id uuid, incident_id uuid, generation int,
             loop int, step int, user_id uuid, target_type text, target_id text, target_label text,
-            rule_position smallint, method text, due_at timestamptz, status text, detail text)
+            rule_position smallint, method text, contact_method_id uuid, due_at timestamptz, status text,
+            detail text)
           on conflict (incident_id, generation, loop, step, user_id, rule_position) do nothing`,
     );
   },
@@ -289,8 +295,9 @@ export const escalationStore = {
   /**
    * Stops the incident's escalation without waiting for an answer (none when it has none): acknowledged — until
    * its frozen policy's ack timeout from `at` (the engine woken then), when it has one; a test page's at once,
-   * for the engine to resolve it — or resolved; its pages
-   * not yet sent cancelled (sent ones note an acknowledgement). Answers the cancelled pages: on a light
+   * for the engine to resolve it — or resolved; its pages not yet sent cancelled (sent ones note an
+   * acknowledgement); the delivery ledger of each step of the generation redrawn (a `slack.ledger` row, when the
+   * incident has a card). Answers the cancelled pages: on a light
    * transaction they arrive with its next awaited statement or its COMMIT (elsewhere, read at once).
    */
   async stopAhead(
@@ -321,8 +328,13 @@ export const escalationStore = {
             returning *
           ), woken as (
             select pg_notify(${ENGINE_CHANNEL}, '') from stopped where next_at is not null
-          )
-          select (select count(*) from woken) as woken,
+          ), ledger as (${ledgerInsert(
+            sql`select distinct p.tenant_id, p.incident_id, p.generation, p.loop, p.step from pages p
+                join escalations e on e.incident_id = p.incident_id and e.generation = p.generation
+                where p.tenant_id = ${tenantId} and p.incident_id = ${incidentId} and p.status <> 'skipped'`,
+            at,
+          )}), ledger_woken as (${ledgerWake('ledger')})
+          select (select count(*) from woken) + (select count(*) from ledger_woken) as woken,
             (select coalesce(jsonb_agg(c), '[]'::jsonb) from cancelled c) as pages`;
     const ahead = queryAhead(em, stop);
     const rows = ahead ?? Promise.resolve(await query(em, stop));
@@ -403,10 +415,11 @@ export const escalationStore = {
   async duePages(em: Em, now: Date, limit: number): Promise<DuePageRow[]> {
     const rows = await query<DuePageRow>(
       em,
-      sql`select p.*, u.slack_user_id from pages p
+      sql`select p.*, u.slack_user_id, cm.phone_number, cm.status as phone_status from pages p
           join escalations e on e.incident_id = p.incident_id and e.generation = p.generation
           join incidents i on i.id = p.incident_id
           left join users u on u.id = p.user_id
+          left join contact_methods cm on cm.id = p.contact_method_id
           where p.status = 'pending' and p.due_at <= ${now} and e.state in ('active', 'exhausted')
           order by p.due_at, i.number, p.loop, p.step, p.rule_position, p.id limit ${limit}
           for update of p skip locked`,
@@ -475,15 +488,6 @@ export const escalationStore = {
   async page(em: Em, pageId: string): Promise<PageRow | undefined> {
     const row = await queryOne<PageRow>(em, sql`select * from pages where id = ${pageId}`);
     return row && toPage(row);
-  },
-
-  async pagesOf(em: Em, tenantId: string, incidentId: string): Promise<PageRow[]> {
-    const rows = await query<PageRow>(
-      em,
-      sql`select * from pages where tenant_id = ${tenantId} and incident_id = ${incidentId}
-          order by generation, loop, step, created_at, user_id, rule_position`,
-    );
-    return rows.map(toPage);
   },
 
   /** The next instant the engine has something to do (a step or a page due), every tenant's; null when none. */

@@ -7,15 +7,26 @@ export {
   EscalationService,
   escalateTokenSchema,
   type NotificationDto,
+  type NotificationEventDto,
   type PageView,
 } from './escalation.service.js';
+export type { PageRow } from './escalation.store.js';
 export { ENGINE_CHANNEL } from './escalation.store.js';
+export type { DeliveryEvent, DeliveryState, LedgerPageFacts, SendFacts } from './ledger.calc.js';
+export {
+  type LedgerActDto,
+  type LedgerPageDto,
+  LedgerService,
+  type LedgerStepDto,
+  type LedgerStepKey,
+} from './ledger.service.js';
 export {
   type CardEscalationDto,
   type PagingMeDto,
   PagingViewService,
   whyLabel,
 } from './paging-view.service.js';
+export { isLive, type PhonePageRow, phonePagesStore } from './phone-pages.store.js';
 export { PoliciesService, type PolicyUsage, policyReads, type UpsertOutcome } from './policies.service.js';
 export type { PolicyDto } from './policy.mapper.js';
 export * from './policy.types.js';

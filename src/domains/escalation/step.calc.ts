@@ -49,6 +49,8 @@ export interface PlannedPage {
   /** Position of the rule in the person's chain (0 for a channel post or a skipped person). */
   rulePosition: number;
   method: string;
+  /** The phone an `sms` or `voice` rule pages (null otherwise). */
+  contactMethodId: string | null;
   dueAt: Date;
   status: PageStatus;
   detail: string | null;
@@ -115,6 +117,7 @@ export function planStep(input: StepInput): StepPlan {
         targetId: target.id,
         rulePosition: 0,
         method: target.type === 'slack_channel' ? 'slack_channel' : 'slack_user_group',
+        contactMethodId: null,
         dueAt: firedAt,
         status: 'pending',
         detail: null,
@@ -135,6 +138,7 @@ export function planStep(input: StepInput): StepPlan {
           ...base,
           rulePosition: 0,
           method: 'none',
+          contactMethodId: null,
           dueAt: firedAt,
           status: 'skipped',
           detail: 'Their notification rules are still running for this incident: that chain continues.',
@@ -149,6 +153,7 @@ export function planStep(input: StepInput): StepPlan {
           ...base,
           rulePosition: i,
           method: rule.method,
+          contactMethodId: rule.contactMethodId ?? null,
           dueAt: addMinutes(firedAt, rule.delayMinutes),
           status: 'pending',
           detail: personRules.defaulted

@@ -90,7 +90,8 @@ export async function applyTransition(
   let endedAlerts = 0;
   if (action === 'resolve') endedAlerts = await alerts.endFiring(em, inc.tenant_id, inc.id, at);
   await incidentsStore.update(em, inc.tenant_id, inc.id, fields, at);
-  const data = note ? { note, endedAlerts } : { endedAlerts };
+  const via = actor.source === 'sms' || actor.source === 'voice' ? { via: actor.source } : {};
+  const data = { ...(note ? { note } : {}), endedAlerts, ...via };
   await recordChanges(em, sink, actor, [{ incidentId: inc.id, event: { kind: kinds[action], data } }], at);
   return { ...inc, ...fields, version: inc.version + 1, updated_at: stamp };
 }

@@ -51,6 +51,10 @@ const EXAMPLES: TimelineEvent[] = [
     kind: 'notified',
     data: { pageId: 'p', userId: 'u1', method: 'slack_dm', status: 'sent', loop: 0, step: 0 },
   },
+  {
+    kind: 'contact_method_disabled',
+    data: { userId: 'u1', userName: 'Ana', phone: '+14…0101', why: 'opted_out' },
+  },
 ];
 
 describe('timeline events', () => {
@@ -83,6 +87,7 @@ describe('timeline events', () => {
       'Nobody acknowledged INC-4 after 3 loops',
       'Nobody is on call for Payments: escalating to the next step at once',
       'Slack DM page sent',
+      'Ana texted STOP: pages to +14…0101 are off until they text START (or re-verify the number)',
     ]);
   });
 

@@ -13,6 +13,7 @@ const SLACK_DESTINATIONS: Record<string, (lane: string) => string> = {
   'slack.post': (l) => `Slack post to ${channelLabel(l)}`,
   'slack.update': (l) => `Slack card update in ${channelLabel(l)}`,
   'slack.reply': (l) => `Slack thread reply in ${channelLabel(l)}`,
+  'slack.ledger': (l) => `Slack paging ledger in ${channelLabel(l)}`,
   'slack.dm': (l) => `Slack DM to ${l}`,
   'slack.home': (l) => `Slack App Home of ${l}`,
   'slack.usergroup': (l) => `Slack user group ${l}`,
@@ -94,10 +95,20 @@ export function eventDetail(event: TimelineEvent): string {
       const how = method === 'slack_dm' ? 'Slack DM' : method;
       return `${how} page ${status}${reason ? `: ${reason}` : ''}`;
     }
+    case 'contact_method_disabled': {
+      const { userName, phone, why } = event.data;
+      return why === 'opted_out'
+        ? `${userName} texted STOP: pages to ${phone} are off until they text START (or re-verify the number)`
+        : `Twilio says ${phone} (${userName}) cannot receive: that contact method is marked invalid`;
+    }
     case 'notification_unrouted':
       return `No Slack channel takes incidents of service "${event.data.service}", and there is no default channel: nobody was notified. Add a route (PUT /api/v1/slack/routes) or set SLACK_DEFAULT_CHANNEL.`;
   }
 }
+
+/** " by SMS", " by phone" for a change made by replying to a page; empty otherwise. */
+export const byReply = (via: 'sms' | 'voice' | undefined): string =>
+  via === 'sms' ? ' by SMS' : via === 'voice' ? ' by phone' : '';
 
 /** The whole sentence, as the REST API's timeline shows it ("INC-4 resolved by Alice: disk full"). */
 export function describeEvent(event: TimelineEvent, ctx: DescribeContext): string {
@@ -106,9 +117,9 @@ export function describeEvent(event: TimelineEvent, ctx: DescribeContext): strin
     case 'created':
       return `${ref} ${event.data.verb} by ${actorName}: ${event.data.title}`;
     case 'acknowledged':
-      return withNote(`${ref} acknowledged by ${actorName}`, event.data.note);
+      return withNote(`${ref} acknowledged by ${actorName}${byReply(event.data.via)}`, event.data.note);
     case 'resolved':
-      return withNote(`${ref} resolved by ${actorName}`, event.data.note);
+      return withNote(`${ref} resolved by ${actorName}${byReply(event.data.via)}`, event.data.note);
     case 'retriggered':
       return withNote(`${ref} re-triggered by ${actorName}`, event.data.note);
     case 'assigned':

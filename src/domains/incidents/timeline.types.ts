@@ -10,6 +10,8 @@ const severity = z.number().int().min(1).max(5);
 const transition = z.object({
   note: z.string().optional(),
   endedAlerts: z.number().int().min(0).default(0),
+  /** Done by replying to a page: by text message, or a key pressed on a call. */
+  via: z.enum(['sms', 'voice']).optional(),
 });
 
 /** The data of each kind. */
@@ -92,6 +94,16 @@ export const TIMELINE_DATA = {
     step: z.number().int().min(0),
     reason: z.string().optional(),
   }),
+  /**
+   * A person's phone stopped taking pages while paged for this incident: they texted STOP (`opted_out`, every
+   * method with that number is disabled) or Twilio said the number cannot receive (`invalid`).
+   */
+  contact_method_disabled: z.object({
+    userId: z.string().nullable(),
+    userName: z.string(),
+    phone: z.string(),
+    why: z.enum(['opted_out', 'invalid']),
+  }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -139,6 +151,7 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   escalation_exhausted: reply,
   nobody_on_call: reply,
   notified: quiet,
+  contact_method_disabled: reply,
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);

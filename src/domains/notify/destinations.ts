@@ -10,6 +10,7 @@ export const DESTINATIONS = [
   'slack.post',
   'slack.update',
   'slack.reply',
+  'slack.ledger',
   'slack.dm',
   'slack.home',
   'slack.usergroup',
@@ -37,6 +38,8 @@ export interface DestinationSpec {
   needsCard: boolean;
   /** An earlier attempt that may have been sent is looked for before sending again (a second copy would show). */
   lookUpMaybeSent: boolean;
+  /** A card posted now shows what the row would (the card's own updates): the row is then skipped. */
+  coveredByNewCard: boolean;
 }
 
 const slack = (spec: Partial<DestinationSpec>): DestinationSpec => ({
@@ -45,19 +48,34 @@ const slack = (spec: Partial<DestinationSpec>): DestinationSpec => ({
   postsCard: false,
   needsCard: false,
   lookUpMaybeSent: false,
+  coveredByNewCard: false,
   ...spec,
+});
+
+const phone = (platform: 'sms' | 'voice' | 'webhook'): DestinationSpec => ({
+  platform,
+  merge: 'none',
+  postsCard: false,
+  needsCard: false,
+  lookUpMaybeSent: false,
+  coveredByNewCard: false,
 });
 
 export const DESTINATION_SPECS: Record<Destination, DestinationSpec> = {
   'slack.post': slack({ postsCard: true, lookUpMaybeSent: true }),
-  'slack.update': slack({ merge: 'latest', needsCard: true }),
+  'slack.update': slack({ merge: 'latest', needsCard: true, coveredByNewCard: true }),
   'slack.reply': slack({ merge: 'coalesce', needsCard: true, lookUpMaybeSent: true }),
+  /**
+   * A step's delivery ledger in the card's thread, rendered from the database as it is now (one send per step
+   * among merged rows). Its adapter looks for an earlier post itself (the first send posts, later ones edit).
+   */
+  'slack.ledger': slack({ merge: 'latest', needsCard: true }),
   'slack.dm': slack({}),
   'slack.home': slack({ merge: 'latest' }),
   'slack.usergroup': slack({ merge: 'latest' }),
-  sms: { platform: 'sms', merge: 'none', postsCard: false, needsCard: false, lookUpMaybeSent: false },
-  voice: { platform: 'voice', merge: 'none', postsCard: false, needsCard: false, lookUpMaybeSent: false },
-  webhook: { platform: 'webhook', merge: 'none', postsCard: false, needsCard: false, lookUpMaybeSent: false },
+  sms: phone('sms'),
+  voice: phone('voice'),
+  webhook: phone('webhook'),
 };
 
 /** The destinations whose rows of an incident post its card: an incident's cards are its rows of these. */
@@ -112,15 +130,22 @@ export type EscalationPostPayload = z.infer<typeof escalationPostPayloadSchema>;
 
 /**
  * An SMS or a call (the row's lane is the phone number, E.164): a `page` (rendered from the page, bundled with
- * the person's other pages queued for that number), a contact method's `verification` code, or a `reply` to an
- * inbound SMS (its text given).
+ * the person's other pages queued for that number) or a contact method's `verification` code.
  */
 export const twilioPayloadSchema = z.discriminatedUnion('type', [
   pagePayloadSchema,
   z.object({ type: z.literal('verification'), contactMethodId: z.string(), code: z.string() }),
-  z.object({ type: z.literal('reply'), text: z.string() }),
 ]);
 export type TwilioPayload = z.infer<typeof twilioPayloadSchema>;
+
+/** A step's delivery ledger (the thread reply under the card), rendered from the step's pages as they are now. */
+export const ledgerPayloadSchema = z.object({
+  type: z.literal('ledger'),
+  generation: z.number().int().min(0),
+  loop: z.number().int().min(0),
+  step: z.number().int().min(0),
+});
+export type LedgerPayload = z.infer<typeof ledgerPayloadSchema>;
 
 /** What each destination's rows carry, checked on the way out of the database. */
 export const PAYLOADS = {
@@ -137,6 +162,7 @@ export const PAYLOADS = {
     actorSlackId: z.string().nullable(),
     at: z.iso.datetime({ offset: true }),
   }),
+  'slack.ledger': ledgerPayloadSchema,
   'slack.dm': z.discriminatedUnion('type', [
     z.object({ type: z.literal('message'), text: z.string(), blocks: z.array(z.unknown()).optional() }),
     handoffPayloadSchema,

@@ -8,11 +8,14 @@ export {
   type EscalationPostPayload,
   type HandoffPayload,
   handoffPayloadSchema,
+  type LedgerPayload,
+  ledgerPayloadSchema,
   PAYLOADS,
   type PayloadOf,
   PLATFORMS,
   type Platform,
 } from './destinations.js';
+export { type LedgerStep, ledgerInsert, ledgerTouched, ledgerWake } from './ledger-touch.store.js';
 export { type OutboxOptions, OutboxService } from './outbox.service.js';
 export { OUTBOX_CHANNEL } from './outbox.store.js';
 export {

@@ -22,10 +22,8 @@ export interface DeliveryOptions extends DeliveryFailures {
 /** While a card is still being posted, its updates and replies wait this long. */
 const WAIT_FOR_CARD_MS = 2_000;
 const MAX_PASSES = 20;
-/** Destinations whose rows render the incident as it is now and attach to its card: a card posted now covers them. */
-const COVERED_BY_NEW_CARD = DESTINATIONS.filter(
-  (d) => DESTINATION_SPECS[d].needsCard && DESTINATION_SPECS[d].merge === 'latest',
-);
+/** Destinations whose rows render the incident's card as it is now: a card posted now covers them. */
+const COVERED_BY_NEW_CARD = DESTINATIONS.filter((d) => DESTINATION_SPECS[d].coveredByNewCard);
 
 export const emptyReport = (): DeliveryReport => ({
   sent: 0,

@@ -18,6 +18,7 @@ export const UNDELIVERED_MAX_AGE_MS: Record<Destination, number> = {
   'slack.post': 24 * HOUR_MS,
   'slack.update': 24 * HOUR_MS,
   'slack.reply': 24 * HOUR_MS,
+  'slack.ledger': 24 * HOUR_MS,
   'slack.dm': 24 * HOUR_MS,
   'slack.home': HOUR_MS,
   'slack.usergroup': 24 * HOUR_MS,

@@ -22,6 +22,13 @@ export {
 } from './contact-methods.types.js';
 export { checkPhone, formatPhone, type PhoneCheck, toE164 } from './phone.calc.js';
 export {
+  type PhoneMetrics,
+  type PhonePagingDeps,
+  PhonePagingService,
+  type Prepared,
+  SEND_DEADLINE_MS,
+} from './phone-paging.service.js';
+export {
   CONTACT_METHODS,
   type ContactMethods,
   NO_CONTACT_METHODS,
@@ -29,4 +36,5 @@ export {
   NotificationRulesService,
   rulesReads,
 } from './rules.service.js';
+export { VOICE_MENU } from './sms-text.calc.js';
 export { RESEND_AFTER_MS } from './verification.calc.js';

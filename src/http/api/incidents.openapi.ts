@@ -196,6 +196,14 @@ export const escalateIncident = route({
   responses: { 200: escalateResult },
 });
 
+const notificationEventSchema = z
+  .object({
+    status: z.string(),
+    at: instant,
+    errorCode: z.number().int().optional(),
+  })
+  .openapi('NotificationEvent');
+
 const notificationSchema = z
   .object({
     generation: z.number().int(),
@@ -210,6 +218,26 @@ const notificationSchema = z
     sentAt: instant.nullable(),
     ackedAt: instant.optional(),
     detail: z.string().nullable(),
+    delivery: z.string().openapi({
+      description:
+        'Where its delivery stands: pending, queued, sending, sent, failed, cancelled, or the SMS’s or call’s latest Twilio status (delivered, undelivered, ringing, in-progress, completed, no-answer, busy…)',
+    }),
+    deliveryAt: instant.nullable(),
+    errorCode: z.number().int().optional().openapi({ description: 'Twilio’s error code, when it gave one' }),
+    history: z
+      .array(notificationEventSchema)
+      .openapi({ description: 'Every status it went through, oldest first' }),
+    contactMethodId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'SMS and voice: the contact method paged' }),
+    phoneNumber: z.string().nullable().openapi({
+      description: 'SMS and voice: the number paged, all but its last 4 digits masked (+*******1234)',
+    }),
+    providerSid: z
+      .string()
+      .nullable()
+      .openapi({ description: 'SMS and voice: Twilio’s message or call sid' }),
   })
   .openapi('Notification');
 
@@ -217,7 +245,8 @@ export const listIncidentNotifications = route({
   method: 'get',
   path: '/{ref}/notifications',
   tags,
-  summary: 'Every page the incident’s escalation made: step, loop, person, method, status and times',
+  summary:
+    'Every page the incident’s escalation made: step, loop, person, method, status, times and delivery history',
   permission: 'incident:read',
   request: { params: refParams },
   responses: { 200: json(z.array(notificationSchema), 'The pages, oldest first') },

@@ -23,6 +23,7 @@ import { blockOptions, type SlackDeps } from '../context.js';
 import { toHandoffView } from '../handoff-view.mapper.js';
 import { renderHome } from '../home.js';
 import { toCardEscalationView, toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
+import { ledgerDelivery } from './ledger-delivery.js';
 import { sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { toDeliveryError } from './slack-errors.js';
@@ -215,6 +216,9 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     'slack.post': mapped(post),
     'slack.update': mapped(update),
     'slack.reply': mapped(reply),
+    'slack.ledger': mapped(
+      ledgerDelivery(client, deps, (row, channel, threadTs) => earlier(row, channel, threadTs)),
+    ),
     'slack.dm': mapped(dm),
     'slack.home': mapped(home),
     'slack.usergroup': mapped(usergroup),

@@ -1,0 +1,230 @@
+import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
+import type { PhoneKind } from './throttle.calc.js';
+
+export type SendPurpose = 'page' | 'verification';
+
+export interface SendRow {
+  id: string;
+  tenant_id: string;
+  contact_method_id: string | null;
+  user_id: string | null;
+  kind: PhoneKind;
+  purpose: SendPurpose;
+  phone_number: string;
+  body: string;
+  status: string;
+  provider_sid: string | null;
+  error_code: number | null;
+  error_message: string | null;
+  answered_by: string | null;
+  sending_deadline: Date | null;
+  created_at: Date;
+}
+
+/** A contact method as sending and replies need it. */
+export interface PhoneMethodRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  type: PhoneKind;
+  phone_number: string;
+  status: string;
+  status_reason: string | null;
+}
+
+const toSend = (r: SendRow): SendRow => ({
+  ...r,
+  sending_deadline: r.sending_deadline && new Date(r.sending_deadline),
+  created_at: new Date(r.created_at),
+});
+
+/** SMS and calls (`twilio_sends`), their status history, and what sending reads of contact methods. */
+export const phoneSendsStore = {
+  /** Records a send as `sending` until `deadline` (committed before Twilio is called), with its first event. */
+  async create(
+    em: Em,
+    s: {
+      id: string;
+      tenantId: string;
+      contactMethodId: string | null;
+      userId: string | null;
+      kind: PhoneKind;
+      purpose: SendPurpose;
+      phone: string;
+      body: string;
+      deadline: Date;
+    },
+    at: Date,
+  ): Promise<void> {
+    await command(
+      em,
+      sql`with s as (
+            insert into twilio_sends (id, tenant_id, contact_method_id, user_id, kind, purpose, phone_number, body,
+              status, sending_deadline, created_at, updated_at)
+            values (${s.id}, ${s.tenantId}, ${s.contactMethodId}, ${s.userId}, ${s.kind}, ${s.purpose}, ${s.phone},
+              ${s.body}, 'sending', ${s.deadline}, ${at}, ${at})
+            returning id, tenant_id)
+          insert into twilio_send_events (tenant_id, send_id, status, at) select tenant_id, id, 'sending', ${at} from s`,
+    );
+  },
+
+  async get(em: Em, sendId: string): Promise<SendRow | undefined> {
+    const row = await queryOne<SendRow>(em, sql`select * from twilio_sends where id = ${sendId}`);
+    return row && toSend(row);
+  },
+
+  async lock(em: Em, sendId: string): Promise<SendRow | undefined> {
+    const row = await queryOne<SendRow>(em, sql`select * from twilio_sends where id = ${sendId} for update`);
+    return row && toSend(row);
+  },
+
+  /** A status (Twilio's answer, a callback, or ours: `failed` for an outcome unknown), with its event. */
+  async setStatus(
+    em: Em,
+    send: Pick<SendRow, 'id' | 'tenant_id'>,
+    to: {
+      status: string;
+      sid?: string | null;
+      errorCode?: number | null;
+      errorMessage?: string | null;
+      answeredBy?: string | null;
+    },
+    at: Date,
+  ): Promise<void> {
+    await command(
+      em,
+      sql`with u as (
+            update twilio_sends set status = ${to.status}, provider_sid = coalesce(${to.sid ?? null}, provider_sid),
+              error_code = coalesce(${to.errorCode ?? null}::int, error_code),
+              error_message = coalesce(${to.errorMessage ?? null}, error_message),
+              answered_by = coalesce(${to.answeredBy ?? null}, answered_by),
+              sending_deadline = null, updated_at = ${at}
+            where id = ${send.id} returning id)
+          insert into twilio_send_events (tenant_id, send_id, status, error_code, at)
+          select ${send.tenant_id}, id, ${to.status}, ${to.errorCode ?? null}::int, ${at} from u`,
+    );
+  },
+
+  /** Only an event (a status that does not move the send on, e.g. one arriving late). */
+  async addEvent(
+    em: Em,
+    send: Pick<SendRow, 'id' | 'tenant_id'>,
+    status: string,
+    errorCode: number | null,
+    at: Date,
+  ): Promise<void> {
+    await command(
+      em,
+      sql`insert into twilio_send_events (tenant_id, send_id, status, error_code, at)
+          values (${send.tenant_id}, ${send.id}, ${status}, ${errorCode}::int, ${at})`,
+    );
+  },
+
+  /** Twilio refused without sending: the send is forgotten (its pages are queued again). */
+  async remove(em: Em, sendId: string): Promise<void> {
+    await command(em, sql`delete from twilio_sends where id = ${sendId}`);
+  },
+
+  /** When pages of `kind` were last sent to a number (the throttle's input), over the last `sinceMs`. */
+  async recentPageSends(em: Em, phone: string, kind: PhoneKind, since: Date): Promise<Date[]> {
+    const rows = await query<{ created_at: Date | string }>(
+      em,
+      sql`select created_at from twilio_sends where phone_number = ${phone} and kind = ${kind}
+            and purpose = 'page' and created_at > ${since} and status <> 'not_sent'`,
+    );
+    return rows.map((r) => new Date(r.created_at));
+  },
+
+  /** Sends still `sending` after their deadline (their attempt died without an answer). */
+  async stuck(em: Em, now: Date, limit: number): Promise<SendRow[]> {
+    const rows = await query<SendRow>(
+      em,
+      sql`select * from twilio_sends where status = 'sending' and sending_deadline < ${now}
+          order by sending_deadline limit ${limit} for update skip locked`,
+    );
+    return rows.map(toSend);
+  },
+
+  async method(em: Em, id: string): Promise<PhoneMethodRow | undefined> {
+    return queryOne<PhoneMethodRow>(
+      em,
+      sql`select id, tenant_id, user_id, type, phone_number, status, status_reason from contact_methods
+          where id = ${id}`,
+    );
+  },
+
+  /** The person's methods with this number (any type) in the tenant: a bundle gathers their pages. */
+  async methodIdsOf(em: Em, tenantId: string, userId: string, phone: string): Promise<string[]> {
+    const rows = await query<{ id: string }>(
+      em,
+      sql`select id from contact_methods where tenant_id = ${tenantId} and user_id = ${userId}
+            and phone_number = ${phone} and status = 'active'`,
+    );
+    return rows.map((r) => r.id);
+  },
+
+  /** Every method with this number, every tenant's (an inbound SMS names only its number). */
+  async methodsByPhone(em: Em, phone: string): Promise<PhoneMethodRow[]> {
+    return query<PhoneMethodRow>(
+      em,
+      sql`select id, tenant_id, user_id, type, phone_number, status, status_reason from contact_methods
+          where phone_number = ${phone} order by created_at, id`,
+    );
+  },
+
+  /**
+   * Sets the status of the methods with this number (in one tenant, or every tenant's when `tenantId` is null)
+   * that are in one of `from`; answers the methods changed.
+   */
+  async setStatusByPhone(
+    em: Em,
+    phone: string,
+    tenantId: string | null,
+    from: readonly string[],
+    to: { status: string; reason: string | null },
+    at: Date,
+  ): Promise<PhoneMethodRow[]> {
+    return query<PhoneMethodRow>(
+      em,
+      sql`update contact_methods set status = ${to.status}, status_reason = ${to.reason}, updated_at = ${at}
+          where phone_number = ${phone} and status = any(${from}::text[])
+            ${tenantId ? sql`and tenant_id = ${tenantId}` : sql``}
+          returning id, tenant_id, user_id, type, phone_number, status, status_reason`,
+    );
+  },
+
+  async setMethodStatus(
+    em: Em,
+    id: string,
+    to: { status: string; reason: string | null },
+    at: Date,
+  ): Promise<void> {
+    await command(
+      em,
+      sql`update contact_methods set status = ${to.status}, status_reason = ${to.reason}, updated_at = ${at}
+          where id = ${id}`,
+    );
+  },
+
+  /** Counts a passive reply (help, "not understood") to a number today; false when it had its 5 already. */
+  async takePassiveReply(em: Em, phone: string, day: string, max: number): Promise<boolean> {
+    const row = await queryOne<{ passive: number }>(
+      em,
+      sql`insert into twilio_replies (phone_number, day, passive) values (${phone}, ${day}::date, 1)
+          on conflict (phone_number, day) do update set passive = twilio_replies.passive + 1
+          returning passive`,
+    );
+    return (row?.passive ?? max + 1) <= max;
+  },
+
+  async userFacts(
+    em: Em,
+    tenantId: string,
+    userId: string,
+  ): Promise<{ id: string; name: string; role: string; slack_user_id: string | null } | undefined> {
+    return queryOne(
+      em,
+      sql`select id, name, role, slack_user_id from users where tenant_id = ${tenantId} and id = ${userId}`,
+    );
+  },
+};
