@@ -120,6 +120,8 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     enqueue: outbox.enqueue,
     enqueueReturning: outbox.enqueueReturning,
     ackTimedOut: (tenantId, incidentId, minutes) => incidents.ackTimedOut(tenantId, incidentId, minutes),
+    openTest: incidents.openTest,
+    endTest: (tenantId, incidentId, note) => incidents.endTest(tenantId, incidentId, note),
     defaultChannel: opts.slackDefaultChannel ?? null,
     phonesOn: opts.phonesOn ?? false,
     ...(opts.metrics?.escalation ? { metrics: opts.metrics.escalation } : {}),

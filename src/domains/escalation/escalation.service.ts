@@ -15,6 +15,7 @@ import { type IncidentFacts, incidentFactsStore } from './incident-facts.store.j
 import { deliveryHistory, deliveryState, type LedgerPageFacts, maskPhone } from './ledger.calc.js';
 import { ledgerStore } from './ledger.store.js';
 import { phonePagesStore } from './phone-pages.store.js';
+import { startTestPage, type TestPageDto } from './test-page.js';
 
 /** Where the escalation stood when someone chose to escalate: a click made for a step it already left does nothing. */
 export const escalateTokenSchema = z.object({
@@ -152,6 +153,14 @@ export class EscalationService {
         message: `${name}: escalating from step ${row.step + 1} to the next step now.`,
       };
     });
+  }
+
+  /**
+   * "Send me a test page": the person's high-urgency rules run for real against a drill incident that pages
+   * only them, is posted to no channel and resolves itself (see test-page.ts). One per person per 5 minutes.
+   */
+  testPage(actor: Actor, userId: string): Promise<TestPageDto> {
+    return startTestPage(this.orm, this.deps, actor, userId);
   }
 
   /** Every page of the incident, oldest first. */
