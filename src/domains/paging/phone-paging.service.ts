@@ -10,7 +10,8 @@ import type { Logger } from '../../shared/logger.js';
 import { isLive, type PageRow, type PhonePageRow, phonePagesStore } from '../escalation/index.js';
 import type { IncidentNoticeRecorder, TimelineEvent } from '../incidents/index.js';
 import type { NewOutboxRow } from '../notify/index.js';
-import { type PhoneMethodRow, phoneSendsStore, type SendRow } from './phone-sends.store.js';
+import { contactMethodsReads } from './contact-methods.reads.js';
+import { type NumberMethodRow, phoneSendsStore, type SendRow } from './phone-sends.store.js';
 import { PASSIVE_REPLIES_PER_DAY, parseReply, type Reply, type ReplyAction } from './reply.calc.js';
 import {
   bundleSms,
@@ -142,7 +143,7 @@ export class PhonePagingService {
       const method = page.contact_method_id
         ? await phoneSendsStore.method(em, page.contact_method_id)
         : undefined;
-      if (!method || method.status !== 'active') {
+      if (method?.status !== 'active') {
         const reason = method
           ? `The number ${mask(method.phone_number)} is ${method.status}${method.status_reason ? ` (${method.status_reason})` : ''}: it is not paged.`
           : 'The contact method was removed.';
@@ -200,7 +201,7 @@ export class PhonePagingService {
     const now = this.deps.clock.now();
     return withTx(this.orm, { tenantId }, async (em) => {
       const method = await phoneSendsStore.method(em, contactMethodId);
-      if (!method || method.status !== 'unverified') return { kind: 'done' };
+      if (method?.status !== 'unverified') return { kind: 'done' };
       const text = kind === 'sms' ? verificationSms(code) : verificationScript(code);
       const sendId = newId();
       await phoneSendsStore.create(
@@ -340,7 +341,7 @@ export class PhonePagingService {
     const now = this.deps.clock.now();
     return withTx(this.orm, 'system', async (em) => {
       const send = await phoneSendsStore.lock(em, sendId);
-      if (!send || send.kind !== 'voice') return null;
+      if (send?.kind !== 'voice') return null;
       const machine = (answeredBy ?? '').startsWith('machine') || answeredBy === 'fax';
       if (answeredBy && answeredBy !== send.answered_by)
         await phoneSendsStore.setStatus(em, send, { status: send.status, answeredBy }, now);
@@ -389,15 +390,10 @@ export class PhonePagingService {
       return { text: null };
     }
     if (reply.kind === 'start') {
+      // Methods that were never verified go back to unverified, not active.
+      const disabled = methods.filter((m) => m.status === 'disabled').map((m) => m.id);
       const back = await withTx(this.orm, 'system', (em) =>
-        phoneSendsStore.setStatusByPhone(
-          em,
-          from,
-          null,
-          ['disabled'],
-          { status: 'active', reason: null },
-          now,
-        ),
+        contactMethodsReads.setStatus(em, disabled, 'active', null, now),
       );
       return {
         text: back.length
@@ -464,16 +460,38 @@ export class PhonePagingService {
   /** STOP from a number: every method with it, every tenant's, is disabled; the people are told by Slack DM. */
   private async stopped(phone: string, now: Date): Promise<void> {
     await withTx(this.orm, 'system', async (em) => {
-      const changed = await phoneSendsStore.setStatusByPhone(
-        em,
-        phone,
-        null,
-        ['active', 'unverified'],
-        { status: 'disabled', reason: 'texted STOP' },
-        now,
-      );
-      await this.tellDisabled(em, changed, 'opted_out');
+      await this.disable(em, phone, null, 'texted STOP', now);
     });
+  }
+
+  /**
+   * Every method with this number (in one tenant, or every tenant's) that is active or unverified becomes
+   * disabled; each person is told by Slack DM.
+   */
+  private async disable(
+    em: Em,
+    phone: string,
+    tenantId: string | null,
+    reason: string,
+    now: Date,
+  ): Promise<void> {
+    const methods = (await phoneSendsStore.methodsByPhone(em, phone)).filter(
+      (m) =>
+        (tenantId === null || m.tenant_id === tenantId) &&
+        (m.status === 'active' || m.status === 'unverified'),
+    );
+    const changed = await contactMethodsReads.setStatus(
+      em,
+      methods.map((m) => m.id),
+      'disabled',
+      reason,
+      now,
+    );
+    await this.tellDisabled(
+      em,
+      methods.filter((m) => changed.includes(m.id)),
+      'opted_out',
+    );
   }
 
   private async passive(phone: string, now: Date, text: string): Promise<ReplyOutcome> {
@@ -575,29 +593,24 @@ export class PhonePagingService {
     pages: readonly PhonePageRow[],
     now: Date,
   ): Promise<void> {
-    const changed =
-      why === 'opted_out'
-        ? await phoneSendsStore.setStatusByPhone(
-            em,
-            send.phone_number,
-            send.tenant_id,
-            ['active', 'unverified'],
-            { status: 'disabled', reason: 'texted STOP (Twilio error 21610)' },
-            now,
-          )
-        : send.contact_method_id
-          ? [await phoneSendsStore.method(em, send.contact_method_id)].filter((m): m is PhoneMethodRow =>
-              Boolean(m),
-            )
-          : [];
-    if (why === 'invalid')
-      for (const m of changed)
-        await phoneSendsStore.setMethodStatus(
-          em,
-          m.id,
-          { status: 'invalid', reason: 'Twilio: not a valid phone number (21211)' },
-          now,
-        );
+    if (why === 'opted_out')
+      await this.disable(em, send.phone_number, send.tenant_id, 'texted STOP (Twilio error 21610)', now);
+    else if (send.contact_method_id) {
+      const reason = 'Twilio: not a valid phone number (21211)';
+      const changed = await contactMethodsReads.setStatus(
+        em,
+        [send.contact_method_id],
+        'invalid',
+        reason,
+        now,
+      );
+      const methods = await phoneSendsStore.methodsByPhone(em, send.phone_number);
+      await this.tellDisabled(
+        em,
+        methods.filter((m) => changed.includes(m.id)),
+        'invalid',
+      );
+    }
     const user = send.user_id ? await phoneSendsStore.userFacts(em, send.tenant_id, send.user_id) : undefined;
     const event: TimelineEvent = {
       kind: 'contact_method_disabled',
@@ -605,13 +618,12 @@ export class PhonePagingService {
     };
     for (const incidentId of new Set(pages.map((p) => p.incident_id)))
       await this.deps.recordNotice(em, send.tenant_id, incidentId, event, now);
-    await this.tellDisabled(em, changed, why);
   }
 
   /** Each person whose methods were disabled is told by Slack DM. */
   private async tellDisabled(
     em: Em,
-    changed: readonly PhoneMethodRow[],
+    changed: readonly NumberMethodRow[],
     why: 'opted_out' | 'invalid',
   ): Promise<void> {
     for (const [key, ms] of groupBy(changed, (m) => `${m.tenant_id}|${m.user_id}`)) {
@@ -657,7 +669,7 @@ export class PhonePagingService {
   }
 }
 
-function uniquePeople(methods: readonly PhoneMethodRow[]): { tenant_id: string; user_id: string }[] {
+function uniquePeople(methods: readonly NumberMethodRow[]): { tenant_id: string; user_id: string }[] {
   return [...groupBy(methods, (m) => `${m.tenant_id}|${m.user_id}`).values()].flatMap((ms) =>
     ms[0] ? [{ tenant_id: ms[0].tenant_id, user_id: ms[0].user_id }] : [],
   );
