@@ -142,6 +142,19 @@ describe('paging by SMS and call', () => {
     expect(after.said.join(' ')).toContain(`Acknowledged INC-${inc.number}.`);
     expect(await status(inc.ref)).toBe('acknowledged');
     expect(await timeline(inc.ref)).toContain(`INC-${inc.number} acknowledged by Ana by phone`);
+    // The step's ledger under the card, edited in place as the statuses came: DM, SMS delivered, the call.
+    await run();
+    await run();
+    const fake = t.slack?.fake;
+    const card = fake?.messages.find((m) => !m.thread_ts && m.text.includes(`INC-${inc.number} `));
+    const ledgers =
+      fake?.messages.filter((m) => m.thread_ts === card?.ts && m.text.startsWith('Paging')) ?? [];
+    expect(ledgers).toHaveLength(1);
+    const ledger = ledgers[0]?.history.at(-1)?.text ?? '';
+    expect(ledger).toContain('Slack DM delivered');
+    expect(ledger).toContain('SMS delivered');
+    expect(ledger).toMatch(/call (answered|completed|delivered)/);
+    expect(ledger).toMatch(/by phone/);
   });
 
   it('an SMS reply acknowledges; the call due later is not made', async () => {
@@ -452,5 +465,28 @@ describe('verifying a number and replying', () => {
     expect(answers).toEqual([1, 1, 1, 1, 1, 0, 0]);
     for (let i = 0; i < 5; i++) await tw.expectSms(PHONE.bo, 'reply 42a');
     await t.request('POST', `/api/v1/incidents/${other.ref}/resolve`, {});
+  });
+});
+
+describe('a test page', () => {
+  it('runs the person’s high-urgency rules for real by SMS, then resolves itself', async () => {
+    await setRules(u.bo, [
+      { method: 'slack_dm', delay: 0 },
+      { method: 'sms', delay: 1, cm: cm.boSms },
+    ]);
+    t.clock.set('2026-03-02T16:00:00Z');
+    const res = await post(`/api/v1/users/${u.bo}/test-page`, {});
+    expect(res.status).toBe(201);
+    await at('2026-03-02T16:00:00Z');
+    await at('2026-03-02T16:01:00Z');
+    const sms = await tw.expectSms(PHONE.bo, 'DRILL INC-', 'Test page for Bo');
+    const number = Number(/INC-(\d+)/.exec(sms.body)?.[1]);
+    await at('2026-03-02T16:02:00Z');
+    await at('2026-03-02T16:02:01Z');
+    expect(await status(`INC-${number}`)).toBe('resolved');
+    // Nobody else was paged: the only SMS was Bo's.
+    expect(tw.messages.filter((m) => m.at >= new Date('2026-03-02T16:00:00Z')).map((m) => m.to)).toEqual([
+      PHONE.bo,
+    ]);
   });
 });
