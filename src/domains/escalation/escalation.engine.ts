@@ -3,10 +3,10 @@ import type { Em } from '../../db/sql.js';
 import { withTx } from '../../db/tx.js';
 import { newId } from '../../shared/ids.js';
 import type { TimelineEvent } from '../incidents/index.js';
-import { ledgerTouched, type NewOutboxRow } from '../notify/index.js';
+import { ledgerStepOf, ledgerTouched, type NewOutboxRow } from '../notify/index.js';
 import { type OnCallAtInstant, whoIsOnCallAt } from '../rosters/index.js';
 import type { EscalationDeps } from './escalation.deps.js';
-import { type DueEscalationRow, type DuePageRow, escalationStore, type NewPage } from './escalation.store.js';
+import { type DueEscalationRow, escalationStore, type NewPage } from './escalation.store.js';
 import { incidentFactsStore } from './incident-facts.store.js';
 import { phonePagesStore } from './phone-pages.store.js';
 import type { Target, Urgency } from './policy.types.js';
@@ -497,7 +497,7 @@ export class EscalationEngine {
       now,
     );
     // Each step whose pages were handed over (or failed) shows it in its ledger under the card.
-    await ledgerTouched(em, due.map(stepOf), now);
+    await ledgerTouched(em, due.map(ledgerStepOf), now);
     return due.length;
   }
 }
@@ -535,14 +535,6 @@ class Notices {
     this.byTenant.clear();
   }
 }
-
-const stepOf = (p: DuePageRow) => ({
-  tenantId: p.tenant_id,
-  incidentId: p.incident_id,
-  generation: p.generation,
-  loop: p.loop,
-  step: p.step,
-});
 
 const isPerson = (t: Target): boolean =>
   t.type === 'user' || t.type === 'schedule' || t.type === 'manager_of';

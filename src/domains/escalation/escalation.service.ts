@@ -6,7 +6,7 @@ import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import { AppError } from '../../shared/errors.js';
 import { type IncidentEventSink, incidentRef, parseIncidentRef } from '../incidents/index.js';
-import { ledgerTouched } from '../notify/index.js';
+import { ledgerStepOf, ledgerTouched } from '../notify/index.js';
 import type { EscalationDeps } from './escalation.deps.js';
 import { EscalationEngine } from './escalation.engine.js';
 import { EscalationSink } from './escalation.sink.js';
@@ -262,7 +262,11 @@ export class EscalationService {
     });
   }
 
-  private async outcome(
+  /**
+   * A page's outcome, in the caller's transaction: counted, on the incident's timeline (`notified`), and its
+   * step's ledger redrawn. The paging domain's SMS and calls record theirs through it too.
+   */
+  async outcome(
     em: Em,
     p: PageRow,
     status: 'sent' | 'failed' | 'cancelled',
@@ -280,17 +284,7 @@ export class EscalationService {
       ...(reason ? { reason } : {}),
     };
     await this.deps.recordNotice(em, p.tenant_id, p.incident_id, { kind: 'notified', data }, at);
-    await ledgerTouched(
-      em,
-      {
-        tenantId: p.tenant_id,
-        incidentId: p.incident_id,
-        generation: p.generation,
-        loop: p.loop,
-        step: p.step,
-      },
-      at,
-    );
+    await ledgerTouched(em, ledgerStepOf(p), at);
   }
 }
 

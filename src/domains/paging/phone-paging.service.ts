@@ -49,6 +49,14 @@ export interface PhonePagingDeps {
   enqueue: (em: Em, rows: readonly NewOutboxRow[]) => Promise<void>;
   /** Acts on an incident as a person (the incidents and escalation services). */
   act: (actor: Actor, action: ReplyAction, ref: string, token: EscalatePlace) => Promise<string>;
+  /** A page's outcome: counted, on the timeline, its ledger redrawn (EscalationService.outcome). */
+  pageOutcome: (
+    em: Em,
+    page: PageRow,
+    status: 'sent' | 'failed' | 'cancelled',
+    at: Date,
+    reason?: string,
+  ) => Promise<void>;
   /** A page's status changed (the ledger under the card is brought up to date). */
   pagesChanged?: (em: Em, pages: readonly PageRow[], at: Date) => Promise<void>;
   metrics?: PhoneMetrics;
@@ -137,7 +145,7 @@ export class PhonePagingService {
       if (!isLive(page)) {
         const reason = `${incidentRef(page.incident_number)} was ${page.incident_status} before the page was sent.`;
         const was = await phonePagesStore.close(em, page.id, { status: 'cancelled', detail: reason });
-        if (was) await this.pageOutcome(em, was, 'cancelled', now, reason);
+        if (was) await this.deps.pageOutcome(em, was, 'cancelled', now, reason);
         return { kind: 'done' };
       }
       const method = page.contact_method_id
@@ -239,9 +247,8 @@ export class PhonePagingService {
       );
       for (const p of pages) {
         this.deps.metrics?.lateness(Math.max(0, (handedAt.getTime() - new Date(p.due_at).getTime()) / 1000));
-        await this.pageOutcome(em, p, 'sent', now);
+        await this.deps.pageOutcome(em, p, 'sent', now);
       }
-      await this.deps.pagesChanged?.(em, pages, now);
       if (NOT_REACHED.has(to)) await this.notReached(em, send, to, now);
     });
   }
@@ -531,13 +538,12 @@ export class PhonePagingService {
       { status: 'failed', detail: reason, delivery: 'failed' },
       now,
     );
-    for (const p of pages) await this.pageOutcome(em, p, 'failed', now, reason);
+    for (const p of pages) await this.deps.pageOutcome(em, p, 'failed', now, reason);
     await phonePagesStore.runNextRuleNow(
       em,
       pages.map((p) => p.id),
       now,
     );
-    await this.deps.pagesChanged?.(em, pages, now);
   }
 
   private async fail(em: Em, pages: readonly PageRow[], reason: string, now: Date): Promise<void> {
@@ -546,14 +552,13 @@ export class PhonePagingService {
       const was = await phonePagesStore.close(em, p.id, { status: 'failed', detail: reason });
       if (!was) continue;
       failed.push(was);
-      await this.pageOutcome(em, was, 'failed', now, reason);
+      await this.deps.pageOutcome(em, was, 'failed', now, reason);
     }
     await phonePagesStore.runNextRuleNow(
       em,
       failed.map((p) => p.id),
       now,
     );
-    await this.deps.pagesChanged?.(em, failed, now);
   }
 
   /** A message not delivered or a call not answered: the timeline says so and the next rule runs at once. */
@@ -646,26 +651,6 @@ export class PhonePagingService {
         },
       ]);
     }
-  }
-
-  private async pageOutcome(
-    em: Em,
-    p: PageRow,
-    status: 'sent' | 'failed' | 'cancelled',
-    at: Date,
-    reason?: string,
-  ): Promise<void> {
-    this.deps.metrics?.notified(p.method, status);
-    const data = {
-      pageId: p.id,
-      userId: p.user_id,
-      method: p.method,
-      status,
-      loop: p.loop,
-      step: p.step,
-      ...(reason ? { reason } : {}),
-    };
-    await this.deps.recordNotice(em, p.tenant_id, p.incident_id, { kind: 'notified', data }, at);
   }
 }
 
