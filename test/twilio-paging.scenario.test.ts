@@ -5,6 +5,7 @@
  * test did not expect.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { INCIDENT_ACTIONS } from '../blocks/ids.js';
 import { newId } from '../src/shared/ids.js';
 import { PUBLIC_BASE_URL, startTestApp, type TestApp } from './harness/app.js';
 import type { FakeTwilio } from './harness/fake-twilio.js';
@@ -171,6 +172,36 @@ describe('paging by SMS and call', () => {
     await at('2026-03-02T04:03:00Z');
     expect(tw.calls.filter((c) => c.at >= new Date('2026-03-02T04:00:00Z'))).toHaveLength(0);
     expect((await pageRows(inc.id)).map((p) => p.status)).toEqual(['sent', 'sent', 'cancelled']);
+  });
+
+  it('acknowledging in Slack (the DM’s button) stops the SMS and the call still to come', async () => {
+    await setRules(u.ana, [
+      { method: 'slack_dm', delay: 0 },
+      { method: 'sms', delay: 2, cm: cm.anaSms },
+      { method: 'voice', delay: 4, cm: cm.anaVoice },
+    ]);
+    const inc = await declare('Acknowledged in Slack');
+    await at('2026-03-02T04:30:00Z');
+    const slack = t.slack;
+    if (!slack) throw new Error('no slack');
+    const dm = slack.fake.messages.find(
+      (m) => m.channel.startsWith('D') && m.text.startsWith(`INC-${inc.number} `),
+    );
+    await slack.driver.blockAction(INCIDENT_ACTIONS.acknowledge, inc.id, {
+      user: 'U0ANA',
+      message: { ts: dm?.ts ?? '', channel: dm?.channel ?? '' },
+    });
+    await slack.idle();
+    expect(await status(inc.ref)).toBe('acknowledged');
+    await at('2026-03-02T04:34:00Z');
+    expect((await pageRows(inc.id)).map((p) => p.status)).toEqual(['sent', 'cancelled', 'cancelled']);
+    expect(tw.messages.filter((m) => m.at >= new Date('2026-03-02T04:30:00Z'))).toHaveLength(0);
+    expect(tw.calls.filter((c) => c.at >= new Date('2026-03-02T04:30:00Z'))).toHaveLength(0);
+    await setRules(u.ana, [
+      { method: 'slack_dm', delay: 0 },
+      { method: 'sms', delay: 1, cm: cm.anaSms },
+      { method: 'voice', delay: 3, cm: cm.anaVoice },
+    ]);
   });
 
   it('a forged or missing signature is refused with 403 and changes nothing', async () => {
