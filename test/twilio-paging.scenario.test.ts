@@ -6,7 +6,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { INCIDENT_ACTIONS } from '../blocks/ids.js';
+import { buildOpsWatch } from '../src/app/opswatch.js';
 import { newId } from '../src/shared/ids.js';
+import { createLogger } from '../src/shared/logger.js';
 import { PUBLIC_BASE_URL, startTestApp, type TestApp } from './harness/app.js';
 import type { FakeTwilio } from './harness/fake-twilio.js';
 
@@ -405,15 +407,32 @@ describe('at most once', () => {
     await t.request('POST', `/api/v1/incidents/${inc.ref}/resolve`, {});
   });
 
-  it('three workers delivering at once send each page once', async () => {
+  it('three workers (three OpsWatch on one database) send each page once', async () => {
     await setRules(u.ana, [{ method: 'voice', delay: 0, cm: cm.anaVoice }]);
     await setRules(u.bo, [{ method: 'sms', delay: 0, cm: cm.boSms }]);
+    // Two more OpsWatch built by the composition root on the same database, each with its own services, engine
+    // and Twilio client, as three worker processes would be.
+    const config = {
+      ...tw.env,
+      publicBaseUrl: PUBLIC_BASE_URL,
+      slackEnabled: false,
+      ENGINE_TICK_SECONDS: 1,
+      PORT: 0,
+      HOST: '127.0.0.1',
+    };
+    const log = createLogger('silent');
+    const workers = [
+      t.app,
+      await buildOpsWatch({ orm: t.orm, clock: t.clock, log, config }),
+      await buildOpsWatch({ orm: t.orm, clock: t.clock, log, config }),
+    ];
     t.clock.set('2026-03-02T14:00:00Z');
     const incs = [];
     for (let i = 0; i < 4; i++) incs.push(await declare(`Parallel ${i}`));
-    await Promise.all([t.tick(), t.tick(), t.tick()]);
-    await Promise.all([t.app.deliverOnce(), t.app.deliverOnce(), t.app.deliverOnce()]);
+    await Promise.all(workers.map((w) => w.engine.tick(t.clock.now())));
+    await Promise.all(workers.map((w) => w.deliverOnce()));
     await tw.idle();
+    expect(tw.messages.filter((m) => m.at >= new Date('2026-03-02T14:00:00Z'))).toHaveLength(0);
     const call = await tw.nextCall(PHONE.ana);
     expect(call.params.Url).toMatch(/\/twilio\/voice\//);
     expect(tw.calls.filter((c) => c.at >= new Date('2026-03-02T14:00:00Z'))).toHaveLength(1);
