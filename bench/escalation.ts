@@ -55,6 +55,8 @@ const PHONE_MIX = (process.env.BENCH_PHONE_MIX ?? 'sms,voice,both')
   .filter((m): m is PhoneMix => m === 'sms' || m === 'voice' || m === 'both');
 const WITH_DM = process.env.BENCH_DM !== '0';
 const WITH_PHONE = process.env.BENCH_PHONE !== '0';
+/** `0`: Twilio's callbacks and TwiML requests do not reach OpsWatch (no http role): what they cost, by difference. */
+const PHONE_CALLBACKS = process.env.BENCH_PHONE_CALLBACKS !== '0';
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? process.env.TEST_DATABASE_URL ?? DEFAULT_ADMIN_URL;
 /** Twilio signs for this URL; the fake delivers its callbacks to OpsWatch's local port. */
 const PUBLIC_BASE_URL = 'https://opswatch.bench.test';
@@ -211,6 +213,15 @@ async function runOnce(mode: Mode): Promise<Result> {
   const phone = mode === 'sms/voice';
   const db = await benchDatabase(ADMIN_URL);
   cleanups.push(db.drop);
+  const logMs = process.env.BENCH_PG_LOG_MS;
+  if (logMs && db.createdName) {
+    // Profiling: the server logs this database's statements slower than this (its log, not this report).
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`alter database ${db.createdName} set log_min_duration_statement = ${Number(logMs)}`);
+    await admin.end();
+    progress(`[${mode}] database ${db.createdName} logs statements over ${Number(logMs)} ms`);
+  }
   const orm = await openOrm({ url: db.url, poolMax: 30 });
   await migrate(orm);
   const fake: FakeSlack = await startFakeSlack({ teamId: 'T0BENCH' });
@@ -243,12 +254,13 @@ async function runOnce(mode: Mode): Promise<Result> {
   await sql.connect();
   const setup = phone ? await setUpPhone(sql, tenant.id) : await setUpDm(app, actor, sql, tenant.id);
   // SMS and voice: the http role too, for Twilio's status callbacks and the calls' TwiML.
-  const started = await app.start(phone ? ['http', 'worker'] : ['worker'], {
+  const started = await app.start(phone && PHONE_CALLBACKS ? ['http', 'worker'] : ['worker'], {
     databaseUrl: db.url,
     ready: async () => true,
     worker: { tickSeconds: TICK_S, pacer: mode !== 'fixed tick' },
   });
-  if (tw) tw.configure({ deliverTo: `http://127.0.0.1:${started.port}` });
+  // Without callbacks they go to a port nobody listens on (refused at once).
+  if (tw) tw.configure({ deliverTo: `http://127.0.0.1:${started.port ?? 9}` });
   const t0 = Date.now();
   progress(`[${mode}] ${INCIDENTS} incidents over ${SPREAD_S} s…`);
   const declared: Promise<unknown>[] = [];
