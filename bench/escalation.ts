@@ -372,12 +372,14 @@ async function measurePhone(
   const titles = new Map<string, number>(); // 'Outage i' → i
   const expectedKeys = new Set<string>();
   let expectedPages = 0;
-  // Pages left to go out (none pending, queued or sending) and every page created: done.
-  const reused = PHONE_PEOPLE < INCIDENTS * STEPS;
-  const waitS = STEPS * STEP_MINUTES * 60 + 60 + (reused ? num('BENCH_PHONE_WAIT_SECONDS', 900) : 0);
-  const deadline = t0 + SPREAD_S * 1000 + waitS * 1000;
+  // Done when every page was created and none is left to go out (pending, queued, sending). Pages still going out
+  // are waited for while they keep going (a late page is late, not missing), up to a cap: missing = never sent.
+  const capS = STEPS * STEP_MINUTES * 60 + 60 + num('BENCH_PHONE_WAIT_SECONDS', 300);
+  const cap = t0 + SPREAD_S * 1000 + capS * 1000;
   for (let i = 0; i < INCIDENTS; i++)
     for (let k = 0; k < STEPS; k++) expectedPages += kindsOf(personOf(i, k)).length;
+  let lastOpen = Number.POSITIVE_INFINITY;
+  let stalledSince = Date.now();
   for (;;) {
     const r = await sql.query<{ open: string; all: string }>(
       `select count(*) filter (where status in ('pending', 'queued', 'sending')) as open, count(*) as all
@@ -385,7 +387,11 @@ async function measurePhone(
     );
     const open = Number(r.rows[0]?.open ?? 0);
     const all = Number(r.rows[0]?.all ?? 0);
-    if ((open === 0 && all >= expectedPages) || Date.now() > deadline) break;
+    if (open === 0 && all >= expectedPages) break;
+    if (open < lastOpen) stalledSince = Date.now();
+    lastOpen = Math.min(lastOpen, open);
+    const base = t0 + (SPREAD_S + STEPS * STEP_MINUTES * 60 + 60) * 1000;
+    if (Date.now() > cap || (Date.now() > base && Date.now() - stalledSince > 30_000)) break;
     await sleep(1000);
   }
   await sleep(3000); // anything late or repeated shows up too
