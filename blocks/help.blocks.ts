@@ -34,6 +34,10 @@ export const HELP_TOPICS = {
       ['/oncall at time', 'Who is on call then, e.g. `at tomorrow 09:00`, `at +2h`, `at friday 17:00`'],
       ['/oncall me', 'Your current and next shifts'],
       ['/oncall override [schedule-name]', 'Cover someone’s shifts (or a whole schedule) for a while'],
+      [
+        '/oncall contact',
+        'How you get paged: add a phone (SMS, calls), edit your notification rules, send yourself a test page',
+      ],
       ['/oncall schedules', 'Every schedule: zone, layers, channel and gaps in the next 14 days'],
       [
         '/oncall simulate service [at time]',

@@ -1,5 +1,9 @@
-/** The App Home tab: declare button, on call, assigned to me, open incidents by service then severity. */
+/**
+ * The App Home tab: declare button, incidents paging you, on call, how you get paged, assigned to me, open incidents
+ * by service then severity.
+ */
 import type { ActionsBlock, Button, KnownBlock, HomeView as SlackHomeView } from '@slack/types';
+import { howPagedHomeBlocks } from './contact.blocks.js';
 import {
   bySeverityThenAge,
   inline,
@@ -184,6 +188,7 @@ export function homeView(model: HomeView, opts: BlockOptions): SlackHomeView {
   ];
   if (model.pagingMe) blocks.push(...pagingMeBlocks(model.pagingMe, opts), { type: 'divider' });
   if (model.onCall) blocks.push(...onCallBlocks(model.onCall, opts), { type: 'divider' });
+  if (model.howPaged) blocks.push(...howPagedHomeBlocks(model.howPaged), { type: 'divider' });
 
   // Reserve: 1 header + "more" for assigned, a divider, 1 header + "more" for open incidents.
   const reserve = 5;

@@ -30,7 +30,46 @@ export const VIEWS = {
   note: 'incident.note_modal',
   /** `/oncall override`: who covers which schedule, from when to when. */
   override: 'oncall.override_modal',
+  /** `/oncall contact`: "How you get paged" (phones, rules, test page); it has no submit. */
+  contact: 'contact.modal',
+  /** Add a phone: SMS, voice or both, and the number. */
+  addPhone: 'contact.add_phone_modal',
+  /** The 6-digit code of a phone just added (one method at a time). */
+  verifyCode: 'contact.verify_modal',
+  /** Edit notification rules: each urgency's chain of method + delay. */
+  editRules: 'contact.rules_modal',
 } as const;
+
+/**
+ * "How you get paged" buttons (the `/oncall contact` modal and App Home). `remove`, `enterCode` and
+ * `resendCode` carry a contact method id; `addRuleRow` an urgency.
+ */
+export const CONTACT_ACTIONS = {
+  addPhone: 'contact.add_phone',
+  editRules: 'contact.edit_rules',
+  testPage: 'contact.test_page',
+  remove: 'contact.remove',
+  enterCode: 'contact.enter_code',
+  resendCode: 'contact.resend_code',
+  addRuleRow: 'contact.add_rule_row',
+} as const;
+
+/** Input blocks of the add-phone and code modals. */
+export const CONTACT_INPUTS = {
+  type: { blockId: 'contact.type', actionId: 'contact.type.value' },
+  phone: { blockId: 'contact.phone', actionId: 'contact.phone.value' },
+  code: { blockId: 'contact.code', actionId: 'contact.code.value' },
+} as const;
+
+export const RULE_BLOCK_PREFIX = 'rules.';
+
+/** The rules modal's row `row` of `urgency`: a method select block and a delay block. */
+export function ruleInputIds(urgency: 'high' | 'low', row: number) {
+  return {
+    method: { blockId: `${RULE_BLOCK_PREFIX}${urgency}.${row}.method`, actionId: 'rules.method' },
+    delay: { blockId: `${RULE_BLOCK_PREFIX}${urgency}.${row}.delay`, actionId: 'rules.delay' },
+  } as const;
+}
 
 export const ONCALL_ACTIONS = {
   /** "Add override" on `/oncall <schedule>` and App Home; its value is `OverrideButtonValue` (metadata codec). */

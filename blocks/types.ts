@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import type { HowPagedView } from './contact.blocks.js';
 
 /**
  * Plain view models the Block Kit builders render. They are built by the Slack adapters from service DTOs;
@@ -177,6 +178,8 @@ export interface HomeView {
   onCall?: OnCallView;
   /** Incidents whose escalation is paging this person now; the section is left out when absent. */
   pagingMe?: PagingMeView[];
+  /** How this person gets paged (phones, rules, test page); the section is left out when absent. */
+  howPaged?: HowPagedView;
 }
 
 /** One row of App Home's "Incidents paging you". */

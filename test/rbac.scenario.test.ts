@@ -93,6 +93,8 @@ simulate an escalation policy    ok  ok  ok  ok  | 403 ok  ok  ok
 read notification rules          ok  ok  ok  ok  | 403 ok  ok  ok
 edit others’ notification rules  403 403 ok  ok  | 403 403 ok  ok
 edit own notification rules      403 ok  ok  ok  | -   -   -   -
+send someone a test page         403 403 ok  ok  | 403 403 ok  ok
+send yourself a test page        403 ok  ok  ok  | -   -   -   -
 list someone’s phone numbers     403 403 ok  ok  | 403 ok  ok  ok
 list your own phone numbers      ok  ok  ok  ok  | -   -   -   -
 add someone’s phone number       403 403 ok  ok  | 403 403 ok  ok

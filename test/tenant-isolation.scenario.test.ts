@@ -312,6 +312,7 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['DELETE', '/api/v1/users/:id', { id: B.user.id }],
       ['GET', '/api/v1/users/:id/notification-rules', { id: B.user.id }],
       ['PUT', '/api/v1/users/:id/notification-rules', { id: B.user.id }, { high: [], low: [] }],
+      ['POST', '/api/v1/users/:id/test-page', { id: B.user.id }],
       ['GET', '/api/v1/users/:id/contact-methods', { id: B.user.id }],
       [
         'POST',

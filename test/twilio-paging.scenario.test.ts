@@ -5,6 +5,7 @@
  * test did not expect.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { INCIDENT_ACTIONS } from '../blocks/ids.js';
 import { newId } from '../src/shared/ids.js';
 import { PUBLIC_BASE_URL, startTestApp, type TestApp } from './harness/app.js';
 import type { FakeTwilio } from './harness/fake-twilio.js';
@@ -142,6 +143,19 @@ describe('paging by SMS and call', () => {
     expect(after.said.join(' ')).toContain(`Acknowledged INC-${inc.number}.`);
     expect(await status(inc.ref)).toBe('acknowledged');
     expect(await timeline(inc.ref)).toContain(`INC-${inc.number} acknowledged by Ana by phone`);
+    // The step's ledger under the card, edited in place as the statuses came: DM, SMS delivered, the call.
+    await run();
+    await run();
+    const fake = t.slack?.fake;
+    const card = fake?.messages.find((m) => !m.thread_ts && m.text.includes(`INC-${inc.number} `));
+    const ledgers =
+      fake?.messages.filter((m) => m.thread_ts === card?.ts && m.text.startsWith('Paging')) ?? [];
+    expect(ledgers).toHaveLength(1);
+    const ledger = ledgers[0]?.history.at(-1)?.text ?? '';
+    expect(ledger).toContain('Slack DM delivered');
+    expect(ledger).toContain('SMS delivered');
+    expect(ledger).toMatch(/call (answered|completed|delivered)/);
+    expect(ledger).toMatch(/by phone/);
   });
 
   it('an SMS reply acknowledges; the call due later is not made', async () => {
@@ -158,6 +172,36 @@ describe('paging by SMS and call', () => {
     await at('2026-03-02T04:03:00Z');
     expect(tw.calls.filter((c) => c.at >= new Date('2026-03-02T04:00:00Z'))).toHaveLength(0);
     expect((await pageRows(inc.id)).map((p) => p.status)).toEqual(['sent', 'sent', 'cancelled']);
+  });
+
+  it('acknowledging in Slack (the DM’s button) stops the SMS and the call still to come', async () => {
+    await setRules(u.ana, [
+      { method: 'slack_dm', delay: 0 },
+      { method: 'sms', delay: 2, cm: cm.anaSms },
+      { method: 'voice', delay: 4, cm: cm.anaVoice },
+    ]);
+    const inc = await declare('Acknowledged in Slack');
+    await at('2026-03-02T04:30:00Z');
+    const slack = t.slack;
+    if (!slack) throw new Error('no slack');
+    const dm = slack.fake.messages.find(
+      (m) => m.channel.startsWith('D') && m.text.startsWith(`INC-${inc.number} `),
+    );
+    await slack.driver.blockAction(INCIDENT_ACTIONS.acknowledge, inc.id, {
+      user: 'U0ANA',
+      message: { ts: dm?.ts ?? '', channel: dm?.channel ?? '' },
+    });
+    await slack.idle();
+    expect(await status(inc.ref)).toBe('acknowledged');
+    await at('2026-03-02T04:34:00Z');
+    expect((await pageRows(inc.id)).map((p) => p.status)).toEqual(['sent', 'cancelled', 'cancelled']);
+    expect(tw.messages.filter((m) => m.at >= new Date('2026-03-02T04:30:00Z'))).toHaveLength(0);
+    expect(tw.calls.filter((c) => c.at >= new Date('2026-03-02T04:30:00Z'))).toHaveLength(0);
+    await setRules(u.ana, [
+      { method: 'slack_dm', delay: 0 },
+      { method: 'sms', delay: 1, cm: cm.anaSms },
+      { method: 'voice', delay: 3, cm: cm.anaVoice },
+    ]);
   });
 
   it('a forged or missing signature is refused with 403 and changes nothing', async () => {
@@ -377,5 +421,103 @@ describe('at most once', () => {
     const said = await call.press('6');
     for (const i of incs) expect(said.said.join(' ')).toContain(`Resolved INC-${i.number}.`);
     for (const i of incs) expect(await status(i.ref)).toBe('resolved');
+  });
+});
+
+describe('verifying a number and replying', () => {
+  it('a new number gets its code by SMS (by call for voice); the code verifies it', async () => {
+    const phone = '+14155550177';
+    const made = await json<{ id: string; status: string }>(
+      post(`/api/v1/users/${u.bo}/contact-methods`, { type: 'sms', phoneNumber: phone }),
+    );
+    expect(made.status).toBe('unverified');
+    await run();
+    const sms = await tw.expectSms(phone, 'verification code');
+    const code = /\b(\d{6})\b/.exec(sms.body)?.[1] ?? '';
+    const verified = await post(`/api/v1/users/${u.bo}/contact-methods/${made.id}/verify`, { code });
+    expect((await json<{ status: string }>(verified)).status).toBe('active');
+    // Voice: a call that says the code, digit by digit, twice.
+    const voice = await json<{ id: string }>(
+      post(`/api/v1/users/${u.bo}/contact-methods`, { type: 'voice', phoneNumber: phone }),
+    );
+    await run();
+    const call = await tw.nextCall(phone);
+    const turn = await call.answer();
+    const said = turn.said.join(' ');
+    const digits = /code is ((?:\d ){5}\d)/.exec(said)?.[1]?.replaceAll(' ', '') ?? '';
+    expect(said).toContain(`Again: ${digits.split('').join(' ')}`);
+    const ok = await post(`/api/v1/users/${u.bo}/contact-methods/${voice.id}/verify`, { code: digits });
+    expect((await json<{ status: string }>(ok)).status).toBe('active');
+  });
+
+  it('42e escalates (once: a stale escalate does nothing); a voicemail is not reached and runs the next rule', async () => {
+    await setRules(u.ana, [
+      { method: 'sms', delay: 0, cm: cm.anaSms },
+      { method: 'voice', delay: 1, cm: cm.anaVoice },
+      { method: 'slack_dm', delay: 25 },
+    ]);
+    await setRules(u.bo, [{ method: 'slack_dm', delay: 0 }]);
+    const inc = await declare('Escalate me');
+    await at('2026-03-02T15:00:00Z');
+    await tw.expectSms(PHONE.ana, `INC-${inc.number}`);
+    await at('2026-03-02T15:01:00Z');
+    const call = await tw.nextCall(PHONE.ana);
+    await call.answerByMachine();
+    await tw.idle();
+    const rows = await pageRows(inc.id);
+    expect(rows[1]).toMatchObject({ method: 'voice', delivery: 'voicemail' });
+    expect(new Date(rows[2]?.due_at ?? 0).toISOString()).toBe('2026-03-02T15:01:00.000Z');
+    const e = await tw.sendSms({ from: PHONE.ana, body: `${inc.number}e` });
+    expect(e.replies[0]?.body).toContain('escalating from step 1 to the next step now');
+    await tw.expectSms(PHONE.ana, 'escalating');
+    await at('2026-03-02T15:01:30Z');
+    const [esc] = await t.sql<{ step: number }>('select step from escalations where incident_id = ?', [
+      inc.id,
+    ]);
+    expect(esc?.step).toBe(1);
+    const again = await tw.sendSms({ from: PHONE.ana, body: `e ${inc.number}` });
+    expect(again.replies[0]?.body).toContain('already moved past step 1');
+    await tw.expectSms(PHONE.ana, 'already moved');
+    await t.request('POST', `/api/v1/incidents/${inc.ref}/resolve`, {});
+  });
+
+  it('replies that change nothing: an incident not paging them, an unknown number, and help at most 5 times a day', async () => {
+    const other = await declare('Not for Ana', 'other-service');
+    const notMine = await tw.sendSms({ from: PHONE.ana, body: `${other.number}a` });
+    expect(notMine.replies[0]?.body).toBe(`OpsWatch: INC-${other.number} is not paging you.`);
+    await tw.expectSms(PHONE.ana, 'is not paging you');
+    expect(await status(other.ref)).toBe('triggered');
+    const stranger = await tw.sendSms({ from: '+14155550999', body: `${other.number}a` });
+    expect(stranger.replies).toEqual([]);
+    expect(await status(other.ref)).toBe('triggered');
+    const answers: number[] = [];
+    for (let i = 0; i < 7; i++)
+      answers.push((await tw.sendSms({ from: PHONE.bo, body: 'what?' })).replies.length);
+    expect(answers).toEqual([1, 1, 1, 1, 1, 0, 0]);
+    for (let i = 0; i < 5; i++) await tw.expectSms(PHONE.bo, 'reply 42a');
+    await t.request('POST', `/api/v1/incidents/${other.ref}/resolve`, {});
+  });
+});
+
+describe('a test page', () => {
+  it('runs the person’s high-urgency rules for real by SMS, then resolves itself', async () => {
+    await setRules(u.bo, [
+      { method: 'slack_dm', delay: 0 },
+      { method: 'sms', delay: 1, cm: cm.boSms },
+    ]);
+    t.clock.set('2026-03-02T16:00:00Z');
+    const res = await post(`/api/v1/users/${u.bo}/test-page`, {});
+    expect(res.status).toBe(201);
+    await at('2026-03-02T16:00:00Z');
+    await at('2026-03-02T16:01:00Z');
+    const sms = await tw.expectSms(PHONE.bo, 'DRILL INC-', 'Test page for Bo');
+    const number = Number(/INC-(\d+)/.exec(sms.body)?.[1]);
+    await at('2026-03-02T16:02:00Z');
+    await at('2026-03-02T16:02:01Z');
+    expect(await status(`INC-${number}`)).toBe('resolved');
+    // Nobody else was paged: the only SMS was Bo's.
+    expect(tw.messages.filter((m) => m.at >= new Date('2026-03-02T16:00:00Z')).map((m) => m.to)).toEqual([
+      PHONE.bo,
+    ]);
   });
 });

@@ -12,7 +12,7 @@ import {
   SimulatorService,
 } from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService, timelineQueries } from '../domains/incidents/index.js';
-import { type Destination, ledgerTouched, OutboxService } from '../domains/notify/index.js';
+import { type Destination, ledgerStepOf, ledgerTouched, OutboxService } from '../domains/notify/index.js';
 import {
   CONTACT_METHODS,
   ContactMethodsService,
@@ -120,6 +120,8 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     enqueue: outbox.enqueue,
     enqueueReturning: outbox.enqueueReturning,
     ackTimedOut: (tenantId, incidentId, minutes) => incidents.ackTimedOut(tenantId, incidentId, minutes),
+    openTest: incidents.openTest,
+    endTest: (tenantId, incidentId, note) => incidents.endTest(tenantId, incidentId, note),
     defaultChannel: opts.slackDefaultChannel ?? null,
     phonesOn: opts.phonesOn ?? false,
     ...(opts.metrics?.escalation ? { metrics: opts.metrics.escalation } : {}),
@@ -143,18 +145,8 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
       return (await escalation.escalate(actor, ref, place)).message;
     },
     // Each step whose pages changed (claimed, sent, delivered, failed) shows it in its ledger under the card.
-    pagesChanged: (em, pages, at) =>
-      ledgerTouched(
-        em,
-        pages.map((p) => ({
-          tenantId: p.tenant_id,
-          incidentId: p.incident_id,
-          generation: p.generation,
-          loop: p.loop,
-          step: p.step,
-        })),
-        at,
-      ),
+    pagesChanged: (em, pages, at) => ledgerTouched(em, pages.map(ledgerStepOf), at),
+    pageOutcome: (em, page, status, at, reason) => escalation.outcome(em, page, status, at, reason),
     ...(opts.metrics?.phone ? { metrics: opts.metrics.phone } : {}),
   });
   // Subscribers of incident events, in order (SLA and knowledge base will join here). A new incident's service

@@ -147,6 +147,7 @@ export interface Incidents {
   resolved_at: Timestamp | null;
   updated_at: Timestamp;
   drill: Generated<boolean>;
+  test_of: string | null;
 }
 
 export interface NotificationRules {

@@ -1,6 +1,14 @@
 import type { App } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
-import { DECLARE_INPUTS, NOTE_INPUTS, ONCALL_INPUTS, VIEWS } from '../../blocks/ids.js';
+import {
+  CONTACT_INPUTS,
+  DECLARE_INPUTS,
+  NOTE_INPUTS,
+  ONCALL_INPUTS,
+  RULE_BLOCK_PREFIX,
+  ruleInputIds,
+  VIEWS,
+} from '../../blocks/ids.js';
 import { isDatabaseOutage, unavailable } from '../db/tx.js';
 import { type AppError, isAppError } from '../shared/errors.js';
 import { errorRef } from '../shared/ids.js';
@@ -13,6 +21,8 @@ interface ModalFields {
   fields: Record<string, string>;
   /** Where an error that names no known field goes. */
   first: string;
+  /** Fields that already name a block of the modal (its rows are numbered, so no fixed map lists them). */
+  blockPrefix?: string;
 }
 
 /** Each modal's field → block map, by callback id. */
@@ -42,6 +52,19 @@ const MODAL_FIELDS: Record<string, ModalFields> = {
     },
     first: ONCALL_INPUTS.schedule.blockId,
   },
+  [VIEWS.addPhone]: {
+    fields: { type: CONTACT_INPUTS.type.blockId, phoneNumber: CONTACT_INPUTS.phone.blockId },
+    first: CONTACT_INPUTS.phone.blockId,
+  },
+  [VIEWS.verifyCode]: {
+    fields: { code: CONTACT_INPUTS.code.blockId },
+    first: CONTACT_INPUTS.code.blockId,
+  },
+  [VIEWS.editRules]: {
+    fields: {},
+    first: ruleInputIds('high', 0).method.blockId,
+    blockPrefix: RULE_BLOCK_PREFIX,
+  },
 };
 const UNKNOWN_MODAL: ModalFields = { fields: {}, first: DECLARE_INPUTS.title.blockId };
 
@@ -49,7 +72,10 @@ function modalErrors(err: AppError, callbackId: string): Record<string, string> 
   const modal = MODAL_FIELDS[callbackId] ?? UNKNOWN_MODAL;
   const errors: Record<string, string> = {};
   for (const f of err.fields) {
-    const block = modal.fields[f.field.split('.')[0] ?? ''];
+    const block =
+      modal.blockPrefix && f.field.startsWith(modal.blockPrefix)
+        ? f.field
+        : modal.fields[f.field.split('.')[0] ?? ''];
     if (block && !errors[block]) errors[block] = f.message.slice(0, 150);
   }
   if (Object.keys(errors).length === 0) errors[modal.first] = err.message.slice(0, 150);

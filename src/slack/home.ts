@@ -1,10 +1,13 @@
 import type { HomeView as SlackHomeView } from '@slack/types';
+import type { HowPagedView } from '../../blocks/contact.blocks.js';
 import { homeView } from '../../blocks/home.blocks.js';
 import type { IncidentView, OnCallView, PageReason, PagingMeView } from '../../blocks/types.js';
 import { listFilterSchema } from '../domains/incidents/index.js';
-import { type Actor, rendererActor } from '../shared/actor.js';
+import type { UserDto } from '../domains/tenants/index.js';
+import { type Actor, rendererActor, USER_ROLES, type UserRole } from '../shared/actor.js';
 import { parseInput } from '../shared/errors.js';
 import { zoneOrUtc } from '../shared/time-zone.js';
+import { toHowPagedView } from './contact-view.mapper.js';
 import { blockOptions, type SlackDeps } from './context.js';
 import { toIncidentView } from './incident-view.mapper.js';
 import { toHomeOnCallView, toMyOnCallView } from './oncall-view.mapper.js';
@@ -33,10 +36,21 @@ async function pagingMeViews(
 
 const NOT_ON_CALL: OnCallView = { onCallNow: [], nextShift: null, schedules: [] };
 
+/** "How you get paged": read as the person themselves (their phones are theirs to see, not the renderer's). */
+async function howPagedView(deps: SlackDeps, tenantId: string, user: UserDto): Promise<HowPagedView> {
+  const roles = (USER_ROLES as readonly string[]).includes(user.role) ? [user.role as UserRole] : [];
+  const self: Actor = { tenantId, kind: 'user', id: user.id, name: user.name, roles, source: 'slack' };
+  const [methods, rules] = await Promise.all([
+    deps.services.contactMethods.list(self, user.id),
+    deps.services.notificationRules.get(self, user.id),
+  ]);
+  return toHowPagedView(methods, rules);
+}
+
 /**
  * Someone's App Home as it is now: open incidents, the ones assigned to them, the Declare button, and their
  * on-call picture (am I on call and until when, my next shift, who is on call for my schedules and their gaps)
- * with times in their own zone. Someone OpsWatch does not know yet gets the on-call section saying they are on
+ * with times in their own zone, and how they get paged. Someone OpsWatch does not know yet gets the on-call section saying they are on
  * no schedule.
  */
 export async function renderHome(
@@ -58,6 +72,7 @@ export async function renderHome(
     : NOT_ON_CALL;
   const open = page.items.map(toIncidentView);
   const pagingMe = user ? await pagingMeViews(deps, actor, user.id, open) : undefined;
+  const howPaged = user ? await howPagedView(deps, tenantId, user) : undefined;
   const mine = user ? page.items.filter((i) => i.assignee?.id === user.id).map(toIncidentView) : [];
   return homeView(
     {
@@ -66,6 +81,7 @@ export async function renderHome(
       assignedToMe: mine,
       onCall,
       ...(pagingMe ? { pagingMe } : {}),
+      ...(howPaged ? { howPaged } : {}),
     },
     blockOptions(deps, zoneOrUtc(user?.timeZone)),
   );

@@ -3,6 +3,7 @@ import type { Logger as SlackLogger } from '@slack/logger';
 import type { Logger } from '../shared/logger.js';
 import type { SlackDeps } from './context.js';
 import { registerErrorHandler } from './error-handler.js';
+import { registerContact } from './features/contact/register.js';
 import { registerEscalation } from './features/escalation/register.js';
 import { registerHome } from './features/home/register.js';
 import { registerIncidentButtons } from './features/incident-buttons/register.js';
@@ -93,6 +94,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
   registerEscalation(app, deps);
   registerIncidentCommand(app, deps, identify);
   registerOnCallCommand(app, deps, identify);
+  registerContact(app, deps);
   registerHome(app, deps);
   registerErrorHandler(app, deps.log.child({ component: 'slack' }));
   const http = receiver instanceof FetchReceiver ? receiver : null;

@@ -310,6 +310,20 @@ export function rbacOperations(t: TestApp, people: People) {
       call: (a) => sv().notificationRules.set(a, people.other.id, rules),
     },
     'edit own notification rules': { call: (a) => sv().notificationRules.set(a, a.id ?? '', rules) },
+    // A fresh person each try: one test page per person per 5 minutes.
+    'send someone a test page': {
+      prepare: async () => ({
+        id: (
+          await admin<{ id: string }>('POST', '/api/v1/users', {
+            name: 'Tested',
+            email: `t${++seq}@example.com`,
+          })
+        ).id,
+      }),
+      rest: (c) => ['POST', `/api/v1/users/${c.id}/test-page`],
+      call: (a, c) => sv().escalation.testPage(a, c.id ?? ''),
+    },
+    'send yourself a test page': { call: (a) => sv().escalation.testPage(a, a.id ?? '') },
     'list someone’s phone numbers': {
       rest: () => ['GET', `/api/v1/users/${people.other.id}/contact-methods`],
       call: (a) => sv().contactMethods.list(a, people.other.id),

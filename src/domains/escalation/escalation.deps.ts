@@ -38,6 +38,18 @@ export interface EscalationDeps {
    * false when it is no longer acknowledged since then.
    */
   ackTimedOut: (tenantId: string, incidentId: string, minutes: number) => Promise<boolean>;
+  /**
+   * Opens a test page's incident in the caller's transaction (IncidentsService.openTest): a P1 drill for one
+   * person, posted to no channel, not escalated by its service's policy.
+   */
+  openTest: (
+    em: Em,
+    actor: Actor,
+    fields: { title: string; description: string; service: string; testOf: string },
+    at: Date,
+  ) => Promise<{ id: string; number: number }>;
+  /** Ends a test page, acknowledged (if nobody did) and resolved by OpsWatch, in its own transaction. */
+  endTest: (tenantId: string, incidentId: string, note: string) => Promise<boolean>;
   /** Twilio is set up: SMS and voice pages go out (otherwise they fail, saying why). */
   phonesOn?: boolean;
   /** SLACK_DEFAULT_CHANNEL: where "nobody acknowledged" is said besides the incident's thread. */

@@ -3,10 +3,10 @@ import type { Em } from '../../db/sql.js';
 import { withTx } from '../../db/tx.js';
 import { newId } from '../../shared/ids.js';
 import type { TimelineEvent } from '../incidents/index.js';
-import { ledgerTouched, type NewOutboxRow } from '../notify/index.js';
+import { ledgerStepOf, ledgerTouched, type NewOutboxRow } from '../notify/index.js';
 import { type OnCallAtInstant, whoIsOnCallAt } from '../rosters/index.js';
 import type { EscalationDeps } from './escalation.deps.js';
-import { type DueEscalationRow, type DuePageRow, escalationStore, type NewPage } from './escalation.store.js';
+import { type DueEscalationRow, escalationStore, type NewPage } from './escalation.store.js';
 import { incidentFactsStore } from './incident-facts.store.js';
 import { phonePagesStore } from './phone-pages.store.js';
 import type { Target, Urgency } from './policy.types.js';
@@ -18,7 +18,13 @@ export interface EscalationRunReport {
   queued: number;
   failed: number;
   ackTimeouts: number;
+  /** Test pages resolved (their chain ran, or someone acknowledged). */
+  testsEnded: number;
 }
+
+/** What a test page's incident is resolved with. */
+export const TEST_PAGE_OVER = 'The test page has run its course: it resolves itself.';
+export const TEST_PAGE_ACKED = 'The test page was acknowledged: it resolves itself.';
 
 /** Test hooks: where a worker could die (a hook that throws rolls back what its transaction wrote). */
 export interface EngineHooks {
@@ -34,6 +40,8 @@ const BATCH = 100;
 const PARALLEL = 4;
 /** Batches per run at most (the next run takes the rest). */
 const MAX_BATCHES = 20;
+/** A test page whose resolution failed is tried again this long after. */
+const TEST_END_RETRY_MS = 60_000;
 /** Moves one escalation makes in one run at most (empty steps move on at once; loops are bounded anyway). */
 const MAX_MOVES = 250;
 
@@ -43,6 +51,7 @@ const emptyReport = (): EscalationRunReport => ({
   queued: 0,
   failed: 0,
   ackTimeouts: 0,
+  testsEnded: 0,
 });
 
 /**
@@ -62,6 +71,8 @@ export class EscalationEngine {
   async run(now: Date = this.deps.clock.now()): Promise<EscalationRunReport> {
     const report = emptyReport();
     const ackDue: DueEscalationRow[] = [];
+    /** Test pages to resolve: their step's delay has passed. */
+    const ending: DueEscalationRow[] = [];
     let failed = false;
     let error: unknown = null;
     const runs: Promise<void>[] = [];
@@ -73,7 +84,7 @@ export class EscalationEngine {
           const due = await escalationStore.due(em, now, BATCH);
           for (const row of due) if (row.state === 'acknowledged') ackDue.push(row);
           const moving = due.filter((r) => r.state !== 'acknowledged');
-          if (moving.length) await this.moveAll(em, moving, now, report);
+          if (moving.length) await this.moveAll(em, moving, now, report, ending);
           await this.hooks.beforeHandOver?.();
           const handed = await this.handOver(em, now, report);
           return due.length === BATCH || handed === BATCH;
@@ -92,7 +103,13 @@ export class EscalationEngine {
     for (let i = 0; i < runs.length; i++) await runs[i];
     const rejected = failed ? { reason: error } : null;
     if (rejected) throw rejected.reason;
+    const ends = new Map(ending.map((r) => [r.incident_id, r]));
+    for (const row of ends.values()) await this.endTest(row, now, TEST_PAGE_OVER, report);
     for (const row of ackDue) {
+      if (row.snapshot.testOf) {
+        await this.endTest(row, now, TEST_PAGE_ACKED, report);
+        continue;
+      }
       const minutes = row.snapshot.spec.ackTimeoutMinutes ?? 0;
       if (await this.deps.ackTimedOut(row.tenant_id, row.incident_id, minutes)) report.ackTimeouts++;
       else
@@ -111,6 +128,27 @@ export class EscalationEngine {
   }
 
   /**
+   * A test page is over: its incident acknowledged (if nobody did) and resolved by OpsWatch, which stops its
+   * escalation. One the incidents domain would not end (resolved already) is stopped here, so it is not due again.
+   */
+  private async endTest(row: DueEscalationRow, now: Date, note: string, report: EscalationRunReport) {
+    if (await this.deps.endTest(row.tenant_id, row.incident_id, note)) {
+      report.testsEnded++;
+      return;
+    }
+    await withTx(this.orm, 'system', async (em) => {
+      const locked = await escalationStore.lock(em, row.tenant_id, row.incident_id);
+      if (locked?.next_at && (locked.state === 'active' || locked.state === 'acknowledged'))
+        await escalationStore.advance(
+          em,
+          row.incident_id,
+          { ...locked, state: 'resolved', stepFiredAt: locked.step_fired_at, nextAt: null },
+          now,
+        );
+    });
+  }
+
+  /**
    * Moves a batch of due escalations on, in rounds: each round fires the next step of every escalation still due
    * (several rounds when steps reach nobody and the next fires at once) or exhausts it. A round's targets, rules,
    * running chains, pages and timeline are read and written set-based, a few statements for the whole batch.
@@ -120,6 +158,7 @@ export class EscalationEngine {
     rows: DueEscalationRow[],
     now: Date,
     report: EscalationRunReport,
+    ending: DueEscalationRow[],
   ): Promise<void> {
     const states = new Map<string, MoveState>();
     for (const row of rows) {
@@ -145,6 +184,14 @@ export class EscalationEngine {
         const move =
           st.fired === null ? ({ kind: 'step', position: st.pos } as const) : nextPosition(snapshot, st.pos);
         const at = now.getTime() - st.nextAt.getTime() > CATCH_UP_MS ? now : st.nextAt;
+        if (move.kind === 'exhausted' && snapshot.testOf) {
+          // A test page never says nobody acknowledged: it is resolved after the batches. Until then it stays
+          // active, due again a minute later (should resolving it fail), so later batches do not take it again.
+          st.state = 'ending';
+          st.nextAt = new Date(now.getTime() + TEST_END_RETRY_MS);
+          ending.push(st.row);
+          continue;
+        }
         if (move.kind === 'exhausted') {
           await this.exhaust(em, st.row, move.loops, notices);
           st.state = 'exhausted';
@@ -163,7 +210,7 @@ export class EscalationEngine {
       em,
       [...states.values()].map((st) => ({
         incidentId: st.row.incident_id,
-        state: st.state,
+        state: st.state === 'ending' ? 'active' : st.state,
         loop: st.pos.loop,
         step: st.pos.step,
         stepFiredAt: st.fired,
@@ -450,14 +497,15 @@ export class EscalationEngine {
       now,
     );
     // Each step whose pages were handed over (or failed) shows it in its ledger under the card.
-    await ledgerTouched(em, due.map(stepOf), now);
+    await ledgerTouched(em, due.map(ledgerStepOf), now);
     return due.length;
   }
 }
 
 interface MoveState {
   row: DueEscalationRow;
-  state: 'active' | 'acknowledged' | 'resolved' | 'exhausted';
+  /** `ending`: a test page whose step has run, stored as still active until it is resolved. */
+  state: 'active' | 'acknowledged' | 'resolved' | 'exhausted' | 'ending';
   pos: { loop: number; step: number };
   fired: Date | null;
   nextAt: Date | null;
@@ -487,14 +535,6 @@ class Notices {
     this.byTenant.clear();
   }
 }
-
-const stepOf = (p: DuePageRow) => ({
-  tenantId: p.tenant_id,
-  incidentId: p.incident_id,
-  generation: p.generation,
-  loop: p.loop,
-  step: p.step,
-});
 
 const isPerson = (t: Target): boolean =>
   t.type === 'user' || t.type === 'schedule' || t.type === 'manager_of';

@@ -6,7 +6,7 @@ import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import { AppError } from '../../shared/errors.js';
 import { type IncidentEventSink, incidentRef, parseIncidentRef } from '../incidents/index.js';
-import { ledgerTouched } from '../notify/index.js';
+import { ledgerStepOf, ledgerTouched } from '../notify/index.js';
 import type { EscalationDeps } from './escalation.deps.js';
 import { EscalationEngine } from './escalation.engine.js';
 import { EscalationSink } from './escalation.sink.js';
@@ -15,6 +15,7 @@ import { type IncidentFacts, incidentFactsStore } from './incident-facts.store.j
 import { deliveryHistory, deliveryState, type LedgerPageFacts, maskPhone } from './ledger.calc.js';
 import { ledgerStore } from './ledger.store.js';
 import { phonePagesStore } from './phone-pages.store.js';
+import { startTestPage, type TestPageDto } from './test-page.js';
 
 /** Where the escalation stood when someone chose to escalate: a click made for a step it already left does nothing. */
 export const escalateTokenSchema = z.object({
@@ -154,6 +155,14 @@ export class EscalationService {
     });
   }
 
+  /**
+   * "Send me a test page": the person's high-urgency rules run for real against a drill incident that pages
+   * only them, is posted to no channel and resolves itself (see test-page.ts). One per person per 5 minutes.
+   */
+  testPage(actor: Actor, userId: string): Promise<TestPageDto> {
+    return startTestPage(this.orm, this.deps, actor, userId);
+  }
+
   /** Every page of the incident, oldest first. */
   async notifications(actor: Actor, ref: string): Promise<NotificationDto[]> {
     authorize(actor, 'incident:read');
@@ -253,7 +262,11 @@ export class EscalationService {
     });
   }
 
-  private async outcome(
+  /**
+   * A page's outcome, in the caller's transaction: counted, on the incident's timeline (`notified`), and its
+   * step's ledger redrawn. The paging domain's SMS and calls record theirs through it too.
+   */
+  async outcome(
     em: Em,
     p: PageRow,
     status: 'sent' | 'failed' | 'cancelled',
@@ -271,17 +284,7 @@ export class EscalationService {
       ...(reason ? { reason } : {}),
     };
     await this.deps.recordNotice(em, p.tenant_id, p.incident_id, { kind: 'notified', data }, at);
-    await ledgerTouched(
-      em,
-      {
-        tenantId: p.tenant_id,
-        incidentId: p.incident_id,
-        generation: p.generation,
-        loop: p.loop,
-        step: p.step,
-      },
-      at,
-    );
+    await ledgerTouched(em, ledgerStepOf(p), at);
   }
 }
 

@@ -243,7 +243,8 @@ export const escalationStore = {
    * each incident still triggered, the policy in force for its service (`policyOf`, a query embedded per row)
    * frozen onto it (id, name, version, spec with its defaults), urgency from its severity (`spec.urgency.high`),
    * step 0 due at `at`; the timeline's `escalation_started` (or `escalation_none` when no policy applies) through
-   * `notices` (the incidents domain's statement); and the engine woken when any started.
+   * `notices` (the incidents domain's statement); and the engine woken when any started. Test pages are left out:
+   * their one-off escalation is started by the test page itself.
    */
   async startAll(
     em: Em,
@@ -267,6 +268,7 @@ export const escalationStore = {
       sql`with inc as (
             select i.id, i.service, i.severity from incidents i
             where i.tenant_id = ${tenantId} and i.id = any(${incidentIds}::uuid[]) and i.status = 'triggered'
+              and i.test_of is null
           ), pol as (
             select inc.id as incident_id, inc.service, inc.severity, p.id as policy_id, p.name, p.version,
               p.spec || jsonb_build_object('repeat', coalesce(p.spec->'repeat', '0'::jsonb),
@@ -292,9 +294,10 @@ export const escalationStore = {
 
   /**
    * Stops the incident's escalation without waiting for an answer (none when it has none): acknowledged — until
-   * its frozen policy's ack timeout from `at` (the engine woken then), when it has one — or resolved; its pages
-   * not yet sent cancelled (sent ones note an acknowledgement); the delivery ledger of each step of the
-   * generation redrawn (a `slack.ledger` row, when the incident has a card). Answers the cancelled pages: on a light
+   * its frozen policy's ack timeout from `at` (the engine woken then), when it has one; a test page's at once,
+   * for the engine to resolve it — or resolved; its pages not yet sent cancelled (sent ones note an
+   * acknowledgement); the delivery ledger of each step of the generation redrawn (a `slack.ledger` row, when the
+   * incident has a card). Answers the cancelled pages: on a light
    * transaction they arrive with its next awaited statement or its COMMIT (elsewhere, read at once).
    */
   async stopAhead(
@@ -308,7 +311,8 @@ export const escalationStore = {
     const acked = state === 'acknowledged';
     const stop = sql<{ pages: PageRow[] }>`with stopped as (
             update escalations e set state = ${state}, updated_at = ${at},
-              next_at = case when ${acked} and e.snapshot->'spec'->>'ackTimeoutMinutes' is not null
+              next_at = case when ${acked} and e.snapshot ? 'testOf' then ${at}::timestamptz
+                when ${acked} and e.snapshot->'spec'->>'ackTimeoutMinutes' is not null
                 then ${at}::timestamptz
                   + round((e.snapshot->'spec'->>'ackTimeoutMinutes')::float8 * 60000) * interval '1 millisecond'
                 end,

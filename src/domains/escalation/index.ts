@@ -36,3 +36,5 @@ export {
   SimulatorService,
 } from './simulate.service.js';
 export * from './step.calc.js';
+export { TEST_PAGE_EVERY_MINUTES, testPageDelayMinutes } from './test-page.calc.js';
+export type { TestPageDto } from './test-page.js';

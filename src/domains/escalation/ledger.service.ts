@@ -61,6 +61,18 @@ export class LedgerService {
     return withEm(this.orm, { tenantId }, (em) => ledgerStore.message(em, tenantId, k));
   }
 
+  /**
+   * Other ledger rows of the step whose post may have gone out without its answer being recorded (`maybe_sent`):
+   * before a first post, each is looked for in the thread, so the ledger is never posted twice.
+   */
+  maybePosted(
+    tenantId: string,
+    k: StepKey,
+    exclude: readonly string[],
+  ): Promise<{ id: string; createdAt: Date }[]> {
+    return withEm(this.orm, { tenantId }, (em) => ledgerStore.maybePosted(em, tenantId, k, exclude));
+  }
+
   /** Records where the step's ledger was posted (a second record for the step changes nothing). */
   async saveMessage(tenantId: string, k: StepKey, msg: { channel: string; ts: string }): Promise<void> {
     const at = this.clock.now();

@@ -198,6 +198,23 @@ export const ledgerStore = {
     return row ? { channel: row.slack_channel, ts: row.slack_ts } : null;
   },
 
+  async maybePosted(
+    em: Em,
+    tenantId: string,
+    k: StepKey,
+    exclude: readonly string[],
+  ): Promise<{ id: string; createdAt: Date }[]> {
+    const rows = await query<{ id: string | number; created_at: Date | string }>(
+      em,
+      sql`select id, created_at from outbox where tenant_id = ${tenantId} and incident_id = ${k.incidentId}
+            and destination = 'slack.ledger' and maybe_sent
+            and payload @> ${JSON.stringify({ generation: k.generation, loop: k.loop, step: k.step })}::jsonb
+            and not (id = any(${exclude.map(Number)}::bigint[]))
+          order by id limit 5`,
+    );
+    return rows.map((r) => ({ id: String(r.id), createdAt: new Date(r.created_at) }));
+  },
+
   async saveMessage(
     em: Em,
     tenantId: string,

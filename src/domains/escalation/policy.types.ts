@@ -99,6 +99,11 @@ export interface PolicySnapshot {
   name: string;
   version: number;
   spec: PolicySpec;
+  /**
+   * A test page's one-off escalation, paging this user only: once its step has run (or someone acknowledged)
+   * the engine resolves the incident instead of saying nobody acknowledged.
+   */
+  testOf?: string;
 }
 
 export const URGENCIES = ['high', 'low'] as const;

@@ -118,7 +118,10 @@ export async function openIncident(
   const { title, service, severity } = fields;
   const created: TimelineInput = {
     incidentId: inc.id,
-    event: { kind: 'created', data: { verb, title, service, severity } },
+    event: {
+      kind: 'created',
+      data: { verb, title, service, severity, ...(fields.testOf ? { test: true } : {}) },
+    },
   };
   await recordChanges(em, sink, actor, [created, ...extra(inc.id)], at);
   return inc;

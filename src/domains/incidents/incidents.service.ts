@@ -163,6 +163,57 @@ export class IncidentsService {
     });
   }
 
+  /**
+   * Opens a test page's incident in the caller's transaction (the escalation domain's test page): a P1 drill for
+   * `testOf`, declared by `actor`, posted to no channel; its escalation is the caller's to start.
+   */
+  readonly openTest = async (
+    em: Em,
+    actor: Actor,
+    fields: { title: string; description: string; service: string; testOf: string },
+    at: Date,
+  ): Promise<{ id: string; number: number }> => {
+    const inc = await openIncident(
+      em,
+      this.events,
+      actor,
+      {
+        title: fields.title,
+        description: fields.description,
+        service: fields.service,
+        environment: 'production',
+        severity: 1,
+        groupKey: null,
+        source: 'manual',
+        autoResolve: false,
+        drill: true,
+        testOf: fields.testOf,
+      },
+      'declared',
+      at,
+    );
+    return { id: inc.id, number: inc.number };
+  };
+
+  /**
+   * Ends a test page (its own transaction): acknowledged, if nobody did, then resolved, by OpsWatch. False when
+   * the incident is no test page or is resolved already.
+   */
+  async endTest(tenantId: string, incidentId: string, note: string): Promise<boolean> {
+    return withTx(this.orm, { tenantId }, async (em) => {
+      const now = this.clock.now();
+      const inc = await incidentsStore.lock(em, tenantId, { id: incidentId });
+      if (!inc?.test_of || inc.status === 'resolved') return false;
+      const system = systemActor(tenantId);
+      const acked =
+        inc.status === 'triggered'
+          ? await applyTransition(em, this.events, this.alerts, system, inc, 'acknowledge', now, note)
+          : inc;
+      await applyTransition(em, this.events, this.alerts, system, acked, 'resolve', now, note);
+      return true;
+    });
+  }
+
   acknowledge(actor: Actor, ref: string): Promise<IncidentDto> {
     return this.act(actor, 'incident:acknowledge', ref, (em, inc, now) =>
       applyTransition(em, this.events, this.alerts, actor, inc, 'acknowledge', now),

@@ -71,6 +71,8 @@ export interface NewIncident {
   autoResolve: boolean;
   /** A fire drill (declared by hand only). */
   drill?: boolean;
+  /** A test page for this user (a drill paging them only, posted nowhere, resolving itself). */
+  testOf?: string | null;
   at: Date;
 }
 
@@ -127,6 +129,7 @@ export const incidentsStore = {
           source: inc.source,
           auto_resolve: inc.autoResolve,
           drill: inc.drill ?? false,
+          test_of: inc.testOf ?? null,
           created_at: inc.at,
           updated_at: inc.at,
         })

@@ -22,6 +22,8 @@ export const TIMELINE_DATA = {
     title: z.string(),
     service: z.string(),
     severity,
+    /** A test page ("Send me a test page"): no card is posted and no service is sighted. */
+    test: z.boolean().optional(),
   }),
   /** Alerts fired into the incident: one event per alert, or one for a burst (titles and ids of the first). */
   alert_fired: z.object({

@@ -15,7 +15,13 @@ export {
   PLATFORMS,
   type Platform,
 } from './destinations.js';
-export { type LedgerStep, ledgerInsert, ledgerTouched, ledgerWake } from './ledger-touch.store.js';
+export {
+  type LedgerStep,
+  ledgerInsert,
+  ledgerStepOf,
+  ledgerTouched,
+  ledgerWake,
+} from './ledger-touch.store.js';
 export { type OutboxOptions, OutboxService } from './outbox.service.js';
 export { OUTBOX_CHANNEL } from './outbox.store.js';
 export {

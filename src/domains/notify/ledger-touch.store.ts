@@ -13,6 +13,21 @@ export interface LedgerStep {
   step: number;
 }
 
+/** The step of a page (a row of `pages`). */
+export const ledgerStepOf = (p: {
+  tenant_id: string;
+  incident_id: string;
+  generation: number;
+  loop: number;
+  step: number;
+}): LedgerStep => ({
+  tenantId: p.tenant_id,
+  incidentId: p.incident_id,
+  generation: p.generation,
+  loop: p.loop,
+  step: p.step,
+});
+
 /**
  * The insert of a `slack.ledger` row for each step of `steps` (a relation with `tenant_id, incident_id, generation,
  * loop, step`), in the lane of the incident's first card: an incident without a card gets none (there is no thread

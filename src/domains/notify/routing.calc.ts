@@ -73,7 +73,7 @@ const lane = (channel: string | undefined | null): string | null =>
 /**
  * One tenant's events (in the order they were recorded) → outbox rows, in the order they are to be delivered:
  * - a card post for each incident created, in its service's routed channel, else the default channel, else none
- *   (`unrouted`);
+ *   (`unrouted`) — none for a test page;
  * - one card update per existing card of each incident whose card shows something that changed;
  * - a thread reply under each of the incident's cards for each event that replies (not under a card posted by
  *   these same events when the new card already shows it);
@@ -87,6 +87,11 @@ export function route(events: readonly IncidentEvent[], facts: RoutingFacts, opt
   const fresh = new Map<string, string[]>();
   for (const e of events) {
     if (e.event.kind !== 'created' || fresh.has(e.incidentId)) continue;
+    // A test page is between OpsWatch and the person it pages: no card, in no channel.
+    if (e.event.data.test) {
+      fresh.set(e.incidentId, []);
+      continue;
+    }
     const to = lane(facts.routes[e.event.data.service]) ?? lane(opts.defaultChannel);
     fresh.set(e.incidentId, to ? [to] : []);
     if (!to) {

@@ -10,7 +10,8 @@ import type { Logger } from '../../shared/logger.js';
 import { isLive, type PageRow, type PhonePageRow, phonePagesStore } from '../escalation/index.js';
 import type { IncidentNoticeRecorder, TimelineEvent } from '../incidents/index.js';
 import type { NewOutboxRow } from '../notify/index.js';
-import { type PhoneMethodRow, phoneSendsStore, type SendRow } from './phone-sends.store.js';
+import { contactMethodsReads } from './contact-methods.reads.js';
+import { type NumberMethodRow, phoneSendsStore, type SendRow } from './phone-sends.store.js';
 import { PASSIVE_REPLIES_PER_DAY, parseReply, type Reply, type ReplyAction } from './reply.calc.js';
 import {
   bundleSms,
@@ -48,6 +49,14 @@ export interface PhonePagingDeps {
   enqueue: (em: Em, rows: readonly NewOutboxRow[]) => Promise<void>;
   /** Acts on an incident as a person (the incidents and escalation services). */
   act: (actor: Actor, action: ReplyAction, ref: string, token: EscalatePlace) => Promise<string>;
+  /** A page's outcome: counted, on the timeline, its ledger redrawn (EscalationService.outcome). */
+  pageOutcome: (
+    em: Em,
+    page: PageRow,
+    status: 'sent' | 'failed' | 'cancelled',
+    at: Date,
+    reason?: string,
+  ) => Promise<void>;
   /** A page's status changed (the ledger under the card is brought up to date). */
   pagesChanged?: (em: Em, pages: readonly PageRow[], at: Date) => Promise<void>;
   metrics?: PhoneMetrics;
@@ -136,13 +145,13 @@ export class PhonePagingService {
       if (!isLive(page)) {
         const reason = `${incidentRef(page.incident_number)} was ${page.incident_status} before the page was sent.`;
         const was = await phonePagesStore.close(em, page.id, { status: 'cancelled', detail: reason });
-        if (was) await this.pageOutcome(em, was, 'cancelled', now, reason);
+        if (was) await this.deps.pageOutcome(em, was, 'cancelled', now, reason);
         return { kind: 'done' };
       }
       const method = page.contact_method_id
         ? await phoneSendsStore.method(em, page.contact_method_id)
         : undefined;
-      if (!method || method.status !== 'active') {
+      if (method?.status !== 'active') {
         const reason = method
           ? `The number ${mask(method.phone_number)} is ${method.status}${method.status_reason ? ` (${method.status_reason})` : ''}: it is not paged.`
           : 'The contact method was removed.';
@@ -200,7 +209,7 @@ export class PhonePagingService {
     const now = this.deps.clock.now();
     return withTx(this.orm, { tenantId }, async (em) => {
       const method = await phoneSendsStore.method(em, contactMethodId);
-      if (!method || method.status !== 'unverified') return { kind: 'done' };
+      if (method?.status !== 'unverified') return { kind: 'done' };
       const text = kind === 'sms' ? verificationSms(code) : verificationScript(code);
       const sendId = newId();
       await phoneSendsStore.create(
@@ -238,9 +247,8 @@ export class PhonePagingService {
       );
       for (const p of pages) {
         this.deps.metrics?.lateness(Math.max(0, (handedAt.getTime() - new Date(p.due_at).getTime()) / 1000));
-        await this.pageOutcome(em, p, 'sent', now);
+        await this.deps.pageOutcome(em, p, 'sent', now);
       }
-      await this.deps.pagesChanged?.(em, pages, now);
       if (NOT_REACHED.has(to)) await this.notReached(em, send, to, now);
     });
   }
@@ -340,7 +348,7 @@ export class PhonePagingService {
     const now = this.deps.clock.now();
     return withTx(this.orm, 'system', async (em) => {
       const send = await phoneSendsStore.lock(em, sendId);
-      if (!send || send.kind !== 'voice') return null;
+      if (send?.kind !== 'voice') return null;
       const machine = (answeredBy ?? '').startsWith('machine') || answeredBy === 'fax';
       if (answeredBy && answeredBy !== send.answered_by)
         await phoneSendsStore.setStatus(em, send, { status: send.status, answeredBy }, now);
@@ -389,15 +397,10 @@ export class PhonePagingService {
       return { text: null };
     }
     if (reply.kind === 'start') {
+      // Methods that were never verified go back to unverified, not active.
+      const disabled = methods.filter((m) => m.status === 'disabled').map((m) => m.id);
       const back = await withTx(this.orm, 'system', (em) =>
-        phoneSendsStore.setStatusByPhone(
-          em,
-          from,
-          null,
-          ['disabled'],
-          { status: 'active', reason: null },
-          now,
-        ),
+        contactMethodsReads.setStatus(em, disabled, 'active', null, now),
       );
       return {
         text: back.length
@@ -464,16 +467,38 @@ export class PhonePagingService {
   /** STOP from a number: every method with it, every tenant's, is disabled; the people are told by Slack DM. */
   private async stopped(phone: string, now: Date): Promise<void> {
     await withTx(this.orm, 'system', async (em) => {
-      const changed = await phoneSendsStore.setStatusByPhone(
-        em,
-        phone,
-        null,
-        ['active', 'unverified'],
-        { status: 'disabled', reason: 'texted STOP' },
-        now,
-      );
-      await this.tellDisabled(em, changed, 'opted_out');
+      await this.disable(em, phone, null, 'texted STOP', now);
     });
+  }
+
+  /**
+   * Every method with this number (in one tenant, or every tenant's) that is active or unverified becomes
+   * disabled; each person is told by Slack DM.
+   */
+  private async disable(
+    em: Em,
+    phone: string,
+    tenantId: string | null,
+    reason: string,
+    now: Date,
+  ): Promise<void> {
+    const methods = (await phoneSendsStore.methodsByPhone(em, phone)).filter(
+      (m) =>
+        (tenantId === null || m.tenant_id === tenantId) &&
+        (m.status === 'active' || m.status === 'unverified'),
+    );
+    const changed = await contactMethodsReads.setStatus(
+      em,
+      methods.map((m) => m.id),
+      'disabled',
+      reason,
+      now,
+    );
+    await this.tellDisabled(
+      em,
+      methods.filter((m) => changed.includes(m.id)),
+      'opted_out',
+    );
   }
 
   private async passive(phone: string, now: Date, text: string): Promise<ReplyOutcome> {
@@ -513,13 +538,12 @@ export class PhonePagingService {
       { status: 'failed', detail: reason, delivery: 'failed' },
       now,
     );
-    for (const p of pages) await this.pageOutcome(em, p, 'failed', now, reason);
+    for (const p of pages) await this.deps.pageOutcome(em, p, 'failed', now, reason);
     await phonePagesStore.runNextRuleNow(
       em,
       pages.map((p) => p.id),
       now,
     );
-    await this.deps.pagesChanged?.(em, pages, now);
   }
 
   private async fail(em: Em, pages: readonly PageRow[], reason: string, now: Date): Promise<void> {
@@ -528,14 +552,13 @@ export class PhonePagingService {
       const was = await phonePagesStore.close(em, p.id, { status: 'failed', detail: reason });
       if (!was) continue;
       failed.push(was);
-      await this.pageOutcome(em, was, 'failed', now, reason);
+      await this.deps.pageOutcome(em, was, 'failed', now, reason);
     }
     await phonePagesStore.runNextRuleNow(
       em,
       failed.map((p) => p.id),
       now,
     );
-    await this.deps.pagesChanged?.(em, failed, now);
   }
 
   /** A message not delivered or a call not answered: the timeline says so and the next rule runs at once. */
@@ -575,29 +598,24 @@ export class PhonePagingService {
     pages: readonly PhonePageRow[],
     now: Date,
   ): Promise<void> {
-    const changed =
-      why === 'opted_out'
-        ? await phoneSendsStore.setStatusByPhone(
-            em,
-            send.phone_number,
-            send.tenant_id,
-            ['active', 'unverified'],
-            { status: 'disabled', reason: 'texted STOP (Twilio error 21610)' },
-            now,
-          )
-        : send.contact_method_id
-          ? [await phoneSendsStore.method(em, send.contact_method_id)].filter((m): m is PhoneMethodRow =>
-              Boolean(m),
-            )
-          : [];
-    if (why === 'invalid')
-      for (const m of changed)
-        await phoneSendsStore.setMethodStatus(
-          em,
-          m.id,
-          { status: 'invalid', reason: 'Twilio: not a valid phone number (21211)' },
-          now,
-        );
+    if (why === 'opted_out')
+      await this.disable(em, send.phone_number, send.tenant_id, 'texted STOP (Twilio error 21610)', now);
+    else if (send.contact_method_id) {
+      const reason = 'Twilio: not a valid phone number (21211)';
+      const changed = await contactMethodsReads.setStatus(
+        em,
+        [send.contact_method_id],
+        'invalid',
+        reason,
+        now,
+      );
+      const methods = await phoneSendsStore.methodsByPhone(em, send.phone_number);
+      await this.tellDisabled(
+        em,
+        methods.filter((m) => changed.includes(m.id)),
+        'invalid',
+      );
+    }
     const user = send.user_id ? await phoneSendsStore.userFacts(em, send.tenant_id, send.user_id) : undefined;
     const event: TimelineEvent = {
       kind: 'contact_method_disabled',
@@ -605,13 +623,12 @@ export class PhonePagingService {
     };
     for (const incidentId of new Set(pages.map((p) => p.incident_id)))
       await this.deps.recordNotice(em, send.tenant_id, incidentId, event, now);
-    await this.tellDisabled(em, changed, why);
   }
 
   /** Each person whose methods were disabled is told by Slack DM. */
   private async tellDisabled(
     em: Em,
-    changed: readonly PhoneMethodRow[],
+    changed: readonly NumberMethodRow[],
     why: 'opted_out' | 'invalid',
   ): Promise<void> {
     for (const [key, ms] of groupBy(changed, (m) => `${m.tenant_id}|${m.user_id}`)) {
@@ -635,29 +652,9 @@ export class PhonePagingService {
       ]);
     }
   }
-
-  private async pageOutcome(
-    em: Em,
-    p: PageRow,
-    status: 'sent' | 'failed' | 'cancelled',
-    at: Date,
-    reason?: string,
-  ): Promise<void> {
-    this.deps.metrics?.notified(p.method, status);
-    const data = {
-      pageId: p.id,
-      userId: p.user_id,
-      method: p.method,
-      status,
-      loop: p.loop,
-      step: p.step,
-      ...(reason ? { reason } : {}),
-    };
-    await this.deps.recordNotice(em, p.tenant_id, p.incident_id, { kind: 'notified', data }, at);
-  }
 }
 
-function uniquePeople(methods: readonly PhoneMethodRow[]): { tenant_id: string; user_id: string }[] {
+function uniquePeople(methods: readonly NumberMethodRow[]): { tenant_id: string; user_id: string }[] {
   return [...groupBy(methods, (m) => `${m.tenant_id}|${m.user_id}`).values()].flatMap((ms) =>
     ms[0] ? [{ tenant_id: ms[0].tenant_id, user_id: ms[0].user_id }] : [],
   );

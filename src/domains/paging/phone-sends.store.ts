@@ -21,8 +21,8 @@ export interface SendRow {
   created_at: Date;
 }
 
-/** A contact method as sending and replies need it. */
-export interface PhoneMethodRow {
+/** A contact method as sending and replies need it (its number and why it is not active, too). */
+export interface NumberMethodRow {
   id: string;
   tenant_id: string;
   user_id: string;
@@ -145,8 +145,8 @@ export const phoneSendsStore = {
     return rows.map(toSend);
   },
 
-  async method(em: Em, id: string): Promise<PhoneMethodRow | undefined> {
-    return queryOne<PhoneMethodRow>(
+  async method(em: Em, id: string): Promise<NumberMethodRow | undefined> {
+    return queryOne<NumberMethodRow>(
       em,
       sql`select id, tenant_id, user_id, type, phone_number, status, status_reason from contact_methods
           where id = ${id}`,
@@ -164,45 +164,11 @@ export const phoneSendsStore = {
   },
 
   /** Every method with this number, every tenant's (an inbound SMS names only its number). */
-  async methodsByPhone(em: Em, phone: string): Promise<PhoneMethodRow[]> {
-    return query<PhoneMethodRow>(
+  async methodsByPhone(em: Em, phone: string): Promise<NumberMethodRow[]> {
+    return query<NumberMethodRow>(
       em,
       sql`select id, tenant_id, user_id, type, phone_number, status, status_reason from contact_methods
           where phone_number = ${phone} order by created_at, id`,
-    );
-  },
-
-  /**
-   * Sets the status of the methods with this number (in one tenant, or every tenant's when `tenantId` is null)
-   * that are in one of `from`; answers the methods changed.
-   */
-  async setStatusByPhone(
-    em: Em,
-    phone: string,
-    tenantId: string | null,
-    from: readonly string[],
-    to: { status: string; reason: string | null },
-    at: Date,
-  ): Promise<PhoneMethodRow[]> {
-    return query<PhoneMethodRow>(
-      em,
-      sql`update contact_methods set status = ${to.status}, status_reason = ${to.reason}, updated_at = ${at}
-          where phone_number = ${phone} and status = any(${from}::text[])
-            ${tenantId ? sql`and tenant_id = ${tenantId}` : sql``}
-          returning id, tenant_id, user_id, type, phone_number, status, status_reason`,
-    );
-  },
-
-  async setMethodStatus(
-    em: Em,
-    id: string,
-    to: { status: string; reason: string | null },
-    at: Date,
-  ): Promise<void> {
-    await command(
-      em,
-      sql`update contact_methods set status = ${to.status}, status_reason = ${to.reason}, updated_at = ${at}
-          where id = ${id}`,
     );
   },
 

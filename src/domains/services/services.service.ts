@@ -53,7 +53,7 @@ export class ServiceCatalog {
     record: async (em: Em, events: readonly IncidentEvent[]) => {
       const byTenant = new Map<string, Set<string>>();
       for (const e of events) {
-        if (e.event.kind !== 'created') continue;
+        if (e.event.kind !== 'created' || e.event.data.test) continue;
         const names = byTenant.get(e.tenantId) ?? new Set<string>();
         if (e.event.data.service) names.add(e.event.data.service);
         byTenant.set(e.tenantId, names);

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { notificationRuleSchema, notificationRulesSchema } from '../../domains/escalation/index.js';
 import { userPatchSchema } from '../../domains/tenants/index.js';
+import { problemResponse } from '../openapi/problem.schema.js';
 import { json, jsonBody, route } from '../openapi/route.js';
 import { userSchema } from './admin.openapi.js';
 
@@ -70,4 +71,31 @@ export const putNotificationRules = route({
   rawBody: true,
   request: { params: id, body: jsonBody(notificationRulesSchema) },
   responses: { 200: json(rulesSchema, 'The rules now in force') },
+});
+
+const testPageSchema = z
+  .object({
+    incidentId: z.string(),
+    ref: z.string().openapi({ example: 'INC-42' }),
+    userId: z.string(),
+    rules: z.array(notificationRuleSchema).openapi({ description: 'The high-urgency rules it runs' }),
+    defaulted: z.boolean().openapi({ description: 'True when the person has none and the defaults run' }),
+    minutes: z.number().openapi({ description: 'It resolves itself this many minutes after it starts' }),
+    resolvesAt: z.string(),
+    message: z.string(),
+  })
+  .openapi('TestPage');
+
+export const postTestPage = route({
+  method: 'post',
+  path: '/{id}/test-page',
+  tags: ['Escalation policies'],
+  summary:
+    'Send a person a test page: their high-urgency rules run for real against a drill incident that pages only them, is posted to no channel and resolves itself once the chain has run (or when they acknowledge it). One per person per 5 minutes',
+  permission: 'notification_rule:write',
+  request: { params: id },
+  responses: {
+    201: json(testPageSchema, 'The test page started'),
+    429: problemResponse('A test page for this person started less than 5 minutes ago.'),
+  },
 });

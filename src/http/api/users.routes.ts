@@ -7,12 +7,13 @@ import {
   getNotificationRules,
   getUser,
   patchUser,
+  postTestPage,
   putNotificationRules,
 } from './users.openapi.js';
 
-/** One user, their manager and their notification rules, under /api/v1/users. */
+/** One user, their manager, their notification rules and their test page, under /api/v1/users. */
 export function userRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
-  const { users, notificationRules } = deps.services;
+  const { users, notificationRules, escalation } = deps.services;
   const app = new OpenAPIHono<AppEnv>();
   serve(app, getUser, async (c) => c.json(await users.get(c.get('actor'), c.req.valid('param').id), 200));
   serve(app, patchUser, async (c) =>
@@ -27,6 +28,9 @@ export function userRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   );
   serve(app, putNotificationRules, async (c) =>
     c.json(await notificationRules.set(c.get('actor'), c.req.valid('param').id, await readJson(c)), 200),
+  );
+  serve(app, postTestPage, async (c) =>
+    c.json(await escalation.testPage(c.get('actor'), c.req.valid('param').id), 201),
   );
   return app;
 }

@@ -53,14 +53,26 @@ export function ledgerDelivery(client: WebClient, deps: SlackDeps, earlier: Look
         if (!dto) continue; // the step paged nobody: nothing to show
         const msg = ledgerReply(toLedgerView(dto), blockOptions(deps));
         let posted = await ledger.message(tenantId, key);
-        if (!posted)
-          for (const row of rows.filter((r) => r.maybeSent)) {
+        if (!posted) {
+          // This unit's rows that may have been posted, and the step's other rows that may have (an attempt
+          // whose answer was lost, waiting for its retry): any of them found in the thread is the ledger.
+          const others = await ledger.maybePosted(
+            tenantId,
+            key,
+            rows.map((r) => r.id),
+          );
+          const candidates = [
+            ...rows.filter((r) => r.maybeSent),
+            ...others.map((o) => ({ ...first, id: o.id, createdAt: o.createdAt, maybeSent: true })),
+          ];
+          for (const row of candidates) {
             const found = await earlier(row, card.channelId, card.ts);
             if (!found) continue;
             posted = { channel: found.message.channelId, ts: found.message.ts };
             await ledger.saveMessage(tenantId, key, posted);
             break;
           }
+        }
         if (posted) {
           await client.chat.update({
             channel: posted.channel,

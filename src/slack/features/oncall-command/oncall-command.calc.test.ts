@@ -15,6 +15,12 @@ describe('/oncall parsing', () => {
     expect(parseOnCallCommand('override')).toEqual({ sub: 'override' });
     expect(parseOnCallCommand('override  Payments EU')).toEqual({ sub: 'override', schedule: 'Payments EU' });
     expect(parseOnCallCommand('cover "Payments"')).toEqual({ sub: 'override', schedule: 'Payments' });
+    expect(parseOnCallCommand('contact')).toEqual({ sub: 'contact' });
+    expect(parseOnCallCommand('Contact')).toEqual({ sub: 'contact' });
+    expect(parseOnCallCommand('phones')).toEqual({ sub: 'contact' });
+    expect(parseOnCallCommand('rules')).toEqual({ sub: 'contact' });
+    // With more words it may be a schedule's name.
+    expect(parseOnCallCommand('contact center')).toEqual({ sub: 'schedule', name: 'contact center' });
   });
 
   it('keeps the time after `at` as typed', () => {

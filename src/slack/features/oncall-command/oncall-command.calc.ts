@@ -7,6 +7,8 @@ export type OnCallCommand =
   | { sub: 'me' }
   | { sub: 'schedules' }
   | { sub: 'override'; schedule?: string }
+  /** `/oncall contact`: how you get paged (phones, notification rules, a test page). */
+  | { sub: 'contact' }
   /** `/oncall simulate <service> [at <time>]`: who the service's policy would page, how and when. */
   | { sub: 'simulate'; service: string; when?: string }
   /** Anything else is read as a schedule name (an unknown one is answered with the names and the help). */
@@ -27,6 +29,10 @@ const ALIASES: Record<string, string> = {
   ls: 'schedules',
   cover: 'override',
   swap: 'override',
+  contacts: 'contact',
+  phone: 'contact',
+  phones: 'contact',
+  rules: 'contact',
   '-h': 'help',
   '--help': 'help',
   '?': 'help',
@@ -62,6 +68,8 @@ export function parseOnCallCommand(text: string): OnCallCommand {
       return rest ? { sub: 'at', when: rest } : { sub: 'usage', message: AT_USAGE };
     case 'me':
       return rest ? byName : { sub: 'me' };
+    case 'contact':
+      return rest ? byName : { sub: 'contact' };
     case 'schedules':
       return rest ? byName : { sub: 'schedules' };
     case 'simulate': {

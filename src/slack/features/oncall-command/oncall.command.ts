@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/errors.js';
 import { zoneOrUtc } from '../../../shared/time-zone.js';
 import { actorOf, type SlackDeps } from '../../context.js';
 import { tellUser } from '../../surface.js';
+import { openContactModal } from '../contact/how-paged.js';
 import { answerOnCall } from './oncall-answers.js';
 import { parseOnCallCommand } from './oncall-command.calc.js';
 import { openOverrideModal } from './open-override.js';
@@ -13,7 +14,7 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /**
  * `/oncall <subcommand>`: acked at once, answered ephemerally in the caller's time zone (their OpsWatch user's,
- * from Slack's `tz`); `override` opens the override modal.
+ * from Slack's `tz`); `override` opens the override modal, `contact` "How you get paged".
  */
 export function oncallCommand(deps: SlackDeps) {
   return async ({ ack, command, body, context, client }: Args): Promise<void> => {
@@ -31,6 +32,8 @@ export function oncallCommand(deps: SlackDeps) {
         { actor, slackUserId: command.user_id },
         { channel: command.channel_id, schedule: cmd.schedule },
       );
+    if (cmd.sub === 'contact')
+      return openContactModal(deps, client, command.trigger_id, actor, command.channel_id);
     const user = await deps.services.users.bySlackId(actor.tenantId, command.user_id);
     const zone = zoneOrUtc(user?.timeZone);
     if (cmd.sub === 'simulate') return tellUser(client, b, await answerSimulate(deps, actor, zone, cmd));
