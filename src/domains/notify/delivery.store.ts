@@ -65,7 +65,10 @@ export const deliveryStore = {
   ): Promise<OutboxRow[]> {
     const rows = await query(
       em,
-      sql<RawRow>`update outbox o set lease_until = ${leaseUntil}, maybe_sent = true, attempts = o.attempts + 1
+      sql<RawRow>`update outbox o set lease_until = ${leaseUntil}, maybe_sent = true, attempts = o.attempts + 1,
+            -- A ledger row leased frees its step's pending key: a touch from now on adds a row (see ledgerInsert).
+            idempotency_key = case when o.destination = 'slack.ledger' and o.idempotency_key like '%:pending'
+              then o.idempotency_key || ':' || o.id else o.idempotency_key end
           from (select id, maybe_sent as was_maybe_sent from outbox
                 where status = 'pending' and lane = ${lane} and destination = any(${destinations}::text[])
                   and next_attempt_at <= ${now} and (lease_until is null or lease_until <= ${now})

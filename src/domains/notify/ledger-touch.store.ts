@@ -1,6 +1,5 @@
 import type { RawBuilder } from 'kysely';
 import { command, type Em, sql } from '../../db/sql.js';
-import { newId } from '../../shared/ids.js';
 import { CARD_POSTS } from './destinations.js';
 import { OUTBOX_CHANNEL } from './outbox.store.js';
 
@@ -31,20 +30,18 @@ export const ledgerStepOf = (p: {
 /**
  * The insert of a `slack.ledger` row for each step of `steps` (a relation with `tenant_id, incident_id, generation,
  * loop, step`), in the lane of the incident's first card: an incident without a card gets none (there is no thread
- * to put it in). Each call's rows have keys of their own (`batch`), and `merge: 'latest'` makes a burst one edit.
+ * to put it in). One row per step waits at a time: its key is the step's (`…:pending`), so a touch while one waits
+ * adds nothing — that row renders the step as it is when it is sent. The outbox renames the key when it leases
+ * the row (deliveryStore.claim), so a touch after that (a change the send may not show) adds a new row.
  * Returns one row per row added, for a statement's `with` clause (see `ledgerTouched`; the escalation's stop
  * embeds it).
  */
-export function ledgerInsert(
-  steps: RawBuilder<unknown>,
-  at: Date,
-  batch: string = newId(),
-): RawBuilder<unknown> {
+export function ledgerInsert(steps: RawBuilder<unknown>, at: Date): RawBuilder<unknown> {
   return sql`insert into outbox (tenant_id, incident_id, destination, lane, payload, idempotency_key, next_attempt_at,
         created_at)
       select s.tenant_id, s.incident_id, 'slack.ledger', c.lane,
         jsonb_build_object('type', 'ledger', 'generation', s.generation, 'loop', s.loop, 'step', s.step),
-        'ledger:' || s.incident_id || ':' || s.generation || ':' || s.loop || ':' || s.step || ':' || ${batch}::text,
+        'ledger:' || s.incident_id || ':' || s.generation || ':' || s.loop || ':' || s.step || ':pending',
         ${at}, ${at}
       from (${steps}) s
       join lateral (select o.lane from outbox o where o.tenant_id = s.tenant_id and o.incident_id = s.incident_id
