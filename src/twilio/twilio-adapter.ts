@@ -78,7 +78,8 @@ export function twilioDeliveryRegistry(deps: TwilioAdapterDeps): DeliveryRegistr
         from: fromNumber,
         url: `${base}/twilio/voice/${p.sendId}`,
         statusCallback,
-        statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+        // `initiated` is left out: ringing says as much, and each event is a request and a transaction.
+        statusCallbackEvent: ['ringing', 'answered', 'completed'],
         machineDetection: 'Enable',
         timeout: RING_SECONDS,
       });

@@ -148,8 +148,9 @@ export class PhonePagingService {
         if (was) await this.deps.pageOutcome(em, was, 'cancelled', now, reason);
         return { kind: 'done' };
       }
+      const since = new Date(now.getTime() - THROTTLE_HORIZON_MS);
       const method = page.contact_method_id
-        ? await phoneSendsStore.method(em, page.contact_method_id)
+        ? await phoneSendsStore.number(em, page.contact_method_id, kind, since)
         : undefined;
       if (method?.status !== 'active') {
         const reason = method
@@ -159,15 +160,9 @@ export class PhonePagingService {
         return { kind: 'done' };
       }
       const phone = method.phone_number;
-      const sent = await phoneSendsStore.recentPageSends(
-        em,
-        phone,
-        kind,
-        new Date(now.getTime() - THROTTLE_HORIZON_MS),
-      );
-      const allowed = nextAllowed(kind, sent, now);
+      const allowed = nextAllowed(kind, method.sent, now);
       if (allowed > now) return { kind: 'hold', until: allowed };
-      const methodIds = await phoneSendsStore.methodIdsOf(em, tenantId, method.user_id, phone);
+      const methodIds = method.method_ids;
       const others = await phonePagesStore.bundleable(em, page, methodIds, now, BUNDLE_MAX);
       const pages = [page, ...others].sort((a, b) => a.incident_number - b.incident_number);
       const incidents = pages.map(toIncident);

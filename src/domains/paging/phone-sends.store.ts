@@ -125,14 +125,27 @@ export const phoneSendsStore = {
     await command(em, sql`delete from twilio_sends where id = ${sendId}`);
   },
 
-  /** When pages of `kind` were last sent to a number (the throttle's input), over the last `sinceMs`. */
-  async recentPageSends(em: Em, phone: string, kind: PhoneKind, since: Date): Promise<Date[]> {
-    const rows = await query<{ created_at: Date | string }>(
+  /**
+   * A page's contact method with what sending to its number needs, in one statement: the person's active methods
+   * with the same number in the tenant (a bundle gathers their pages) and when pages of `kind` were sent to the
+   * number since `since` (the throttle's input).
+   */
+  async number(
+    em: Em,
+    methodId: string,
+    kind: PhoneKind,
+    since: Date,
+  ): Promise<(NumberMethodRow & { method_ids: string[]; sent: Date[] }) | undefined> {
+    const row = await queryOne<NumberMethodRow & { method_ids: string[]; sent: (Date | string)[] }>(
       em,
-      sql`select created_at from twilio_sends where phone_number = ${phone} and kind = ${kind}
-            and purpose = 'page' and created_at > ${since} and status <> 'not_sent'`,
+      sql`select m.id, m.tenant_id, m.user_id, m.type, m.phone_number, m.status, m.status_reason,
+            array(select o.id from contact_methods o where o.tenant_id = m.tenant_id and o.user_id = m.user_id
+              and o.phone_number = m.phone_number and o.status = 'active') as method_ids,
+            array(select t.created_at from twilio_sends t where t.phone_number = m.phone_number and t.kind = ${kind}
+              and t.purpose = 'page' and t.created_at > ${since}) as sent
+          from contact_methods m where m.id = ${methodId}`,
     );
-    return rows.map((r) => new Date(r.created_at));
+    return row && { ...row, sent: row.sent.map((d) => new Date(d)) };
   },
 
   /** Sends still `sending` after their deadline (their attempt died without an answer). */
@@ -151,16 +164,6 @@ export const phoneSendsStore = {
       sql`select id, tenant_id, user_id, type, phone_number, status, status_reason from contact_methods
           where id = ${id}`,
     );
-  },
-
-  /** The person's methods with this number (any type) in the tenant: a bundle gathers their pages. */
-  async methodIdsOf(em: Em, tenantId: string, userId: string, phone: string): Promise<string[]> {
-    const rows = await query<{ id: string }>(
-      em,
-      sql`select id from contact_methods where tenant_id = ${tenantId} and user_id = ${userId}
-            and phone_number = ${phone} and status = 'active'`,
-    );
-    return rows.map((r) => r.id);
   },
 
   /** Every method with this number, every tenant's (an inbound SMS names only its number). */
