@@ -51,7 +51,7 @@ const PEOPLE = 60;
 /** SMS and voice: people paged (default one per page slot: nobody is paged twice, so no throttle, no bundle). */
 const PHONE_PEOPLE = Math.round(num('BENCH_PHONE_PEOPLE', INCIDENTS * STEPS));
 /** The rules people get, cycled over them: `sms` (sms at 0), `voice` (voice at 0), `both` (sms and voice at 0). */
-const PHONE_MIX = (process.env.BENCH_PHONE_MIX ?? 'sms,voice,both')
+const PHONE_MIX = (process.env.BENCH_PHONE_MIX ?? 'sms,voice')
   .split(',')
   .map((m) => m.trim())
   .filter((m): m is PhoneMix => m === 'sms' || m === 'voice' || m === 'both');
@@ -291,7 +291,9 @@ async function runOnce(mode: Mode): Promise<Result> {
     declared.push(one);
   }
   await Promise.all(declared);
-  progress(`[${mode}] declared in ${((Date.now() - t0) / 1000).toFixed(1)} s (${DECLARING} at a time at most)`);
+  progress(
+    `[${mode}] declared in ${((Date.now() - t0) / 1000).toFixed(1)} s (${DECLARING} at a time at most)`,
+  );
   if (failedDeclares) progress(`[${mode}] ${failedDeclares} incidents could not be declared`);
   const measured = tw ? await measurePhone(tw, sql, t0) : await measureDm(fake, sql);
   const load = loadavg()
