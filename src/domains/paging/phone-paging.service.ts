@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Em } from '../../db/sql.js';
-import { withTx } from '../../db/tx.js';
+import { withPgTx } from '../../db/tx.js';
 import type { Actor, UserRole } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { isAppError } from '../../shared/errors.js';
@@ -116,6 +116,8 @@ const toIncident = (p: PhonePageRow): PagedIncident => ({
  * `sending` with a deadline and committed before Twilio is called; one that ends without an answer is failed as
  * "outcome unknown" and the person's next rule runs, never a second identical send), per-number throttling,
  * bundling of a person's pages into one SMS or call, Twilio's answers and status callbacks, and replies.
+ * Its transactions are light ones (`withPgTx`: prepared statements, writes sent ahead with the next statement or
+ * COMMIT): a page costs several, and each status callback one.
  */
 export class PhonePagingService {
   constructor(
@@ -130,7 +132,7 @@ export class PhonePagingService {
    */
   async preparePage(tenantId: string, pageId: string, kind: PhoneKind): Promise<Prepared> {
     const now = this.deps.clock.now();
-    return withTx(this.orm, { tenantId }, async (em) => {
+    return withPgTx(this.orm, { tenantId }, async (em) => {
       const page = await phonePagesStore.lock(em, pageId);
       if (!page) return { kind: 'done' };
       if (page.status === 'sending') {
@@ -202,7 +204,7 @@ export class PhonePagingService {
     kind: PhoneKind,
   ): Promise<Prepared> {
     const now = this.deps.clock.now();
-    return withTx(this.orm, { tenantId }, async (em) => {
+    return withPgTx(this.orm, { tenantId }, async (em) => {
       const method = await phoneSendsStore.method(em, contactMethodId);
       if (method?.status !== 'unverified') return { kind: 'done' };
       const text = kind === 'sms' ? verificationSms(code) : verificationScript(code);
@@ -289,7 +291,7 @@ export class PhonePagingService {
   /** Sends left `sending` past their deadline (a worker died mid-send): each failed as "outcome unknown". */
   async expireStuck(): Promise<number> {
     const now = this.deps.clock.now();
-    return withTx(this.orm, 'system', async (em) => {
+    return withPgTx(this.orm, 'system', async (em) => {
       const stuck = await phoneSendsStore.stuck(em, now, 100);
       for (const send of stuck) await this.outcomeUnknown(em, send, now);
       return stuck.length;
@@ -341,7 +343,7 @@ export class PhonePagingService {
     answeredBy: string | null,
   ): Promise<{ text: string; purpose: 'page' | 'verification'; machine: boolean } | null> {
     const now = this.deps.clock.now();
-    return withTx(this.orm, 'system', async (em) => {
+    return withPgTx(this.orm, 'system', async (em) => {
       const send = await phoneSendsStore.lock(em, sendId);
       if (send?.kind !== 'voice') return null;
       const machine = (answeredBy ?? '').startsWith('machine') || answeredBy === 'fax';
@@ -357,7 +359,7 @@ export class PhonePagingService {
       { '4': 'acknowledge', '5': 'escalate', '6': 'resolve' } as const
     )[digit];
     if (!action) return 'Sorry, that key does nothing.';
-    const found = await withTx(this.orm, 'system', async (em) => {
+    const found = await withPgTx(this.orm, 'system', async (em) => {
       const send = await phoneSendsStore.get(em, sendId);
       if (!send?.user_id || send.purpose !== 'page') return null;
       const user = await phoneSendsStore.userFacts(em, send.tenant_id, send.user_id);
@@ -384,7 +386,7 @@ export class PhonePagingService {
   async inbound(from: string, body: string): Promise<ReplyOutcome> {
     const now = this.deps.clock.now();
     const reply = parseReply(body);
-    const methods = await withTx(this.orm, 'system', (em) => phoneSendsStore.methodsByPhone(em, from));
+    const methods = await withPgTx(this.orm, 'system', (em) => phoneSendsStore.methodsByPhone(em, from));
     const known = methods.filter((m) => m.status === 'active' || m.status === 'disabled');
     if (known.length === 0) return { text: null };
     if (reply.kind === 'stop') {
@@ -394,7 +396,7 @@ export class PhonePagingService {
     if (reply.kind === 'start') {
       // Methods that were never verified go back to unverified, not active.
       const disabled = methods.filter((m) => m.status === 'disabled').map((m) => m.id);
-      const back = await withTx(this.orm, 'system', (em) =>
+      const back = await withPgTx(this.orm, 'system', (em) =>
         contactMethodsReads.setStatus(em, disabled, 'active', null, now),
       );
       return {
@@ -421,7 +423,7 @@ export class PhonePagingService {
   ): Promise<string> {
     type Paged = Awaited<ReturnType<typeof phonePagesStore.pagedIncidents>>[number] & { actor: Actor };
     const paged: Paged[] = [];
-    await withTx(this.orm, 'system', async (em) => {
+    await withPgTx(this.orm, 'system', async (em) => {
       for (const p of people) {
         const user = await phoneSendsStore.userFacts(em, p.tenant_id, p.user_id);
         if (!user) continue;
@@ -461,7 +463,7 @@ export class PhonePagingService {
 
   /** STOP from a number: every method with it, every tenant's, is disabled; the people are told by Slack DM. */
   private async stopped(phone: string, now: Date): Promise<void> {
-    await withTx(this.orm, 'system', async (em) => {
+    await withPgTx(this.orm, 'system', async (em) => {
       await this.disable(em, phone, null, 'texted STOP', now);
     });
   }
@@ -498,7 +500,7 @@ export class PhonePagingService {
 
   private async passive(phone: string, now: Date, text: string): Promise<ReplyOutcome> {
     const day = now.toISOString().slice(0, 10);
-    const ok = await withTx(this.orm, 'system', (em) =>
+    const ok = await withPgTx(this.orm, 'system', (em) =>
       phoneSendsStore.takePassiveReply(em, phone, day, PASSIVE_REPLIES_PER_DAY),
     );
     return { text: ok ? text : null };
@@ -513,7 +515,7 @@ export class PhonePagingService {
   }
 
   private async inSend(sendId: string, fn: (em: Em, send: SendRow) => Promise<void>): Promise<void> {
-    await withTx(this.orm, 'system', async (em) => {
+    await withPgTx(this.orm, 'system', async (em) => {
       const send = await phoneSendsStore.lock(em, sendId);
       if (send) await fn(em, send);
     });
