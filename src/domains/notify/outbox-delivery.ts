@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { isUnavailable, withEm, withTx } from '../../db/tx.js';
+import { isUnavailable, withEm, withPgTx } from '../../db/tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { coalescedReply } from './coalesce.calc.js';
@@ -86,7 +86,7 @@ export class OutboxDelivery {
     const now = this.clock.now();
     const destinations = destinationsOf(lane.platform).filter((d) => registry.adapterFor(d));
     const leaseUntil = new Date(now.getTime() + this.opts.leaseMs);
-    const rows = await withTx(this.orm, 'system', (em) =>
+    const rows = await withPgTx(this.orm, 'system', (em) =>
       deliveryStore.claim(em, destinations, lane.lane, now, this.opts.batchSize, leaseUntil),
     );
     const run: LaneRun = { registry, rows, done: new Set(), now, report };
@@ -98,7 +98,7 @@ export class OutboxDelivery {
       }
     } finally {
       const untried = rows.filter((r) => !run.done.has(r.id));
-      if (untried.length) await withTx(this.orm, 'system', (em) => deliveryStore.release(em, untried));
+      if (untried.length) await withPgTx(this.orm, 'system', (em) => deliveryStore.release(em, untried));
     }
   }
 
@@ -121,7 +121,7 @@ export class OutboxDelivery {
     card?: { incidentId: string; message: CardMessage },
   ): Promise<void> {
     const ids = rows.map((r) => r.id);
-    await withTx(this.orm, 'system', async (em) => {
+    await withPgTx(this.orm, 'system', async (em) => {
       const first = rows[0];
       if (card && first)
         await deliveryStore.saveCard(em, first.tenantId, card.incidentId, first.lane, card.message, run.now);
@@ -179,7 +179,7 @@ export class OutboxDelivery {
       return false;
     }
     const until = new Date(run.now.getTime() + WAIT_FOR_CARD_MS);
-    await withTx(this.orm, 'system', (em) =>
+    await withPgTx(this.orm, 'system', (em) =>
       deliveryStore.retryAt(em, [row.id], until, 'waiting for the card', {
         maybeSent: row.maybeSent,
         countAttempt: false,
@@ -222,7 +222,7 @@ export class OutboxDelivery {
     } catch (err) {
       for (const r of rows) run.done.add(r.id);
       const ctx: FailureContext = { rows, now: run.now, report: run.report };
-      return withTx(this.orm, 'system', (em) => recordFailure(em, err, ctx, this.opts));
+      return withPgTx(this.orm, 'system', (em) => recordFailure(em, err, ctx, this.opts));
     }
   }
 }
