@@ -79,7 +79,8 @@ const toEsc = <T extends EscalationRow>(r: T): T => ({
   acknowledged_at: date(r.acknowledged_at),
 });
 
-const toPage = <T extends PageRow>(r: T): T => ({
+/** A page row as read: its dates as Dates, its outbox id as text. */
+export const toPage = <T extends PageRow>(r: T): T => ({
   ...r,
   outbox_id: r.outbox_id === null ? null : String(r.outbox_id),
   due_at: new Date(r.due_at),
@@ -388,7 +389,8 @@ export const escalationStore = {
     return rows.map(toEsc);
   },
 
-  async advance(
+  /** Stores where one escalation now stands (advanceAll with one row). */
+  advance(
     em: Em,
     incidentId: string,
     fields: {
@@ -400,12 +402,7 @@ export const escalationStore = {
     },
     at: Date,
   ): Promise<void> {
-    await command(
-      em,
-      sql`update escalations set state = ${fields.state}, loop = ${fields.loop}, step = ${fields.step},
-            step_fired_at = ${fields.stepFiredAt}, next_at = ${fields.nextAt}, updated_at = ${at}
-          where incident_id = ${incidentId}`,
-    );
+    return escalationStore.advanceAll(em, [{ incidentId, ...fields }], at);
   },
 
   /**

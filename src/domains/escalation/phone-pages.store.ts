@@ -1,5 +1,5 @@
 import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
-import { ENGINE_CHANNEL, type PageRow } from './escalation.store.js';
+import { ENGINE_CHANNEL, escalationStore, type PageRow, toPage } from './escalation.store.js';
 
 /**
  * The pages side of paging by SMS and call (the paging domain's phone sends use these; pages stay this domain's).
@@ -26,15 +26,6 @@ const PHONE_PAGE = sql`p.*, i.number as incident_number, i.status as incident_st
   i.service as incident_service, i.severity as incident_severity, i.drill as incident_drill,
   e.generation as live_generation, e.state as escalation_state`;
 
-const toRow = (r: PhonePageRow): PhonePageRow => ({
-  ...r,
-  outbox_id: r.outbox_id === null ? null : String(r.outbox_id),
-  due_at: new Date(r.due_at),
-  queued_at: r.queued_at && new Date(r.queued_at),
-  sent_at: r.sent_at && new Date(r.sent_at),
-  acked_at: r.acked_at && new Date(r.acked_at),
-});
-
 /** Whether the page may still be sent: its incident triggered and its escalation the one that recorded it. */
 export const isLive = (p: PhonePageRow): boolean =>
   p.incident_status === 'triggered' &&
@@ -50,7 +41,7 @@ export const phonePagesStore = {
           left join escalations e on e.incident_id = p.incident_id
           where p.id = ${pageId} for update of p`,
     );
-    return row && toRow(row);
+    return row && toPage(row);
   },
 
   /**
@@ -75,7 +66,7 @@ export const phonePagesStore = {
           order by i.number, p.id limit ${limit}
           for update of p skip locked`,
     );
-    return rows.map(toRow);
+    return rows.map(toPage);
   },
 
   /** Pages claimed by a send (written and committed before Twilio is called). */
@@ -112,15 +103,16 @@ export const phonePagesStore = {
           where send_id = ${sendId} and status = 'sending'
           returning *`,
     );
-    return rows;
+    return rows.map(toPage);
   },
 
   /** The send's pages record its latest delivery status (answered, delivered, no-answer…). */
   async setDelivery(em: Em, sendId: string, delivery: string, at: Date): Promise<PageRow[]> {
-    return query<PageRow>(
+    const rows = await query<PageRow>(
       em,
       sql`update pages set delivery = ${delivery}, delivery_at = ${at} where send_id = ${sendId} returning *`,
     );
+    return rows.map(toPage);
   },
 
   /** Pages a send carried, with their incidents. */
@@ -131,20 +123,16 @@ export const phonePagesStore = {
           left join escalations e on e.incident_id = p.incident_id
           where p.send_id = ${sendId} order by i.number, p.id`,
     );
-    return rows.map(toRow);
+    return rows.map(toPage);
   },
 
   /** A page that is not to be sent: cancelled, or failed with why. Answers it as it was, or undefined. */
-  async close(
+  close(
     em: Em,
     pageId: string,
     to: { status: 'cancelled' | 'failed'; detail: string },
   ): Promise<PageRow | undefined> {
-    return queryOne<PageRow>(
-      em,
-      sql`update pages set status = ${to.status}, detail = ${to.detail}
-          where id = ${pageId} and status in ('queued', 'sending') returning *`,
-    );
+    return escalationStore.setOutcome(em, pageId, ['queued', 'sending'], to);
   },
 
   /**
