@@ -97,10 +97,16 @@ function verified(settings: TwilioRouteSettings | undefined): MiddlewareHandler<
   };
 }
 
-/** The form Twilio posted (the first value of each name; the body is read once and cached by Hono). */
+/** Each request's form, parsed once by the signature check and read by the handler. */
+const forms = new WeakMap<Request, Record<string, string>>();
+
+/** The form Twilio posted: the first value of each name. */
 async function paramsOf(c: Context): Promise<Record<string, string>> {
+  const known = forms.get(c.req.raw);
+  if (known) return known;
   const params: Record<string, string> = {};
   for (const [k, v] of new URLSearchParams(await c.req.text())) if (!(k in params)) params[k] = v;
+  forms.set(c.req.raw, params);
   return params;
 }
 
