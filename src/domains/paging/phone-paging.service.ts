@@ -33,7 +33,7 @@ export type Prepared =
   | { kind: 'done' }
   | { kind: 'busy' }
   | { kind: 'hold'; until: Date }
-  | { kind: 'send'; sendId: string; to: string; text: string; purpose: 'page' | 'verification' };
+  | { kind: 'send'; sendId: string; to: string; text: string };
 
 /** How a person acted from their phone, and what they are told. */
 export interface ReplyOutcome {
@@ -192,7 +192,7 @@ export class PhonePagingService {
         now,
       );
       await this.deps.pagesChanged?.(em, pages, now);
-      return { kind: 'send', sendId, to: phone, text, purpose: 'page' };
+      return { kind: 'send', sendId, to: phone, text };
     });
   }
 
@@ -224,7 +224,7 @@ export class PhonePagingService {
         },
         now,
       );
-      return { kind: 'send', sendId, to: method.phone_number, text, purpose: 'verification' };
+      return { kind: 'send', sendId, to: method.phone_number, text };
     });
   }
 
