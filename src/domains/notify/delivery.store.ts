@@ -35,6 +35,12 @@ export interface Lane {
 }
 
 /** The delivery side of the outbox (every tenant's rows: the system scope). */
+/**
+ * A key ending in this makes repeats harmless only while its row waits: the lease renames it, so an enqueue after
+ * the row was taken (a change its send may not show) adds a new row. The ledger's rows use it.
+ */
+export const PENDING_KEY = ':pending';
+
 export const deliveryStore = {
   /** Lanes with rows due (and not leased by a live worker) among `destinations`, oldest first. */
   async dueLanes(em: Em, now: Date, destinations: readonly Destination[], limit: number): Promise<Lane[]> {
@@ -66,8 +72,8 @@ export const deliveryStore = {
     const rows = await query(
       em,
       sql<RawRow>`update outbox o set lease_until = ${leaseUntil}, maybe_sent = true, attempts = o.attempts + 1,
-            -- A ledger row leased frees its step's pending key: a touch from now on adds a row (see ledgerInsert).
-            idempotency_key = case when o.destination = 'slack.ledger' and o.idempotency_key like '%:pending'
+            -- A key ending ":pending" holds only while its row waits: leased, the row frees it (see PENDING_KEY).
+            idempotency_key = case when o.idempotency_key like ${`%${PENDING_KEY}`}
               then o.idempotency_key || ':' || o.id else o.idempotency_key end
           from (select id, maybe_sent as was_maybe_sent from outbox
                 where status = 'pending' and lane = ${lane} and destination = any(${destinations}::text[])

@@ -1,5 +1,6 @@
 import type { RawBuilder } from 'kysely';
 import { command, type Em, sql } from '../../db/sql.js';
+import { PENDING_KEY } from './delivery.store.js';
 import { CARD_POSTS } from './destinations.js';
 import { OUTBOX_CHANNEL } from './outbox.store.js';
 
@@ -32,7 +33,7 @@ export const ledgerStepOf = (p: {
  * loop, step`), in the lane of the incident's first card: an incident without a card gets none (there is no thread
  * to put it in). One row per step waits at a time: its key is the step's (`…:pending`), so a touch while one waits
  * adds nothing — that row renders the step as it is when it is sent. The outbox renames the key when it leases
- * the row (deliveryStore.claim), so a touch after that (a change the send may not show) adds a new row.
+ * the row (PENDING_KEY, deliveryStore.claim), so a touch after that (a change the send may not show) adds a new row.
  * Returns one row per row added, for a statement's `with` clause (see `ledgerTouched`; the escalation's stop
  * embeds it).
  */
@@ -41,7 +42,7 @@ export function ledgerInsert(steps: RawBuilder<unknown>, at: Date): RawBuilder<u
         created_at)
       select s.tenant_id, s.incident_id, 'slack.ledger', c.lane,
         jsonb_build_object('type', 'ledger', 'generation', s.generation, 'loop', s.loop, 'step', s.step),
-        'ledger:' || s.incident_id || ':' || s.generation || ':' || s.loop || ':' || s.step || ':pending',
+        'ledger:' || s.incident_id || ':' || s.generation || ':' || s.loop || ':' || s.step || ${PENDING_KEY}::text,
         ${at}, ${at}
       from (${steps}) s
       join lateral (select o.lane from outbox o where o.tenant_id = s.tenant_id and o.incident_id = s.incident_id
