@@ -318,3 +318,35 @@ describe('a ledger post whose answer was lost', () => {
     }
   });
 });
+
+describe('a burst of changes to one step', () => {
+  it('waits as one ledger row until the outbox takes it; a change after that adds a row', async () => {
+    t.clock.set('2026-03-02T05:00:00Z');
+    const inc = await json<{ id: string; ref: string }>(
+      post('/api/v1/incidents', { title: 'Burst', service: 'checkout', severity: 1 }),
+    );
+    const waiting = async () =>
+      (
+        await t.sql<{ n: number }>(
+          `select count(*)::int as n from outbox where incident_id = ? and destination = 'slack.ledger'
+             and status = 'pending'`,
+          [inc.id],
+        )
+      )[0]?.n;
+    await t.tick(); // step 1 fires; its page is handed over (a touch)
+    await t.request('POST', `/api/v1/incidents/${inc.ref}/acknowledge`, {}); // another touch, same step
+    await t.request('POST', `/api/v1/incidents/${inc.ref}/resolve`, {}); // and another
+    expect(await waiting()).toBe(1);
+    for (let i = 0; i < 10 && (await waiting()) !== 0; i++) {
+      t.clock.advance(2_000);
+      await s.deliverOnce();
+    }
+    expect(await waiting()).toBe(0);
+    const [key] = await t.sql<{ idempotency_key: string }>(
+      `select idempotency_key from outbox where incident_id = ? and destination = 'slack.ledger' order by id limit 1`,
+      [inc.id],
+    );
+    // Leased, the row gave its key up (renamed with its id), so a later touch is a row of its own.
+    expect(key?.idempotency_key).toMatch(/:pending:\d+$/);
+  });
+});
