@@ -9,6 +9,8 @@ export const INCIDENT_ACTIONS = {
   declare: 'incident.declare',
   /** The overflow menu on `/incident list` rows; its option values are `ListOverflowValue` (metadata codec). */
   listOverflow: 'incident.list_overflow',
+  /** The card's "More" overflow menu; its option values are `CardMoreValue` (incident-card-more.blocks.ts). */
+  more: 'incident.more',
 } as const;
 
 /**

@@ -20,6 +20,7 @@ import {
   slackDate,
 } from './format.js';
 import { INCIDENT_ACTIONS, incidentActionsBlockId } from './ids.js';
+import { cardMoreMenu, cardMoreOptions } from './incident-card-more.blocks.js';
 import { joinWithin, LIMITS, truncate } from './limits.js';
 import { DRILL_MARK, drillPrefix, escalateButton } from './page.blocks.js';
 import type { BlockOptions, CardEscalationView, IncidentView, MessagePayload } from './types.js';
@@ -128,7 +129,10 @@ export function escalationLine(esc: CardEscalationView, opts: BlockOptions): str
   return `${paging} · Escalates to ${inline(esc.next.to, 200)} ${inMinutes(esc.next.at, opts.now)} (at ${at})`;
 }
 
-/** The card's buttons: Acknowledge (triggered only), Resolve (open only), Assign, Add note, Escalate (escalating). */
+/**
+ * The card's buttons: Acknowledge (triggered only), Resolve (open only), Assign, Add note, Escalate (escalating), and
+ * the "More" menu when it has options.
+ */
 export function incidentActions(view: IncidentView): ActionsBlock | null {
   if (view.status === 'resolved') return null;
   const elements: ActionsBlockElement[] = [];
@@ -165,6 +169,8 @@ export function incidentActions(view: IncidentView): ActionsBlock | null {
   if (view.status === 'triggered' && view.escalation?.state === 'active') {
     elements.push(escalateButton(view.id, view.escalation.token));
   }
+  const more = cardMoreMenu(view.id, cardMoreOptions(view));
+  if (more) elements.push(more);
   const blockId = incidentActionsBlockId(view.id);
   return { type: 'actions', ...(blockId.length <= LIMITS.id ? { block_id: blockId } : {}), elements };
 }
