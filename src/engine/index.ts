@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger.js';
 import { escalationModule } from './escalation.module.js';
 import { handoffsModule } from './handoffs.module.js';
 import { createEngine, type Engine } from './tick.js';
+import { updateRemindersModule } from './update-reminders.module.js';
 
 export type { Engine, EngineModule } from './tick.js';
 
@@ -14,6 +15,7 @@ export function engineFor(services: Services, log: Logger): Engine {
       // SMS and calls whose sending died without an answer are failed ("outcome unknown"), never sent again.
       { name: 'phone-sends', run: async () => ({ expired: await services.phonePaging.expireStuck() }) },
       handoffsModule(services.handoffs),
+      updateRemindersModule(services.updateReminders),
     ],
     log,
   );

@@ -36,8 +36,24 @@ const selectListed = () =>
       'u.name as assignee_name',
       'u.email as assignee_email',
       'u.slack_user_id as assignee_slack_user_id',
+      // The incident's roles and their holders: { commander: { id, name, email, slackUserId }, … }.
+      sql<Record<
+        string,
+        RoleHolderRow
+      > | null>`(select jsonb_object_agg(r.role, jsonb_build_object('id', ru.id,
+          'name', ru.name, 'email', ru.email, 'slackUserId', ru.slack_user_id))
+        from incident_roles r join users ru on ru.tenant_id = r.tenant_id and ru.id = r.user_id
+        where r.tenant_id = i.tenant_id and r.incident_id = i.id)`.as('roles'),
     ])
     .$narrowType<IncidentNarrowing>();
+
+/** A role's holder as the incident's row carries it. */
+export interface RoleHolderRow {
+  id: string;
+  name: string;
+  email: string | null;
+  slackUserId: string | null;
+}
 
 /** An incident with its assignee's name and addresses (the API's and Slack's view of it). */
 export type IncidentListRow = RowOf<ReturnType<typeof selectListed>>;

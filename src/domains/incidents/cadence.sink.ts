@@ -1,0 +1,55 @@
+import type { Em } from '../../db/sql.js';
+import { type CadencePolicy, cadenceMinutes } from './cadence.calc.js';
+import { coordinationStore } from './coordination.store.js';
+import type { IncidentEvent, IncidentEventSink } from './incident-events.js';
+
+/**
+ * Keeps each incident's update cadence in step with its events, in the transaction that records them: an
+ * incident opened with a severity that has a cadence starts one (first reminder at opening + interval); a status
+ * update counts the interval again from itself; a severity change takes the new severity's interval (or none);
+ * resolving stops it. Events of other kinds cost nothing.
+ */
+export class CadenceSink implements IncidentEventSink {
+  constructor(private readonly policy: CadencePolicy) {}
+
+  async record(em: Em, events: readonly IncidentEvent[]): Promise<void> {
+    const byTenant = new Map<string, IncidentEvent[]>();
+    for (const e of events) {
+      if (!['created', 'status_update', 'severity_changed', 'resolved'].includes(e.event.kind)) continue;
+      byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
+    }
+    for (const [tenantId, list] of byTenant) await this.tenant(em, tenantId, list);
+  }
+
+  private async tenant(em: Em, tenantId: string, events: IncidentEvent[]): Promise<void> {
+    const at = events[0]!.at;
+    const start: { incidentId: string; minutes: number }[] = [];
+    const stop: string[] = [];
+    for (const { incidentId, event, at: when } of events) {
+      switch (event.kind) {
+        case 'created': {
+          const minutes = event.data.test ? null : cadenceMinutes(this.policy, event.data.severity);
+          if (minutes) start.push({ incidentId, minutes });
+          break;
+        }
+        case 'status_update':
+          await coordinationStore.restartCadence(em, tenantId, incidentId, when);
+          break;
+        case 'severity_changed': {
+          const anchor = await coordinationStore.anchorOf(em, tenantId, incidentId);
+          const minutes = cadenceMinutes(this.policy, event.data.to);
+          if (anchor)
+            await coordinationStore.changeCadence(em, tenantId, incidentId, minutes, new Date(anchor), when);
+          break;
+        }
+        case 'resolved':
+          stop.push(incidentId);
+          break;
+        default:
+          break;
+      }
+    }
+    await coordinationStore.startCadences(em, tenantId, start, at);
+    await coordinationStore.stopCadences(em, tenantId, stop, at);
+  }
+}
