@@ -45,10 +45,16 @@ const lastView = async (callbackId: string): Promise<View & { private_metadata?:
   return call.args.view as View & { private_metadata?: string };
 };
 
+/** What the acting person was told last (ephemerally, through the response_url). */
+const lastTold = (): string =>
+  (s.fake.responseUrlPosts.at(-1)?.body as { text?: string } | undefined)?.text ?? '';
+
 /** The value of the card's "More" option `a`. */
 function moreOption(a: string): string {
   const blocks = JSON.stringify(card()?.blocks ?? []);
-  const menu = (card()?.blocks as { elements?: { action_id?: string; options?: { value: string }[] }[] }[])
+  const menu = (
+    (card()?.blocks ?? []) as { elements?: { action_id?: string; options?: { value: string }[] }[] }[]
+  )
     .flatMap((b) => b.elements ?? [])
     .find((e) => e.action_id === INCIDENT_ACTIONS.more);
   const option = menu?.options?.find((o) => o.value.includes(`"a":"${a}"`));
@@ -142,12 +148,10 @@ describe('status updates and followers', () => {
       message: { ts, channel: SLACK_DEFAULT_CHANNEL },
     });
     await s.idle();
-    expect((s.fake.responseUrlPosts.at(-1)?.body as { text: string }).text).toContain('You follow INC-1');
+    expect(lastTold()).toContain('You follow INC-1');
     await s.driver.slashCommand('/incident', 'follow INC-1 <#C0STATUS|status>');
     await s.idle();
-    expect((s.fake.responseUrlPosts.at(-1)?.body as { text: string }).text).toContain(
-      '<#C0STATUS> follows INC-1',
-    );
+    expect(lastTold()).toContain('<#C0STATUS> follows INC-1');
   });
 
   it('a status update with no message is refused on the modal, and nothing is sent', async () => {
@@ -221,9 +225,7 @@ describe('status updates and followers', () => {
       message: { ts, channel: SLACK_DEFAULT_CHANNEL },
     });
     await s.idle();
-    expect((s.fake.responseUrlPosts.at(-1)?.body as { text: string }).text).toContain(
-      'no longer follow INC-1',
-    );
+    expect(lastTold()).toContain('no longer follow INC-1');
     s.fake.reset();
     const res = await t.request('POST', '/api/v1/incidents/INC-1/updates', {
       status: 'resolved',
