@@ -21,6 +21,7 @@ export interface DueCadenceRow {
   tenant_id: string;
   number: number;
   title: string;
+  status: string;
   interval_minutes: number;
   anchor_at: string;
   reminders: number;
@@ -171,15 +172,11 @@ export const coordinationStore = {
     );
   },
 
-  /** The severity changed: the new interval (null: no cadence any more), still counted from the same anchor. */
-  async changeCadence(
-    em: Em,
-    tenantId: string,
-    incidentId: string,
-    minutes: number | null,
-    anchor: Date,
-    at: Date,
-  ): Promise<void> {
+  /**
+   * The severity changed: the new interval (null: no cadence any more), counted from the last update or else the
+   * opening. One statement whose answer nobody waits for (a light transaction sends it with its COMMIT).
+   */
+  async changeCadence(em: Em, tenantId: string, incidentId: string, minutes: number | null, at: Date) {
     if (minutes === null) {
       await command(
         em,
@@ -191,36 +188,17 @@ export const coordinationStore = {
     await command(
       em,
       sql`insert into incident_update_cadences (incident_id, tenant_id, interval_minutes, anchor_at, due_at, updated_at)
-          values (${incidentId}, ${tenantId}, ${minutes}, ${anchor}, ${anchor}::timestamptz + make_interval(mins => ${minutes}), ${at})
+          select i.id, i.tenant_id, ${minutes}, a.anchor, a.anchor + make_interval(mins => ${minutes}), ${at}
+          from incidents i
+          cross join lateral (select coalesce(
+            (select max(t.created_at) from timeline_entries t
+              where t.tenant_id = i.tenant_id and t.incident_id = i.id and t.kind = 'status_update'),
+            i.created_at) as anchor) a
+          where i.tenant_id = ${tenantId} and i.id = ${incidentId} and i.status <> 'resolved'
           on conflict (incident_id) do update set interval_minutes = excluded.interval_minutes,
-            due_at = incident_update_cadences.anchor_at + make_interval(mins => excluded.interval_minutes),
-            reminders = 0, updated_at = excluded.updated_at`,
+            anchor_at = excluded.anchor_at, due_at = excluded.due_at, reminders = 0,
+            updated_at = excluded.updated_at`,
     );
-  },
-
-  /** Resolved: no more reminders. */
-  async stopCadences(em: Em, tenantId: string, incidentIds: string[], at: Date): Promise<void> {
-    if (incidentIds.length === 0) return;
-    await command(
-      em,
-      db
-        .updateTable('incident_update_cadences')
-        .set({ due_at: null, updated_at: at })
-        .where('tenant_id', '=', tenantId)
-        .where('incident_id', 'in', incidentIds),
-    );
-  },
-
-  /** The anchor an incident's cadence counts from: the last update, else the opening. */
-  async anchorOf(em: Em, tenantId: string, incidentId: string): Promise<string | undefined> {
-    const row = await queryOne(
-      em,
-      sql<{ anchor: string }>`select coalesce(
-            (select max(created_at) from timeline_entries
-              where tenant_id = ${tenantId} and incident_id = ${incidentId} and kind = 'status_update'),
-            (select created_at from incidents where tenant_id = ${tenantId} and id = ${incidentId})) as anchor`,
-    );
-    return row?.anchor;
   },
 
   /** Takes the reminders module's lock for this transaction; false when another replica holds it. */
@@ -239,7 +217,7 @@ export const coordinationStore = {
   due(em: Em, now: Date, limit: number): Promise<DueCadenceRow[]> {
     return query(
       em,
-      sql<DueCadenceRow>`select c.incident_id, c.tenant_id, i.number, i.title, c.interval_minutes, c.anchor_at,
+      sql<DueCadenceRow>`select c.incident_id, c.tenant_id, i.number, i.title, i.status, c.interval_minutes, c.anchor_at,
             c.reminders, ${person('cu')} as commander, ${person('au')} as assignee, ${person('ku')} as acknowledger
           from incident_update_cadences c
           join incidents i on i.tenant_id = c.tenant_id and i.id = c.incident_id
@@ -261,13 +239,13 @@ export const coordinationStore = {
     );
   },
 
-  /** After a reminder: the next one's instant, and how many were sent since the anchor. */
-  async advance(em: Em, rows: { incidentId: string; nextDue: Date; reminders: number }[], at: Date) {
+  /** After a reminder: the next one's instant (null: none, the incident is resolved), and how many were sent since the anchor. */
+  async advance(em: Em, rows: { incidentId: string; nextDue: Date | null; reminders: number }[], at: Date) {
     if (rows.length === 0) return;
     const payload = JSON.stringify(
       rows.map((r) => ({
         incident_id: r.incidentId,
-        due_at: r.nextDue.toISOString(),
+        due_at: r.nextDue?.toISOString() ?? null,
         reminders: r.reminders,
       })),
     );

@@ -38,8 +38,13 @@ export class UpdateReminders {
       report.due = due.length;
       const notices: UpdateReminderNotice[] = [];
       const timeline = new Map<string, TimelineInput[]>();
-      const advanced: { incidentId: string; nextDue: Date; reminders: number }[] = [];
+      const advanced: { incidentId: string; nextDue: Date | null; reminders: number }[] = [];
       for (const row of due) {
+        // Resolved since it was scheduled: its cadence ends here (resolving writes nothing to it).
+        if (row.status === 'resolved') {
+          advanced.push({ incidentId: row.incident_id, nextDue: null, reminders: row.reminders });
+          continue;
+        }
         const anchor = new Date(row.anchor_at);
         const at = reminderAt(anchor, row.interval_minutes, now);
         if (!at) {
