@@ -189,7 +189,7 @@ export function statusUpdateMessage(view: StatusUpdateView, opts: BlockOptions):
       type: 'context',
       elements: [
         mrkdwn(
-          `Posted by ${person(view.authorName)} ${slackDate(view.at, opts)} · \`/incident follow ${ref}\` toggles following`,
+          `Posted by ${person(view.authorName)} ${slackDate(view.at, opts)} · stop with \`/incident unfollow ${ref} [#channel]\``,
           LIMITS.textObject,
         ),
       ],
