@@ -8,6 +8,12 @@ beforeAll(async () => {
   t = await startTestApp({ slack: true });
   if (!t.slack) throw new Error('no slack');
   s = t.slack;
+  s.fake.addUser({
+    id: 'U0ALICE',
+    real_name: 'Alice Smith',
+    email: 'alice@example.com',
+    tz: 'Europe/London',
+  });
 });
 afterAll(async () => {
   await t?.close();
@@ -17,6 +23,15 @@ const at = (iso: string) => t.clock.set(iso);
 /** A ping the way a script sends one: no API key, the token in the path. */
 const ping = (url: string, method = 'POST', body?: string) =>
   fetch(`${t.url}${new URL(url).pathname}`, { method, ...(body ? { body } : {}) });
+/** `/heartbeat …` as Alice types it; its ephemeral answer as JSON text. */
+async function heartbeatCommand(text: string): Promise<string> {
+  const before = s.fake.responseUrlPosts.length;
+  const res = await s.driver.slashCommand('/heartbeat', text, { user: 'U0ALICE' });
+  expect(res.status).toBe(200);
+  await s.idle();
+  expect(s.fake.responseUrlPosts.length).toBe(before + 1);
+  return JSON.stringify(s.fake.responseUrlPosts.at(-1)?.body ?? null);
+}
 const cards = () => s.fake.messages.filter((m) => m.channel === SLACK_DEFAULT_CHANNEL && !m.thread_ts);
 
 interface IncidentRow {
@@ -114,6 +129,11 @@ describe('a heartbeat that misses opens an incident, and its next ping resolves 
     expect(JSON.stringify(cards()[0])).toContain('Heartbeat missed: nightly-backup');
     const got = (await (await t.request('GET', `/api/v1/heartbeats/${hb.id}`)).json()) as HeartbeatDto;
     expect(got).toMatchObject({ status: 'down', downSince: '2026-03-02T11:10:00.000Z' });
+    const listed = await heartbeatCommand('list');
+    expect(listed).toContain('Heartbeats (1)');
+    expect(listed).toContain(':red_circle: *nightly-backup* · Down · billing-db');
+    expect(listed).toContain('the next ping resolves its incident');
+    expect(listed).not.toContain(hb.token);
     // It stays one incident while it stays down.
     at('2026-03-02T13:00:00Z');
     await t.tick();
@@ -133,6 +153,8 @@ describe('a heartbeat that misses opens an incident, and its next ping resolves 
     await s.deliverOnce();
     const got = (await (await t.request('GET', `/api/v1/heartbeats/${hb.id}`)).json()) as HeartbeatDto;
     expect(got).toMatchObject({ status: 'up', downSince: null });
+    expect(await heartbeatCommand('')).toContain(':large_green_circle: *nightly-backup* · Up');
+    expect(await heartbeatCommand('help')).toContain('/heartbeat list');
   });
 
   it('a second outage is a new incident', async () => {
@@ -152,7 +174,10 @@ describe('a heartbeat that misses opens an incident, and its next ping resolves 
   it('lists, changes and deletes monitors; viewers and read keys only read', async () => {
     const list = (await (await t.request('GET', '/api/v1/heartbeats')).json()) as { items: HeartbeatDto[] };
     expect(list.items.map((h) => h.name)).toEqual(['nightly-backup']);
-    const changed = await t.request('PATCH', `/api/v1/heartbeats/${hb.id}`, { interval: '2h', paused: false });
+    const changed = await t.request('PATCH', `/api/v1/heartbeats/${hb.id}`, {
+      interval: '2h',
+      paused: false,
+    });
     expect(changed.status).toBe(200);
     expect((await changed.json()) as HeartbeatDto).toMatchObject({ intervalSeconds: 7200, status: 'down' });
     expect((await t.request('PATCH', `/api/v1/heartbeats/${hb.id}`, {})).status).toBe(400);

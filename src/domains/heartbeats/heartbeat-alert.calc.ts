@@ -20,7 +20,9 @@ export interface HeartbeatAlertFacts {
 export const heartbeatDedupKey = (id: string) => `heartbeat:${id}`;
 
 function common(h: HeartbeatAlertFacts): Omit<NormalizedAlert, 'action' | 'endsAt'> {
-  const last = h.lastPingAt ? `its last ping was at ${h.lastPingAt.toISOString()}` : 'it has never been pinged';
+  const last = h.lastPingAt
+    ? `its last ping was at ${h.lastPingAt.toISOString()}`
+    : 'it has never been pinged';
   return {
     source: 'heartbeat',
     dedupKey: heartbeatDedupKey(h.id),

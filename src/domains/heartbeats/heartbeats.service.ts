@@ -9,8 +9,8 @@ import { AppError, parseInput } from '../../shared/errors.js';
 import { isUuid, newId } from '../../shared/ids.js';
 import type { IngestResult, NormalizedAlert } from '../alerts/index.js';
 import { recordAudit } from '../audit/index.js';
-import { type HeartbeatAlertFacts, missedAlert, recoveredAlert } from './heartbeat-alert.calc.js';
 import { downAt, type HeartbeatTiming, nextPingDue, statusAt } from './heartbeat.calc.js';
+import { type HeartbeatAlertFacts, missedAlert, recoveredAlert } from './heartbeat-alert.calc.js';
 import { type HeartbeatFields, type HeartbeatRow, heartbeatsStore } from './heartbeats.store.js';
 import {
   DEFAULT_GRACE_SECONDS,
@@ -153,16 +153,23 @@ export class HeartbeatsService {
   }
 
   /** Creates or changes the monitor of this name (`opswatch apply`); its token is kept. */
-  async upsertByName(actor: Actor, input: unknown): Promise<{ outcome: UpsertOutcome; heartbeat: HeartbeatDto }> {
+  async upsertByName(
+    actor: Actor,
+    input: unknown,
+  ): Promise<{ outcome: UpsertOutcome; heartbeat: HeartbeatDto }> {
     authorize(actor, 'heartbeat:write');
     const parsed = parseInput(heartbeatInputSchema, input, 'The heartbeat is not valid.');
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const found = await heartbeatsStore.byName(em, actor.tenantId, parsed.name);
-      if (!found) return { outcome: 'created' as const, heartbeat: this.toDto(await this.insert(em, actor, parsed)) };
+      if (!found)
+        return { outcome: 'created' as const, heartbeat: this.toDto(await this.insert(em, actor, parsed)) };
       const before = (await heartbeatsStore.lock(em, actor.tenantId, found.id)) ?? found;
       const full = { grace: DEFAULT_GRACE_SECONDS, severity: DEFAULT_SEVERITY, description: null, ...parsed };
       const after = await this.change(em, actor, before, full);
-      return { outcome: after === before ? ('unchanged' as const) : ('updated' as const), heartbeat: this.toDto(after) };
+      return {
+        outcome: after === before ? ('unchanged' as const) : ('updated' as const),
+        heartbeat: this.toDto(after),
+      };
     });
   }
 

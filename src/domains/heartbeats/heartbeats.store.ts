@@ -26,7 +26,10 @@ const seconds = (n: number) => sql`make_interval(secs => ${n})`;
 
 export const heartbeatsStore = {
   list(em: Em, tenantId: string): Promise<HeartbeatRow[]> {
-    return query(em, db.selectFrom('heartbeats').selectAll().where('tenant_id', '=', tenantId).orderBy('name'));
+    return query(
+      em,
+      db.selectFrom('heartbeats').selectAll().where('tenant_id', '=', tenantId).orderBy('name'),
+    );
   },
 
   byId(em: Em, tenantId: string, id: string): Promise<HeartbeatRow | undefined> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseDuration } from './heartbeat.calc.js';
 import type { HeartbeatStatus } from './heartbeat.calc.js';
+import { parseDuration } from './heartbeat.calc.js';
 
 const MIN_INTERVAL = 60;
 const MAX_SECONDS = 31 * 86_400;
@@ -12,7 +12,10 @@ const duration = (field: string, min: number) =>
     .transform((v, ctx) => {
       const s = parseDuration(v);
       if (s === null) {
-        ctx.addIssue({ code: 'custom', message: `${field} must be a duration such as 90s, 5m, 1h30m or 1d.` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${field} must be a duration such as 90s, 5m, 1h30m or 1d.`,
+        });
         return z.NEVER;
       }
       if (s < min || s > MAX_SECONDS) {
@@ -49,9 +52,14 @@ export const heartbeatInputSchema = z.object({
   grace: duration('grace', 0)
     .optional()
     .meta({ description: 'How long a ping may be late before the monitor is down (default 5m)' }),
-  severity: severity.optional().meta({ description: 'Of the incident a missed heartbeat opens (default P2)' }),
+  severity: severity
+    .optional()
+    .meta({ description: 'Of the incident a missed heartbeat opens (default P2)' }),
   description: z.string().trim().max(2000, 'description is too long (2000 characters at most).').nullish(),
-  paused: z.boolean().optional().meta({ description: 'A paused monitor is not watched until pinged or resumed' }),
+  paused: z
+    .boolean()
+    .optional()
+    .meta({ description: 'A paused monitor is not watched until pinged or resumed' }),
 });
 export type HeartbeatInput = z.input<typeof heartbeatInputSchema>;
 export type ParsedHeartbeat = z.output<typeof heartbeatInputSchema>;

@@ -13,7 +13,9 @@ const heartbeatSchema = z
     intervalSeconds: z.number().int(),
     graceSeconds: z.number().int(),
     status: z.enum(['up', 'late', 'down', 'paused']),
-    pingUrl: z.string().openapi({ description: 'POST (or GET) it to ping; the token in it is the credential' }),
+    pingUrl: z
+      .string()
+      .openapi({ description: 'POST (or GET) it to ping; the token in it is the credential' }),
     token: z.string(),
     lastPingAt: z.iso.datetime().nullable(),
     nextDueAt: z.iso.datetime().nullable(),
@@ -102,7 +104,8 @@ const ping = (method: 'post' | 'get') =>
     method,
     path: '/api/v1/heartbeats/{token}',
     tags,
-    summary: method === 'post' ? 'Ping a heartbeat monitor' : 'Ping a heartbeat monitor (for scripts and curl)',
+    summary:
+      method === 'post' ? 'Ping a heartbeat monitor' : 'Ping a heartbeat monitor (for scripts and curl)',
     description:
       'The token in the path is the credential (no API key). Any body is accepted and ignored (Alertmanager’s ' +
       'webhook, say). Answers once the ping is committed; a monitor that was down recovers, resolving its alert.',
