@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { applyConfig } from '../src/cli/apply.js';
 import type { HeartbeatDto } from '../src/domains/heartbeats/index.js';
 import { SLACK_DEFAULT_CHANNEL, startTestApp, type TestApp, type TestSlack } from './harness/app.js';
 
@@ -171,7 +172,7 @@ describe('a heartbeat that misses opens an incident, and its next ping resolves 
     expect(await heartbeatIncidents()).toHaveLength(2);
   });
 
-  it('lists, changes and deletes monitors; viewers and read keys only read', async () => {
+  it('lists, changes and deletes monitors; a read key only reads', async () => {
     const list = (await (await t.request('GET', '/api/v1/heartbeats')).json()) as { items: HeartbeatDto[] };
     expect(list.items.map((h) => h.name)).toEqual(['nightly-backup']);
     const changed = await t.request('PATCH', `/api/v1/heartbeats/${hb.id}`, {
@@ -181,8 +182,79 @@ describe('a heartbeat that misses opens an incident, and its next ping resolves 
     expect(changed.status).toBe(200);
     expect((await changed.json()) as HeartbeatDto).toMatchObject({ intervalSeconds: 7200, status: 'down' });
     expect((await t.request('PATCH', `/api/v1/heartbeats/${hb.id}`, {})).status).toBe(400);
+    const made = await t.request('POST', '/api/v1/api-keys', { name: 'dashboards', scopes: ['read'] });
+    const { key } = (await made.json()) as { key: string };
+    const asReader = { authorization: `Bearer ${key}` };
+    expect((await t.request('GET', '/api/v1/heartbeats', undefined, asReader)).status).toBe(200);
+    const refused = await t.request('DELETE', `/api/v1/heartbeats/${hb.id}`, undefined, asReader);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { detail: string }).detail).toContain('needs the write scope');
     expect((await t.request('DELETE', `/api/v1/heartbeats/${hb.id}`)).status).toBe(204);
     expect((await t.request('GET', `/api/v1/heartbeats/${hb.id}`)).status).toBe(404);
     expect((await ping(hb.pingUrl)).status).toBe(404);
+  });
+});
+
+describe('heartbeats as code', () => {
+  const yaml = `
+heartbeats:
+  - name: alertmanager-watchdog
+    service: monitoring
+    interval: 5m
+    grace: 2m
+    severity: P1
+    description: Prometheus' Watchdog alert, routed by Alertmanager to this monitor's ping URL.
+  - name: hourly-etl
+    service: data
+    interval: 1h
+`;
+
+  it('opswatch apply creates monitors (printing their ping URLs), and applying again changes nothing', async () => {
+    const first = await applyConfig(t.services, t.actor, [{ name: 'heartbeats.yaml', text: yaml }]);
+    expect(first.problems).toEqual([]);
+    expect(first.changes).toEqual([
+      expect.stringMatching(
+        /^heartbeat "alertmanager-watchdog": created \(ping URL http.*\/api\/v1\/heartbeats\/hb_/,
+      ),
+      expect.stringMatching(/^heartbeat "hourly-etl": created \(ping URL /),
+    ]);
+    const again = await applyConfig(t.services, t.actor, yaml);
+    expect(again.changes).toEqual([
+      'heartbeat "alertmanager-watchdog": unchanged',
+      'heartbeat "hourly-etl": unchanged',
+    ]);
+    const changed = await applyConfig(t.services, t.actor, yaml.replace('interval: 1h', 'interval: 2h'));
+    expect(changed.changes).toEqual([
+      'heartbeat "alertmanager-watchdog": unchanged',
+      'heartbeat "hourly-etl": updated',
+    ]);
+    const list = (await (await t.request('GET', '/api/v1/heartbeats')).json()) as { items: HeartbeatDto[] };
+    expect(list.items.find((h) => h.name === 'alertmanager-watchdog')).toMatchObject({
+      intervalSeconds: 300,
+      graceSeconds: 120,
+      severity: 1,
+    });
+  });
+
+  it('refuses a bad monitor or a name given twice, naming where, and writes nothing', async () => {
+    const bad = await applyConfig(t.services, t.actor, [
+      {
+        name: 'bad.yaml',
+        text: 'heartbeats:\n  - {name: a, service: s, interval: soon}\n  - {name: a, service: s, interval: 1h}\n',
+      },
+    ]);
+    expect(bad.ok).toBe(false);
+    expect(bad.problems).toEqual([
+      'bad.yaml: heartbeats[0].interval: interval must be a duration such as 90s, 5m, 1h30m or 1d.',
+    ]);
+    const twice = await applyConfig(t.services, t.actor, [
+      {
+        name: 'twice.yaml',
+        text: 'heartbeats:\n  - {name: a, service: s, interval: 1h}\n  - {name: a, service: s, interval: 2h}\n',
+      },
+    ]);
+    expect(twice.problems).toEqual([
+      'twice.yaml: heartbeats[1].name: the heartbeat "a" is also defined at twice.yaml: heartbeats[0]',
+    ]);
   });
 });
