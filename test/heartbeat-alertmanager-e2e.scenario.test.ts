@@ -148,7 +148,7 @@ receivers:
     t.clock.set('2026-03-02T09:35:00Z');
     await t.tick();
     expect(await incidents()).toEqual([
-      { status: 'triggered', title: 'Heartbeat missed: alertmanager-watchdog' },
+      { status: 'triggered', title: 'Heartbeat missed: alertmanager-watchdog', severity: 1 },
     ]);
     expect((await heartbeat()).status).toBe('down');
   }, 30_000);
@@ -160,7 +160,7 @@ receivers:
     const h = await nextPing();
     expect(h.status).toBe('up');
     expect(await incidents()).toEqual([
-      { status: 'resolved', title: 'Heartbeat missed: alertmanager-watchdog' },
+      { status: 'resolved', title: 'Heartbeat missed: alertmanager-watchdog', severity: 1 },
     ]);
   }, 30_000);
 });
