@@ -147,6 +147,10 @@ describe('a heartbeat that misses opens an incident, and its next ping resolves 
     expect(await res.json()).toMatchObject({ recovered: true, nextDueAt: '2026-03-02T14:05:00.000Z' });
     const [inc] = await heartbeatIncidents();
     expect(inc?.status).toBe('resolved');
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toContain('opswatch_heartbeat_pings_total{outcome="ok"} 2');
+    expect(metrics).toContain('opswatch_heartbeat_pings_total{outcome="recovered"} 1');
+    expect(metrics).toContain('opswatch_heartbeat_pings_total{outcome="unknown"} 1');
     const detail = (await (await t.request('GET', `/api/v1/incidents/${inc!.number}`)).json()) as {
       timeline: { kind: string }[];
     };

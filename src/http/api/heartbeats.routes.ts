@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { isAppError } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
 import { readJson } from '../body.js';
 import type { AppEnv, HttpDeps } from '../context.js';
@@ -46,7 +47,15 @@ export function heartbeatPingRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   const handle = async (c: Context<AppEnv>) => {
     await c.req.raw.arrayBuffer().catch(() => undefined);
-    return c.json(await heartbeats.ping(c.req.param('token') ?? ''), 200);
+    try {
+      const result = await heartbeats.ping(c.req.param('token') ?? '');
+      deps.metrics.heartbeatPings.inc({ outcome: result.recovered ? 'recovered' : 'ok' });
+      return c.json(result, 200);
+    } catch (err) {
+      if (isAppError(err) && err.code === 'not_found')
+        deps.metrics.heartbeatPings.inc({ outcome: 'unknown' });
+      throw err;
+    }
   };
   serve(app, pingPost, (c) => handle(c));
   app.openAPIRegistry.registerPath(pingGet);
