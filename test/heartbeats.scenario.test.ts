@@ -22,8 +22,8 @@ afterAll(async () => {
 
 const at = (iso: string) => t.clock.set(iso);
 /** A ping the way a script sends one: no API key, the token in the path. */
-const ping = (url: string, method = 'POST', body?: string) =>
-  fetch(`${t.url}${new URL(url).pathname}`, { method, ...(body ? { body } : {}) });
+const ping = (url: string | null, method = 'POST', body?: string) =>
+  fetch(`${t.url}${new URL(url ?? '').pathname}`, { method, ...(body ? { body } : {}) });
 /** `/heartbeat …` as Alice types it; its ephemeral answer as JSON text. */
 async function heartbeatCommand(text: string): Promise<string> {
   const before = s.fake.responseUrlPosts.length;
@@ -189,7 +189,12 @@ describe('a heartbeat that misses opens an incident, and its next ping resolves 
     const made = await t.request('POST', '/api/v1/api-keys', { name: 'dashboards', scopes: ['read'] });
     const { key } = (await made.json()) as { key: string };
     const asReader = { authorization: `Bearer ${key}` };
-    expect((await t.request('GET', '/api/v1/heartbeats', undefined, asReader)).status).toBe(200);
+    const read = await t.request('GET', '/api/v1/heartbeats', undefined, asReader);
+    expect(read.status).toBe(200);
+    // A reader sees each monitor's state, not its ping URL (which would let it keep a monitor alive).
+    expect((await read.json()) as { items: HeartbeatDto[] }).toMatchObject({
+      items: [{ name: 'nightly-backup', status: 'down', pingUrl: null, token: null }],
+    });
     const refused = await t.request('DELETE', `/api/v1/heartbeats/${hb.id}`, undefined, asReader);
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { detail: string }).detail).toContain('needs the write scope');

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Em } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
 import { type Actor, systemActor } from '../../shared/actor.js';
-import { authorize } from '../../shared/authz.js';
+import { allowed, authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, parseInput } from '../../shared/errors.js';
 import { isUuid, newId } from '../../shared/ids.js';
@@ -82,7 +82,8 @@ export class HeartbeatsService {
     return `${this.publicBaseUrl.replace(/\/$/, '')}/api/v1/heartbeats/${token}`;
   }
 
-  toDto(r: HeartbeatRow, now: Date = this.clock.now()): HeartbeatDto {
+  /** The monitor as people read it; its token and ping URL only for those who may change monitors (`secret`). */
+  toDto(r: HeartbeatRow, secret: boolean, now: Date = this.clock.now()): HeartbeatDto {
     const t = timing(r);
     const status = statusAt(t, stateOf(r), now);
     const watched = r.state === 'up';
@@ -96,8 +97,8 @@ export class HeartbeatsService {
       intervalSeconds: r.interval_seconds,
       graceSeconds: r.grace_seconds,
       status,
-      pingUrl: this.pingUrl(r.token),
-      token: r.token,
+      pingUrl: secret ? this.pingUrl(r.token) : null,
+      token: secret ? r.token : null,
       lastPingAt: t.lastPingAt?.toISOString() ?? null,
       nextDueAt: r.state === 'paused' ? null : nextPingDue(t).toISOString(),
       downAt: watched ? downAt(t).toISOString() : null,
@@ -114,13 +115,13 @@ export class HeartbeatsService {
       heartbeatsStore.list(em, actor.tenantId),
     );
     const now = this.clock.now();
-    return rows.map((r) => this.toDto(r, now));
+    return rows.map((r) => this.toDto(r, allowed(actor, 'heartbeat:write'), now));
   }
 
   async get(actor: Actor, id: string): Promise<HeartbeatDto> {
     authorize(actor, 'heartbeat:read');
     return withEm(this.orm, { tenantId: actor.tenantId }, async (em) =>
-      this.toDto(await this.load(em, actor.tenantId, id)),
+      this.toDto(await this.load(em, actor.tenantId, id), allowed(actor, 'heartbeat:write')),
     );
   }
 
@@ -128,7 +129,7 @@ export class HeartbeatsService {
     authorize(actor, 'heartbeat:write');
     const parsed = parseInput(heartbeatInputSchema, input, 'The heartbeat is not valid.');
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) =>
-      this.toDto(await this.insert(em, actor, parsed)),
+      this.toDto(await this.insert(em, actor, parsed), true),
     );
   }
 
@@ -137,7 +138,7 @@ export class HeartbeatsService {
     const patch = parseInput(heartbeatPatchSchema, input, 'The change to the heartbeat is not valid.');
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const before = await this.load(em, actor.tenantId, id, true);
-      return this.toDto(await this.change(em, actor, before, patch));
+      return this.toDto(await this.change(em, actor, before, patch), true);
     });
   }
 
@@ -162,13 +163,16 @@ export class HeartbeatsService {
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const found = await heartbeatsStore.byName(em, actor.tenantId, parsed.name);
       if (!found)
-        return { outcome: 'created' as const, heartbeat: this.toDto(await this.insert(em, actor, parsed)) };
+        return {
+          outcome: 'created' as const,
+          heartbeat: this.toDto(await this.insert(em, actor, parsed), true),
+        };
       const before = (await heartbeatsStore.lock(em, actor.tenantId, found.id)) ?? found;
       const full = { grace: DEFAULT_GRACE_SECONDS, severity: DEFAULT_SEVERITY, description: null, ...parsed };
       const after = await this.change(em, actor, before, full);
       return {
         outcome: after === before ? ('unchanged' as const) : ('updated' as const),
-        heartbeat: this.toDto(after),
+        heartbeat: this.toDto(after, true),
       };
     });
   }
@@ -295,6 +299,6 @@ function fieldsOf(p: ParsedHeartbeat): HeartbeatFields {
 function unknownToken(): AppError {
   return new AppError(
     'not_found',
-    'No heartbeat has this ping URL. Check the token in the URL (GET /api/v1/heartbeats lists each monitor’s pingUrl).',
+    'No heartbeat has this ping URL. Check the token in the URL (GET /api/v1/heartbeats, with a write key, shows each monitor’s pingUrl).',
   );
 }

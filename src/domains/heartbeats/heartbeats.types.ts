@@ -84,9 +84,9 @@ export interface HeartbeatDto {
   graceSeconds: number;
   /** up, late, down or paused, at the time of the answer. */
   status: HeartbeatStatus;
-  /** Where to ping it (POST or GET); the token in it is its credential. */
-  pingUrl: string;
-  token: string;
+  /** Where to ping it (POST or GET); the token in it is its credential. Null for readers who may not change it. */
+  pingUrl: string | null;
+  token: string | null;
   lastPingAt: string | null;
   /** When the next ping is expected (last ping + interval); null while paused. */
   nextDueAt: string | null;

@@ -15,8 +15,13 @@ const heartbeatSchema = z
     status: z.enum(['up', 'late', 'down', 'paused']),
     pingUrl: z
       .string()
-      .openapi({ description: 'POST (or GET) it to ping; the token in it is the credential' }),
-    token: z.string(),
+      .nullable()
+      .openapi({
+        description:
+          'POST (or GET) it to ping; the token in it is the credential. Shown to those who may change heartbeats ' +
+          '(managers, admins, keys with the write scope); null for readers',
+      }),
+    token: z.string().nullable(),
     lastPingAt: z.iso.datetime().nullable(),
     nextDueAt: z.iso.datetime().nullable(),
     downAt: z.iso.datetime().nullable(),
