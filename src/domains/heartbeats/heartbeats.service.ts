@@ -9,8 +9,9 @@ import { AppError, parseInput } from '../../shared/errors.js';
 import { isUuid, newId } from '../../shared/ids.js';
 import type { IngestResult, NormalizedAlert } from '../alerts/index.js';
 import { recordAudit } from '../audit/index.js';
-import { downAt, type HeartbeatTiming, nextPingDue, statusAt } from './heartbeat.calc.js';
-import { type HeartbeatAlertFacts, missedAlert, recoveredAlert } from './heartbeat-alert.calc.js';
+import { downAt, nextPingDue, statusAt } from './heartbeat.calc.js';
+import { missedAlert, recoveredAlert } from './heartbeat-alert.calc.js';
+import { facts, fieldsOf, stateOf, timing } from './heartbeats.mapper.js';
 import { type HeartbeatFields, type HeartbeatRow, heartbeatsStore } from './heartbeats.store.js';
 import {
   DEFAULT_GRACE_SECONDS,
@@ -35,28 +36,6 @@ export interface MissedRunReport {
 
 /** A ping URL's secret: `hb_` and 32 URL-safe characters (never shaped like a UUID, which names a monitor). */
 export const newToken = () => `hb_${randomBytes(24).toString('base64url')}`;
-
-const timing = (r: HeartbeatRow): HeartbeatTiming => ({
-  intervalSeconds: r.interval_seconds,
-  graceSeconds: r.grace_seconds,
-  createdAt: new Date(r.created_at),
-  lastPingAt: r.last_ping_at ? new Date(r.last_ping_at) : null,
-});
-
-const stateOf = (r: HeartbeatRow) => r.state as 'up' | 'down' | 'paused';
-
-const facts = (r: HeartbeatRow, downSince: string | null): HeartbeatAlertFacts => ({
-  id: r.id,
-  name: r.name,
-  service: r.service,
-  environment: r.environment,
-  severity: r.severity,
-  description: r.description,
-  intervalSeconds: r.interval_seconds,
-  graceSeconds: r.grace_seconds,
-  lastPingAt: r.last_ping_at ? new Date(r.last_ping_at) : null,
-  downSince: new Date(downSince ?? r.due_at),
-});
 
 const nameTaken = (name: string) => AppError.conflict(`A heartbeat named "${name}" already exists.`);
 
@@ -282,18 +261,6 @@ export class HeartbeatsService {
       this.clock.now(),
     );
   }
-}
-
-function fieldsOf(p: ParsedHeartbeat): HeartbeatFields {
-  return {
-    name: p.name,
-    service: p.service,
-    environment: p.environment ?? 'production',
-    severity: p.severity ?? DEFAULT_SEVERITY,
-    description: p.description ?? null,
-    interval_seconds: p.interval,
-    grace_seconds: p.grace ?? DEFAULT_GRACE_SECONDS,
-  };
 }
 
 function unknownToken(): AppError {
