@@ -42,6 +42,8 @@ export const PERMISSIONS = [
   'contact_method:read',
   'contact_method:write',
   'contact_method:verify',
+  'heartbeat:read',
+  'heartbeat:write',
   'webhook:send',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -80,6 +82,8 @@ const DOES: Record<Permission, string> = {
   'contact_method:read': 'see people’s phone numbers (contact methods)',
   'contact_method:write': 'add, verify or remove people’s phone numbers (contact methods)',
   'contact_method:verify': 'mark a phone number verified without its code',
+  'heartbeat:read': 'read heartbeat monitors',
+  'heartbeat:write': 'create, change or delete heartbeat monitors',
   'webhook:send': 'send alerts (webhooks)',
 };
 
@@ -110,6 +114,7 @@ const PEOPLE_READS: Permission[] = [
   'escalation_policy:read',
   'service:read',
   'notification_rule:read',
+  'heartbeat:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:declare',
@@ -126,6 +131,7 @@ const ROSTER_WORK: Permission[] = [
   'service:write',
   'notification_rule:write',
   'contact_method:write',
+  'heartbeat:write',
 ];
 
 const viewer: Grants = {
