@@ -53,6 +53,14 @@ export const HELP_TOPICS = {
       ['/oncall help', 'This help'],
     ],
   },
+  heartbeat: {
+    summary:
+      'Heartbeat monitors (dead-man’s switches): a cron job, backup or Alertmanager Watchdog that stops pinging opens an incident.',
+    usage: [
+      ['/heartbeat list', 'Every monitor: up, late, down or paused, its last ping and when the next is due'],
+      ['/heartbeat help', 'This help'],
+    ],
+  },
   runbook: {
     summary: 'Find the runbook for an alert or a service.',
     usage: [

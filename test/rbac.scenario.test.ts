@@ -105,6 +105,8 @@ add your own phone number        403 ok  ok  ok  | -   -   -   -
 remove someone’s phone number    403 403 ok  ok  | 403 403 ok  ok
 mark a phone number verified     403 403 403 ok  | 403 403 403 ok
 set a user’s manager             403 403 403 ok  | 403 403 403 ok
+list heartbeats                  ok  ok  ok  ok  | 403 ok  ok  ok
+create a heartbeat               403 403 ok  ok  | 403 403 ok  ok
 `;
 
 const rows = TABLE.trim()

@@ -11,6 +11,7 @@ import {
   policyReads,
   SimulatorService,
 } from '../domains/escalation/index.js';
+import { HeartbeatsService } from '../domains/heartbeats/index.js';
 import {
   type CadencePolicy,
   CadenceSink,
@@ -68,6 +69,8 @@ export interface Services {
   phonePaging: PhonePagingService;
   /** What the escalation engine reads policies, people's rules and managers through. */
   directory: EscalationDirectory;
+  /** Heartbeat monitors: pings, and missed heartbeats raised as alerts of source `heartbeat`. */
+  heartbeats: HeartbeatsService;
 }
 
 /** What the services tell the process's metrics. */
@@ -174,6 +177,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   events.subscribe(outbox.router);
   // Users and schedules an escalation policy names are not deleted.
   const references = { using: policyReads.using };
+  const alerts = new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort);
   return {
     tenants,
     outbox,
@@ -181,7 +185,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     incidents,
     coordination: new CoordinationService(orm, clock, events, incidentAlerts, outbox.updateNotifier),
     updateReminders: new UpdateReminders(orm, clock, events, outbox.updateNotifier),
-    alerts: new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort),
+    alerts,
     audit: new AuditService(orm),
     rosters: new RostersService(orm, clock, baseUrl, references),
     oncall: new OnCallService(orm, clock, baseUrl),
@@ -196,5 +200,6 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     contactMethods: new ContactMethodsService(orm, clock, { enqueue: outbox.enqueue }),
     phonePaging,
     directory,
+    heartbeats: new HeartbeatsService(orm, clock, alerts, baseUrl),
   };
 }

@@ -127,6 +127,26 @@ export interface Escalations {
   updated_at: Timestamp;
 }
 
+export interface Heartbeats {
+  id: string;
+  tenant_id: string;
+  name: string;
+  service: string;
+  environment: Generated<string>;
+  severity: Generated<number>;
+  description: string | null;
+  interval_seconds: number;
+  grace_seconds: number;
+  token: string;
+  state: Generated<string>;
+  last_ping_at: Timestamp | null;
+  pings: Generated<Int8>;
+  due_at: Timestamp;
+  down_since: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface IncidentFollowers {
   incident_id: string;
   tenant_id: string;
@@ -404,6 +424,7 @@ export interface DB {
   contact_methods: ContactMethods;
   escalation_policies: EscalationPolicies;
   escalations: Escalations;
+  heartbeats: Heartbeats;
   incident_followers: IncidentFollowers;
   incident_roles: IncidentRoles;
   incident_update_cadences: IncidentUpdateCadences;

@@ -49,6 +49,8 @@ notification_rule:write  . o Y Y . . | . . Y Y
 contact_method:read      o o Y Y . . | . Y Y Y
 contact_method:write     . o Y Y . . | . . Y Y
 contact_method:verify    . . . Y . . | . . . Y
+heartbeat:read           Y Y Y Y Y . | . Y Y Y
+heartbeat:write          . . Y Y . . | . . Y Y
 webhook:send             . . . Y . . | Y . . Y
 `;
 

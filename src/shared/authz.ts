@@ -45,6 +45,8 @@ export const PERMISSIONS = [
   'contact_method:read',
   'contact_method:write',
   'contact_method:verify',
+  'heartbeat:read',
+  'heartbeat:write',
   'webhook:send',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -86,6 +88,8 @@ const DOES: Record<Permission, string> = {
   'contact_method:read': 'see people’s phone numbers (contact methods)',
   'contact_method:write': 'add, verify or remove people’s phone numbers (contact methods)',
   'contact_method:verify': 'mark a phone number verified without its code',
+  'heartbeat:read': 'read heartbeat monitors',
+  'heartbeat:write': 'create, change or delete heartbeat monitors',
   'webhook:send': 'send alerts (webhooks)',
 };
 
@@ -116,6 +120,7 @@ const PEOPLE_READS: Permission[] = [
   'escalation_policy:read',
   'service:read',
   'notification_rule:read',
+  'heartbeat:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:role',
@@ -135,6 +140,7 @@ const ROSTER_WORK: Permission[] = [
   'service:write',
   'notification_rule:write',
   'contact_method:write',
+  'heartbeat:write',
 ];
 
 const viewer: Grants = {

@@ -363,6 +363,14 @@ export function rbacOperations(t: TestApp, people: People) {
       rest: (c) => ['POST', `/api/v1/users/${people.other.id}/contact-methods/${c.id}/mark-verified`],
       call: (a, c) => sv().contactMethods.markVerified(a, people.other.id, c.id ?? ''),
     },
+    'list heartbeats': {
+      rest: () => ['GET', '/api/v1/heartbeats'],
+      call: (a) => sv().heartbeats.list(a),
+    },
+    'create a heartbeat': {
+      rest: () => ['POST', '/api/v1/heartbeats', { name: `hb${next()}`, service: 'svc', interval: '1h' }],
+      call: (a) => sv().heartbeats.create(a, { name: `hb${next()}`, service: 'svc', interval: '1h' }),
+    },
     'set a user’s manager': {
       rest: () => ['PATCH', `/api/v1/users/${people.other.id}`, { managerId: people.admin.id }],
       call: (a) => sv().users.update(a, people.other.id, { managerId: people.admin.id }),
