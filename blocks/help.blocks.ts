@@ -21,6 +21,13 @@ export const HELP_TOPICS = {
       ['/incident assign INC-42 @someone', 'Change who owns it'],
       ['/incident note INC-42 text', 'Add a note to the timeline'],
       ['/incident escalate INC-42', 'Page the next step of its escalation policy now'],
+      [
+        '/incident role INC-42 commander @someone',
+        'Give a role (commander, comms, scribe; `clear` to clear it); without a role: the role form',
+      ],
+      ['/incident update INC-42', 'Post a status update to the thread and everyone following'],
+      ['/incident follow INC-42 [#channel]', 'Get its status updates by DM (or in a channel)'],
+      ['/incident unfollow INC-42 [#channel]', 'Stop getting its status updates'],
       ['/incident drill service [P1-P5]', 'A fire drill: an incident marked DRILL that pages for real'],
       ['/incident help', 'This help'],
     ],

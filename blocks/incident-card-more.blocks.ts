@@ -30,7 +30,10 @@ export const CARD_MORE_MAX = 5;
  */
 export function cardMoreOptions(view: IncidentView): CardMoreOption[] {
   if (view.status === 'resolved') return [];
-  return [];
+  return [
+    { a: 'follow', label: 'Follow / unfollow updates' },
+    { a: 'role', label: 'Set a role…' },
+  ];
 }
 
 /** The overflow menu for `options` (at most `CARD_MORE_MAX`), or null when there is nothing to offer. */

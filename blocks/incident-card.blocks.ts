@@ -21,6 +21,7 @@ import {
 } from './format.js';
 import { INCIDENT_ACTIONS, incidentActionsBlockId } from './ids.js';
 import { cardMoreMenu, cardMoreOptions } from './incident-card-more.blocks.js';
+import { rolesBlock } from './incident-updates.blocks.js';
 import { joinWithin, LIMITS, truncate } from './limits.js';
 import { DRILL_MARK, drillPrefix, escalateButton } from './page.blocks.js';
 import type { BlockOptions, CardEscalationView, IncidentView, MessagePayload } from './types.js';
@@ -230,6 +231,8 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
   const links = linksText(view);
   if (links) blocks.push({ type: 'section', text: mrkdwn(links, LIMITS.sectionText) });
   blocks.push(lifecycleBlock(view, opts));
+  const roles = rolesBlock(view.roles);
+  if (roles) blocks.push(roles);
   const escalation =
     view.escalation && view.status === 'triggered' ? escalationLine(view.escalation, opts) : null;
   if (escalation) blocks.push({ type: 'context', elements: [mrkdwn(escalation, LIMITS.textObject)] });

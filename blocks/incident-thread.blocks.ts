@@ -30,6 +30,8 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   alert: { emoji: ':bell:', verb: 'received a new alert for' },
   alert_fired: { emoji: ':bell:', verb: 'reported alerts firing for' },
   alert_resolved: { emoji: ':large_green_circle:', verb: 'reported alerts resolved for' },
+  role_assigned: { emoji: ':busts_in_silhouette:', verb: 'changed a role of' },
+  status_update: { emoji: ':mega:', verb: 'posted a status update on', quote: true },
 };
 
 const MESSAGE_MAX = 2500;

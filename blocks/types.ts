@@ -46,6 +46,28 @@ export interface IncidentView {
   drill?: boolean;
   /** Who is being paged now and when the next step fires; absent when the incident does not escalate. */
   escalation?: CardEscalationView | null;
+  /** Who holds each incident role; absent or all null: no roles line on the card. */
+  roles?: IncidentRolesView;
+}
+
+export type IncidentRoleName = 'commander' | 'communications' | 'scribe';
+
+/** The incident's roles: each one's holder, or null. */
+export type IncidentRolesView = Record<IncidentRoleName, PersonView | null>;
+
+export type UpdateStatusName = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+
+/** A status update as its followers read it. */
+export interface StatusUpdateView {
+  /** `INC-42`. */
+  ref: string;
+  title: string;
+  severity: Severity;
+  drill: boolean;
+  status: UpdateStatusName;
+  message: string;
+  authorName: string;
+  at: Date;
 }
 
 /** Which step a button was rendered for: a click for a step the incident has left does nothing. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCadence } from './domains/incidents/cadence.calc.js';
 
 const optionalString = z
   .string()
@@ -38,6 +39,14 @@ const envSchema = z.object({
     .positive('expected a positive number of seconds')
     .max(3600)
     .default(5),
+  /** Status update cadence per severity: `P1=30m,P2=60m` (the default), `off` for none. */
+  UPDATE_CADENCE: optionalString.superRefine((v, ctx) => {
+    try {
+      parseCadence(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

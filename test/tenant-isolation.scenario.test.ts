@@ -291,6 +291,10 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['POST', '/api/v1/incidents/:ref/notes', inc, { text: 'not yours' }],
       ['POST', '/api/v1/incidents/:ref/escalate', inc, {}],
       ['GET', '/api/v1/incidents/:ref/notifications', inc],
+      ['GET', '/api/v1/incidents/:ref/roles', inc],
+      ['POST', '/api/v1/incidents/:ref/roles', inc, { role: 'commander', userId: A.user.id }],
+      ['GET', '/api/v1/incidents/:ref/updates', inc],
+      ['POST', '/api/v1/incidents/:ref/updates', inc, { status: 'identified', message: 'not yours' }],
       ['GET', '/api/v1/schedules/:id', sched],
       [
         'PUT',

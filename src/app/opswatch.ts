@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { DatabaseWatch } from '../db/db-watch.js';
 import { ENGINE_CHANNEL, type EscalationDirectory } from '../domains/escalation/index.js';
+import { parseCadence } from '../domains/incidents/index.js';
 import {
   combineRegistries,
   type DeliveryRegistry,
@@ -32,7 +33,12 @@ export type AppConfig = Pick<
   | 'PORT'
   | 'HOST'
 > &
-  Partial<Pick<Config, 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_FROM_NUMBER' | 'TWILIO_API_URL'>>;
+  Partial<
+    Pick<
+      Config,
+      'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_FROM_NUMBER' | 'TWILIO_API_URL' | 'UPDATE_CADENCE'
+    >
+  >;
 
 export interface OpsWatchDeps {
   orm: MikroORM;
@@ -118,6 +124,7 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
     log,
     slackDefaultChannel: config.SLACK_DEFAULT_CHANNEL,
     publicBaseUrl: config.publicBaseUrl,
+    updateCadence: parseCadence(config.UPDATE_CADENCE),
     metrics: {
       deliveryFailed: (destination, reason) => {
         if (destination.startsWith('slack.')) metrics.slackDeliveryFailures.inc({ reason });

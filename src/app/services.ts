@@ -12,7 +12,16 @@ import {
   SimulatorService,
 } from '../domains/escalation/index.js';
 import { HeartbeatsService } from '../domains/heartbeats/index.js';
-import { IncidentEventBus, IncidentsService, timelineQueries } from '../domains/incidents/index.js';
+import {
+  type CadencePolicy,
+  CadenceSink,
+  CoordinationService,
+  DEFAULT_CADENCE,
+  IncidentEventBus,
+  IncidentsService,
+  timelineQueries,
+  UpdateReminders,
+} from '../domains/incidents/index.js';
 import { type Destination, ledgerStepOf, ledgerTouched, OutboxService } from '../domains/notify/index.js';
 import {
   CONTACT_METHODS,
@@ -33,6 +42,10 @@ export interface Services {
   tenants: TenantsService;
   users: UsersService;
   incidents: IncidentsService;
+  /** Incidents' roles, status updates and followers. */
+  coordination: CoordinationService;
+  /** Reminders that a status update is due (the engine's module). */
+  updateReminders: UpdateReminders;
   alerts: AlertsService;
   audit: AuditService;
   outbox: OutboxService;
@@ -80,6 +93,8 @@ export interface ServiceOptions {
   phonesOn?: boolean;
   /** Policies, notification rules and managers for the escalation engine (default: the domains' own). */
   escalationDirectory?: EscalationDirectory;
+  /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
+  updateCadence?: CadencePolicy;
 }
 
 /**
@@ -157,6 +172,8 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   // started, pages cancelled — is routed with the rest), then the notification router.
   events.subscribe(catalog.sighting);
   events.subscribe(escalation.sink);
+  // Each incident's status update cadence follows its opening, updates, severity and resolution.
+  events.subscribe(new CadenceSink(opts.updateCadence ?? DEFAULT_CADENCE));
   events.subscribe(outbox.router);
   // Users and schedules an escalation policy names are not deleted.
   const references = { using: policyReads.using };
@@ -166,6 +183,8 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     outbox,
     users: new UsersService(orm, clock, references),
     incidents,
+    coordination: new CoordinationService(orm, clock, events, incidentAlerts, outbox.updateNotifier),
+    updateReminders: new UpdateReminders(orm, clock, events, outbox.updateNotifier),
     alerts,
     audit: new AuditService(orm),
     rosters: new RostersService(orm, clock, baseUrl, references),

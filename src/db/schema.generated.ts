@@ -147,6 +147,32 @@ export interface Heartbeats {
   updated_at: Timestamp;
 }
 
+export interface IncidentFollowers {
+  incident_id: string;
+  tenant_id: string;
+  kind: string;
+  target: string;
+  created_at: Timestamp;
+}
+
+export interface IncidentRoles {
+  incident_id: string;
+  tenant_id: string;
+  role: string;
+  user_id: string;
+  assigned_at: Timestamp;
+}
+
+export interface IncidentUpdateCadences {
+  incident_id: string;
+  tenant_id: string;
+  interval_minutes: number;
+  anchor_at: Timestamp;
+  due_at: Timestamp | null;
+  reminders: Generated<number>;
+  updated_at: Timestamp;
+}
+
 export interface Incidents {
   id: string;
   tenant_id: string;
@@ -399,6 +425,9 @@ export interface DB {
   escalation_policies: EscalationPolicies;
   escalations: Escalations;
   heartbeats: Heartbeats;
+  incident_followers: IncidentFollowers;
+  incident_roles: IncidentRoles;
+  incident_update_cadences: IncidentUpdateCadences;
   incidents: Incidents;
   notification_rules: NotificationRules;
   outbox: Outbox;

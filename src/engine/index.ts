@@ -4,6 +4,7 @@ import { escalationModule } from './escalation.module.js';
 import { handoffsModule } from './handoffs.module.js';
 import { heartbeatsModule } from './heartbeats.module.js';
 import { createEngine, type Engine } from './tick.js';
+import { updateRemindersModule } from './update-reminders.module.js';
 
 export type { Engine, EngineModule } from './tick.js';
 
@@ -17,6 +18,7 @@ export function engineFor(services: Services, log: Logger): Engine {
       // SMS and calls whose sending died without an answer are failed ("outcome unknown"), never sent again.
       { name: 'phone-sends', run: async () => ({ expired: await services.phonePaging.expireStuck() }) },
       handoffsModule(services.handoffs),
+      updateRemindersModule(services.updateReminders),
     ],
     log,
   );

@@ -21,6 +21,9 @@ export const PERMISSIONS = [
   'incident:assign',
   'incident:note',
   'incident:escalate',
+  'incident:role',
+  'incident:update',
+  'incident:follow',
   'alert:read',
   'schedule:read',
   'schedule:write',
@@ -60,6 +63,9 @@ const DOES: Record<Permission, string> = {
   'incident:resolve': 'resolve incidents',
   'incident:assign': 'assign incidents',
   'incident:note': 'add notes to incidents',
+  'incident:role': 'set incident roles (commander, communications, scribe)',
+  'incident:update': 'post status updates',
+  'incident:follow': 'follow incidents’ status updates',
   'alert:read': 'read alerts',
   'schedule:read': 'read on-call schedules',
   'schedule:write': 'change on-call schedules',
@@ -117,6 +123,9 @@ const PEOPLE_READS: Permission[] = [
   'heartbeat:read',
 ];
 const INCIDENT_WORK: Permission[] = [
+  'incident:role',
+  'incident:update',
+  'incident:follow',
   'incident:declare',
   'incident:acknowledge',
   'incident:resolve',
@@ -136,6 +145,8 @@ const ROSTER_WORK: Permission[] = [
 
 const viewer: Grants = {
   ...grant(PEOPLE_READS),
+  // Following an incident's status updates is reading them as they come.
+  ...grant(['incident:follow']),
   ...grant(['user:calendar', 'contact_method:read'], 'own'),
 };
 const responder: Grants = {

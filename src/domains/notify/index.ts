@@ -14,6 +14,8 @@ export {
   type PayloadOf,
   PLATFORMS,
   type Platform,
+  type StatusUpdatePayload,
+  type UpdateReminderPayload,
 } from './destinations.js';
 export {
   type LedgerStep,

@@ -1,5 +1,12 @@
 import { z } from '@hono/zod-openapi';
-import { declareInputSchema, INCIDENT_STATUSES, listFilterSchema } from '../../domains/incidents/index.js';
+import {
+  declareInputSchema,
+  INCIDENT_STATUSES,
+  listFilterSchema,
+  roleInputSchema,
+  UPDATE_STATUSES,
+  updateInputSchema,
+} from '../../domains/incidents/index.js';
 import { json, jsonBody, route } from '../openapi/route.js';
 
 export const resolveBodySchema = z.object({ note: z.string().trim().max(10_000).optional() }).default({});
@@ -24,6 +31,24 @@ export const userRefSchema = z
   })
   .openapi('UserRef');
 
+export const incidentRolesSchema = z
+  .object({
+    commander: userRefSchema.nullable(),
+    communications: userRefSchema.nullable(),
+    scribe: userRefSchema.nullable(),
+  })
+  .openapi('IncidentRoles', { description: 'Who holds each incident role (null: nobody)' });
+
+export const statusUpdateSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(UPDATE_STATUSES),
+    message: z.string(),
+    author: z.object({ kind: z.string(), id: z.string().nullable(), name: z.string() }),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('StatusUpdate');
+
 export const incidentSchema = z
   .object({
     id: z.string(),
@@ -46,6 +71,7 @@ export const incidentSchema = z
     resolvedAt: instant.nullable(),
     updatedAt: instant,
     version: z.number().int(),
+    roles: incidentRolesSchema,
   })
   .openapi('Incident');
 
@@ -250,4 +276,46 @@ export const listIncidentNotifications = route({
   permission: 'incident:read',
   request: { params: refParams },
   responses: { 200: json(z.array(notificationSchema), 'The pages, oldest first') },
+});
+
+export const getIncidentRoles = route({
+  method: 'get',
+  path: '/{ref}/roles',
+  tags,
+  summary: 'Who holds each role of the incident (commander, communications, scribe)',
+  permission: 'incident:read',
+  request: { params: refParams },
+  responses: { 200: json(incidentRolesSchema, 'The roles') },
+});
+
+export const setIncidentRole = route({
+  method: 'post',
+  path: '/{ref}/roles',
+  tags,
+  summary: 'Give a role to someone (replacing whoever held it), or clear it with `userId: null`',
+  permission: 'incident:role',
+  request: { params: refParams, body: jsonBody(roleInputSchema) },
+  responses: { 200: json(incidentRolesSchema, 'The roles now') },
+});
+
+export const listIncidentUpdates = route({
+  method: 'get',
+  path: '/{ref}/updates',
+  tags,
+  summary: 'The incident’s status updates, oldest first',
+  permission: 'incident:read',
+  request: { params: refParams },
+  responses: { 200: json(z.object({ items: z.array(statusUpdateSchema) }), 'The status updates') },
+});
+
+export const postIncidentUpdate = route({
+  method: 'post',
+  path: '/{ref}/updates',
+  tags,
+  summary:
+    'Post a status update: under the card in Slack and to everyone following; `resolved` also resolves the incident',
+  permission: 'incident:update',
+  conflict: 'The incident is resolved.',
+  request: { params: refParams, body: jsonBody(updateInputSchema) },
+  responses: { 201: json(statusUpdateSchema, 'The status update') },
 });
