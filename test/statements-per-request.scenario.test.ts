@@ -163,7 +163,7 @@ describe('statements and round trips per request', () => {
         'select tenants',
         'commit',
         'begin + select + select unnest + select incidents + insert alerts + select services',
-        'with tenants + insert timeline_entries + insert services + with incidents + update alerts + insert timeline_entries + commit',
+        'insert incidents + insert timeline_entries + insert services + with incidents + update alerts + insert timeline_entries + commit',
       ],
       repeat: [
         'begin + select + select unnest + select incidents + insert alerts + select services',
@@ -197,7 +197,7 @@ describe('statements and round trips per request', () => {
       ],
       pagerDutyTrigger: [
         'begin + select + select unnest + select incidents + insert alerts + select services',
-        'with tenants + insert timeline_entries + insert services + with incidents + update alerts + insert timeline_entries + commit',
+        'insert incidents + insert timeline_entries + insert services + with incidents + update alerts + insert timeline_entries + commit',
       ],
       pagerDutyAcknowledge: [
         'begin + select + select alerts',
@@ -253,7 +253,6 @@ describe('statements and round trips per request', () => {
         'begin',
         'select',
         'set',
-        'update tenants',
         'insert incidents',
         'insert timeline_entries',
         'insert services',

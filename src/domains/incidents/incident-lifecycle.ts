@@ -109,12 +109,7 @@ export async function openIncident(
   at: Date,
   extra: (incidentId: string) => TimelineInput[] = () => [],
 ): Promise<IncidentRow> {
-  const number = await incidentsStore.allocateNumber(em, actor.tenantId);
-  const inc = await incidentsStore.insert(
-    em,
-    { ...fields, id: newId(), tenantId: actor.tenantId, at },
-    number,
-  );
+  const inc = await incidentsStore.insert(em, { ...fields, id: newId(), tenantId: actor.tenantId, at });
   const { title, service, severity } = fields;
   const created: TimelineInput = {
     incidentId: inc.id,
