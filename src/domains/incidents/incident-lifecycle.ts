@@ -39,6 +39,14 @@ export type IncidentNoticeRecorder = <E extends TimelineEvent>(
   once?: readonly (keyof E['data'] & string)[],
 ) => Promise<boolean>;
 
+/** Records OpsWatch's own notices on several incidents at once, in one statement (IncidentsService.recordNotices). */
+export type IncidentNoticesRecorder = (
+  em: Em,
+  tenantId: string,
+  items: TimelineInput[],
+  at: Date,
+) => Promise<void>;
+
 /**
  * Records something that happened to an incident outside a person's action (a failed Slack post, a page that
  * could not be delivered), in the caller's transaction, as a timeline row by OpsWatch itself.

@@ -3,7 +3,7 @@ import type { Em } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { IncidentNoticeRecorder } from '../incidents/index.js';
+import type { IncidentNoticeRecorder, IncidentNoticesRecorder } from '../incidents/index.js';
 import type { HandoffNotice } from '../rosters/index.js';
 import { deliveryStore } from './delivery.store.js';
 import type { Destination } from './destinations.js';
@@ -21,6 +21,8 @@ export interface OutboxOptions {
   channels: ChannelRoutes;
   /** Writes notices on incident timelines (IncidentsService.recordNotice). */
   recordNotice: IncidentNoticeRecorder;
+  /** Writes notices on several incidents' timelines in one statement (IncidentsService.recordNotices). */
+  recordNotices: IncidentNoticesRecorder;
   /** SLACK_DEFAULT_CHANNEL: where incidents no route claims are posted. */
   defaultChannel: string | null;
   log: Logger;
@@ -61,7 +63,7 @@ export class OutboxService {
       clock,
       defaultChannel: opts.defaultChannel,
       channels: opts.channels,
-      recordNotice: opts.recordNotice,
+      recordNotices: opts.recordNotices,
       onUnrouted: opts.onUnrouted,
       log: opts.log,
     });
