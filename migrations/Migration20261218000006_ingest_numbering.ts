@@ -1,6 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
+ * Opening incidents without queueing, for alert ingestion.
+ *
  * Incident numbers (INC-n) come from a PostgreSQL sequence per tenant, `incident_numbers."<tenant id>"`, instead
  * of the `tenants.incident_seq` counter. Counting on the tenant's row made every transaction that opened an
  * incident hold that row's lock until its commit was durable, so concurrent openings (group-commit batches, REST
@@ -12,6 +14,11 @@ import { Migration } from '@mikro-orm/migrations';
  * A trigger creates a tenant's sequence when the tenant is inserted (whoever inserts it) and drops it with the
  * tenant; it runs as the migrating role (security definer), which owns the schema. `opswatch_tenant` may use the
  * sequences (nextval), nothing else.
+ *
+ * `alerts.incident_id`'s foreign key becomes deferrable (still checked at once unless a transaction defers it): an
+ * ingest transaction stores the new alerts of a group with no open incident under the id the incident will have
+ * if it opens one, before it knows, and defers the check to its commit, which saves updating every such alert
+ * again once the incident is inserted.
  */
 export class Migration20261218000006_ingest_numbering extends Migration {
   override async up(): Promise<void> {
@@ -52,9 +59,13 @@ export class Migration20261218000006_ingest_numbering extends Migration {
       'create trigger tenants_incident_numbers_drop after delete on tenants for each row execute function incident_numbers_drop();',
     );
     this.addSql('alter table tenants drop column incident_seq;');
+    this.addSql(
+      'alter table alerts alter constraint alerts_incident_id_fkey deferrable initially immediate;',
+    );
   }
 
   override async down(): Promise<void> {
+    this.addSql('alter table alerts alter constraint alerts_incident_id_fkey not deferrable;');
     this.addSql('alter table tenants add column incident_seq integer not null default 0;');
     this.addSql(`
       update tenants t set incident_seq = coalesce(

@@ -162,8 +162,8 @@ describe('statements and round trips per request', () => {
         'set',
         'select tenants',
         'commit',
-        'begin + select + select unnest + select incidents + insert alerts + select services',
-        'insert incidents + insert timeline_entries + insert services + with incidents + update alerts + insert timeline_entries + commit',
+        'begin + select + select unnest + select incidents + set + select services + insert alerts',
+        'insert incidents + insert timeline_entries + insert services + with incidents + insert timeline_entries + commit',
       ],
       repeat: [
         'begin + select + select unnest + select incidents + insert alerts + select services',
@@ -196,8 +196,8 @@ describe('statements and round trips per request', () => {
         'commit',
       ],
       pagerDutyTrigger: [
-        'begin + select + select unnest + select incidents + insert alerts + select services',
-        'insert incidents + insert timeline_entries + insert services + with incidents + update alerts + insert timeline_entries + commit',
+        'begin + select + select unnest + select incidents + set + select services + insert alerts',
+        'insert incidents + insert timeline_entries + insert services + with incidents + insert timeline_entries + commit',
       ],
       pagerDutyAcknowledge: [
         'begin + select + select alerts',

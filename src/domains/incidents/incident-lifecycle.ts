@@ -152,12 +152,14 @@ export async function openIncidents(
   actor: Actor,
   list: {
     fields: Omit<NewIncident, 'id' | 'tenantId' | 'at'>;
+    /** The id to open it with (chosen ahead by the caller); a new one when absent. */
+    id?: string | undefined;
     extra?: (incidentId: string) => TimelineInput[];
   }[],
   verb: 'opened' | 'declared',
   at: Date,
 ): Promise<OpenedIncidents> {
-  const news = list.map(({ fields }) => ({ ...fields, id: newId(), tenantId: actor.tenantId, at }));
+  const news = list.map(({ fields, id }) => ({ ...fields, id: id ?? newId(), tenantId: actor.tenantId, at }));
   const rows = incidentsStore.insertMany(em, actor.tenantId, news, at);
   // Off a light transaction the insert runs now; its failure is the caller's, before anything else is written.
   if (!sendsAhead(em)) await rows;
