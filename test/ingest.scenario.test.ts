@@ -163,6 +163,33 @@ describe('Alertmanager fires, repeats and resolves', () => {
     const incidents = await t.sql(`select id from incidents where group_key like '%Replicas%'`);
     expect(incidents).toHaveLength(1);
   });
+
+  it('links every alert to the one incident when replicas each store a different new alert of a new group', async () => {
+    // Each replica stores its alert under the incident it would open; one opens it, the others find it open
+    // under the group lock and move their alert to it before they commit.
+    const replicas = Array.from({ length: 6 }, () => createServices(t.orm, t.clock));
+    const body = JSON.parse(fixture('prometheus-rule-firing.json'));
+    const parsed = WEBHOOK_SOURCES.alertmanager.parse({ ...body, groupKey: '{}:{alertname="NewGroup"}' });
+    const integration = { ...t.actor, kind: 'integration' as const, name: 'Alertmanager' };
+    const results = await Promise.all(
+      replicas.map((s, n) =>
+        s.alerts.ingest(
+          integration,
+          parsed.alerts.slice(0, 1).map((a) => ({ ...a, dedupKey: `newgroup-replica-${n}` })),
+        ),
+      ),
+    );
+    expect(results.reduce((n, r) => n + r.created, 0)).toBe(6);
+    expect(results.flatMap((r) => r.incidents).filter((i) => i.created)).toHaveLength(1);
+    const incidents = await t.sql<{ id: string }>(
+      `select id from incidents where group_key like '%NewGroup%'`,
+    );
+    expect(incidents).toHaveLength(1);
+    const linked = await t.sql<{ incident_id: string }>(
+      `select incident_id from alerts where dedup_key like 'newgroup-replica-%'`,
+    );
+    expect(linked.map((r) => r.incident_id)).toEqual(Array(6).fill(incidents[0]!.id));
+  });
 });
 
 describe('Grafana and the generic format', () => {

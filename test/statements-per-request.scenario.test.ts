@@ -162,8 +162,8 @@ describe('statements and round trips per request', () => {
         'set',
         'select tenants',
         'commit',
-        'begin + select + select unnest + select incidents + insert alerts + select services',
-        'with tenants + insert timeline_entries + insert services + with incidents + update alerts + insert timeline_entries + commit',
+        'begin + select + select unnest + select incidents + set + select services + insert alerts',
+        'insert incidents + insert timeline_entries + insert services + with incidents + insert timeline_entries + commit',
       ],
       repeat: [
         'begin + select + select unnest + select incidents + insert alerts + select services',
@@ -198,8 +198,8 @@ describe('statements and round trips per request', () => {
       ],
       // A P1 or P2 opens with its status update cadence (sent with the rest, nobody waits for it).
       pagerDutyTrigger: [
-        'begin + select + select unnest + select incidents + insert alerts + select services',
-        'with tenants + insert timeline_entries + insert services + with incidents + insert incident_update_cadences + update alerts + insert timeline_entries + commit',
+        'begin + select + select unnest + select incidents + set + select services + insert alerts',
+        'insert incidents + insert timeline_entries + insert services + with incidents + insert incident_update_cadences + insert timeline_entries + commit',
       ],
       pagerDutyAcknowledge: [
         'begin + select + select alerts',
@@ -255,7 +255,6 @@ describe('statements and round trips per request', () => {
         'begin',
         'select',
         'set',
-        'update tenants',
         'insert incidents',
         'insert timeline_entries',
         'insert services',

@@ -115,6 +115,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   const outbox = new OutboxService(orm, clock, {
     channels: { channels: serviceQueries.channels },
     recordNotice: incidents.recordNotice,
+    recordNotices: incidents.recordNotices,
     defaultChannel: opts.slackDefaultChannel ?? null,
     log,
     ...(opts.metrics

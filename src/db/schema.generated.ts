@@ -344,7 +344,6 @@ export interface Tenants {
   slug: string;
   name: string;
   settings: Generated<Json>;
-  incident_seq: Generated<number>;
   slack_team_id: string | null;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;

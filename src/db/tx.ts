@@ -144,28 +144,15 @@ export async function withEm<T>(orm: MikroORM, scope: TxScope, fn: (em: OrmEm) =
   }
 }
 
-export interface PgTxOptions {
-  /**
-   * Called once an attempt's work is done and its COMMIT has been sent, while the server makes it durable (the
-   * transaction may still fail there; `withPgTx` resolves only after COMMIT has succeeded).
-   */
-  committing?: () => void;
-}
-
 /**
  * Like `withTx`, for hot paths: one transaction on a pooled `pg` connection with named prepared statements
  * (see PgTx), skipping the ORM's fork, unit of work and transaction events. Same scopes (a tenant's is entered
  * by a statement that travels with BEGIN), retries and outage mapping; resolves only after COMMIT has succeeded.
  */
-export async function withPgTx<T>(
-  orm: MikroORM,
-  scope: TxScope,
-  fn: (tx: PgTx) => Promise<T>,
-  opts: PgTxOptions = {},
-): Promise<T> {
+export async function withPgTx<T>(orm: MikroORM, scope: TxScope, fn: (tx: PgTx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await pgTransaction(orm, scope, fn, opts);
+      return await pgTransaction(orm, scope, fn);
     } catch (err) {
       if (isStalePlan(err) && attempt < 4) {
         renameStatements();
@@ -180,12 +167,7 @@ export async function withPgTx<T>(
 
 const pools = new WeakMap<MikroORM, pg.Pool>();
 
-async function pgTransaction<T>(
-  orm: MikroORM,
-  scope: TxScope,
-  fn: (tx: PgTx) => Promise<T>,
-  opts: PgTxOptions,
-): Promise<T> {
+async function pgTransaction<T>(orm: MikroORM, scope: TxScope, fn: (tx: PgTx) => Promise<T>): Promise<T> {
   const connection = orm.em.getConnection();
   let pool = pools.get(orm);
   if (!pool) {
@@ -208,9 +190,7 @@ async function pgTransaction<T>(
       });
       throw err;
     }
-    const committed = tx.commit(); // sends COMMIT before its first await
-    opts.committing?.();
-    await committed;
+    await tx.commit();
     return result;
   } catch (err) {
     if (isDatabaseOutage(err)) discard ??= err instanceof Error ? err : new Error(String(err));

@@ -80,7 +80,8 @@ export async function ingestInTx(
     for (const alert of alerts) push(bySource, alert.source, { alert, req });
   });
   for (const [source, items] of bySource) {
-    await ingestSource({ em, actor, source, settings, now, results, incidents, hints, later }, items);
+    const ctx = { em, actor, source, settings, now, results, incidents, hints, later, opening: new Map() };
+    await ingestSource(ctx, items);
   }
   for (const r of results) r.incidents = dedupeIncidents(r.incidents);
   const complete = Promise.all(later).then(() => undefined);
@@ -99,6 +100,11 @@ interface Ctx {
   hints: OpenIncidentHints;
   /** What completes the results once the transaction's answers are in (see IngestOutcome.complete). */
   later: Promise<void>[];
+  /**
+   * Per group this process knows no open incident of: the id its incident gets if the batch opens one, chosen
+   * before the upsert so the group's new alerts are stored naming it (see `upsert`).
+   */
+  opening: Map<string, string>;
 }
 
 async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
@@ -151,7 +157,14 @@ async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
   for (const it of acks) if (!ackIncidents.has(it.alert.dedupKey)) results[it.req]!.deduplicated++;
   const changes: AlertGroupChange[] = [
     ...firedGroups.map(
-      ([groupKey, g]): AlertGroupChange => ({ kind: 'fired', groupKey, source, policy, alerts: g.alerts }),
+      ([groupKey, g]): AlertGroupChange => ({
+        kind: 'fired',
+        groupKey,
+        source,
+        policy,
+        alerts: g.alerts,
+        incidentId: ctx.opening.get(groupKey),
+      }),
     ),
     ...resolved,
     ...ackedItems.map(
@@ -217,7 +230,13 @@ interface Stored {
   upserted: UpsertedRow[];
 }
 
-/** Upserts the firing events; a new alert joins the incident this process last saw open in its group. */
+/**
+ * Upserts the firing events; a new alert joins the incident this process last saw open in its group, or, in a
+ * group it knows none open in, the incident the batch will open there (its id chosen now, `Ctx.opening`; the
+ * foreign key is checked at commit, when that incident exists). A wrong guess either way is relinked before the
+ * commit (see `collectFired`), so this costs no update of the alerts in the common cases: the group's incident
+ * is the one last seen, or the batch opens it.
+ */
 async function upsert(
   ctx: Ctx,
   firing: Item[],
@@ -229,16 +248,22 @@ async function upsert(
   const rows = firing.map((it, n) => toRow(it.alert, groupKeys[n]!, events.get(it.alert.dedupKey) ?? 1));
   const guesses: Record<string, string> = {};
   for (const key of new Set(groupKeys)) {
-    const id = ctx.hints.get(actor.tenantId, key);
-    if (id) guesses[key] = id;
+    let id = ctx.hints.get(actor.tenantId, key);
+    if (!id) {
+      id = newId();
+      ctx.opening.set(key, id);
+    }
+    guesses[key] = id;
   }
+  if (ctx.opening.size) await alertsStore.deferIncidentCheck(em);
   const upserted = await alertsStore.upsertFiring(em, actor.tenantId, rows, guesses, now);
   return { firing, rows, upserted };
 }
 
 /**
  * Counts what the upsert did and collects, per group, the alerts that are new to it: those the incident
- * records. A new alert whose guessed incident is not the group's open one (as locked) is relinked.
+ * records. A new alert whose guessed incident is not the group's incident (the open one, as locked, or else the
+ * one the batch opens with the id chosen ahead) is relinked.
  */
 function collectFired(
   ctx: Ctx,
@@ -272,7 +297,8 @@ function collectFired(
       severity: r.severity,
     });
     g.reqs.push(hit.it.req);
-    if (!u.incident_id || u.incident_id !== groups.open(u.group_key)?.id) g.unlinked.push(u.id);
+    const incidentId = groups.open(u.group_key)?.id ?? ctx.opening.get(u.group_key);
+    if (!u.incident_id || u.incident_id !== incidentId) g.unlinked.push(u.id);
   }
   return out;
 }

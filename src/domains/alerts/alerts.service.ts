@@ -40,7 +40,7 @@ export class AlertsService {
     private readonly incidents: IncidentIngestPort,
   ) {
     this.batcher = new IngestBatcher(
-      (actor, requests, committing) => this.ingestMany(actor, requests, committing),
+      (actor, requests) => this.ingestMany(actor, requests),
       isUnavailable,
       2,
       OVERLAP_MIN_ALERTS,
@@ -84,38 +84,12 @@ export class AlertsService {
     return outcome.results[0]!;
   }
 
-  /**
-   * Several requests' events in one transaction; one result per request. `committing` is called once a
-   * transaction that opened incidents has sent its COMMIT (the group-commit batcher starts the next batch then).
-   */
-  async ingestMany(
-    actor: Actor,
-    requests: NormalizedAlert[][],
-    committing?: () => void,
-  ): Promise<IngestResult[]> {
+  /** Several requests' events in one transaction; one result per request. */
+  async ingestMany(actor: Actor, requests: NormalizedAlert[][]): Promise<IngestResult[]> {
     const settings = await this.settings(actor.tenantId);
-    // Only a transaction that opened incidents lets the next batch start beside its COMMIT: the next batch's
-    // alerts mostly belong to other groups then. One that joined open incidents holds the group locks the next
-    // batch most likely needs first, so starting it would only split the queue into smaller transactions.
-    let opened = false;
     try {
-      const outcome = await withPgTx(
-        this.orm,
-        { tenantId: actor.tenantId },
-        async (tx) => {
-          const o = await ingestInTx(
-            tx,
-            actor,
-            requests,
-            settings,
-            this.clock.now(),
-            this.incidents,
-            this.hints,
-          );
-          opened = o.results.some((r) => r.incidents.some((i) => i.created));
-          return o;
-        },
-        { committing: () => opened && committing?.() },
+      const outcome = await withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
+        ingestInTx(tx, actor, requests, settings, this.clock.now(), this.incidents, this.hints),
       );
       await outcome.complete;
       return outcome.results;

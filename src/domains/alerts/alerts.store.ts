@@ -136,6 +136,15 @@ export const alertsStore = {
     );
   },
 
+  /**
+   * Defers the check that each alert's incident exists to the transaction's commit: the ingest transaction stores
+   * the new alerts of a group with no open incident under the id that incident gets when it opens, later in the
+   * same transaction (or links them elsewhere before it commits).
+   */
+  async deferIncidentCheck(em: Em): Promise<void> {
+    await command(em, sql`set constraints alerts_incident_id_fkey deferred`);
+  },
+
   /** Links alerts to incidents, many incidents in one statement. */
   async linkMany(
     em: Em,

@@ -102,54 +102,6 @@ describe('IngestBatcher', () => {
     expect(peak).toBe(2);
   });
 
-  it('starts the next batch while the running one is committing, and answers each only after its own commit', async () => {
-    const calls: string[][] = [];
-    const works: (() => void)[] = [];
-    const commits: (() => void)[] = [];
-    const batcher = new IngestBatcher(
-      async (_a, reqs, committing) => {
-        calls.push(reqs.map((r) => r.map((a) => a.dedupKey).join('+')));
-        await new Promise<void>((r) => works.push(r));
-        committing();
-        await new Promise<void>((r) => commits.push(r));
-        return reqs.map((r) => result(r.length));
-      },
-      () => false,
-      2,
-      50,
-    );
-    const answered: string[] = [];
-    const send = (k: string) => batcher.submit(actor, [alert(k)]).then(() => answered.push(k));
-    const tick = () => new Promise((r) => setTimeout(r, 0));
-    const first = send('a');
-    const queued = [send('b'), send('c')];
-    await tick();
-    // 'a' is still at work: 'b' and 'c' wait (far fewer than 50 alerts queued).
-    expect(calls).toEqual([['a']]);
-    works[0]!();
-    await tick();
-    // 'a' is committing: 'b' and 'c' go together beside it.
-    expect(calls).toEqual([['a'], ['b', 'c']]);
-    const third = send('d');
-    works[1]!();
-    await tick();
-    // Two transactions in flight (maxInFlight), both committing: 'd' waits for one of them to end.
-    expect(calls).toHaveLength(2);
-    commits[1]!();
-    await Promise.all(queued);
-    expect(answered).toEqual(['b', 'c']);
-    await tick();
-    expect(calls).toEqual([['a'], ['b', 'c'], ['d']]);
-    works[2]!();
-    await tick();
-    commits[2]!();
-    await third;
-    expect(answered).toEqual(['b', 'c', 'd']);
-    commits[0]!();
-    await first;
-    expect(answered).toEqual(['b', 'c', 'd', 'a']);
-  });
-
   it('retries a failed batch request by request, so one bad request fails alone', async () => {
     let gate: () => void = () => {};
     const blocked = new Promise<void>((r) => {

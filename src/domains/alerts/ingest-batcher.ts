@@ -17,20 +17,10 @@ interface Lane {
   /** Alerts in `queue`. */
   queued: number;
   running: number;
-  /** Running transactions whose own work is done and whose COMMIT is on its way (see BatchRunner). */
-  committing: number;
 }
 
-/**
- * Stores several requests' alerts in one transaction; one result per request. Calls `committing` (at most once
- * per attempt, any number of times in all) when the transaction has done its work and sent COMMIT: from then on
- * it only waits for the server to make it durable, so the next batch may start beside it.
- */
-export type BatchRunner = (
-  actor: Actor,
-  requests: NormalizedAlert[][],
-  committing: () => void,
-) => Promise<IngestResult[]>;
+/** Stores several requests' alerts in one transaction; one result per request. */
+export type BatchRunner = (actor: Actor, requests: NormalizedAlert[][]) => Promise<IngestResult[]>;
 
 /**
  * Group commit for webhooks: while one transaction for a (tenant, caller) is in flight, requests that arrive
@@ -39,10 +29,10 @@ export type BatchRunner = (
  * alerts has committed. If a combined transaction fails for any reason but an outage, its requests are
  * retried one by one, so one bad request never fails its neighbours.
  *
- * A transaction that has sent its COMMIT no longer holds the lane up: the requests queued meanwhile start the
- * next one while the server flushes the first to disk, so a commit's wait is spent on the next batch instead of
- * idling (the batch still answers only once its own COMMIT has succeeded). The next one takes the group locks it
- * shares with the committing one only after that COMMIT, as any two concurrent transactions do.
+ * A second transaction starts beside a running one only for enough queued alerts (`minAlertsToOverlap`): a few
+ * small requests wait for the running transaction and go together in the next one, which costs the database
+ * less per alert than two smaller transactions side by side (a transaction's fixed cost is most of a small
+ * request's), and keeps both processes' wake-ups per request down on a busy machine.
  */
 export class IngestBatcher {
   private readonly lanes = new Map<string, Lane>();
@@ -65,7 +55,7 @@ export class IngestBatcher {
     const key = `${actor.tenantId}|${actor.kind}|${actor.id ?? ''}|${actor.name}`;
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { actor, queue: [], queued: 0, running: 0, committing: 0 };
+      lane = { actor, queue: [], queued: 0, running: 0 };
       this.lanes.set(key, lane);
     }
     const promise = new Promise<IngestResult>((resolve, reject) =>
@@ -76,23 +66,16 @@ export class IngestBatcher {
     return promise;
   }
 
-  /**
-   * A lane's first transaction starts at once, and so does one beside transactions that are all committing;
-   * another only for enough queued alerts.
-   */
+  /** A lane's first transaction starts at once; another only for enough queued alerts. */
   private mayStart(lane: Lane): boolean {
-    return lane.running === lane.committing || lane.queued >= this.minAlertsToOverlap;
+    return lane.running === 0 || lane.queued >= this.minAlertsToOverlap;
   }
 
   private async drain(key: string, lane: Lane): Promise<void> {
     lane.running++;
     try {
-      // A runner that is not alone (beside runners that are only committing) stops when too little is queued;
-      // the other one takes the rest.
-      while (
-        lane.queue.length &&
-        (lane.running - lane.committing === 1 || lane.queued >= this.minAlertsToOverlap)
-      ) {
+      // A runner that is not alone stops when too little is queued; the other one takes the rest.
+      while (lane.queue.length && (lane.running === 1 || lane.queued >= this.minAlertsToOverlap)) {
         const batch: Pending[] = [];
         let size = 0;
         while (
@@ -104,7 +87,7 @@ export class IngestBatcher {
           size += next.alerts.length;
           lane.queued -= next.alerts.length;
         }
-        await this.runBatch(key, lane, batch);
+        await this.runBatch(lane, batch);
       }
     } finally {
       lane.running--;
@@ -112,40 +95,11 @@ export class IngestBatcher {
     }
   }
 
-  /** A `committing` callback for one transaction: counts it as committing once, and lets a next one start. */
-  private committingHook(key: string, lane: Lane): { committing: () => void; done: () => void } {
-    let counted = false;
-    return {
-      committing: () => {
-        if (counted) return;
-        counted = true;
-        lane.committing++;
-        if (lane.queue.length && lane.running < this.maxInFlight && this.mayStart(lane)) {
-          void this.drain(key, lane);
-        }
-      },
-      done: () => {
-        if (counted) lane.committing--;
-        counted = false;
-      },
-    };
-  }
-
-  private async runOne(key: string, lane: Lane, requests: NormalizedAlert[][]): Promise<IngestResult[]> {
-    const hook = this.committingHook(key, lane);
-    try {
-      return await this.run(lane.actor, requests, hook.committing);
-    } finally {
-      hook.done();
-    }
-  }
-
-  private async runBatch(key: string, lane: Lane, batch: Pending[]): Promise<void> {
+  private async runBatch(lane: Lane, batch: Pending[]): Promise<void> {
     let results: IngestResult[];
     try {
-      results = await this.runOne(
-        key,
-        lane,
+      results = await this.run(
+        lane.actor,
         batch.map((p) => p.alerts),
       );
     } catch (err) {
@@ -155,7 +109,7 @@ export class IngestBatcher {
       }
       for (const p of batch) {
         try {
-          const [result] = await this.runOne(key, lane, [p.alerts]);
+          const [result] = await this.run(lane.actor, [p.alerts]);
           p.resolve(result!);
         } catch (e) {
           p.reject(e);

@@ -33,8 +33,18 @@ export interface LockedGroups {
 
 /** What one ingest transaction's alert events did to a group, for its incident to record. */
 export type AlertGroupChange =
-  /** New alerts fired in a group: they joined its open incident, or open one (`LockedGroups.open` says which). */
-  | { kind: 'fired'; groupKey: string; source: string; policy: IngestPolicy; alerts: NewAlertInGroup[] }
+  /**
+   * New alerts fired in a group: they joined its open incident, or open one (`LockedGroups.open` says which).
+   * `incidentId`: the id the incident gets if one opens (the alerts were stored naming it); else a new one.
+   */
+  | {
+      kind: 'fired';
+      groupKey: string;
+      source: string;
+      policy: IngestPolicy;
+      alerts: NewAlertInGroup[];
+      incidentId?: string;
+    }
   /** Alerts of an incident resolved; `stillFiring` of its alerts are firing after them. */
   | { kind: 'resolved'; incidentId: string; titles: string[]; stillFiring: number }
   /** An alert of the incident was acknowledged at its source (PagerDuty Events v2). */

@@ -206,6 +206,7 @@ export class IncidentIngest implements IncidentIngestPort {
           source: c.source,
           autoResolve: c.policy.autoResolve,
         },
+        id: c.incidentId,
         extra: (id: string) => joinedRows(id, c.alerts),
       };
     });

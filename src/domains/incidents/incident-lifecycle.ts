@@ -39,6 +39,14 @@ export type IncidentNoticeRecorder = <E extends TimelineEvent>(
   once?: readonly (keyof E['data'] & string)[],
 ) => Promise<boolean>;
 
+/** Records OpsWatch's own notices on several incidents at once, in one statement (IncidentsService.recordNotices). */
+export type IncidentNoticesRecorder = (
+  em: Em,
+  tenantId: string,
+  items: TimelineInput[],
+  at: Date,
+) => Promise<void>;
+
 /**
  * Records something that happened to an incident outside a person's action (a failed Slack post, a page that
  * could not be delivered), in the caller's transaction, as a timeline row by OpsWatch itself.
@@ -109,12 +117,7 @@ export async function openIncident(
   at: Date,
   extra: (incidentId: string) => TimelineInput[] = () => [],
 ): Promise<IncidentRow> {
-  const number = await incidentsStore.allocateNumber(em, actor.tenantId);
-  const inc = await incidentsStore.insert(
-    em,
-    { ...fields, id: newId(), tenantId: actor.tenantId, at },
-    number,
-  );
+  const inc = await incidentsStore.insert(em, { ...fields, id: newId(), tenantId: actor.tenantId, at });
   const { title, service, severity } = fields;
   const created: TimelineInput = {
     incidentId: inc.id,
@@ -149,12 +152,14 @@ export async function openIncidents(
   actor: Actor,
   list: {
     fields: Omit<NewIncident, 'id' | 'tenantId' | 'at'>;
+    /** The id to open it with (chosen ahead by the caller); a new one when absent. */
+    id?: string | undefined;
     extra?: (incidentId: string) => TimelineInput[];
   }[],
   verb: 'opened' | 'declared',
   at: Date,
 ): Promise<OpenedIncidents> {
-  const news = list.map(({ fields }) => ({ ...fields, id: newId(), tenantId: actor.tenantId, at }));
+  const news = list.map(({ fields, id }) => ({ ...fields, id: id ?? newId(), tenantId: actor.tenantId, at }));
   const rows = incidentsStore.insertMany(em, actor.tenantId, news, at);
   // Off a light transaction the insert runs now; its failure is the caller's, before anything else is written.
   if (!sendsAhead(em)) await rows;

@@ -12,6 +12,7 @@ import type { IncidentIngestPort } from './incident-ingest.port.js';
 import {
   applyTransition,
   type IncidentNoticeRecorder,
+  type IncidentNoticesRecorder,
   openIncident,
   recordChanges,
   recordIncidentNotice,
@@ -62,12 +63,8 @@ export class IncidentsService {
     recordIncidentNotice(em, this.events, tenantId, incidentId, event, at, once);
 
   /** Records OpsWatch's own notices on several incidents at once, in the caller's transaction (the engine's batches). */
-  readonly recordNotices = (
-    em: Em,
-    tenantId: string,
-    items: { incidentId: string; event: TimelineEvent }[],
-    at: Date,
-  ): Promise<void> => recordChanges(em, this.events, systemActor(tenantId), items, at);
+  readonly recordNotices: IncidentNoticesRecorder = (em, tenantId, items, at) =>
+    recordChanges(em, this.events, systemActor(tenantId), items, at);
 
   /** Records an event by `actor` in the caller's transaction; subscribers see it too (escalate now). */
   readonly recordAs = (

@@ -122,21 +122,17 @@ const refWhere = (tenantId: string, ref: RefQuery) => (eb: ExpressionBuilder<Wit
     ref.id ? eb('i.id', '=', ref.id) : eb('i.number', '=', ref.number ?? -1),
   ]);
 
-export const incidentsStore = {
-  async allocateNumber(em: Em, tenantId: string): Promise<number> {
-    const row = await queryOne(
-      em,
-      db
-        .updateTable('tenants')
-        .set((eb) => ({ incident_seq: eb('incident_seq', '+', 1) }))
-        .where('id', '=', tenantId)
-        .returning('incident_seq as n'),
-    );
-    if (!row) throw new Error(`tenant ${tenantId} does not exist`);
-    return row.n;
-  },
+/**
+ * The tenant's next incident number, from its sequence (`incident_numbers."<tenant id>"`, created with the tenant):
+ * unique and increasing per tenant, taken without a lock that lasts until commit, so concurrent transactions and
+ * replicas open incidents side by side. Numbers a rolled-back transaction took are skipped, not reused.
+ */
+const nextNumber = (tenantId: string) =>
+  sql<number>`nextval(format('incident_numbers.%I', ${tenantId}::text)::regclass)::int`;
 
-  async insert(em: Em, inc: NewIncident, number: number): Promise<IncidentRow> {
+export const incidentsStore = {
+  /** Opens an incident with the tenant's next number (see `nextNumber`). */
+  async insert(em: Em, inc: NewIncident): Promise<IncidentRow> {
     const row = await queryOne(
       em,
       db
@@ -144,7 +140,7 @@ export const incidentsStore = {
         .values({
           id: inc.id,
           tenant_id: inc.tenantId,
-          number,
+          number: nextNumber(inc.tenantId),
           title: inc.title,
           description: inc.description,
           service: inc.service,
@@ -167,8 +163,8 @@ export const incidentsStore = {
   },
 
   /**
-   * Opens several incidents of one tenant in one statement: the next numbers are allocated in the order given
-   * (one update of the tenant's sequence for all of them) and every row inserted. On a light transaction the
+   * Opens several incidents of one tenant in one statement: the next numbers are taken from the tenant's
+   * sequence in the order given (see `nextNumber`) and every row inserted. On a light transaction the
    * statement is sent at once and its answer read later (see `queryAhead`): the rows, in the order given, arrive
    * with the transaction's next awaited statement or its COMMIT, so opening costs no round trip of its own.
    */
@@ -188,17 +184,14 @@ export const incidentsStore = {
         auto_resolve: inc.autoResolve,
       })),
     );
-    const statement = sql<IncidentRow>`with seq as (
-            update tenants set incident_seq = incident_seq + ${incs.length} where id = ${tenantId}
-            returning incident_seq - ${incs.length} as base
-          )
-          insert into incidents (id, tenant_id, number, title, description, service, environment, severity, status,
-            group_key, source, auto_resolve, created_at, updated_at)
-          select x.id, ${tenantId}, seq.base + x.i, x.title, x.description, x.service, x.environment, x.severity,
-            'triggered', x.group_key, x.source, x.auto_resolve, ${at}, ${at}
-          from seq, jsonb_to_recordset(${payload}::jsonb) as x(i int, id uuid, title text, description text,
-            service text, environment text, severity int, group_key text, source text, auto_resolve boolean)
-          order by x.i
+    // Numbered in the order given: the sorted subquery feeds the outer select, which takes the numbers.
+    const statement = sql<IncidentRow>`insert into incidents (id, tenant_id, number, title, description, service,
+            environment, severity, status, group_key, source, auto_resolve, created_at, updated_at)
+          select x.id, ${tenantId}, ${nextNumber(tenantId)}, x.title, x.description, x.service, x.environment,
+            x.severity, 'triggered', x.group_key, x.source, x.auto_resolve, ${at}, ${at}
+          from (select * from jsonb_to_recordset(${payload}::jsonb) as r(i int, id uuid, title text,
+            description text, service text, environment text, severity int, group_key text, source text,
+            auto_resolve boolean) order by r.i offset 0) as x
           returning *`;
     const inOrder = (rows: IncidentRow[]): IncidentRow[] => {
       if (rows.length !== incs.length) throw new Error(`tenant ${tenantId} does not exist`);

@@ -28,7 +28,7 @@ export type {
   LockedGroups,
   NewAlertInGroup,
 } from './incident-ingest.port.js';
-export type { IncidentNoticeRecorder } from './incident-lifecycle.js';
+export type { IncidentNoticeRecorder, IncidentNoticesRecorder } from './incident-lifecycle.js';
 export { parseIncidentRef } from './incidents.mapper.js';
 export { IncidentsService } from './incidents.service.js';
 export { timelineQueries } from './incidents.store.js';

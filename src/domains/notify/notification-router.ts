@@ -7,7 +7,7 @@ import type {
   IncidentEvent,
   IncidentEventSink,
   IncidentHint,
-  IncidentNoticeRecorder,
+  IncidentNoticesRecorder,
 } from '../incidents/index.js';
 import { type GroupFacts, outboxStore } from './outbox.store.js';
 import { type FactsNeeded, factsNeeded, needsNothing, type RoutingFacts, route } from './routing.calc.js';
@@ -19,8 +19,8 @@ export interface RouterOptions {
   defaultChannel: string | null;
   /** Where the Slack routes are read from (the services' channels). */
   channels: ChannelRoutes;
-  /** Writes the `notification_unrouted` notice on the incident's timeline (IncidentsService.recordNotice). */
-  recordNotice: IncidentNoticeRecorder;
+  /** Writes the `notification_unrouted` notices on the incidents' timelines (IncidentsService.recordNotices). */
+  recordNotices: IncidentNoticesRecorder;
   /** Told of each incident nobody is notified of (metrics). */
   onUnrouted?: (() => void) | undefined;
   log: Logger;
@@ -98,9 +98,13 @@ export class NotificationRouter implements IncidentEventSink {
       batch: newId(),
     });
     await outboxStore.enqueue(em, rows, at);
+    // One statement for every incident of the transaction nobody is notified of (a burst opens many).
+    const notices = unrouted.map((u) => ({
+      incidentId: u.incidentId,
+      event: { kind: 'notification_unrouted', data: { service: u.service } } as const,
+    }));
+    await this.opts.recordNotices(em, tenantId, notices, at);
     for (const u of unrouted) {
-      const event = { kind: 'notification_unrouted', data: { service: u.service } } as const;
-      await this.opts.recordNotice(em, tenantId, u.incidentId, event, at);
       this.opts.onUnrouted?.();
       this.opts.log.info(
         { tenant: tenantId, incident: u.incidentId, service: u.service },

@@ -5,6 +5,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type {
   IncidentNoticeRecorder,
+  IncidentNoticesRecorder,
   StatusUpdateNotice,
   UpdateNotifier,
   UpdateReminderNotice,
@@ -27,6 +28,8 @@ export interface OutboxOptions {
   channels: ChannelRoutes;
   /** Writes notices on incident timelines (IncidentsService.recordNotice). */
   recordNotice: IncidentNoticeRecorder;
+  /** Writes notices on several incidents' timelines in one statement (IncidentsService.recordNotices). */
+  recordNotices: IncidentNoticesRecorder;
   /** SLACK_DEFAULT_CHANNEL: where incidents no route claims are posted. */
   defaultChannel: string | null;
   log: Logger;
@@ -67,7 +70,7 @@ export class OutboxService {
       clock,
       defaultChannel: opts.defaultChannel,
       channels: opts.channels,
-      recordNotice: opts.recordNotice,
+      recordNotices: opts.recordNotices,
       onUnrouted: opts.onUnrouted,
       log: opts.log,
     });
