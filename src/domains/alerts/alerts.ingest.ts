@@ -13,6 +13,7 @@ import type { AlertSource, NormalizedAlert } from './alerts.types.js';
 import { groupKeyFor } from './grouping.calc.js';
 import type { IngestionSettings } from './ingestion-settings.js';
 import type { OpenIncidentHints } from './open-incident-hints.js';
+import type { SilenceHold, SilencingPort } from './silencing.port.js';
 
 export interface IngestResult {
   received: number;
@@ -20,6 +21,8 @@ export interface IngestResult {
   deduplicated: number;
   resolved: number;
   acknowledged: number;
+  /** Firing alerts an active silence or maintenance window held back (stored and marked; no incident, no page). */
+  silenced: number;
   incidents: { id: string; number: number; created: boolean }[];
 }
 
@@ -65,6 +68,7 @@ export async function ingestInTx(
   now: Date,
   incidents: IncidentIngestPort,
   hints: OpenIncidentHints,
+  silencing: SilencingPort,
 ): Promise<IngestOutcome> {
   const later: Promise<void>[] = [];
   const results: IngestResult[] = requests.map((r) => ({
@@ -73,6 +77,7 @@ export async function ingestInTx(
     deduplicated: 0,
     resolved: 0,
     acknowledged: 0,
+    silenced: 0,
     incidents: [],
   }));
   const bySource = new Map<AlertSource, Item[]>();
@@ -80,7 +85,7 @@ export async function ingestInTx(
     for (const alert of alerts) push(bySource, alert.source, { alert, req });
   });
   for (const [source, items] of bySource) {
-    await ingestSource({ em, actor, source, settings, now, results, incidents, hints, later }, items);
+    await ingestSource({ em, actor, source, settings, now, results, incidents, hints, silencing, later }, items);
   }
   for (const r of results) r.incidents = dedupeIncidents(r.incidents);
   const complete = Promise.all(later).then(() => undefined);
@@ -97,6 +102,7 @@ interface Ctx {
   results: IngestResult[];
   incidents: IncidentIngestPort;
   hints: OpenIncidentHints;
+  silencing: SilencingPort;
   /** What completes the results once the transaction's answers are in (see IngestOutcome.complete). */
   later: Promise<void>[];
 }
@@ -113,7 +119,16 @@ async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
     events.set(it.alert.dedupKey, (events.get(it.alert.dedupKey) ?? 0) + 1);
   }
   const unique = [...last.values()];
-  const firing = unique.filter((i) => i.alert.action === 'firing');
+  // The silencing step: firing alerts a silence or maintenance window holds back are stored apart, marked.
+  const firingAll = unique.filter((i) => i.alert.action === 'firing');
+  const holds = await ctx.silencing.holds(
+    em,
+    actor.tenantId,
+    firingAll.map((i) => i.alert),
+    ctx.now,
+  );
+  const firing = firingAll.filter((_, n) => !holds[n]);
+  const held = firingAll.flatMap((it, n) => (holds[n] ? [{ it, hold: holds[n] }] : []));
   const others = unique.filter((i) => i.alert.action !== 'firing');
   const otherGroups = await alertsStore.firingGroupKeys(
     em,
@@ -126,7 +141,8 @@ async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
   // process saw open) in the same write; the guesses are checked against the answer below.
   const locking = ctx.incidents.lockGroups(em, actor.tenantId, [...fireGroups, ...otherGroups]);
   const upserting = upsert(ctx, firing, fireGroups, events);
-  const [groups, stored] = await Promise.all([locking, upserting]);
+  const holding = hold(ctx, held, events);
+  const [groups, stored] = await Promise.all([locking, upserting, holding]);
   const fired = collectFired(ctx, groups, stored);
   for (const key of new Set(fireGroups)) ctx.hints.set(actor.tenantId, key, groups.open(key)?.id);
 
@@ -209,6 +225,33 @@ function toRow(a: NormalizedAlert, groupKey: string, occurrences: number): Firin
     ends_at: a.endsAt?.toISOString() ?? null,
     raw: a.raw,
   };
+}
+
+/**
+ * Stores held-back alerts (joining no incident, whatever is open in their group) and marks the new ones, and
+ * those repeated while still not in an incident, with what holds them and until when (the engine looks again
+ * then). Repeats of alerts already in an incident stay in it.
+ */
+async function hold(ctx: Ctx, held: { it: Item; hold: SilenceHold }[], events: Map<string, number>): Promise<void> {
+  if (held.length === 0) return;
+  const { em, actor, now, results } = ctx;
+  const rows = held.map(({ it }) =>
+    toRow(it.alert, groupKeyFor(it.alert, ctx.settings.grouping), events.get(it.alert.dedupKey) ?? 1),
+  );
+  const upserted = await alertsStore.upsertFiring(em, actor.tenantId, rows, {}, now);
+  const byKey = new Map(held.map((h) => [h.it.alert.dedupKey, h]));
+  const stored = new Set(upserted.map((u) => u.dedup_key));
+  for (const { it } of held) if (!stored.has(it.alert.dedupKey)) results[it.req]!.deduplicated++;
+  const marks: { id: string; hold: SilenceHold }[] = [];
+  for (const u of upserted) {
+    const h = byKey.get(u.dedup_key);
+    if (!h) continue;
+    results[h.it.req]![u.inserted ? 'created' : 'deduplicated']++;
+    if (u.incident_id) continue;
+    results[h.it.req]!.silenced++;
+    marks.push({ id: u.id, hold: h.hold });
+  }
+  await alertsStore.markHeld(em, actor.tenantId, marks);
 }
 
 interface Stored {

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Em } from '../../db/sql.js';
 import { isUnavailable, withEm, withPgTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
@@ -11,6 +12,8 @@ import type { NormalizedAlert } from './alerts.types.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { type IngestionSettings, ingestionSettingsSchema } from './ingestion-settings.js';
 import { OpenIncidentHints } from './open-incident-hints.js';
+import { type ReleaseReport, releaseSilenced } from './silenced-release.js';
+import { noSilencing, type SilencingPort } from './silencing.port.js';
 
 /**
  * Queued alerts worth a second transaction while one is in flight. A transaction costs ~0.6 ms of CPU
@@ -37,6 +40,8 @@ export class AlertsService {
     private readonly settingsOf: SettingsProvider,
     /** The incidents' side of ingestion: group locks, and what the alerts did to their incidents. */
     private readonly incidents: IncidentIngestPort,
+    /** Silences and maintenance windows: which firing alerts are held back. */
+    private readonly silencing: SilencingPort = noSilencing,
   ) {
     this.batcher = new IngestBatcher(
       (actor, requests, committing) => this.ingestMany(actor, requests, committing),
@@ -95,6 +100,7 @@ export class AlertsService {
             this.clock.now(),
             this.incidents,
             this.hints,
+            this.silencing,
           );
           opened = o.results.some((r) => r.incidents.some((i) => i.created));
           return o;
@@ -108,6 +114,28 @@ export class AlertsService {
       throw err;
     }
   }
+
+  /**
+   * The engine's module: held alerts whose silence or maintenance window is over go to their incidents (or are
+   * held on by another). Idempotent across replicas.
+   */
+  releaseSilenced(now: Date): Promise<ReleaseReport> {
+    return releaseSilenced(
+      { orm: this.orm, incidents: this.incidents, silencing: this.silencing, settings: (t) => this.settings(t) },
+      now,
+    );
+  }
+
+  /**
+   * A silence or window ended early (expired, deleted): its held alerts are looked at again at the next tick. In
+   * the caller's transaction (the silences domain's port).
+   */
+  readonly endHolds = (
+    em: Em,
+    tenantId: string,
+    by: { silenceId?: string; windowId?: string },
+    at: Date,
+  ): Promise<void> => alertsStore.endHolds(em, tenantId, by, at);
 
   async list(actor: Actor, f: { status?: string; source?: string; service?: string; limit: number }) {
     authorize(actor, 'alert:read');
@@ -136,6 +164,14 @@ export class AlertsService {
       lastSeenAt: new Date(r.last_seen_at).toISOString(),
       resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
       occurrences: r.occurrences,
+      silenced:
+        r.silenced_until && !r.incident_id && r.status === 'firing'
+          ? {
+              silenceId: r.silence_id,
+              maintenanceWindowId: r.maintenance_window_id,
+              until: new Date(r.silenced_until).toISOString(),
+            }
+          : null,
     }));
   }
 }

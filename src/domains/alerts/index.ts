@@ -10,3 +10,10 @@ export {
   type WebhookSource,
   webhookSource,
 } from './sources/registry.js';
+export type { ReleaseReport } from './silenced-release.js';
+export {
+  noSilencing,
+  type SilenceHold,
+  type SilenceSubject,
+  type SilencingPort,
+} from './silencing.port.js';
