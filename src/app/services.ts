@@ -22,6 +22,7 @@ import {
 } from '../domains/paging/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
+import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -38,6 +39,8 @@ export interface Services {
   rosters: RostersService;
   oncall: OnCallService;
   handoffs: HandoffsService;
+  silences: SilencesService;
+  maintenance: MaintenanceService;
   escalation: EscalationService;
   /** Services (what alerts name): their escalation policy and Slack channel (the Slack routes). */
   catalog: ServiceCatalog;
@@ -157,12 +160,24 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   events.subscribe(outbox.router);
   // Users and schedules an escalation policy names are not deleted.
   const references = { using: policyReads.using };
+  // Silences and maintenance windows hold back matching alerts at ingestion (the alerts' silencing port); when one
+  // ends early, its held alerts are looked at again at the engine's next tick.
+  const silencer = new Silencer();
+  const alerts = new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort, silencer);
+  const silenceDeps = { orm, clock, silencer, endHolds: alerts.endHolds };
   return {
     tenants,
     outbox,
     users: new UsersService(orm, clock, references),
     incidents,
-    alerts: new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort),
+    alerts,
+    silences: new SilencesService({ ...silenceDeps, incidents }),
+    maintenance: new MaintenanceService({
+      ...silenceDeps,
+      channels: { channels: serviceQueries.channels },
+      defaultChannel: opts.slackDefaultChannel ?? null,
+      enqueue: outbox.enqueue,
+    }),
     audit: new AuditService(orm),
     rosters: new RostersService(orm, clock, baseUrl, references),
     oncall: new OnCallService(orm, clock, baseUrl),

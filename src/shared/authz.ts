@@ -43,6 +43,9 @@ export const PERMISSIONS = [
   'contact_method:write',
   'contact_method:verify',
   'webhook:send',
+  'silence:read',
+  'silence:write',
+  'maintenance:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -81,6 +84,9 @@ const DOES: Record<Permission, string> = {
   'contact_method:write': 'add, verify or remove people’s phone numbers (contact methods)',
   'contact_method:verify': 'mark a phone number verified without its code',
   'webhook:send': 'send alerts (webhooks)',
+  'silence:read': 'read silences and maintenance windows',
+  'silence:write': 'create or expire silences',
+  'maintenance:write': 'change maintenance windows',
 };
 
 /** What an `own` grant lets someone do, and what the rest is called. */
@@ -110,6 +116,7 @@ const PEOPLE_READS: Permission[] = [
   'escalation_policy:read',
   'service:read',
   'notification_rule:read',
+  'silence:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:declare',
@@ -118,6 +125,7 @@ const INCIDENT_WORK: Permission[] = [
   'incident:assign',
   'incident:note',
   'incident:escalate',
+  'silence:write',
 ];
 const ROSTER_WORK: Permission[] = [
   'schedule:write',
@@ -126,6 +134,7 @@ const ROSTER_WORK: Permission[] = [
   'service:write',
   'notification_rule:write',
   'contact_method:write',
+  'maintenance:write',
 ];
 
 const viewer: Grants = {
@@ -166,6 +175,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
     'user:read',
     'service:read',
     'escalation_policy:read',
+    'silence:read',
   ]),
 };
 

@@ -55,6 +55,10 @@ const EXAMPLES: TimelineEvent[] = [
     kind: 'contact_method_disabled',
     data: { userId: 'u1', userName: 'Ana', phone: '+14…0101', why: 'opted_out' },
   },
+  {
+    kind: 'silenced',
+    data: { silenceId: 's1', endsAt: '2027-03-28T02:00:00.000Z', matchers: 'alertname="HighLatency", service="checkout"' },
+  },
 ];
 
 describe('timeline events', () => {
@@ -88,6 +92,7 @@ describe('timeline events', () => {
       'Nobody is on call for Payments: escalating to the next step at once',
       'Slack DM page sent',
       'Ana texted STOP: pages to +14…0101 are off until they text START (or re-verify the number)',
+      'Alice silenced the alerts of INC-4 (alertname="HighLatency", service="checkout") until 2027-03-28 02:00 UTC',
     ]);
   });
 

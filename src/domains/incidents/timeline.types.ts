@@ -104,6 +104,12 @@ export const TIMELINE_DATA = {
     phone: z.string(),
     why: z.enum(['opted_out', 'invalid']),
   }),
+  /** Someone silenced the incident's alerts ("Silence 1h" on the card): the silence, until when, its matchers. */
+  silenced: z.object({
+    silenceId: z.string(),
+    endsAt: z.iso.datetime({ offset: true }),
+    matchers: z.string(),
+  }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -152,6 +158,7 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   nobody_on_call: reply,
   notified: quiet,
   contact_method_disabled: reply,
+  silenced: reply,
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);
