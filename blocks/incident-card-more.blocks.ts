@@ -30,7 +30,11 @@ export const CARD_MORE_MAX = 5;
  */
 export function cardMoreOptions(view: IncidentView): CardMoreOption[] {
   if (view.status === 'resolved') return [];
-  return [];
+  // Hold back the incident's alerts (and the next incident they would open) for a while: no pages.
+  return [
+    { a: 'silence', label: 'Silence 1h' },
+    { a: 'silence4h', label: 'Silence 4h' },
+  ];
 }
 
 /** The overflow menu for `options` (at most `CARD_MORE_MAX`), or null when there is nothing to offer. */

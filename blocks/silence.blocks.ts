@@ -60,7 +60,9 @@ export function silenceList(silences: readonly SilenceView[], opts: BlockOptions
   if (silences.length === 0)
     return {
       text: 'No active or pending silences.',
-      blocks: [{ type: 'section', text: mrkdwn(':loud_sound: No active or pending silences.', LIMITS.sectionText) }],
+      blocks: [
+        { type: 'section', text: mrkdwn(':loud_sound: No active or pending silences.', LIMITS.sectionText) },
+      ],
     };
   const { shown, hidden } = capList(silences, 40);
   const blocks: KnownBlock[] = [
@@ -68,11 +70,15 @@ export function silenceList(silences: readonly SilenceView[], opts: BlockOptions
     ...shown.map(
       (s): KnownBlock => ({
         type: 'section',
-        text: mrkdwn(`${s.state === 'pending' ? ':hourglass:' : ':mute:'} ${silenceLine(s, opts)}`, LIMITS.sectionText),
+        text: mrkdwn(
+          `${s.state === 'pending' ? ':hourglass:' : ':mute:'} ${silenceLine(s, opts)}`,
+          LIMITS.sectionText,
+        ),
       }),
     ),
   ];
-  if (hidden) blocks.push({ type: 'context', elements: [mrkdwn(`…and ${hidden} more (GET /api/v1/silences)`, 200)] });
+  if (hidden)
+    blocks.push({ type: 'context', elements: [mrkdwn(`…and ${hidden} more (GET /api/v1/silences)`, 200)] });
   blocks.push(zoneNote(opts));
   return { text: `${silences.length} silences`, blocks };
 }

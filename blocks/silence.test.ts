@@ -1,8 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkLimits } from './limits.js';
-import { maintenancePost, type SilenceView, silenceCreated, silenceExpired, silenceList } from './silence.blocks.js';
+import {
+  maintenancePost,
+  type SilenceView,
+  silenceCreated,
+  silenceExpired,
+  silenceList,
+} from './silence.blocks.js';
 
-const opts = { now: new Date('2027-03-28T00:00:00Z'), baseUrl: 'https://ops.example.com', timeZone: 'Europe/Berlin' };
+const opts = {
+  now: new Date('2027-03-28T00:00:00Z'),
+  baseUrl: 'https://ops.example.com',
+  timeZone: 'Europe/Berlin',
+};
 const s: SilenceView = {
   id: '0190a1b2-0000-7000-8000-000000000001',
   matchersText: 'service="checkout"',
@@ -38,15 +48,28 @@ describe('silence blocks', () => {
     expect(maintenancePost({ ...v, phase: 'started' }, opts).text).toBe(
       'Maintenance Sunday patching on checkout has started',
     );
-    expect(maintenancePost({ ...v, phase: 'ended' }, opts).text).toBe('Maintenance Sunday patching on checkout has ended');
+    expect(maintenancePost({ ...v, phase: 'ended' }, opts).text).toBe(
+      'Maintenance Sunday patching on checkout has ended',
+    );
   });
 
   it('stays within Slack limits with long values and many silences', () => {
-    const long = { ...s, matchersText: 'a'.repeat(5000), reason: 'r'.repeat(5000), createdBy: 'c'.repeat(500) };
+    const long = {
+      ...s,
+      matchersText: 'a'.repeat(5000),
+      reason: 'r'.repeat(5000),
+      createdBy: 'c'.repeat(500),
+    };
     const many = Array.from({ length: 200 }, () => long);
     for (const msg of [silenceCreated(long, opts), silenceExpired(long), silenceList(many, opts)])
       expect(checkLimits('message', msg)).toEqual([]);
-    const v = { phase: 'started' as const, service: 's'.repeat(3000), name: 'n'.repeat(3000), startsAt: s.startsAt, endsAt: s.endsAt };
+    const v = {
+      phase: 'started' as const,
+      service: 's'.repeat(3000),
+      name: 'n'.repeat(3000),
+      startsAt: s.startsAt,
+      endsAt: s.endsAt,
+    };
     expect(checkLimits('message', maintenancePost(v, opts))).toEqual([]);
   });
 });

@@ -17,7 +17,12 @@ afterAll(async () => {
 const at = (iso: string) => t.clock.set(iso);
 
 /** An Alertmanager webhook (payload version 4) with one alert. */
-function amAlert(fingerprint: string, labels: Record<string, string>, status: 'firing' | 'resolved', startsAt: string) {
+function amAlert(
+  fingerprint: string,
+  labels: Record<string, string>,
+  status: 'firing' | 'resolved',
+  startsAt: string,
+) {
   return {
     version: '4',
     groupKey: `{}:{alertname="${labels.alertname}"}`,
@@ -73,21 +78,34 @@ describe('silences', () => {
       matchersText: 'service="checkout", alertname=~"High.*"',
     });
     silenceId = s.id;
-    const list = (await (await t.request('GET', '/api/v1/silences?state=active')).json()) as { items: { id: string }[] };
+    const list = (await (await t.request('GET', '/api/v1/silences?state=active')).json()) as {
+      items: { id: string }[];
+    };
     expect(list.items.map((i) => i.id)).toEqual([silenceId]);
   });
 
   it('refuses a silence that would match every alert, as a problem+json 400', async () => {
-    const res = await t.request('POST', '/api/v1/silences', { matchers: 'env=~".*"', duration: '1h', reason: 'x' });
+    const res = await t.request('POST', '/api/v1/silences', {
+      matchers: 'env=~".*"',
+      duration: '1h',
+      reason: 'x',
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(JSON.stringify(await res.json())).toContain('at least one matcher must not match the empty string');
+    expect(JSON.stringify(await res.json())).toContain(
+      'at least one matcher must not match the empty string',
+    );
   });
 
   it('a silenced alert is stored and marked, opens no incident and queues nothing', async () => {
     at('2027-01-01T10:05:00Z');
     const r = await send(
-      amAlert('f-latency', { alertname: 'HighLatency', service: 'checkout' }, 'firing', '2027-01-01T10:04:00Z'),
+      amAlert(
+        'f-latency',
+        { alertname: 'HighLatency', service: 'checkout' },
+        'firing',
+        '2027-01-01T10:04:00Z',
+      ),
     );
     expect(r).toMatchObject({ created: 1, silenced: 1, incidents: [] });
     expect(await incidentsOf('checkout')).toEqual([]);
@@ -97,7 +115,16 @@ describe('silences', () => {
     };
     expect(alerts.items).toMatchObject([{ status: 'firing', incident: null, silenced: { silenceId } }]);
     // Re-sent while silenced: still held.
-    expect(await send(amAlert('f-latency', { alertname: 'HighLatency', service: 'checkout' }, 'firing', '2027-01-01T10:04:00Z'))).toMatchObject({ silenced: 1, incidents: [] });
+    expect(
+      await send(
+        amAlert(
+          'f-latency',
+          { alertname: 'HighLatency', service: 'checkout' },
+          'firing',
+          '2027-01-01T10:04:00Z',
+        ),
+      ),
+    ).toMatchObject({ silenced: 1, incidents: [] });
   });
 
   it('an alert the silence does not match opens its incident as usual', async () => {
@@ -110,13 +137,25 @@ describe('silences', () => {
 
   it('a silenced alert does not join an open incident of its group either', async () => {
     const r = await send(
-      amAlert('f-latency-2', { alertname: 'HighLatencyP99', service: 'checkout' }, 'firing', '2027-01-01T10:06:00Z'),
+      amAlert(
+        'f-latency-2',
+        { alertname: 'HighLatencyP99', service: 'checkout' },
+        'firing',
+        '2027-01-01T10:06:00Z',
+      ),
     );
     expect(r).toMatchObject({ silenced: 1, incidents: [] });
   });
 
   it('an alert resolved during the silence opens nothing when it ends', async () => {
-    await send(amAlert('f-latency-2', { alertname: 'HighLatencyP99', service: 'checkout' }, 'resolved', '2027-01-01T10:06:00Z'));
+    await send(
+      amAlert(
+        'f-latency-2',
+        { alertname: 'HighLatencyP99', service: 'checkout' },
+        'resolved',
+        '2027-01-01T10:06:00Z',
+      ),
+    );
     at('2027-01-01T12:00:00Z');
     await Promise.all([t.tick(), t.tick(), t.tick()]);
     const [row] = await t.sql<{ incident_id: string | null; status: string }>(
@@ -138,7 +177,9 @@ describe('silences', () => {
     expect(opened).toHaveLength(1);
     await Promise.all([t.tick(), t.tick(), t.tick()]);
     expect(await incidentsOf('checkout')).toHaveLength(2);
-    const list = (await (await t.request('GET', '/api/v1/silences?state=expired')).json()) as { items: { id: string }[] };
+    const list = (await (await t.request('GET', '/api/v1/silences?state=expired')).json()) as {
+      items: { id: string }[];
+    };
     expect(list.items.map((i) => i.id)).toContain(silenceId);
   });
 
@@ -151,7 +192,9 @@ describe('silences', () => {
     });
     const { id } = (await created.json()) as { id: string };
     expect(
-      await send(amAlert('f-pay', { alertname: 'Down', service: 'payments' }, 'firing', '2027-01-02T09:00:00Z')),
+      await send(
+        amAlert('f-pay', { alertname: 'Down', service: 'payments' }, 'firing', '2027-01-02T09:00:00Z'),
+      ),
     ).toMatchObject({ silenced: 1 });
     at('2027-01-02T09:30:00Z');
     const del = await t.request('DELETE', `/api/v1/silences/${id}`);
@@ -188,7 +231,9 @@ describe('maintenance windows', () => {
     ];
     for (const [n, [instant, held]] of cases.entries()) {
       at(instant);
-      const r = await send(amAlert(`f-billing-${n}`, { alertname: `Slow${n}`, service: 'billing' }, 'firing', instant));
+      const r = await send(
+        amAlert(`f-billing-${n}`, { alertname: `Slow${n}`, service: 'billing' }, 'firing', instant),
+      );
       expect([instant, r.silenced]).toEqual([instant, held ? 1 : 0]);
     }
   });

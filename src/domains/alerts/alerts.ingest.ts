@@ -85,7 +85,10 @@ export async function ingestInTx(
     for (const alert of alerts) push(bySource, alert.source, { alert, req });
   });
   for (const [source, items] of bySource) {
-    await ingestSource({ em, actor, source, settings, now, results, incidents, hints, silencing, later }, items);
+    await ingestSource(
+      { em, actor, source, settings, now, results, incidents, hints, silencing, later },
+      items,
+    );
   }
   for (const r of results) r.incidents = dedupeIncidents(r.incidents);
   const complete = Promise.all(later).then(() => undefined);
@@ -232,7 +235,11 @@ function toRow(a: NormalizedAlert, groupKey: string, occurrences: number): Firin
  * those repeated while still not in an incident, with what holds them and until when (the engine looks again
  * then). Repeats of alerts already in an incident stay in it.
  */
-async function hold(ctx: Ctx, held: { it: Item; hold: SilenceHold }[], events: Map<string, number>): Promise<void> {
+async function hold(
+  ctx: Ctx,
+  held: { it: Item; hold: SilenceHold }[],
+  events: Map<string, number>,
+): Promise<void> {
   if (held.length === 0) return;
   const { em, actor, now, results } = ctx;
   const rows = held.map(({ it }) =>

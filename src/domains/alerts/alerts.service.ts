@@ -121,7 +121,12 @@ export class AlertsService {
    */
   releaseSilenced(now: Date): Promise<ReleaseReport> {
     return releaseSilenced(
-      { orm: this.orm, incidents: this.incidents, silencing: this.silencing, settings: (t) => this.settings(t) },
+      {
+        orm: this.orm,
+        incidents: this.incidents,
+        silencing: this.silencing,
+        settings: (t) => this.settings(t),
+      },
       now,
     );
   }

@@ -32,7 +32,9 @@ export interface ReleaseDeps {
  */
 export async function releaseSilenced(deps: ReleaseDeps, now: Date): Promise<ReleaseReport> {
   const report: ReleaseReport = { released: 0, stillHeld: 0 };
-  const tenants = await withEm(deps.orm, 'system', (em) => alertsStore.tenantsWithDueHolds(em, now, TENANTS_PER_RUN));
+  const tenants = await withEm(deps.orm, 'system', (em) =>
+    alertsStore.tenantsWithDueHolds(em, now, TENANTS_PER_RUN),
+  );
   for (const tenantId of tenants) {
     const settings = await deps.settings(tenantId);
     const r = await withTx(deps.orm, { tenantId }, (em) => releaseTenant(deps, em, tenantId, settings, now));

@@ -20,7 +20,12 @@ export interface SilenceHold {
  * `now` (one answer per alert, in order; null for those it does not).
  */
 export interface SilencingPort {
-  holds(em: Em, tenantId: string, alerts: readonly SilenceSubject[], now: Date): Promise<(SilenceHold | null)[]>;
+  holds(
+    em: Em,
+    tenantId: string,
+    alerts: readonly SilenceSubject[],
+    now: Date,
+  ): Promise<(SilenceHold | null)[]>;
 }
 
 /** No silences (tests and tools that build an AlertsService without them). */

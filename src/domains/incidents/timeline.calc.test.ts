@@ -57,7 +57,11 @@ const EXAMPLES: TimelineEvent[] = [
   },
   {
     kind: 'silenced',
-    data: { silenceId: 's1', endsAt: '2027-03-28T02:00:00.000Z', matchers: 'alertname="HighLatency", service="checkout"' },
+    data: {
+      silenceId: 's1',
+      endsAt: '2027-03-28T02:00:00.000Z',
+      matchers: 'alertname="HighLatency", service="checkout"',
+    },
   },
 ];
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { activeOccurrence, maintenanceMinutes, occurrencesBetween, type WindowSpec } from './maintenance.calc.js';
+import {
+  activeOccurrence,
+  maintenanceMinutes,
+  occurrencesBetween,
+  type WindowSpec,
+} from './maintenance.calc.js';
 
 const at = (iso: string) => new Date(iso);
 const iso = (o: { start: Date; end: Date }) => [o.start.toISOString(), o.end.toISOString()];
@@ -61,10 +66,12 @@ describe('maintenance minutes', () => {
     expect(maintenanceMinutes([sundayNight], at('2027-03-01T00:00:00Z'), at('2027-04-01T00:00:00Z'))).toBe(
       3 * 120 + 60,
     );
-    expect(maintenanceMinutes([sundayNight, once], at('2027-03-28T00:00:00Z'), at('2027-03-29T00:00:00Z'))).toBe(
-      90,
+    expect(
+      maintenanceMinutes([sundayNight, once], at('2027-03-28T00:00:00Z'), at('2027-03-29T00:00:00Z')),
+    ).toBe(90);
+    expect(maintenanceMinutes([sundayNight], at('2027-10-31T00:00:00Z'), at('2027-10-31T01:00:00Z'))).toBe(
+      60,
     );
-    expect(maintenanceMinutes([sundayNight], at('2027-10-31T00:00:00Z'), at('2027-10-31T01:00:00Z'))).toBe(60);
     expect(maintenanceMinutes([], at('2027-10-31T00:00:00Z'), at('2027-10-31T01:00:00Z'))).toBe(0);
   });
 });

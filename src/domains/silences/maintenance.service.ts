@@ -10,8 +10,8 @@ import { withoutHash } from '../../shared/slack-channel.js';
 import { recordAudit } from '../audit/index.js';
 import type { ChannelRoutes, NewOutboxRow } from '../notify/index.js';
 import { activeOccurrence, occurrencesBetween } from './maintenance.calc.js';
-import type { HoldsEnder } from './silences.service.js';
 import type { Silencer } from './silencer.js';
+import type { HoldsEnder } from './silences.service.js';
 import { silencesStore, type WindowRow } from './silences.store.js';
 import { type WindowDto, windowInputSchema } from './silences.types.js';
 
@@ -68,7 +68,9 @@ export class MaintenanceService {
 
   async get(actor: Actor, id: string): Promise<WindowDto> {
     authorize(actor, 'silence:read');
-    const row = await withEm(this.d.orm, { tenantId: actor.tenantId }, (em) => this.load(em, actor.tenantId, id));
+    const row = await withEm(this.d.orm, { tenantId: actor.tenantId }, (em) =>
+      this.load(em, actor.tenantId, id),
+    );
     return toDto(row, this.d.clock.now());
   }
 
@@ -102,7 +104,9 @@ export class MaintenanceService {
     const data = parseInput(windowInputSchema, input, 'The maintenance window is not valid.');
     const now = this.d.clock.now();
     const result = await withTx(this.d.orm, { tenantId: actor.tenantId }, async (em) => {
-      const before = byName ? await silencesStore.windowByName(em, actor.tenantId, data.service, data.name) : undefined;
+      const before = byName
+        ? await silencesStore.windowByName(em, actor.tenantId, data.service, data.name)
+        : undefined;
       if (before) {
         if (before.time_zone === data.timeZone && JSON.stringify(before.rule) === JSON.stringify(data.rule))
           return { outcome: 'unchanged' as const, row: before };
@@ -133,16 +137,27 @@ export class MaintenanceService {
    */
   async announce(now: Date): Promise<{ announced: number }> {
     return withTx(this.d.orm, 'system', async (em) => {
-      const locked = await queryOne<{ l: boolean }>(em, sql`select pg_try_advisory_xact_lock(${ANNOUNCE_LOCK}) as l`);
+      const locked = await queryOne<{ l: boolean }>(
+        em,
+        sql`select pg_try_advisory_xact_lock(${ANNOUNCE_LOCK}) as l`,
+      );
       if (!locked?.l) return { announced: 0 };
       const windows = await silencesStore.allWindows(em);
       const since = new Date(now.getTime() - LOOKBACK_MS);
-      const wanted: { tenantId: string; windowId: string; occurrenceStart: string; phase: 'started' | 'ended' }[] =
-        [];
+      const wanted: {
+        tenantId: string;
+        windowId: string;
+        occurrenceStart: string;
+        phase: 'started' | 'ended';
+      }[] = [];
       const byKey = new Map<string, { w: (typeof windows)[number]; start: Date; end: Date }>();
       for (const w of windows) {
         const created = new Date(w.created_at).getTime();
-        for (const o of occurrencesBetween({ rule: w.rule, timeZone: w.time_zone }, since, new Date(now.getTime() + 1))) {
+        for (const o of occurrencesBetween(
+          { rule: w.rule, timeZone: w.time_zone },
+          since,
+          new Date(now.getTime() + 1),
+        )) {
           if (o.end.getTime() <= created) continue;
           const phase = o.end <= now ? 'ended' : o.start <= now ? 'started' : null;
           if (!phase) continue;
@@ -201,7 +216,12 @@ export class MaintenanceService {
     return recordAudit(
       em,
       actor,
-      { action, targetType: 'maintenance_window', targetId: row.id, data: { service: row.service, name: row.name } },
+      {
+        action,
+        targetType: 'maintenance_window',
+        targetId: row.id,
+        data: { service: row.service, name: row.name },
+      },
       this.d.clock.now(),
     );
   }

@@ -153,7 +153,10 @@ describe('parser (pkg/labels/parse_test.go TestMatchers)', () => {
       '{foo="bar",baz!~".*quux", derp="wat"}',
       [eq('foo', 'bar'), { name: 'baz', op: '!~', value: '.*quux' }, eq('derp', 'wat')],
     ],
-    ['{foo="bar", instance=~"some-api.*"}', [eq('foo', 'bar'), { name: 'instance', op: '=~', value: 'some-api.*' }]],
+    [
+      '{foo="bar", instance=~"some-api.*"}',
+      [eq('foo', 'bar'), { name: 'instance', op: '=~', value: 'some-api.*' }],
+    ],
     ['{foo=""}', [eq('foo', '')]],
     ['{foo="bar,quux", job="job1"}', [eq('foo', 'bar,quux'), eq('job', 'job1')]],
     ['{foo = "bar", dings != "bums", }', [eq('foo', 'bar'), { name: 'dings', op: '!=', value: 'bums' }]],

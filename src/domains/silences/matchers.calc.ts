@@ -76,7 +76,10 @@ export function matchesValue(m: Matcher, value: string): boolean {
 }
 
 /** Whether every matcher matches the alert's labels (a missing label is ""). */
-export function matchesLabels(matchers: readonly Matcher[], labels: Readonly<Record<string, string>>): boolean {
+export function matchesLabels(
+  matchers: readonly Matcher[],
+  labels: Readonly<Record<string, string>>,
+): boolean {
   return matchers.every((m) => matchesValue(m, labels[m.name] ?? ''));
 }
 

@@ -1,7 +1,7 @@
 import type { Em } from '../../db/sql.js';
 import type { SilenceHold, SilenceSubject, SilencingPort } from '../alerts/index.js';
-import { type ActiveSilence, holdFor, type ServiceWindow } from './silencing.calc.js';
 import { silencesStore } from './silences.store.js';
+import { type ActiveSilence, holdFor, type ServiceWindow } from './silencing.calc.js';
 
 interface Loaded {
   loadedAt: number;

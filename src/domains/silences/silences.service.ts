@@ -74,7 +74,9 @@ export class SilencesService {
 
   async get(actor: Actor, id: string): Promise<SilenceDto> {
     authorize(actor, 'silence:read');
-    const row = await withEm(this.d.orm, { tenantId: actor.tenantId }, (em) => this.load(em, actor.tenantId, id));
+    const row = await withEm(this.d.orm, { tenantId: actor.tenantId }, (em) =>
+      this.load(em, actor.tenantId, id),
+    );
     return silenceDto(row, this.d.clock.now());
   }
 
@@ -108,7 +110,12 @@ export class SilencesService {
       await recordAudit(
         em,
         actor,
-        { action: 'silence.expired', targetType: 'silence', targetId: row.id, data: { matchers: matchersText(row.matchers) } },
+        {
+          action: 'silence.expired',
+          targetType: 'silence',
+          targetId: row.id,
+          data: { matchers: matchersText(row.matchers) },
+        },
         now,
       );
       return row;
@@ -138,7 +145,14 @@ export class SilencesService {
 
   private async insert(
     actor: Actor,
-    s: { matchers: Matcher[]; startsAt: Date; endsAt: Date; reason: string; createdBy: string; incidentId: string | null },
+    s: {
+      matchers: Matcher[];
+      startsAt: Date;
+      endsAt: Date;
+      reason: string;
+      createdBy: string;
+      incidentId: string | null;
+    },
   ): Promise<SilenceDto> {
     const problems = matcherProblems(s.matchers);
     if (problems.length)

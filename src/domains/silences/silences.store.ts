@@ -4,7 +4,10 @@ import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
 import type { WindowRule } from './maintenance.calc.js';
 import type { Matcher } from './matchers.calc.js';
 
-export type SilenceRow = Omit<Selectable<DB['silences']>, 'matchers' | 'starts_at' | 'ends_at' | 'created_at'> & {
+export type SilenceRow = Omit<
+  Selectable<DB['silences']>,
+  'matchers' | 'starts_at' | 'ends_at' | 'created_at'
+> & {
   matchers: Matcher[];
   starts_at: Date;
   ends_at: Date;

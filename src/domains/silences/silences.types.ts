@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { timeZoneSchema } from '../../shared/time-zone.js';
 import { parseDuration } from './duration.calc.js';
-import { MATCH_OPS, type Matcher, MatcherError } from './matchers.calc.js';
 import { WEEKDAYS, type WindowRule } from './maintenance.calc.js';
+import { MATCH_OPS, type Matcher, MatcherError } from './matchers.calc.js';
 import { parseMatchers } from './matchers-parse.calc.js';
 
 /** A matcher as the API takes it: `{name, op, value}`, or Alertmanager's `{name, value, isRegex, isEqual}`. */
@@ -40,13 +40,20 @@ const durationSchema = z.string().refine((s) => parseDuration(s) !== null, {
 export const silenceInputSchema = z
   .object({
     matchers: matchersSchema.meta({
-      description: 'Label matchers (`=`, `!=`, `=~`, `!~`, as in Alertmanager), or Alertmanager’s matcher text',
+      description:
+        'Label matchers (`=`, `!=`, `=~`, `!~`, as in Alertmanager), or Alertmanager’s matcher text',
     }),
     startsAt: z.iso.datetime({ offset: true }).optional().meta({ description: 'Default: now' }),
     endsAt: z.iso.datetime({ offset: true }).optional(),
     duration: durationSchema.optional().meta({ description: 'Instead of endsAt: 30m, 2h, 1d…' }),
     reason: z.string().trim().min(1, 'reason is required.').max(1000).optional(),
-    comment: z.string().trim().min(1).max(1000).optional().meta({ description: 'Alertmanager’s name for reason' }),
+    comment: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({ description: 'Alertmanager’s name for reason' }),
     createdBy: z.string().trim().min(1).max(200).optional(),
   })
   .refine((s) => s.endsAt || s.duration, { message: 'Give endsAt or duration.', path: ['endsAt'] })

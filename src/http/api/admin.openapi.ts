@@ -67,7 +67,9 @@ const alertSchema = z
         until: z.iso.datetime(),
       })
       .nullable()
-      .openapi({ description: 'Held back by a silence or maintenance window: no incident, no page (until then)' }),
+      .openapi({
+        description: 'Held back by a silence or maintenance window: no incident, no page (until then)',
+      }),
   })
   .openapi('Alert');
 

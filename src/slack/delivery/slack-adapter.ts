@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { handoffDm, handoffPost } from '../../../blocks/handoff.blocks.js';
-import { maintenancePost } from '../../../blocks/silence.blocks.js';
 import { incidentCard } from '../../../blocks/incident-card.blocks.js';
 import { timelineReply } from '../../../blocks/incident-thread.blocks.js';
+import { maintenancePost } from '../../../blocks/silence.blocks.js';
 import type { IncidentView } from '../../../blocks/types.js';
 import {
   type CardMessage,

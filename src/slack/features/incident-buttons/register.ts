@@ -8,6 +8,7 @@ import { assignAction } from './assign.action.js';
 import { type MoreHandler, moreAction } from './more.action.js';
 import { noteSubmitted } from './note.view.js';
 import { resolveAction } from './resolve.action.js';
+import { silenceMore } from './silence.more.js';
 
 /** The incident card's buttons (also used on App Home): Acknowledge, Resolve, Assign, Add note, the "More" menu. */
 export function registerIncidentButtons(app: App, deps: SlackDeps, identify: IdentityResolver): void {
@@ -20,6 +21,6 @@ export function registerIncidentButtons(app: App, deps: SlackDeps, identify: Ide
 }
 
 /** The handlers of the card's "More" menu, by the option's `a` (see blocks/incident-card-more.blocks.ts). */
-function moreHandlers(_deps: SlackDeps): Record<string, MoreHandler> {
-  return {};
+function moreHandlers(deps: SlackDeps): Record<string, MoreHandler> {
+  return { silence: silenceMore(deps, 1), silence4h: silenceMore(deps, 4) };
 }
