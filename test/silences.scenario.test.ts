@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { applyConfig } from '../src/cli/apply.js';
 import { startTestApp, type TestApp } from './harness/app.js';
 
 /**
@@ -236,5 +237,25 @@ describe('maintenance windows', () => {
       );
       expect([instant, r.silenced]).toEqual([instant, held ? 1 : 0]);
     }
+  });
+
+  it('opswatch apply creates a window from YAML, and applying it again changes nothing', async () => {
+    const yaml = `
+maintenanceWindows:
+  - service: search
+    name: Nightly reindex
+    timeZone: America/New_York
+    rule: { kind: weekly, days: [mon, tue, wed, thu, fri], start: "23:00", end: "01:00" }
+`;
+    const first = await applyConfig(t.services, t.actor, yaml);
+    expect(first).toMatchObject({
+      ok: true,
+      changes: ['maintenance window "search/Nightly reindex": created'],
+    });
+    const again = await applyConfig(t.services, t.actor, yaml);
+    expect(again.changes).toEqual(['maintenance window "search/Nightly reindex": unchanged']);
+    const bad = await applyConfig(t.services, t.actor, yaml.replace('"01:00"', '"25:00"'));
+    expect(bad.ok).toBe(false);
+    expect(bad.problems.join()).toContain('maintenanceWindows[0].rule.end');
   });
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../app/services.js';
 import { slackRoutesSchema } from '../domains/notify/index.js';
 import { scheduleInputSchema } from '../domains/rosters/index.js';
+import { windowInputSchema } from '../domains/silences/index.js';
 import { userInputSchema } from '../domains/tenants/index.js';
 import type { Actor } from '../shared/actor.js';
 import { isAppError } from '../shared/errors.js';
@@ -39,10 +40,11 @@ const configSchema = z.object({
   escalationPolicies: z.array(applyPolicySchema).default([]),
   services: z.array(applyServiceSchema).default([]),
   slack: z.object({ routes: slackRoutesSchema }).strict().optional(),
+  maintenanceWindows: z.array(windowInputSchema).default([]),
 });
 
-const KEYS = ['users', 'schedules', 'escalationPolicies', 'services', 'slack'];
-const KEY_LIST = '"users", "schedules", "escalationPolicies", "services" or "slack"';
+const KEYS = ['users', 'schedules', 'escalationPolicies', 'services', 'slack', 'maintenanceWindows'];
+const KEY_LIST = '"users", "schedules", "escalationPolicies", "services", "slack" or "maintenanceWindows"';
 
 export interface ConfigSource {
   /** Shown before each problem (a file name). */
@@ -92,7 +94,7 @@ function parseSource(src: ConfigSource, problems: string[]): Parsed | null {
 export async function applyConfig(
   services: Pick<
     Services,
-    'users' | 'rosters' | 'catalog' | 'policies' | 'notificationRules' | 'contactMethods'
+    'users' | 'rosters' | 'catalog' | 'policies' | 'notificationRules' | 'contactMethods' | 'maintenance'
   >,
   actor: Actor,
   input: string | ConfigSource[],
@@ -203,6 +205,11 @@ export async function applyConfig(
     }
     const cfgs = parsed.flatMap((p) => (p.cfg ? [p.cfg] : []));
     changes.push(...(await applyEscalation(services, actor, cfgs, known, routes)));
+    // Maintenance windows, by service and name: the rule and zone of one that exists are replaced.
+    for (const w of cfgs.flatMap((c) => c.maintenanceWindows)) {
+      const r = await services.maintenance.upsertByName(actor, w);
+      changes.push(`maintenance window "${w.service}/${w.name}": ${r.outcome}`);
+    }
   } catch (err) {
     if (!isAppError(err)) throw err;
     const detail = err.fields.map((f) => `${f.field}: ${f.message}`).join('; ');

@@ -30,6 +30,14 @@ export interface MaintenanceDeps {
   enqueue: (em: Em, rows: readonly NewOutboxRow[]) => Promise<void>;
 }
 
+/** JSON with keys sorted (jsonb keeps its own key order), to tell an unchanged rule. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
+
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
 const toDto = (r: WindowRow, now: Date): WindowDto => {
@@ -108,7 +116,7 @@ export class MaintenanceService {
         ? await silencesStore.windowByName(em, actor.tenantId, data.service, data.name)
         : undefined;
       if (before) {
-        if (before.time_zone === data.timeZone && JSON.stringify(before.rule) === JSON.stringify(data.rule))
+        if (before.time_zone === data.timeZone && canonical(before.rule) === canonical(data.rule))
           return { outcome: 'unchanged' as const, row: before };
         const row = await silencesStore.updateWindow(em, actor.tenantId, before.id, data, now);
         if (!row) throw AppError.notFound(`Maintenance window ${before.id}`);
