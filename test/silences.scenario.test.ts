@@ -55,6 +55,13 @@ const send = async (body: unknown) => {
 };
 const incidentsOf = (service: string) =>
   t.sql<{ id: string }>(`select id from incidents where service = ?`, [service]);
+/** Rows of the outbox, pages and escalations (whatever would notify anyone). */
+const counts = async () =>
+  (
+    await t.sql<{ o: number; p: number; e: number }>(
+      'select (select count(*) from outbox)::int as o, (select count(*) from pages)::int as p, (select count(*) from escalations)::int as e',
+    )
+  )[0];
 const outboxOf = (service: string) =>
   t.sql<{ id: string }>(
     `select o.id from outbox o join incidents i on i.id = o.incident_id where i.service = ?`,
@@ -100,6 +107,7 @@ describe('silences', () => {
 
   it('a silenced alert is stored and marked, opens no incident and queues nothing', async () => {
     at('2027-01-01T10:05:00Z');
+    const before = await counts();
     const r = await send(
       amAlert(
         'f-latency',
@@ -111,6 +119,10 @@ describe('silences', () => {
     expect(r).toMatchObject({ created: 1, silenced: 1, incidents: [] });
     expect(await incidentsOf('checkout')).toEqual([]);
     expect(await outboxOf('checkout')).toEqual([]);
+    // Nothing was queued for Slack or anyone's phone, and no escalation started.
+    expect(await counts()).toEqual(before);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/opswatch_alerts_silenced_total\{source="alertmanager"\} 1/);
     const alerts = (await (await t.request('GET', '/api/v1/alerts?service=checkout')).json()) as {
       items: { status: string; incident: unknown; silenced: { silenceId: string } | null }[];
     };

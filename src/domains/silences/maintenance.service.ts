@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { type Em, queryOne, sql } from '../../db/sql.js';
+import type { Em } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
@@ -17,7 +17,6 @@ import { type WindowDto, windowInputSchema } from './silences.types.js';
 
 /** Announcements are looked for this far back (a worker that was down announces an end it missed). */
 const LOOKBACK_MS = 3_600_000;
-const ANNOUNCE_LOCK = 7_340_211;
 
 export interface MaintenanceDeps {
   orm: MikroORM;
@@ -145,11 +144,7 @@ export class MaintenanceService {
    */
   async announce(now: Date): Promise<{ announced: number }> {
     return withTx(this.d.orm, 'system', async (em) => {
-      const locked = await queryOne<{ l: boolean }>(
-        em,
-        sql`select pg_try_advisory_xact_lock(${ANNOUNCE_LOCK}) as l`,
-      );
-      if (!locked?.l) return { announced: 0 };
+      if (!(await silencesStore.announceLock(em))) return { announced: 0 };
       const windows = await silencesStore.allWindows(em);
       const since = new Date(now.getTime() - LOOKBACK_MS);
       const wanted: {
@@ -206,11 +201,8 @@ export class MaintenanceService {
   }
 
   private async channelOf(em: Em, tenantId: string, service: string): Promise<string | null> {
-    const row = await queryOne<{ channel: string | null }>(
-      em,
-      sql`select (${this.d.channels.channels(tenantId)}) ->> ${service} as channel`,
-    );
-    const channel = row?.channel ?? this.d.defaultChannel;
+    const routed = await silencesStore.channelOf(em, this.d.channels.channels(tenantId), service);
+    const channel = routed ?? this.d.defaultChannel;
     return channel ? withoutHash(channel) : null;
   }
 

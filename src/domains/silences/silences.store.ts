@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { RawBuilder, Selectable } from 'kysely';
 import type { DB } from '../../db/schema.generated.js';
 import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
 import type { WindowRule } from './maintenance.calc.js';
@@ -18,6 +18,9 @@ export type WindowRow = Omit<Selectable<DB['maintenance_windows']>, 'rule' | 'cr
   rule: WindowRule;
   created_at: Date;
 };
+
+/** The advisory lock of the maintenance announcements. */
+const ANNOUNCE_LOCK = 7_340_211;
 
 export interface NewSilence {
   id: string;
@@ -169,6 +172,24 @@ export const silencesStore = {
           on conflict do nothing
           returning window_id, occurrence_start, phase`,
     );
+  },
+
+  /** The announcements' lock for this transaction (one worker announces at a time); false when another holds it. */
+  async announceLock(em: Em): Promise<boolean> {
+    const row = await queryOne<{ l: boolean }>(
+      em,
+      sql`select pg_try_advisory_xact_lock(${ANNOUNCE_LOCK}) as l`,
+    );
+    return row?.l === true;
+  },
+
+  /** The channel the routes (a jsonb object service → channel, the services domain's subquery) give a service. */
+  async channelOf(em: Em, routes: RawBuilder<unknown>, service: string): Promise<string | null> {
+    const row = await queryOne<{ channel: string | null }>(
+      em,
+      sql`select (${routes}) ->> ${service} as channel`,
+    );
+    return row?.channel ?? null;
   },
 
   /** Forgets announcements older than `before` (they are only needed while their occurrence may still be seen). */
