@@ -62,7 +62,9 @@ export class Migration20261218000001_silences extends Migration {
       `create index alerts_silenced_due on alerts (silenced_until)
          where status = 'firing' and incident_id is null and silenced_until is not null;`,
     );
-    this.addSql('create index alerts_silence on alerts (tenant_id, silence_id) where silence_id is not null;');
+    this.addSql(
+      'create index alerts_silence on alerts (tenant_id, silence_id) where silence_id is not null;',
+    );
     for (const t of ['silences', 'maintenance_windows', 'maintenance_announcements'])
       for (const s of tenantIsolationSql(t)) this.addSql(s);
   }

@@ -13,7 +13,8 @@ import type { AlertSource, NormalizedAlert } from './alerts.types.js';
 import { groupKeyFor } from './grouping.calc.js';
 import type { IngestionSettings } from './ingestion-settings.js';
 import type { OpenIncidentHints } from './open-incident-hints.js';
-import type { SilenceHold, SilencingPort } from './silencing.port.js';
+import type { SilencingPort } from './silencing.port.js';
+import { storeHeld } from './silencing-step.js';
 
 export interface IngestResult {
   received: number;
@@ -144,7 +145,17 @@ async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
   // process saw open) in the same write; the guesses are checked against the answer below.
   const locking = ctx.incidents.lockGroups(em, actor.tenantId, [...fireGroups, ...otherGroups]);
   const upserting = upsert(ctx, firing, fireGroups, events);
-  const holding = hold(ctx, held, events);
+  const holding = storeHeld(
+    em,
+    actor.tenantId,
+    held.map(({ it, hold }) => ({
+      req: it.req,
+      hold,
+      row: toRow(it.alert, groupKeyFor(it.alert, ctx.settings.grouping), events.get(it.alert.dedupKey) ?? 1),
+    })),
+    results,
+    ctx.now,
+  );
   const [groups, stored] = await Promise.all([locking, upserting, holding]);
   const fired = collectFired(ctx, groups, stored);
   for (const key of new Set(fireGroups)) ctx.hints.set(actor.tenantId, key, groups.open(key)?.id);
@@ -228,37 +239,6 @@ function toRow(a: NormalizedAlert, groupKey: string, occurrences: number): Firin
     ends_at: a.endsAt?.toISOString() ?? null,
     raw: a.raw,
   };
-}
-
-/**
- * Stores held-back alerts (joining no incident, whatever is open in their group) and marks the new ones, and
- * those repeated while still not in an incident, with what holds them and until when (the engine looks again
- * then). Repeats of alerts already in an incident stay in it.
- */
-async function hold(
-  ctx: Ctx,
-  held: { it: Item; hold: SilenceHold }[],
-  events: Map<string, number>,
-): Promise<void> {
-  if (held.length === 0) return;
-  const { em, actor, now, results } = ctx;
-  const rows = held.map(({ it }) =>
-    toRow(it.alert, groupKeyFor(it.alert, ctx.settings.grouping), events.get(it.alert.dedupKey) ?? 1),
-  );
-  const upserted = await alertsStore.upsertFiring(em, actor.tenantId, rows, {}, now);
-  const byKey = new Map(held.map((h) => [h.it.alert.dedupKey, h]));
-  const stored = new Set(upserted.map((u) => u.dedup_key));
-  for (const { it } of held) if (!stored.has(it.alert.dedupKey)) results[it.req]!.deduplicated++;
-  const marks: { id: string; hold: SilenceHold }[] = [];
-  for (const u of upserted) {
-    const h = byKey.get(u.dedup_key);
-    if (!h) continue;
-    results[h.it.req]![u.inserted ? 'created' : 'deduplicated']++;
-    if (u.incident_id) continue;
-    results[h.it.req]!.silenced++;
-    marks.push({ id: u.id, hold: h.hold });
-  }
-  await alertsStore.markHeld(em, actor.tenantId, marks);
 }
 
 interface Stored {

@@ -9,6 +9,7 @@ import { type IncidentIngestPort, type IncidentRef, incidentRef } from '../incid
 import { type IngestResult, ingestInTx } from './alerts.ingest.js';
 import { alertsStore } from './alerts.store.js';
 import type { NormalizedAlert } from './alerts.types.js';
+import { heldAlertsStore } from './held-alerts.store.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { type IngestionSettings, ingestionSettingsSchema } from './ingestion-settings.js';
 import { OpenIncidentHints } from './open-incident-hints.js';
@@ -140,7 +141,7 @@ export class AlertsService {
     tenantId: string,
     by: { silenceId?: string; windowId?: string },
     at: Date,
-  ): Promise<void> => alertsStore.endHolds(em, tenantId, by, at);
+  ): Promise<void> => heldAlertsStore.endHolds(em, tenantId, by, at);
 
   async list(actor: Actor, f: { status?: string; source?: string; service?: string; limit: number }) {
     authorize(actor, 'alert:read');

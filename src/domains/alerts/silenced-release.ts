@@ -2,7 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { withEm, withTx } from '../../db/tx.js';
 import { systemActor } from '../../shared/actor.js';
 import type { AlertGroupChange, IncidentIngestPort, NewAlertInGroup } from '../incidents/index.js';
-import { alertsStore, type HeldRow } from './alerts.store.js';
+import { alertsStore } from './alerts.store.js';
+import { type HeldRow, heldAlertsStore } from './held-alerts.store.js';
 import type { IngestionSettings } from './ingestion-settings.js';
 import type { SilenceHold, SilencingPort } from './silencing.port.js';
 
@@ -33,7 +34,7 @@ export interface ReleaseDeps {
 export async function releaseSilenced(deps: ReleaseDeps, now: Date): Promise<ReleaseReport> {
   const report: ReleaseReport = { released: 0, stillHeld: 0 };
   const tenants = await withEm(deps.orm, 'system', (em) =>
-    alertsStore.tenantsWithDueHolds(em, now, TENANTS_PER_RUN),
+    heldAlertsStore.tenantsWithDueHolds(em, now, TENANTS_PER_RUN),
   );
   for (const tenantId of tenants) {
     const settings = await deps.settings(tenantId);
@@ -52,15 +53,15 @@ async function releaseTenant(
   now: Date,
 ): Promise<ReleaseReport> {
   const none = { released: 0, stillHeld: 0 };
-  if (!(await alertsStore.releaseLock(em, tenantId))) return none;
-  const due = await alertsStore.dueHolds(em, tenantId, now, BATCH);
+  if (!(await heldAlertsStore.releaseLock(em, tenantId))) return none;
+  const due = await heldAlertsStore.dueHolds(em, tenantId, now, BATCH);
   if (due.length === 0) return none;
   const groups = await deps.incidents.lockGroups(
     em,
     tenantId,
     due.map((r) => r.group_key),
   );
-  const rows = await alertsStore.lockDueHolds(
+  const rows = await heldAlertsStore.lockDueHolds(
     em,
     tenantId,
     due.map((r) => r.id),
@@ -74,7 +75,7 @@ async function releaseTenant(
     if (h) again.push({ id: r.id, hold: h });
     else released.push(r);
   });
-  await alertsStore.markHeld(em, tenantId, again);
+  await heldAlertsStore.markHeld(em, tenantId, again);
   if (released.length === 0) return { released: 0, stillHeld: again.length };
 
   const byGroup = new Map<string, { source: string; alerts: NewAlertInGroup[] }>();
