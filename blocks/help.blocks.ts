@@ -61,6 +61,20 @@ export const HELP_TOPICS = {
       ['/heartbeat help', 'This help'],
     ],
   },
+  silence: {
+    summary:
+      'Silence alerts by label matchers (as in Alertmanager): matching alerts are stored but open no incident and page nobody.',
+    usage: [
+      ['/silence service=checkout 2h deploy', 'Silence matching alerts for 2h (30m, 1d…), with a reason'],
+      [
+        '/silence alertname=~"High.*" env!=staging 30m load test',
+        'Matchers: `=`, `!=`, `=~`, `!~` (regexes match whole values)',
+      ],
+      ['/silence list', 'Active and pending silences, with their ids'],
+      ['/silence expire id', 'End a silence now: alerts it held that still fire open their incidents'],
+      ['/silence help', 'This help'],
+    ],
+  },
   runbook: {
     summary: 'Find the runbook for an alert or a service.',
     usage: [

@@ -30,7 +30,9 @@ export const CARD_MORE_MAX = 5;
  */
 export function cardMoreOptions(view: IncidentView): CardMoreOption[] {
   if (view.status === 'resolved') return [];
+  // Silence: hold back the incident's alerts (and the next incident they would open) for a while: no pages.
   return [
+    { a: 'silence', label: 'Silence 1h' },
     { a: 'follow', label: 'Follow / unfollow updates' },
     { a: 'role', label: 'Set a role…' },
   ];

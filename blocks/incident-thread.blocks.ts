@@ -32,6 +32,7 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   alert_resolved: { emoji: ':large_green_circle:', verb: 'reported alerts resolved for' },
   role_assigned: { emoji: ':busts_in_silhouette:', verb: 'changed a role of' },
   status_update: { emoji: ':mega:', verb: 'posted a status update on', quote: true },
+  silenced: { emoji: ':mute:', verb: 'silenced the alerts of' },
 };
 
 const MESSAGE_MAX = 2500;

@@ -94,6 +94,26 @@ function roundTrips(sent: Sent[][]): string[] {
   return out;
 }
 
+/**
+ * The tenant's silences and maintenance windows are re-read in the ingest transaction at most every 2 s of
+ * wall-clock time (src/domains/silences/silencer.ts): whether a request pays that round trip depends on how long
+ * the previous one took, so it is left out and its first statements are joined to the next round trip.
+ */
+function withoutSilencerReload(trips: string[]): string[] {
+  const out: string[] = [];
+  let prefix = '';
+  for (const trip of trips) {
+    const reload = /^(.*?)(?: \+ )?select silences \+ select maintenance_windows$/.exec(trip);
+    if (reload) {
+      prefix = reload[1] ? `${reload[1]} + ` : '';
+      continue;
+    }
+    out.push(prefix + trip);
+    prefix = '';
+  }
+  return out;
+}
+
 beforeAll(async () => {
   t = await startTestApp();
   const pool = (await t.orm.em.getConnection().getNativeClient()) as pg.Pool;
@@ -111,7 +131,7 @@ async function cost(method: string, path: string, body?: unknown): Promise<strin
   expect(res.status).toBeLessThan(300);
   await res.arrayBuffer();
   const unsent = [...queued.values()].filter((q) => q.length);
-  return roundTrips([...writes, ...unsent]);
+  return withoutSilencerReload(roundTrips([...writes, ...unsent]));
 }
 
 const generic = (alerts: unknown[]) => cost('POST', '/api/v1/webhooks/generic', { alerts });

@@ -39,6 +39,8 @@ interface Side {
   /** A phone number (contact method) of the user's. */
   method: string;
   heartbeat: { id: string; token: string };
+  silence: string;
+  window: string;
 }
 const A = {} as Side;
 const B = {} as Side;
@@ -174,6 +176,33 @@ async function populate(
       { name: 'nightly-backup', service: p.service, interval: '1d' },
     ),
   );
+  side.silence = (
+    await json<{ id: string }>(
+      await call(
+        who,
+        'POST',
+        '/api/v1/silences',
+        {},
+        { matchers: `service="${p.service}-batch"`, duration: '2h', reason: `${p.name} deploy` },
+      ),
+    )
+  ).id;
+  side.window = (
+    await json<{ id: string }>(
+      await call(
+        who,
+        'POST',
+        '/api/v1/maintenance-windows',
+        {},
+        {
+          service: p.service,
+          name: `${p.name} patching`,
+          timeZone: 'Europe/Berlin',
+          rule: { kind: 'weekly', days: ['sun'], start: '01:30', end: '03:30' },
+        },
+      ),
+    )
+  ).id;
   await json(await call(who, 'POST', '/api/v1/api-keys', {}, { name: `${p.name} sender` }));
   const title = `${p.name}: disk full`;
   // Both tenants use the same dedup key: each gets an alert of its own.
@@ -237,6 +266,8 @@ async function bState() {
     rules: await get('/api/v1/users/:id/notification-rules', { id: B.user.id }),
     methods: await get('/api/v1/users/:id/contact-methods', { id: B.user.id }),
     heartbeats: await get('/api/v1/heartbeats'),
+    silences: await get('/api/v1/silences'),
+    windows: await get('/api/v1/maintenance-windows'),
   };
 }
 
@@ -266,6 +297,8 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['/api/v1/services', (x) => expect(x).not.toContain(B.service)],
       ['/api/v1/escalation-policies', (x) => expect(x).not.toContain(B.policy)],
       ['/api/v1/heartbeats', (x) => expect(x).not.toContain(B.heartbeat.id)],
+      ['/api/v1/silences', (x) => expect(x).not.toContain(B.silence)],
+      ['/api/v1/maintenance-windows', (x) => expect(x).not.toContain(B.window)],
     ];
     for (const [path, check] of lists) {
       const res = await call('a', 'GET', path);
@@ -361,6 +394,10 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['GET', '/api/v1/heartbeats/:id', { id: B.heartbeat.id }],
       ['PATCH', '/api/v1/heartbeats/:id', { id: B.heartbeat.id }, { name: 'mine now', paused: true }],
       ['DELETE', '/api/v1/heartbeats/:id', { id: B.heartbeat.id }],
+      ['GET', '/api/v1/silences/:id', { id: B.silence }],
+      ['DELETE', '/api/v1/silences/:id', { id: B.silence }],
+      ['GET', '/api/v1/maintenance-windows/:id', { id: B.window }],
+      ['DELETE', '/api/v1/maintenance-windows/:id', { id: B.window }],
     ];
     for (const [method, template, params, body] of attempts) {
       const res = await call('a', method, template, params, body);

@@ -32,6 +32,7 @@ import {
 } from '../domains/paging/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
+import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -52,6 +53,8 @@ export interface Services {
   rosters: RostersService;
   oncall: OnCallService;
   handoffs: HandoffsService;
+  silences: SilencesService;
+  maintenance: MaintenanceService;
   escalation: EscalationService;
   /** Services (what alerts name): their escalation policy and Slack channel (the Slack routes). */
   catalog: ServiceCatalog;
@@ -178,7 +181,11 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   events.subscribe(outbox.router);
   // Users and schedules an escalation policy names are not deleted.
   const references = { using: policyReads.using };
-  const alerts = new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort);
+  // Silences and maintenance windows hold back matching alerts at ingestion (the alerts' silencing port); when one
+  // ends early, its held alerts are looked at again at the engine's next tick.
+  const silencer = new Silencer();
+  const alerts = new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort, silencer);
+  const silenceDeps = { orm, clock, silencer, endHolds: alerts.endHolds };
   return {
     tenants,
     outbox,
@@ -187,6 +194,13 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     coordination: new CoordinationService(orm, clock, events, incidentAlerts, outbox.updateNotifier),
     updateReminders: new UpdateReminders(orm, clock, events, outbox.updateNotifier),
     alerts,
+    silences: new SilencesService({ ...silenceDeps, incidents }),
+    maintenance: new MaintenanceService({
+      ...silenceDeps,
+      channels: { channels: serviceQueries.channels },
+      defaultChannel: opts.slackDefaultChannel ?? null,
+      enqueue: outbox.enqueue,
+    }),
     audit: new AuditService(orm),
     rosters: new RostersService(orm, clock, baseUrl, references),
     oncall: new OnCallService(orm, clock, baseUrl),

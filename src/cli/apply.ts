@@ -4,6 +4,7 @@ import type { Services } from '../app/services.js';
 import { heartbeatInputSchema } from '../domains/heartbeats/index.js';
 import { slackRoutesSchema } from '../domains/notify/index.js';
 import { scheduleInputSchema } from '../domains/rosters/index.js';
+import { windowInputSchema } from '../domains/silences/index.js';
 import { userInputSchema } from '../domains/tenants/index.js';
 import type { Actor } from '../shared/actor.js';
 import { isAppError } from '../shared/errors.js';
@@ -42,10 +43,20 @@ const configSchema = z.object({
   slack: z.object({ routes: slackRoutesSchema }).strict().optional(),
   /** Upserted by name; a new one's ping URL is printed (its token is kept on later applies). */
   heartbeats: z.array(heartbeatInputSchema).default([]),
+  maintenanceWindows: z.array(windowInputSchema).default([]),
 });
 
-const KEYS = ['users', 'schedules', 'escalationPolicies', 'services', 'slack', 'heartbeats'];
-const KEY_LIST = '"users", "schedules", "escalationPolicies", "services", "slack" or "heartbeats"';
+const KEYS = [
+  'users',
+  'schedules',
+  'escalationPolicies',
+  'services',
+  'slack',
+  'heartbeats',
+  'maintenanceWindows',
+];
+const KEY_LIST =
+  '"users", "schedules", "escalationPolicies", "services", "slack", "heartbeats" or "maintenanceWindows"';
 
 export interface ConfigSource {
   /** Shown before each problem (a file name). */
@@ -95,7 +106,14 @@ function parseSource(src: ConfigSource, problems: string[]): Parsed | null {
 export async function applyConfig(
   services: Pick<
     Services,
-    'users' | 'rosters' | 'catalog' | 'policies' | 'notificationRules' | 'contactMethods' | 'heartbeats'
+    | 'users'
+    | 'rosters'
+    | 'catalog'
+    | 'policies'
+    | 'notificationRules'
+    | 'contactMethods'
+    | 'heartbeats'
+    | 'maintenance'
   >,
   actor: Actor,
   input: string | ConfigSource[],
@@ -211,6 +229,11 @@ export async function applyConfig(
       const r = await services.heartbeats.upsertByName(actor, h);
       const url = r.outcome === 'created' ? ` (ping URL ${r.heartbeat.pingUrl})` : '';
       changes.push(`heartbeat "${h.name}": ${r.outcome}${url}`);
+    }
+    // Maintenance windows, by service and name: the rule and zone of one that exists are replaced.
+    for (const w of cfgs.flatMap((c) => c.maintenanceWindows)) {
+      const r = await services.maintenance.upsertByName(actor, w);
+      changes.push(`maintenance window "${w.service}/${w.name}": ${r.outcome}`);
     }
   } catch (err) {
     if (!isAppError(err)) throw err;

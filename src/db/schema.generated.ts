@@ -51,6 +51,9 @@ export interface Alerts {
   raw: Json | null;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
+  silence_id: string | null;
+  maintenance_window_id: string | null;
+  silenced_until: Timestamp | null;
 }
 
 export interface ApiKeys {
@@ -196,6 +199,27 @@ export interface Incidents {
   test_of: string | null;
 }
 
+export interface MaintenanceAnnouncements {
+  tenant_id: string;
+  window_id: string;
+  occurrence_start: Timestamp;
+  phase: string;
+  announced_at: Timestamp;
+}
+
+export interface MaintenanceWindows {
+  id: string;
+  tenant_id: string;
+  service: string;
+  name: string;
+  time_zone: string;
+  rule: Json;
+  created_by: string;
+  deleted_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface NotificationRules {
   id: string;
   tenant_id: string;
@@ -324,6 +348,21 @@ export interface Services {
   updated_at: Timestamp;
 }
 
+export interface Silences {
+  id: string;
+  tenant_id: string;
+  matchers: Json;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: string;
+  created_by: string;
+  created_by_user_id: string | null;
+  incident_id: string | null;
+  expired_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface SlackHomeUsers {
   tenant_id: string;
   slack_user_id: string;
@@ -428,6 +467,8 @@ export interface DB {
   incident_roles: IncidentRoles;
   incident_update_cadences: IncidentUpdateCadences;
   incidents: Incidents;
+  maintenance_announcements: MaintenanceAnnouncements;
+  maintenance_windows: MaintenanceWindows;
   notification_rules: NotificationRules;
   outbox: Outbox;
   page_ledgers: PageLedgers;
@@ -437,6 +478,7 @@ export interface DB {
   schedule_overrides: ScheduleOverrides;
   schedules: Schedules;
   services: Services;
+  silences: Silences;
   slack_home_users: SlackHomeUsers;
   slack_messages: SlackMessages;
   tenants: Tenants;

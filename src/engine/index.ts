@@ -14,11 +14,16 @@ export function engineFor(services: Services, log: Logger): Engine {
     [
       // Missed heartbeats first: the incidents they open start escalating in the same tick.
       heartbeatsModule(services.heartbeats),
+      // Held alerts whose silence or maintenance window is over open (or join) their incidents first, so their
+      // escalation starts in the same tick.
+      { name: 'silences', run: (now) => services.alerts.releaseSilenced(now) },
       escalationModule(services.escalation),
       // SMS and calls whose sending died without an answer are failed ("outcome unknown"), never sent again.
       { name: 'phone-sends', run: async () => ({ expired: await services.phonePaging.expireStuck() }) },
       handoffsModule(services.handoffs),
       updateRemindersModule(services.updateReminders),
+      // Maintenance windows that started or ended are announced in their services' channels.
+      { name: 'maintenance', run: (now) => services.maintenance.announce(now) },
     ],
     log,
   );

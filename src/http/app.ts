@@ -10,6 +10,7 @@ import { heartbeatPingRoutes, heartbeatRoutes } from './api/heartbeats.routes.js
 import { incidentRoutes } from './api/incidents.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
 import { serviceRoutes } from './api/services.routes.js';
+import { maintenanceRoutes, silenceRoutes } from './api/silences.routes.js';
 import { slackRoutes } from './api/slack.routes.js';
 import { userRoutes } from './api/users.routes.js';
 import { limitBody } from './body.js';
@@ -62,6 +63,8 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/', heartbeatPingRoutes(deps));
   app.use('/api/v1/*', requireApiKey(deps.services));
   app.route('/api/v1/incidents', incidentRoutes(deps));
+  app.route('/api/v1/silences', silenceRoutes(deps));
+  app.route('/api/v1/maintenance-windows', maintenanceRoutes(deps));
   app.route('/api/v1/slack', slackRoutes(deps));
   app.route('/api/v1/schedules', scheduleRoutes(deps));
   app.route('/api/v1/users', userIcalRoutes(deps));

@@ -4,6 +4,7 @@ export interface Metrics {
   registry: Registry;
   alertsReceived: Counter<'source'>;
   alertsDeduplicated: Counter<'source'>;
+  alertsSilenced: Counter<'source'>;
   webhookDuration: Histogram<'source'>;
   incidentsOpen: Gauge<'severity'>;
   slackDeliveryFailures: Counter<'reason'>;
@@ -41,6 +42,12 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
   const alertsDeduplicated = new Counter({
     name: 'opswatch_alerts_deduplicated_total',
     help: 'Alert events that repeated an alert already known (no new alert was created)',
+    labelNames: ['source'],
+    registers: [registry],
+  });
+  const alertsSilenced = new Counter({
+    name: 'opswatch_alerts_silenced_total',
+    help: 'Firing alert events a silence or maintenance window held back (stored; no incident, no page)',
     labelNames: ['source'],
     registers: [registry],
   });
@@ -155,6 +162,7 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
     slackAnswerDuration,
     alertsReceived,
     alertsDeduplicated,
+    alertsSilenced,
     webhookDuration,
     incidentsOpen,
     slackDeliveryFailures,

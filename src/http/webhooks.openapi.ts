@@ -14,6 +14,10 @@ const ingestResultSchema = z
     received: z.number().int(),
     created: z.number().int(),
     deduplicated: z.number().int(),
+    silenced: z
+      .number()
+      .int()
+      .openapi({ description: 'Firing alerts held back by a silence or maintenance window' }),
     resolved: z.number().int(),
     acknowledged: z.number().int(),
     incidents: z.array(z.object({ id: z.string(), number: z.number().int(), created: z.boolean() })),

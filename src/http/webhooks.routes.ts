@@ -36,6 +36,7 @@ async function ingest(
   deps.metrics.alertsReceived.inc(labels, alerts.length);
   const result = await deps.services.alerts.ingest(integrationActor(actor, source), alerts);
   if (result.deduplicated) deps.metrics.alertsDeduplicated.inc(labels, result.deduplicated);
+  if (result.silenced) deps.metrics.alertsSilenced.inc(labels, result.silenced);
   return result;
 }
 

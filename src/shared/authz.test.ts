@@ -52,6 +52,9 @@ contact_method:verify    . . . Y . . | . . . Y
 heartbeat:read           Y Y Y Y Y . | . Y Y Y
 heartbeat:write          . . Y Y . . | . . Y Y
 webhook:send             . . . Y . . | Y . . Y
+silence:read             Y Y Y Y Y Y | . Y Y Y
+silence:write            . Y Y Y . . | . . Y Y
+maintenance:write        . . Y Y . . | . . Y Y
 `;
 
 const ROLES: Role[] = ['viewer', 'responder', 'manager', 'admin', 'system', 'renderer'];

@@ -48,6 +48,9 @@ export const PERMISSIONS = [
   'heartbeat:read',
   'heartbeat:write',
   'webhook:send',
+  'silence:read',
+  'silence:write',
+  'maintenance:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -91,6 +94,9 @@ const DOES: Record<Permission, string> = {
   'heartbeat:read': 'read heartbeat monitors',
   'heartbeat:write': 'create, change or delete heartbeat monitors',
   'webhook:send': 'send alerts (webhooks)',
+  'silence:read': 'read silences and maintenance windows',
+  'silence:write': 'create or expire silences',
+  'maintenance:write': 'change maintenance windows',
 };
 
 /** What an `own` grant lets someone do, and what the rest is called. */
@@ -121,6 +127,7 @@ const PEOPLE_READS: Permission[] = [
   'service:read',
   'notification_rule:read',
   'heartbeat:read',
+  'silence:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:role',
@@ -132,6 +139,7 @@ const INCIDENT_WORK: Permission[] = [
   'incident:assign',
   'incident:note',
   'incident:escalate',
+  'silence:write',
 ];
 const ROSTER_WORK: Permission[] = [
   'schedule:write',
@@ -141,6 +149,7 @@ const ROSTER_WORK: Permission[] = [
   'notification_rule:write',
   'contact_method:write',
   'heartbeat:write',
+  'maintenance:write',
 ];
 
 const viewer: Grants = {
@@ -183,6 +192,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
     'user:read',
     'service:read',
     'escalation_policy:read',
+    'silence:read',
   ]),
 };
 

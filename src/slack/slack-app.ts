@@ -10,6 +10,7 @@ import { registerHome } from './features/home/register.js';
 import { registerIncidentButtons } from './features/incident-buttons/register.js';
 import { registerIncidentCommand } from './features/incident-command/register.js';
 import { registerOnCallCommand } from './features/oncall-command/register.js';
+import { registerSilenceCommand } from './features/silence-command/register.js';
 import { FetchReceiver, type SlackEventRequest } from './fetch-receiver.js';
 import { identityResolver } from './identity.js';
 import { registerIdentity } from './identity.middleware.js';
@@ -96,6 +97,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
   registerIncidentCommand(app, deps, identify);
   registerOnCallCommand(app, deps, identify);
   registerHeartbeatCommand(app, deps);
+  registerSilenceCommand(app, deps);
   registerContact(app, deps);
   registerHome(app, deps);
   registerErrorHandler(app, deps.log.child({ component: 'slack' }));

@@ -13,6 +13,8 @@ import type { IngestSource, NormalizedAlert } from './alerts.types.js';
 import { groupKeyFor } from './grouping.calc.js';
 import type { IngestionSettings } from './ingestion-settings.js';
 import type { OpenIncidentHints } from './open-incident-hints.js';
+import type { SilencingPort } from './silencing.port.js';
+import { storeHeld } from './silencing-step.js';
 
 export interface IngestResult {
   received: number;
@@ -20,6 +22,8 @@ export interface IngestResult {
   deduplicated: number;
   resolved: number;
   acknowledged: number;
+  /** Firing alerts an active silence or maintenance window held back (stored and marked; no incident, no page). */
+  silenced: number;
   incidents: { id: string; number: number; created: boolean }[];
 }
 
@@ -65,6 +69,7 @@ export async function ingestInTx(
   now: Date,
   incidents: IncidentIngestPort,
   hints: OpenIncidentHints,
+  silencing: SilencingPort,
 ): Promise<IngestOutcome> {
   const later: Promise<void>[] = [];
   const results: IngestResult[] = requests.map((r) => ({
@@ -73,6 +78,7 @@ export async function ingestInTx(
     deduplicated: 0,
     resolved: 0,
     acknowledged: 0,
+    silenced: 0,
     incidents: [],
   }));
   const bySource = new Map<IngestSource, Item[]>();
@@ -80,7 +86,19 @@ export async function ingestInTx(
     for (const alert of alerts) push(bySource, alert.source, { alert, req });
   });
   for (const [source, items] of bySource) {
-    const ctx = { em, actor, source, settings, now, results, incidents, hints, later, opening: new Map() };
+    const ctx = {
+      em,
+      actor,
+      source,
+      settings,
+      now,
+      results,
+      incidents,
+      hints,
+      silencing,
+      later,
+      opening: new Map(),
+    };
     await ingestSource(ctx, items);
   }
   for (const r of results) r.incidents = dedupeIncidents(r.incidents);
@@ -98,6 +116,7 @@ interface Ctx {
   results: IngestResult[];
   incidents: IncidentIngestPort;
   hints: OpenIncidentHints;
+  silencing: SilencingPort;
   /** What completes the results once the transaction's answers are in (see IngestOutcome.complete). */
   later: Promise<void>[];
   /**
@@ -119,7 +138,16 @@ async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
     events.set(it.alert.dedupKey, (events.get(it.alert.dedupKey) ?? 0) + 1);
   }
   const unique = [...last.values()];
-  const firing = unique.filter((i) => i.alert.action === 'firing');
+  // The silencing step: firing alerts a silence or maintenance window holds back are stored apart, marked.
+  const firingAll = unique.filter((i) => i.alert.action === 'firing');
+  const holds = await ctx.silencing.holds(
+    em,
+    actor.tenantId,
+    firingAll.map((i) => i.alert),
+    ctx.now,
+  );
+  const firing = firingAll.filter((_, n) => !holds[n]);
+  const held = firingAll.flatMap((it, n) => (holds[n] ? [{ it, hold: holds[n] }] : []));
   const others = unique.filter((i) => i.alert.action !== 'firing');
   const otherGroups = await alertsStore.firingGroupKeys(
     em,
@@ -132,7 +160,18 @@ async function ingestSource(ctx: Ctx, items: Item[]): Promise<void> {
   // process saw open) in the same write; the guesses are checked against the answer below.
   const locking = ctx.incidents.lockGroups(em, actor.tenantId, [...fireGroups, ...otherGroups]);
   const upserting = upsert(ctx, firing, fireGroups, events);
-  const [groups, stored] = await Promise.all([locking, upserting]);
+  const holding = storeHeld(
+    em,
+    actor.tenantId,
+    held.map(({ it, hold }) => ({
+      req: it.req,
+      hold,
+      row: toRow(it.alert, groupKeyFor(it.alert, ctx.settings.grouping), events.get(it.alert.dedupKey) ?? 1),
+    })),
+    results,
+    ctx.now,
+  );
+  const [groups, stored] = await Promise.all([locking, upserting, holding]);
   const fired = collectFired(ctx, groups, stored);
   for (const key of new Set(fireGroups)) ctx.hints.set(actor.tenantId, key, groups.open(key)?.id);
 

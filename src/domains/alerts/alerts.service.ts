@@ -9,9 +9,12 @@ import { type IncidentIngestPort, type IncidentRef, incidentRef } from '../incid
 import { type IngestResult, ingestInTx } from './alerts.ingest.js';
 import { alertsStore } from './alerts.store.js';
 import type { NormalizedAlert } from './alerts.types.js';
+import { heldAlertsStore } from './held-alerts.store.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { type IngestionSettings, ingestionSettingsSchema } from './ingestion-settings.js';
 import { OpenIncidentHints } from './open-incident-hints.js';
+import { type ReleaseReport, releaseSilenced } from './silenced-release.js';
+import { noSilencing, type SilencingPort } from './silencing.port.js';
 
 /**
  * Queued alerts worth a second transaction while one is in flight. A transaction costs ~0.6 ms of CPU
@@ -38,6 +41,8 @@ export class AlertsService {
     private readonly settingsOf: SettingsProvider,
     /** The incidents' side of ingestion: group locks, and what the alerts did to their incidents. */
     private readonly incidents: IncidentIngestPort,
+    /** Silences and maintenance windows: which firing alerts are held back. */
+    private readonly silencing: SilencingPort = noSilencing,
   ) {
     this.batcher = new IngestBatcher(
       (actor, requests) => this.ingestMany(actor, requests),
@@ -80,7 +85,16 @@ export class AlertsService {
     // No shared hints: the caller's transaction may yet roll back after this, leaving a guess of an incident that
     // never was. Without guesses every group's open incident is read under its lock (rare events: no cost).
     const hints = new OpenIncidentHints();
-    const outcome = await ingestInTx(em, actor, [alerts], settings, this.clock.now(), this.incidents, hints);
+    const outcome = await ingestInTx(
+      em,
+      actor,
+      [alerts],
+      settings,
+      this.clock.now(),
+      this.incidents,
+      hints,
+      this.silencing,
+    );
     return outcome.results[0]!;
   }
 
@@ -89,7 +103,16 @@ export class AlertsService {
     const settings = await this.settings(actor.tenantId);
     try {
       const outcome = await withPgTx(this.orm, { tenantId: actor.tenantId }, (tx) =>
-        ingestInTx(tx, actor, requests, settings, this.clock.now(), this.incidents, this.hints),
+        ingestInTx(
+          tx,
+          actor,
+          requests,
+          settings,
+          this.clock.now(),
+          this.incidents,
+          this.hints,
+          this.silencing,
+        ),
       );
       await outcome.complete;
       return outcome.results;
@@ -98,6 +121,33 @@ export class AlertsService {
       throw err;
     }
   }
+
+  /**
+   * The engine's module: held alerts whose silence or maintenance window is over go to their incidents (or are
+   * held on by another). Idempotent across replicas.
+   */
+  releaseSilenced(now: Date): Promise<ReleaseReport> {
+    return releaseSilenced(
+      {
+        orm: this.orm,
+        incidents: this.incidents,
+        silencing: this.silencing,
+        settings: (t) => this.settings(t),
+      },
+      now,
+    );
+  }
+
+  /**
+   * A silence or window ended early (expired, deleted): its held alerts are looked at again at the next tick. In
+   * the caller's transaction (the silences domain's port).
+   */
+  readonly endHolds = (
+    em: Em,
+    tenantId: string,
+    by: { silenceId?: string; windowId?: string },
+    at: Date,
+  ): Promise<void> => heldAlertsStore.endHolds(em, tenantId, by, at);
 
   async list(actor: Actor, f: { status?: string; source?: string; service?: string; limit: number }) {
     authorize(actor, 'alert:read');
@@ -126,6 +176,14 @@ export class AlertsService {
       lastSeenAt: new Date(r.last_seen_at).toISOString(),
       resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
       occurrences: r.occurrences,
+      silenced:
+        r.silenced_until && !r.incident_id && r.status === 'firing'
+          ? {
+              silenceId: r.silence_id,
+              maintenanceWindowId: r.maintenance_window_id,
+              until: new Date(r.silenced_until).toISOString(),
+            }
+          : null,
     }));
   }
 }

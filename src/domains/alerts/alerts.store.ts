@@ -60,6 +60,9 @@ const selectList = () =>
       'a.last_seen_at',
       'a.resolved_at',
       'a.occurrences',
+      'a.silence_id',
+      'a.maintenance_window_id',
+      'a.silenced_until',
     ])
     .$narrowType<Pick<AlertJson, 'labels'>>();
 
@@ -156,7 +159,8 @@ export const alertsStore = {
     const incidents = links.flatMap((l) => l.alertIds.map(() => l.incidentId));
     await command(
       em,
-      sql`update alerts a set incident_id = x.incident_id
+      sql`update alerts a set incident_id = x.incident_id, silence_id = null, maintenance_window_id = null,
+            silenced_until = null
           from unnest(${ids}::uuid[], ${incidents}::uuid[]) as x(id, incident_id)
           where a.tenant_id = ${tenantId} and a.id = x.id`,
     );

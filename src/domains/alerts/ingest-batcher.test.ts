@@ -17,6 +17,7 @@ const result = (n: number): IngestResult => ({
   received: n,
   created: n,
   deduplicated: 0,
+  silenced: 0,
   resolved: 0,
   acknowledged: 0,
   incidents: [],

@@ -61,6 +61,14 @@ const EXAMPLES: TimelineEvent[] = [
   },
   { kind: 'status_update', data: { status: 'identified', message: 'A bad deploy; rolling back' } },
   { kind: 'update_reminder', data: { userId: 'u2', userName: 'Bob', intervalMinutes: 30 } },
+  {
+    kind: 'silenced',
+    data: {
+      silenceId: 's1',
+      endsAt: '2027-03-28T02:00:00.000Z',
+      matchers: 'alertname="HighLatency", service="checkout"',
+    },
+  },
 ];
 
 describe('timeline events', () => {
@@ -97,6 +105,7 @@ describe('timeline events', () => {
       'INC-4 commander: Bob (was Ann), set by Alice',
       'INC-4 status update by Alice (Identified): A bad deploy; rolling back',
       'No status update for 30 min: Bob was reminded',
+      'Alice silenced the alerts of INC-4 (alertname="HighLatency", service="checkout") until 2027-03-28 02:00 UTC',
     ]);
   });
 

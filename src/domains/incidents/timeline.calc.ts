@@ -116,6 +116,8 @@ export function eventDetail(event: TimelineEvent): string {
         : 'Nobody to remind (no commander, assignee or acknowledger)';
       return `No status update for ${intervalMinutes} min: ${who}`;
     }
+    case 'silenced':
+      return `Alerts matching ${event.data.matchers} silenced until ${event.data.endsAt.slice(0, 16).replace('T', ' ')} UTC: they open no incident and page nobody`;
     case 'notification_unrouted':
       return `No Slack channel takes incidents of service "${event.data.service}", and there is no default channel: nobody was notified. Add a route (PUT /api/v1/slack/routes) or set SLACK_DEFAULT_CHANNEL.`;
   }
@@ -145,6 +147,8 @@ export function describeEvent(event: TimelineEvent, ctx: DescribeContext): strin
       return `${ref} status update by ${actorName} (${UPDATE_STATUS_LABELS[event.data.status]}): ${event.data.message}`;
     case 'escalated':
       return `${ref} escalated by ${actorName} from step ${event.data.step + 1}`;
+    case 'silenced':
+      return `${actorName} silenced the alerts of ${ref} (${event.data.matchers}) until ${event.data.endsAt.slice(0, 16).replace('T', ' ')} UTC`;
     case 'escalation_exhausted':
       return `Nobody acknowledged ${ref} after ${event.data.loops} ${event.data.loops === 1 ? 'loop' : 'loops'}`;
     default:

@@ -121,6 +121,12 @@ export const TIMELINE_DATA = {
     userName: z.string(),
     intervalMinutes: z.number().int().min(1),
   }),
+  /** Someone silenced the incident's alerts ("Silence 1h" on the card): the silence, until when, its matchers. */
+  silenced: z.object({
+    silenceId: z.string(),
+    endsAt: z.iso.datetime({ offset: true }),
+    matchers: z.string(),
+  }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -172,6 +178,7 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   role_assigned: reply,
   status_update: { ...reply, updatesCard: false },
   update_reminder: quiet,
+  silenced: reply,
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);

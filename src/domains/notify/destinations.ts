@@ -111,6 +111,17 @@ export type HandoffPayload = z.infer<typeof handoffPayloadSchema>;
 
 const incidentCard = z.object({ type: z.literal('incident_card') });
 
+/** A maintenance window's occurrence starting or ending (the silences domain), posted in its service's channel. */
+export const maintenancePayloadSchema = z.object({
+  type: z.literal('maintenance'),
+  phase: z.enum(['started', 'ended']),
+  service: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  startsAt: z.iso.datetime({ offset: true }),
+  endsAt: z.iso.datetime({ offset: true }),
+});
+
 /** A page (escalation domain): rendered from the page and the incident as they are when it is sent. */
 export const pagePayloadSchema = z.object({ type: z.literal('page'), pageId: z.string() });
 /** A sent page's DM brought up to date in place (chat.update on the page's stored channel and ts). */
@@ -182,6 +193,7 @@ export const PAYLOADS = {
     handoffPayloadSchema,
     escalationPostPayloadSchema,
     statusUpdatePayloadSchema,
+    maintenancePayloadSchema,
   ]),
   'slack.update': incidentCard,
   /** One timeline event (several when coalesced), rendered from its data under the card. */

@@ -24,4 +24,11 @@ export { RostersService, type ScheduleReferences, type UpsertOutcome } from './r
 export * from './rosters.types.js';
 export { existingScheduleIds } from './schedule.lookup.js';
 export { parseWhen } from './time-parse.calc.js';
-export { resolveLocalMs } from './zone-time.calc.js';
+export {
+  DAY_MS,
+  fromLocalMs,
+  isoWeekdayOf,
+  localDayOf,
+  resolveLocalMs,
+  wallTimeMs,
+} from './zone-time.calc.js';

@@ -60,6 +60,16 @@ const alertSchema = z
     lastSeenAt: instant,
     resolvedAt: instant.nullable(),
     occurrences: z.number().int(),
+    silenced: z
+      .object({
+        silenceId: z.string().nullable(),
+        maintenanceWindowId: z.string().nullable(),
+        until: z.iso.datetime(),
+      })
+      .nullable()
+      .openapi({
+        description: 'Held back by a silence or maintenance window: no incident, no page (until then)',
+      }),
   })
   .openapi('Alert');
 

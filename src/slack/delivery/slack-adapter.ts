@@ -3,6 +3,7 @@ import { handoffDm, handoffPost } from '../../../blocks/handoff.blocks.js';
 import { incidentCard } from '../../../blocks/incident-card.blocks.js';
 import { timelineReply } from '../../../blocks/incident-thread.blocks.js';
 import { statusUpdateMessage, updateReminderDm } from '../../../blocks/incident-updates.blocks.js';
+import { maintenancePost } from '../../../blocks/silence.blocks.js';
 import type { IncidentView } from '../../../blocks/types.js';
 import {
   type CardMessage,
@@ -123,7 +124,12 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
       const msg =
         p.type === 'incident_card'
           ? incidentCard(await cardView(row), blockOptions(deps))
-          : handoffPost(toHandoffView(p), { ...blockOptions(deps), timeZone: p.timeZone });
+          : p.type === 'maintenance'
+            ? maintenancePost(
+                { ...p, startsAt: new Date(p.startsAt), endsAt: new Date(p.endsAt) },
+                { ...blockOptions(deps), timeZone: p.timeZone },
+              )
+            : handoffPost(toHandoffView(p), { ...blockOptions(deps), timeZone: p.timeZone });
       const res = await client.chat.postMessage({
         channel: row.lane,
         text: msg.text,

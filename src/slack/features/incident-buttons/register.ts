@@ -11,6 +11,7 @@ import { noteSubmitted } from './note.view.js';
 import { postUpdateAction } from './post-update.action.js';
 import { resolveAction } from './resolve.action.js';
 import { roleSubmitted } from './role.view.js';
+import { silenceMore } from './silence.more.js';
 import { updateSubmitted } from './update.view.js';
 
 /** The incident card's buttons (also used on App Home): Acknowledge, Resolve, Assign, Add note, the "More" menu. */
@@ -28,5 +29,5 @@ export function registerIncidentButtons(app: App, deps: SlackDeps, identify: Ide
 
 /** The handlers of the card's "More" menu, by the option's `a` (see blocks/incident-card-more.blocks.ts). */
 function moreHandlers(deps: SlackDeps): Record<string, MoreHandler> {
-  return { role: roleMore(deps), follow: followMore(deps) };
+  return { role: roleMore(deps), follow: followMore(deps), silence: silenceMore(deps, 1) };
 }
