@@ -22,6 +22,7 @@ export const HELP_TOPICS = {
       ['/incident note INC-42 text', 'Add a note to the timeline'],
       ['/incident escalate INC-42', 'Page the next step of its escalation policy now'],
       ['/incident drill service [P1-P5]', 'A fire drill: an incident marked DRILL that pages for real'],
+      ['/incident merge INC-43 INC-41', 'Merge a duplicate into another open incident: its alerts go there'],
       ['/incident help', 'This help'],
     ],
   },

@@ -30,6 +30,8 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   alert: { emoji: ':bell:', verb: 'received a new alert for' },
   alert_fired: { emoji: ':bell:', verb: 'reported alerts firing for' },
   alert_resolved: { emoji: ':large_green_circle:', verb: 'reported alerts resolved for' },
+  merged_into: { emoji: ':twisted_rightwards_arrows:', verb: 'merged' },
+  merged_from: { emoji: ':twisted_rightwards_arrows:', verb: 'merged a duplicate into' },
 };
 
 const MESSAGE_MAX = 2500;

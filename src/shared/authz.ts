@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   'incident:assign',
   'incident:note',
   'incident:escalate',
+  'incident:merge',
   'alert:read',
   'schedule:read',
   'schedule:write',
@@ -71,6 +72,7 @@ const DOES: Record<Permission, string> = {
   'settings:write': 'change settings and Slack routes',
   'audit:read': 'read the audit log',
   'incident:escalate': 'escalate incidents',
+  'incident:merge': 'merge incidents',
   'escalation_policy:read': 'read escalation policies',
   'escalation_policy:write': 'change escalation policies',
   'service:read': 'read services',
@@ -118,6 +120,7 @@ const INCIDENT_WORK: Permission[] = [
   'incident:assign',
   'incident:note',
   'incident:escalate',
+  'incident:merge',
 ];
 const ROSTER_WORK: Permission[] = [
   'schedule:write',

@@ -83,6 +83,7 @@ export function toIncidentView(d: IncidentDto | IncidentDetailDto): IncidentView
     alertCount: d.alertCount,
     openAlertCount: d.firingAlertCount,
     drill: d.drill,
+    mergedInto: d.mergedInto ? { id: d.mergedInto.id, ref: d.mergedInto.ref } : null,
   };
 }
 

@@ -139,7 +139,7 @@ export const ledgerStore = {
     const rows = await query(
       em,
       pagesWith(sql`p.tenant_id = ${tenantId} and p.incident_id = ${k.incidentId} and p.status <> 'skipped'
-        and p.generation = ${k.generation} and p.loop = ${k.loop} and p.step = ${k.step}`),
+        and p.merged_from is null and p.generation = ${k.generation} and p.loop = ${k.loop} and p.step = ${k.step}`),
     );
     return rows.map(toFacts);
   },

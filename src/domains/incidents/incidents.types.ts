@@ -33,6 +33,15 @@ export interface IncidentDto {
   version: number;
   /** A fire drill: pages for real, says DRILL in every message, left out of the figures. */
   drill: boolean;
+  /** Set when this incident was merged into another (and so resolved): the one its alerts went to. */
+  mergedInto: { id: string; ref: string } | null;
+}
+
+/** What a merge answers: both incidents as it left them, and what moved. */
+export interface MergeResultDto {
+  merged: IncidentDto;
+  into: IncidentDto;
+  moved: { alerts: number; timeline: number; pages: number };
 }
 
 export interface TimelineDto {
@@ -42,6 +51,8 @@ export interface TimelineDto {
   message: string;
   data: Record<string, unknown>;
   createdAt: string;
+  /** The incident this entry was recorded on, when a merge moved it here (`INC-43`); else null. */
+  mergedFrom: string | null;
 }
 
 export interface AlertSummaryDto {

@@ -55,6 +55,8 @@ const EXAMPLES: TimelineEvent[] = [
     kind: 'contact_method_disabled',
     data: { userId: 'u1', userName: 'Ana', phone: '+14…0101', why: 'opted_out' },
   },
+  { kind: 'merged_into', data: { incidentId: 'i41', ref: 'INC-41' } },
+  { kind: 'merged_from', data: { incidentId: 'i43', ref: 'INC-43', alerts: 3 } },
 ];
 
 describe('timeline events', () => {
@@ -88,6 +90,8 @@ describe('timeline events', () => {
       'Nobody is on call for Payments: escalating to the next step at once',
       'Slack DM page sent',
       'Ana texted STOP: pages to +14…0101 are off until they text START (or re-verify the number)',
+      'INC-4 merged into INC-41 by Alice',
+      'INC-43 merged into INC-4 by Alice, with 3 alerts',
     ]);
   });
 
@@ -98,6 +102,13 @@ describe('timeline events', () => {
       '',
       'assigned to Bob',
       'checked the dashboards',
+    ]);
+  });
+
+  it('says where a merged incident went, and what merged into the target', () => {
+    expect(EXAMPLES.slice(-2).map(eventDetail)).toEqual([
+      'Merged into INC-41: its alerts, timeline and pages are there now',
+      'INC-43 merged in, with 3 alerts',
     ]);
   });
 

@@ -104,6 +104,10 @@ export const TIMELINE_DATA = {
     phone: z.string(),
     why: z.enum(['opted_out', 'invalid']),
   }),
+  /** This incident was merged into another (the target): its alerts, timeline and pages moved there. */
+  merged_into: z.object({ incidentId: z.string(), ref: z.string() }),
+  /** Another incident was merged into this one: its alerts (`alerts` of them), timeline and pages moved here. */
+  merged_from: z.object({ incidentId: z.string(), ref: z.string(), alerts: z.number().int().min(0) }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -152,6 +156,8 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   nobody_on_call: reply,
   notified: quiet,
   contact_method_disabled: reply,
+  merged_into: reply,
+  merged_from: reply,
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);

@@ -24,7 +24,7 @@ import { toHandoffView } from '../handoff-view.mapper.js';
 import { renderHome } from '../home.js';
 import { toCardEscalationView, toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
 import { ledgerDelivery } from './ledger-delivery.js';
-import { sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
+import { cardPermalink, sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { toDeliveryError } from './slack-errors.js';
 
@@ -67,7 +67,12 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
   const cardView = async (row: OutboxRow): Promise<IncidentView> => {
     const view = await incident(row);
     const esc = await deps.services.pagingView.cardEscalation(rendererActor(row.tenantId), view.id);
-    return { ...view, escalation: esc ? toCardEscalationView(esc) : null };
+    // A merged incident's card points to the card of the incident it was merged into.
+    const mergedInto = view.mergedInto && {
+      ...view.mergedInto,
+      url: await cardPermalink(client, deps, row.tenantId, view.mergedInto.id),
+    };
+    return { ...view, mergedInto, escalation: esc ? toCardEscalationView(esc) : null };
   };
 
   /** What an earlier attempt of `row` posted in `channel` (in the thread `threadTs`), or null: then post. */

@@ -5,6 +5,7 @@ import type { IdentityResolver } from '../../identity.js';
 import { acknowledgeAction } from './acknowledge.action.js';
 import { addNoteAction } from './add-note.action.js';
 import { assignAction } from './assign.action.js';
+import { mergeSubmitted, openMergeModal } from './merge.action.js';
 import { type MoreHandler, moreAction } from './more.action.js';
 import { noteSubmitted } from './note.view.js';
 import { resolveAction } from './resolve.action.js';
@@ -16,10 +17,11 @@ export function registerIncidentButtons(app: App, deps: SlackDeps, identify: Ide
   app.action(INCIDENT_ACTIONS.assign, assignAction(deps, identify));
   app.action(INCIDENT_ACTIONS.addNote, addNoteAction(deps));
   app.view(VIEWS.note, noteSubmitted(deps));
+  app.view(VIEWS.merge, mergeSubmitted(deps));
   app.action(INCIDENT_ACTIONS.more, moreAction(moreHandlers(deps)));
 }
 
 /** The handlers of the card's "More" menu, by the option's `a` (see blocks/incident-card-more.blocks.ts). */
-function moreHandlers(_deps: SlackDeps): Record<string, MoreHandler> {
-  return {};
+function moreHandlers(deps: SlackDeps): Record<string, MoreHandler> {
+  return { merge: openMergeModal(deps) };
 }

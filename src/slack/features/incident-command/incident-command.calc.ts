@@ -9,6 +9,7 @@ export type IncidentCommand =
   | { sub: 'resolve'; ref: string; note?: string }
   | { sub: 'assign'; ref: string; user: string }
   | { sub: 'note'; ref: string; text: string }
+  | { sub: 'merge'; ref: string; into: string }
   | { sub: 'unknown'; text: string }
   | { sub: 'usage'; message: string };
 
@@ -20,6 +21,7 @@ const USAGE: Record<string, string> = {
   note: '/incident note INC-42 what you found',
   escalate: '/incident escalate INC-42',
   drill: '/incident drill service [P1-P5]',
+  merge: '/incident merge INC-43 INC-41',
 };
 
 /** A drill pages as a P1 unless told otherwise: the high-urgency rules are the ones worth rehearsing. */
@@ -82,6 +84,12 @@ export function parseIncidentCommand(text: string): IncidentCommand {
     case 'assign': {
       const [ref, user] = rest;
       return ref && user && rest.length === 2 ? { sub, ref, user: userArg(user) } : usage();
+    }
+    case 'merge': {
+      // `/incident merge INC-43 INC-41`, also `… INC-43 into INC-41`.
+      const words = rest.filter((w, i) => !(i === 1 && rest.length === 3 && w.toLowerCase() === 'into'));
+      const [ref, into] = words;
+      return ref && into && words.length === 2 ? { sub, ref, into } : usage();
     }
     case 'note': {
       const [ref] = rest;

@@ -85,6 +85,13 @@ export function incidentCommand(deps: SlackDeps, identify: IdentityResolver) {
         const done = await incidents.addNote(actor, cmd.ref, cmd.text);
         return say(`:memo: Note added to ${done.ref}.`);
       }
+      case 'merge': {
+        const done = await incidents.merge(actor, cmd.ref, { into: cmd.into });
+        const n = done.moved.alerts;
+        return say(
+          `:twisted_rightwards_arrows: ${done.merged.ref} is merged into ${done.into.ref} (${n} ${n === 1 ? 'alert' : 'alerts'} moved) and resolved.`,
+        );
+      }
       case 'escalate': {
         const result = await deps.services.escalation.escalate(actor, cmd.ref);
         return say(`${result.escalated ? ':arrow_double_up:' : ':information_source:'} ${result.message}`);
