@@ -87,13 +87,10 @@ const timelineEntrySchema = z
     message: z.string(),
     data: z.record(z.string(), z.unknown()),
     createdAt: instant,
-    mergedFrom: z
-      .string()
-      .nullable()
-      .openapi({
-        description: 'The incident this entry was recorded on, when a merge moved it here',
-        example: 'INC-43',
-      }),
+    mergedFrom: z.string().nullable().openapi({
+      description: 'The incident this entry was recorded on, when a merge moved it here',
+      example: 'INC-43',
+    }),
   })
   .openapi('TimelineEntry');
 
