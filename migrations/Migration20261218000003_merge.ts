@@ -23,6 +23,10 @@ export class Migration20261218000003_merge extends Migration {
       'alter table timeline_entries add column merged_from uuid references incidents(id) on delete set null;',
     );
     this.addSql('alter table pages add column merged_from uuid references incidents(id) on delete set null;');
+    this.addSql('create index pages_merged_from on pages (merged_from) where merged_from is not null;');
+    this.addSql(
+      'create index timeline_entries_merged_from on timeline_entries (merged_from) where merged_from is not null;',
+    );
     this.addSql(`do $$
       declare c text;
       begin

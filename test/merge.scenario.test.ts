@@ -127,6 +127,11 @@ describe('merging a duplicate incident', () => {
       [a.id],
     );
     expect(pages.map((p) => p.merged_from)).toEqual([null, b.id]);
+    // The merged incident's delivery ledger (under its card) still shows the page it sent.
+    await s.deliverOnce();
+    const [card] = await t.sql<{ ts: string }>('select ts from slack_messages where incident_id = ?', [b.id]);
+    const ledger = s.fake.messages.filter((m) => m.thread_ts === card?.ts && /Paging/.test(String(m.text)));
+    expect(ledger.map((m) => String(m.text)).join('\n')).toMatch(/U0ALICE|Alice/);
     const [audit] = await t.sql<{ action: string; target_id: string }>(
       `select action, target_id from audit_events where action = 'incident.merged'`,
     );
