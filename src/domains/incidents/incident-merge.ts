@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import type { Em } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
-import { AppError } from '../../shared/errors.js';
+import { AppError, parseInput } from '../../shared/errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { IncidentAlertsPort, IncidentPagesPort } from './incident-alerts.port.js';
 import type { IncidentEventSink } from './incident-events.js';
 import { lockGroups } from './incident-ingest.js';
 import { applyTransition, recordChanges } from './incident-lifecycle.js';
 import { mergeStore } from './incident-merge.store.js';
-import { type IncidentRow, incidentsStore, type RefQuery } from './incidents.store.js';
+import { parseIncidentRef } from './incidents.mapper.js';
+import { type IncidentListRow, type IncidentRow, incidentsStore, type RefQuery } from './incidents.store.js';
 import { incidentRef } from './incidents.types.js';
 
 /** A merge's body: the incident to merge into (`INC-41`, `41` or its id). */
@@ -20,6 +21,45 @@ export const mergeInputSchema = z.object({
     .max(100),
 });
 export type MergeInput = z.input<typeof mergeInputSchema>;
+
+export interface MergeRefs {
+  source: RefQuery;
+  sourceRef: string;
+  target: RefQuery;
+  targetRef: string;
+}
+
+/** The incident to merge (`ref`) and the one to merge into (the body's `into`), read as references. */
+export function mergeRefs(ref: string, input: unknown): MergeRefs {
+  const source = parseIncidentRef(ref);
+  const { into } = parseInput(mergeInputSchema, input, 'The merge is not valid.');
+  try {
+    return { source, sourceRef: ref, target: parseIncidentRef(into), targetRef: into };
+  } catch {
+    throw AppError.validation(`"${into}" is not an incident reference. Use INC-41, 41 or the incident id.`, [
+      { field: 'into', message: 'expected INC-<number> or an id' },
+    ]);
+  }
+}
+
+/**
+ * The open incidents the incident may be merged into, most recent first (drills with drills; never a test page);
+ * undefined when the incident does not exist.
+ */
+export async function mergeTargetRows(
+  em: Em,
+  tenantId: string,
+  q: RefQuery,
+  limit: number,
+): Promise<IncidentListRow[] | undefined> {
+  const self = await incidentsStore.get(em, tenantId, q);
+  if (!self) return undefined;
+  const rows = await incidentsStore.list(em, tenantId, {
+    statuses: ['triggered', 'acknowledged'],
+    limit: limit + 1,
+  });
+  return rows.filter((r) => r.id !== self.id && r.drill === self.drill && !r.test_of).slice(0, limit);
+}
 
 /** What a merge did, in its transaction. */
 export interface MergeOutcome {
@@ -76,7 +116,7 @@ export async function mergeIncidents(
   em: Em,
   deps: MergeDeps,
   actor: Actor,
-  refs: { source: RefQuery; sourceRef: string; target: RefQuery; targetRef: string },
+  refs: MergeRefs,
   now: Date,
 ): Promise<MergeOutcome> {
   const tenantId = actor.tenantId;

@@ -16,7 +16,7 @@ import {
   recordChanges,
   recordIncidentNotice,
 } from './incident-lifecycle.js';
-import { type MergeInput, mergeIncidents, mergeInputSchema } from './incident-merge.js';
+import { type MergeInput, mergeIncidents, mergeRefs, mergeTargetRows } from './incident-merge.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -271,20 +271,9 @@ export class IncidentsService {
    */
   async merge(actor: Actor, ref: string, input: MergeInput | unknown): Promise<MergeResultDto> {
     authorize(actor, 'incident:merge');
-    const source = parseIncidentRef(ref);
-    const { into } = parseInput(mergeInputSchema, input, 'The merge is not valid.');
-    let target: RefQuery;
-    try {
-      target = parseIncidentRef(into);
-    } catch {
-      throw AppError.validation(
-        `"${into}" is not an incident reference. Use INC-41, 41 or the incident id.`,
-        [{ field: 'into', message: 'expected INC-<number> or an id' }],
-      );
-    }
+    const refs = mergeRefs(ref, input);
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const deps = { sink: this.events, alerts: this.alerts, pages: this.pages };
-      const refs = { source, sourceRef: ref, target, targetRef: into };
       const out = await mergeIncidents(em, deps, actor, refs, this.clock.now());
       return {
         merged: await this.summary(em, actor, { id: out.sourceId }),
@@ -299,16 +288,9 @@ export class IncidentsService {
     authorize(actor, 'incident:read');
     const q = parseIncidentRef(ref);
     return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
-      const self = await incidentsStore.get(em, actor.tenantId, q);
-      if (!self) throw AppError.notFound(`Incident ${ref}`);
-      const rows = await incidentsStore.list(em, actor.tenantId, {
-        statuses: ['triggered', 'acknowledged'],
-        limit: limit + 1,
-      });
-      return rows
-        .filter((r) => r.id !== self.id && r.drill === self.drill && !r.test_of)
-        .slice(0, limit)
-        .map((r) => toIncidentDto(r));
+      const rows = await mergeTargetRows(em, actor.tenantId, q, limit);
+      if (!rows) throw AppError.notFound(`Incident ${ref}`);
+      return rows.map((r) => toIncidentDto(r));
     });
   }
 
