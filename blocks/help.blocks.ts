@@ -29,6 +29,7 @@ export const HELP_TOPICS = {
       ['/incident follow INC-42 [#channel]', 'Get its status updates by DM (or in a channel)'],
       ['/incident unfollow INC-42 [#channel]', 'Stop getting its status updates'],
       ['/incident drill service [P1-P5]', 'A fire drill: an incident marked DRILL that pages for real'],
+      ['/incident merge INC-43 INC-41', 'Merge a duplicate into another open incident: its alerts go there'],
       ['/incident help', 'This help'],
     ],
   },

@@ -32,6 +32,8 @@ export const HOME_ACTIONS = {
 export const VIEWS = {
   declare: 'incident.declare_modal',
   note: 'incident.note_modal',
+  /** "Merge into…" (the card's More menu): which open incident this one is a duplicate of. */
+  merge: 'incident.merge_modal',
   /** `/oncall override`: who covers which schedule, from when to when. */
   override: 'oncall.override_modal',
   /** `/oncall contact`: "How you get paged" (phones, rules, test page); it has no submit. */
@@ -107,6 +109,11 @@ export const DECLARE_INPUTS = {
 /** Input block of the note modal. */
 export const NOTE_INPUTS = {
   note: { blockId: 'note.text', actionId: 'note.text.value' },
+} as const;
+
+/** The merge modal's one input: the incident to merge into (a static select of open incidents). */
+export const MERGE_INPUTS = {
+  into: { blockId: 'merge.into', actionId: 'merge.into.value' },
 } as const;
 
 /** Input blocks of the override modal (start and end are each a datepicker block and a timepicker block). */

@@ -81,12 +81,20 @@ function lifecycleBlock(view: IncidentView, opts: BlockOptions): ContextBlock {
     const by = view.acknowledgedBy ? ` by ${person(view.acknowledgedBy)}` : '';
     parts.push(`Acknowledged${by} ${slackDate(view.acknowledgedAt, opts)}`);
   }
-  if (view.status === 'resolved') {
+  if (view.status === 'resolved' && view.mergedInto) {
+    const when = view.resolvedAt ? ` ${slackDate(view.resolvedAt, opts)}` : '';
+    parts.push(`:twisted_rightwards_arrows: Merged into ${mergedIntoText(view.mergedInto)}${when}`);
+  } else if (view.status === 'resolved') {
     const by = view.resolvedBy ? ` by ${person(view.resolvedBy)}` : '';
     const when = view.resolvedAt ? ` ${slackDate(view.resolvedAt, opts)}` : '';
     parts.push(`:white_check_mark: Resolved${by}${when} after ${incidentAge(view, opts.now)}`);
   }
   return { type: 'context', elements: parts.map((p) => mrkdwn(p, LIMITS.textObject)) };
+}
+
+/** `*INC-41*`, linked to its card when its permalink is known. */
+function mergedIntoText(m: NonNullable<IncidentView['mergedInto']>): string {
+  return m.url ? link(m.url, m.ref) : `*${m.ref}*`;
 }
 
 /**
@@ -179,8 +187,8 @@ export function incidentActions(view: IncidentView): ActionsBlock | null {
 /** Fallback text (notifications, screen readers): `[P1] INC-42 Triggered: title (service/env)`. */
 export function incidentCardText(view: IncidentView): string {
   const sev = severityOf(view.severity);
-  const status = STATUSES[view.status].label;
   const title = view.title.replace(/\s+/g, ' ').trim() || 'Untitled incident';
+  const status = view.mergedInto ? `Merged into ${view.mergedInto.ref}` : STATUSES[view.status].label;
   const text = `${drillPrefix(view)}[${sev.label}] ${incidentRef(view.number)} ${status}: ${title} (${view.service}/${view.environment})`;
   return truncate(escapeMrkdwn(text), LIMITS.sectionText);
 }
@@ -203,7 +211,12 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
       type: 'section',
       fields: [
         field('Severity', `${sev.emoji} ${sev.label} · ${sev.name}`),
-        field('Status', `${status.emoji} ${status.label}`),
+        field(
+          'Status',
+          view.mergedInto
+            ? `:twisted_rightwards_arrows: Merged into ${mergedIntoText(view.mergedInto)}`
+            : `${status.emoji} ${status.label}`,
+        ),
         field('Service', inline(view.service, 200)),
         field('Environment', inline(view.environment, 200)),
         field('Assignee', assignee),

@@ -133,4 +133,19 @@ describe('incidentCard', () => {
     expect(allText(blocks)).toContain('&lt;@U1&gt; &lt;b&gt;');
     expect(checkLimits('message', { text, blocks })).toEqual([]);
   });
+
+  it('says where a merged incident went, linked to its card', () => {
+    const view = incidentView({
+      status: 'resolved',
+      resolvedAt: FIXED_NOW,
+      mergedInto: { id: 'i41', ref: 'INC-41', url: 'https://example.slack.com/archives/C1/p1' },
+    });
+    const card = incidentCard(view, TEST_OPTIONS);
+    expect(card.text).toContain('Merged into INC-41');
+    expect(allText(card.blocks)).toContain('Merged into <https://example.slack.com/archives/C1/p1|INC-41>');
+    expect(actionIds(card.blocks)).toEqual([]);
+    const noLink = incidentCard({ ...view, mergedInto: { id: 'i41', ref: 'INC-41' } }, TEST_OPTIONS);
+    expect(allText(noLink.blocks)).toContain('Merged into *INC-41*');
+    expect(checkLimits('message', card)).toEqual([]);
+  });
 });

@@ -33,6 +33,8 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   role_assigned: { emoji: ':busts_in_silhouette:', verb: 'changed a role of' },
   status_update: { emoji: ':mega:', verb: 'posted a status update on', quote: true },
   silenced: { emoji: ':mute:', verb: 'silenced the alerts of' },
+  merged_into: { emoji: ':twisted_rightwards_arrows:', verb: 'merged' },
+  merged_from: { emoji: ':twisted_rightwards_arrows:', verb: 'merged a duplicate into' },
 };
 
 const MESSAGE_MAX = 2500;

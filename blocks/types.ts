@@ -46,6 +46,8 @@ export interface IncidentView {
   drill?: boolean;
   /** Who is being paged now and when the next step fires; absent when the incident does not escalate. */
   escalation?: CardEscalationView | null;
+  /** The incident this one was merged into (it is resolved then), with its card's permalink when known. */
+  mergedInto?: { id: string; ref: string; url?: string | null } | null;
   /** Who holds each incident role; absent or all null: no roles line on the card. */
   roles?: IncidentRolesView;
 }

@@ -13,6 +13,7 @@ import { Migration20261217000001_twilio_paging } from './Migration20261217000001
 import { Migration20261217000002_test_pages } from './Migration20261217000002_test_pages.js';
 import { Migration20261218000001_silences } from './Migration20261218000001_silences.js';
 import { Migration20261218000002_heartbeats } from './Migration20261218000002_heartbeats.js';
+import { Migration20261218000003_merge } from './Migration20261218000003_merge.js';
 import { Migration20261218000005_roles_and_updates } from './Migration20261218000005_roles_and_updates.js';
 import { Migration20261218000006_ingest_numbering } from './Migration20261218000006_ingest_numbering.js';
 
@@ -36,6 +37,7 @@ export const migrationsList = [
   { name: 'Migration20261217000002_test_pages', class: Migration20261217000002_test_pages },
   { name: 'Migration20261218000001_silences', class: Migration20261218000001_silences },
   { name: 'Migration20261218000002_heartbeats', class: Migration20261218000002_heartbeats },
+  { name: 'Migration20261218000003_merge', class: Migration20261218000003_merge },
   { name: 'Migration20261218000005_roles_and_updates', class: Migration20261218000005_roles_and_updates },
   { name: 'Migration20261218000006_ingest_numbering', class: Migration20261218000006_ingest_numbering },
 ];

@@ -323,6 +323,7 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['POST', '/api/v1/incidents/:ref/assign', inc, { user: A.user.id }],
       ['POST', '/api/v1/incidents/:ref/notes', inc, { text: 'not yours' }],
       ['POST', '/api/v1/incidents/:ref/escalate', inc, {}],
+      ['POST', '/api/v1/incidents/:ref/merge', inc, { into: A.incident.id }],
       ['GET', '/api/v1/incidents/:ref/notifications', inc],
       ['GET', '/api/v1/incidents/:ref/roles', inc],
       ['POST', '/api/v1/incidents/:ref/roles', inc, { role: 'commander', userId: A.user.id }],
@@ -505,6 +506,20 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       (await call('a', 'POST', '/api/v1/webhooks/alertmanager', {}, fixture('prometheus-rule-firing.json')))
         .status,
     ).toBe(200);
+    expect(
+      (await call('a', 'POST', '/api/v1/webhooks/keep', {}, localFixture('keep/alert-firing.json'))).status,
+    ).toBe(200);
+    // A's incident cannot be merged into B's: B's is not found, and A's stays as it was.
+    const intoB = await call(
+      'a',
+      'POST',
+      '/api/v1/incidents/:ref/merge',
+      { ref: A.incident.ref },
+      {
+        into: B.incident.id,
+      },
+    );
+    expect(intoB.status).toBe(404);
     const resolved = await json<{ resolved: number }>(
       await call(
         'a',

@@ -5,6 +5,7 @@ import {
   type EscalationDirectory,
   type EscalationMetrics,
   EscalationService,
+  incidentPages,
   LedgerService,
   PagingViewService,
   PoliciesService,
@@ -113,7 +114,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   const tenants = new TenantsService(orm, clock);
   // The alerts ↔ incidents port: incidents read and end alerts through the alerts domain; alerts ingest through
   // the incidents' ingest port.
-  const incidents = new IncidentsService(orm, clock, events, incidentAlerts);
+  const incidents = new IncidentsService(orm, clock, events, incidentAlerts, incidentPages);
   const catalog = new ServiceCatalog(orm, clock, opts.slackDefaultChannel ?? null);
   const outbox = new OutboxService(orm, clock, {
     channels: { channels: serviceQueries.channels },

@@ -197,6 +197,8 @@ export interface Incidents {
   updated_at: Timestamp;
   drill: Generated<boolean>;
   test_of: string | null;
+  merged_into: string | null;
+  merged_group_keys: Generated<string[]>;
 }
 
 export interface MaintenanceAnnouncements {
@@ -290,6 +292,7 @@ export interface Pages {
   send_id: string | null;
   delivery: string | null;
   delivery_at: Timestamp | null;
+  merged_from: string | null;
 }
 
 export interface ScheduleHandoffCursors {
@@ -399,6 +402,7 @@ export interface TimelineEntries {
   message: string | null;
   data: Generated<Json>;
   created_at: Timestamp;
+  merged_from: string | null;
 }
 
 export interface TwilioReplies {

@@ -55,6 +55,11 @@ export const INGEST_ROUTES = {
     'OpsWatch’s generic JSON: one alert, or a batch `{alerts: [...]}`',
     WEBHOOK_SOURCES.generic.schema,
   ),
+  keep: ingest(
+    '/api/v1/webhooks/keep',
+    'Keep (keephq/keep) webhook provider: one alert (Keep’s AlertDto) or a list',
+    WEBHOOK_SOURCES.keep.schema,
+  ),
 };
 
 const pagerDutyAnswer = (status: string) =>

@@ -28,6 +28,7 @@ incident:escalate        . Y Y Y . . | . . Y Y
 incident:role            . Y Y Y . . | . . Y Y
 incident:update          . Y Y Y . . | . . Y Y
 incident:follow          Y Y Y Y . . | . . Y Y
+incident:merge           . Y Y Y . . | . . Y Y
 alert:read               Y Y Y Y Y Y | . Y Y Y
 schedule:read            Y Y Y Y Y Y | . Y Y Y
 schedule:write           . . Y Y . . | . . Y Y

@@ -24,6 +24,7 @@ export const PERMISSIONS = [
   'incident:role',
   'incident:update',
   'incident:follow',
+  'incident:merge',
   'alert:read',
   'schedule:read',
   'schedule:write',
@@ -82,6 +83,7 @@ const DOES: Record<Permission, string> = {
   'settings:write': 'change settings and Slack routes',
   'audit:read': 'read the audit log',
   'incident:escalate': 'escalate incidents',
+  'incident:merge': 'merge incidents',
   'escalation_policy:read': 'read escalation policies',
   'escalation_policy:write': 'change escalation policies',
   'service:read': 'read services',
@@ -140,6 +142,7 @@ const INCIDENT_WORK: Permission[] = [
   'incident:note',
   'incident:escalate',
   'silence:write',
+  'incident:merge',
 ];
 const ROSTER_WORK: Permission[] = [
   'schedule:write',

@@ -3,6 +3,7 @@ import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import {
   CONTACT_INPUTS,
   DECLARE_INPUTS,
+  MERGE_INPUTS,
   NOTE_INPUTS,
   ONCALL_INPUTS,
   ROLE_INPUTS,
@@ -42,6 +43,10 @@ const MODAL_FIELDS: Record<string, ModalFields> = {
   [VIEWS.note]: {
     fields: { text: NOTE_INPUTS.note.blockId, note: NOTE_INPUTS.note.blockId },
     first: NOTE_INPUTS.note.blockId,
+  },
+  [VIEWS.merge]: {
+    fields: { into: MERGE_INPUTS.into.blockId, incident: MERGE_INPUTS.into.blockId },
+    first: MERGE_INPUTS.into.blockId,
   },
   [VIEWS.override]: {
     fields: {

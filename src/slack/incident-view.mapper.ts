@@ -91,6 +91,7 @@ export function toIncidentView(d: IncidentDto | IncidentDetailDto): IncidentView
       communications: personOf(d.roles?.communications),
       scribe: personOf(d.roles?.scribe),
     },
+    mergedInto: d.mergedInto ? { id: d.mergedInto.id, ref: d.mergedInto.ref } : null,
   };
 }
 

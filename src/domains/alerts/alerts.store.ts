@@ -273,6 +273,20 @@ export const alertsStore = {
     return rows.length;
   },
 
+  /** Moves every alert of incident `from` to incident `to` (a merge); answers how many moved. */
+  async moveToIncident(em: Em, tenantId: string, from: string, to: string, at: Date): Promise<number> {
+    const rows = await query(
+      em,
+      db
+        .updateTable('alerts')
+        .set({ incident_id: to, updated_at: at })
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', from)
+        .returning('id'),
+    );
+    return rows.length;
+  },
+
   async list(
     em: Em,
     tenantId: string,

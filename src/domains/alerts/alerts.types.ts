@@ -1,4 +1,4 @@
-export const ALERT_SOURCES = ['alertmanager', 'grafana', 'generic', 'pagerduty'] as const;
+export const ALERT_SOURCES = ['alertmanager', 'grafana', 'generic', 'pagerduty', 'keep'] as const;
 export type AlertSource = (typeof ALERT_SOURCES)[number];
 /** Sources of alerts OpsWatch raises itself (a missed heartbeat): ingested like a webhook's, with no webhook. */
 export const INTERNAL_SOURCES = ['heartbeat'] as const;
@@ -22,7 +22,7 @@ export interface NormalizedAlert {
   source: IngestSource;
   /** What the alert is deduplicated by: the source fingerprint or dedup key. */
   dedupKey: string;
-  /** firing/resolved for every source; acknowledged only from PagerDuty Events v2. */
+  /** firing/resolved for every source; acknowledged only from PagerDuty Events v2 and Keep. */
   action: 'firing' | 'resolved' | 'acknowledged';
   title: string;
   description: string | null;

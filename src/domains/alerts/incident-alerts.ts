@@ -9,4 +9,5 @@ export const incidentAlerts: IncidentAlertsPort = {
   list: (em, tenantId, incidentId, limit) => alertsStore.ofIncident(em, tenantId, incidentId, limit),
   counts: (em, tenantId, incidentIds) => alertsStore.counts(em, tenantId, incidentIds),
   endFiring: (em, tenantId, incidentId, at) => alertsStore.endFiring(em, tenantId, incidentId, at),
+  moveAll: (em, tenantId, from, to, at) => alertsStore.moveToIncident(em, tenantId, from, to, at),
 };

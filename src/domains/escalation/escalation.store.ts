@@ -134,7 +134,8 @@ export const escalationStore = {
             loop int, step int, user_id uuid, target_type text, target_id text, target_label text,
             rule_position smallint, method text, contact_method_id uuid, due_at timestamptz, status text,
             detail text)
-          on conflict (incident_id, generation, loop, step, user_id, rule_position) do nothing`,
+          on conflict (incident_id, generation, loop, step, user_id, rule_position) where merged_from is null
+            do nothing`,
     );
   },
 
@@ -151,7 +152,7 @@ export const escalationStore = {
           join unnest(${of.map((o) => o.incidentId)}::uuid[], ${of.map((o) => o.generation)}::int[],
             ${of.map((o) => o.at.toISOString())}::timestamptz[]) as q(incident_id, generation, at)
             on p.incident_id = q.incident_id and p.generation = q.generation
-          where p.status = 'pending' and p.due_at > q.at and p.user_id is not null`,
+          where p.status = 'pending' and p.due_at > q.at and p.user_id is not null and p.merged_from is null`,
     );
     for (const r of rows) {
       const set = out.get(r.incident_id) ?? new Set<string>();
@@ -418,6 +419,7 @@ export const escalationStore = {
           left join users u on u.id = p.user_id
           left join contact_methods cm on cm.id = p.contact_method_id
           where p.status = 'pending' and p.due_at <= ${now} and e.state in ('active', 'exhausted')
+            and p.merged_from is null
           order by p.due_at, i.number, p.loop, p.step, p.rule_position, p.id limit ${limit}
           for update of p skip locked`,
     );

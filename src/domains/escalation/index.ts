@@ -12,6 +12,7 @@ export {
 } from './escalation.service.js';
 export type { PageRow } from './escalation.store.js';
 export { ENGINE_CHANNEL } from './escalation.store.js';
+export { incidentPages } from './incident-pages.js';
 export type { DeliveryEvent, DeliveryState, LedgerPageFacts, SendFacts } from './ledger.calc.js';
 export {
   type LedgerActDto,

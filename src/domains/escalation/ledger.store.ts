@@ -138,7 +138,10 @@ export const ledgerStore = {
   async stepPages(em: Em, tenantId: string, k: StepKey): Promise<LedgerPageFacts[]> {
     const rows = await query(
       em,
-      pagesWith(sql`p.tenant_id = ${tenantId} and p.incident_id = ${k.incidentId} and p.status <> 'skipped'
+      // A step's own pages: those a merge moved away still show under the card they were sent for, and those
+      // moved in show under none of the target's steps.
+      pagesWith(sql`p.tenant_id = ${tenantId} and p.status <> 'skipped'
+        and ((p.incident_id = ${k.incidentId} and p.merged_from is null) or p.merged_from = ${k.incidentId})
         and p.generation = ${k.generation} and p.loop = ${k.loop} and p.step = ${k.step}`),
     );
     return rows.map(toFacts);

@@ -40,4 +40,14 @@ export interface IncidentAlertsPort {
   counts(em: Em, tenantId: string, incidentIds: string[]): Promise<Map<string, IncidentAlertCounts>>;
   /** Ends the episodes of the incident's still-firing alerts (a person resolved it); returns how many. */
   endFiring(em: Em, tenantId: string, incidentId: string, at: Date): Promise<number>;
+  /** Moves every alert of incident `from` (firing or not) to incident `to` (a merge); returns how many. */
+  moveAll(em: Em, tenantId: string, from: string, to: string, at: Date): Promise<number>;
+}
+
+/**
+ * The pages (escalation domain) of an incident merged into another: moved to the target, as records of who was
+ * paged, never to be sent or counted by the target's escalation. Runs in the caller's transaction.
+ */
+export interface IncidentPagesPort {
+  moveAll(em: Em, tenantId: string, from: string, to: string): Promise<number>;
 }

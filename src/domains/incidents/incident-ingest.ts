@@ -97,6 +97,23 @@ class Locked implements LockedGroups {
   }
 }
 
+/**
+ * Each group's open incident: the one whose own group it is, else the one an incident of the group was merged into
+ * (only one of them is open at a time: a merge moves the group to its target, and the group's alerts join it while
+ * it is open).
+ */
+export function openByGroup(
+  groupKeys: readonly string[],
+  rows: readonly IncidentRow[],
+): Map<string, IncidentRow> {
+  const out = new Map<string, IncidentRow>();
+  const wanted = new Set(groupKeys);
+  for (const r of rows)
+    for (const k of r.merged_group_keys ?? []) if (wanted.has(k) && !out.has(k)) out.set(k, r);
+  for (const r of rows) if (r.group_key !== null && wanted.has(r.group_key)) out.set(r.group_key, r);
+  return out;
+}
+
 type Fired = Extract<AlertGroupChange, { kind: 'fired' }>;
 type FiredOutcome = Extract<GroupOutcome, { kind: 'fired' }>;
 
@@ -117,7 +134,7 @@ export class IncidentIngest implements IncidentIngestPort {
       lockGroups(em, tenantId, keys, this.sink),
       incidentsStore.lockOpenByGroups(em, tenantId, keys),
     ]);
-    return new Locked(tenantId, new Map(rows.map((r) => [r.group_key ?? '', r])));
+    return new Locked(tenantId, openByGroup(keys, rows));
   }
 
   async refs(em: Em, tenantId: string, incidentIds: string[]): Promise<Map<string, IncidentRef>> {

@@ -61,6 +61,10 @@ export function toIncidentDto(r: IncidentListRow, counts: IncidentAlertCounts = 
     version: r.version,
     drill: r.drill === true,
     roles: rolesOf(r.roles),
+    mergedInto:
+      r.merged_into && r.merged_into_number !== null
+        ? { id: r.merged_into, ref: incidentRef(r.merged_into_number) }
+        : null,
   };
 }
 
@@ -97,8 +101,11 @@ export function toAlertDto(a: IncidentAlert): AlertSummaryDto {
  * A timeline row as the API shows it: the event's data, and its message rendered from the data for the incident
  * `ref` (a row of a kind this version does not know keeps the message it was stored with).
  */
-export function toTimelineDto(t: TimelineRow, ref: string): TimelineDto {
+export function toTimelineDto(t: TimelineRow, incidentRefText: string): TimelineDto {
   const event = parseTimelineEvent(t.kind, t.data);
+  // An entry a merge moved here reads as it did on the incident it was recorded on.
+  const mergedFrom = t.merged_from_number !== null ? incidentRef(t.merged_from_number) : null;
+  const ref = mergedFrom ?? incidentRefText;
   return {
     id: t.id,
     kind: t.kind,
@@ -106,6 +113,7 @@ export function toTimelineDto(t: TimelineRow, ref: string): TimelineDto {
     message: event ? describeEvent(event, { ref, actorName: t.actor_name }) : (t.message ?? t.kind),
     data: (event?.data as Record<string, unknown> | undefined) ?? t.data,
     createdAt: iso(t.created_at)!,
+    mergedFrom,
   };
 }
 

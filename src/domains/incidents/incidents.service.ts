@@ -5,7 +5,7 @@ import { type Actor, systemActor } from '../../shared/actor.js';
 import { authorize, type Permission } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, parseInput } from '../../shared/errors.js';
-import type { IncidentAlertsPort } from './incident-alerts.port.js';
+import type { IncidentAlertsPort, IncidentPagesPort } from './incident-alerts.port.js';
 import type { IncidentEventSink } from './incident-events.js';
 import { IncidentIngest, lockGroup } from './incident-ingest.js';
 import type { IncidentIngestPort } from './incident-ingest.port.js';
@@ -17,6 +17,7 @@ import {
   recordChanges,
   recordIncidentNotice,
 } from './incident-lifecycle.js';
+import { type MergeInput, mergeIncidents, mergeRefs, mergeTargetRows } from './incident-merge.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -34,6 +35,7 @@ import {
   type IncidentPage,
   incidentRef,
   type ListFilter,
+  type MergeResultDto,
 } from './incidents.types.js';
 import type { TimelineEvent } from './timeline.types.js';
 
@@ -45,12 +47,14 @@ export class IncidentsService {
    * @param events where every recorded event goes, in its transaction (the composition root's bus: the
    *   notification router and whatever else subscribes)
    * @param alerts the alerts grouped into incidents (the alerts domain's side of the port)
+   * @param pages the incidents' pages (the escalation domain's side), which a merge moves
    */
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
     readonly events: IncidentEventSink,
     private readonly alerts: IncidentAlertsPort,
+    private readonly pages: IncidentPagesPort,
   ) {
     this.ingestPort = new IncidentIngest(events, alerts);
   }
@@ -255,6 +259,35 @@ export class IncidentsService {
       const event = { kind: 'note', data: { text: note } } as const;
       await recordChanges(em, this.events, actor, [{ incidentId: inc.id, event }], now);
       return inc;
+    });
+  }
+
+  /**
+   * Merges a duplicate incident into another (see mergeIncidents): answers both as the merge left them, and how
+   * many alerts, timeline entries and pages moved.
+   */
+  async merge(actor: Actor, ref: string, input: MergeInput | unknown): Promise<MergeResultDto> {
+    authorize(actor, 'incident:merge');
+    const refs = mergeRefs(ref, input);
+    return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
+      const deps = { sink: this.events, alerts: this.alerts, pages: this.pages };
+      const out = await mergeIncidents(em, deps, actor, refs, this.clock.now());
+      return {
+        merged: await this.summary(em, actor, { id: out.sourceId }),
+        into: await this.summary(em, actor, { id: out.targetId }),
+        moved: out.moved,
+      };
+    });
+  }
+
+  /** The open incidents `ref` may be merged into, most recent first (at most `limit`). */
+  async mergeTargets(actor: Actor, ref: string, limit = 100): Promise<IncidentDto[]> {
+    authorize(actor, 'incident:read');
+    const q = parseIncidentRef(ref);
+    return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
+      const rows = await mergeTargetRows(em, actor.tenantId, q, limit);
+      if (!rows) throw AppError.notFound(`Incident ${ref}`);
+      return rows.map((r) => toIncidentDto(r));
     });
   }
 

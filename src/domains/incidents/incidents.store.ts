@@ -48,12 +48,16 @@ const selectListed = () =>
           .as('rl'),
       (j) => j.onTrue(),
     )
+    .leftJoin('incidents as m', (j) =>
+      j.onRef('m.tenant_id', '=', 'i.tenant_id').onRef('m.id', '=', 'i.merged_into'),
+    )
     .selectAll('i')
     .select([
       'rl.roles',
       'u.name as assignee_name',
       'u.email as assignee_email',
       'u.slack_user_id as assignee_slack_user_id',
+      'm.number as merged_into_number',
     ])
     .$narrowType<IncidentNarrowing>();
 
@@ -70,15 +74,31 @@ export type IncidentListRow = RowOf<ReturnType<typeof selectListed>>;
 
 /** What a change to an incident may set (besides its version and `updated_at`, which every change moves). */
 export type IncidentChange = Partial<
-  Pick<Updateable<DB['incidents']>, 'acknowledged_at' | 'resolved_at' | 'severity' | 'assignee_id'> & {
+  Pick<
+    Updateable<DB['incidents']>,
+    'acknowledged_at' | 'resolved_at' | 'severity' | 'assignee_id' | 'merged_into' | 'merged_group_keys'
+  > & {
     status: IncidentStatus;
   }
 >;
 
 const selectTimeline = () =>
   db
-    .selectFrom('timeline_entries')
-    .select(['id', 'kind', 'actor_kind', 'actor_id', 'actor_name', 'message', 'data', 'created_at'])
+    .selectFrom('timeline_entries as t')
+    .leftJoin('incidents as f', (j) =>
+      j.onRef('f.tenant_id', '=', 't.tenant_id').onRef('f.id', '=', 't.merged_from'),
+    )
+    .select([
+      't.id',
+      't.kind',
+      't.actor_kind',
+      't.actor_id',
+      't.actor_name',
+      't.message',
+      't.data',
+      't.created_at',
+      'f.number as merged_from_number',
+    ])
     .$narrowType<{ data: JsonObject }>();
 
 /** A timeline row as read: the event's kind and data, who did it, and (rows from before typed events) its text. */
@@ -209,13 +229,22 @@ export const incidentsStore = {
     return queryOne(em, selectIncidents().where(refWhere(tenantId, ref)).forUpdate());
   },
 
+  /**
+   * The open incidents of these groups, locked: the one whose own group it is, or the one an incident of the group
+   * was merged into (`merged_group_keys`).
+   */
   async lockOpenByGroups(em: Em, tenantId: string, groupKeys: string[]): Promise<IncidentRow[]> {
     if (groupKeys.length === 0) return [];
     return query(
       em,
       selectIncidents()
         .where('i.tenant_id', '=', tenantId)
-        .where('i.group_key', '=', anyOf(groupKeys, 'text'))
+        .where((eb) =>
+          eb.or([
+            eb('i.group_key', '=', anyOf(groupKeys, 'text')),
+            sql<boolean>`i.merged_group_keys && ${groupKeys}::text[]`,
+          ]),
+        )
         .where('i.status', '<>', 'resolved')
         .orderBy('i.id')
         .forUpdate(),
@@ -334,6 +363,7 @@ export const incidentsStore = {
         .where('tenant_id', '=', tenantId)
         .where('incident_id', '=', incidentId)
         .where('kind', '=', kind)
+        .where('merged_from', 'is', null)
         .where('data', '@>', jsonb(match))
         .limit(1),
     );
@@ -344,9 +374,9 @@ export const incidentsStore = {
     return query(
       em,
       selectTimeline()
-        .where('tenant_id', '=', tenantId)
-        .where('incident_id', '=', incidentId)
-        .orderBy('id')
+        .where('t.tenant_id', '=', tenantId)
+        .where('t.incident_id', '=', incidentId)
+        .orderBy('t.id')
         .limit(limit),
     );
   },

@@ -36,6 +36,15 @@ export interface IncidentDto {
   drill: boolean;
   /** Who holds each role (commander, communications, scribe); null: nobody. */
   roles: IncidentRolesDto;
+  /** Set when this incident was merged into another (and so resolved): the one its alerts went to. */
+  mergedInto: { id: string; ref: string } | null;
+}
+
+/** What a merge answers: both incidents as it left them, and what moved. */
+export interface MergeResultDto {
+  merged: IncidentDto;
+  into: IncidentDto;
+  moved: { alerts: number; timeline: number; pages: number };
 }
 
 export interface TimelineDto {
@@ -45,6 +54,8 @@ export interface TimelineDto {
   message: string;
   data: Record<string, unknown>;
   createdAt: string;
+  /** The incident this entry was recorded on, when a merge moved it here (`INC-43`); else null. */
+  mergedFrom: string | null;
 }
 
 export interface AlertSummaryDto {

@@ -11,6 +11,7 @@ export type {
   IncidentAlert,
   IncidentAlertCounts,
   IncidentAlertsPort,
+  IncidentPagesPort,
 } from './incident-alerts.port.js';
 export {
   type IncidentEvent,
@@ -29,6 +30,7 @@ export type {
   NewAlertInGroup,
 } from './incident-ingest.port.js';
 export type { IncidentNoticeRecorder, IncidentNoticesRecorder } from './incident-lifecycle.js';
+export { type MergeInput, mergeInputSchema } from './incident-merge.js';
 export { parseIncidentRef } from './incidents.mapper.js';
 export { IncidentsService } from './incidents.service.js';
 export { timelineQueries } from './incidents.store.js';

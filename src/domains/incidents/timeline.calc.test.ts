@@ -69,6 +69,8 @@ const EXAMPLES: TimelineEvent[] = [
       matchers: 'alertname="HighLatency", service="checkout"',
     },
   },
+  { kind: 'merged_into', data: { incidentId: 'i41', ref: 'INC-41' } },
+  { kind: 'merged_from', data: { incidentId: 'i43', ref: 'INC-43', alerts: 3 } },
 ];
 
 describe('timeline events', () => {
@@ -106,6 +108,8 @@ describe('timeline events', () => {
       'INC-4 status update by Alice (Identified): A bad deploy; rolling back',
       'No status update for 30 min: Bob was reminded',
       'Alice silenced the alerts of INC-4 (alertname="HighLatency", service="checkout") until 2027-03-28 02:00 UTC',
+      'INC-4 merged into INC-41 by Alice',
+      'INC-43 merged into INC-4 by Alice, with 3 alerts',
     ]);
   });
 
@@ -128,6 +132,13 @@ describe('timeline events', () => {
       '',
       'assigned to Bob',
       'checked the dashboards',
+    ]);
+  });
+
+  it('says where a merged incident went, and what merged into the target', () => {
+    expect(EXAMPLES.slice(-2).map(eventDetail)).toEqual([
+      'Merged into INC-41: its alerts, timeline and pages are there now',
+      'INC-43 merged in, with 3 alerts',
     ]);
   });
 

@@ -118,6 +118,12 @@ export function eventDetail(event: TimelineEvent): string {
     }
     case 'silenced':
       return `Alerts matching ${event.data.matchers} silenced until ${event.data.endsAt.slice(0, 16).replace('T', ' ')} UTC: they open no incident and page nobody`;
+    case 'merged_into':
+      return `Merged into ${event.data.ref}: its alerts, timeline and pages are there now`;
+    case 'merged_from': {
+      const n = event.data.alerts;
+      return `${event.data.ref} merged in, with ${n} ${n === 1 ? 'alert' : 'alerts'}`;
+    }
     case 'notification_unrouted':
       return `No Slack channel takes incidents of service "${event.data.service}", and there is no default channel: nobody was notified. Add a route (PUT /api/v1/slack/routes) or set SLACK_DEFAULT_CHANNEL.`;
   }
@@ -149,6 +155,12 @@ export function describeEvent(event: TimelineEvent, ctx: DescribeContext): strin
       return `${ref} escalated by ${actorName} from step ${event.data.step + 1}`;
     case 'silenced':
       return `${actorName} silenced the alerts of ${ref} (${event.data.matchers}) until ${event.data.endsAt.slice(0, 16).replace('T', ' ')} UTC`;
+    case 'merged_into':
+      return `${ref} merged into ${event.data.ref} by ${actorName}`;
+    case 'merged_from': {
+      const n = event.data.alerts;
+      return `${event.data.ref} merged into ${ref} by ${actorName}, with ${n} ${n === 1 ? 'alert' : 'alerts'}`;
+    }
     case 'escalation_exhausted':
       return `Nobody acknowledged ${ref} after ${event.data.loops} ${event.data.loops === 1 ? 'loop' : 'loops'}`;
     default:

@@ -127,6 +127,10 @@ export const TIMELINE_DATA = {
     endsAt: z.iso.datetime({ offset: true }),
     matchers: z.string(),
   }),
+  /** This incident was merged into another (the target): its alerts, timeline and pages moved there. */
+  merged_into: z.object({ incidentId: z.string(), ref: z.string() }),
+  /** Another incident was merged into this one: its alerts (`alerts` of them), timeline and pages moved here. */
+  merged_from: z.object({ incidentId: z.string(), ref: z.string(), alerts: z.number().int().min(0) }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -179,6 +183,8 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   status_update: { ...reply, updatesCard: false },
   update_reminder: quiet,
   silenced: reply,
+  merged_into: reply,
+  merged_from: reply,
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);

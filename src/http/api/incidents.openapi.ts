@@ -3,6 +3,7 @@ import {
   declareInputSchema,
   INCIDENT_STATUSES,
   listFilterSchema,
+  mergeInputSchema,
   roleInputSchema,
   UPDATE_STATUSES,
   updateInputSchema,
@@ -72,6 +73,11 @@ export const incidentSchema = z
     updatedAt: instant,
     version: z.number().int(),
     roles: incidentRolesSchema,
+    drill: z.boolean(),
+    mergedInto: z
+      .object({ id: z.string(), ref: z.string().openapi({ example: 'INC-41' }) })
+      .nullable()
+      .openapi({ description: 'Set when this incident was merged into another (and so resolved)' }),
   })
   .openapi('Incident');
 
@@ -103,6 +109,10 @@ const timelineEntrySchema = z
     message: z.string(),
     data: z.record(z.string(), z.unknown()),
     createdAt: instant,
+    mergedFrom: z.string().nullable().openapi({
+      description: 'The incident this entry was recorded on, when a merge moved it here',
+      example: 'INC-43',
+    }),
   })
   .openapi('TimelineEntry');
 
@@ -189,6 +199,33 @@ export const addIncidentNote = route({
   permission: 'incident:note',
   request: { params: refParams, body: jsonBody(noteBodySchema) },
   responses: { 201: incident },
+});
+
+export const mergeIncident = route({
+  method: 'post',
+  path: '/{ref}/merge',
+  tags,
+  summary: 'Merge a duplicate incident into another',
+  description:
+    'The incident’s alerts, timeline and pages move to `into`, which records the merge (`merged_from`); the ' +
+    'incident resolves (its escalation stops) and points to it (`mergedInto`, timeline `merged_into`). Alerts ' +
+    'that later fire in its groups join `into` while it is open. Refused: into itself (400), from or into a ' +
+    'resolved incident, between a drill and a real incident (409); an incident of another tenant is not found (404).',
+  permission: 'incident:merge',
+  conflict: 'One of the incidents is resolved (or already merged), or only one is a drill.',
+  request: { params: refParams, body: jsonBody(mergeInputSchema) },
+  responses: {
+    200: json(
+      z
+        .object({
+          merged: incidentSchema,
+          into: incidentSchema,
+          moved: z.object({ alerts: z.number().int(), timeline: z.number().int(), pages: z.number().int() }),
+        })
+        .openapi('MergeResult'),
+      'Merged: both incidents as the merge left them, and how many alerts, timeline entries and pages moved',
+    ),
+  },
 });
 
 export const escalateBodySchema = z

@@ -16,6 +16,7 @@ import {
   listIncidentNotifications,
   listIncidents,
   listIncidentUpdates,
+  mergeIncident,
   postIncidentUpdate,
   resolveIncident,
   setIncidentRole,
@@ -45,6 +46,9 @@ export function incidentRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   );
   serve(app, addIncidentNote, async (c) =>
     c.json(await incidents.addNote(c.get('actor'), c.req.valid('param').ref, c.req.valid('json').text), 201),
+  );
+  serve(app, mergeIncident, async (c) =>
+    c.json(await incidents.merge(c.get('actor'), c.req.valid('param').ref, c.req.valid('json')), 200),
   );
   const { escalation } = deps.services;
   serve(app, escalateIncident, async (c) =>

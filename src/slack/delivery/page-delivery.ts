@@ -222,14 +222,24 @@ function rendererActor(tenantId: string) {
  * The card's Slack permalink, for the page's Open card button; null when the card has not been posted yet or Slack
  * does not give one (a page is never held up or failed for want of its link: the button is then left out).
  */
-async function cardUrlOf(
+function cardUrlOf(
   client: WebClient,
   deps: SlackDeps,
   tenantId: string,
   view: PageView,
 ): Promise<string | null> {
+  return cardPermalink(client, deps, tenantId, view.incident.id);
+}
+
+/** An incident's card permalink; null when it has none yet or Slack gives none (never an error). */
+export async function cardPermalink(
+  client: WebClient,
+  deps: SlackDeps,
+  tenantId: string,
+  incidentId: string,
+): Promise<string | null> {
   try {
-    const card = await deps.services.outbox.cardMessage(tenantId, view.incident.id);
+    const card = await deps.services.outbox.cardMessage(tenantId, incidentId);
     if (!card) return null;
     const res = await client.chat.getPermalink({ channel: card.channelId, message_ts: card.ts });
     return res.permalink ?? null;

@@ -31,7 +31,7 @@ import {
   toTimelineItemView,
 } from '../incident-view.mapper.js';
 import { ledgerDelivery } from './ledger-delivery.js';
-import { sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
+import { cardPermalink, sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { toDeliveryError } from './slack-errors.js';
 
@@ -74,7 +74,12 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
   const cardView = async (row: OutboxRow): Promise<IncidentView> => {
     const view = await incident(row);
     const esc = await deps.services.pagingView.cardEscalation(rendererActor(row.tenantId), view.id);
-    return { ...view, escalation: esc ? toCardEscalationView(esc) : null };
+    // A merged incident's card points to the card of the incident it was merged into.
+    const mergedInto = view.mergedInto && {
+      ...view.mergedInto,
+      url: await cardPermalink(client, deps, row.tenantId, view.mergedInto.id),
+    };
+    return { ...view, mergedInto, escalation: esc ? toCardEscalationView(esc) : null };
   };
 
   /** What an earlier attempt of `row` posted in `channel` (in the thread `threadTs`), or null: then post. */

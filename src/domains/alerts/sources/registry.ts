@@ -3,6 +3,7 @@ import type { AlertSource, NormalizedAlert } from '../alerts.types.js';
 import { alertmanagerBodySchema, parseAlertmanager } from './alertmanager.source.js';
 import { genericAlertSchema, genericBatchSchema, parseGeneric } from './generic.source.js';
 import { grafanaBodySchema, parseGrafana } from './grafana.source.js';
+import { keepBodySchema, parseKeep } from './keep.source.js';
 import { pagerDutyEventSchema, parsePagerDuty } from './pagerduty.source.js';
 
 /** One webhook's alert events, normalised; `routingKey` when the body carries its own credential. */
@@ -50,6 +51,12 @@ export const WEBHOOK_SOURCES: { readonly [S in AlertSource]: WebhookSource & { n
       const { routingKey, alert } = parsePagerDuty(body);
       return { alerts: [alert], routingKey };
     },
+  },
+  keep: {
+    name: 'keep',
+    label: 'Keep',
+    schema: keepBodySchema,
+    parse: (body) => ({ alerts: parseKeep(body) }),
   },
 };
 

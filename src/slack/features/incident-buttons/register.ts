@@ -6,6 +6,7 @@ import { acknowledgeAction } from './acknowledge.action.js';
 import { addNoteAction } from './add-note.action.js';
 import { assignAction } from './assign.action.js';
 import { followMore, roleMore } from './coordination-more.js';
+import { mergeSubmitted, openMergeModal } from './merge.action.js';
 import { type MoreHandler, moreAction } from './more.action.js';
 import { noteSubmitted } from './note.view.js';
 import { postUpdateAction } from './post-update.action.js';
@@ -21,6 +22,7 @@ export function registerIncidentButtons(app: App, deps: SlackDeps, identify: Ide
   app.action(INCIDENT_ACTIONS.assign, assignAction(deps, identify));
   app.action(INCIDENT_ACTIONS.addNote, addNoteAction(deps));
   app.view(VIEWS.note, noteSubmitted(deps));
+  app.view(VIEWS.merge, mergeSubmitted(deps));
   app.action(INCIDENT_ACTIONS.more, moreAction(moreHandlers(deps)));
   app.view(VIEWS.role, roleSubmitted(deps, identify));
   app.view(VIEWS.statusUpdate, updateSubmitted(deps));
@@ -29,5 +31,10 @@ export function registerIncidentButtons(app: App, deps: SlackDeps, identify: Ide
 
 /** The handlers of the card's "More" menu, by the option's `a` (see blocks/incident-card-more.blocks.ts). */
 function moreHandlers(deps: SlackDeps): Record<string, MoreHandler> {
-  return { role: roleMore(deps), follow: followMore(deps), silence: silenceMore(deps, 1) };
+  return {
+    role: roleMore(deps),
+    follow: followMore(deps),
+    silence: silenceMore(deps, 1),
+    merge: openMergeModal(deps),
+  };
 }

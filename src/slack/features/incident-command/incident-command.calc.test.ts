@@ -47,6 +47,17 @@ describe('/incident parsing', () => {
     expect(parseIncidentCommand('frobnicate now')).toEqual({ sub: 'unknown', text: 'frobnicate now' });
   });
 
+  it('reads merge, with or without "into"', () => {
+    const merge = { sub: 'merge', ref: 'INC-43', into: 'INC-41' };
+    expect(parseIncidentCommand('merge INC-43 INC-41')).toEqual(merge);
+    expect(parseIncidentCommand('merge INC-43 into INC-41')).toEqual(merge);
+    expect(parseIncidentCommand('merge INC-43')).toEqual({
+      sub: 'usage',
+      message: 'Usage: `/incident merge INC-43 INC-41`',
+    });
+    expect(parseIncidentCommand('merge INC-43 INC-41 INC-40')).toMatchObject({ sub: 'usage' });
+  });
+
   it('reads escalate and drill', () => {
     expect(parseIncidentCommand('escalate INC-42')).toEqual({ sub: 'escalate', ref: 'INC-42' });
     expect(parseIncidentCommand('escalate')).toEqual({

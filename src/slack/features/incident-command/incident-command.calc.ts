@@ -13,6 +13,7 @@ export type IncidentCommand =
   | { sub: 'role'; ref: string; role?: string; user?: string | null }
   | { sub: 'update'; ref: string }
   | { sub: 'follow' | 'unfollow'; ref: string; channel?: string }
+  | { sub: 'merge'; ref: string; into: string }
   | { sub: 'unknown'; text: string }
   | { sub: 'usage'; message: string };
 
@@ -28,6 +29,7 @@ const USAGE: Record<string, string> = {
   update: '/incident update INC-42',
   follow: '/incident follow INC-42 [#channel]',
   unfollow: '/incident unfollow INC-42 [#channel]',
+  merge: '/incident merge INC-43 INC-41',
 };
 
 const CLEAR = new Set(['clear', 'none', 'nobody', '-']);
@@ -100,6 +102,12 @@ export function parseIncidentCommand(text: string): IncidentCommand {
     case 'assign': {
       const [ref, user] = rest;
       return ref && user && rest.length === 2 ? { sub, ref, user: userArg(user) } : usage();
+    }
+    case 'merge': {
+      // `/incident merge INC-43 INC-41`, also `… INC-43 into INC-41`.
+      const words = rest.filter((w, i) => !(i === 1 && rest.length === 3 && w.toLowerCase() === 'into'));
+      const [ref, into] = words;
+      return ref && into && words.length === 2 ? { sub, ref, into } : usage();
     }
     case 'note': {
       const [ref] = rest;

@@ -119,6 +119,13 @@ export function incidentCommand(deps: SlackDeps, identify: IdentityResolver) {
             : `:no_bell: ${who} no longer ${cmd.channel ? 'follows' : 'follow'} ${r.ref}.`,
         );
       }
+      case 'merge': {
+        const done = await incidents.merge(actor, cmd.ref, { into: cmd.into });
+        const n = done.moved.alerts;
+        return say(
+          `:twisted_rightwards_arrows: ${done.merged.ref} is merged into ${done.into.ref} (${n} ${n === 1 ? 'alert' : 'alerts'} moved) and resolved.`,
+        );
+      }
       case 'escalate': {
         const result = await deps.services.escalation.escalate(actor, cmd.ref);
         return say(`${result.escalated ? ':arrow_double_up:' : ':information_source:'} ${result.message}`);
