@@ -30,6 +30,9 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   alert: { emoji: ':bell:', verb: 'received a new alert for' },
   alert_fired: { emoji: ':bell:', verb: 'reported alerts firing for' },
   alert_resolved: { emoji: ':large_green_circle:', verb: 'reported alerts resolved for' },
+  channel_opened: { emoji: ':speech_balloon:', verb: 'opened an incident channel for' },
+  channel_archived: { emoji: ':file_cabinet:', verb: 'archived the incident channel of' },
+  title_changed: { emoji: ':pencil2:', verb: 'renamed' },
 };
 
 const MESSAGE_MAX = 2500;

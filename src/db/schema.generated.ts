@@ -127,6 +127,23 @@ export interface Escalations {
   updated_at: Timestamp;
 }
 
+export interface IncidentChannels {
+  incident_id: string;
+  tenant_id: string;
+  service: string;
+  requested_by: string | null;
+  requested_at: Timestamp;
+  channel_id: string | null;
+  name: string | null;
+  created_at: Timestamp | null;
+  invited_at: Timestamp | null;
+  summary_ts: string | null;
+  pinned_at: Timestamp | null;
+  bookmarked_at: Timestamp | null;
+  archive_at: Timestamp | null;
+  archived_at: Timestamp | null;
+}
+
 export interface Incidents {
   id: string;
   tenant_id: string;
@@ -276,6 +293,8 @@ export interface Services {
   escalation_policy_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  auto_channel_min_severity: number | null;
+  channel_archive_hours: number | null;
 }
 
 export interface SlackHomeUsers {
@@ -378,6 +397,7 @@ export interface DB {
   contact_methods: ContactMethods;
   escalation_policies: EscalationPolicies;
   escalations: Escalations;
+  incident_channels: IncidentChannels;
   incidents: Incidents;
   notification_rules: NotificationRules;
   outbox: Outbox;

@@ -55,6 +55,9 @@ const EXAMPLES: TimelineEvent[] = [
     kind: 'contact_method_disabled',
     data: { userId: 'u1', userName: 'Ana', phone: '+14…0101', why: 'opted_out' },
   },
+  { kind: 'channel_opened', data: { channelId: 'C0INC42', name: 'inc-42-checkout-slow' } },
+  { kind: 'channel_archived', data: { channelId: 'C0INC42' } },
+  { kind: 'title_changed', data: { from: 'Checkout slow', to: 'Checkout down' } },
 ];
 
 describe('timeline events', () => {
@@ -88,6 +91,9 @@ describe('timeline events', () => {
       'Nobody is on call for Payments: escalating to the next step at once',
       'Slack DM page sent',
       'Ana texted STOP: pages to +14…0101 are off until they text START (or re-verify the number)',
+      'Incident channel #inc-42-checkout-slow opened: everything said about the incident is posted there too',
+      'Incident channel archived',
+      'INC-4 renamed by Alice from "Checkout slow" to "Checkout down"',
     ]);
   });
 

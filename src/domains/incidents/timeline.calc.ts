@@ -17,6 +17,8 @@ const SLACK_DESTINATIONS: Record<string, (lane: string) => string> = {
   'slack.dm': (l) => `Slack DM to ${l}`,
   'slack.home': (l) => `Slack App Home of ${l}`,
   'slack.usergroup': (l) => `Slack user group ${l}`,
+  'slack.channel': () => 'Slack incident channel',
+  'slack.mirror': (l) => `Slack incident channel message in ${channelLabel(l)}`,
 };
 
 const withNote = (s: string, note: string | undefined): string => (note ? `${s}: ${note}` : s);
@@ -101,6 +103,12 @@ export function eventDetail(event: TimelineEvent): string {
         ? `${userName} texted STOP: pages to ${phone} are off until they text START (or re-verify the number)`
         : `Twilio says ${phone} (${userName}) cannot receive: that contact method is marked invalid`;
     }
+    case 'channel_opened':
+      return `Incident channel #${event.data.name} opened: everything said about the incident is posted there too`;
+    case 'channel_archived':
+      return 'Incident channel archived';
+    case 'title_changed':
+      return `Renamed from "${event.data.from}" to "${event.data.to}"`;
     case 'notification_unrouted':
       return `No Slack channel takes incidents of service "${event.data.service}", and there is no default channel: nobody was notified. Add a route (PUT /api/v1/slack/routes) or set SLACK_DEFAULT_CHANNEL.`;
   }
@@ -126,6 +134,8 @@ export function describeEvent(event: TimelineEvent, ctx: DescribeContext): strin
       return `${ref} assigned to ${event.data.userName} by ${actorName}`;
     case 'escalated':
       return `${ref} escalated by ${actorName} from step ${event.data.step + 1}`;
+    case 'title_changed':
+      return `${ref} renamed by ${actorName} from "${event.data.from}" to "${event.data.to}"`;
     case 'escalation_exhausted':
       return `Nobody acknowledged ${ref} after ${event.data.loops} ${event.data.loops === 1 ? 'loop' : 'loops'}`;
     default:

@@ -104,6 +104,12 @@ export const TIMELINE_DATA = {
     phone: z.string(),
     why: z.enum(['opted_out', 'invalid']),
   }),
+  /** The incident got its own Slack channel (`#inc-42-…`): everything said about it is mirrored there. */
+  channel_opened: z.object({ channelId: z.string(), name: z.string() }),
+  /** The incident's channel was archived, a while after the incident resolved. */
+  channel_archived: z.object({ channelId: z.string() }),
+  /** Someone renamed the incident. */
+  title_changed: z.object({ from: z.string(), to: z.string() }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -152,6 +158,9 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   nobody_on_call: reply,
   notified: quiet,
   contact_method_disabled: reply,
+  channel_opened: reply,
+  channel_archived: { ...quiet, updatesCard: true },
+  title_changed: reply,
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);
