@@ -7,7 +7,11 @@ import { tenantIsolationSql } from './Migration20261208000002_row_level_security
  * - `incident_channels`: one per incident at most, from the moment it is asked for. `channel_id` is written the
  *   moment Slack created it (so a retry never creates a second one); the steps after it (invite, summary post,
  *   pin, bookmarks) each record when they were done, so a retry does only what is left. `archive_at` is set when
- *   the incident resolves (cleared when it triggers again); `archived_at` once archived.
+ *   the incident resolves (cleared when it triggers again); `archive_queued_for` the `archive_at` whose archiving
+ *   was queued (once, whatever the replicas); `archived_at` once archived.
+ * - the outbox's destinations `slack.channel` (make, rename, archive a channel) and `slack.mirror` (a message in
+ *   it). The destination check becomes a pattern over Slack's destinations, so features adding a Slack
+ *   destination need not each rewrite one list.
  * - services: `auto_channel_min_severity` (incidents this severe or worse get a channel when they open; null:
  *   none) and `channel_archive_hours` (how long after resolution the channel is archived; null: the default).
  */
@@ -27,6 +31,7 @@ export class Migration20261218000004_incident_channels extends Migration {
         pinned_at timestamptz,
         bookmarked_at timestamptz,
         archive_at timestamptz,
+        archive_queued_for timestamptz,
         archived_at timestamptz
       );`);
     this.addSql(
@@ -34,6 +39,9 @@ export class Migration20261218000004_incident_channels extends Migration {
          where archive_at is not null and archived_at is null and channel_id is not null;`,
     );
     for (const s of tenantIsolationSql('incident_channels')) this.addSql(s);
+    this.addSql('alter table outbox drop constraint outbox_destination_check;');
+    this.addSql(`alter table outbox add constraint outbox_destination_check
+      check (destination ~ '^slack\\.[a-z_]+$' or destination in ('sms', 'voice', 'webhook'));`);
     this.addSql(
       `alter table services add column auto_channel_min_severity smallint
          check (auto_channel_min_severity between 1 and 5);`,
@@ -45,6 +53,11 @@ export class Migration20261218000004_incident_channels extends Migration {
 
   override async down(): Promise<void> {
     this.addSql('drop table if exists incident_channels;');
+    this.addSql(`delete from outbox where destination in ('slack.channel', 'slack.mirror');`);
+    this.addSql('alter table outbox drop constraint outbox_destination_check;');
+    this.addSql(`alter table outbox add constraint outbox_destination_check check (destination in ('slack.post',
+      'slack.update', 'slack.reply', 'slack.ledger', 'slack.dm', 'slack.home', 'slack.usergroup', 'sms', 'voice',
+      'webhook'));`);
     this.addSql('alter table services drop column if exists auto_channel_min_severity;');
     this.addSql('alter table services drop column if exists channel_archive_hours;');
   }

@@ -141,6 +141,7 @@ export interface IncidentChannels {
   pinned_at: Timestamp | null;
   bookmarked_at: Timestamp | null;
   archive_at: Timestamp | null;
+  archive_queued_for: Timestamp | null;
   archived_at: Timestamp | null;
 }
 

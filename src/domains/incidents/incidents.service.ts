@@ -25,9 +25,12 @@ import {
   toTimelineDto,
 } from './incidents.mapper.js';
 import { type IncidentListRow, type IncidentRow, incidentsStore, type RefQuery } from './incidents.store.js';
+import { editsOf } from './incident-edits.calc.js';
 import {
   type DeclareInput,
   declareInputSchema,
+  type EditInput,
+  editInputSchema,
   type IncidentDetailDto,
   type IncidentDto,
   type IncidentPage,
@@ -242,6 +245,19 @@ export class IncidentsService {
         [{ incidentId: inc.id, event: { kind: 'assigned', data: { userId: user.id, userName: user.name } } }],
         now,
       );
+      return inc;
+    });
+  }
+
+  /** Changes the severity and/or title (each a timeline event: `severity_changed` by hand, `title_changed`). */
+  async edit(actor: Actor, ref: string, input: EditInput): Promise<IncidentDto> {
+    const data = parseInput(editInputSchema, input, 'The change is not valid.');
+    return this.act(actor, 'incident:declare', ref, async (em, inc, now) => {
+      const { fields, events } = editsOf(inc, data);
+      if (events.length === 0) return inc;
+      await incidentsStore.update(em, actor.tenantId, inc.id, fields, now);
+      const items = events.map((event) => ({ incidentId: inc.id, event }));
+      await recordChanges(em, this.events, actor, items, now);
       return inc;
     });
   }

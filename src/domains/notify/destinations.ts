@@ -14,6 +14,8 @@ export const DESTINATIONS = [
   'slack.dm',
   'slack.home',
   'slack.usergroup',
+  'slack.channel',
+  'slack.mirror',
   'sms',
   'voice',
   'webhook',
@@ -73,6 +75,13 @@ export const DESTINATION_SPECS: Record<Destination, DestinationSpec> = {
   'slack.dm': slack({}),
   'slack.home': slack({ merge: 'latest' }),
   'slack.usergroup': slack({ merge: 'latest' }),
+  /**
+   * The incident's own channel: made (created, responders invited, summary pinned, links bookmarked), renamed,
+   * archived. Its adapter works from the channel's record, each step once, so a retry does what is left.
+   */
+  'slack.channel': slack({}),
+  /** A timeline event mirrored into the incident's channel (a message of its own there, not a thread reply). */
+  'slack.mirror': slack({ lookUpMaybeSent: true }),
   sms: phone('sms'),
   voice: phone('voice'),
   webhook: phone('webhook'),
@@ -147,6 +156,18 @@ export const ledgerPayloadSchema = z.object({
 });
 export type LedgerPayload = z.infer<typeof ledgerPayloadSchema>;
 
+/** What is done to an incident's channel (see `slack.channel`). */
+export const channelOpPayloadSchema = z.object({ op: z.enum(['open', 'rename', 'archive']) });
+export type ChannelOpPayload = z.infer<typeof channelOpPayloadSchema>;
+
+/** One timeline event, rendered from its data (a thread reply under the card, a message in the channel). */
+const eventPayload = z.object({
+  event: timelineEventSchema,
+  actorName: z.string(),
+  actorSlackId: z.string().nullable(),
+  at: z.iso.datetime({ offset: true }),
+});
+
 /** What each destination's rows carry, checked on the way out of the database. */
 export const PAYLOADS = {
   'slack.post': z.discriminatedUnion('type', [
@@ -156,12 +177,7 @@ export const PAYLOADS = {
   ]),
   'slack.update': incidentCard,
   /** One timeline event (several when coalesced), rendered from its data under the card. */
-  'slack.reply': z.object({
-    event: timelineEventSchema,
-    actorName: z.string(),
-    actorSlackId: z.string().nullable(),
-    at: z.iso.datetime({ offset: true }),
-  }),
+  'slack.reply': eventPayload,
   'slack.ledger': ledgerPayloadSchema,
   'slack.dm': z.discriminatedUnion('type', [
     z.object({ type: z.literal('message'), text: z.string(), blocks: z.array(z.unknown()).optional() }),
@@ -175,6 +191,8 @@ export const PAYLOADS = {
     scheduleId: z.string(),
     scheduleName: z.string(),
   }),
+  'slack.channel': channelOpPayloadSchema,
+  'slack.mirror': eventPayload,
   sms: twilioPayloadSchema,
   voice: twilioPayloadSchema,
   webhook: z.object({ url: z.url(), body: z.unknown() }),

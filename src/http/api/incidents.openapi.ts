@@ -1,5 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { declareInputSchema, INCIDENT_STATUSES, listFilterSchema } from '../../domains/incidents/index.js';
+import {
+  declareInputSchema,
+  editInputSchema,
+  INCIDENT_STATUSES,
+  listFilterSchema,
+} from '../../domains/incidents/index.js';
 import { json, jsonBody, route } from '../openapi/route.js';
 
 export const resolveBodySchema = z.object({ note: z.string().trim().max(10_000).optional() }).default({});
@@ -121,6 +126,18 @@ export const getIncident = route({
   permission: 'incident:read',
   request: { params: refParams },
   responses: { 200: json(incidentDetailSchema, 'The incident, its alerts and its timeline') },
+});
+
+export const editIncident = route({
+  method: 'patch',
+  path: '/{ref}',
+  tags,
+  summary: 'Change an incident’s severity and/or title',
+  description:
+    'Each change is a timeline event (`severity_changed` by hand, `title_changed`) that updates the card; a new title renames the incident’s channel.',
+  permission: 'incident:declare',
+  request: { params: refParams, body: jsonBody(editInputSchema) },
+  responses: { 200: incident },
 });
 
 export const acknowledgeIncident = route({
