@@ -30,7 +30,9 @@ export const CARD_MORE_MAX = 5;
  */
 export function cardMoreOptions(view: IncidentView): CardMoreOption[] {
   if (view.status === 'resolved') return [];
-  return [];
+  const options: CardMoreOption[] = [];
+  if (!view.channel) options.push({ a: 'channel', label: 'Open channel' });
+  return options;
 }
 
 /** The overflow menu for `options` (at most `CARD_MORE_MAX`), or null when there is nothing to offer. */

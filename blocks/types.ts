@@ -46,6 +46,15 @@ export interface IncidentView {
   drill?: boolean;
   /** Who is being paged now and when the next step fires; absent when the incident does not escalate. */
   escalation?: CardEscalationView | null;
+  /** The incident's own channel: null when none was asked for; absent when not known (not read for this view). */
+  channel?: IncidentChannelView | null;
+}
+
+/** An incident's own Slack channel (`#inc-42-…`); `id` null while it is being made. */
+export interface IncidentChannelView {
+  id: string | null;
+  name: string | null;
+  archived: boolean;
 }
 
 /** Which step a button was rendered for: a click for a step the incident has left does nothing. */

@@ -32,7 +32,16 @@ export type AppConfig = Pick<
   | 'PORT'
   | 'HOST'
 > &
-  Partial<Pick<Config, 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_FROM_NUMBER' | 'TWILIO_API_URL'>>;
+  Partial<
+    Pick<
+      Config,
+      | 'TWILIO_ACCOUNT_SID'
+      | 'TWILIO_AUTH_TOKEN'
+      | 'TWILIO_FROM_NUMBER'
+      | 'TWILIO_API_URL'
+      | 'INCIDENT_CHANNEL_ARCHIVE_HOURS'
+    >
+  >;
 
 export interface OpsWatchDeps {
   orm: MikroORM;
@@ -118,6 +127,9 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
     log,
     slackDefaultChannel: config.SLACK_DEFAULT_CHANNEL,
     publicBaseUrl: config.publicBaseUrl,
+    ...(config.INCIDENT_CHANNEL_ARCHIVE_HOURS !== undefined
+      ? { channelArchiveHours: config.INCIDENT_CHANNEL_ARCHIVE_HOURS }
+      : {}),
     metrics: {
       deliveryFailed: (destination, reason) => {
         if (destination.startsWith('slack.')) metrics.slackDeliveryFailures.inc({ reason });

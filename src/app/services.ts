@@ -12,7 +12,13 @@ import {
   SimulatorService,
 } from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService, timelineQueries } from '../domains/incidents/index.js';
-import { type Destination, ledgerStepOf, ledgerTouched, OutboxService } from '../domains/notify/index.js';
+import {
+  type Destination,
+  IncidentChannelsService,
+  ledgerStepOf,
+  ledgerTouched,
+  OutboxService,
+} from '../domains/notify/index.js';
 import {
   CONTACT_METHODS,
   ContactMethodsService,
@@ -35,6 +41,8 @@ export interface Services {
   alerts: AlertsService;
   audit: AuditService;
   outbox: OutboxService;
+  /** Incidents' own Slack channels: asked for, made step by step by the outbox, renamed, archived. */
+  channels: IncidentChannelsService;
   rosters: RostersService;
   oncall: OnCallService;
   handoffs: HandoffsService;
@@ -75,6 +83,8 @@ export interface ServiceOptions {
   metrics?: ServiceMetrics;
   /** Twilio is set up: SMS and voice pages go out. */
   phonesOn?: boolean;
+  /** Hours after resolution an incident's channel is archived, unless its service says (default 24). */
+  channelArchiveHours?: number;
   /** Policies, notification rules and managers for the escalation engine (default: the domains' own). */
   escalationDirectory?: EscalationDirectory;
 }
@@ -106,6 +116,13 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
           onExpired: opts.metrics.expired,
         }
       : {}),
+  });
+  const archiveHours = opts.channelArchiveHours ?? 24;
+  const channels = new IncidentChannelsService(orm, clock, {
+    findIncident: (actor, ref) => incidents.get(actor, ref),
+    recordNotice: incidents.recordNotice,
+    autoChannel: serviceQueries.autoChannel,
+    archiveHours: (tenantId, service) => serviceQueries.channelArchiveHours(tenantId, service, archiveHours),
   });
   const directory = opts.escalationDirectory ?? escalationDirectory;
   const policies = new PoliciesService(orm, clock, { servicesUsing: serviceReads.usingPolicy });
@@ -154,12 +171,14 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   // started, pages cancelled — is routed with the rest), then the notification router.
   events.subscribe(catalog.sighting);
   events.subscribe(escalation.sink);
+  events.subscribe(channels.sink);
   events.subscribe(outbox.router);
   // Users and schedules an escalation policy names are not deleted.
   const references = { using: policyReads.using };
   return {
     tenants,
     outbox,
+    channels,
     users: new UsersService(orm, clock, references),
     incidents,
     alerts: new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort),

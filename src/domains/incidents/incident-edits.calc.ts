@@ -10,7 +10,10 @@ export function editsOf(
   const events: TimelineEvent[] = [];
   if (change.severity !== undefined && change.severity !== inc.severity) {
     fields.severity = change.severity;
-    events.push({ kind: 'severity_changed', data: { from: inc.severity, to: change.severity, cause: 'manual' } });
+    events.push({
+      kind: 'severity_changed',
+      data: { from: inc.severity, to: change.severity, cause: 'manual' },
+    });
   }
   const title = change.title?.replace(/\s+/g, ' ').trim();
   if (title && title !== inc.title) {

@@ -6,6 +6,7 @@ import { authorize, type Permission } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, parseInput } from '../../shared/errors.js';
 import type { IncidentAlertsPort } from './incident-alerts.port.js';
+import { editsOf } from './incident-edits.calc.js';
 import type { IncidentEventSink } from './incident-events.js';
 import { IncidentIngest, lockGroup } from './incident-ingest.js';
 import type { IncidentIngestPort } from './incident-ingest.port.js';
@@ -25,7 +26,6 @@ import {
   toTimelineDto,
 } from './incidents.mapper.js';
 import { type IncidentListRow, type IncidentRow, incidentsStore, type RefQuery } from './incidents.store.js';
-import { editsOf } from './incident-edits.calc.js';
 import {
   type DeclareInput,
   declareInputSchema,

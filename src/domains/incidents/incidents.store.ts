@@ -44,7 +44,10 @@ export type IncidentListRow = RowOf<ReturnType<typeof selectListed>>;
 
 /** What a change to an incident may set (besides its version and `updated_at`, which every change moves). */
 export type IncidentChange = Partial<
-  Pick<Updateable<DB['incidents']>, 'acknowledged_at' | 'resolved_at' | 'severity' | 'assignee_id' | 'title'> & {
+  Pick<
+    Updateable<DB['incidents']>,
+    'acknowledged_at' | 'resolved_at' | 'severity' | 'assignee_id' | 'title'
+  > & {
     status: IncidentStatus;
   }
 >;

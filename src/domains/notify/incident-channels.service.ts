@@ -8,7 +8,11 @@ import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import type { IncidentEvent, IncidentEventSink, IncidentNoticeRecorder } from '../incidents/index.js';
-import { type ChannelStep, type IncidentChannelRow, incidentChannelsStore } from './incident-channels.store.js';
+import {
+  type ChannelStep,
+  type IncidentChannelRow,
+  incidentChannelsStore,
+} from './incident-channels.store.js';
 import { outboxStore } from './outbox.store.js';
 import type { NewOutboxRow } from './outbox.types.js';
 
@@ -103,7 +107,8 @@ export class IncidentChannelsService {
         const state = before.channel_id ? 'open' : 'opening';
         return { state, ref: inc.ref, channel: toDto(before) };
       }
-      if (inc.status === 'resolved') throw AppError.conflict(`${inc.ref} is resolved: it needs no channel now.`);
+      if (inc.status === 'resolved')
+        throw AppError.conflict(`${inc.ref} is resolved: it needs no channel now.`);
       await this.request(em, actor.tenantId, inc.id, inc.service, requestedBy);
       return { state: 'requested' as const, ref: inc.ref, channel: null };
     });
@@ -111,7 +116,9 @@ export class IncidentChannelsService {
 
   /** The incident's channel, or null when none was asked for. */
   async of(tenantId: string, incidentId: string): Promise<IncidentChannelDto | null> {
-    const row = await withEm(this.orm, { tenantId }, (em) => incidentChannelsStore.get(em, tenantId, incidentId));
+    const row = await withEm(this.orm, { tenantId }, (em) =>
+      incidentChannelsStore.get(em, tenantId, incidentId),
+    );
     return row ? toDto(row) : null;
   }
 
@@ -132,11 +139,15 @@ export class IncidentChannelsService {
   }
 
   async recordSummary(tenantId: string, incidentId: string, ts: string): Promise<void> {
-    await withTx(this.orm, { tenantId }, (em) => incidentChannelsStore.summaryPosted(em, tenantId, incidentId, ts));
+    await withTx(this.orm, { tenantId }, (em) =>
+      incidentChannelsStore.summaryPosted(em, tenantId, incidentId, ts),
+    );
   }
 
   async recordRenamed(tenantId: string, incidentId: string, name: string): Promise<void> {
-    await withTx(this.orm, { tenantId }, (em) => incidentChannelsStore.renamed(em, tenantId, incidentId, name));
+    await withTx(this.orm, { tenantId }, (em) =>
+      incidentChannelsStore.renamed(em, tenantId, incidentId, name),
+    );
   }
 
   async recordArchived(tenantId: string, incidentId: string, channelId: string): Promise<void> {
@@ -156,7 +167,12 @@ export class IncidentChannelsService {
     return withTx(this.orm, 'system', async (em) => {
       const due = await incidentChannelsStore.dueForArchive(em, now, 100);
       const rows = due.map((d) =>
-        opRow(d.tenant_id, d.incident_id, 'archive', `channel:archive:${d.incident_id}:${new Date(d.archive_at).getTime()}`),
+        opRow(
+          d.tenant_id,
+          d.incident_id,
+          'archive',
+          `channel:archive:${d.incident_id}:${new Date(d.archive_at).getTime()}`,
+        ),
       );
       await outboxStore.enqueue(em, rows, now);
       return { queued: rows.length };
@@ -177,7 +193,9 @@ export class IncidentChannelsService {
 
   private async onEvents(em: Em, tenantId: string, events: IncidentEvent[]): Promise<void> {
     const at = events[0]?.at ?? this.clock.now();
-    const ids = (kind: string) => [...new Set(events.filter((e) => e.event.kind === kind).map((e) => e.incidentId))];
+    const ids = (kind: string) => [
+      ...new Set(events.filter((e) => e.event.kind === kind).map((e) => e.incidentId)),
+    ];
     const created = events.flatMap((e) =>
       e.event.kind === 'created' && !e.event.data.test
         ? [{ incidentId: e.incidentId, service: e.event.data.service, severity: e.event.data.severity }]
@@ -210,7 +228,8 @@ export class IncidentChannelsService {
     requestedBy: string | null,
   ): Promise<void> {
     const at = this.clock.now();
-    if (!(await incidentChannelsStore.request(em, { tenantId, incidentId, service, requestedBy }, at))) return;
+    if (!(await incidentChannelsStore.request(em, { tenantId, incidentId, service, requestedBy }, at)))
+      return;
     await outboxStore.enqueue(em, [opRow(tenantId, incidentId, 'open', `channel:open:${incidentId}`)], at);
   }
 }

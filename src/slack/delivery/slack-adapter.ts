@@ -23,6 +23,7 @@ import { blockOptions, type SlackDeps } from '../context.js';
 import { toHandoffView } from '../handoff-view.mapper.js';
 import { renderHome } from '../home.js';
 import { toCardEscalationView, toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
+import { channelDelivery } from './channel-delivery.js';
 import { ledgerDelivery } from './ledger-delivery.js';
 import { sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
@@ -67,7 +68,12 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
   const cardView = async (row: OutboxRow): Promise<IncidentView> => {
     const view = await incident(row);
     const esc = await deps.services.pagingView.cardEscalation(rendererActor(row.tenantId), view.id);
-    return { ...view, escalation: esc ? toCardEscalationView(esc) : null };
+    const ch = await deps.services.channels.of(row.tenantId, view.id);
+    return {
+      ...view,
+      escalation: esc ? toCardEscalationView(esc) : null,
+      channel: ch ? { id: ch.channelId, name: ch.name, archived: ch.archived } : null,
+    };
   };
 
   /** What an earlier attempt of `row` posted in `channel` (in the thread `threadTs`), or null: then post. */
@@ -212,6 +218,9 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
         : {}),
     };
   };
+  const incidentChannel = channelDelivery(client, deps, (row, channel, threadTs) =>
+    earlier(row, channel, threadTs || undefined),
+  );
   return deliveryRegistry({
     'slack.post': mapped(post),
     'slack.update': mapped(update),
@@ -222,5 +231,7 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     'slack.dm': mapped(dm),
     'slack.home': mapped(home),
     'slack.usergroup': mapped(usergroup),
+    'slack.channel': mapped(incidentChannel.channel),
+    'slack.mirror': mapped(incidentChannel.mirror),
   });
 }

@@ -7,6 +7,7 @@ import { addNoteAction } from './add-note.action.js';
 import { assignAction } from './assign.action.js';
 import { type MoreHandler, moreAction } from './more.action.js';
 import { noteSubmitted } from './note.view.js';
+import { openChannelAction } from './open-channel.action.js';
 import { resolveAction } from './resolve.action.js';
 
 /** The incident card's buttons (also used on App Home): Acknowledge, Resolve, Assign, Add note, the "More" menu. */
@@ -20,6 +21,8 @@ export function registerIncidentButtons(app: App, deps: SlackDeps, identify: Ide
 }
 
 /** The handlers of the card's "More" menu, by the option's `a` (see blocks/incident-card-more.blocks.ts). */
-function moreHandlers(_deps: SlackDeps): Record<string, MoreHandler> {
-  return {};
+function moreHandlers(deps: SlackDeps): Record<string, MoreHandler> {
+  return {
+    channel: openChannelAction(deps),
+  };
 }
