@@ -3,7 +3,7 @@
  * (open an incident channel, follow, silence, merge, roles…). Each option carries `{ a, id }` (`CardMoreValue`,
  * decoded with `decodeMetadata`); `a` names the handler the Slack listener dispatches to.
  */
-import type { Overflow, PlainTextOption } from '@slack/types';
+import type { Button, Overflow, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import { plain } from './format.js';
 import { INCIDENT_ACTIONS } from './ids.js';
@@ -35,8 +35,11 @@ export function cardMoreOptions(view: IncidentView): CardMoreOption[] {
   return options;
 }
 
-/** The overflow menu for `options` (at most `CARD_MORE_MAX`), or null when there is nothing to offer. */
-export function cardMoreMenu(incidentId: string, options: CardMoreOption[]): Overflow | null {
+/**
+ * The overflow menu for `options` (at most `CARD_MORE_MAX`), or null when there is nothing to offer. Slack's
+ * overflow menu needs two options at least: a single one is a button (same action id and value).
+ */
+export function cardMoreMenu(incidentId: string, options: CardMoreOption[]): Overflow | Button | null {
   const items: PlainTextOption[] = [];
   for (const o of options.slice(0, CARD_MORE_MAX)) {
     try {
@@ -46,5 +49,8 @@ export function cardMoreMenu(incidentId: string, options: CardMoreOption[]): Ove
       // an id too long for an option value: leave the option out
     }
   }
+  const [only] = items;
+  if (items.length === 1 && only?.value)
+    return { type: 'button', action_id: INCIDENT_ACTIONS.more, text: only.text, value: only.value };
   return items.length ? { type: 'overflow', action_id: INCIDENT_ACTIONS.more, options: items } : null;
 }
