@@ -40,6 +40,7 @@ describe('incidentCard', () => {
       INCIDENT_ACTIONS.resolve,
       INCIDENT_ACTIONS.assign,
       INCIDENT_ACTIONS.addNote,
+      INCIDENT_ACTIONS.more,
     ]);
     expect(parseIncidentActionsBlockId(actions?.block_id ?? '')).toBe(view.id);
   });
@@ -56,6 +57,7 @@ describe('incidentCard', () => {
       INCIDENT_ACTIONS.resolve,
       INCIDENT_ACTIONS.assign,
       INCIDENT_ACTIONS.addNote,
+      INCIDENT_ACTIONS.more,
     ]);
     expect(find<ActionsBlock>(blocks, 'actions')[0]?.elements[1]).toMatchObject({ initial_user: 'U0ALICE' });
     expect(allText(blocks)).toContain('Acknowledged by <@U0ALICE>');
