@@ -163,7 +163,7 @@ describe('statements and round trips per request', () => {
         'select tenants',
         'commit',
         'begin + select + select unnest + select incidents + insert alerts + select services',
-        'with tenants + insert timeline_entries + insert services + with incidents + update alerts + insert timeline_entries + commit',
+        'with tenants + insert timeline_entries + insert services + with incidents + with jsonb_to_recordset + update alerts + insert timeline_entries + commit',
       ],
       repeat: [
         'begin + select + select unnest + select incidents + insert alerts + select services',
@@ -193,11 +193,11 @@ describe('statements and round trips per request', () => {
         'select incidents',
         'insert timeline_entries + update alerts',
         'update incidents + insert timeline_entries + with escalations + select pages',
-        'commit',
+        'update incident_channels + commit',
       ],
       pagerDutyTrigger: [
         'begin + select + select unnest + select incidents + insert alerts + select services',
-        'with tenants + insert timeline_entries + insert services + with incidents + update alerts + insert timeline_entries + commit',
+        'with tenants + insert timeline_entries + insert services + with incidents + with jsonb_to_recordset + update alerts + insert timeline_entries + commit',
       ],
       pagerDutyAcknowledge: [
         'begin + select + select alerts',
@@ -215,7 +215,7 @@ describe('statements and round trips per request', () => {
         'select incidents',
         'insert timeline_entries + update alerts',
         'update incidents + insert timeline_entries + with escalations + select pages',
-        'commit',
+        'update incident_channels + commit',
       ],
     });
   });
@@ -258,6 +258,7 @@ describe('statements and round trips per request', () => {
         'insert timeline_entries',
         'insert services',
         'with incidents',
+        'with jsonb_to_recordset',
         'select incidents',
         'select alerts',
         'select services',
@@ -328,6 +329,7 @@ describe('statements and round trips per request', () => {
         'insert timeline_entries',
         'with escalations',
         'select pages',
+        'update incident_channels',
         'select incidents',
         'select alerts',
         'select outbox',

@@ -125,8 +125,8 @@ export const incidentChannelsStore = {
   },
 
   /**
-   * Resolved incidents' channels are archived `hours(service)` hours from `at` (a channel archived already, or
-   * still being made, is left as is). Answers the incidents whose channel got a date.
+   * Resolved incidents' channels are archived `hours(service)` hours from `at` (a channel archived already is
+   * left as is). Not waited for on a light transaction.
    */
   async scheduleArchive(
     em: Em,
@@ -136,7 +136,7 @@ export const incidentChannelsStore = {
     hours: (service: RawBuilder<string>) => RawBuilder<number>,
   ): Promise<void> {
     if (incidentIds.length === 0) return;
-    await query(
+    await command(
       em,
       sql`update incident_channels c
           set archive_at = ${at}::timestamptz + make_interval(hours => ${hours(sql.ref('c.service'))})
@@ -148,7 +148,7 @@ export const incidentChannelsStore = {
   /** A re-triggered incident keeps its channel: the archiving planned is called off. */
   async cancelArchive(em: Em, tenantId: string, incidentIds: readonly string[]): Promise<void> {
     if (incidentIds.length === 0) return;
-    await query(
+    await command(
       em,
       sql`update incident_channels set archive_at = null
           where tenant_id = ${tenantId} and incident_id = any(${incidentIds}::uuid[]) and archived_at is null`,
