@@ -252,6 +252,38 @@ describe('an incident channel opened automatically', () => {
     expect(summaries.filter((m) => m.ts === ch?.pins[0])).toHaveLength(1);
   });
 
+  it("a lost answer to conversations.create, then a dropped invite: the channel made is the incident's, once", async () => {
+    const before = s.fake.calls.length;
+    s.fake.failNext('conversations.create', { drop: 'after' });
+    const ref = await fire('checkout', 'P1', 'Checkout lost answer');
+    await command(`assign ${ref} <@U0BOB|bob>`);
+    await s.deliverOnce();
+    const name = `inc-${ref.slice(4)}-checkout-lost-answer`;
+    const made = s.fake.channels.byName(name);
+    expect(made).toBeDefined();
+    s.fake.failNext('conversations.invite', { drop: 'before' });
+    t.clock.advance(5 * 60_000);
+    await s.deliverOnce();
+    t.clock.advance(5 * 60_000);
+    await s.deliverOnce();
+    const creates = s.fake.calls.slice(before).filter((c) => c.method === 'conversations.create');
+    // The second attempt finds the name taken by OpsWatch itself and takes that channel.
+    expect(creates.map((c) => [c.args.name, c.error ?? 'ok'])).toEqual([
+      [name, 'ok'],
+      [name, 'name_taken'],
+    ]);
+    expect(s.fake.channels.byName(`${name}-2`)).toBeUndefined();
+    const invites = s.fake.calls.slice(before).filter((c) => c.method === 'conversations.invite');
+    expect(invites.map((c) => [c.args.channel, c.args.users, c.dropped ?? 'answered'])).toEqual([
+      [made?.id, 'U0BOB', 'before'],
+      [made?.id, 'U0BOB', 'answered'],
+    ]);
+    expect(made?.members).toContain('U0BOB');
+    expect(made?.pins).toHaveLength(1);
+    const opened = (await incident(ref)).timeline.filter((e) => e.kind === 'channel_opened');
+    expect(opened.map((e) => e.data)).toEqual([{ channelId: made?.id, name }]);
+  });
+
   it('a name taken in Slack gets a suffix; a missing scope shows on the timeline', async () => {
     const ref = await fire('payments', 'P3', 'Taken name');
     s.fake.channels.add(`inc-${ref.slice(4)}-taken-name`);

@@ -68,6 +68,28 @@ export function channelDelivery(client: WebClient, deps: SlackDeps, earlier: Loo
     }
   };
 
+  /**
+   * The channel named `name` that this app made, if any: an earlier attempt whose answer was lost may have made
+   * it (the name is then "taken" by OpsWatch itself).
+   */
+  const ownChannel = async (name: string): Promise<string | null> => {
+    const me = (await client.auth.test()).user_id;
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const res = await client.conversations.list({
+        types: 'public_channel,private_channel',
+        exclude_archived: true,
+        limit: 1000,
+        ...(cursor ? { cursor } : {}),
+      });
+      const found = res.channels?.find((c) => c.name === name && c.creator === me);
+      if (found?.id) return found.id;
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) return null;
+    }
+    return null;
+  };
+
   const open = async (row: OutboxRow, incidentId: string): Promise<void> => {
     let ch = await record(row);
     if (ch.archived) return;
@@ -77,8 +99,15 @@ export function channelDelivery(client: WebClient, deps: SlackDeps, earlier: Loo
       if (view.status === 'resolved') throw new DeliveryError('gone', 'incident_resolved');
       let created = '';
       const name = await withFreeName(view, async (n) => {
-        const res = await client.conversations.create({ name: n, is_private: false });
-        created = res.channel?.id ?? '';
+        try {
+          const res = await client.conversations.create({ name: n, is_private: false });
+          created = res.channel?.id ?? '';
+        } catch (err) {
+          // An earlier attempt may have made it, its answer lost: that channel is the incident's.
+          const own = row.maybeSent && slackError(err, 'name_taken') ? await ownChannel(n) : null;
+          if (!own) throw err;
+          created = own;
+        }
       });
       if (!created) throw new DeliveryError('transient', 'no_channel_id');
       // Recorded before anything else: from here on a retry works on this channel.
