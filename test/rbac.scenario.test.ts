@@ -55,6 +55,8 @@ acknowledge an incident          403 ok  ok  ok  | 403 403 ok  ok
 resolve an incident              403 ok  ok  ok  | 403 403 ok  ok
 assign an incident               403 ok  ok  ok  | 403 403 ok  ok
 add a note                       403 ok  ok  ok  | 403 403 ok  ok
+change an incident               403 ok  ok  ok  | 403 403 ok  ok
+open an incident channel         403 ok  ok  ok  | -   -   -   -
 list alerts                      ok  ok  ok  ok  | 403 ok  ok  ok
 send alerts                      403 403 403 ok  | ok  403 403 ok
 list users                       ok  ok  ok  ok  | 403 ok  ok  ok
