@@ -21,6 +21,13 @@ export const HELP_TOPICS = {
       ['/incident assign INC-42 @someone', 'Change who owns it'],
       ['/incident note INC-42 text', 'Add a note to the timeline'],
       ['/incident escalate INC-42', 'Page the next step of its escalation policy now'],
+      [
+        '/incident role INC-42 commander @someone',
+        'Give a role (commander, comms, scribe; `clear` to clear it); without a role: the role form',
+      ],
+      ['/incident update INC-42', 'Post a status update to the thread and everyone following'],
+      ['/incident follow INC-42 [#channel]', 'Get its status updates by DM (or in a channel)'],
+      ['/incident unfollow INC-42 [#channel]', 'Stop getting its status updates'],
       ['/incident drill service [P1-P5]', 'A fire drill: an incident marked DRILL that pages for real'],
       ['/incident channel INC-42', 'Open its own channel (#inc-42-…): responders invited, summary pinned'],
       ['/incident severity INC-42 P1', 'Change its severity'],
@@ -47,6 +54,14 @@ export const HELP_TOPICS = {
         'Who would be paged, how and when, if the service’s incident triggered then and nobody acknowledged',
       ],
       ['/oncall help', 'This help'],
+    ],
+  },
+  heartbeat: {
+    summary:
+      'Heartbeat monitors (dead-man’s switches): a cron job, backup or Alertmanager Watchdog that stops pinging opens an incident.',
+    usage: [
+      ['/heartbeat list', 'Every monitor: up, late, down or paused, its last ping and when the next is due'],
+      ['/heartbeat help', 'This help'],
     ],
   },
   runbook: {

@@ -11,6 +11,8 @@ export const INCIDENT_ACTIONS = {
   listOverflow: 'incident.list_overflow',
   /** The card's "More" overflow menu; its option values are `CardMoreValue` (incident-card-more.blocks.ts). */
   more: 'incident.more',
+  /** "Post update" (the reminder DM): opens the status update modal; its value is the incident id. */
+  postUpdate: 'incident.post_update',
 } as const;
 
 /**
@@ -40,6 +42,22 @@ export const VIEWS = {
   verifyCode: 'contact.verify_modal',
   /** Edit notification rules: each urgency's chain of method + delay. */
   editRules: 'contact.rules_modal',
+  /** Set a role of an incident: which role, and who (none: clear it). */
+  role: 'incident.role_modal',
+  /** A status update: the status and a message for the people waiting. */
+  statusUpdate: 'incident.update_modal',
+} as const;
+
+/** Input blocks of the role modal. */
+export const ROLE_INPUTS = {
+  role: { blockId: 'role.role', actionId: 'role.role.value' },
+  user: { blockId: 'role.user', actionId: 'role.user.value' },
+} as const;
+
+/** Input blocks of the status update modal. */
+export const UPDATE_INPUTS = {
+  status: { blockId: 'update.status', actionId: 'update.status.value' },
+  message: { blockId: 'update.message', actionId: 'update.message.value' },
 } as const;
 
 /**

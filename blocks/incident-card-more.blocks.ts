@@ -32,6 +32,7 @@ export function cardMoreOptions(view: IncidentView): CardMoreOption[] {
   if (view.status === 'resolved') return [];
   const options: CardMoreOption[] = [];
   if (!view.channel) options.push({ a: 'channel', label: 'Open channel' });
+  options.push({ a: 'follow', label: 'Follow / unfollow updates' }, { a: 'role', label: 'Set a role…' });
   return options;
 }
 

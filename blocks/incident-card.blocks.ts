@@ -22,6 +22,7 @@ import {
 import { INCIDENT_ACTIONS, incidentActionsBlockId } from './ids.js';
 import { cardMoreMenu, cardMoreOptions } from './incident-card-more.blocks.js';
 import { channelLine } from './incident-channel.blocks.js';
+import { rolesBlock } from './incident-updates.blocks.js';
 import { joinWithin, LIMITS, truncate } from './limits.js';
 import { DRILL_MARK, drillPrefix, escalateButton } from './page.blocks.js';
 import type { BlockOptions, CardEscalationView, IncidentView, MessagePayload } from './types.js';
@@ -233,6 +234,8 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
   const channel = channelLine(view.channel);
   if (channel) blocks.push({ type: 'context', elements: [mrkdwn(channel, LIMITS.textObject)] });
   blocks.push(lifecycleBlock(view, opts));
+  const roles = rolesBlock(view.roles);
+  if (roles) blocks.push(roles);
   const escalation =
     view.escalation && view.status === 'triggered' ? escalationLine(view.escalation, opts) : null;
   if (escalation) blocks.push({ type: 'context', elements: [mrkdwn(escalation, LIMITS.textObject)] });

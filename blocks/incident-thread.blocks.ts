@@ -33,6 +33,8 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   channel_opened: { emoji: ':speech_balloon:', verb: 'opened an incident channel for' },
   channel_archived: { emoji: ':file_cabinet:', verb: 'archived the incident channel of' },
   title_changed: { emoji: ':pencil2:', verb: 'renamed' },
+  role_assigned: { emoji: ':busts_in_silhouette:', verb: 'changed a role of' },
+  status_update: { emoji: ':mega:', verb: 'posted a status update on', quote: true },
 };
 
 const MESSAGE_MAX = 2500;

@@ -48,6 +48,8 @@ export interface IncidentView {
   escalation?: CardEscalationView | null;
   /** The incident's own channel: null when none was asked for; absent when not known (not read for this view). */
   channel?: IncidentChannelView | null;
+  /** Who holds each incident role; absent or all null: no roles line on the card. */
+  roles?: IncidentRolesView;
 }
 
 /** An incident's own Slack channel (`#inc-42-…`); `id` null while it is being made. */
@@ -55,6 +57,26 @@ export interface IncidentChannelView {
   id: string | null;
   name: string | null;
   archived: boolean;
+}
+
+export type IncidentRoleName = 'commander' | 'communications' | 'scribe';
+
+/** The incident's roles: each one's holder, or null. */
+export type IncidentRolesView = Record<IncidentRoleName, PersonView | null>;
+
+export type UpdateStatusName = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+
+/** A status update as its followers read it. */
+export interface StatusUpdateView {
+  /** `INC-42`. */
+  ref: string;
+  title: string;
+  severity: Severity;
+  drill: boolean;
+  status: UpdateStatusName;
+  message: string;
+  authorName: string;
+  at: Date;
 }
 
 /** Which step a button was rendered for: a click for a step the incident has left does nothing. */

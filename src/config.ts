@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCadence } from './domains/incidents/cadence.calc.js';
 
 const optionalString = z
   .string()
@@ -44,6 +45,14 @@ const envSchema = z.object({
     .min(0, 'expected a number of hours (0: at once)')
     .max(8760)
     .default(24),
+  /** Status update cadence per severity: `P1=30m,P2=60m` (the default), `off` for none. */
+  UPDATE_CADENCE: optionalString.superRefine((v, ctx) => {
+    try {
+      parseCadence(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -59,6 +59,8 @@ const PUBLIC = [
   'GET /ical/schedules/{file}',
   'GET /ical/users/{file}',
   'POST /v2/enqueue',
+  'POST /api/v1/heartbeats/{token}',
+  'GET /api/v1/heartbeats/{token}',
 ];
 const operations = () =>
   Object.entries(doc.paths).flatMap(([path, item]) =>

@@ -57,6 +57,9 @@ assign an incident               403 ok  ok  ok  | 403 403 ok  ok
 add a note                       403 ok  ok  ok  | 403 403 ok  ok
 change an incident               403 ok  ok  ok  | 403 403 ok  ok
 open an incident channel         403 ok  ok  ok  | -   -   -   -
+set an incident role             403 ok  ok  ok  | 403 403 ok  ok
+post a status update             403 ok  ok  ok  | 403 403 ok  ok
+follow an incident               ok  ok  ok  ok  | -   -   -   -
 list alerts                      ok  ok  ok  ok  | 403 ok  ok  ok
 send alerts                      403 403 403 ok  | ok  403 403 ok
 list users                       ok  ok  ok  ok  | 403 ok  ok  ok
@@ -104,6 +107,8 @@ add your own phone number        403 ok  ok  ok  | -   -   -   -
 remove someone’s phone number    403 403 ok  ok  | 403 403 ok  ok
 mark a phone number verified     403 403 403 ok  | 403 403 403 ok
 set a user’s manager             403 403 403 ok  | 403 403 403 ok
+list heartbeats                  ok  ok  ok  ok  | 403 ok  ok  ok
+create a heartbeat               403 403 ok  ok  | 403 403 ok  ok
 `;
 
 const rows = TABLE.trim()

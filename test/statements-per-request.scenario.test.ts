@@ -169,9 +169,10 @@ describe('statements and round trips per request', () => {
         'begin + select + select unnest + select incidents + insert alerts + select services',
         'commit',
       ],
+      // Raised to P1: its status update cadence starts (one statement sent with the COMMIT).
       joinsAndRaises: [
         'begin + select + select unnest + select incidents + insert alerts + select services',
-        'update incidents + insert timeline_entries + commit',
+        'update incidents + insert timeline_entries + insert incident_update_cadences + commit',
       ],
       batch: [
         'begin + select + select unnest + select incidents + insert alerts + select services',
@@ -195,9 +196,10 @@ describe('statements and round trips per request', () => {
         'update incidents + insert timeline_entries + with escalations + select pages',
         'update incident_channels + commit',
       ],
+      // A P1 or P2 opens with its status update cadence (sent with the rest, nobody waits for it).
       pagerDutyTrigger: [
         'begin + select + select unnest + select incidents + insert alerts + select services',
-        'with tenants + insert timeline_entries + insert services + with incidents + with jsonb_to_recordset + update alerts + insert timeline_entries + commit',
+        'with tenants + insert timeline_entries + insert services + with incidents + with jsonb_to_recordset + insert incident_update_cadences + update alerts + insert timeline_entries + commit',
       ],
       pagerDutyAcknowledge: [
         'begin + select + select alerts',

@@ -38,6 +38,7 @@ interface Side {
   service: string;
   /** A phone number (contact method) of the user's. */
   method: string;
+  heartbeat: { id: string; token: string };
 }
 const A = {} as Side;
 const B = {} as Side;
@@ -164,6 +165,15 @@ async function populate(
       ),
     )
   ).id;
+  side.heartbeat = await json<{ id: string; token: string }>(
+    await call(
+      who,
+      'POST',
+      '/api/v1/heartbeats',
+      {},
+      { name: 'nightly-backup', service: p.service, interval: '1d' },
+    ),
+  );
   await json(await call(who, 'POST', '/api/v1/api-keys', {}, { name: `${p.name} sender` }));
   const title = `${p.name}: disk full`;
   // Both tenants use the same dedup key: each gets an alert of its own.
@@ -226,6 +236,7 @@ async function bState() {
     user: await get('/api/v1/users/:id', { id: B.user.id }),
     rules: await get('/api/v1/users/:id/notification-rules', { id: B.user.id }),
     methods: await get('/api/v1/users/:id/contact-methods', { id: B.user.id }),
+    heartbeats: await get('/api/v1/heartbeats'),
   };
 }
 
@@ -254,6 +265,7 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['/api/v1/settings', (x) => expect(x).not.toContain('99')],
       ['/api/v1/services', (x) => expect(x).not.toContain(B.service)],
       ['/api/v1/escalation-policies', (x) => expect(x).not.toContain(B.policy)],
+      ['/api/v1/heartbeats', (x) => expect(x).not.toContain(B.heartbeat.id)],
     ];
     for (const [path, check] of lists) {
       const res = await call('a', 'GET', path);
@@ -280,6 +292,10 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['POST', '/api/v1/incidents/:ref/notes', inc, { text: 'not yours' }],
       ['POST', '/api/v1/incidents/:ref/escalate', inc, {}],
       ['GET', '/api/v1/incidents/:ref/notifications', inc],
+      ['GET', '/api/v1/incidents/:ref/roles', inc],
+      ['POST', '/api/v1/incidents/:ref/roles', inc, { role: 'commander', userId: A.user.id }],
+      ['GET', '/api/v1/incidents/:ref/updates', inc],
+      ['POST', '/api/v1/incidents/:ref/updates', inc, { status: 'identified', message: 'not yours' }],
       ['GET', '/api/v1/schedules/:id', sched],
       [
         'PUT',
@@ -343,6 +359,9 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ],
       ['DELETE', '/api/v1/escalation-policies/:id', { id: B.policy }],
       ['GET', '/api/v1/escalation-policies/:id/simulate', { id: B.policy }],
+      ['GET', '/api/v1/heartbeats/:id', { id: B.heartbeat.id }],
+      ['PATCH', '/api/v1/heartbeats/:id', { id: B.heartbeat.id }, { name: 'mine now', paused: true }],
+      ['DELETE', '/api/v1/heartbeats/:id', { id: B.heartbeat.id }],
     ];
     for (const [method, template, params, body] of attempts) {
       const res = await call('a', method, template, params, body);
@@ -460,6 +479,11 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ),
     );
     expect(resolved.resolved).toBe(1);
+    // A ping is A's by its token alone (its monitor's name is B's too): B's monitor stays as it was.
+    for (const method of ['POST', 'GET'])
+      expect(
+        (await call('a', method, '/api/v1/heartbeats/:token', { token: A.heartbeat.token })).status,
+      ).toBe(200);
     covered.add('POST /v2/enqueue');
     const pd = await fetch(`${t.url}/v2/enqueue`, {
       method: 'POST',

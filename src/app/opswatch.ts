@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { DatabaseWatch } from '../db/db-watch.js';
 import { ENGINE_CHANNEL, type EscalationDirectory } from '../domains/escalation/index.js';
+import { parseCadence } from '../domains/incidents/index.js';
 import {
   combineRegistries,
   type DeliveryRegistry,
@@ -39,6 +40,7 @@ export type AppConfig = Pick<
       | 'TWILIO_AUTH_TOKEN'
       | 'TWILIO_FROM_NUMBER'
       | 'TWILIO_API_URL'
+      | 'UPDATE_CADENCE'
       | 'INCIDENT_CHANNEL_ARCHIVE_HOURS'
     >
   >;
@@ -130,6 +132,7 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
     ...(config.INCIDENT_CHANNEL_ARCHIVE_HOURS !== undefined
       ? { channelArchiveHours: config.INCIDENT_CHANNEL_ARCHIVE_HOURS }
       : {}),
+    updateCadence: parseCadence(config.UPDATE_CADENCE),
     metrics: {
       deliveryFailed: (destination, reason) => {
         if (destination.startsWith('slack.')) metrics.slackDeliveryFailures.inc({ reason });

@@ -11,7 +11,17 @@ import {
   policyReads,
   SimulatorService,
 } from '../domains/escalation/index.js';
-import { IncidentEventBus, IncidentsService, timelineQueries } from '../domains/incidents/index.js';
+import { HeartbeatsService } from '../domains/heartbeats/index.js';
+import {
+  type CadencePolicy,
+  CadenceSink,
+  CoordinationService,
+  DEFAULT_CADENCE,
+  IncidentEventBus,
+  IncidentsService,
+  timelineQueries,
+  UpdateReminders,
+} from '../domains/incidents/index.js';
 import {
   type Destination,
   IncidentChannelsService,
@@ -38,6 +48,10 @@ export interface Services {
   tenants: TenantsService;
   users: UsersService;
   incidents: IncidentsService;
+  /** Incidents' roles, status updates and followers. */
+  coordination: CoordinationService;
+  /** Reminders that a status update is due (the engine's module). */
+  updateReminders: UpdateReminders;
   alerts: AlertsService;
   audit: AuditService;
   outbox: OutboxService;
@@ -63,6 +77,8 @@ export interface Services {
   phonePaging: PhonePagingService;
   /** What the escalation engine reads policies, people's rules and managers through. */
   directory: EscalationDirectory;
+  /** Heartbeat monitors: pings, and missed heartbeats raised as alerts of source `heartbeat`. */
+  heartbeats: HeartbeatsService;
 }
 
 /** What the services tell the process's metrics. */
@@ -87,6 +103,8 @@ export interface ServiceOptions {
   channelArchiveHours?: number;
   /** Policies, notification rules and managers for the escalation engine (default: the domains' own). */
   escalationDirectory?: EscalationDirectory;
+  /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
+  updateCadence?: CadencePolicy;
 }
 
 /**
@@ -172,16 +190,21 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   events.subscribe(catalog.sighting);
   events.subscribe(escalation.sink);
   events.subscribe(channels.sink);
+  // Each incident's status update cadence follows its opening, updates, severity and resolution.
+  events.subscribe(new CadenceSink(opts.updateCadence ?? DEFAULT_CADENCE));
   events.subscribe(outbox.router);
   // Users and schedules an escalation policy names are not deleted.
   const references = { using: policyReads.using };
+  const alerts = new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort);
   return {
     tenants,
     outbox,
     channels,
     users: new UsersService(orm, clock, references),
     incidents,
-    alerts: new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort),
+    coordination: new CoordinationService(orm, clock, events, incidentAlerts, outbox.updateNotifier),
+    updateReminders: new UpdateReminders(orm, clock, events, outbox.updateNotifier),
+    alerts,
     audit: new AuditService(orm),
     rosters: new RostersService(orm, clock, baseUrl, references),
     oncall: new OnCallService(orm, clock, baseUrl),
@@ -196,5 +219,6 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     contactMethods: new ContactMethodsService(orm, clock, { enqueue: outbox.enqueue }),
     phonePaging,
     directory,
+    heartbeats: new HeartbeatsService(orm, clock, alerts, baseUrl),
   };
 }

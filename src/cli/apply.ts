@@ -1,6 +1,7 @@
 import { isMap, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { Services } from '../app/services.js';
+import { heartbeatInputSchema } from '../domains/heartbeats/index.js';
 import { slackRoutesSchema } from '../domains/notify/index.js';
 import { scheduleInputSchema } from '../domains/rosters/index.js';
 import { userInputSchema } from '../domains/tenants/index.js';
@@ -17,8 +18,8 @@ import {
 } from './apply-escalation.js';
 
 /**
- * `opswatch apply`: users (with their manager, contact methods and notification rules), schedules, escalation policies, services
- * and Slack routes as YAML. Everything is validated first (shape, zones, times, participants, targets, channels);
+ * `opswatch apply`: users (with their manager, contact methods and notification rules), schedules, escalation policies, services,
+ * Slack routes and heartbeat monitors as YAML. Everything is validated first (shape, zones, times, participants, targets, channels);
  * with any problem found then, nothing is written. Participants and policy targets may be user ids or emails of
  * users that exist or are listed under `users:`; policy targets name schedules by name (or id); services name
  * their policy by name. Users are upserted by email, schedules, policies and services by name; `slack.routes`
@@ -39,10 +40,12 @@ const configSchema = z.object({
   escalationPolicies: z.array(applyPolicySchema).default([]),
   services: z.array(applyServiceSchema).default([]),
   slack: z.object({ routes: slackRoutesSchema }).strict().optional(),
+  /** Upserted by name; a new one's ping URL is printed (its token is kept on later applies). */
+  heartbeats: z.array(heartbeatInputSchema).default([]),
 });
 
-const KEYS = ['users', 'schedules', 'escalationPolicies', 'services', 'slack'];
-const KEY_LIST = '"users", "schedules", "escalationPolicies", "services" or "slack"';
+const KEYS = ['users', 'schedules', 'escalationPolicies', 'services', 'slack', 'heartbeats'];
+const KEY_LIST = '"users", "schedules", "escalationPolicies", "services", "slack" or "heartbeats"';
 
 export interface ConfigSource {
   /** Shown before each problem (a file name). */
@@ -92,7 +95,7 @@ function parseSource(src: ConfigSource, problems: string[]): Parsed | null {
 export async function applyConfig(
   services: Pick<
     Services,
-    'users' | 'rosters' | 'catalog' | 'policies' | 'notificationRules' | 'contactMethods'
+    'users' | 'rosters' | 'catalog' | 'policies' | 'notificationRules' | 'contactMethods' | 'heartbeats'
   >,
   actor: Actor,
   input: string | ConfigSource[],
@@ -138,12 +141,13 @@ export async function applyConfig(
   for (const [key, what] of [
     ['escalationPolicies', 'escalation policy'],
     ['services', 'service'],
+    ['heartbeats', 'heartbeat'],
   ] as const) {
     const seen = new Map<string, string>();
     for (const { src, cfg } of parsed)
       cfg?.[key].forEach((x, i) => {
         const at = `${src.name}: ${key}[${i}]`;
-        const k = key === 'services' ? x.name : x.name.toLowerCase();
+        const k = key === 'escalationPolicies' ? x.name.toLowerCase() : x.name;
         if (seen.has(k))
           problems.push(`${at}.name: the ${what} "${x.name}" is also defined at ${seen.get(k)}`);
         seen.set(k, at);
@@ -203,6 +207,11 @@ export async function applyConfig(
     }
     const cfgs = parsed.flatMap((p) => (p.cfg ? [p.cfg] : []));
     changes.push(...(await applyEscalation(services, actor, cfgs, known, routes)));
+    for (const h of cfgs.flatMap((c) => c.heartbeats)) {
+      const r = await services.heartbeats.upsertByName(actor, h);
+      const url = r.outcome === 'created' ? ` (ping URL ${r.heartbeat.pingUrl})` : '';
+      changes.push(`heartbeat "${h.name}": ${r.outcome}${url}`);
+    }
   } catch (err) {
     if (!isAppError(err)) throw err;
     const detail = err.fields.map((f) => `${f.field}: ${f.message}`).join('; ');

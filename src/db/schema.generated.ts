@@ -127,6 +127,26 @@ export interface Escalations {
   updated_at: Timestamp;
 }
 
+export interface Heartbeats {
+  id: string;
+  tenant_id: string;
+  name: string;
+  service: string;
+  environment: Generated<string>;
+  severity: Generated<number>;
+  description: string | null;
+  interval_seconds: number;
+  grace_seconds: number;
+  token: string;
+  state: Generated<string>;
+  last_ping_at: Timestamp | null;
+  pings: Generated<Int8>;
+  due_at: Timestamp;
+  down_since: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface IncidentChannels {
   incident_id: string;
   tenant_id: string;
@@ -143,6 +163,32 @@ export interface IncidentChannels {
   archive_at: Timestamp | null;
   archive_queued_for: Timestamp | null;
   archived_at: Timestamp | null;
+}
+
+export interface IncidentFollowers {
+  incident_id: string;
+  tenant_id: string;
+  kind: string;
+  target: string;
+  created_at: Timestamp;
+}
+
+export interface IncidentRoles {
+  incident_id: string;
+  tenant_id: string;
+  role: string;
+  user_id: string;
+  assigned_at: Timestamp;
+}
+
+export interface IncidentUpdateCadences {
+  incident_id: string;
+  tenant_id: string;
+  interval_minutes: number;
+  anchor_at: Timestamp;
+  due_at: Timestamp | null;
+  reminders: Generated<number>;
+  updated_at: Timestamp;
 }
 
 export interface Incidents {
@@ -398,7 +444,11 @@ export interface DB {
   contact_methods: ContactMethods;
   escalation_policies: EscalationPolicies;
   escalations: Escalations;
+  heartbeats: Heartbeats;
   incident_channels: IncidentChannels;
+  incident_followers: IncidentFollowers;
+  incident_roles: IncidentRoles;
+  incident_update_cadences: IncidentUpdateCadences;
   incidents: Incidents;
   notification_rules: NotificationRules;
   outbox: Outbox;

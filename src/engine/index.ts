@@ -2,7 +2,9 @@ import type { Services } from '../app/services.js';
 import type { Logger } from '../shared/logger.js';
 import { escalationModule } from './escalation.module.js';
 import { handoffsModule } from './handoffs.module.js';
+import { heartbeatsModule } from './heartbeats.module.js';
 import { createEngine, type Engine } from './tick.js';
+import { updateRemindersModule } from './update-reminders.module.js';
 
 export type { Engine, EngineModule } from './tick.js';
 
@@ -10,12 +12,15 @@ export type { Engine, EngineModule } from './tick.js';
 export function engineFor(services: Services, log: Logger): Engine {
   return createEngine(
     [
+      // Missed heartbeats first: the incidents they open start escalating in the same tick.
+      heartbeatsModule(services.heartbeats),
       escalationModule(services.escalation),
       // SMS and calls whose sending died without an answer are failed ("outcome unknown"), never sent again.
       { name: 'phone-sends', run: async () => ({ expired: await services.phonePaging.expireStuck() }) },
       handoffsModule(services.handoffs),
       // Incident channels resolved long enough ago are archived (queued once per date, whatever the replicas).
       { name: 'incident-channels', run: (now) => services.channels.archiveDue(now) },
+      updateRemindersModule(services.updateReminders),
     ],
     log,
   );

@@ -6,6 +6,7 @@ import { twilioRoutes } from '../twilio/twilio.routes.js';
 import { adminRoutes } from './api/admin.routes.js';
 import { contactMethodRoutes } from './api/contact-methods.routes.js';
 import { escalationPolicyRoutes } from './api/escalation-policies.routes.js';
+import { heartbeatPingRoutes, heartbeatRoutes } from './api/heartbeats.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
 import { serviceRoutes } from './api/services.routes.js';
@@ -58,6 +59,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/', webhookRoutes(deps));
   app.route('/', twilioRoutes(deps, deps.twilio));
   app.route('/ical', icalFeedRoutes(deps));
+  app.route('/', heartbeatPingRoutes(deps));
   app.use('/api/v1/*', requireApiKey(deps.services));
   app.route('/api/v1/incidents', incidentRoutes(deps));
   app.route('/api/v1/slack', slackRoutes(deps));
@@ -67,6 +69,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/api/v1/users', contactMethodRoutes(deps));
   app.route('/api/v1/services', serviceRoutes(deps));
   app.route('/api/v1/escalation-policies', escalationPolicyRoutes(deps));
+  app.route('/api/v1/heartbeats', heartbeatRoutes(deps));
   app.route('/api/v1', adminRoutes(deps));
   return app;
 }

@@ -21,6 +21,8 @@ export interface Metrics {
   escalationLateness: Histogram;
   /** Twilio's error codes, from its refusals and its status callbacks. */
   twilioErrors: Counter<'code'>;
+  /** Heartbeat pings: `ok`, `recovered` (the monitor was down), `unknown` (no monitor has the token). */
+  heartbeatPings: Counter<'outcome'>;
 }
 
 /** The worker's share of the metrics. */
@@ -133,9 +135,16 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
     labelNames: ['code'],
     registers: [registry],
   });
+  const heartbeatPings = new Counter({
+    name: 'opswatch_heartbeat_pings_total',
+    help: 'Heartbeat pings, by outcome: ok, recovered (the monitor was down), unknown (no monitor has the token)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   return {
     registry,
     twilioErrors,
+    heartbeatPings,
     notifications,
     escalationLateness,
     databaseUp,

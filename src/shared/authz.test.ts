@@ -25,6 +25,9 @@ incident:resolve         . Y Y Y . . | . . Y Y
 incident:assign          . Y Y Y . . | . . Y Y
 incident:note            . Y Y Y Y . | . . Y Y
 incident:escalate        . Y Y Y . . | . . Y Y
+incident:role            . Y Y Y . . | . . Y Y
+incident:update          . Y Y Y . . | . . Y Y
+incident:follow          Y Y Y Y . . | . . Y Y
 alert:read               Y Y Y Y Y Y | . Y Y Y
 schedule:read            Y Y Y Y Y Y | . Y Y Y
 schedule:write           . . Y Y . . | . . Y Y
@@ -46,6 +49,8 @@ notification_rule:write  . o Y Y . . | . . Y Y
 contact_method:read      o o Y Y . . | . Y Y Y
 contact_method:write     . o Y Y . . | . . Y Y
 contact_method:verify    . . . Y . . | . . . Y
+heartbeat:read           Y Y Y Y Y . | . Y Y Y
+heartbeat:write          . . Y Y . . | . . Y Y
 webhook:send             . . . Y . . | Y . . Y
 `;
 

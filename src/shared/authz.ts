@@ -21,6 +21,9 @@ export const PERMISSIONS = [
   'incident:assign',
   'incident:note',
   'incident:escalate',
+  'incident:role',
+  'incident:update',
+  'incident:follow',
   'alert:read',
   'schedule:read',
   'schedule:write',
@@ -42,6 +45,8 @@ export const PERMISSIONS = [
   'contact_method:read',
   'contact_method:write',
   'contact_method:verify',
+  'heartbeat:read',
+  'heartbeat:write',
   'webhook:send',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -58,6 +63,9 @@ const DOES: Record<Permission, string> = {
   'incident:resolve': 'resolve incidents',
   'incident:assign': 'assign incidents',
   'incident:note': 'add notes to incidents',
+  'incident:role': 'set incident roles (commander, communications, scribe)',
+  'incident:update': 'post status updates',
+  'incident:follow': 'follow incidents’ status updates',
   'alert:read': 'read alerts',
   'schedule:read': 'read on-call schedules',
   'schedule:write': 'change on-call schedules',
@@ -80,6 +88,8 @@ const DOES: Record<Permission, string> = {
   'contact_method:read': 'see people’s phone numbers (contact methods)',
   'contact_method:write': 'add, verify or remove people’s phone numbers (contact methods)',
   'contact_method:verify': 'mark a phone number verified without its code',
+  'heartbeat:read': 'read heartbeat monitors',
+  'heartbeat:write': 'create, change or delete heartbeat monitors',
   'webhook:send': 'send alerts (webhooks)',
 };
 
@@ -110,8 +120,12 @@ const PEOPLE_READS: Permission[] = [
   'escalation_policy:read',
   'service:read',
   'notification_rule:read',
+  'heartbeat:read',
 ];
 const INCIDENT_WORK: Permission[] = [
+  'incident:role',
+  'incident:update',
+  'incident:follow',
   'incident:declare',
   'incident:acknowledge',
   'incident:resolve',
@@ -126,10 +140,13 @@ const ROSTER_WORK: Permission[] = [
   'service:write',
   'notification_rule:write',
   'contact_method:write',
+  'heartbeat:write',
 ];
 
 const viewer: Grants = {
   ...grant(PEOPLE_READS),
+  // Following an incident's status updates is reading them as they come.
+  ...grant(['incident:follow']),
   ...grant(['user:calendar', 'contact_method:read'], 'own'),
 };
 const responder: Grants = {

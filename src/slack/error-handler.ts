@@ -5,8 +5,10 @@ import {
   DECLARE_INPUTS,
   NOTE_INPUTS,
   ONCALL_INPUTS,
+  ROLE_INPUTS,
   RULE_BLOCK_PREFIX,
   ruleInputIds,
+  UPDATE_INPUTS,
   VIEWS,
 } from '../../blocks/ids.js';
 import { isDatabaseOutage, unavailable } from '../db/tx.js';
@@ -59,6 +61,14 @@ const MODAL_FIELDS: Record<string, ModalFields> = {
   [VIEWS.verifyCode]: {
     fields: { code: CONTACT_INPUTS.code.blockId },
     first: CONTACT_INPUTS.code.blockId,
+  },
+  [VIEWS.role]: {
+    fields: { role: ROLE_INPUTS.role.blockId, userId: ROLE_INPUTS.user.blockId },
+    first: ROLE_INPUTS.user.blockId,
+  },
+  [VIEWS.statusUpdate]: {
+    fields: { status: UPDATE_INPUTS.status.blockId, message: UPDATE_INPUTS.message.blockId },
+    first: UPDATE_INPUTS.message.blockId,
   },
   [VIEWS.editRules]: {
     fields: {},

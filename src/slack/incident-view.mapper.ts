@@ -2,7 +2,9 @@ import type {
   CardEscalationView,
   IncidentView,
   LinkView,
+  PersonView,
   Severity,
+  StatusUpdateView,
   TimelineItemView,
 } from '../../blocks/types.js';
 import type { CardEscalationDto } from '../domains/escalation/index.js';
@@ -13,6 +15,7 @@ import {
   type TimelineDto,
   type TimelineEvent,
 } from '../domains/incidents/index.js';
+import type { StatusUpdatePayload } from '../domains/notify/index.js';
 
 const MAX_LINKS = 6;
 
@@ -83,8 +86,30 @@ export function toIncidentView(d: IncidentDto | IncidentDetailDto): IncidentView
     alertCount: d.alertCount,
     openAlertCount: d.firingAlertCount,
     drill: d.drill,
+    roles: {
+      commander: personOf(d.roles?.commander),
+      communications: personOf(d.roles?.communications),
+      scribe: personOf(d.roles?.scribe),
+    },
   };
 }
+
+/** A status update's message view from its outbox payload. */
+export function toStatusUpdateView(p: StatusUpdatePayload): StatusUpdateView {
+  return {
+    ref: p.ref,
+    title: p.title,
+    severity: Math.min(5, Math.max(1, p.severity)) as Severity,
+    drill: p.drill,
+    status: p.status,
+    message: p.message,
+    authorName: p.authorName,
+    at: new Date(p.at),
+  };
+}
+
+const personOf = (u: { name: string; slackUserId: string | null } | null | undefined): PersonView | null =>
+  u ? { name: u.name, slackUserId: u.slackUserId } : null;
 
 /**
  * A thread reply's view: the event's kind and its detail rendered from its data; `merged` are events of the same

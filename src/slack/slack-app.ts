@@ -5,6 +5,7 @@ import type { SlackDeps } from './context.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerContact } from './features/contact/register.js';
 import { registerEscalation } from './features/escalation/register.js';
+import { registerHeartbeatCommand } from './features/heartbeat-command/register.js';
 import { registerHome } from './features/home/register.js';
 import { registerIncidentButtons } from './features/incident-buttons/register.js';
 import { registerIncidentCommand } from './features/incident-command/register.js';
@@ -94,6 +95,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
   registerEscalation(app, deps);
   registerIncidentCommand(app, deps, identify);
   registerOnCallCommand(app, deps, identify);
+  registerHeartbeatCommand(app, deps);
   registerContact(app, deps);
   registerHome(app, deps);
   registerErrorHandler(app, deps.log.child({ component: 'slack' }));

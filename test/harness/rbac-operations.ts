@@ -134,6 +134,25 @@ export function rbacOperations(t: TestApp, people: People) {
       rest: (c) => ['POST', `/api/v1/incidents/${c.ref}/notes`, { text: 'note' }],
       call: (a, c) => sv().incidents.addNote(a, c.ref ?? '', 'note'),
     },
+    'set an incident role': {
+      prepare: fresh.incident,
+      rest: (c) => [
+        'POST',
+        `/api/v1/incidents/${c.ref}/roles`,
+        { role: 'commander', userId: people.other.id },
+      ],
+      call: (a, c) =>
+        sv().coordination.setRole(a, c.ref ?? '', { role: 'commander', userId: people.other.id }),
+    },
+    'post a status update': {
+      prepare: fresh.incident,
+      rest: (c) => ['POST', `/api/v1/incidents/${c.ref}/updates`, { status: 'identified', message: 'm' }],
+      call: (a, c) => sv().coordination.postUpdate(a, c.ref ?? '', { status: 'identified', message: 'm' }),
+    },
+    'follow an incident': {
+      prepare: fresh.incident,
+      call: (a, c) => sv().coordination.follow(a, c.ref ?? ''),
+    },
     'list alerts': { rest: () => ['GET', '/api/v1/alerts'], call: (a) => sv().alerts.list(a, { limit: 10 }) },
     'send alerts': {
       rest: () => ['POST', '/api/v1/webhooks/generic', { title: 'sent', dedup_key: `w${++seq}` }],
@@ -352,6 +371,14 @@ export function rbacOperations(t: TestApp, people: People) {
       prepare: othersPhone,
       rest: (c) => ['POST', `/api/v1/users/${people.other.id}/contact-methods/${c.id}/mark-verified`],
       call: (a, c) => sv().contactMethods.markVerified(a, people.other.id, c.id ?? ''),
+    },
+    'list heartbeats': {
+      rest: () => ['GET', '/api/v1/heartbeats'],
+      call: (a) => sv().heartbeats.list(a),
+    },
+    'create a heartbeat': {
+      rest: () => ['POST', '/api/v1/heartbeats', { name: `hb${next()}`, service: 'svc', interval: '1h' }],
+      call: (a) => sv().heartbeats.create(a, { name: `hb${next()}`, service: 'svc', interval: '1h' }),
     },
     'set a user’s manager': {
       rest: () => ['PATCH', `/api/v1/users/${people.other.id}`, { managerId: people.admin.id }],

@@ -9,7 +9,7 @@ import type {
   NewAlertInGroup,
 } from '../incidents/index.js';
 import { alertsStore, type FiringRow, type UpsertedRow } from './alerts.store.js';
-import type { AlertSource, NormalizedAlert } from './alerts.types.js';
+import type { IngestSource, NormalizedAlert } from './alerts.types.js';
 import { groupKeyFor } from './grouping.calc.js';
 import type { IngestionSettings } from './ingestion-settings.js';
 import type { OpenIncidentHints } from './open-incident-hints.js';
@@ -75,7 +75,7 @@ export async function ingestInTx(
     acknowledged: 0,
     incidents: [],
   }));
-  const bySource = new Map<AlertSource, Item[]>();
+  const bySource = new Map<IngestSource, Item[]>();
   requests.forEach((alerts, req) => {
     for (const alert of alerts) push(bySource, alert.source, { alert, req });
   });
@@ -91,7 +91,7 @@ export async function ingestInTx(
 interface Ctx {
   em: Em;
   actor: Actor;
-  source: AlertSource;
+  source: IngestSource;
   settings: IngestionSettings;
   now: Date;
   results: IngestResult[];

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Em } from '../../db/sql.js';
 import { isUnavailable, withEm, withPgTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
@@ -66,6 +67,21 @@ export class AlertsService {
   async ingest(actor: Actor, alerts: NormalizedAlert[]): Promise<IngestResult> {
     authorize(actor, 'webhook:send');
     return this.batcher.submit(actor, alerts);
+  }
+
+  /**
+   * Alert events OpsWatch raises itself (a missed heartbeat, its recovery), in the caller's transaction: stored,
+   * deduplicated, grouped and turned into incidents exactly as a webhook's are, so they are routed to Slack and
+   * escalate like any other. No permission check: the caller is a domain acting on its own rows. The numbers of
+   * incidents opened are known only after the caller's commit (0 in the result until then).
+   */
+  async raiseInTx(em: Em, actor: Actor, alerts: NormalizedAlert[]): Promise<IngestResult> {
+    const settings = await this.settings(actor.tenantId);
+    // No shared hints: the caller's transaction may yet roll back after this, leaving a guess of an incident that
+    // never was. Without guesses every group's open incident is read under its lock (rare events: no cost).
+    const hints = new OpenIncidentHints();
+    const outcome = await ingestInTx(em, actor, [alerts], settings, this.clock.now(), this.incidents, hints);
+    return outcome.results[0]!;
   }
 
   /**

@@ -1,5 +1,10 @@
 export const ALERT_SOURCES = ['alertmanager', 'grafana', 'generic', 'pagerduty'] as const;
 export type AlertSource = (typeof ALERT_SOURCES)[number];
+/** Sources of alerts OpsWatch raises itself (a missed heartbeat): ingested like a webhook's, with no webhook. */
+export const INTERNAL_SOURCES = ['heartbeat'] as const;
+export type InternalSource = (typeof INTERNAL_SOURCES)[number];
+/** Where an alert event came from: a webhook format, or OpsWatch itself. */
+export type IngestSource = AlertSource | InternalSource;
 
 /** P1 (most urgent) … P5. */
 export type Severity = 1 | 2 | 3 | 4 | 5;
@@ -14,7 +19,7 @@ export interface AlertLink {
  * whatever shape it arrived in.
  */
 export interface NormalizedAlert {
-  source: AlertSource;
+  source: IngestSource;
   /** What the alert is deduplicated by: the source fingerprint or dedup key. */
   dedupKey: string;
   /** firing/resolved for every source; acknowledged only from PagerDuty Events v2. */

@@ -1,9 +1,16 @@
 import { AppError } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
 import { parseIncidentNumber } from '../../shared/incident-ref.js';
+import type { IncidentRole, IncidentRolesDto } from './coordination.types.js';
 import type { IncidentAlert, IncidentAlertCounts } from './incident-alerts.port.js';
-import type { IncidentListRow, RefQuery, TimelineRow } from './incidents.store.js';
-import { type AlertSummaryDto, type IncidentDto, incidentRef, type TimelineDto } from './incidents.types.js';
+import type { IncidentListRow, RefQuery, RoleHolderRow, TimelineRow } from './incidents.store.js';
+import {
+  type AlertSummaryDto,
+  type IncidentDto,
+  incidentRef,
+  type TimelineDto,
+  type UserRef,
+} from './incidents.types.js';
 import { describeEvent } from './timeline.calc.js';
 import { parseTimelineEvent } from './timeline.types.js';
 
@@ -53,7 +60,17 @@ export function toIncidentDto(r: IncidentListRow, counts: IncidentAlertCounts = 
     updatedAt: iso(r.updated_at)!,
     version: r.version,
     drill: r.drill === true,
+    roles: rolesOf(r.roles),
   };
+}
+
+/** Each role's holder from the row's `roles` (null: nobody). */
+function rolesOf(rows: Record<string, RoleHolderRow> | null): IncidentRolesDto {
+  const of = (role: IncidentRole): UserRef | null => {
+    const h = rows?.[role];
+    return h ? { id: h.id, name: h.name, email: h.email, slackUserId: h.slackUserId } : null;
+  };
+  return { commander: of('commander'), communications: of('communications'), scribe: of('scribe') };
 }
 
 export function toAlertDto(a: IncidentAlert): AlertSummaryDto {

@@ -31,13 +31,39 @@ const selectListed = () =>
     .leftJoin('users as u', (j) =>
       j.onRef('u.tenant_id', '=', 'i.tenant_id').onRef('u.id', '=', 'i.assignee_id'),
     )
+    // The incident's roles and their holders: { commander: { id, name, email, slackUserId }, … }.
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('incident_roles as r')
+          .innerJoin('users as ru', (j) =>
+            j.onRef('ru.tenant_id', '=', 'r.tenant_id').onRef('ru.id', '=', 'r.user_id'),
+          )
+          .select(
+            sql<Record<string, RoleHolderRow> | null>`jsonb_object_agg(r.role, jsonb_build_object('id', ru.id,
+              'name', ru.name, 'email', ru.email, 'slackUserId', ru.slack_user_id))`.as('roles'),
+          )
+          .whereRef('r.tenant_id', '=', 'i.tenant_id')
+          .whereRef('r.incident_id', '=', 'i.id')
+          .as('rl'),
+      (j) => j.onTrue(),
+    )
     .selectAll('i')
     .select([
+      'rl.roles',
       'u.name as assignee_name',
       'u.email as assignee_email',
       'u.slack_user_id as assignee_slack_user_id',
     ])
     .$narrowType<IncidentNarrowing>();
+
+/** A role's holder as the incident's row carries it. */
+export interface RoleHolderRow {
+  id: string;
+  name: string;
+  email: string | null;
+  slackUserId: string | null;
+}
 
 /** An incident with its assignee's name and addresses (the API's and Slack's view of it). */
 export type IncidentListRow = RowOf<ReturnType<typeof selectListed>>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IncidentRolesDto } from './coordination.types.js';
 
 export const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
@@ -33,6 +34,8 @@ export interface IncidentDto {
   version: number;
   /** A fire drill: pages for real, says DRILL in every message, left out of the figures. */
   drill: boolean;
+  /** Who holds each role (commander, communications, scribe); null: nobody. */
+  roles: IncidentRolesDto;
 }
 
 export interface TimelineDto {

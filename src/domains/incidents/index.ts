@@ -1,3 +1,12 @@
+export {
+  type CadencePolicy,
+  cadenceMinutes,
+  DEFAULT_CADENCE,
+  parseCadence,
+} from './cadence.calc.js';
+export { CadenceSink } from './cadence.sink.js';
+export { CoordinationService, type FollowResult, type PostedUpdate } from './coordination.service.js';
+export * from './coordination.types.js';
 export type {
   IncidentAlert,
   IncidentAlertCounts,
@@ -34,3 +43,4 @@ export {
   type TimelineKindRules,
   timelineEventSchema,
 } from './timeline.types.js';
+export { type ReminderRunReport, UpdateReminders } from './update-reminders.js';

@@ -58,6 +58,12 @@ const EXAMPLES: TimelineEvent[] = [
   { kind: 'channel_opened', data: { channelId: 'C0INC42', name: 'inc-42-checkout-slow' } },
   { kind: 'channel_archived', data: { channelId: 'C0INC42' } },
   { kind: 'title_changed', data: { from: 'Checkout slow', to: 'Checkout down' } },
+  {
+    kind: 'role_assigned',
+    data: { role: 'commander', userId: 'u2', userName: 'Bob', previousUserName: 'Ann' },
+  },
+  { kind: 'status_update', data: { status: 'identified', message: 'A bad deploy; rolling back' } },
+  { kind: 'update_reminder', data: { userId: 'u2', userName: 'Bob', intervalMinutes: 30 } },
 ];
 
 describe('timeline events', () => {
@@ -94,7 +100,22 @@ describe('timeline events', () => {
       'Incident channel #inc-42-checkout-slow opened: everything said about the incident is posted there too',
       'Incident channel archived',
       'INC-4 renamed by Alice from "Checkout slow" to "Checkout down"',
+      'INC-4 commander: Bob (was Ann), set by Alice',
+      'INC-4 status update by Alice (Identified): A bad deploy; rolling back',
+      'No status update for 30 min: Bob was reminded',
     ]);
+  });
+
+  it('renders a cleared role and a reminder nobody could get', () => {
+    expect(
+      eventDetail({
+        kind: 'role_assigned',
+        data: { role: 'scribe', userId: null, userName: '', previousUserName: 'Ann' },
+      }),
+    ).toBe('Scribe cleared (was Ann)');
+    expect(
+      eventDetail({ kind: 'update_reminder', data: { userId: null, userName: '', intervalMinutes: 60 } }),
+    ).toBe('No status update for 60 min: Nobody to remind (no commander, assignee or acknowledger)');
   });
 
   it("renders the detail under a thread reply's headline, without what the headline says", () => {
@@ -119,6 +140,12 @@ describe('timeline events', () => {
 
   it('only notices about notifications stay off Slack threads and cards', () => {
     const quiet = TIMELINE_KINDS.filter((k) => !TIMELINE_RULES[k].reply && !TIMELINE_RULES[k].updatesCard);
-    expect(quiet).toEqual(['notification_failed', 'notification_unrouted', 'escalation_none', 'notified']);
+    expect(quiet).toEqual([
+      'notification_failed',
+      'notification_unrouted',
+      'escalation_none',
+      'notified',
+      'update_reminder',
+    ]);
   });
 });

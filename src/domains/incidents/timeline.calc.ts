@@ -1,5 +1,6 @@
 /** What people read about a timeline event, rendered from its data: pure, tested with fixed events. */
 import { channelLabel } from '../../shared/slack-channel.js';
+import { ROLE_LABELS, UPDATE_STATUS_LABELS } from './coordination.types.js';
 import type { TimelineEvent } from './timeline.types.js';
 
 export interface DescribeContext {
@@ -109,6 +110,20 @@ export function eventDetail(event: TimelineEvent): string {
       return 'Incident channel archived';
     case 'title_changed':
       return `Renamed from "${event.data.from}" to "${event.data.to}"`;
+    case 'role_assigned': {
+      const { role, userId, userName, previousUserName } = event.data;
+      const was = previousUserName ? ` (was ${previousUserName})` : '';
+      return userId ? `${ROLE_LABELS[role]}: ${userName}${was}` : `${ROLE_LABELS[role]} cleared${was}`;
+    }
+    case 'status_update':
+      return `Status update (${UPDATE_STATUS_LABELS[event.data.status]}): ${event.data.message}`;
+    case 'update_reminder': {
+      const { userName, intervalMinutes } = event.data;
+      const who = userName
+        ? `${userName} was reminded`
+        : 'Nobody to remind (no commander, assignee or acknowledger)';
+      return `No status update for ${intervalMinutes} min: ${who}`;
+    }
     case 'notification_unrouted':
       return `No Slack channel takes incidents of service "${event.data.service}", and there is no default channel: nobody was notified. Add a route (PUT /api/v1/slack/routes) or set SLACK_DEFAULT_CHANNEL.`;
   }
@@ -132,6 +147,10 @@ export function describeEvent(event: TimelineEvent, ctx: DescribeContext): strin
       return withNote(`${ref} re-triggered by ${actorName}`, event.data.note);
     case 'assigned':
       return `${ref} assigned to ${event.data.userName} by ${actorName}`;
+    case 'role_assigned':
+      return `${ref} ${eventDetail(event).replace(/^./, (c) => c.toLowerCase())}, set by ${actorName}`;
+    case 'status_update':
+      return `${ref} status update by ${actorName} (${UPDATE_STATUS_LABELS[event.data.status]}): ${event.data.message}`;
     case 'escalated':
       return `${ref} escalated by ${actorName} from step ${event.data.step + 1}`;
     case 'title_changed':

@@ -4,6 +4,7 @@
  * text back apart. Postmortems, MTTA/MTTR, SLA snapshots and the paging ledger read these events too.
  */
 import { z } from 'zod';
+import { INCIDENT_ROLES, UPDATE_STATUSES } from './coordination.types.js';
 
 const severity = z.number().int().min(1).max(5);
 /** Acknowledge, resolve, re-trigger: an optional note, and how many firing alerts the change ended. */
@@ -110,6 +111,22 @@ export const TIMELINE_DATA = {
   channel_archived: z.object({ channelId: z.string() }),
   /** Someone renamed the incident. */
   title_changed: z.object({ from: z.string(), to: z.string() }),
+  /** A role (commander, communications, scribe) was given to someone, or cleared (`userId` null). */
+  role_assigned: z.object({
+    role: z.enum(INCIDENT_ROLES),
+    userId: z.string().nullable(),
+    /** Who holds it now; empty when cleared. */
+    userName: z.string(),
+    previousUserName: z.string().optional(),
+  }),
+  /** A status update for the people waiting: posted under the card and sent to the incident's followers. */
+  status_update: z.object({ status: z.enum(UPDATE_STATUSES), message: z.string() }),
+  /** Nobody posted a status update within the cadence's interval: `userId` was reminded by DM (null: nobody to remind). */
+  update_reminder: z.object({
+    userId: z.string().nullable(),
+    userName: z.string(),
+    intervalMinutes: z.number().int().min(1),
+  }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -161,6 +178,9 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   channel_opened: reply,
   channel_archived: { ...quiet, updatesCard: true },
   title_changed: reply,
+  role_assigned: reply,
+  status_update: { ...reply, updatesCard: false },
+  update_reminder: quiet,
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);

@@ -167,6 +167,33 @@ const eventPayload = z.object({
   actorSlackId: z.string().nullable(),
   at: z.iso.datetime({ offset: true }),
 });
+/**
+ * A status update for the people following an incident (a DM to a person, a post in a channel), with what the
+ * message shows; the row has no incident when posted in a channel (it is no card).
+ */
+export const statusUpdatePayloadSchema = z.object({
+  type: z.literal('status_update'),
+  incidentId: z.string(),
+  ref: z.string(),
+  title: z.string(),
+  severity: z.number().int().min(1).max(5),
+  drill: z.boolean().default(false),
+  status: z.enum(['investigating', 'identified', 'monitoring', 'resolved']),
+  message: z.string(),
+  authorName: z.string(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type StatusUpdatePayload = z.infer<typeof statusUpdatePayloadSchema>;
+
+/** "INC-42 has had no status update for 30 min", with a "Post update" button. */
+export const updateReminderPayloadSchema = z.object({
+  type: z.literal('update_reminder'),
+  incidentId: z.string(),
+  ref: z.string(),
+  title: z.string(),
+  silentMinutes: z.number().int().min(1),
+});
+export type UpdateReminderPayload = z.infer<typeof updateReminderPayloadSchema>;
 
 /** What each destination's rows carry, checked on the way out of the database. */
 export const PAYLOADS = {
@@ -174,6 +201,7 @@ export const PAYLOADS = {
     incidentCard,
     handoffPayloadSchema,
     escalationPostPayloadSchema,
+    statusUpdatePayloadSchema,
   ]),
   'slack.update': incidentCard,
   /** One timeline event (several when coalesced), rendered from its data under the card. */
@@ -184,6 +212,8 @@ export const PAYLOADS = {
     handoffPayloadSchema,
     pagePayloadSchema,
     pageUpdatePayloadSchema,
+    statusUpdatePayloadSchema,
+    updateReminderPayloadSchema,
   ]),
   'slack.home': z.object({}),
   'slack.usergroup': z.object({

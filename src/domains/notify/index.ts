@@ -15,6 +15,8 @@ export {
   type PayloadOf,
   PLATFORMS,
   type Platform,
+  type StatusUpdatePayload,
+  type UpdateReminderPayload,
 } from './destinations.js';
 export { CHANNEL_NAME_TRIES, channelName, slugOf } from './incident-channel.calc.js';
 export {

@@ -3,7 +3,12 @@ import type { Em } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { IncidentNoticeRecorder } from '../incidents/index.js';
+import type {
+  IncidentNoticeRecorder,
+  StatusUpdateNotice,
+  UpdateNotifier,
+  UpdateReminderNotice,
+} from '../incidents/index.js';
 import type { HandoffNotice } from '../rosters/index.js';
 import { deliveryStore } from './delivery.store.js';
 import type { Destination } from './destinations.js';
@@ -15,6 +20,7 @@ import { emptyReport, OutboxDelivery } from './outbox-delivery.js';
 import { expireUndeliverable } from './outbox-expiry.js';
 import type { DeliveryRegistry } from './registry.js';
 import type { ChannelRoutes } from './slack-routes.js';
+import { statusUpdateRows, updateReminderRow } from './status-update-rows.calc.js';
 
 export interface OutboxOptions {
   /** Where the Slack routes are kept (the services' channels), read in the routing facts' statement. */
@@ -133,5 +139,13 @@ export class OutboxService {
       rows.push(...handoffRows(n, await outboxStore.homeUsersAmong(em, n.tenantId, people, now)));
     }
     await outboxStore.enqueue(em, rows, now);
+  };
+
+  /** Queues status updates for their followers and reminders that an update is due, in the caller's transaction. */
+  readonly updateNotifier: UpdateNotifier = {
+    updates: (em: Em, notices: StatusUpdateNotice[]) =>
+      outboxStore.enqueue(em, notices.flatMap(statusUpdateRows), this.clock.now()),
+    reminders: (em: Em, notices: UpdateReminderNotice[]) =>
+      outboxStore.enqueue(em, notices.map(updateReminderRow), this.clock.now()),
   };
 }

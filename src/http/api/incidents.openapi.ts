@@ -4,6 +4,9 @@ import {
   editInputSchema,
   INCIDENT_STATUSES,
   listFilterSchema,
+  roleInputSchema,
+  UPDATE_STATUSES,
+  updateInputSchema,
 } from '../../domains/incidents/index.js';
 import { json, jsonBody, route } from '../openapi/route.js';
 
@@ -29,6 +32,24 @@ export const userRefSchema = z
   })
   .openapi('UserRef');
 
+export const incidentRolesSchema = z
+  .object({
+    commander: userRefSchema.nullable(),
+    communications: userRefSchema.nullable(),
+    scribe: userRefSchema.nullable(),
+  })
+  .openapi('IncidentRoles', { description: 'Who holds each incident role (null: nobody)' });
+
+export const statusUpdateSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(UPDATE_STATUSES),
+    message: z.string(),
+    author: z.object({ kind: z.string(), id: z.string().nullable(), name: z.string() }),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('StatusUpdate');
+
 export const incidentSchema = z
   .object({
     id: z.string(),
@@ -51,6 +72,7 @@ export const incidentSchema = z
     resolvedAt: instant.nullable(),
     updatedAt: instant,
     version: z.number().int(),
+    roles: incidentRolesSchema,
   })
   .openapi('Incident');
 
@@ -267,4 +289,46 @@ export const listIncidentNotifications = route({
   permission: 'incident:read',
   request: { params: refParams },
   responses: { 200: json(z.array(notificationSchema), 'The pages, oldest first') },
+});
+
+export const getIncidentRoles = route({
+  method: 'get',
+  path: '/{ref}/roles',
+  tags,
+  summary: 'Who holds each role of the incident (commander, communications, scribe)',
+  permission: 'incident:read',
+  request: { params: refParams },
+  responses: { 200: json(incidentRolesSchema, 'The roles') },
+});
+
+export const setIncidentRole = route({
+  method: 'post',
+  path: '/{ref}/roles',
+  tags,
+  summary: 'Give a role to someone (replacing whoever held it), or clear it with `userId: null`',
+  permission: 'incident:role',
+  request: { params: refParams, body: jsonBody(roleInputSchema) },
+  responses: { 200: json(incidentRolesSchema, 'The roles now') },
+});
+
+export const listIncidentUpdates = route({
+  method: 'get',
+  path: '/{ref}/updates',
+  tags,
+  summary: 'The incident’s status updates, oldest first',
+  permission: 'incident:read',
+  request: { params: refParams },
+  responses: { 200: json(z.object({ items: z.array(statusUpdateSchema) }), 'The status updates') },
+});
+
+export const postIncidentUpdate = route({
+  method: 'post',
+  path: '/{ref}/updates',
+  tags,
+  summary:
+    'Post a status update: under the card in Slack and to everyone following; `resolved` also resolves the incident',
+  permission: 'incident:update',
+  conflict: 'The incident is resolved.',
+  request: { params: refParams, body: jsonBody(updateInputSchema) },
+  responses: { 201: json(statusUpdateSchema, 'The status update') },
 });

@@ -13,9 +13,13 @@ import {
   editIncident,
   escalateIncident,
   getIncident,
+  getIncidentRoles,
   listIncidentNotifications,
   listIncidents,
+  listIncidentUpdates,
+  postIncidentUpdate,
   resolveIncident,
+  setIncidentRole,
 } from './incidents.openapi.js';
 
 /** Incidents and their actions, under /api/v1/incidents. */
@@ -55,6 +59,25 @@ export function incidentRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   );
   serve(app, listIncidentNotifications, async (c) =>
     c.json(await escalation.notifications(c.get('actor'), c.req.valid('param').ref), 200),
+  );
+  const { coordination } = deps.services;
+  serve(app, getIncidentRoles, async (c) =>
+    c.json(await coordination.roles(c.get('actor'), c.req.valid('param').ref), 200),
+  );
+  serve(app, setIncidentRole, async (c) =>
+    c.json(
+      (await coordination.setRole(c.get('actor'), c.req.valid('param').ref, c.req.valid('json'))).roles,
+      200,
+    ),
+  );
+  serve(app, listIncidentUpdates, async (c) =>
+    c.json({ items: await coordination.updates(c.get('actor'), c.req.valid('param').ref) }, 200),
+  );
+  serve(app, postIncidentUpdate, async (c) =>
+    c.json(
+      (await coordination.postUpdate(c.get('actor'), c.req.valid('param').ref, c.req.valid('json'))).update,
+      201,
+    ),
   );
   return app;
 }

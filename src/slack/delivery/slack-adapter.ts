@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { handoffDm, handoffPost } from '../../../blocks/handoff.blocks.js';
 import { incidentCard } from '../../../blocks/incident-card.blocks.js';
 import { timelineReply } from '../../../blocks/incident-thread.blocks.js';
+import { statusUpdateMessage, updateReminderDm } from '../../../blocks/incident-updates.blocks.js';
 import type { IncidentView } from '../../../blocks/types.js';
 import {
   type CardMessage,
@@ -22,7 +23,12 @@ import { isAppError } from '../../shared/errors.js';
 import { blockOptions, type SlackDeps } from '../context.js';
 import { toHandoffView } from '../handoff-view.mapper.js';
 import { renderHome } from '../home.js';
-import { toCardEscalationView, toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
+import {
+  toCardEscalationView,
+  toIncidentView,
+  toStatusUpdateView,
+  toTimelineItemView,
+} from '../incident-view.mapper.js';
 import { channelDelivery } from './channel-delivery.js';
 import { ledgerDelivery } from './ledger-delivery.js';
 import { sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
@@ -108,6 +114,18 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
         await sendEscalationPost(client, deps, row, p);
         return null;
       }
+      if (p.type === 'status_update') {
+        const msg = statusUpdateMessage(toStatusUpdateView(p), blockOptions(deps));
+        await client.chat.postMessage({
+          channel: row.lane,
+          text: msg.text,
+          blocks: msg.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          metadata: outboxMetadata(ids(unit)),
+        });
+        return null;
+      }
       const msg =
         p.type === 'incident_card'
           ? incidentCard(await cardView(row), blockOptions(deps))
@@ -169,6 +187,14 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
       }
       if (p.type === 'page_update') {
         await updatePageDm(client, deps, row, p.pageId);
+        return null;
+      }
+      if (p.type === 'status_update' || p.type === 'update_reminder') {
+        const msg =
+          p.type === 'status_update'
+            ? statusUpdateMessage(toStatusUpdateView(p), blockOptions(deps))
+            : updateReminderDm(p);
+        await client.chat.postMessage({ channel: row.lane, text: msg.text, blocks: msg.blocks });
         return null;
       }
       if (p.type === 'handoff') {

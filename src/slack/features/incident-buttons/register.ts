@@ -5,10 +5,14 @@ import type { IdentityResolver } from '../../identity.js';
 import { acknowledgeAction } from './acknowledge.action.js';
 import { addNoteAction } from './add-note.action.js';
 import { assignAction } from './assign.action.js';
+import { followMore, roleMore } from './coordination-more.js';
 import { type MoreHandler, moreAction } from './more.action.js';
 import { noteSubmitted } from './note.view.js';
 import { openChannelAction } from './open-channel.action.js';
+import { postUpdateAction } from './post-update.action.js';
 import { resolveAction } from './resolve.action.js';
+import { roleSubmitted } from './role.view.js';
+import { updateSubmitted } from './update.view.js';
 
 /** The incident card's buttons (also used on App Home): Acknowledge, Resolve, Assign, Add note, the "More" menu. */
 export function registerIncidentButtons(app: App, deps: SlackDeps, identify: IdentityResolver): void {
@@ -18,11 +22,12 @@ export function registerIncidentButtons(app: App, deps: SlackDeps, identify: Ide
   app.action(INCIDENT_ACTIONS.addNote, addNoteAction(deps));
   app.view(VIEWS.note, noteSubmitted(deps));
   app.action(INCIDENT_ACTIONS.more, moreAction(moreHandlers(deps)));
+  app.view(VIEWS.role, roleSubmitted(deps, identify));
+  app.view(VIEWS.statusUpdate, updateSubmitted(deps));
+  app.action(INCIDENT_ACTIONS.postUpdate, postUpdateAction(deps));
 }
 
 /** The handlers of the card's "More" menu, by the option's `a` (see blocks/incident-card-more.blocks.ts). */
 function moreHandlers(deps: SlackDeps): Record<string, MoreHandler> {
-  return {
-    channel: openChannelAction(deps),
-  };
+  return { channel: openChannelAction(deps), role: roleMore(deps), follow: followMore(deps) };
 }

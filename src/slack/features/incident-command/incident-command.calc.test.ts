@@ -94,3 +94,40 @@ describe('incident channel, severity and rename commands', () => {
     expect(parseIncidentCommand('channel').sub).toBe('usage');
   });
 });
+
+describe('/incident role, update, follow', () => {
+  it('reads roles: set, clear, or the form', () => {
+    expect(parseIncidentCommand('role INC-4 commander <@U0BOB|bob>')).toEqual({
+      sub: 'role',
+      ref: 'INC-4',
+      role: 'commander',
+      user: 'U0BOB',
+    });
+    expect(parseIncidentCommand('role INC-4 comms clear')).toEqual({
+      sub: 'role',
+      ref: 'INC-4',
+      role: 'comms',
+      user: null,
+    });
+    expect(parseIncidentCommand('role INC-4')).toEqual({ sub: 'role', ref: 'INC-4' });
+    expect(parseIncidentCommand('role INC-4 scribe')).toMatchObject({ sub: 'usage' });
+    expect(parseIncidentCommand('role')).toMatchObject({ sub: 'usage' });
+  });
+
+  it('reads update and follow/unfollow with or without a channel', () => {
+    expect(parseIncidentCommand('update INC-4')).toEqual({ sub: 'update', ref: 'INC-4' });
+    expect(parseIncidentCommand('update')).toMatchObject({ sub: 'usage' });
+    expect(parseIncidentCommand('follow INC-4')).toEqual({ sub: 'follow', ref: 'INC-4' });
+    expect(parseIncidentCommand('follow INC-4 <#C0STATUS|status>')).toEqual({
+      sub: 'follow',
+      ref: 'INC-4',
+      channel: 'C0STATUS',
+    });
+    expect(parseIncidentCommand('unfollow INC-4 #exec-updates')).toEqual({
+      sub: 'unfollow',
+      ref: 'INC-4',
+      channel: 'exec-updates',
+    });
+    expect(parseIncidentCommand('follow INC-4 someone')).toMatchObject({ sub: 'usage' });
+  });
+});

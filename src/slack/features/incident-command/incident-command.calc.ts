@@ -11,6 +11,10 @@ export type IncidentCommand =
   | { sub: 'resolve'; ref: string; note?: string }
   | { sub: 'assign'; ref: string; user: string }
   | { sub: 'note'; ref: string; text: string }
+  /** `user` null: clear the role; `role` absent: open the role modal. */
+  | { sub: 'role'; ref: string; role?: string; user?: string | null }
+  | { sub: 'update'; ref: string }
+  | { sub: 'follow' | 'unfollow'; ref: string; channel?: string }
   | { sub: 'unknown'; text: string }
   | { sub: 'usage'; message: string };
 
@@ -25,7 +29,21 @@ const USAGE: Record<string, string> = {
   channel: '/incident channel INC-42',
   severity: '/incident severity INC-42 P1',
   rename: '/incident rename INC-42 new title',
+  role: '/incident role INC-42 [commander|comms|scribe] [@someone|clear]',
+  update: '/incident update INC-42',
+  follow: '/incident follow INC-42 [#channel]',
+  unfollow: '/incident unfollow INC-42 [#channel]',
 };
+
+const CLEAR = new Set(['clear', 'none', 'nobody', '-']);
+
+/** A Slack channel mention `<#C123|name>` → `C123`; `#name` → `name`; null when it is no channel. */
+export function channelArg(arg: string): string | null {
+  const m = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(arg.trim());
+  if (m?.[1]) return m[1];
+  const name = /^#([a-z0-9][a-z0-9_-]{0,79})$/.exec(arg.trim());
+  return name?.[1] ?? null;
+}
 
 /** A drill pages as a P1 unless told otherwise: the high-urgency rules are the ones worth rehearsing. */
 export const DRILL_DEFAULT_SEVERITY = 1;
@@ -105,6 +123,25 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       const [ref] = rest;
       const note = ref ? after.slice(ref.length).trim() : '';
       return ref && note ? { sub, ref, text: note } : usage();
+    }
+    case 'role': {
+      const [ref, role, user, ...extra] = rest;
+      if (!ref || extra.length) return usage();
+      if (!role) return { sub, ref };
+      if (!user) return usage();
+      return { sub, ref, role, user: CLEAR.has(user.toLowerCase()) ? null : userArg(user) };
+    }
+    case 'update': {
+      const [ref] = rest;
+      return ref && rest.length === 1 ? { sub, ref } : usage();
+    }
+    case 'follow':
+    case 'unfollow': {
+      const [ref, where, ...extra] = rest;
+      if (!ref || extra.length) return usage();
+      if (!where) return { sub, ref };
+      const channel = channelArg(where);
+      return channel ? { sub, ref, channel } : usage();
     }
     default:
       return { sub: 'unknown', text: trimmed };

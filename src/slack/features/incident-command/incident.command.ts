@@ -1,13 +1,16 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { channelMention } from '../../../../blocks/format.js';
 import { helpBlocks } from '../../../../blocks/help.blocks.js';
 import { incidentCard } from '../../../../blocks/incident-card.blocks.js';
 import { incidentList } from '../../../../blocks/incident-list.blocks.js';
+import { rolesLine } from '../../../../blocks/incident-updates.blocks.js';
 import { listFilterSchema } from '../../../domains/incidents/index.js';
 import { AppError, parseInput } from '../../../shared/errors.js';
 import { actorOf, blockOptions, type SlackDeps } from '../../context.js';
 import type { IdentityResolver } from '../../identity.js';
 import { toIncidentView } from '../../incident-view.mapper.js';
 import { tellUser } from '../../surface.js';
+import { openRoleModal, openUpdateModal } from '../incident-buttons/coordination-modals.js';
 import { incidentAction } from '../incident-buttons/incident-action.js';
 import { editIncident, openChannel } from './channel-commands.js';
 import { parseIncidentCommand } from './incident-command.calc.js';
@@ -85,6 +88,37 @@ export function incidentCommand(deps: SlackDeps, identify: IdentityResolver) {
       case 'note': {
         const done = await incidents.addNote(actor, cmd.ref, cmd.text);
         return say(`:memo: Note added to ${done.ref}.`);
+      }
+      case 'role': {
+        if (cmd.role === undefined) {
+          return openRoleModal(deps, client, command.trigger_id, actor, cmd.ref, {
+            channel: command.channel_id,
+          });
+        }
+        if (cmd.user && /^[UW][A-Z0-9]+$/.test(cmd.user)) await identify(client, command.team_id, cmd.user);
+        const done = await deps.services.coordination.setRole(actor, cmd.ref, {
+          role: cmd.role,
+          userId: cmd.user ?? null,
+        });
+        const line = rolesLine(toIncidentView(done).roles) ?? 'nobody holds a role now.';
+        return say(`${done.ref}: ${line}`);
+      }
+      case 'update':
+        return openUpdateModal(deps, client, command.trigger_id, actor, cmd.ref, {
+          channel: command.channel_id,
+        });
+      case 'follow':
+      case 'unfollow': {
+        const r = await deps.services.coordination.follow(actor, cmd.ref, {
+          ...(cmd.channel ? { channel: cmd.channel } : {}),
+          follow: cmd.sub === 'follow',
+        });
+        const who = cmd.channel ? channelMention(cmd.channel) : 'You';
+        return say(
+          r.following
+            ? `:bell: ${who} ${cmd.channel ? 'follows' : 'follow'} ${r.ref}: its status updates come ${cmd.channel ? 'there' : 'to you by DM'}.`
+            : `:no_bell: ${who} no longer ${cmd.channel ? 'follows' : 'follow'} ${r.ref}.`,
+        );
       }
       case 'escalate': {
         const result = await deps.services.escalation.escalate(actor, cmd.ref);
