@@ -117,7 +117,8 @@ export function channelDelivery(client: WebClient, deps: SlackDeps, earlier: Loo
     }
     if (!ch.invited) {
       const paged = await deps.services.pagingView.pagedSlackUsers(rendererActor(row.tenantId), incidentId);
-      const users = [...new Set([view.assignee?.slackUserId, ...paged, ch.requestedBy])].filter(
+      const roles = Object.values(view.roles ?? {}).map((p) => p?.slackUserId);
+      const users = [...new Set([view.assignee?.slackUserId, ...roles, ...paged, ch.requestedBy])].filter(
         (u): u is string => Boolean(u),
       );
       const id = channelId;
