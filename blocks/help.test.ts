@@ -17,6 +17,12 @@ describe('helpBlocks', () => {
       ":thinking_face: I don't know `/incident frobnicate &lt;x&gt;`. Here is what I can do:",
     );
     expect(JSON.stringify(help.blocks)).toContain('`/incident ack INC-42` — Acknowledge an incident');
+    for (const usage of [
+      '/incident channel INC-42',
+      '/incident severity INC-42 P1',
+      '/incident rename INC-42 new title',
+    ])
+      expect(JSON.stringify(help.blocks)).toContain(`\`${usage}\``);
     expect(isHelpCommand('/oncall')).toBe(true);
     expect(isHelpCommand('nope')).toBe(false);
   });

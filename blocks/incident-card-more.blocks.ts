@@ -30,18 +30,21 @@ export const CARD_MORE_MAX = 5;
  */
 export function cardMoreOptions(view: IncidentView): CardMoreOption[] {
   if (view.status === 'resolved') return [];
+  const options: CardMoreOption[] = [];
+  if (!view.channel) options.push({ a: 'channel', label: 'Open channel' });
   // Silence: hold back the incident's alerts (and the next incident they would open) for a while: no pages.
-  return [
+  options.push(
     { a: 'silence', label: 'Silence 1h' },
     { a: 'follow', label: 'Follow / unfollow updates' },
     { a: 'role', label: 'Set a role…' },
     { a: 'merge', label: 'Merge into…' },
-  ];
+  );
+  return options;
 }
 
 /**
- * The overflow menu for `options` (at most `CARD_MORE_MAX`), or null when there is nothing to offer. Slack wants
- * two options at least in an overflow menu: a single option is a button of the same action id and value.
+ * The overflow menu for `options` (at most `CARD_MORE_MAX`), or null when there is nothing to offer. Slack's
+ * overflow menu needs two options at least: a single one is a button (same action id and value).
  */
 export function cardMoreMenu(incidentId: string, options: CardMoreOption[]): Overflow | Button | null {
   const items: PlainTextOption[] = [];
@@ -54,7 +57,7 @@ export function cardMoreMenu(incidentId: string, options: CardMoreOption[]): Ove
     }
   }
   const [only] = items;
-  if (items.length === 1 && only)
-    return { type: 'button', action_id: INCIDENT_ACTIONS.more, text: only.text, value: only.value ?? '' };
+  if (items.length === 1 && only?.value)
+    return { type: 'button', action_id: INCIDENT_ACTIONS.more, text: only.text, value: only.value };
   return items.length ? { type: 'overflow', action_id: INCIDENT_ACTIONS.more, options: items } : null;
 }

@@ -21,6 +21,7 @@ import {
 } from './format.js';
 import { INCIDENT_ACTIONS, incidentActionsBlockId } from './ids.js';
 import { cardMoreMenu, cardMoreOptions } from './incident-card-more.blocks.js';
+import { channelLine } from './incident-channel.blocks.js';
 import { rolesBlock } from './incident-updates.blocks.js';
 import { joinWithin, LIMITS, truncate } from './limits.js';
 import { DRILL_MARK, drillPrefix, escalateButton } from './page.blocks.js';
@@ -243,6 +244,8 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
   if (labels) blocks.push(labels);
   const links = linksText(view);
   if (links) blocks.push({ type: 'section', text: mrkdwn(links, LIMITS.sectionText) });
+  const channel = channelLine(view.channel);
+  if (channel) blocks.push({ type: 'context', elements: [mrkdwn(channel, LIMITS.textObject)] });
   blocks.push(lifecycleBlock(view, opts));
   const roles = rolesBlock(view.roles);
   if (roles) blocks.push(roles);

@@ -34,9 +34,13 @@ describe('roles on the card', () => {
   });
 
   it('offers "Set a role…" and "Follow" in the card\'s More menu while open', () => {
-    expect(cardMoreOptions(incidentView()).map((o) => o.a)).toEqual(
-      expect.arrayContaining(['follow', 'role']),
-    );
+    expect(cardMoreOptions(incidentView()).map((o) => o.a)).toEqual([
+      'channel',
+      'silence',
+      'follow',
+      'role',
+      'merge',
+    ]);
     expect(cardMoreOptions(incidentView({ status: 'resolved' }))).toEqual([]);
   });
 });

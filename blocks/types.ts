@@ -48,8 +48,17 @@ export interface IncidentView {
   escalation?: CardEscalationView | null;
   /** The incident this one was merged into (it is resolved then), with its card's permalink when known. */
   mergedInto?: { id: string; ref: string; url?: string | null } | null;
+  /** The incident's own channel: null when none was asked for; absent when not known (not read for this view). */
+  channel?: IncidentChannelView | null;
   /** Who holds each incident role; absent or all null: no roles line on the card. */
   roles?: IncidentRolesView;
+}
+
+/** An incident's own Slack channel (`#inc-42-…`); `id` null while it is being made. */
+export interface IncidentChannelView {
+  id: string | null;
+  name: string | null;
+  archived: boolean;
 }
 
 export type IncidentRoleName = 'commander' | 'communications' | 'scribe';

@@ -14,6 +14,7 @@ import { Migration20261217000002_test_pages } from './Migration20261217000002_te
 import { Migration20261218000001_silences } from './Migration20261218000001_silences.js';
 import { Migration20261218000002_heartbeats } from './Migration20261218000002_heartbeats.js';
 import { Migration20261218000003_merge } from './Migration20261218000003_merge.js';
+import { Migration20261218000004_incident_channels } from './Migration20261218000004_incident_channels.js';
 import { Migration20261218000005_roles_and_updates } from './Migration20261218000005_roles_and_updates.js';
 import { Migration20261218000006_ingest_numbering } from './Migration20261218000006_ingest_numbering.js';
 
@@ -38,6 +39,7 @@ export const migrationsList = [
   { name: 'Migration20261218000001_silences', class: Migration20261218000001_silences },
   { name: 'Migration20261218000002_heartbeats', class: Migration20261218000002_heartbeats },
   { name: 'Migration20261218000003_merge', class: Migration20261218000003_merge },
+  { name: 'Migration20261218000004_incident_channels', class: Migration20261218000004_incident_channels },
   { name: 'Migration20261218000005_roles_and_updates', class: Migration20261218000005_roles_and_updates },
   { name: 'Migration20261218000006_ingest_numbering', class: Migration20261218000006_ingest_numbering },
 ];

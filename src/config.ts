@@ -39,6 +39,12 @@ const envSchema = z.object({
     .positive('expected a positive number of seconds')
     .max(3600)
     .default(5),
+  INCIDENT_CHANNEL_ARCHIVE_HOURS: z.coerce
+    .number()
+    .int('expected a whole number of hours')
+    .min(0, 'expected a number of hours (0: at once)')
+    .max(8760)
+    .default(24),
   /** Status update cadence per severity: `P1=30m,P2=60m` (the default), `off` for none. */
   UPDATE_CADENCE: optionalString.superRefine((v, ctx) => {
     try {

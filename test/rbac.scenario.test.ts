@@ -55,6 +55,8 @@ acknowledge an incident          403 ok  ok  ok  | 403 403 ok  ok
 resolve an incident              403 ok  ok  ok  | 403 403 ok  ok
 assign an incident               403 ok  ok  ok  | 403 403 ok  ok
 add a note                       403 ok  ok  ok  | 403 403 ok  ok
+change an incident               403 ok  ok  ok  | 403 403 ok  ok
+open an incident channel         403 ok  ok  ok  | -   -   -   -
 set an incident role             403 ok  ok  ok  | 403 403 ok  ok
 post a status update             403 ok  ok  ok  | 403 403 ok  ok
 follow an incident               ok  ok  ok  ok  | -   -   -   -

@@ -285,6 +285,7 @@ describe('/incident declare and App Home', () => {
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([
       '/incident',
       '/oncall',
+      '/heartbeat',
       '/silence',
     ]);
     expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');

@@ -183,7 +183,7 @@ describe('statements and round trips per request', () => {
         'select tenants',
         'commit',
         'begin + select + select unnest + select incidents + set + select services + insert alerts',
-        'insert incidents + insert timeline_entries + insert services + with incidents + insert timeline_entries + commit',
+        'insert incidents + insert timeline_entries + insert services + with incidents + with jsonb_to_recordset + insert timeline_entries + commit',
       ],
       repeat: [
         'begin + select + select unnest + select incidents + insert alerts + select services',
@@ -214,12 +214,12 @@ describe('statements and round trips per request', () => {
         'select incidents',
         'insert timeline_entries + update alerts',
         'update incidents + insert timeline_entries + with escalations + select pages',
-        'commit',
+        'update incident_channels + commit',
       ],
       // A P1 or P2 opens with its status update cadence (sent with the rest, nobody waits for it).
       pagerDutyTrigger: [
         'begin + select + select unnest + select incidents + set + select services + insert alerts',
-        'insert incidents + insert timeline_entries + insert services + with incidents + insert incident_update_cadences + insert timeline_entries + commit',
+        'insert incidents + insert timeline_entries + insert services + with incidents + with jsonb_to_recordset + insert incident_update_cadences + insert timeline_entries + commit',
       ],
       pagerDutyAcknowledge: [
         'begin + select + select alerts',
@@ -237,7 +237,7 @@ describe('statements and round trips per request', () => {
         'select incidents',
         'insert timeline_entries + update alerts',
         'update incidents + insert timeline_entries + with escalations + select pages',
-        'commit',
+        'update incident_channels + commit',
       ],
     });
   });
@@ -279,6 +279,7 @@ describe('statements and round trips per request', () => {
         'insert timeline_entries',
         'insert services',
         'with incidents',
+        'with jsonb_to_recordset',
         'select incidents',
         'select alerts',
         'select services',
@@ -349,6 +350,7 @@ describe('statements and round trips per request', () => {
         'insert timeline_entries',
         'with escalations',
         'select pages',
+        'update incident_channels',
         'select incidents',
         'select alerts',
         'select outbox',

@@ -318,6 +318,7 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
     type Attempt = [string, string, Record<string, string>, unknown?];
     const attempts: Attempt[] = [
       ['GET', '/api/v1/incidents/:ref', inc],
+      ['PATCH', '/api/v1/incidents/:ref', inc, { title: 'not yours', severity: 1 }],
       ['POST', '/api/v1/incidents/:ref/acknowledge', inc],
       ['POST', '/api/v1/incidents/:ref/resolve', inc, { note: 'not yours' }],
       ['POST', '/api/v1/incidents/:ref/assign', inc, { user: A.user.id }],

@@ -36,7 +36,12 @@ export type AppConfig = Pick<
   Partial<
     Pick<
       Config,
-      'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_FROM_NUMBER' | 'TWILIO_API_URL' | 'UPDATE_CADENCE'
+      | 'TWILIO_ACCOUNT_SID'
+      | 'TWILIO_AUTH_TOKEN'
+      | 'TWILIO_FROM_NUMBER'
+      | 'TWILIO_API_URL'
+      | 'UPDATE_CADENCE'
+      | 'INCIDENT_CHANNEL_ARCHIVE_HOURS'
     >
   >;
 
@@ -124,6 +129,9 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
     log,
     slackDefaultChannel: config.SLACK_DEFAULT_CHANNEL,
     publicBaseUrl: config.publicBaseUrl,
+    ...(config.INCIDENT_CHANNEL_ARCHIVE_HOURS !== undefined
+      ? { channelArchiveHours: config.INCIDENT_CHANNEL_ARCHIVE_HOURS }
+      : {}),
     updateCadence: parseCadence(config.UPDATE_CADENCE),
     metrics: {
       deliveryFailed: (destination, reason) => {

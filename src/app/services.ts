@@ -23,7 +23,13 @@ import {
   timelineQueries,
   UpdateReminders,
 } from '../domains/incidents/index.js';
-import { type Destination, ledgerStepOf, ledgerTouched, OutboxService } from '../domains/notify/index.js';
+import {
+  type Destination,
+  IncidentChannelsService,
+  ledgerStepOf,
+  ledgerTouched,
+  OutboxService,
+} from '../domains/notify/index.js';
 import {
   CONTACT_METHODS,
   ContactMethodsService,
@@ -51,6 +57,8 @@ export interface Services {
   alerts: AlertsService;
   audit: AuditService;
   outbox: OutboxService;
+  /** Incidents' own Slack channels: asked for, made step by step by the outbox, renamed, archived. */
+  channels: IncidentChannelsService;
   rosters: RostersService;
   oncall: OnCallService;
   handoffs: HandoffsService;
@@ -95,6 +103,8 @@ export interface ServiceOptions {
   metrics?: ServiceMetrics;
   /** Twilio is set up: SMS and voice pages go out. */
   phonesOn?: boolean;
+  /** Hours after resolution an incident's channel is archived, unless its service says (default 24). */
+  channelArchiveHours?: number;
   /** Policies, notification rules and managers for the escalation engine (default: the domains' own). */
   escalationDirectory?: EscalationDirectory;
   /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
@@ -129,6 +139,13 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
           onExpired: opts.metrics.expired,
         }
       : {}),
+  });
+  const archiveHours = opts.channelArchiveHours ?? 24;
+  const channels = new IncidentChannelsService(orm, clock, {
+    findIncident: (actor, ref) => incidents.get(actor, ref),
+    recordNotice: incidents.recordNotice,
+    autoChannel: serviceQueries.autoChannel,
+    archiveHours: (tenantId, service) => serviceQueries.channelArchiveHours(tenantId, service, archiveHours),
   });
   const directory = opts.escalationDirectory ?? escalationDirectory;
   const policies = new PoliciesService(orm, clock, { servicesUsing: serviceReads.usingPolicy });
@@ -177,6 +194,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   // started, pages cancelled — is routed with the rest), then the notification router.
   events.subscribe(catalog.sighting);
   events.subscribe(escalation.sink);
+  events.subscribe(channels.sink);
   // Each incident's status update cadence follows its opening, updates, severity and resolution.
   events.subscribe(new CadenceSink(opts.updateCadence ?? DEFAULT_CADENCE));
   events.subscribe(outbox.router);
@@ -190,6 +208,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   return {
     tenants,
     outbox,
+    channels,
     users: new UsersService(orm, clock, references),
     incidents,
     coordination: new CoordinationService(orm, clock, events, incidentAlerts, outbox.updateNotifier),

@@ -150,6 +150,24 @@ export interface Heartbeats {
   updated_at: Timestamp;
 }
 
+export interface IncidentChannels {
+  incident_id: string;
+  tenant_id: string;
+  service: string;
+  requested_by: string | null;
+  requested_at: Timestamp;
+  channel_id: string | null;
+  name: string | null;
+  created_at: Timestamp | null;
+  invited_at: Timestamp | null;
+  summary_ts: string | null;
+  pinned_at: Timestamp | null;
+  bookmarked_at: Timestamp | null;
+  archive_at: Timestamp | null;
+  archive_queued_for: Timestamp | null;
+  archived_at: Timestamp | null;
+}
+
 export interface IncidentFollowers {
   incident_id: string;
   tenant_id: string;
@@ -349,6 +367,8 @@ export interface Services {
   escalation_policy_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  auto_channel_min_severity: number | null;
+  channel_archive_hours: number | null;
 }
 
 export interface Silences {
@@ -467,6 +487,7 @@ export interface DB {
   escalation_policies: EscalationPolicies;
   escalations: Escalations;
   heartbeats: Heartbeats;
+  incident_channels: IncidentChannels;
   incident_followers: IncidentFollowers;
   incident_roles: IncidentRoles;
   incident_update_cadences: IncidentUpdateCadences;

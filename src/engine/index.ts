@@ -21,6 +21,8 @@ export function engineFor(services: Services, log: Logger): Engine {
       // SMS and calls whose sending died without an answer are failed ("outcome unknown"), never sent again.
       { name: 'phone-sends', run: async () => ({ expired: await services.phonePaging.expireStuck() }) },
       handoffsModule(services.handoffs),
+      // Incident channels resolved long enough ago are archived (queued once per date, whatever the replicas).
+      { name: 'incident-channels', run: (now) => services.channels.archiveDue(now) },
       updateRemindersModule(services.updateReminders),
       // Maintenance windows that started or ended are announced in their services' channels.
       { name: 'maintenance', run: (now) => services.maintenance.announce(now) },

@@ -1,5 +1,6 @@
 /** What the fake Slack answers to each Web API method, and the workspace state those answers keep. */
 import { DateTime } from 'luxon';
+import { FakeChannels } from './fake-slack-channels.js';
 
 export interface FakeUser {
   id: string;
@@ -60,6 +61,8 @@ export class FakeSlackState {
   }[] = [];
   readonly views = new Map<string, FakeViewRecord>();
   readonly usergroups = new Map<string, string[]>();
+  /** Channels made with conversations.create (and others added by tests). */
+  readonly channels: FakeChannels;
   connectionsUrl = 'ws://127.0.0.1:9/socket-mode';
   private seq = 0;
   private readonly dms = new Map<string, string>();
@@ -68,7 +71,9 @@ export class FakeSlackState {
   constructor(
     readonly workspace: FakeWorkspace,
     private readonly baseUrl: () => string,
-  ) {}
+  ) {
+    this.channels = new FakeChannels(workspace.botUserId);
+  }
 
   private lastTs = 0;
 
@@ -244,7 +249,12 @@ export class FakeSlackState {
         const names = [...new Set(this.messages.map((m) => m.channel).filter((c) => !c.startsWith('D')))];
         return {
           ok: true,
-          channels: names.map((c) => ({ id: c, name: c.replace(/^#/, ''), is_channel: true })),
+          channels: [
+            ...names
+              .filter((c) => !this.channels.channels.has(c))
+              .map((c) => ({ id: c, name: c.replace(/^#/, ''), is_channel: true })),
+            ...this.channels.list(),
+          ],
           response_metadata: { next_cursor: '' },
         };
       }
@@ -353,7 +363,7 @@ export class FakeSlackState {
         return { ok: true, files: files.map((f) => ({ id: str(f.id), title: str(f.title) })) };
       }
       default:
-        return { ok: true };
+        return this.channels.answer(method, args) ?? { ok: true };
     }
   }
 }

@@ -25,6 +25,19 @@ export const NEWER_METHODS: Record<string, MethodSpec> = {
   'files.getUploadURLExternal': { required: ['filename', 'length'], scopes: ['files:write'], auth: true },
   'files.completeUploadExternal': { required: ['files'], scopes: ['files:write'], auth: true },
   'apps.connections.open': { required: [], scopes: ['connections:write'], auth: true, appLevel: true },
+  // https://api.slack.com/methods/bookmarks.add (2021): channel_id, title and type required; link for type=link.
+  'bookmarks.add': { required: ['channel_id', 'title', 'type'], scopes: ['bookmarks:write'], auth: true },
+};
+
+/**
+ * Methods whose 2020 description names only the granular `conversations:write`: the bot scopes Slack's method
+ * pages list for them (public channels: `channels:manage`; private ones: `groups:write`).
+ */
+export const CHANNEL_MANAGE_METHODS: Record<string, string[]> = {
+  'conversations.create': ['channels:manage', 'groups:write'],
+  'conversations.invite': ['channels:manage', 'groups:write'],
+  'conversations.rename': ['channels:manage', 'groups:write'],
+  'conversations.archive': ['channels:manage', 'groups:write'],
 };
 
 interface SwaggerParameter {
@@ -72,6 +85,10 @@ export function loadSlackSpec(path: string = DEFAULT_SPEC_PATH): Map<string, Met
     methods.set(method, { required: [...required], scopes: [...scopes], auth });
   }
   for (const [method, spec] of Object.entries(NEWER_METHODS)) methods.set(method, spec);
+  for (const [method, scopes] of Object.entries(CHANNEL_MANAGE_METHODS)) {
+    const spec = methods.get(method);
+    if (spec) methods.set(method, { ...spec, scopes });
+  }
   cache.set(path, methods);
   return methods;
 }

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, LogLevel } from '@slack/web-api';
+import type { FakeChannels } from './fake-slack-channels.js';
 import { type FailurePlan, type FailureSpec, FakeSlackFailures } from './fake-slack-failures.js';
 import { parseArgs, readBody, send, type ViolationKind, validateCall } from './fake-slack-http.js';
 import {
@@ -17,6 +18,7 @@ import {
 } from './fake-slack-methods.js';
 import { loadSlackSpec } from './fake-slack-openapi.js';
 
+export type { FakeChannel } from './fake-slack-channels.js';
 export type { FailurePlan, FailureSpec } from './fake-slack-failures.js';
 export type { FakeMessage, FakeUser, FakeViewRecord } from './fake-slack-methods.js';
 
@@ -89,6 +91,8 @@ export interface FakeSlack {
   readonly messages: FakeMessage[];
   readonly ephemerals: FakeSlackState['ephemerals'];
   readonly views: Map<string, FakeViewRecord>;
+  /** Channels made with conversations.create (and `channels.add(name)` for one someone else made). */
+  readonly channels: FakeChannels;
   /** Bodies POSTed to `${url}/response/<id>` (use it as response_url in signed requests). */
   readonly responseUrlPosts: { path: string; body: unknown; at: Date }[];
   callsTo(method: string): FakeCall[];
@@ -251,6 +255,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     messages: state.messages,
     ephemerals: state.ephemerals,
     views: state.views,
+    channels: state.channels,
     responseUrlPosts,
     callsTo: (method) => calls.filter((c) => c.method === method),
     waitFor(method, predicate = () => true, timeoutMs = 5000) {

@@ -120,6 +120,15 @@ export function rbacOperations(t: TestApp, people: People) {
       rest: (c) => ['POST', `/api/v1/incidents/${c.ref}/assign`, { user: people.other.id }],
       call: (a, c) => sv().incidents.assign(a, c.ref ?? '', people.other.id),
     },
+    'change an incident': {
+      prepare: fresh.incident,
+      rest: (c) => ['PATCH', `/api/v1/incidents/${c.ref}`, { severity: 'P1', title: 'renamed' }],
+      call: (a, c) => sv().incidents.edit(a, c.ref ?? '', { severity: 1, title: 'renamed' }),
+    },
+    'open an incident channel': {
+      prepare: fresh.incident,
+      call: (a, c) => sv().channels.open(a, c.ref ?? '', null),
+    },
     'add a note': {
       prepare: fresh.incident,
       rest: (c) => ['POST', `/api/v1/incidents/${c.ref}/notes`, { text: 'note' }],

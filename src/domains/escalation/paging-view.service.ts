@@ -75,6 +75,14 @@ export class PagingViewService {
     });
   }
 
+  /** Slack ids of everyone paged for the incident so far (its channel invites them). */
+  async pagedSlackUsers(actor: Actor, incidentId: string): Promise<string[]> {
+    authorize(actor, 'incident:read');
+    return withEm(this.orm, { tenantId: actor.tenantId }, (em) =>
+      pagingViewStore.pagedSlackUsers(em, actor.tenantId, incidentId),
+    );
+  }
+
   /** What is paging this user now. */
   async pagingUser(actor: Actor, userId: string): Promise<PagingMeDto[]> {
     authorize(actor, 'incident:read');

@@ -38,6 +38,17 @@ export const pagingViewStore = {
     );
   },
 
+  /** Slack ids of everyone the incident's escalation has paged (any generation, any outcome). */
+  async pagedSlackUsers(em: Em, tenantId: string, incidentId: string): Promise<string[]> {
+    const rows = await query<{ slack_user_id: string }>(
+      em,
+      sql`select distinct u.slack_user_id from pages p join users u on u.tenant_id = p.tenant_id and u.id = p.user_id
+          where p.tenant_id = ${tenantId} and p.incident_id = ${incidentId} and u.slack_user_id is not null
+          order by 1`,
+    );
+    return rows.map((r) => r.slack_user_id);
+  },
+
   /**
    * What is paging the user now: triggered incidents whose escalation is active and has paged them in its
    * current generation (their latest page on each).

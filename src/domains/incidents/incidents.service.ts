@@ -6,6 +6,7 @@ import { authorize, type Permission } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, parseInput } from '../../shared/errors.js';
 import type { IncidentAlertsPort, IncidentPagesPort } from './incident-alerts.port.js';
+import { editsOf } from './incident-edits.calc.js';
 import type { IncidentEventSink } from './incident-events.js';
 import { IncidentIngest, lockGroup } from './incident-ingest.js';
 import type { IncidentIngestPort } from './incident-ingest.port.js';
@@ -30,6 +31,8 @@ import { type IncidentListRow, type IncidentRow, incidentsStore, type RefQuery }
 import {
   type DeclareInput,
   declareInputSchema,
+  type EditInput,
+  editInputSchema,
   type IncidentDetailDto,
   type IncidentDto,
   type IncidentPage,
@@ -243,6 +246,19 @@ export class IncidentsService {
         [{ incidentId: inc.id, event: { kind: 'assigned', data: { userId: user.id, userName: user.name } } }],
         now,
       );
+      return inc;
+    });
+  }
+
+  /** Changes the severity and/or title (each a timeline event: `severity_changed` by hand, `title_changed`). */
+  async edit(actor: Actor, ref: string, input: EditInput): Promise<IncidentDto> {
+    const data = parseInput(editInputSchema, input, 'The change is not valid.');
+    return this.act(actor, 'incident:declare', ref, async (em, inc, now) => {
+      const { fields, events } = editsOf(inc, data);
+      if (events.length === 0) return inc;
+      await incidentsStore.update(em, actor.tenantId, inc.id, fields, now);
+      const items = events.map((event) => ({ incidentId: inc.id, event }));
+      await recordChanges(em, this.events, actor, items, now);
       return inc;
     });
   }

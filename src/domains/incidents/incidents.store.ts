@@ -76,7 +76,13 @@ export type IncidentListRow = RowOf<ReturnType<typeof selectListed>>;
 export type IncidentChange = Partial<
   Pick<
     Updateable<DB['incidents']>,
-    'acknowledged_at' | 'resolved_at' | 'severity' | 'assignee_id' | 'merged_into' | 'merged_group_keys'
+    | 'acknowledged_at'
+    | 'resolved_at'
+    | 'severity'
+    | 'assignee_id'
+    | 'merged_into'
+    | 'merged_group_keys'
+    | 'title'
   > & {
     status: IncidentStatus;
   }

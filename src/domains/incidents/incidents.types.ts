@@ -115,6 +115,24 @@ export const declareInputSchema = z.object({
 /** What callers may pass to declare (defaults applied by the schema: `drill` false, severity 3…). */
 export type DeclareInput = z.input<typeof declareInputSchema>;
 
+/** A change to an incident's severity or title (REST PATCH, `/incident severity`, `/incident rename`). */
+export const editInputSchema = z
+  .object({
+    title: z.string().trim().min(1, 'a title is required').max(500, 'at most 500 characters').optional(),
+    severity: severityInputSchema.optional().meta({
+      description: '1 (most urgent) to 5, or "P1" to "P5"',
+      type: ['integer', 'string'],
+      minimum: 1,
+      maximum: 5,
+      pattern: '^\\s*[Pp]?[1-5]\\s*$',
+    }),
+  })
+  .strict()
+  .refine((v) => v.title !== undefined || v.severity !== undefined, {
+    message: 'give a new title or severity',
+  });
+export type EditInput = z.input<typeof editInputSchema>;
+
 export const listFilterSchema = z.object({
   status: z
     .string()

@@ -18,6 +18,8 @@ const SLACK_DESTINATIONS: Record<string, (lane: string) => string> = {
   'slack.dm': (l) => `Slack DM to ${l}`,
   'slack.home': (l) => `Slack App Home of ${l}`,
   'slack.usergroup': (l) => `Slack user group ${l}`,
+  'slack.channel': () => 'Slack incident channel',
+  'slack.mirror': (l) => `Slack incident channel message in ${channelLabel(l)}`,
 };
 
 const withNote = (s: string, note: string | undefined): string => (note ? `${s}: ${note}` : s);
@@ -102,6 +104,12 @@ export function eventDetail(event: TimelineEvent): string {
         ? `${userName} texted STOP: pages to ${phone} are off until they text START (or re-verify the number)`
         : `Twilio says ${phone} (${userName}) cannot receive: that contact method is marked invalid`;
     }
+    case 'channel_opened':
+      return `Incident channel #${event.data.name} opened: everything said about the incident is posted there too`;
+    case 'channel_archived':
+      return 'Incident channel archived';
+    case 'title_changed':
+      return `Renamed from "${event.data.from}" to "${event.data.to}"`;
     case 'role_assigned': {
       const { role, userId, userName, previousUserName } = event.data;
       const was = previousUserName ? ` (was ${previousUserName})` : '';
@@ -161,6 +169,8 @@ export function describeEvent(event: TimelineEvent, ctx: DescribeContext): strin
       const n = event.data.alerts;
       return `${event.data.ref} merged into ${ref} by ${actorName}, with ${n} ${n === 1 ? 'alert' : 'alerts'}`;
     }
+    case 'title_changed':
+      return `${ref} renamed by ${actorName} from "${event.data.from}" to "${event.data.to}"`;
     case 'escalation_exhausted':
       return `Nobody acknowledged ${ref} after ${event.data.loops} ${event.data.loops === 1 ? 'loop' : 'loops'}`;
     default:

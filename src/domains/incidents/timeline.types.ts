@@ -105,6 +105,12 @@ export const TIMELINE_DATA = {
     phone: z.string(),
     why: z.enum(['opted_out', 'invalid']),
   }),
+  /** The incident got its own Slack channel (`#inc-42-…`): everything said about it is mirrored there. */
+  channel_opened: z.object({ channelId: z.string(), name: z.string() }),
+  /** The incident's channel was archived, a while after the incident resolved. */
+  channel_archived: z.object({ channelId: z.string() }),
+  /** Someone renamed the incident. */
+  title_changed: z.object({ from: z.string(), to: z.string() }),
   /** A role (commander, communications, scribe) was given to someone, or cleared (`userId` null). */
   role_assigned: z.object({
     role: z.enum(INCIDENT_ROLES),
@@ -179,6 +185,9 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   nobody_on_call: reply,
   notified: quiet,
   contact_method_disabled: reply,
+  channel_opened: reply,
+  channel_archived: { ...quiet, updatesCard: true },
+  title_changed: reply,
   role_assigned: reply,
   status_update: { ...reply, updatesCard: false },
   update_reminder: quiet,

@@ -14,6 +14,8 @@ export const DESTINATIONS = [
   'slack.dm',
   'slack.home',
   'slack.usergroup',
+  'slack.channel',
+  'slack.mirror',
   'sms',
   'voice',
   'webhook',
@@ -73,6 +75,13 @@ export const DESTINATION_SPECS: Record<Destination, DestinationSpec> = {
   'slack.dm': slack({}),
   'slack.home': slack({ merge: 'latest' }),
   'slack.usergroup': slack({ merge: 'latest' }),
+  /**
+   * The incident's own channel: made (created, responders invited, summary pinned, links bookmarked), renamed,
+   * archived. Its adapter works from the channel's record, each step once, so a retry does what is left.
+   */
+  'slack.channel': slack({}),
+  /** A timeline event mirrored into the incident's channel (a message of its own there, not a thread reply). */
+  'slack.mirror': slack({ lookUpMaybeSent: true }),
   sms: phone('sms'),
   voice: phone('voice'),
   webhook: phone('webhook'),
@@ -158,6 +167,17 @@ export const ledgerPayloadSchema = z.object({
 });
 export type LedgerPayload = z.infer<typeof ledgerPayloadSchema>;
 
+/** What is done to an incident's channel (see `slack.channel`). */
+export const channelOpPayloadSchema = z.object({ op: z.enum(['open', 'rename', 'archive']) });
+export type ChannelOpPayload = z.infer<typeof channelOpPayloadSchema>;
+
+/** One timeline event, rendered from its data (a thread reply under the card, a message in the channel). */
+const eventPayload = z.object({
+  event: timelineEventSchema,
+  actorName: z.string(),
+  actorSlackId: z.string().nullable(),
+  at: z.iso.datetime({ offset: true }),
+});
 /**
  * A status update for the people following an incident (a DM to a person, a post in a channel), with what the
  * message shows; the row has no incident when posted in a channel (it is no card).
@@ -197,12 +217,7 @@ export const PAYLOADS = {
   ]),
   'slack.update': incidentCard,
   /** One timeline event (several when coalesced), rendered from its data under the card. */
-  'slack.reply': z.object({
-    event: timelineEventSchema,
-    actorName: z.string(),
-    actorSlackId: z.string().nullable(),
-    at: z.iso.datetime({ offset: true }),
-  }),
+  'slack.reply': eventPayload,
   'slack.ledger': ledgerPayloadSchema,
   'slack.dm': z.discriminatedUnion('type', [
     z.object({ type: z.literal('message'), text: z.string(), blocks: z.array(z.unknown()).optional() }),
@@ -218,6 +233,8 @@ export const PAYLOADS = {
     scheduleId: z.string(),
     scheduleName: z.string(),
   }),
+  'slack.channel': channelOpPayloadSchema,
+  'slack.mirror': eventPayload,
   sms: twilioPayloadSchema,
   voice: twilioPayloadSchema,
   webhook: z.object({ url: z.url(), body: z.unknown() }),

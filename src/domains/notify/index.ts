@@ -1,5 +1,6 @@
 export { MAX_COALESCED } from './coalesce.calc.js';
 export {
+  type ChannelOpPayload,
   DESTINATION_SPECS,
   DESTINATIONS,
   type Destination,
@@ -17,6 +18,13 @@ export {
   type StatusUpdatePayload,
   type UpdateReminderPayload,
 } from './destinations.js';
+export { CHANNEL_NAME_TRIES, channelName, slugOf } from './incident-channel.calc.js';
+export {
+  type ChannelIncident,
+  type IncidentChannelDto,
+  IncidentChannelsService,
+  type OpenOutcome,
+} from './incident-channels.service.js';
 export {
   type LedgerStep,
   ledgerInsert,

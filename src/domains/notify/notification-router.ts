@@ -133,9 +133,11 @@ export class NotificationRouter implements IncidentEventSink {
       ? null
       : await outboxStore.routingFacts(em, tenantId, missing, at, this.opts.channels);
     const cards = new Map([...ahead.flatMap((a) => [...a.cards]), ...(read ? [...read.cards] : [])]);
+    const channels = new Map([...ahead.flatMap((a) => [...a.channels]), ...(read ? [...read.channels] : [])]);
     return {
       routes: first?.routes ?? read?.routes ?? {},
       cards,
+      channels,
       slackIds: read?.slackIds ?? new Map(),
       homeUsers: first?.homeUsers ?? read?.homeUsers ?? [],
     };

@@ -22,6 +22,8 @@ export const UNDELIVERED_MAX_AGE_MS: Record<Destination, number> = {
   'slack.dm': 24 * HOUR_MS,
   'slack.home': HOUR_MS,
   'slack.usergroup': 24 * HOUR_MS,
+  'slack.channel': 24 * HOUR_MS,
+  'slack.mirror': 24 * HOUR_MS,
   sms: HOUR_MS,
   voice: HOUR_MS,
   webhook: 24 * HOUR_MS,

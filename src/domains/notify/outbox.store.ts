@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { anyOf, command, db, type Em, query, queryAhead, queryOne, sql } from '../../db/sql.js';
 import { CARD_POSTS } from './destinations.js';
@@ -11,9 +12,18 @@ const HOME_FRESH_DAYS = 7;
 
 const homeSince = (at: Date) => new Date(at.getTime() - HOME_FRESH_DAYS * 86_400_000);
 
+const pairs = z.array(z.tuple([z.string(), z.string()]));
+
+/** The open channels of incidents (incident id, channel id) as a jsonb array: embedded in the facts' statements. */
+const channelsOf = (tenantId: string, incidentIds: RawBuilder<unknown>) =>
+  sql`coalesce((select jsonb_agg(jsonb_build_array(c.incident_id, c.channel_id)) from incident_channels c
+        where c.tenant_id = ${tenantId} and c.incident_id = any(${incidentIds})
+          and c.channel_id is not null and c.archived_at is null), '[]'::jsonb)`;
+
 const factsRow = z.object({
   routes: z.record(z.string(), z.string()).nullable().catch(null),
-  cards: z.array(z.tuple([z.string(), z.string()])),
+  cards: pairs,
+  channels: pairs,
   people: z.array(z.tuple([z.string(), z.string()])),
   home_users: z.array(z.string()),
 });
@@ -21,11 +31,12 @@ const factsRow = z.object({
 const groupFactsRow = z.object({
   routes: z.record(z.string(), z.string()).nullable().catch(null),
   incidents: z.array(z.tuple([z.string(), z.string().nullable()])),
+  channels: pairs,
   home_users: z.array(z.string()),
 });
 
 /** Routing facts read ahead for the open incidents of some groups (see `groupFactsAhead`). */
-export interface GroupFacts extends Pick<RoutingFacts, 'routes' | 'homeUsers' | 'cards'> {
+export interface GroupFacts extends Pick<RoutingFacts, 'routes' | 'homeUsers' | 'cards' | 'channels'> {
   /** The incidents whose cards `cards` holds (all of them: an incident without a card has none there). */
   covered: ReadonlySet<string>;
 }
@@ -38,7 +49,13 @@ const groupToFacts = (row: unknown): GroupFacts => {
     if (lane) lanes.push(lane);
     cards.set(incidentId, lanes);
   }
-  return { routes: f.routes ?? {}, homeUsers: f.home_users, cards, covered: new Set(cards.keys()) };
+  return {
+    routes: f.routes ?? {},
+    homeUsers: f.home_users,
+    cards,
+    channels: new Map(f.channels),
+    covered: new Set(cards.keys()),
+  };
 };
 
 export const outboxStore = {
@@ -132,6 +149,7 @@ export const outboxStore = {
             coalesce((select jsonb_agg(jsonb_build_array(o.incident_id, o.lane)) from outbox o
               where o.tenant_id = ${tenantId} and o.destination = any(${CARD_POSTS}::text[])
                 and o.incident_id = any(${need.incidentIds}::uuid[])), '[]'::jsonb) as cards,
+            ${channelsOf(tenantId, sql`${need.incidentIds}::uuid[]`)} as channels,
             coalesce((select jsonb_agg(jsonb_build_array(u.id, u.slack_user_id)) from users u
               where u.tenant_id = ${tenantId} and u.id = any(${need.userIds}::uuid[])
                 and u.slack_user_id is not null), '[]'::jsonb) as people,
@@ -142,7 +160,13 @@ export const outboxStore = {
     const f = factsRow.parse(row);
     const cards = new Map<string, string[]>();
     for (const [incidentId, lane] of f.cards) cards.set(incidentId, [...(cards.get(incidentId) ?? []), lane]);
-    return { routes: f.routes ?? {}, cards, slackIds: new Map(f.people), homeUsers: f.home_users };
+    return {
+      routes: f.routes ?? {},
+      cards,
+      channels: new Map(f.channels),
+      slackIds: new Map(f.people),
+      homeUsers: f.home_users,
+    };
   },
 
   /**
@@ -165,6 +189,11 @@ export const outboxStore = {
                 and o.destination = any(${CARD_POSTS}::text[])
               where i.tenant_id = ${tenantId} and i.group_key = any(${groupKeys}::text[])
                 and i.status <> 'resolved'), '[]'::jsonb) as incidents,
+            ${channelsOf(
+              tenantId,
+              sql`array(select i.id from incidents i where i.tenant_id = ${tenantId}
+                and i.group_key = any(${groupKeys}::text[]) and i.status <> 'resolved')`,
+            )} as channels,
             coalesce((select jsonb_agg(h.slack_user_id) from slack_home_users h
               where h.tenant_id = ${tenantId} and h.opened_at >= ${homeSince(at)}), '[]'::jsonb) as home_users`,
     );

@@ -30,6 +30,7 @@ const acked = (id: string) => ev(id, { kind: 'acknowledged', data: { endedAlerts
 const facts = (f: Partial<RoutingFacts> = {}): RoutingFacts => ({
   routes: {},
   cards: new Map(),
+  channels: new Map(),
   slackIds: new Map(),
   homeUsers: [],
   ...f,
@@ -103,6 +104,27 @@ describe('routing incident events', () => {
     expect(needsNothing(factsNeeded([failed, unrouted]))).toBe(true);
     const r = route([failed, unrouted], facts({ cards: new Map([['i1', ['C1']]]), homeUsers: ['U1'] }), opts);
     expect(r.rows).toEqual([]);
+  });
+
+  it("mirrors every event that replies under the card into the incident's channel, and nothing else", () => {
+    const step = ev('i1', {
+      kind: 'notified',
+      data: { pageId: 'p', userId: 'u1', method: 'slack_dm', status: 'sent', loop: 0, step: 0 },
+    });
+    const note = ev('i1', { kind: 'note', data: { text: 'rolling back' } }, alice);
+    const r = route(
+      [fired('i1'), step, note, acked('i2')],
+      facts({ cards: new Map([['i1', ['C1']]]), channels: new Map([['i1', 'C0INC1']]) }),
+      opts,
+    );
+    expect(summary(r.rows).filter((s) => !s.startsWith('slack.update'))).toEqual([
+      'slack.reply C1 reply:b1:C1:0',
+      'slack.mirror C0INC1 mirror:b1:0',
+      'slack.reply C1 reply:b1:C1:2',
+      'slack.mirror C0INC1 mirror:b1:2',
+    ]);
+    const mirrored = r.rows.find((x) => x.key === 'mirror:b1:2');
+    expect(mirrored?.payload).toEqual(r.rows.find((x) => x.key === 'reply:b1:C1:2')?.payload);
   });
 
   it('republishes App Home for its users when anything a card shows changed', () => {

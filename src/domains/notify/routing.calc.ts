@@ -13,6 +13,8 @@ export interface RoutingFacts {
   routes: Readonly<Record<string, string>>;
   /** The incidents' cards already queued or posted (before this transaction): incident id → lanes. */
   cards: ReadonlyMap<string, readonly string[]>;
+  /** The incidents' own channels, where they have one (not archived): incident id → Slack channel id. */
+  channels: ReadonlyMap<string, string>;
   /** Slack user ids of the people acting, by OpsWatch user id. */
   slackIds: ReadonlyMap<string, string>;
   /** Slack users who use App Home (opened it lately): their Home is republished when incidents change. */
@@ -76,7 +78,8 @@ const lane = (channel: string | undefined | null): string | null =>
  *   (`unrouted`) — none for a test page;
  * - one card update per existing card of each incident whose card shows something that changed;
  * - a thread reply under each of the incident's cards for each event that replies (not under a card posted by
- *   these same events when the new card already shows it);
+ *   these same events when the new card already shows it), and the same event as a message in the incident's
+ *   own channel when it has one (whatever the kind: what replies under the card is mirrored there);
  * - one App Home publish per Home user when anything a card shows changed.
  */
 export function route(events: readonly IncidentEvent[], facts: RoutingFacts, opts: RoutingOptions): Routed {
@@ -129,6 +132,12 @@ export function route(events: readonly IncidentEvent[], facts: RoutingFacts, opt
     if (!rules.reply) return;
     const isNew = (to: string) => fresh.get(e.incidentId)?.includes(to) ?? false;
     const lanes = [...new Set([...existing(e.incidentId), ...(fresh.get(e.incidentId) ?? [])])];
+    const payload = {
+      event: e.event,
+      actorName: e.actor.name,
+      actorSlackId: (e.actor.kind === 'user' && e.actor.id && facts.slackIds.get(e.actor.id)) || null,
+      at: e.at.toISOString(),
+    };
     for (const to of lanes) {
       if (isNew(to) && !rules.replyOnNewCard) continue;
       rows.push({
@@ -136,13 +145,19 @@ export function route(events: readonly IncidentEvent[], facts: RoutingFacts, opt
         incidentId: e.incidentId,
         destination: 'slack.reply',
         lane: to,
-        payload: {
-          event: e.event,
-          actorName: e.actor.name,
-          actorSlackId: (e.actor.kind === 'user' && e.actor.id && facts.slackIds.get(e.actor.id)) || null,
-          at: e.at.toISOString(),
-        },
+        payload,
         key: `reply:${opts.batch}:${to}:${ord}`,
+      });
+    }
+    const channel = facts.channels.get(e.incidentId);
+    if (channel) {
+      rows.push({
+        tenantId: e.tenantId,
+        incidentId: e.incidentId,
+        destination: 'slack.mirror',
+        lane: channel,
+        payload,
+        key: `mirror:${opts.batch}:${ord}`,
       });
     }
   });

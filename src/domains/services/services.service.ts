@@ -22,6 +22,8 @@ const toDto = (r: ServiceRow): ServiceDto => ({
   description: r.description,
   escalationPolicyId: r.escalation_policy_id,
   slackChannel: r.slack_channel,
+  autoChannel: r.auto_channel_min_severity ? { minSeverity: r.auto_channel_min_severity } : null,
+  channelArchiveHours: r.channel_archive_hours,
   createdAt: new Date(r.created_at).toISOString(),
   updatedAt: new Date(r.updated_at).toISOString(),
 });
@@ -30,7 +32,9 @@ const same = (r: ServiceRow, f: ServiceFields) =>
   r.name === f.name &&
   r.description === f.description &&
   r.slack_channel === f.slackChannel &&
-  r.escalation_policy_id === f.escalationPolicyId;
+  r.escalation_policy_id === f.escalationPolicyId &&
+  r.auto_channel_min_severity === f.autoChannelMinSeverity &&
+  r.channel_archive_hours === f.channelArchiveHours;
 
 const nameTaken = (name: string) => AppError.conflict(`A service named "${name}" already exists.`);
 
@@ -170,6 +174,8 @@ export class ServiceCatalog {
       description: data.description ?? null,
       slackChannel: data.slackChannel ? withoutHash(data.slackChannel) : null,
       escalationPolicyId: policyId,
+      autoChannelMinSeverity: data.autoChannel?.minSeverity ?? null,
+      channelArchiveHours: data.channelArchiveHours ?? null,
     };
   }
 

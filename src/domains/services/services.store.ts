@@ -8,6 +8,8 @@ export interface ServiceRow {
   description: string | null;
   slack_channel: string | null;
   escalation_policy_id: string | null;
+  auto_channel_min_severity: number | null;
+  channel_archive_hours: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -17,9 +19,12 @@ export interface ServiceFields {
   description: string | null;
   slackChannel: string | null;
   escalationPolicyId: string | null;
+  autoChannelMinSeverity: number | null;
+  channelArchiveHours: number | null;
 }
 
-const COLUMNS = sql`id, name, description, slack_channel, escalation_policy_id, created_at, updated_at`;
+const COLUMNS = sql`id, name, description, slack_channel, escalation_policy_id, auto_channel_min_severity,
+  channel_archive_hours, created_at, updated_at`;
 
 export const servicesStore = {
   list(em: Em, tenantId: string): Promise<ServiceRow[]> {
@@ -47,10 +52,10 @@ export const servicesStore = {
   insert(em: Em, tenantId: string, f: ServiceFields, at: Date): Promise<ServiceRow | undefined> {
     return queryOne<ServiceRow>(
       em,
-      sql`insert into services (id, tenant_id, name, description, slack_channel, escalation_policy_id, created_at,
-            updated_at)
+      sql`insert into services (id, tenant_id, name, description, slack_channel, escalation_policy_id,
+            auto_channel_min_severity, channel_archive_hours, created_at, updated_at)
           values (${newId()}, ${tenantId}, ${f.name}, ${f.description}, ${f.slackChannel}, ${f.escalationPolicyId},
-            ${at}, ${at})
+            ${f.autoChannelMinSeverity}, ${f.channelArchiveHours}, ${at}, ${at})
           on conflict (tenant_id, name) do nothing returning ${COLUMNS}`,
     );
   },
@@ -59,7 +64,8 @@ export const servicesStore = {
     return queryOne<ServiceRow>(
       em,
       sql`update services set name = ${f.name}, description = ${f.description}, slack_channel = ${f.slackChannel},
-            escalation_policy_id = ${f.escalationPolicyId}, updated_at = ${at}
+            escalation_policy_id = ${f.escalationPolicyId}, auto_channel_min_severity = ${f.autoChannelMinSeverity},
+            channel_archive_hours = ${f.channelArchiveHours}, updated_at = ${at}
           where tenant_id = ${tenantId} and id = ${id} returning ${COLUMNS}`,
     );
   },
@@ -127,6 +133,19 @@ export const serviceQueries = {
   channels(tenantId: string): RawBuilder<unknown> {
     return sql`(select jsonb_object_agg(s.name, s.slack_channel) from services s
                 where s.tenant_id = ${tenantId} and s.slack_channel is not null)`;
+  },
+  /**
+   * The named service's incidents of this severity or worse get a channel when they open; null: none (no such
+   * service, or no setting). `service` is an expression of the embedding statement.
+   */
+  autoChannel(tenantId: string, service: RawBuilder<string>): RawBuilder<number | null> {
+    return sql<number | null>`(select s.auto_channel_min_severity from services s
+                where s.tenant_id = ${tenantId} and s.name = ${service})`;
+  },
+  /** Hours after resolution the named service's channels are archived, else `fallback`. */
+  channelArchiveHours(tenantId: string, service: RawBuilder<string>, fallback: number): RawBuilder<number> {
+    return sql<number>`coalesce((select s.channel_archive_hours from services s
+                where s.tenant_id = ${tenantId} and s.name = ${service}), ${fallback}::int)`;
   },
   /**
    * The named service's policy id, or null (no such service, or none set). `service` may be an expression of the

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import {
   declareInputSchema,
+  editInputSchema,
   INCIDENT_STATUSES,
   listFilterSchema,
   mergeInputSchema,
@@ -157,6 +158,18 @@ export const getIncident = route({
   permission: 'incident:read',
   request: { params: refParams },
   responses: { 200: json(incidentDetailSchema, 'The incident, its alerts and its timeline') },
+});
+
+export const editIncident = route({
+  method: 'patch',
+  path: '/{ref}',
+  tags,
+  summary: 'Change an incident’s severity and/or title',
+  description:
+    'Each change is a timeline event (`severity_changed` by hand, `title_changed`) that updates the card; a new title renames the incident’s channel.',
+  permission: 'incident:declare',
+  request: { params: refParams, body: jsonBody(editInputSchema) },
+  responses: { 200: incident },
 });
 
 export const acknowledgeIncident = route({

@@ -10,6 +10,7 @@ import {
   addIncidentNote,
   assignIncident,
   declareIncident,
+  editIncident,
   escalateIncident,
   getIncident,
   getIncidentRoles,
@@ -34,6 +35,9 @@ export function incidentRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   );
   serve(app, getIncident, async (c) =>
     c.json(await incidents.get(c.get('actor'), c.req.valid('param').ref), 200),
+  );
+  serve(app, editIncident, async (c) =>
+    c.json(await incidents.edit(c.get('actor'), c.req.valid('param').ref, c.req.valid('json')), 200),
   );
   serve(app, acknowledgeIncident, async (c) =>
     c.json(await incidents.acknowledge(c.get('actor'), c.req.valid('param').ref), 200),

@@ -9,6 +9,15 @@ const serviceSchema = z
     description: z.string().nullable(),
     escalationPolicyId: z.string().nullable(),
     slackChannel: z.string().nullable(),
+    autoChannel: z
+      .object({ minSeverity: z.number().int().min(1).max(5) })
+      .nullable()
+      .openapi({ description: 'Incidents this severe or worse get their own Slack channel when they open' }),
+    channelArchiveHours: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Hours after resolution the channel is archived; null: the default' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

@@ -30,6 +30,7 @@ import {
   toStatusUpdateView,
   toTimelineItemView,
 } from '../incident-view.mapper.js';
+import { channelDelivery } from './channel-delivery.js';
 import { ledgerDelivery } from './ledger-delivery.js';
 import { cardPermalink, sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
@@ -79,7 +80,13 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
       ...view.mergedInto,
       url: await cardPermalink(client, deps, row.tenantId, view.mergedInto.id),
     };
-    return { ...view, mergedInto, escalation: esc ? toCardEscalationView(esc) : null };
+    const ch = await deps.services.channels.of(row.tenantId, view.id);
+    return {
+      ...view,
+      mergedInto,
+      escalation: esc ? toCardEscalationView(esc) : null,
+      channel: ch ? { id: ch.channelId, name: ch.name, archived: ch.archived } : null,
+    };
   };
 
   /** What an earlier attempt of `row` posted in `channel` (in the thread `threadTs`), or null: then post. */
@@ -249,6 +256,9 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
         : {}),
     };
   };
+  const incidentChannel = channelDelivery(client, deps, (row, channel, threadTs) =>
+    earlier(row, channel, threadTs || undefined),
+  );
   return deliveryRegistry({
     'slack.post': mapped(post),
     'slack.update': mapped(update),
@@ -259,5 +269,7 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     'slack.dm': mapped(dm),
     'slack.home': mapped(home),
     'slack.usergroup': mapped(usergroup),
+    'slack.channel': mapped(incidentChannel.channel),
+    'slack.mirror': mapped(incidentChannel.mirror),
   });
 }

@@ -9,7 +9,7 @@ import { CardMoreValue } from '../../../../blocks/incident-card-more.blocks.js';
 import { decodeMetadata } from '../../../../blocks/metadata.js';
 import { AppError } from '../../../shared/errors.js';
 
-/** The menu (an overflow), or its one option shown as a button. */
+/** The menu's click: an option of the overflow menu, or the button a single option is rendered as. */
 export type MoreArgs = SlackActionMiddlewareArgs<BlockAction<OverflowAction | ButtonAction>> &
   AllMiddlewareArgs;
 

@@ -9,6 +9,7 @@ import { followMore, roleMore } from './coordination-more.js';
 import { mergeSubmitted, openMergeModal } from './merge.action.js';
 import { type MoreHandler, moreAction } from './more.action.js';
 import { noteSubmitted } from './note.view.js';
+import { openChannelAction } from './open-channel.action.js';
 import { postUpdateAction } from './post-update.action.js';
 import { resolveAction } from './resolve.action.js';
 import { roleSubmitted } from './role.view.js';
@@ -32,6 +33,7 @@ export function registerIncidentButtons(app: App, deps: SlackDeps, identify: Ide
 /** The handlers of the card's "More" menu, by the option's `a` (see blocks/incident-card-more.blocks.ts). */
 function moreHandlers(deps: SlackDeps): Record<string, MoreHandler> {
   return {
+    channel: openChannelAction(deps),
     role: roleMore(deps),
     follow: followMore(deps),
     silence: silenceMore(deps, 1),

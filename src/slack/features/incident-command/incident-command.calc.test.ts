@@ -79,6 +79,33 @@ describe('/incident parsing', () => {
   });
 });
 
+describe('incident channel, severity and rename commands', () => {
+  it('parses channel, severity and rename', () => {
+    expect(parseIncidentCommand('channel INC-42')).toEqual({ sub: 'channel', ref: 'INC-42' });
+    expect(parseIncidentCommand('severity INC-42 P1')).toEqual({
+      sub: 'severity',
+      ref: 'INC-42',
+      severity: 1,
+    });
+    expect(parseIncidentCommand('sev 42 2')).toEqual({ sub: 'severity', ref: '42', severity: 2 });
+    expect(parseIncidentCommand('rename INC-42 Checkout  down in EU')).toEqual({
+      sub: 'rename',
+      ref: 'INC-42',
+      title: 'Checkout  down in EU',
+    });
+  });
+
+  it('answers the usage when something is missing', () => {
+    expect(parseIncidentCommand('severity INC-42')).toEqual({
+      sub: 'usage',
+      message: 'Usage: `/incident severity INC-42 P1`',
+    });
+    expect(parseIncidentCommand('severity INC-42 P9').sub).toBe('usage');
+    expect(parseIncidentCommand('rename INC-42').sub).toBe('usage');
+    expect(parseIncidentCommand('channel').sub).toBe('usage');
+  });
+});
+
 describe('/incident role, update, follow', () => {
   it('reads roles: set, clear, or the form', () => {
     expect(parseIncidentCommand('role INC-4 commander <@U0BOB|bob>')).toEqual({

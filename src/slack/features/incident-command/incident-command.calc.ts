@@ -4,7 +4,9 @@ export type IncidentCommand =
   | { sub: 'help' }
   | { sub: 'declare'; title: string }
   | { sub: 'list'; service?: string; severity?: number }
-  | { sub: 'show' | 'ack' | 'escalate'; ref: string }
+  | { sub: 'show' | 'ack' | 'escalate' | 'channel'; ref: string }
+  | { sub: 'severity'; ref: string; severity: number }
+  | { sub: 'rename'; ref: string; title: string }
   | { sub: 'drill'; service: string; severity: number }
   | { sub: 'resolve'; ref: string; note?: string }
   | { sub: 'assign'; ref: string; user: string }
@@ -25,6 +27,9 @@ const USAGE: Record<string, string> = {
   note: '/incident note INC-42 what you found',
   escalate: '/incident escalate INC-42',
   drill: '/incident drill service [P1-P5]',
+  channel: '/incident channel INC-42',
+  severity: '/incident severity INC-42 P1',
+  rename: '/incident rename INC-42 new title',
   role: '/incident role INC-42 [commander|comms|scribe] [@someone|clear]',
   update: '/incident update INC-42',
   follow: '/incident follow INC-42 [#channel]',
@@ -52,6 +57,8 @@ const ALIASES: Record<string, string> = {
   ls: 'list',
   info: 'show',
   close: 'resolve',
+  sev: 'severity',
+  title: 'rename',
 };
 
 /** A Slack mention `<@U123|name>` (or a bare `U123`) → `U123`; anything else (an email) as written. */
@@ -87,7 +94,18 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       if (!service || !severity || extra.length) return usage();
       return { sub, service, severity: Number(severity) };
     }
+    case 'severity': {
+      const [ref, sev] = rest;
+      const severity = sev ? /^p?([1-5])$/i.exec(sev)?.[1] : undefined;
+      return ref && severity && rest.length === 2 ? { sub, ref, severity: Number(severity) } : usage();
+    }
+    case 'rename': {
+      const [ref] = rest;
+      const title = ref ? after.slice(ref.length).trim() : '';
+      return ref && title ? { sub, ref, title } : usage();
+    }
     case 'show':
+    case 'channel':
     case 'escalate':
     case 'ack': {
       const [ref] = rest;

@@ -12,6 +12,7 @@ import { toIncidentView } from '../../incident-view.mapper.js';
 import { tellUser } from '../../surface.js';
 import { openRoleModal, openUpdateModal } from '../incident-buttons/coordination-modals.js';
 import { incidentAction } from '../incident-buttons/incident-action.js';
+import { editIncident, openChannel } from './channel-commands.js';
 import { parseIncidentCommand } from './incident-command.calc.js';
 import { openDeclareModal } from './open-declare.js';
 
@@ -130,6 +131,12 @@ export function incidentCommand(deps: SlackDeps, identify: IdentityResolver) {
         const result = await deps.services.escalation.escalate(actor, cmd.ref);
         return say(`${result.escalated ? ':arrow_double_up:' : ':information_source:'} ${result.message}`);
       }
+      case 'channel':
+        return say(await openChannel(deps, actor, cmd.ref, command.user_id));
+      case 'severity':
+        return say(await editIncident(deps, actor, cmd.ref, { severity: cmd.severity }));
+      case 'rename':
+        return say(await editIncident(deps, actor, cmd.ref, { title: cmd.title }));
       case 'drill': {
         const done = await incidents.declare(actor, {
           title: `Fire drill: ${cmd.service}`,
