@@ -43,6 +43,8 @@ export const PERMISSIONS = [
   'contact_method:write',
   'contact_method:verify',
   'webhook:send',
+  'kb:read',
+  'kb:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -81,6 +83,8 @@ const DOES: Record<Permission, string> = {
   'contact_method:write': 'add, verify or remove people’s phone numbers (contact methods)',
   'contact_method:verify': 'mark a phone number verified without its code',
   'webhook:send': 'send alerts (webhooks)',
+  'kb:read': 'read the knowledge base',
+  'kb:write': 'add to or edit the knowledge base',
 };
 
 /** What an `own` grant lets someone do, and what the rest is called. */
@@ -110,6 +114,7 @@ const PEOPLE_READS: Permission[] = [
   'escalation_policy:read',
   'service:read',
   'notification_rule:read',
+  'kb:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:declare',
@@ -118,6 +123,7 @@ const INCIDENT_WORK: Permission[] = [
   'incident:assign',
   'incident:note',
   'incident:escalate',
+  'kb:write',
 ];
 const ROSTER_WORK: Permission[] = [
   'schedule:write',
@@ -166,6 +172,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
     'user:read',
     'service:read',
     'escalation_policy:read',
+    'kb:read',
   ]),
 };
 

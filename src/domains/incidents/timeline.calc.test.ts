@@ -55,6 +55,7 @@ const EXAMPLES: TimelineEvent[] = [
     kind: 'contact_method_disabled',
     data: { userId: 'u1', userName: 'Ana', phone: '+14…0101', why: 'opted_out' },
   },
+  { kind: 'resolution_captured', data: { fix: 'scaled the pool', cause: 'capacity', kb: true } },
 ];
 
 describe('timeline events', () => {
@@ -88,7 +89,20 @@ describe('timeline events', () => {
       'Nobody is on call for Payments: escalating to the next step at once',
       'Slack DM page sent',
       'Ana texted STOP: pages to +14…0101 are off until they text START (or re-verify the number)',
+      'Alice told what fixed INC-4: scaled the pool (root cause: capacity)',
     ]);
+  });
+
+  it('renders a resolution captured with the resolve: what fixed it and its root cause category', () => {
+    const e: TimelineEvent = {
+      kind: 'resolved',
+      data: { note: 'restarted pgbouncer', endedAlerts: 0, cause: 'config', kb: true },
+    };
+    expect(describeEvent(e, ctx)).toBe('INC-4 resolved by Alice: restarted pgbouncer (root cause: config)');
+    expect(eventDetail({ kind: 'resolved', data: { endedAlerts: 0, cause: 'deploy' } })).toBe('Root cause: deploy');
+    expect(eventDetail({ kind: 'resolution_captured', data: { fix: null, cause: 'unknown', kb: false } })).toBe(
+      'Root cause: unknown',
+    );
   });
 
   it("renders the detail under a thread reply's headline, without what the headline says", () => {

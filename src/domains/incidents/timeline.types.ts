@@ -6,6 +6,11 @@
 import { z } from 'zod';
 
 const severity = z.number().int().min(1).max(5);
+
+/** Root cause categories a resolution is filed under (the resolve form, the REST API, the knowledge base). */
+export const ROOT_CAUSES = ['config', 'deploy', 'capacity', 'dependency', 'hardware', 'unknown'] as const;
+export type RootCause = (typeof ROOT_CAUSES)[number];
+const rootCause = z.enum(ROOT_CAUSES);
 /** Acknowledge, resolve, re-trigger: an optional note, and how many firing alerts the change ended. */
 const transition = z.object({
   note: z.string().optional(),
@@ -34,7 +39,11 @@ export const TIMELINE_DATA = {
   }),
   alert_resolved: z.object({ count: z.number().int().min(1), titles: z.array(z.string()) }),
   acknowledged: transition,
-  resolved: transition,
+  /**
+   * Resolved; with a resolution captured at the same time (the resolve form, `/incident resolve INC-4 note`, REST):
+   * `note` is what fixed it, `cause` its root cause category, `kb` whether it goes to the knowledge base.
+   */
+  resolved: transition.extend({ cause: rootCause.optional(), kb: z.boolean().optional() }),
   retriggered: transition,
   assigned: z.object({ userId: z.string(), userName: z.string() }),
   note: z.object({ text: z.string() }),
@@ -104,6 +113,11 @@ export const TIMELINE_DATA = {
     phone: z.string(),
     why: z.enum(['opted_out', 'invalid']),
   }),
+  /**
+   * What fixed an incident, told after it was resolved (an incident that resolved by itself, asked by DM): `fix`,
+   * its root cause category, and whether it goes to the knowledge base.
+   */
+  resolution_captured: z.object({ fix: z.string().nullable(), cause: rootCause, kb: z.boolean() }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -152,6 +166,7 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   nobody_on_call: reply,
   notified: quiet,
   contact_method_disabled: reply,
+  resolution_captured: reply,
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);
