@@ -40,6 +40,23 @@ export const VIEWS = {
   verifyCode: 'contact.verify_modal',
   /** Edit notification rules: each urgency's chain of method + delay. */
   editRules: 'contact.rules_modal',
+  /** Resolve (card, App Home, `/incident resolve INC-4`) and "What fixed it?" (the self-resolved DM). */
+  resolve: 'incident.resolve_modal',
+  /** A knowledge base entry, opened from a hint or a search result (no submit). */
+  kbEntry: 'kb.entry_modal',
+} as const;
+
+/** Knowledge base buttons: Show an entry (its value: the entry id) and the self-resolved DM's "Tell what fixed it". */
+export const KB_ACTIONS = {
+  showEntry: 'kb.show_entry',
+  tellFix: 'kb.tell_fix',
+} as const;
+
+/** Input blocks of the resolve form. */
+export const RESOLVE_INPUTS = {
+  fix: { blockId: 'resolve.fix', actionId: 'resolve.fix.value' },
+  cause: { blockId: 'resolve.cause', actionId: 'resolve.cause.value' },
+  kb: { blockId: 'resolve.kb', actionId: 'resolve.kb.value' },
 } as const;
 
 /**

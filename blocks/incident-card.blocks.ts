@@ -21,6 +21,7 @@ import {
 } from './format.js';
 import { INCIDENT_ACTIONS, incidentActionsBlockId } from './ids.js';
 import { cardMoreMenu, cardMoreOptions } from './incident-card-more.blocks.js';
+import { knownProblemBlock } from './kb-hint.blocks.js';
 import { joinWithin, LIMITS, truncate } from './limits.js';
 import { DRILL_MARK, drillPrefix, escalateButton } from './page.blocks.js';
 import type { BlockOptions, CardEscalationView, IncidentView, MessagePayload } from './types.js';
@@ -229,6 +230,8 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
   if (labels) blocks.push(labels);
   const links = linksText(view);
   if (links) blocks.push({ type: 'section', text: mrkdwn(links, LIMITS.sectionText) });
+  const known = view.status === 'resolved' ? null : knownProblemBlock(view.knownProblem, opts.now);
+  if (known) blocks.push(known);
   blocks.push(lifecycleBlock(view, opts));
   const escalation =
     view.escalation && view.status === 'triggered' ? escalationLine(view.escalation, opts) : null;
