@@ -12,6 +12,12 @@ import {
   SimulatorService,
 } from '../domains/escalation/index.js';
 import { IncidentEventBus, IncidentsService, timelineQueries } from '../domains/incidents/index.js';
+import {
+  type KnowledgePorts,
+  KnowledgeService,
+  KnowledgeSink,
+  rendererRead,
+} from '../domains/knowledge/index.js';
 import { type Destination, ledgerStepOf, ledgerTouched, OutboxService } from '../domains/notify/index.js';
 import {
   CONTACT_METHODS,
@@ -25,6 +31,7 @@ import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/service
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
+import { askWhatFixedIt } from '../../blocks/resolve-modal.blocks.js';
 import { escalationDirectory } from './escalation-directory.js';
 
 /** Every domain service of one OpsWatch, wired together. Adapters (HTTP, Slack, jobs) call these, nothing else. */
@@ -55,6 +62,8 @@ export interface Services {
   phonePaging: PhonePagingService;
   /** What the escalation engine reads policies, people's rules and managers through. */
   directory: EscalationDirectory;
+  /** The knowledge base: entries, search, the hint on new incidents' cards and pages, resolution captures. */
+  knowledge: KnowledgeService;
 }
 
 /** What the services tell the process's metrics. */
@@ -152,8 +161,34 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   // Subscribers of incident events, in order (SLA and knowledge base will join here). A new incident's service
   // is created on first sight (with no policy), then the escalation engine (what it records — escalation
   // started, pages cancelled — is routed with the rest), then the notification router.
+  // The knowledge base files resolutions (and entries) in the resolving transaction; one that resolved by itself
+  // only queues its "what fixed it?" ask there, so alert ingestion does no look-up for it.
+  const knowledgePorts: KnowledgePorts = {
+    facts: incidents.facts,
+    alerts: (em, tenantId, incidentId, limit) => incidentAlerts.list(em, tenantId, incidentId, limit),
+  };
+  const knowledge = new KnowledgeService(
+    orm,
+    clock,
+    {
+      ...knowledgePorts,
+      incidentOf: async (actor, ref) => {
+        const d = await incidents.get(actor, ref);
+        return { id: d.id, number: d.number, status: d.status };
+      },
+      resolve: (actor, ref, note, capture) => incidents.resolve(actor, ref, note, capture),
+      recordAs: incidents.recordAs,
+    },
+    {
+      detail: rendererRead((actor, ref) => incidents.get(actor, ref)),
+      enqueue: outbox.enqueue,
+      renderAsk: (view) => askWhatFixedIt(view, { now: clock.now(), baseUrl }),
+      log,
+    },
+  );
   events.subscribe(catalog.sighting);
   events.subscribe(escalation.sink);
+  events.subscribe(new KnowledgeSink(knowledgePorts));
   events.subscribe(outbox.router);
   // Users and schedules an escalation policy names are not deleted.
   const references = { using: policyReads.using };
@@ -177,5 +212,6 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     contactMethods: new ContactMethodsService(orm, clock, { enqueue: outbox.enqueue }),
     phonePaging,
     directory,
+    knowledge,
   };
 }

@@ -14,6 +14,8 @@ export function engineFor(services: Services, log: Logger): Engine {
       // SMS and calls whose sending died without an answer are failed ("outcome unknown"), never sent again.
       { name: 'phone-sends', run: async () => ({ expired: await services.phonePaging.expireStuck() }) },
       handoffsModule(services.handoffs),
+      // Incidents that resolved by themselves: their acknowledger or assignee is asked once what fixed it.
+      { name: 'knowledge-asks', run: (now) => services.knowledge.askPending(now) },
     ],
     log,
   );

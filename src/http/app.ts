@@ -7,6 +7,7 @@ import { adminRoutes } from './api/admin.routes.js';
 import { contactMethodRoutes } from './api/contact-methods.routes.js';
 import { escalationPolicyRoutes } from './api/escalation-policies.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
+import { knowledgeRoutes } from './api/knowledge.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
 import { serviceRoutes } from './api/services.routes.js';
 import { slackRoutes } from './api/slack.routes.js';
@@ -60,6 +61,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/ical', icalFeedRoutes(deps));
   app.use('/api/v1/*', requireApiKey(deps.services));
   app.route('/api/v1/incidents', incidentRoutes(deps));
+  app.route('/api/v1/kb', knowledgeRoutes(deps));
   app.route('/api/v1/slack', slackRoutes(deps));
   app.route('/api/v1/schedules', scheduleRoutes(deps));
   app.route('/api/v1/users', userIcalRoutes(deps));

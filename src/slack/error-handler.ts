@@ -5,6 +5,7 @@ import {
   DECLARE_INPUTS,
   NOTE_INPUTS,
   ONCALL_INPUTS,
+  RESOLVE_INPUTS,
   RULE_BLOCK_PREFIX,
   ruleInputIds,
   VIEWS,
@@ -40,6 +41,15 @@ const MODAL_FIELDS: Record<string, ModalFields> = {
   [VIEWS.note]: {
     fields: { text: NOTE_INPUTS.note.blockId, note: NOTE_INPUTS.note.blockId },
     first: NOTE_INPUTS.note.blockId,
+  },
+  [VIEWS.resolve]: {
+    fields: {
+      fix: RESOLVE_INPUTS.fix.blockId,
+      note: RESOLVE_INPUTS.fix.blockId,
+      rootCause: RESOLVE_INPUTS.cause.blockId,
+      addToKnowledgeBase: RESOLVE_INPUTS.kb.blockId,
+    },
+    first: RESOLVE_INPUTS.fix.blockId,
   },
   [VIEWS.override]: {
     fields: {

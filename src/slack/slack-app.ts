@@ -8,6 +8,7 @@ import { registerEscalation } from './features/escalation/register.js';
 import { registerHome } from './features/home/register.js';
 import { registerIncidentButtons } from './features/incident-buttons/register.js';
 import { registerIncidentCommand } from './features/incident-command/register.js';
+import { registerKnowledge } from './features/knowledge/register.js';
 import { registerOnCallCommand } from './features/oncall-command/register.js';
 import { FetchReceiver, type SlackEventRequest } from './fetch-receiver.js';
 import { identityResolver } from './identity.js';
@@ -96,6 +97,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
   registerOnCallCommand(app, deps, identify);
   registerContact(app, deps);
   registerHome(app, deps);
+  registerKnowledge(app, deps);
   registerErrorHandler(app, deps.log.child({ component: 'slack' }));
   const http = receiver instanceof FetchReceiver ? receiver : null;
   return {

@@ -57,7 +57,8 @@ export async function fileResolution(
 ): Promise<void> {
   const tenantId = actor.tenantId;
   const facts = await ports.facts(em, tenantId, incidentId);
-  if (!facts || facts.test) return;
+  // Test pages and fire drills are rehearsals, not occurrences of a problem.
+  if (!facts || facts.test || facts.drill) return;
   const signature = await signatureIn(em, ports, facts, tenantId, at);
   const resolvedAt = f.late && facts.resolvedAt ? new Date(facts.resolvedAt) : at;
   const openedAt = new Date(facts.createdAt);

@@ -17,10 +17,10 @@ const rootCause = z.enum(ROOT_CAUSES, {
   error: `expected one of ${ROOT_CAUSES.join(', ')}`,
 });
 
-export const entryInputSchema = z.object({
+const entryFields = {
   title: text(300).min(1, 'a title is required'),
-  symptoms: text(20_000).default(''),
-  resolution: text(50_000).default('').meta({ description: 'What fixes it, in Markdown' }),
+  symptoms: text(20_000),
+  resolution: text(50_000).meta({ description: 'What fixes it, in Markdown' }),
   signature: text(300).min(1).nullable().optional().meta({
     description: 'The incident signature it answers (`checkout/HighLatency`): new incidents with it show the entry',
   }),
@@ -30,11 +30,18 @@ export const entryInputSchema = z.object({
     .max(100)
     .optional()
     .meta({ description: 'Incidents to link (`INC-42`, `42` or an id)' }),
+};
+
+export const entryInputSchema = z.object({
+  ...entryFields,
+  symptoms: entryFields.symptoms.default(''),
+  resolution: entryFields.resolution.default(''),
 });
 export type EntryInput = z.input<typeof entryInputSchema>;
 
 /** PUT: the fields given change, the others keep their value; `version`, when given, must be the current one. */
-export const entryUpdateSchema = entryInputSchema
+export const entryUpdateSchema = z
+  .object(entryFields)
   .partial()
   .extend({
     version: z.number().int().min(1).optional().meta({

@@ -22,6 +22,7 @@ import { isAppError } from '../../shared/errors.js';
 import { blockOptions, type SlackDeps } from '../context.js';
 import { toHandoffView } from '../handoff-view.mapper.js';
 import { renderHome } from '../home.js';
+import { knownProblemView } from '../kb-view.mapper.js';
 import { toCardEscalationView, toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
 import { ledgerDelivery } from './ledger-delivery.js';
 import { sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
@@ -67,7 +68,9 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
   const cardView = async (row: OutboxRow): Promise<IncidentView> => {
     const view = await incident(row);
     const esc = await deps.services.pagingView.cardEscalation(rendererActor(row.tenantId), view.id);
-    return { ...view, escalation: esc ? toCardEscalationView(esc) : null };
+    const knownProblem =
+      view.status === 'resolved' ? null : await knownProblemView(client, deps, row.tenantId, view.id);
+    return { ...view, escalation: esc ? toCardEscalationView(esc) : null, knownProblem };
   };
 
   /** What an earlier attempt of `row` posted in `channel` (in the thread `threadTs`), or null: then post. */
