@@ -52,10 +52,7 @@ export function knownProblemText(view: KnownProblemView | null | undefined, now:
 }
 
 /** The hint as a section, with a button showing the entry when there is one; null when nothing is known. */
-export function knownProblemBlock(
-  view: KnownProblemView | null | undefined,
-  now: Date,
-): SectionBlock | null {
+export function knownProblemBlock(view: KnownProblemView | null | undefined, now: Date): SectionBlock | null {
   const text = knownProblemText(view, now);
   if (!text) return null;
   const block: SectionBlock = { type: 'section', text: mrkdwn(text, LIMITS.sectionText) };

@@ -110,7 +110,9 @@ function entryBlocks(e: KbEntryView, opts: BlockOptions): KnownBlock[] {
   }
   blocks.push(
     { type: 'section', text: mrkdwn('*Resolution*', 50) },
-    ...(e.resolution.trim() ? sections(e.resolution, 12) : [{ type: 'section' as const, text: mrkdwn('_None yet._', 50) }]),
+    ...(e.resolution.trim()
+      ? sections(e.resolution, 12)
+      : [{ type: 'section' as const, text: mrkdwn('_None yet._', 50) }]),
   );
   if (e.incidents.length) {
     const { shown, hidden } = capList(e.incidents, 30);

@@ -114,7 +114,14 @@ export function resolveModal(input: ResolveModalInput): ModalView {
 /** What the form's state holds: `view.state.values`. */
 type StateValues = Record<
   string,
-  Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: { value: string }[] }>
+  Record<
+    string,
+    {
+      value?: string | null;
+      selected_option?: { value: string } | null;
+      selected_options?: { value: string }[];
+    }
+  >
 >;
 
 /** The form's answers: what fixed it, the category, and whether it goes to the knowledge base. */

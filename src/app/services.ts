@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { askWhatFixedIt } from '../../blocks/resolve-modal.blocks.js';
 import { AlertsService, incidentAlerts } from '../domains/alerts/index.js';
 import { AuditService } from '../domains/audit/index.js';
 import {
@@ -31,7 +32,6 @@ import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/service
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
-import { askWhatFixedIt } from '../../blocks/resolve-modal.blocks.js';
 import { escalationDirectory } from './escalation-directory.js';
 
 /** Every domain service of one OpsWatch, wired together. Adapters (HTTP, Slack, jobs) call these, nothing else. */

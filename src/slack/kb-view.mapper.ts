@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { KnownProblemView, OccurrenceView } from '../../blocks/types.js';
 import type { KbEntryView } from '../../blocks/kb.blocks.js';
+import type { KnownProblemView, OccurrenceView } from '../../blocks/types.js';
 import type { EntryDto, KnownProblemHint } from '../domains/knowledge/index.js';
 import { rendererActor } from '../shared/actor.js';
 import type { SlackDeps } from './context.js';

@@ -99,10 +99,12 @@ describe('timeline events', () => {
       data: { note: 'restarted pgbouncer', endedAlerts: 0, cause: 'config', kb: true },
     };
     expect(describeEvent(e, ctx)).toBe('INC-4 resolved by Alice: restarted pgbouncer (root cause: config)');
-    expect(eventDetail({ kind: 'resolved', data: { endedAlerts: 0, cause: 'deploy' } })).toBe('Root cause: deploy');
-    expect(eventDetail({ kind: 'resolution_captured', data: { fix: null, cause: 'unknown', kb: false } })).toBe(
-      'Root cause: unknown',
+    expect(eventDetail({ kind: 'resolved', data: { endedAlerts: 0, cause: 'deploy' } })).toBe(
+      'Root cause: deploy',
     );
+    expect(
+      eventDetail({ kind: 'resolution_captured', data: { fix: null, cause: 'unknown', kb: false } }),
+    ).toBe('Root cause: unknown');
   });
 
   it("renders the detail under a thread reply's headline, without what the headline says", () => {

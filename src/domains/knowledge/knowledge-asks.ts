@@ -95,7 +95,8 @@ export async function askPending(deps: AskDeps, now: Date): Promise<{ asked: num
 }
 
 /** The renderer's read of an incident for an ask, or null when it is gone. */
-export const rendererRead = (get: (actor: ReturnType<typeof rendererActor>, ref: string) => Promise<IncidentDetailDto>) =>
+export const rendererRead =
+  (get: (actor: ReturnType<typeof rendererActor>, ref: string) => Promise<IncidentDetailDto>) =>
   async (tenantId: string, incidentId: string): Promise<IncidentDetailDto | null> => {
     try {
       return await get(rendererActor(tenantId), incidentId);

@@ -21,7 +21,13 @@ export interface KnowledgePorts {
 const SIGNATURE_ALERTS = 500;
 
 /** The incident's signature: the frozen one, else computed from its alerts now and frozen. */
-export async function signatureIn(em: Em, ports: KnowledgePorts, facts: IncidentFacts, tenantId: string, at: Date) {
+export async function signatureIn(
+  em: Em,
+  ports: KnowledgePorts,
+  facts: IncidentFacts,
+  tenantId: string,
+  at: Date,
+) {
   const frozen = await knowledgeStore.frozenSignature(em, tenantId, facts.id);
   if (frozen) return frozen;
   const alerts = await ports.alerts(em, tenantId, facts.id, SIGNATURE_ALERTS);

@@ -13,7 +13,10 @@ import {
 const iso = (v: string | Date | null): string | null => (v === null ? null : new Date(v).toISOString());
 const minutes = (seconds: number): number => Math.round(seconds / 6) / 10;
 
-export function toEntryDto(row: EntryRow, linked: { incident_id: string; incident_number: number }[]): EntryDto {
+export function toEntryDto(
+  row: EntryRow,
+  linked: { incident_id: string; incident_number: number }[],
+): EntryDto {
   const count = Number(row.resolve_count);
   return {
     id: row.id,

@@ -14,11 +14,12 @@ import {
   type ResolutionCapture,
   type TimelineEvent,
 } from '../incidents/index.js';
-import { type AskDeps, askPending } from './knowledge-asks.js';
 import { type KnowledgePorts, signatureIn } from './knowledge.capture.js';
 import { toEntryDto, toHint, toResolutionDto, toVersionDto } from './knowledge.mapper.js';
 import { type EntryFields, type EntryRow, knowledgeStore } from './knowledge.store.js';
 import {
+  type CaptureInput,
+  captureInputSchema,
   type EntryDto,
   type EntryInput,
   type EntryUpdate,
@@ -34,16 +35,20 @@ import {
   type SearchHitDto,
   type SearchQuery,
   searchQuerySchema,
-  type CaptureInput,
-  captureInputSchema,
 } from './knowledge.types.js';
+import { type AskDeps, askPending } from './knowledge-asks.js';
 
 /** What the knowledge service needs of other domains, besides the in-transaction reads. */
 export interface KnowledgeDeps extends KnowledgePorts {
   /** An incident by `INC-42`, `42` or id, as `actor` may read it (its own transaction). */
   incidentOf(actor: Actor, ref: string): Promise<{ id: string; number: number; status: string }>;
   /** Resolves it with what fixed it (IncidentsService.resolve): the sink files it in that transaction. */
-  resolve(actor: Actor, ref: string, note: string | undefined, capture: ResolutionCapture): Promise<IncidentDto>;
+  resolve(
+    actor: Actor,
+    ref: string,
+    note: string | undefined,
+    capture: ResolutionCapture,
+  ): Promise<IncidentDto>;
   /** Records an event by `actor` in the caller's transaction (IncidentsService.recordAs). */
   recordAs(em: OrmEm, actor: Actor, incidentId: string, event: TimelineEvent, at: Date): Promise<void>;
 }
@@ -66,7 +71,10 @@ export class KnowledgeService {
     return askPending({ ...this.asks, orm: this.orm, ports: this.deps }, now);
   }
 
-  async list(actor: Actor, query: { limit?: unknown; offset?: unknown } = {}): Promise<{ items: EntryDto[] }> {
+  async list(
+    actor: Actor,
+    query: { limit?: unknown; offset?: unknown } = {},
+  ): Promise<{ items: EntryDto[] }> {
     authorize(actor, 'kb:read');
     const { limit, offset } = parseInput(listEntriesSchema, query, 'The list query is not valid.');
     return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
@@ -178,7 +186,11 @@ export class KnowledgeService {
    * resolved (it resolved by itself) gets what fixed it on its timeline (`resolution_captured`). Either way the
    * knowledge base files it in that transaction. Answers whether the incident was resolved now.
    */
-  async resolveWithCapture(actor: Actor, ref: string, input: CaptureInput): Promise<{ ref: string; resolved: boolean }> {
+  async resolveWithCapture(
+    actor: Actor,
+    ref: string,
+    input: CaptureInput,
+  ): Promise<{ ref: string; resolved: boolean }> {
     authorize(actor, 'incident:resolve');
     const data = parseInput(captureInputSchema, input, 'What fixed it is not valid.');
     const fix = data.fix?.trim() || undefined;
@@ -288,6 +300,11 @@ export class KnowledgeService {
       tenantId,
       rows.map((r) => r.id),
     );
-    return rows.map((r) => toEntryDto(r, linked.filter((l) => l.entry_id === r.id)));
+    return rows.map((r) =>
+      toEntryDto(
+        r,
+        linked.filter((l) => l.entry_id === r.id),
+      ),
+    );
   }
 }

@@ -3,12 +3,17 @@ import type { IncidentEvent, IncidentEventSink } from '../incidents/index.js';
 import { fileResolution, type KnowledgePorts } from './knowledge.capture.js';
 import { knowledgeStore } from './knowledge.store.js';
 
+/** Resolved by OpsWatch (every alert resolved, in alert ingestion) or by the monitoring that sent the alerts. */
+const resolvedByItself = (e: IncidentEvent): boolean =>
+  e.actor.kind === 'system' || e.actor.source === 'webhook';
+
 /**
  * The knowledge base's subscriber to incident events, in the recording transaction:
  * - a `resolved` by a person (or an API key) files the resolution — and, marked for the knowledge base with what
  *   fixed it, creates or updates its signature's entry — in the same transaction;
  * - a `resolution_captured` (a fix told after the fact) files it the same way;
- * - a `resolved` by OpsWatch itself (every alert resolved: alert ingestion's transaction) only queues one row
+ * - a `resolved` by itself (every alert resolved, or the sender resolved it: alert ingestion's transaction) only
+ *   queues one row
  *   asking its acknowledger or assignee what fixed it, sent without waiting for an answer: the signature, the
  *   look-ups and the DM happen later, off the webhook's path (KnowledgeService.askPending, an engine module).
  */
@@ -19,7 +24,7 @@ export class KnowledgeSink implements IncidentEventSink {
     const asks = new Map<string, string[]>();
     for (const e of events) {
       const { event, actor } = e;
-      if (event.kind === 'resolved' && actor.kind === 'system') {
+      if (event.kind === 'resolved' && resolvedByItself(e)) {
         asks.set(e.tenantId, [...(asks.get(e.tenantId) ?? []), e.incidentId]);
       } else if (event.kind === 'resolved') {
         await fileResolution(em, this.ports, actor, e.incidentId, e.at, {

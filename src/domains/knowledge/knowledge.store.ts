@@ -150,10 +150,23 @@ export const knowledgeStore = {
     em: Em,
     tenantId: string,
     ref: { id?: string; number?: number },
-  ): Promise<(ResolutionRow & { resolved_slack: string | null; captured_slack: string | null; entry_number: number | null }) | undefined> {
+  ): Promise<
+    | (ResolutionRow & {
+        resolved_slack: string | null;
+        captured_slack: string | null;
+        entry_number: number | null;
+      })
+    | undefined
+  > {
     return queryOne(
       em,
-      sql<ResolutionRow & { resolved_slack: string | null; captured_slack: string | null; entry_number: number | null }>`
+      sql<
+        ResolutionRow & {
+          resolved_slack: string | null;
+          captured_slack: string | null;
+          entry_number: number | null;
+        }
+      >`
         select r.*, ru.slack_user_id as resolved_slack, cu.slack_user_id as captured_slack, e.number as entry_number
         from kb_resolutions r
         left join users ru on ru.tenant_id = r.tenant_id and ru.id::text = r.resolved_by_id
@@ -197,9 +210,7 @@ export const knowledgeStore = {
     lock = false,
   ): Promise<EntryRow | undefined> {
     let q = selectEntries().where('tenant_id', '=', tenantId);
-    q = ref.id
-      ? q.where(sql<boolean>`id::text = ${ref.id}`)
-      : q.where('number', '=', ref.number ?? -1);
+    q = ref.id ? q.where(sql<boolean>`id::text = ${ref.id}`) : q.where('number', '=', ref.number ?? -1);
     return queryOne(em, lock ? q.forUpdate() : q);
   },
 
@@ -241,7 +252,9 @@ export const knowledgeStore = {
     await query(em, sql`select pg_advisory_xact_lock(hashtext('kb_entries:' || ${tenantId}))`);
     const row = await queryOne(
       em,
-      sql<{ n: number }>`select coalesce(max(number), 0)::int + 1 as n from kb_entries where tenant_id = ${tenantId}`,
+      sql<{
+        n: number;
+      }>`select coalesce(max(number), 0)::int + 1 as n from kb_entries where tenant_id = ${tenantId}`,
     );
     return row?.n ?? 1;
   },

@@ -12,7 +12,11 @@ export function parseEntryRef(ref: string): { id?: string; number?: number } {
   return m ? { number: Number(m[1]) } : { id: ref.trim() };
 }
 
-const text = (max: number) => z.string().trim().max(max, `at most ${max.toLocaleString('en')} characters`);
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `at most ${max.toLocaleString('en')} characters`);
 const rootCause = z.enum(ROOT_CAUSES, {
   error: `expected one of ${ROOT_CAUSES.join(', ')}`,
 });
@@ -22,7 +26,8 @@ const entryFields = {
   symptoms: text(20_000),
   resolution: text(50_000).meta({ description: 'What fixes it, in Markdown' }),
   signature: text(300).min(1).nullable().optional().meta({
-    description: 'The incident signature it answers (`checkout/HighLatency`): new incidents with it show the entry',
+    description:
+      'The incident signature it answers (`checkout/HighLatency`): new incidents with it show the entry',
   }),
   rootCause: rootCause.nullable().optional(),
   incidents: z
@@ -68,7 +73,9 @@ export const listEntriesSchema = z.object({
 
 /** What a resolve captured (the Slack form, `/incident resolve INC-4 note`, REST), or a fix told later. */
 export const captureInputSchema = z.object({
-  fix: text(10_000).optional().meta({ description: 'What fixed it (free text); it goes to the knowledge base' }),
+  fix: text(10_000)
+    .optional()
+    .meta({ description: 'What fixed it (free text); it goes to the knowledge base' }),
   rootCause: rootCause.optional(),
   addToKnowledgeBase: z.boolean().optional(),
 });

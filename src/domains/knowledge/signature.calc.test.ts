@@ -8,8 +8,16 @@ const am = (alertname: string, instance: string) => ({
 
 describe('incident signatures', () => {
   it('is the service and the sorted alert names, whatever the instances', () => {
-    const a = incidentSignature('checkout', [am('PodCrashLooping', 'pod-7'), am('HighLatency', 'pod-2')], 'x');
-    const b = incidentSignature('Checkout', [am('HighLatency', 'pod-9'), am('PodCrashLooping', 'pod-1')], 'y');
+    const a = incidentSignature(
+      'checkout',
+      [am('PodCrashLooping', 'pod-7'), am('HighLatency', 'pod-2')],
+      'x',
+    );
+    const b = incidentSignature(
+      'Checkout',
+      [am('HighLatency', 'pod-9'), am('PodCrashLooping', 'pod-1')],
+      'y',
+    );
     expect(a).toBe('checkout/HighLatency+PodCrashLooping');
     expect(b).toBe(a);
   });

@@ -31,7 +31,10 @@ const INSTANCE_LIKE: readonly RegExp[] = [
 export function normalizeTitle(title: string): string {
   let t = title.toLowerCase();
   for (const re of INSTANCE_LIKE) t = t.replace(re, '#');
-  return t.replace(/#(?:[#\s]*#)+/g, '#').replace(/\s+/g, ' ').trim();
+  return t
+    .replace(/#(?:[#\s]*#)+/g, '#')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const bounded = (s: string): string => {

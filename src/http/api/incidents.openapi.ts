@@ -9,7 +9,12 @@ import { json, jsonBody, route } from '../openapi/route.js';
 
 export const resolveBodySchema = z
   .object({
-    note: z.string().trim().max(10_000).optional().openapi({ description: 'A note; without `fix`, what fixed it' }),
+    note: z
+      .string()
+      .trim()
+      .max(10_000)
+      .optional()
+      .openapi({ description: 'A note; without `fix`, what fixed it' }),
     fix: z.string().trim().max(10_000).optional().openapi({ description: 'What fixed it (free text)' }),
     rootCause: z.enum(ROOT_CAUSES).optional().openapi({ description: 'The root cause category' }),
     addToKnowledgeBase: z.boolean().optional().openapi({
@@ -153,7 +158,8 @@ export const resolveIncident = route({
   method: 'post',
   path: '/{ref}/resolve',
   tags,
-  summary: 'Resolve an incident, with what fixed it and its root cause (for the knowledge base), all optional',
+  summary:
+    'Resolve an incident, with what fixed it and its root cause (for the knowledge base), all optional',
   permission: 'incident:resolve',
   conflict: 'The incident is already resolved.',
   request: { params: refParams, body: jsonBody(resolveBodySchema, { required: false }) },

@@ -88,7 +88,8 @@ export const searchEntries = route({
   method: 'get',
   path: '/search',
   tags,
-  summary: 'Full-text search (websearch syntax: words, "exact phrase", -without, or), best first, with snippets',
+  summary:
+    'Full-text search (websearch syntax: words, "exact phrase", -without, or), best first, with snippets',
   permission: 'kb:read',
   request: { query: searchQuerySchema },
   responses: { 200: json(z.object({ items: z.array(hitSchema) }), 'The matching entries, best first') },

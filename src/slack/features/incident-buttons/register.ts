@@ -2,12 +2,12 @@ import type { App } from '@slack/bolt';
 import { INCIDENT_ACTIONS, VIEWS } from '../../../../blocks/ids.js';
 import type { SlackDeps } from '../../context.js';
 import type { IdentityResolver } from '../../identity.js';
+import { resolveFormAction } from '../knowledge/resolve-form.action.js';
 import { acknowledgeAction } from './acknowledge.action.js';
 import { addNoteAction } from './add-note.action.js';
 import { assignAction } from './assign.action.js';
 import { type MoreHandler, moreAction } from './more.action.js';
 import { noteSubmitted } from './note.view.js';
-import { resolveFormAction } from '../knowledge/resolve-form.action.js';
 
 /**
  * The incident card's buttons (also used on App Home): Acknowledge, Resolve (opens the resolve form: what fixed it,

@@ -76,7 +76,14 @@ export function incidentCommand(deps: SlackDeps, identify: IdentityResolver) {
         if (!cmd.note) {
           const incident = await incidents.get(actor, cmd.ref);
           if (incident.status !== 'resolved')
-            return openResolveForm(client, deps, command.trigger_id, actor.tenantId, incident, command.channel_id);
+            return openResolveForm(
+              client,
+              deps,
+              command.trigger_id,
+              actor.tenantId,
+              incident,
+              command.channel_id,
+            );
         }
         const done = await incidentAction(deps, client, b, actor, cmd.ref, () =>
           incidents.resolve(actor, cmd.ref, cmd.note, { kb: true }),

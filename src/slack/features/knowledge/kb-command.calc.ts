@@ -17,7 +17,9 @@ export function parseKbCommand(text: string): KbCommand {
     case 'find':
       return after ? { sub: 'search', q: after } : { sub: 'usage', message: 'Usage: `/kb search words`' };
     case 'show':
-      return rest.length === 1 && rest[0] ? { sub: 'show', ref: rest[0] } : { sub: 'usage', message: 'Usage: `/kb show KB-3`' };
+      return rest.length === 1 && rest[0]
+        ? { sub: 'show', ref: rest[0] }
+        : { sub: 'usage', message: 'Usage: `/kb show KB-3`' };
     default:
       // `/kb KB-3` shows it; anything else is a search.
       return /^kb-?\d+$/i.test(trimmed) ? { sub: 'show', ref: trimmed } : { sub: 'search', q: trimmed };

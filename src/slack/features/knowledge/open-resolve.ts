@@ -26,7 +26,10 @@ export async function openResolveForm(
       incident: { number: incident.number, title: incident.title },
       resolved,
       knownProblem,
-      privateMetadata: encodeMetadata(ResolveMetadata, { incidentId: incident.id, ...(channel ? { channel } : {}) }),
+      privateMetadata: encodeMetadata(ResolveMetadata, {
+        incidentId: incident.id,
+        ...(channel ? { channel } : {}),
+      }),
       now: deps.clock.now(),
     }),
   });

@@ -19,7 +19,9 @@ export function resolveFormAction(deps: SlackDeps, opts: { afterResolve: boolean
     if (incident.status === 'resolved' && !opts.afterResolve) {
       const by = [...incident.timeline].reverse().find((t) => t.kind === 'resolved')?.actor.name;
       const who = by ? ` by ${by === actor.name ? 'you' : by}` : '';
-      await tellUser(client, body as never, { text: `:information_source: ${incident.ref} is already resolved${who}.` });
+      await tellUser(client, body as never, {
+        text: `:information_source: ${incident.ref} is already resolved${who}.`,
+      });
       return;
     }
     await openResolveForm(client, deps, body.trigger_id, actor.tenantId, incident);

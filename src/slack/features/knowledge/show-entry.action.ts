@@ -11,6 +11,9 @@ export function showEntryAction(deps: SlackDeps) {
     await ack();
     const actor = await actorOf(context);
     const entry = await deps.services.knowledge.get(actor, action.value ?? '');
-    await client.views.open({ trigger_id: body.trigger_id, view: kbEntryModal(toKbEntryView(entry), blockOptions(deps)) });
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: kbEntryModal(toKbEntryView(entry), blockOptions(deps)),
+    });
   };
 }
