@@ -47,6 +47,8 @@ contact_method:read      o o Y Y . . | . Y Y Y
 contact_method:write     . o Y Y . . | . . Y Y
 contact_method:verify    . . . Y . . | . . . Y
 webhook:send             . . . Y . . | Y . . Y
+kb:read                  Y Y Y Y Y Y | . Y Y Y
+kb:write                 . Y Y Y . . | . . Y Y
 `;
 
 const ROLES: Role[] = ['viewer', 'responder', 'manager', 'admin', 'system', 'renderer'];
