@@ -7,6 +7,7 @@ import type { Em } from '../../db/sql.js';
 import type { Actor } from '../../shared/actor.js';
 import { newId } from '../../shared/ids.js';
 import { type IncidentFacts, incidentRef } from '../incidents/index.js';
+import { entriesStore } from './entries.store.js';
 import { knowledgeStore } from './knowledge.store.js';
 import type { RootCause } from './knowledge.types.js';
 import { incidentSignature, type SignatureAlert } from './signature.calc.js';
@@ -88,14 +89,14 @@ export async function fileResolution(
   });
   if (f.kb && f.fix) {
     const line = fixLine(facts.number, resolvedAt, f.cause, actor.name, f.fix);
-    const entry = await knowledgeStore.lockEntryBySignature(em, tenantId, signature);
+    const entry = await entriesStore.lockEntryBySignature(em, tenantId, signature);
     let entryId: string;
     if (entry) {
       entryId = entry.id;
       const resolution = entry.resolution.includes(line)
         ? entry.resolution
         : [entry.resolution.trimEnd(), line].filter(Boolean).join('\n');
-      await knowledgeStore.updateEntry(
+      await entriesStore.updateEntry(
         em,
         tenantId,
         entry.id,
@@ -110,7 +111,7 @@ export async function fileResolution(
       );
     } else {
       entryId = newId();
-      const number = await knowledgeStore.nextNumber(em, tenantId);
+      const number = await entriesStore.nextNumber(em, tenantId);
       const fields = {
         title: facts.title,
         symptoms: `Incidents of service ${facts.service} with the signature \`${signature}\`.`,
@@ -118,10 +119,10 @@ export async function fileResolution(
         signature,
         rootCause: f.cause,
       };
-      await knowledgeStore.insertEntry(em, tenantId, entryId, number, fields, at);
+      await entriesStore.insertEntry(em, tenantId, entryId, number, fields, at);
     }
-    await knowledgeStore.snapshot(em, tenantId, entryId, actor, at);
+    await entriesStore.snapshot(em, tenantId, entryId, actor, at);
     await knowledgeStore.setResolutionEntry(em, tenantId, incidentId, entryId);
   }
-  await knowledgeStore.refreshSignature(em, tenantId, signature, at);
+  await entriesStore.refreshSignature(em, tenantId, signature, at);
 }

@@ -14,6 +14,7 @@ import {
   type ResolutionCapture,
   type TimelineEvent,
 } from '../incidents/index.js';
+import { entriesStore } from './entries.store.js';
 import { type KnowledgePorts, signatureIn } from './knowledge.capture.js';
 import { toEntryDto, toHint, toResolutionDto, toVersionDto } from './knowledge.mapper.js';
 import { type EntryFields, type EntryRow, knowledgeStore } from './knowledge.store.js';
@@ -78,7 +79,7 @@ export class KnowledgeService {
     authorize(actor, 'kb:read');
     const { limit, offset } = parseInput(listEntriesSchema, query, 'The list query is not valid.');
     return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
-      const rows = await knowledgeStore.list(em, actor.tenantId, limit, offset);
+      const rows = await entriesStore.list(em, actor.tenantId, limit, offset);
       return { items: await this.dtos(em, actor.tenantId, rows) };
     });
   }
@@ -86,7 +87,7 @@ export class KnowledgeService {
   async get(actor: Actor, ref: string): Promise<EntryDto> {
     authorize(actor, 'kb:read');
     return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
-      const row = await knowledgeStore.entry(em, actor.tenantId, parseEntryRef(ref));
+      const row = await entriesStore.entry(em, actor.tenantId, parseEntryRef(ref));
       if (!row) throw AppError.notFound(`Knowledge base entry ${ref}`);
       return this.dto(em, actor.tenantId, row);
     });
@@ -95,7 +96,7 @@ export class KnowledgeService {
   async bySignature(actor: Actor, signature: string): Promise<EntryDto> {
     authorize(actor, 'kb:read');
     return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
-      const row = await knowledgeStore.entryBySignature(em, actor.tenantId, signature.trim());
+      const row = await entriesStore.entryBySignature(em, actor.tenantId, signature.trim());
       if (!row) throw AppError.notFound(`A knowledge base entry for signature "${signature}"`);
       return this.dto(em, actor.tenantId, row);
     });
@@ -104,9 +105,9 @@ export class KnowledgeService {
   async versions(actor: Actor, ref: string): Promise<EntryVersionDto[]> {
     authorize(actor, 'kb:read');
     return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
-      const row = await knowledgeStore.entry(em, actor.tenantId, parseEntryRef(ref));
+      const row = await entriesStore.entry(em, actor.tenantId, parseEntryRef(ref));
       if (!row) throw AppError.notFound(`Knowledge base entry ${ref}`);
-      return (await knowledgeStore.versions(em, actor.tenantId, row.id)).map(toVersionDto);
+      return (await entriesStore.versions(em, actor.tenantId, row.id)).map(toVersionDto);
     });
   }
 
@@ -116,7 +117,7 @@ export class KnowledgeService {
     const { q, limit } = parseInput(searchQuerySchema, input, 'The search is not valid.');
     if (!q.trim()) return { items: [] };
     return withEm(this.orm, { tenantId: actor.tenantId }, async (em) => {
-      const rows = await knowledgeStore.search(em, actor.tenantId, q, limit);
+      const rows = await entriesStore.search(em, actor.tenantId, q, limit);
       return {
         items: rows.map((r) => ({
           id: r.id,
@@ -148,8 +149,8 @@ export class KnowledgeService {
       };
       await this.signatureFree(em, actor.tenantId, fields.signature, null);
       const id = newId();
-      const number = await knowledgeStore.nextNumber(em, actor.tenantId);
-      await knowledgeStore.insertEntry(em, actor.tenantId, id, number, fields, now);
+      const number = await entriesStore.nextNumber(em, actor.tenantId);
+      await entriesStore.insertEntry(em, actor.tenantId, id, number, fields, now);
       await this.afterWrite(em, actor, id, fields.signature, links, now, 'kb_entry.created');
       return this.dto(em, actor.tenantId, await this.must(em, actor.tenantId, id));
     });
@@ -161,7 +162,7 @@ export class KnowledgeService {
     const links = await this.incidents(actor, data.incidents ?? []);
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const now = this.clock.now();
-      const row = await knowledgeStore.entry(em, actor.tenantId, parseEntryRef(ref), true);
+      const row = await entriesStore.entry(em, actor.tenantId, parseEntryRef(ref), true);
       if (!row) throw AppError.notFound(`Knowledge base entry ${ref}`);
       if (data.version !== undefined && data.version !== row.version)
         throw AppError.conflict(
@@ -175,7 +176,7 @@ export class KnowledgeService {
         rootCause: data.rootCause === undefined ? (row.root_cause as RootCause | null) : data.rootCause,
       };
       await this.signatureFree(em, actor.tenantId, fields.signature, row.id);
-      await knowledgeStore.updateEntry(em, actor.tenantId, row.id, fields, now);
+      await entriesStore.updateEntry(em, actor.tenantId, row.id, fields, now);
       await this.afterWrite(em, actor, row.id, fields.signature, links, now, 'kb_entry.updated');
       return this.dto(em, actor.tenantId, await this.must(em, actor.tenantId, row.id));
     });
@@ -262,7 +263,7 @@ export class KnowledgeService {
 
   private async signatureFree(em: OrmEm, tenantId: string, signature: string | null, self: string | null) {
     if (!signature) return;
-    const other = await knowledgeStore.entryBySignature(em, tenantId, signature);
+    const other = await entriesStore.entryBySignature(em, tenantId, signature);
     if (other && other.id !== self)
       throw AppError.conflict(
         `${entryRef(other.number)} already answers the signature "${signature}": edit it instead.`,
@@ -278,14 +279,14 @@ export class KnowledgeService {
     at: Date,
     action: string,
   ): Promise<void> {
-    await knowledgeStore.link(em, actor.tenantId, id, links, at);
-    if (signature) await knowledgeStore.refreshSignature(em, actor.tenantId, signature, at);
-    await knowledgeStore.snapshot(em, actor.tenantId, id, actor, at);
+    await entriesStore.link(em, actor.tenantId, id, links, at);
+    if (signature) await entriesStore.refreshSignature(em, actor.tenantId, signature, at);
+    await entriesStore.snapshot(em, actor.tenantId, id, actor, at);
     await recordAudit(em, actor, { action, targetType: 'kb_entry', targetId: id }, at);
   }
 
   private async must(em: OrmEm, tenantId: string, id: string): Promise<EntryRow> {
-    const row = await knowledgeStore.entry(em, tenantId, { id });
+    const row = await entriesStore.entry(em, tenantId, { id });
     if (!row) throw AppError.notFound('Knowledge base entry');
     return row;
   }
@@ -295,7 +296,7 @@ export class KnowledgeService {
   }
 
   private async dtos(em: OrmEm, tenantId: string, rows: EntryRow[]): Promise<EntryDto[]> {
-    const linked = await knowledgeStore.linked(
+    const linked = await entriesStore.linked(
       em,
       tenantId,
       rows.map((r) => r.id),
