@@ -1,7 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { DB } from '../../db/schema.generated.js';
 import { command, db, type Em, query, queryOne, sql } from '../../db/sql.js';
-import type { Actor } from '../../shared/actor.js';
 import type { RootCause } from './knowledge.types.js';
 
 /** An entry's row (its tsvector left out). */
