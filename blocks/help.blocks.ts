@@ -17,7 +17,10 @@ export const HELP_TOPICS = {
       ['/incident declare [title]', 'Open the declare form (the title is pre-filled)'],
       ['/incident list', 'Open incidents, most severe first, with Acknowledge/Resolve'],
       ['/incident ack INC-42', 'Acknowledge an incident: paging stops'],
-      ['/incident resolve INC-42 [note]', 'Resolve an incident'],
+      [
+        '/incident resolve INC-42 [what fixed it]',
+        'Resolve an incident: without a note, a form asks what fixed it and its root cause for the knowledge base',
+      ],
       ['/incident assign INC-42 @someone', 'Change who owns it'],
       ['/incident note INC-42 text', 'Add a note to the timeline'],
       ['/incident escalate INC-42', 'Page the next step of its escalation policy now'],
@@ -88,10 +91,11 @@ export const HELP_TOPICS = {
     ],
   },
   kb: {
-    summary: 'What fixed this last time: the knowledge base keyed by alert fingerprint.',
+    summary:
+      'What fixed this last time: the knowledge base, one entry per incident signature (service and alert names).',
     usage: [
-      ['/kb INC-42', 'Past fixes for alerts like the ones in INC-42'],
-      ['/kb search words', 'Search the knowledge base'],
+      ['/kb search words', 'Search it: words, "an exact phrase", -without'],
+      ['/kb show KB-3', 'One entry: symptoms, resolution, occurrences, mean time to resolve'],
       ['/kb help', 'This help'],
     ],
   },

@@ -48,6 +48,10 @@ export const VIEWS = {
   role: 'incident.role_modal',
   /** A status update: the status and a message for the people waiting. */
   statusUpdate: 'incident.update_modal',
+  /** Resolve (card, App Home, `/incident resolve INC-4`) and "What fixed it?" (the self-resolved DM). */
+  resolve: 'incident.resolve_modal',
+  /** A knowledge base entry, opened from a hint or a search result (no submit). */
+  kbEntry: 'kb.entry_modal',
 } as const;
 
 /** Input blocks of the role modal. */
@@ -60,6 +64,19 @@ export const ROLE_INPUTS = {
 export const UPDATE_INPUTS = {
   status: { blockId: 'update.status', actionId: 'update.status.value' },
   message: { blockId: 'update.message', actionId: 'update.message.value' },
+} as const;
+
+/** Knowledge base buttons: Show an entry (its value: the entry id) and the self-resolved DM's "Tell what fixed it". */
+export const KB_ACTIONS = {
+  showEntry: 'kb.show_entry',
+  tellFix: 'kb.tell_fix',
+} as const;
+
+/** Input blocks of the resolve form. */
+export const RESOLVE_INPUTS = {
+  fix: { blockId: 'resolve.fix', actionId: 'resolve.fix.value' },
+  cause: { blockId: 'resolve.cause', actionId: 'resolve.cause.value' },
+  kb: { blockId: 'resolve.kb', actionId: 'resolve.kb.value' },
 } as const;
 
 /**

@@ -23,6 +23,7 @@ import { INCIDENT_ACTIONS, incidentActionsBlockId } from './ids.js';
 import { cardMoreMenu, cardMoreOptions } from './incident-card-more.blocks.js';
 import { channelLine } from './incident-channel.blocks.js';
 import { rolesBlock } from './incident-updates.blocks.js';
+import { knownProblemBlock } from './kb-hint.blocks.js';
 import { joinWithin, LIMITS, truncate } from './limits.js';
 import { DRILL_MARK, drillPrefix, escalateButton } from './page.blocks.js';
 import type { BlockOptions, CardEscalationView, IncidentView, MessagePayload } from './types.js';
@@ -246,6 +247,8 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
   if (links) blocks.push({ type: 'section', text: mrkdwn(links, LIMITS.sectionText) });
   const channel = channelLine(view.channel);
   if (channel) blocks.push({ type: 'context', elements: [mrkdwn(channel, LIMITS.textObject)] });
+  const known = view.status === 'resolved' ? null : knownProblemBlock(view.knownProblem, opts.now);
+  if (known) blocks.push(known);
   blocks.push(lifecycleBlock(view, opts));
   const roles = rolesBlock(view.roles);
   if (roles) blocks.push(roles);

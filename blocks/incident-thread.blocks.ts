@@ -18,6 +18,7 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   reopened: { emoji: ':repeat:', verb: 'reopened' },
   assigned: { emoji: ':bust_in_silhouette:', verb: 'changed the assignee of' },
   note: { emoji: ':memo:', verb: 'added a note to', quote: true },
+  resolution_captured: { emoji: ':bulb:', verb: 'told what fixed', quote: true },
   escalated: { emoji: ':arrow_double_up:', verb: 'escalated' },
   escalation_exhausted: { emoji: ':warning:', verb: 'stopped escalating' },
   nobody_on_call: { emoji: ':warning:', verb: 'found nobody on call for a step of' },

@@ -17,12 +17,14 @@ import {
   slackDate,
 } from './format.js';
 import { ESCALATION_ACTIONS, INCIDENT_ACTIONS } from './ids.js';
+import { knownProblemBlock } from './kb-hint.blocks.js';
 import { LIMITS, truncate } from './limits.js';
 import { encodeMetadata } from './metadata.js';
 import type {
   BlockOptions,
   EscalationToken,
   IncidentView,
+  KnownProblemView,
   MessagePayload,
   PageReason,
   PersonView,
@@ -54,6 +56,8 @@ export interface PageView {
   alertSummary: string | null;
   /** The card's Slack permalink; the Open card button is left out when it is not known. */
   cardUrl: string | null;
+  /** What the knowledge base knows of the incident's signature (the first page shows it). */
+  knownProblem?: KnownProblemView | null;
   acknowledgedBy?: PersonView | null;
   acknowledgedAt?: Date | null;
   resolvedBy?: PersonView | null;
@@ -172,6 +176,8 @@ export function pageMessage(view: PageView, opts: BlockOptions): MessagePayload 
     ...drillContext(inc),
     { type: 'section', text: mrkdwn(summaryText(view), LIMITS.sectionText) },
   ];
+  const known = inc.status === 'resolved' ? null : knownProblemBlock(view.knownProblem, opts.now);
+  if (known) blocks.push(known);
   const outcome = outcomeLine(view, opts);
   if (outcome) blocks.push({ type: 'context', elements: [mrkdwn(outcome, LIMITS.textObject)] });
   const elements: Button[] = [];

@@ -52,6 +52,8 @@ export interface IncidentView {
   channel?: IncidentChannelView | null;
   /** Who holds each incident role; absent or all null: no roles line on the card. */
   roles?: IncidentRolesView;
+  /** What is known of its signature ("Seen 4 times, last INC-37…"); absent or null: nothing is shown. */
+  knownProblem?: KnownProblemView | null;
 }
 
 /** An incident's own Slack channel (`#inc-42-…`); `id` null while it is being made. */
@@ -79,6 +81,30 @@ export interface StatusUpdateView {
   message: string;
   authorName: string;
   at: Date;
+}
+
+/** One earlier occurrence of a known problem. */
+export interface OccurrenceView {
+  incidentId: string;
+  number: number;
+  resolvedAt: Date;
+  autoResolved: boolean;
+  /** Who fixed it (or told the fix); null when it resolved by itself untold. */
+  fixedBy: PersonView | null;
+  minutes: number;
+  fix: string | null;
+  /** Its card's permalink, when known. */
+  url: string | null;
+}
+
+/** The knowledge base's hint on a new incident's card and first page. */
+export interface KnownProblemView {
+  /** Earlier occurrences of its signature. */
+  occurrences: number;
+  last: OccurrenceView | null;
+  /** The latest occurrence whose fix was told (may be `last`). */
+  fixed: OccurrenceView | null;
+  entry: { id: string; number: number; title: string } | null;
 }
 
 /** Which step a button was rendered for: a click for a step the incident has left does nothing. */

@@ -17,6 +17,7 @@ import { Migration20261218000003_merge } from './Migration20261218000003_merge.j
 import { Migration20261218000004_incident_channels } from './Migration20261218000004_incident_channels.js';
 import { Migration20261218000005_roles_and_updates } from './Migration20261218000005_roles_and_updates.js';
 import { Migration20261218000006_ingest_numbering } from './Migration20261218000006_ingest_numbering.js';
+import { Migration20261218000007_knowledge } from './Migration20261218000007_knowledge.js';
 
 /** Every migration, in order. Listed explicitly so no folder discovery is needed at run time. */
 export const migrationsList = [
@@ -42,4 +43,5 @@ export const migrationsList = [
   { name: 'Migration20261218000004_incident_channels', class: Migration20261218000004_incident_channels },
   { name: 'Migration20261218000005_roles_and_updates', class: Migration20261218000005_roles_and_updates },
   { name: 'Migration20261218000006_ingest_numbering', class: Migration20261218000006_ingest_numbering },
+  { name: 'Migration20261218000007_knowledge', class: Migration20261218000007_knowledge },
 ];

@@ -287,6 +287,7 @@ describe('/incident declare and App Home', () => {
       '/oncall',
       '/heartbeat',
       '/silence',
+      '/kb',
     ]);
     expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
     expect(manifest.settings.interactivity.is_enabled).toBe(true);

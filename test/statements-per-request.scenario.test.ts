@@ -214,7 +214,7 @@ describe('statements and round trips per request', () => {
         'select incidents',
         'insert timeline_entries + update alerts',
         'update incidents + insert timeline_entries + with escalations + select pages',
-        'update incident_channels + commit',
+        'update incident_channels + insert kb_asks + commit',
       ],
       // A P1 or P2 opens with its status update cadence (sent with the rest, nobody waits for it).
       pagerDutyTrigger: [
@@ -237,7 +237,7 @@ describe('statements and round trips per request', () => {
         'select incidents',
         'insert timeline_entries + update alerts',
         'update incidents + insert timeline_entries + with escalations + select pages',
-        'update incident_channels + commit',
+        'update incident_channels + insert kb_asks + commit',
       ],
     });
   });
@@ -351,6 +351,12 @@ describe('statements and round trips per request', () => {
         'with escalations',
         'select pages',
         'update incident_channels',
+        'select incidents',
+        'select kb_incident_signatures',
+        'select alerts',
+        'with kb_incident_signatures',
+        'insert kb_resolutions',
+        'with kb_entries',
         'select incidents',
         'select alerts',
         'select outbox',

@@ -592,6 +592,31 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
     expect(bUser).not.toContain(A.schedule.name);
   });
 
+  it('the knowledge base: B’s entries are unknown to A, and a signature is per tenant', async () => {
+    const bEntry = await json<{ id: string; ref: string }>(
+      await call('b', 'POST', '/api/v1/kb', {}, { title: 'Bea’s secret fix', signature: 'payments/Down' }),
+    );
+    const aEntry = await call('a', 'POST', '/api/v1/kb', {}, { title: 'Mine', signature: 'payments/Down' });
+    expect(aEntry.status).toBe(201);
+    const list = await (await call('a', 'GET', '/api/v1/kb')).text();
+    expect(list).not.toContain('secret');
+    const found = await (await call('a', 'GET', '/api/v1/kb/search', {})).status;
+    expect(found).toBe(400);
+    const search = await (await t.request('GET', '/api/v1/kb/search?q=secret')).json();
+    expect(search).toEqual({ items: [] });
+    for (const path of ['/api/v1/kb/:id', '/api/v1/kb/:id/versions'])
+      expect((await call('a', 'GET', path, { id: bEntry.id })).status).toBe(404);
+    expect((await call('a', 'PUT', '/api/v1/kb/:id', { id: bEntry.id }, { title: 'x' })).status).toBe(404);
+    const bySignature = await call('a', 'GET', '/api/v1/kb/signature/:signature', {
+      signature: 'payments/Down',
+    });
+    expect(((await bySignature.json()) as { title: string }).title).toBe('Mine');
+    const bSaw = await json<{ title: string; version: number }>(
+      await call('b', 'GET', '/api/v1/kb/:id', { id: bEntry.id }),
+    );
+    expect(bSaw).toMatchObject({ title: 'Bea’s secret fix', version: 1 });
+  });
+
   it('covered every route of the REST API, the webhooks and the feeds', () => {
     const app = createHttpApp(
       { services: t.services, metrics: t.metrics, log: createLogger('silent'), ready: async () => true },

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { askWhatFixedIt } from '../../blocks/resolve-modal.blocks.js';
 import { AlertsService, incidentAlerts } from '../domains/alerts/index.js';
 import { AuditService } from '../domains/audit/index.js';
 import {
@@ -23,6 +24,12 @@ import {
   timelineQueries,
   UpdateReminders,
 } from '../domains/incidents/index.js';
+import {
+  type KnowledgePorts,
+  KnowledgeService,
+  KnowledgeSink,
+  rendererRead,
+} from '../domains/knowledge/index.js';
 import {
   type Destination,
   IncidentChannelsService,
@@ -83,6 +90,8 @@ export interface Services {
   directory: EscalationDirectory;
   /** Heartbeat monitors: pings, and missed heartbeats raised as alerts of source `heartbeat`. */
   heartbeats: HeartbeatsService;
+  /** The knowledge base: entries, search, the hint on new incidents' cards and pages, resolution captures. */
+  knowledge: KnowledgeService;
 }
 
 /** What the services tell the process's metrics. */
@@ -192,11 +201,37 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   // Subscribers of incident events, in order (SLA and knowledge base will join here). A new incident's service
   // is created on first sight (with no policy), then the escalation engine (what it records — escalation
   // started, pages cancelled — is routed with the rest), then the notification router.
+  // The knowledge base files resolutions (and entries) in the resolving transaction; one that resolved by itself
+  // only queues its "what fixed it?" ask there, so alert ingestion does no look-up for it.
+  const knowledgePorts: KnowledgePorts = {
+    facts: incidents.facts,
+    alerts: (em, tenantId, incidentId, limit) => incidentAlerts.list(em, tenantId, incidentId, limit),
+  };
+  const knowledge = new KnowledgeService(
+    orm,
+    clock,
+    {
+      ...knowledgePorts,
+      incidentOf: async (actor, ref) => {
+        const d = await incidents.get(actor, ref);
+        return { id: d.id, number: d.number, status: d.status };
+      },
+      resolve: (actor, ref, note, capture) => incidents.resolve(actor, ref, note, capture),
+      recordAs: incidents.recordAs,
+    },
+    {
+      detail: rendererRead((actor, ref) => incidents.get(actor, ref)),
+      enqueue: outbox.enqueue,
+      renderAsk: (view) => askWhatFixedIt(view, { now: clock.now(), baseUrl }),
+      log,
+    },
+  );
   events.subscribe(catalog.sighting);
   events.subscribe(escalation.sink);
   events.subscribe(channels.sink);
   // Each incident's status update cadence follows its opening, updates, severity and resolution.
   events.subscribe(new CadenceSink(opts.updateCadence ?? DEFAULT_CADENCE));
+  events.subscribe(new KnowledgeSink(knowledgePorts));
   events.subscribe(outbox.router);
   // Users and schedules an escalation policy names are not deleted.
   const references = { using: policyReads.using };
@@ -236,5 +271,6 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     phonePaging,
     directory,
     heartbeats: new HeartbeatsService(orm, clock, alerts, baseUrl),
+    knowledge,
   };
 }

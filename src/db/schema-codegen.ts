@@ -15,7 +15,7 @@ export interface CatalogColumn {
   /** PostgreSQL's type name (`udt_name`: `int4`, `timestamptz`, `_text` for text[]). */
   type: string;
   nullable: boolean;
-  /** Has a default or is an identity column: an insert may leave it out. */
+  /** Has a default, is an identity column or a generated one: an insert may (or must) leave it out. */
   generated: boolean;
 }
 
@@ -43,6 +43,8 @@ const TYPES: Readonly<Record<string, string>> = {
   _text: 'string[]',
   _uuid: 'string[]',
   _int4: 'number[]',
+  /** Full-text search documents (read as their text form; written only by generated columns). */
+  tsvector: 'string',
 };
 
 const HEADER = `/**
@@ -115,7 +117,7 @@ export async function readCatalog(client: Pick<pg.Client, 'query'>): Promise<Cat
   const res = await client.query<CatalogColumn>(
     `select c.table_name as "table", c.column_name as "column", c.udt_name as "type",
             c.is_nullable = 'YES' as nullable,
-            (c.column_default is not null or c.is_identity = 'YES') as generated
+            (c.column_default is not null or c.is_identity = 'YES' or c.is_generated = 'ALWAYS') as generated
      from information_schema.columns c
      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
      where c.table_schema = 'public' and t.table_type = 'BASE TABLE'

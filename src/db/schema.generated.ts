@@ -219,6 +219,87 @@ export interface Incidents {
   merged_group_keys: Generated<string[]>;
 }
 
+export interface KbAsks {
+  incident_id: string;
+  tenant_id: string;
+  state: Generated<string>;
+  created_at: Timestamp;
+  done_at: Timestamp | null;
+  asked: string | null;
+}
+
+export interface KbEntries {
+  id: string;
+  tenant_id: string;
+  number: number;
+  title: string;
+  symptoms: Generated<string>;
+  resolution: Generated<string>;
+  signature: string | null;
+  root_cause: string | null;
+  occurrences: Generated<number>;
+  last_seen_at: Timestamp | null;
+  resolve_seconds_total: Generated<Int8>;
+  resolve_count: Generated<number>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  search: Generated<string | null>;
+}
+
+export interface KbEntryIncidents {
+  tenant_id: string;
+  entry_id: string;
+  incident_id: string;
+  incident_number: number;
+  linked_at: Timestamp;
+}
+
+export interface KbEntryVersions {
+  id: Generated<Int8>;
+  tenant_id: string;
+  entry_id: string;
+  version: number;
+  title: string;
+  symptoms: string;
+  resolution: string;
+  signature: string | null;
+  root_cause: string | null;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string;
+  created_at: Timestamp;
+}
+
+export interface KbIncidentSignatures {
+  incident_id: string;
+  tenant_id: string;
+  signature: string;
+  created_at: Timestamp;
+}
+
+export interface KbResolutions {
+  incident_id: string;
+  tenant_id: string;
+  incident_number: number;
+  signature: string;
+  service: string;
+  opened_at: Timestamp;
+  resolved_at: Timestamp;
+  resolve_seconds: number;
+  resolved_by_kind: string;
+  resolved_by_id: string | null;
+  resolved_by_name: string;
+  auto_resolved: boolean;
+  fix: string | null;
+  root_cause: string | null;
+  add_to_kb: Generated<boolean>;
+  entry_id: string | null;
+  captured_at: Timestamp | null;
+  captured_by_id: string | null;
+  captured_by_name: string | null;
+}
+
 export interface MaintenanceAnnouncements {
   tenant_id: string;
   window_id: string;
@@ -492,6 +573,12 @@ export interface DB {
   incident_roles: IncidentRoles;
   incident_update_cadences: IncidentUpdateCadences;
   incidents: Incidents;
+  kb_asks: KbAsks;
+  kb_entries: KbEntries;
+  kb_entry_incidents: KbEntryIncidents;
+  kb_entry_versions: KbEntryVersions;
+  kb_incident_signatures: KbIncidentSignatures;
+  kb_resolutions: KbResolutions;
   maintenance_announcements: MaintenanceAnnouncements;
   maintenance_windows: MaintenanceWindows;
   notification_rules: NotificationRules;

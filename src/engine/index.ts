@@ -26,6 +26,8 @@ export function engineFor(services: Services, log: Logger): Engine {
       updateRemindersModule(services.updateReminders),
       // Maintenance windows that started or ended are announced in their services' channels.
       { name: 'maintenance', run: (now) => services.maintenance.announce(now) },
+      // Incidents that resolved by themselves: their acknowledger or assignee is asked once what fixed it.
+      { name: 'knowledge-asks', run: (now) => services.knowledge.askPending(now) },
     ],
     log,
   );

@@ -8,6 +8,7 @@ import { contactMethodRoutes } from './api/contact-methods.routes.js';
 import { escalationPolicyRoutes } from './api/escalation-policies.routes.js';
 import { heartbeatPingRoutes, heartbeatRoutes } from './api/heartbeats.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
+import { knowledgeRoutes } from './api/knowledge.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
 import { serviceRoutes } from './api/services.routes.js';
 import { maintenanceRoutes, silenceRoutes } from './api/silences.routes.js';
@@ -65,6 +66,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/api/v1/incidents', incidentRoutes(deps));
   app.route('/api/v1/silences', silenceRoutes(deps));
   app.route('/api/v1/maintenance-windows', maintenanceRoutes(deps));
+  app.route('/api/v1/kb', knowledgeRoutes(deps));
   app.route('/api/v1/slack', slackRoutes(deps));
   app.route('/api/v1/schedules', scheduleRoutes(deps));
   app.route('/api/v1/users', userIcalRoutes(deps));

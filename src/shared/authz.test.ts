@@ -56,6 +56,8 @@ webhook:send             . . . Y . . | Y . . Y
 silence:read             Y Y Y Y Y Y | . Y Y Y
 silence:write            . Y Y Y . . | . . Y Y
 maintenance:write        . . Y Y . . | . . Y Y
+kb:read                  Y Y Y Y Y Y | . Y Y Y
+kb:write                 . Y Y Y . . | . . Y Y
 `;
 
 const ROLES: Role[] = ['viewer', 'responder', 'manager', 'admin', 'system', 'renderer'];

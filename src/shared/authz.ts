@@ -52,6 +52,8 @@ export const PERMISSIONS = [
   'silence:read',
   'silence:write',
   'maintenance:write',
+  'kb:read',
+  'kb:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -99,6 +101,8 @@ const DOES: Record<Permission, string> = {
   'silence:read': 'read silences and maintenance windows',
   'silence:write': 'create or expire silences',
   'maintenance:write': 'change maintenance windows',
+  'kb:read': 'read the knowledge base',
+  'kb:write': 'add to or edit the knowledge base',
 };
 
 /** What an `own` grant lets someone do, and what the rest is called. */
@@ -130,6 +134,7 @@ const PEOPLE_READS: Permission[] = [
   'notification_rule:read',
   'heartbeat:read',
   'silence:read',
+  'kb:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:role',
@@ -143,6 +148,7 @@ const INCIDENT_WORK: Permission[] = [
   'incident:escalate',
   'silence:write',
   'incident:merge',
+  'kb:write',
 ];
 const ROSTER_WORK: Permission[] = [
   'schedule:write',
@@ -196,6 +202,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
     'service:read',
     'escalation_policy:read',
     'silence:read',
+    'kb:read',
   ]),
 };
 

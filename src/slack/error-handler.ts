@@ -6,6 +6,7 @@ import {
   MERGE_INPUTS,
   NOTE_INPUTS,
   ONCALL_INPUTS,
+  RESOLVE_INPUTS,
   ROLE_INPUTS,
   RULE_BLOCK_PREFIX,
   ruleInputIds,
@@ -47,6 +48,15 @@ const MODAL_FIELDS: Record<string, ModalFields> = {
   [VIEWS.merge]: {
     fields: { into: MERGE_INPUTS.into.blockId, incident: MERGE_INPUTS.into.blockId },
     first: MERGE_INPUTS.into.blockId,
+  },
+  [VIEWS.resolve]: {
+    fields: {
+      fix: RESOLVE_INPUTS.fix.blockId,
+      note: RESOLVE_INPUTS.fix.blockId,
+      rootCause: RESOLVE_INPUTS.cause.blockId,
+      addToKnowledgeBase: RESOLVE_INPUTS.kb.blockId,
+    },
+    first: RESOLVE_INPUTS.fix.blockId,
   },
   [VIEWS.override]: {
     fields: {

@@ -9,6 +9,7 @@ import { registerHeartbeatCommand } from './features/heartbeat-command/register.
 import { registerHome } from './features/home/register.js';
 import { registerIncidentButtons } from './features/incident-buttons/register.js';
 import { registerIncidentCommand } from './features/incident-command/register.js';
+import { registerKnowledge } from './features/knowledge/register.js';
 import { registerOnCallCommand } from './features/oncall-command/register.js';
 import { registerSilenceCommand } from './features/silence-command/register.js';
 import { FetchReceiver, type SlackEventRequest } from './fetch-receiver.js';
@@ -100,6 +101,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
   registerSilenceCommand(app, deps);
   registerContact(app, deps);
   registerHome(app, deps);
+  registerKnowledge(app, deps);
   registerErrorHandler(app, deps.log.child({ component: 'slack' }));
   const http = receiver instanceof FetchReceiver ? receiver : null;
   return {

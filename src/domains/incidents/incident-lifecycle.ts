@@ -5,7 +5,7 @@ import { newId } from '../../shared/ids.js';
 import type { IncidentAlertsPort } from './incident-alerts.port.js';
 import type { IncidentEventSink } from './incident-events.js';
 import { type IncidentRow, incidentsStore, type NewIncident, type TimelineInput } from './incidents.store.js';
-import { incidentRef } from './incidents.types.js';
+import { incidentRef, type ResolutionCapture } from './incidents.types.js';
 import type { TimelineEvent } from './timeline.types.js';
 import { type IncidentAction, transition } from './transitions.calc.js';
 
@@ -83,6 +83,7 @@ export async function applyTransition(
   action: IncidentAction,
   at: Date,
   note?: string,
+  capture: ResolutionCapture = {},
 ): Promise<IncidentRow> {
   const ref = incidentRef(inc.number);
   const result = transition(inc.status, action, ref);
@@ -99,7 +100,14 @@ export async function applyTransition(
   if (action === 'resolve') endedAlerts = await alerts.endFiring(em, inc.tenant_id, inc.id, at);
   await incidentsStore.update(em, inc.tenant_id, inc.id, fields, at);
   const via = actor.source === 'sms' || actor.source === 'voice' ? { via: actor.source } : {};
-  const data = { ...(note ? { note } : {}), endedAlerts, ...via };
+  const captured = action === 'resolve' ? capture : {};
+  const data = {
+    ...(note ? { note } : {}),
+    endedAlerts,
+    ...via,
+    ...(captured.cause ? { cause: captured.cause } : {}),
+    ...(captured.kb !== undefined ? { kb: captured.kb } : {}),
+  };
   await recordChanges(em, sink, actor, [{ incidentId: inc.id, event: { kind: kinds[action], data } }], at);
   return { ...inc, ...fields, version: inc.version + 1, updated_at: stamp };
 }

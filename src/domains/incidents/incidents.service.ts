@@ -35,10 +35,12 @@ import {
   editInputSchema,
   type IncidentDetailDto,
   type IncidentDto,
+  type IncidentFacts,
   type IncidentPage,
   incidentRef,
   type ListFilter,
   type MergeResultDto,
+  type ResolutionCapture,
 } from './incidents.types.js';
 import type { TimelineEvent } from './timeline.types.js';
 
@@ -224,11 +226,45 @@ export class IncidentsService {
     );
   }
 
-  resolve(actor: Actor, ref: string, note?: string): Promise<IncidentDto> {
+  /**
+   * Resolves the incident. `note` is what fixed it; `capture` adds its root cause category and whether it goes to
+   * the knowledge base (which files it in this transaction, from the `resolved` event).
+   */
+  resolve(actor: Actor, ref: string, note?: string, capture: ResolutionCapture = {}): Promise<IncidentDto> {
     return this.act(actor, 'incident:resolve', ref, (em, inc, now) =>
-      applyTransition(em, this.events, this.alerts, actor, inc, 'resolve', now, note?.trim() || undefined),
+      applyTransition(
+        em,
+        this.events,
+        this.alerts,
+        actor,
+        inc,
+        'resolve',
+        now,
+        note?.trim() || undefined,
+        capture,
+      ),
     );
   }
+
+  /** The incident's facts in the caller's transaction (the knowledge base), or null when there is none. */
+  readonly facts = async (em: Em, tenantId: string, incidentId: string): Promise<IncidentFacts | null> => {
+    const row = await incidentsStore.get(em, tenantId, { id: incidentId });
+    if (!row) return null;
+    return {
+      id: row.id,
+      number: row.number,
+      title: row.title,
+      service: row.service,
+      environment: row.environment,
+      status: row.status,
+      createdAt: new Date(row.created_at).toISOString(),
+      acknowledgedAt: row.acknowledged_at ? new Date(row.acknowledged_at).toISOString() : null,
+      resolvedAt: row.resolved_at ? new Date(row.resolved_at).toISOString() : null,
+      assigneeId: row.assignee_id,
+      drill: row.drill,
+      test: row.test_of !== null,
+    };
+  };
 
   async assign(actor: Actor, ref: string, userRef: string): Promise<IncidentDto> {
     return this.act(actor, 'incident:assign', ref, async (em, inc, now) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { IncidentRolesDto } from './coordination.types.js';
+import type { RootCause } from './timeline.types.js';
 
 export const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
@@ -169,3 +170,29 @@ export interface IncidentPage {
 }
 
 export { incidentRef } from '../../shared/incident-ref.js';
+
+/**
+ * What a resolve may capture besides its note (the note is what fixed it): the root cause category, and whether
+ * the resolution goes to the knowledge base (the knowledge domain reads both from the `resolved` event).
+ */
+export interface ResolutionCapture {
+  cause?: RootCause | undefined;
+  kb?: boolean | undefined;
+}
+
+/** An incident as other domains read it inside their transaction (the knowledge base's resolution capture). */
+export interface IncidentFacts {
+  id: string;
+  number: number;
+  title: string;
+  service: string;
+  environment: string;
+  status: IncidentStatus;
+  createdAt: string;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+  assigneeId: string | null;
+  drill: boolean;
+  /** A test page ("Send me a test page"): resolves itself by design. */
+  test: boolean;
+}

@@ -38,6 +38,8 @@ export * from './incidents.types.js';
 export { type DescribeContext, describeEvent, eventDetail } from './timeline.calc.js';
 export {
   parseTimelineEvent,
+  ROOT_CAUSES,
+  type RootCause,
   TIMELINE_KINDS,
   TIMELINE_RULES,
   type TimelineEvent,

@@ -74,6 +74,7 @@ const EXAMPLES: TimelineEvent[] = [
   },
   { kind: 'merged_into', data: { incidentId: 'i41', ref: 'INC-41' } },
   { kind: 'merged_from', data: { incidentId: 'i43', ref: 'INC-43', alerts: 3 } },
+  { kind: 'resolution_captured', data: { fix: 'scaled the pool', cause: 'capacity', kb: true } },
 ];
 
 describe('timeline events', () => {
@@ -116,6 +117,7 @@ describe('timeline events', () => {
       'Alice silenced the alerts of INC-4 (alertname="HighLatency", service="checkout") until 2027-03-28 02:00 UTC',
       'INC-4 merged into INC-41 by Alice',
       'INC-43 merged into INC-4 by Alice, with 3 alerts',
+      'Alice told what fixed INC-4: scaled the pool (root cause: capacity)',
     ]);
   });
 
@@ -131,6 +133,20 @@ describe('timeline events', () => {
     ).toBe('No status update for 60 min: Nobody to remind (no commander, assignee or acknowledger)');
   });
 
+  it('renders a resolution captured with the resolve: what fixed it and its root cause category', () => {
+    const e: TimelineEvent = {
+      kind: 'resolved',
+      data: { note: 'restarted pgbouncer', endedAlerts: 0, cause: 'config', kb: true },
+    };
+    expect(describeEvent(e, ctx)).toBe('INC-4 resolved by Alice: restarted pgbouncer (root cause: config)');
+    expect(eventDetail({ kind: 'resolved', data: { endedAlerts: 0, cause: 'deploy' } })).toBe(
+      'Root cause: deploy',
+    );
+    expect(
+      eventDetail({ kind: 'resolution_captured', data: { fix: null, cause: 'unknown', kb: false } }),
+    ).toBe('Root cause: unknown');
+  });
+
   it("renders the detail under a thread reply's headline, without what the headline says", () => {
     expect(EXAMPLES.slice(3, 8).map(eventDetail)).toEqual([
       '',
@@ -142,7 +158,9 @@ describe('timeline events', () => {
   });
 
   it('says where a merged incident went, and what merged into the target', () => {
-    expect(EXAMPLES.slice(-2).map(eventDetail)).toEqual([
+    expect(
+      EXAMPLES.filter((e) => e.kind === 'merged_into' || e.kind === 'merged_from').map(eventDetail),
+    ).toEqual([
       'Merged into INC-41: its alerts, timeline and pages are there now',
       'INC-43 merged in, with 3 alerts',
     ]);

@@ -24,6 +24,12 @@ const SLACK_DESTINATIONS: Record<string, (lane: string) => string> = {
 
 const withNote = (s: string, note: string | undefined): string => (note ? `${s}: ${note}` : s);
 
+/** "restarted pgbouncer (root cause: config)"; the category alone when there is no text. */
+const withCause = (text: string, cause: string | undefined): string => {
+  if (!cause) return text;
+  return text ? `${text} (root cause: ${cause})` : `Root cause: ${cause}`;
+};
+
 function alerts(what: 'fired' | 'resolved', count: number, titles: readonly string[]): string {
   if (count === 1 && titles[0] !== undefined) return `Alert ${what}: ${titles[0]}`;
   const some = titles.length ? `, including: ${titles.join('; ')}` : '';
@@ -43,9 +49,12 @@ export function eventDetail(event: TimelineEvent): string {
     case 'alert_resolved':
       return alerts('resolved', event.data.count, event.data.titles);
     case 'acknowledged':
-    case 'resolved':
     case 'retriggered':
       return event.data.note ?? '';
+    case 'resolved':
+      return withCause(event.data.note ?? '', event.data.cause);
+    case 'resolution_captured':
+      return withCause(event.data.fix ?? '', event.data.cause);
     case 'assigned':
       return `assigned to ${event.data.userName}`;
     case 'note':
@@ -150,7 +159,12 @@ export function describeEvent(event: TimelineEvent, ctx: DescribeContext): strin
     case 'acknowledged':
       return withNote(`${ref} acknowledged by ${actorName}${byReply(event.data.via)}`, event.data.note);
     case 'resolved':
-      return withNote(`${ref} resolved by ${actorName}${byReply(event.data.via)}`, event.data.note);
+      return withNote(
+        `${ref} resolved by ${actorName}${byReply(event.data.via)}`,
+        withCause(event.data.note ?? '', event.data.cause) || undefined,
+      );
+    case 'resolution_captured':
+      return withNote(`${actorName} told what fixed ${ref}`, eventDetail(event));
     case 'retriggered':
       return withNote(`${ref} re-triggered by ${actorName}`, event.data.note);
     case 'assigned':

@@ -7,6 +7,11 @@ import { z } from 'zod';
 import { INCIDENT_ROLES, UPDATE_STATUSES } from './coordination.types.js';
 
 const severity = z.number().int().min(1).max(5);
+
+/** Root cause categories a resolution is filed under (the resolve form, the REST API, the knowledge base). */
+export const ROOT_CAUSES = ['config', 'deploy', 'capacity', 'dependency', 'hardware', 'unknown'] as const;
+export type RootCause = (typeof ROOT_CAUSES)[number];
+const rootCause = z.enum(ROOT_CAUSES);
 /** Acknowledge, resolve, re-trigger: an optional note, and how many firing alerts the change ended. */
 const transition = z.object({
   note: z.string().optional(),
@@ -35,7 +40,11 @@ export const TIMELINE_DATA = {
   }),
   alert_resolved: z.object({ count: z.number().int().min(1), titles: z.array(z.string()) }),
   acknowledged: transition,
-  resolved: transition,
+  /**
+   * Resolved; with a resolution captured at the same time (the resolve form, `/incident resolve INC-4 note`, REST):
+   * `note` is what fixed it, `cause` its root cause category, `kb` whether it goes to the knowledge base.
+   */
+  resolved: transition.extend({ cause: rootCause.optional(), kb: z.boolean().optional() }),
   retriggered: transition,
   assigned: z.object({ userId: z.string(), userName: z.string() }),
   note: z.object({ text: z.string() }),
@@ -137,6 +146,11 @@ export const TIMELINE_DATA = {
   merged_into: z.object({ incidentId: z.string(), ref: z.string() }),
   /** Another incident was merged into this one: its alerts (`alerts` of them), timeline and pages moved here. */
   merged_from: z.object({ incidentId: z.string(), ref: z.string(), alerts: z.number().int().min(0) }),
+  /**
+   * What fixed an incident, told after it was resolved (an incident that resolved by itself, asked by DM): `fix`,
+   * its root cause category, and whether it goes to the knowledge base.
+   */
+  resolution_captured: z.object({ fix: z.string().nullable(), cause: rootCause, kb: z.boolean() }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -194,6 +208,7 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   silenced: reply,
   merged_into: reply,
   merged_from: reply,
+  resolution_captured: reply,
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);

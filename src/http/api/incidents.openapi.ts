@@ -5,13 +5,29 @@ import {
   INCIDENT_STATUSES,
   listFilterSchema,
   mergeInputSchema,
+  ROOT_CAUSES,
   roleInputSchema,
   UPDATE_STATUSES,
   updateInputSchema,
 } from '../../domains/incidents/index.js';
 import { json, jsonBody, route } from '../openapi/route.js';
 
-export const resolveBodySchema = z.object({ note: z.string().trim().max(10_000).optional() }).default({});
+export const resolveBodySchema = z
+  .object({
+    note: z
+      .string()
+      .trim()
+      .max(10_000)
+      .optional()
+      .openapi({ description: 'A note; without `fix`, what fixed it' }),
+    fix: z.string().trim().max(10_000).optional().openapi({ description: 'What fixed it (free text)' }),
+    rootCause: z.enum(ROOT_CAUSES).optional().openapi({ description: 'The root cause category' }),
+    addToKnowledgeBase: z.boolean().optional().openapi({
+      description:
+        'File what fixed it in the knowledge base entry of the incident’s signature (created or updated in the same transaction). Default: true when `fix` is given, else false',
+    }),
+  })
+  .default({});
 export const assignBodySchema = z.object({
   user: z.string().trim().min(1, 'a user id, email or Slack user id is required'),
 });
@@ -187,7 +203,8 @@ export const resolveIncident = route({
   method: 'post',
   path: '/{ref}/resolve',
   tags,
-  summary: 'Resolve an incident, with an optional note',
+  summary:
+    'Resolve an incident, with what fixed it and its root cause (for the knowledge base), all optional',
   permission: 'incident:resolve',
   conflict: 'The incident is already resolved.',
   request: { params: refParams, body: jsonBody(resolveBodySchema, { required: false }) },

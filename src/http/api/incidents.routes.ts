@@ -42,9 +42,12 @@ export function incidentRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   serve(app, acknowledgeIncident, async (c) =>
     c.json(await incidents.acknowledge(c.get('actor'), c.req.valid('param').ref), 200),
   );
-  serve(app, resolveIncident, async (c) =>
-    c.json(await incidents.resolve(c.get('actor'), c.req.valid('param').ref, c.req.valid('json').note), 200),
-  );
+  serve(app, resolveIncident, async (c) => {
+    const body = c.req.valid('json');
+    const capture = { cause: body.rootCause, kb: body.addToKnowledgeBase ?? body.fix !== undefined };
+    const note = body.fix ?? body.note;
+    return c.json(await incidents.resolve(c.get('actor'), c.req.valid('param').ref, note, capture), 200);
+  });
   serve(app, assignIncident, async (c) =>
     c.json(await incidents.assign(c.get('actor'), c.req.valid('param').ref, c.req.valid('json').user), 200),
   );

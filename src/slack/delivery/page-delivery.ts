@@ -13,6 +13,7 @@ import { DeliveryError } from '../../domains/notify/index.js';
 import { isAppError } from '../../shared/errors.js';
 import { blockOptions, type SlackDeps } from '../context.js';
 import { toIncidentView } from '../incident-view.mapper.js';
+import { knownProblemView } from '../kb-view.mapper.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { toDeliveryError } from './slack-errors.js';
 
@@ -89,8 +90,9 @@ export async function sendPageDm(
     row,
     pageId,
     async (view) => {
+      const knownProblem = await knownProblemView(client, deps, row.tenantId, view.incident.id);
       const msg = pageMessage(
-        toView(view, await cardUrlOf(client, deps, row.tenantId, view)),
+        { ...toView(view, await cardUrlOf(client, deps, row.tenantId, view)), knownProblem },
         blockOptions(deps),
       );
       const res = await client.chat.postMessage({

@@ -30,6 +30,7 @@ import {
   toStatusUpdateView,
   toTimelineItemView,
 } from '../incident-view.mapper.js';
+import { knownProblemView } from '../kb-view.mapper.js';
 import { channelDelivery } from './channel-delivery.js';
 import { ledgerDelivery } from './ledger-delivery.js';
 import { cardPermalink, sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
@@ -81,11 +82,14 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
       url: await cardPermalink(client, deps, row.tenantId, view.mergedInto.id),
     };
     const ch = await deps.services.channels.of(row.tenantId, view.id);
+    const knownProblem =
+      view.status === 'resolved' ? null : await knownProblemView(client, deps, row.tenantId, view.id);
     return {
       ...view,
       mergedInto,
       escalation: esc ? toCardEscalationView(esc) : null,
       channel: ch ? { id: ch.channelId, name: ch.name, archived: ch.archived } : null,
+      knownProblem,
     };
   };
 

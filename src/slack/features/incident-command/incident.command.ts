@@ -12,6 +12,7 @@ import { toIncidentView } from '../../incident-view.mapper.js';
 import { tellUser } from '../../surface.js';
 import { openRoleModal, openUpdateModal } from '../incident-buttons/coordination-modals.js';
 import { incidentAction } from '../incident-buttons/incident-action.js';
+import { openResolveForm } from '../knowledge/open-resolve.js';
 import { editIncident, openChannel } from './channel-commands.js';
 import { parseIncidentCommand } from './incident-command.calc.js';
 import { openDeclareModal } from './open-declare.js';
@@ -74,8 +75,22 @@ export function incidentCommand(deps: SlackDeps, identify: IdentityResolver) {
         return;
       }
       case 'resolve': {
+        // Without a note: the resolve form (what fixed it, root cause, knowledge base). With one: the note is what
+        // fixed it, and it goes to the knowledge base as the form's default says.
+        if (!cmd.note) {
+          const incident = await incidents.get(actor, cmd.ref);
+          if (incident.status !== 'resolved')
+            return openResolveForm(
+              client,
+              deps,
+              command.trigger_id,
+              actor.tenantId,
+              incident,
+              command.channel_id,
+            );
+        }
         const done = await incidentAction(deps, client, b, actor, cmd.ref, () =>
-          incidents.resolve(actor, cmd.ref, cmd.note),
+          incidents.resolve(actor, cmd.ref, cmd.note, { kb: true }),
         );
         if (done) await say(`:white_check_mark: You resolved ${done.ref}.`);
         return;
