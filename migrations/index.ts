@@ -11,6 +11,7 @@ import { Migration20261216000001_services_and_policies } from './Migration202612
 import { Migration20261216000002_escalations } from './Migration20261216000002_escalations.js';
 import { Migration20261217000001_twilio_paging } from './Migration20261217000001_twilio_paging.js';
 import { Migration20261217000002_test_pages } from './Migration20261217000002_test_pages.js';
+import { Migration20261218000008_postmortems } from './Migration20261218000008_postmortems.js';
 
 /** Every migration, in order. Listed explicitly so no folder discovery is needed at run time. */
 export const migrationsList = [
@@ -30,4 +31,5 @@ export const migrationsList = [
   { name: 'Migration20261216000002_escalations', class: Migration20261216000002_escalations },
   { name: 'Migration20261217000001_twilio_paging', class: Migration20261217000001_twilio_paging },
   { name: 'Migration20261217000002_test_pages', class: Migration20261217000002_test_pages },
+  { name: 'Migration20261218000008_postmortems', class: Migration20261218000008_postmortems },
 ];
