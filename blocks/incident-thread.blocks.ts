@@ -30,6 +30,7 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   alert: { emoji: ':bell:', verb: 'received a new alert for' },
   alert_fired: { emoji: ':bell:', verb: 'reported alerts firing for' },
   alert_resolved: { emoji: ':large_green_circle:', verb: 'reported alerts resolved for' },
+  postmortem_published: { emoji: ':memo:', verb: 'published the postmortem of' },
 };
 
 const MESSAGE_MAX = 2500;

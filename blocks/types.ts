@@ -46,6 +46,8 @@ export interface IncidentView {
   drill?: boolean;
   /** Who is being paged now and when the next step fires; absent when the incident does not escalate. */
   escalation?: CardEscalationView | null;
+  /** A resolved incident's card offers the "Postmortem" button (its severity is one the tenant's setting names). */
+  postmortemOffered?: boolean;
 }
 
 /** Which step a button was rendered for: a click for a step the incident has left does nothing. */

@@ -20,6 +20,7 @@ import {
   type PhoneMetrics,
   PhonePagingService,
 } from '../domains/paging/index.js';
+import { ActionItemsService, PostmortemsService } from '../domains/postmortems/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
@@ -55,6 +56,10 @@ export interface Services {
   phonePaging: PhonePagingService;
   /** What the escalation engine reads policies, people's rules and managers through. */
   directory: EscalationDirectory;
+  /** Postmortems drafted from resolved incidents: sections, review, publishing. */
+  postmortems: PostmortemsService;
+  /** Postmortems' action items, and the daily reminder of overdue ones. */
+  actionItems: ActionItemsService;
 }
 
 /** What the services tell the process's metrics. */
@@ -155,6 +160,13 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   events.subscribe(catalog.sighting);
   events.subscribe(escalation.sink);
   events.subscribe(outbox.router);
+  // Postmortems read incidents through the incidents service and publish on the incident's timeline.
+  const postmortems = new PostmortemsService(orm, {
+    clock,
+    incident: (actor, ref) => incidents.get(actor, ref),
+    recordAs: incidents.recordAs,
+    settings: (tenantId) => tenants.settings(tenantId),
+  });
   // Users and schedules an escalation policy names are not deleted.
   const references = { using: policyReads.using };
   return {
@@ -177,5 +189,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     contactMethods: new ContactMethodsService(orm, clock, { enqueue: outbox.enqueue }),
     phonePaging,
     directory,
+    postmortems,
+    actionItems: new ActionItemsService(orm, postmortems, { clock, enqueue: outbox.enqueue }),
   };
 }

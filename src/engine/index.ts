@@ -14,6 +14,8 @@ export function engineFor(services: Services, log: Logger): Engine {
       // SMS and calls whose sending died without an answer are failed ("outcome unknown"), never sent again.
       { name: 'phone-sends', run: async () => ({ expired: await services.phonePaging.expireStuck() }) },
       handoffsModule(services.handoffs),
+      // Owners of overdue postmortem action items: one DM per item per day.
+      { name: 'action-item-reminders', run: (now) => services.actionItems.remind(now) },
     ],
     log,
   );

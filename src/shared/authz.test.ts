@@ -46,6 +46,9 @@ notification_rule:write  . o Y Y . . | . . Y Y
 contact_method:read      o o Y Y . . | . Y Y Y
 contact_method:write     . o Y Y . . | . . Y Y
 contact_method:verify    . . . Y . . | . . . Y
+postmortem:read          Y Y Y Y Y Y | . Y Y Y
+postmortem:write         . Y Y Y . . | . . Y Y
+postmortem:publish       . o Y Y . . | . . Y Y
 webhook:send             . . . Y . . | Y . . Y
 `;
 

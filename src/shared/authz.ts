@@ -42,6 +42,9 @@ export const PERMISSIONS = [
   'contact_method:read',
   'contact_method:write',
   'contact_method:verify',
+  'postmortem:read',
+  'postmortem:write',
+  'postmortem:publish',
   'webhook:send',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -80,6 +83,9 @@ const DOES: Record<Permission, string> = {
   'contact_method:read': 'see people’s phone numbers (contact methods)',
   'contact_method:write': 'add, verify or remove people’s phone numbers (contact methods)',
   'contact_method:verify': 'mark a phone number verified without its code',
+  'postmortem:read': 'read postmortems and their action items',
+  'postmortem:write': 'draft and edit postmortems and their action items',
+  'postmortem:publish': 'publish postmortems',
   'webhook:send': 'send alerts (webhooks)',
 };
 
@@ -93,6 +99,10 @@ const DOES_OWN: Partial<Record<Permission, { mine: string; rest: string }>> = {
   'notification_rule:write': { mine: 'change your own notification rules', rest: 'other people’s' },
   'contact_method:read': { mine: 'see your own phone numbers', rest: 'other people’s' },
   'contact_method:write': { mine: 'add, verify or remove your own phone numbers', rest: 'other people’s' },
+  'postmortem:publish': {
+    mine: 'publish postmortems of incidents assigned to you',
+    rest: 'other incidents’',
+  },
 };
 
 const all = (access: Access = 'any'): Grants => Object.fromEntries(PERMISSIONS.map((p) => [p, access]));
@@ -110,6 +120,7 @@ const PEOPLE_READS: Permission[] = [
   'escalation_policy:read',
   'service:read',
   'notification_rule:read',
+  'postmortem:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:declare',
@@ -118,6 +129,7 @@ const INCIDENT_WORK: Permission[] = [
   'incident:assign',
   'incident:note',
   'incident:escalate',
+  'postmortem:write',
 ];
 const ROSTER_WORK: Permission[] = [
   'schedule:write',
@@ -135,12 +147,12 @@ const viewer: Grants = {
 const responder: Grants = {
   ...viewer,
   ...grant(INCIDENT_WORK),
-  ...grant(['override:write', 'notification_rule:write', 'contact_method:write'], 'own'),
+  ...grant(['override:write', 'notification_rule:write', 'contact_method:write', 'postmortem:publish'], 'own'),
 };
 const manager: Grants = {
   ...responder,
   ...grant(ROSTER_WORK),
-  ...grant(['audit:read', 'contact_method:read']),
+  ...grant(['audit:read', 'contact_method:read', 'postmortem:publish']),
 };
 
 /**
@@ -166,6 +178,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
     'user:read',
     'service:read',
     'escalation_policy:read',
+    'postmortem:read',
   ]),
 };
 
@@ -176,7 +189,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
 export const SCOPE_MATRIX: Readonly<Record<ApiKeyScope, Grants>> = {
   webhooks: grant(['webhook:send']),
   read: grant(READS),
-  write: grant([...READS, ...INCIDENT_WORK, ...ROSTER_WORK]),
+  write: grant([...READS, ...INCIDENT_WORK, ...ROSTER_WORK, 'postmortem:publish']),
   admin: all(),
 };
 

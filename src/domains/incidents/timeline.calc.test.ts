@@ -55,6 +55,17 @@ const EXAMPLES: TimelineEvent[] = [
     kind: 'contact_method_disabled',
     data: { userId: 'u1', userName: 'Ana', phone: '+14…0101', why: 'opted_out' },
   },
+  {
+    kind: 'postmortem_published',
+    data: {
+      postmortemId: 'pm',
+      title: 'Checkout slow',
+      summary: 'A bad deploy.',
+      mttaMs: 240_000,
+      mttrMs: 30_000,
+      actionItems: 2,
+    },
+  },
 ];
 
 describe('timeline events', () => {
@@ -88,7 +99,11 @@ describe('timeline events', () => {
       'Nobody is on call for Payments: escalating to the next step at once',
       'Slack DM page sent',
       'Ana texted STOP: pages to +14…0101 are off until they text START (or re-verify the number)',
+      'INC-4 postmortem published by Alice: Checkout slow',
     ]);
+    expect(eventDetail(EXAMPLES.at(-1)!)).toBe(
+      'Postmortem published: Checkout slow\nA bad deploy.\nMTTA 4 min · MTTR under a minute · 2 action items',
+    );
   });
 
   it("renders the detail under a thread reply's headline, without what the headline says", () => {

@@ -104,6 +104,15 @@ export const TIMELINE_DATA = {
     phone: z.string(),
     why: z.enum(['opted_out', 'invalid']),
   }),
+  /** The incident's postmortem was published: its summary and figures, posted where the incident is followed. */
+  postmortem_published: z.object({
+    postmortemId: z.string(),
+    title: z.string(),
+    summary: z.string(),
+    mttaMs: z.number().nullable(),
+    mttrMs: z.number().nullable(),
+    actionItems: z.number().int().min(0),
+  }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -152,6 +161,7 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   nobody_on_call: reply,
   notified: quiet,
   contact_method_disabled: reply,
+  postmortem_published: { ...reply, updatesCard: false },
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);

@@ -147,6 +147,16 @@ export const ledgerPayloadSchema = z.object({
 });
 export type LedgerPayload = z.infer<typeof ledgerPayloadSchema>;
 
+/**
+ * An overdue postmortem action item's daily reminder to its owner (the row's lane is their Slack user id):
+ * rendered from the item as it is when sent (nothing when it was closed meanwhile).
+ */
+export const actionItemReminderSchema = z.object({
+  type: z.literal('action_item_reminder'),
+  itemId: z.string(),
+  day: z.iso.date(),
+});
+
 /** What each destination's rows carry, checked on the way out of the database. */
 export const PAYLOADS = {
   'slack.post': z.discriminatedUnion('type', [
@@ -168,6 +178,7 @@ export const PAYLOADS = {
     handoffPayloadSchema,
     pagePayloadSchema,
     pageUpdatePayloadSchema,
+    actionItemReminderSchema,
   ]),
   'slack.home': z.object({}),
   'slack.usergroup': z.object({

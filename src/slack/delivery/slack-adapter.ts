@@ -23,6 +23,7 @@ import { blockOptions, type SlackDeps } from '../context.js';
 import { toHandoffView } from '../handoff-view.mapper.js';
 import { renderHome } from '../home.js';
 import { toCardEscalationView, toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
+import { sendActionItemReminder } from './action-item-delivery.js';
 import { ledgerDelivery } from './ledger-delivery.js';
 import { sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
@@ -67,7 +68,9 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
   const cardView = async (row: OutboxRow): Promise<IncidentView> => {
     const view = await incident(row);
     const esc = await deps.services.pagingView.cardEscalation(rendererActor(row.tenantId), view.id);
-    return { ...view, escalation: esc ? toCardEscalationView(esc) : null };
+    const postmortemOffered =
+      view.status === 'resolved' && (await deps.services.postmortems.offersButton(row.tenantId, view.severity));
+    return { ...view, escalation: esc ? toCardEscalationView(esc) : null, postmortemOffered };
   };
 
   /** What an earlier attempt of `row` posted in `channel` (in the thread `threadTs`), or null: then post. */
@@ -163,6 +166,10 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
       }
       if (p.type === 'page_update') {
         await updatePageDm(client, deps, row, p.pageId);
+        return null;
+      }
+      if (p.type === 'action_item_reminder') {
+        await sendActionItemReminder(client, deps, row, p.itemId);
         return null;
       }
       if (p.type === 'handoff') {
