@@ -8,6 +8,7 @@ import { contactMethodRoutes } from './api/contact-methods.routes.js';
 import { escalationPolicyRoutes } from './api/escalation-policies.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
+import { postmortemRoutes } from './api/postmortems.routes.js';
 import { serviceRoutes } from './api/services.routes.js';
 import { slackRoutes } from './api/slack.routes.js';
 import { userRoutes } from './api/users.routes.js';
@@ -67,6 +68,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/api/v1/users', contactMethodRoutes(deps));
   app.route('/api/v1/services', serviceRoutes(deps));
   app.route('/api/v1/escalation-policies', escalationPolicyRoutes(deps));
+  app.route('/api/v1', postmortemRoutes(deps));
   app.route('/api/v1', adminRoutes(deps));
   return app;
 }

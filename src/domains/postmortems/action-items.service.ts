@@ -52,7 +52,7 @@ export class ActionItemsService {
     private readonly deps: ActionItemDeps,
   ) {}
 
-  async add(actor: Actor, ref: string, input: ActionItemInput): Promise<ActionItemDto> {
+  async add(actor: Actor, ref: string, input: ActionItemInput | unknown): Promise<ActionItemDto> {
     authorize(actor, 'postmortem:write');
     const data = parseInput(actionItemInputSchema, input, 'The action item is not valid.');
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
@@ -81,7 +81,7 @@ export class ActionItemsService {
   }
 
   /** Changes an item: close it (or open it again), its title, owner or due date. */
-  async update(actor: Actor, id: string, patch: ActionItemPatch): Promise<ActionItemDto> {
+  async update(actor: Actor, id: string, patch: ActionItemPatch | unknown): Promise<ActionItemDto> {
     authorize(actor, 'postmortem:write');
     const p = parseInput(actionItemPatchSchema, patch, 'The action item change is not valid.');
     if (!isUuid(id)) throw AppError.notFound('Action item');

@@ -129,7 +129,7 @@ export class PostmortemsService {
    * Changes the fields given (sections, impact, title) and/or moves the status along. Publishing takes
    * `postmortem:publish` (responders: on incidents they own) and posts the summary once: published is final.
    */
-  async update(actor: Actor, ref: string, patch: PostmortemPatch): Promise<PostmortemDto> {
+  async update(actor: Actor, ref: string, patch: PostmortemPatch | unknown): Promise<PostmortemDto> {
     authorize(actor, 'postmortem:write');
     const p = parseInput(postmortemPatchSchema, patch, 'The postmortem change is not valid.');
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
