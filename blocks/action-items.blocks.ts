@@ -11,18 +11,28 @@ import type { MessagePayload } from './types.js';
 /** Items a list message shows (a message holds 50 blocks). */
 const LIST_MAX = 45;
 
+/** The list's first block id says whose items it lists, so Close can list them again in place. */
+export const actionListBlockId = (mine: boolean): string => `postmortem.items.${mine ? 'mine' : 'all'}`;
+
 /** `/postmortem actions [mine]`: the open items, each with Close. */
 export function actionItemsList(items: readonly ActionItemView[], opts: { mine: boolean }): MessagePayload {
   const whose = opts.mine ? 'Your open action items' : 'Open action items';
   if (items.length === 0)
     return {
       text: `${whose}: none.`,
-      blocks: [{ type: 'section', text: mrkdwn(`*${whose}*\nNone. :tada:`, LIMITS.sectionText) }],
+      blocks: [
+        {
+          type: 'section',
+          block_id: actionListBlockId(opts.mine),
+          text: mrkdwn(`*${whose}*\nNone. :tada:`, LIMITS.sectionText),
+        },
+      ],
     };
   const overdue = items.filter((i) => i.overdue).length;
   const blocks: KnownBlock[] = [
     {
       type: 'section',
+      block_id: actionListBlockId(opts.mine),
       text: mrkdwn(
         `*${whose}* (${items.length}${overdue ? `, ${overdue} overdue` : ''})`,
         LIMITS.sectionText,
@@ -33,7 +43,9 @@ export function actionItemsList(items: readonly ActionItemView[], opts: { mine: 
   if (items.length > LIST_MAX)
     blocks.push({
       type: 'context',
-      elements: [mrkdwn(`… and ${items.length - LIST_MAX} more (GET /api/v1/action-items)`, LIMITS.textObject)],
+      elements: [
+        mrkdwn(`… and ${items.length - LIST_MAX} more (GET /api/v1/action-items)`, LIMITS.textObject),
+      ],
     });
   return { text: `${whose}: ${items.length}${overdue ? `, ${overdue} overdue` : ''}`, blocks };
 }
@@ -65,7 +77,10 @@ export function actionItemClosed(item: ActionItemView, by: string): MessagePaylo
     blocks: [
       {
         type: 'section',
-        text: mrkdwn(`:white_check_mark: ~${inline(item.title, 500)}~ closed by ${escapeMrkdwn(by)}`, LIMITS.sectionText),
+        text: mrkdwn(
+          `:white_check_mark: ~${inline(item.title, 500)}~ closed by ${escapeMrkdwn(by)}`,
+          LIMITS.sectionText,
+        ),
       },
     ],
   };

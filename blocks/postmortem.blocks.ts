@@ -71,7 +71,8 @@ const SECTION_PREVIEW = LIMITS.sectionText - 200;
 const MAX_ITEMS_SHOWN = 20;
 const TIMELINE_PREVIEW = 6;
 
-const buttonValue = (v: PostmortemButtonValue) => encodeMetadata(PostmortemButtonValue, v, LIMITS.buttonValue);
+const buttonValue = (v: PostmortemButtonValue) =>
+  encodeMetadata(PostmortemButtonValue, v, LIMITS.buttonValue);
 
 const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger'): Button => ({
   type: 'button',
@@ -162,13 +163,18 @@ function statusButtons(v: PostmortemView): ActionsBlock | null {
   const ref = v.ref;
   const els: Button[] = [];
   if (v.status === 'draft')
-    els.push(button(POSTMORTEM_ACTIONS.setStatus, 'Submit for review', buttonValue({ ref, to: 'in_review' })));
+    els.push(
+      button(POSTMORTEM_ACTIONS.setStatus, 'Submit for review', buttonValue({ ref, to: 'in_review' })),
+    );
   if (v.status === 'in_review') {
     if (v.canPublish)
-      els.push(button(POSTMORTEM_ACTIONS.setStatus, 'Publish', buttonValue({ ref, to: 'published' }), 'primary'));
+      els.push(
+        button(POSTMORTEM_ACTIONS.setStatus, 'Publish', buttonValue({ ref, to: 'published' }), 'primary'),
+      );
     els.push(button(POSTMORTEM_ACTIONS.setStatus, 'Back to draft', buttonValue({ ref, to: 'draft' })));
   }
-  if (v.status !== 'published') els.push(button(POSTMORTEM_ACTIONS.addItem, 'Add action item', buttonValue({ ref })));
+  if (v.status !== 'published')
+    els.push(button(POSTMORTEM_ACTIONS.addItem, 'Add action item', buttonValue({ ref })));
   return els.length ? { type: 'actions', block_id: 'postmortem.status', elements: els } : null;
 }
 
@@ -190,7 +196,11 @@ export function postmortemModal(v: PostmortemView): ModalView {
         .map(([k, val]) => mrkdwn(`*${escapeMrkdwn(k)}*\n${inline(val, 1000)}`, LIMITS.sectionFieldText)),
     },
   ];
-  if (v.roles) blocks.push({ type: 'context', elements: [mrkdwn(`Roles: ${escapeMrkdwn(v.roles)}`, LIMITS.textObject)] });
+  if (v.roles)
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(`Roles: ${escapeMrkdwn(v.roles)}`, LIMITS.textObject)],
+    });
   blocks.push({ type: 'divider' });
   const [first, ...rest] = v.sections;
   if (first) blocks.push(sectionBlock(v.ref, first, editable));
@@ -201,19 +211,32 @@ export function postmortemModal(v: PostmortemView): ModalView {
     type: 'section',
     block_id: 'postmortem.timeline',
     text: mrkdwn(
-      truncate([head, ...packLines(preview, 2400).slice(0, 1), ...(more > 0 ? [`_… and ${more} more_`] : [])].join('\n'), LIMITS.sectionText),
+      truncate(
+        [head, ...packLines(preview, 2400).slice(0, 1), ...(more > 0 ? [`_… and ${more} more_`] : [])].join(
+          '\n',
+        ),
+        LIMITS.sectionText,
+      ),
       LIMITS.sectionText,
     ),
     accessory: button(POSTMORTEM_ACTIONS.showTimeline, 'Full timeline', buttonValue({ ref: v.ref })),
   });
   for (const s of rest) blocks.push(sectionBlock(v.ref, s, editable));
   blocks.push({ type: 'divider' });
-  blocks.push({ type: 'section', text: mrkdwn(`*Action items* (${v.actionItems.length})`, LIMITS.sectionText) });
+  blocks.push({
+    type: 'section',
+    text: mrkdwn(`*Action items* (${v.actionItems.length})`, LIMITS.sectionText),
+  });
   for (const a of v.actionItems.slice(0, MAX_ITEMS_SHOWN)) blocks.push(actionItemBlock(a));
   if (v.actionItems.length > MAX_ITEMS_SHOWN)
     blocks.push({
       type: 'context',
-      elements: [mrkdwn(`… and ${v.actionItems.length - MAX_ITEMS_SHOWN} more: \`/postmortem actions\``, LIMITS.textObject)],
+      elements: [
+        mrkdwn(
+          `… and ${v.actionItems.length - MAX_ITEMS_SHOWN} more: \`/postmortem actions\``,
+          LIMITS.textObject,
+        ),
+      ],
     });
   const status = statusButtons(v);
   if (status) blocks.push(status);
@@ -228,11 +251,19 @@ export function postmortemModal(v: PostmortemView): ModalView {
 }
 
 /** The whole timeline (callback `VIEWS.postmortemTimeline`), packed into as many blocks as a modal holds. */
-export function timelineModal(v: Pick<PostmortemView, 'ref' | 'zone' | 'timeline'>, mdUrl: string): ModalView {
+export function timelineModal(
+  v: Pick<PostmortemView, 'ref' | 'zone' | 'timeline'>,
+  mdUrl: string,
+): ModalView {
   const blocks: KnownBlock[] = [
     {
       type: 'context',
-      elements: [mrkdwn(`${escapeMrkdwn(v.ref)} · ${v.timeline.length} events · times in ${escapeMrkdwn(v.zone)}`, LIMITS.textObject)],
+      elements: [
+        mrkdwn(
+          `${escapeMrkdwn(v.ref)} · ${v.timeline.length} events · times in ${escapeMrkdwn(v.zone)}`,
+          LIMITS.textObject,
+        ),
+      ],
     },
   ];
   const texts = packLines(v.timeline.map(timelineLine), LIMITS.sectionText - 100);
@@ -241,7 +272,9 @@ export function timelineModal(v: Pick<PostmortemView, 'ref' | 'zone' | 'timeline
   if (texts.length > room)
     blocks.push({
       type: 'context',
-      elements: [mrkdwn(`The rest does not fit in Slack: the whole document is at ${mdUrl}`, LIMITS.textObject)],
+      elements: [
+        mrkdwn(`The rest does not fit in Slack: the whole document is at ${mdUrl}`, LIMITS.textObject),
+      ],
     });
   return {
     type: 'modal',
@@ -264,7 +297,12 @@ export function sectionModal(input: {
   const last = parts.at(-1) ?? '';
   if (parts.length < MAX_PARTS && last.length > PART_MAX - 1000) parts.push('');
   const blocks: KnownBlock[] = [
-    { type: 'context', elements: [mrkdwn(`${escapeMrkdwn(ref)} · ${escapeMrkdwn(section.title)} · Markdown`, LIMITS.textObject)] },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(`${escapeMrkdwn(ref)} · ${escapeMrkdwn(section.title)} · Markdown`, LIMITS.textObject),
+      ],
+    },
   ];
   if (input.impact) {
     const field = (id: { blockId: string; actionId: string }, label: string, value: string): InputBlock => ({
@@ -280,7 +318,11 @@ export function sectionModal(input: {
       },
     });
     blocks.push(
-      field(POSTMORTEM_INPUTS.usersAffected, 'Users affected (a number)', input.impact.usersAffected?.toString() ?? ''),
+      field(
+        POSTMORTEM_INPUTS.usersAffected,
+        'Users affected (a number)',
+        input.impact.usersAffected?.toString() ?? '',
+      ),
       field(POSTMORTEM_INPUTS.revenue, 'Revenue', input.impact.revenue ?? ''),
     );
   }
@@ -290,7 +332,10 @@ export function sectionModal(input: {
       type: 'input',
       block_id: id.blockId,
       optional: true,
-      label: plain(parts.length > 1 ? `${section.title} (part ${i + 1} of ${parts.length})` : section.title, LIMITS.inputLabel),
+      label: plain(
+        parts.length > 1 ? `${section.title} (part ${i + 1} of ${parts.length})` : section.title,
+        LIMITS.inputLabel,
+      ),
       element: {
         type: 'plain_text_input',
         action_id: id.actionId,

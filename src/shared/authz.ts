@@ -147,7 +147,10 @@ const viewer: Grants = {
 const responder: Grants = {
   ...viewer,
   ...grant(INCIDENT_WORK),
-  ...grant(['override:write', 'notification_rule:write', 'contact_method:write', 'postmortem:publish'], 'own'),
+  ...grant(
+    ['override:write', 'notification_rule:write', 'contact_method:write', 'postmortem:publish'],
+    'own',
+  ),
 };
 const manager: Grants = {
   ...responder,

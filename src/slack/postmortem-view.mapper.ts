@@ -59,6 +59,8 @@ export function toPostmortemView(p: PostmortemDto, canPublish: boolean): Postmor
     })),
     actionItems: p.actionItems.map(toActionItemView),
     canPublish,
-    published: p.publishedAt ? `published by ${p.publishedBy ?? 'someone'} on ${p.publishedAt.slice(0, 10)}` : null,
+    published: p.publishedAt
+      ? `published by ${p.publishedBy ?? 'someone'} on ${p.publishedAt.slice(0, 10)}`
+      : null,
   };
 }

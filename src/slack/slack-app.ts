@@ -9,6 +9,7 @@ import { registerHome } from './features/home/register.js';
 import { registerIncidentButtons } from './features/incident-buttons/register.js';
 import { registerIncidentCommand } from './features/incident-command/register.js';
 import { registerOnCallCommand } from './features/oncall-command/register.js';
+import { registerPostmortem } from './features/postmortem/register.js';
 import { FetchReceiver, type SlackEventRequest } from './fetch-receiver.js';
 import { identityResolver } from './identity.js';
 import { registerIdentity } from './identity.middleware.js';
@@ -94,6 +95,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
   registerEscalation(app, deps);
   registerIncidentCommand(app, deps, identify);
   registerOnCallCommand(app, deps, identify);
+  registerPostmortem(app, deps, identify);
   registerContact(app, deps);
   registerHome(app, deps);
   registerErrorHandler(app, deps.log.child({ component: 'slack' }));

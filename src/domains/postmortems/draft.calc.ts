@@ -39,7 +39,9 @@ const span = (from: string | null, to: string | null): number | null =>
  * MTTD (first alert's start → opened), MTTA (opened → first acknowledgement), MTTR (opened → last resolution),
  * from the incident's timeline rows and alerts.
  */
-export function figuresOf(incident: Pick<IncidentDetailDto, 'alerts' | 'timeline' | 'createdAt'>): PostmortemFigures {
+export function figuresOf(
+  incident: Pick<IncidentDetailDto, 'alerts' | 'timeline' | 'createdAt'>,
+): PostmortemFigures {
   const opened = eventAt(incident.timeline, 'created', 'first') ?? incident.createdAt;
   return {
     mttdMs: span(firstAlertAt(incident), opened),

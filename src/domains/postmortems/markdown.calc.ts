@@ -92,7 +92,10 @@ export function postmortemMarkdown(p: PostmortemDto): string {
     out.push(`## ${SECTION_TITLES[s]}`, '', ...extra, ...(extra.length ? [''] : []), sectionText(p, s), '');
   };
   section('summary');
-  section('impact', impactLines(p).map((l) => `${l}  `));
+  section(
+    'impact',
+    impactLines(p).map((l) => `${l}  `),
+  );
   out.push('## Timeline', '', `Times in ${zoneName(f.timeZone, f.openedAt)}.`, '');
   out.push(timelineTable(f.timeline, f.timeZone), '');
   if (f.statusUpdates.length) {

@@ -140,8 +140,7 @@ export class PostmortemsService {
         throw AppError.conflict(
           `${name} changed since you read it (version ${row.version}, you had ${p.version}); read it again.`,
         );
-      if (row.status === 'published')
-        throw AppError.conflict(`${name} is published: it no longer changes.`);
+      if (row.status === 'published') throw AppError.conflict(`${name} is published: it no longer changes.`);
       const status = p.status ?? row.status;
       if (status !== row.status && !STATUS_STEPS[row.status].includes(status))
         throw AppError.conflict(

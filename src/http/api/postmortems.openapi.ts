@@ -85,7 +85,8 @@ export const createPostmortem = route({
   method: 'post',
   path: '/incidents/{ref}/postmortem',
   tags,
-  summary: 'Draft the incident’s postmortem from its timeline and figures (201), or answer the one it has (200)',
+  summary:
+    'Draft the incident’s postmortem from its timeline and figures (201), or answer the one it has (200)',
   permission: 'postmortem:write',
   conflict: 'The incident is not resolved yet.',
   request: { params: refParams },
@@ -141,7 +142,8 @@ export const patchActionItem = route({
   method: 'patch',
   path: '/incidents/{ref}/postmortem/action-items/{id}',
   tags,
-  summary: 'Close an action item (`{"status": "closed"}`), open it again, or change its title, owner or due date',
+  summary:
+    'Close an action item (`{"status": "closed"}`), open it again, or change its title, owner or due date',
   permission: 'postmortem:write',
   rawBody: true,
   request: { params: refParams.extend(itemParams.shape), body: jsonBody(actionItemPatchSchema) },

@@ -17,7 +17,10 @@ export async function sendActionItemReminder(
 ): Promise<void> {
   const view = await deps.services.actionItems.reminderView(row.tenantId, itemId);
   if (!view) return;
-  const msg = actionItemReminder({ item: toActionItemView(view.item), postmortemTitle: view.postmortemTitle });
+  const msg = actionItemReminder({
+    item: toActionItemView(view.item),
+    postmortemTitle: view.postmortemTitle,
+  });
   await client.chat.postMessage({
     channel: row.lane,
     text: msg.text,

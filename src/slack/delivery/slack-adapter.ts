@@ -69,7 +69,8 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     const view = await incident(row);
     const esc = await deps.services.pagingView.cardEscalation(rendererActor(row.tenantId), view.id);
     const postmortemOffered =
-      view.status === 'resolved' && (await deps.services.postmortems.offersButton(row.tenantId, view.severity));
+      view.status === 'resolved' &&
+      (await deps.services.postmortems.offersButton(row.tenantId, view.severity));
     return { ...view, escalation: esc ? toCardEscalationView(esc) : null, postmortemOffered };
   };
 
