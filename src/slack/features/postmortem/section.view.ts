@@ -10,7 +10,7 @@ import { refreshModal } from './postmortem-modal.js';
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Values = ViewSubmitAction['view']['state']['values'];
 
-const valueOf = (values: Values, id: { blockId: string; actionId: string }): string | undefined => {
+const inputValue = (values: Values, id: { blockId: string; actionId: string }): string | undefined => {
   const v = values[id.blockId]?.[id.actionId]?.value;
   return typeof v === 'string' ? v : undefined;
 };
@@ -21,14 +21,14 @@ export function sectionText(values: Values): string {
   for (let i = 0; i < MAX_PARTS; i++) {
     const id = postmortemPartInput(i);
     if (!values[id.blockId]) continue;
-    parts.push(valueOf(values, id) ?? '');
+    parts.push(inputValue(values, id) ?? '');
   }
   while (parts.length > 1 && parts.at(-1) === '') parts.pop();
   return parts.join('\n');
 }
 
 function usersAffected(values: Values): number | null {
-  const raw = valueOf(values, POSTMORTEM_INPUTS.usersAffected)?.replace(/[\s,_]/g, '') ?? '';
+  const raw = inputValue(values, POSTMORTEM_INPUTS.usersAffected)?.replace(/[\s,_]/g, '') ?? '';
   if (!raw) return null;
   if (!/^\d+$/.test(raw))
     throw AppError.validation('Users affected is a whole number.', [
@@ -51,7 +51,7 @@ export function sectionSubmitted(deps: SlackDeps) {
       s === 'impact'
         ? {
             usersAffected: usersAffected(values),
-            revenue: valueOf(values, POSTMORTEM_INPUTS.revenue)?.trim() || null,
+            revenue: inputValue(values, POSTMORTEM_INPUTS.revenue)?.trim() || null,
           }
         : {};
     await deps.services.postmortems.update(actor, ref, { [s]: sectionText(values), ...impact, version: v });
