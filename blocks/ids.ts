@@ -51,7 +51,8 @@ export const VIEWS = {
 } as const;
 
 /**
- * Postmortem buttons. `open` (the resolved card's "Postmortem") carries the incident id; `editSection`,
+ * Postmortem buttons. `open` (the resolved card's "Postmortem") carries the incident id; `setStatus` is the prefix
+ * of each status button's id (`postmortem.set_status.published`…); `editSection`,
  * `setStatus`, `showTimeline` and `addItem` carry `PostmortemButtonValue` (postmortem.blocks.ts); `closeItem`
  * (the action item list, the reminder DM, the postmortem modal) carries the action item's id.
  */

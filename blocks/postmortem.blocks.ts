@@ -164,14 +164,25 @@ function statusButtons(v: PostmortemView): ActionsBlock | null {
   const els: Button[] = [];
   if (v.status === 'draft')
     els.push(
-      button(POSTMORTEM_ACTIONS.setStatus, 'Submit for review', buttonValue({ ref, to: 'in_review' })),
+      button(
+        `${POSTMORTEM_ACTIONS.setStatus}.in_review`,
+        'Submit for review',
+        buttonValue({ ref, to: 'in_review' }),
+      ),
     );
   if (v.status === 'in_review') {
     if (v.canPublish)
       els.push(
-        button(POSTMORTEM_ACTIONS.setStatus, 'Publish', buttonValue({ ref, to: 'published' }), 'primary'),
+        button(
+          `${POSTMORTEM_ACTIONS.setStatus}.published`,
+          'Publish',
+          buttonValue({ ref, to: 'published' }),
+          'primary',
+        ),
       );
-    els.push(button(POSTMORTEM_ACTIONS.setStatus, 'Back to draft', buttonValue({ ref, to: 'draft' })));
+    els.push(
+      button(`${POSTMORTEM_ACTIONS.setStatus}.draft`, 'Back to draft', buttonValue({ ref, to: 'draft' })),
+    );
   }
   if (v.status !== 'published')
     els.push(button(POSTMORTEM_ACTIONS.addItem, 'Add action item', buttonValue({ ref })));

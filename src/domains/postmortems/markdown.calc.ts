@@ -23,7 +23,10 @@ export function zonedDate(at: string, zone: string): string {
 
 /** "Europe/Berlin (CET)". */
 export function zoneName(zone: string, at: string): string {
-  const abbr = DateTime.fromISO(at, { zone }).toFormat('ZZZZ');
+  const t = DateTime.fromISO(at, { zone });
+  const us = t.setLocale('en-US').toFormat('ZZZZ');
+  // en-US names American zones (EST); en-GB names European ones (CET) where en-US says "GMT+1".
+  const abbr = !us.startsWith('GMT') || us === 'GMT' ? us : t.setLocale('en-GB').toFormat('ZZZZ');
   return abbr && abbr !== zone ? `${zone} (${abbr})` : zone;
 }
 

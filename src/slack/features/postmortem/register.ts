@@ -17,7 +17,7 @@ export function registerPostmortem(app: App, deps: SlackDeps, identify: Identity
   app.command('/postmortem', postmortemCommand(deps));
   app.action(POSTMORTEM_ACTIONS.open, openAction(deps));
   app.action(POSTMORTEM_ACTIONS.editSection, editSectionAction(deps));
-  app.action(POSTMORTEM_ACTIONS.setStatus, setStatusAction(deps));
+  app.action(new RegExp(`^${POSTMORTEM_ACTIONS.setStatus.replace(/\./g, '\\.')}\\.`), setStatusAction(deps));
   app.action(POSTMORTEM_ACTIONS.showTimeline, showTimelineAction(deps));
   app.action(POSTMORTEM_ACTIONS.addItem, addItemAction(deps));
   app.action(POSTMORTEM_ACTIONS.closeItem, closeItemAction(deps));
