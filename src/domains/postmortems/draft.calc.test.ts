@@ -20,7 +20,7 @@ const event = (
   createdAt: at(min),
 });
 
-export function incident(timeline: TimelineDto[]): IncidentDetailDto {
+function incident(timeline: TimelineDto[]): IncidentDetailDto {
   return {
     id: 'i1',
     number: 42,
