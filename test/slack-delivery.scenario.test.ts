@@ -282,7 +282,11 @@ describe('/incident declare and App Home', () => {
     const declared = new Set(manifest.oauth_config.scopes.bot);
     const needed = asBotScopes(s.fake.requiredScopes());
     expect(needed.filter((sc) => !declared.has(sc))).toEqual([]);
-    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/incident', '/oncall']);
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([
+      '/incident',
+      '/oncall',
+      '/postmortem',
+    ]);
     expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(s.fake.violations).toEqual([]);

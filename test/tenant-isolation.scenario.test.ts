@@ -254,6 +254,7 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['/api/v1/settings', (x) => expect(x).not.toContain('99')],
       ['/api/v1/services', (x) => expect(x).not.toContain(B.service)],
       ['/api/v1/escalation-policies', (x) => expect(x).not.toContain(B.policy)],
+      ['/api/v1/action-items', (x) => expect(x).not.toContain(B.incident.ref)],
     ];
     for (const [path, check] of lists) {
       const res = await call('a', 'GET', path);
@@ -279,6 +280,16 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['POST', '/api/v1/incidents/:ref/notes', inc, { text: 'not yours' }],
       ['POST', '/api/v1/incidents/:ref/escalate', inc, {}],
       ['GET', '/api/v1/incidents/:ref/notifications', inc],
+      ['POST', '/api/v1/incidents/:ref/postmortem', inc],
+      ['GET', '/api/v1/incidents/:ref/postmortem', inc],
+      ['PUT', '/api/v1/incidents/:ref/postmortem', inc, { summary: 'not yours' }],
+      ['POST', '/api/v1/incidents/:ref/postmortem/action-items', inc, { title: 'not yours' }],
+      [
+        'PATCH',
+        '/api/v1/incidents/:ref/postmortem/action-items/:id',
+        { ...inc, id: '00000000-0000-4000-8000-000000000001' },
+        { status: 'closed' },
+      ],
       ['GET', '/api/v1/schedules/:id', sched],
       [
         'PUT',
