@@ -251,6 +251,10 @@ describe('action items', () => {
     expect(bad.status).toBe(400);
     const open = await json<{ items: unknown[] }>(await t.request('GET', '/api/v1/action-items'));
     expect(open.items).toHaveLength(2);
+    const path = (ref: string) => `/api/v1/incidents/${ref}/postmortem/action-items/${bobsItem}`;
+    expect((await t.request('PATCH', path('INC-7'), { title: 'elsewhere' })).status).toBe(404);
+    const moved = await t.request('PATCH', path('INC-1'), { dueOn: '2026-03-02' });
+    expect(await json<{ dueOn: string }>(moved)).toMatchObject({ dueOn: '2026-03-02' });
   });
 
   it('an overdue item sends its owner one reminder a day, not two, with 3 workers', async () => {

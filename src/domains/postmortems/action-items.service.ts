@@ -7,6 +7,7 @@ import type { Clock } from '../../shared/clock.js';
 import { AppError, parseInput } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
 import { recordAudit } from '../audit/index.js';
+import { parseIncidentRef } from '../incidents/index.js';
 import type { NewOutboxRow } from '../notify/index.js';
 import { findPerson, type PersonRef, peopleByIds } from '../tenants/index.js';
 import { toActionItemDto } from './postmortems.mapper.js';
@@ -37,6 +38,9 @@ export interface ReminderView {
   item: ActionItemDto;
   postmortemTitle: string;
 }
+
+const isItemOf = (row: ActionItemRow, ref: { id?: string; number?: number }): boolean =>
+  ref.id ? row.incident_id === ref.id : row.incident_number === ref.number;
 
 /** Candidates looked at per tick, at most. */
 const REMINDER_BATCH = 500;
@@ -80,15 +84,24 @@ export class ActionItemsService {
     });
   }
 
-  /** Changes an item: close it (or open it again), its title, owner or due date. */
-  async update(actor: Actor, id: string, patch: ActionItemPatch | unknown): Promise<ActionItemDto> {
+  /**
+   * Changes an item: close it (or open it again), its title, owner or due date. With `ref`, the item must be one
+   * of that incident's postmortem (REST's path names both).
+   */
+  async update(
+    actor: Actor,
+    id: string,
+    patch: ActionItemPatch | unknown,
+    ref?: string,
+  ): Promise<ActionItemDto> {
     authorize(actor, 'postmortem:write');
     const p = parseInput(actionItemPatchSchema, patch, 'The action item change is not valid.');
     if (!isUuid(id)) throw AppError.notFound('Action item');
     return withTx(this.orm, { tenantId: actor.tenantId }, async (em) => {
       const now = this.deps.clock.now();
       const row = await postmortemsStore.item(em, actor.tenantId, id, true);
-      if (!row) throw AppError.notFound('Action item');
+      if (!row || (ref !== undefined && !isItemOf(row, parseIncidentRef(ref))))
+        throw AppError.notFound(ref ? `Action item ${id} of ${ref}'s postmortem` : 'Action item');
       const owner =
         p.owner === undefined
           ? row.owner_id

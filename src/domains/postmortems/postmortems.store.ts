@@ -32,7 +32,8 @@ export interface ActionItemRow {
   closed_by: string | null;
   reminded_on: string | null;
   created_at: Date;
-  /** The incident's ref of its postmortem (`INC-42`): joined in. */
+  /** The incident of its postmortem, and its number (`INC-42`): joined in. */
+  incident_id: string;
   incident_number: number;
 }
 
@@ -40,7 +41,7 @@ const PM = sql`p.id, p.tenant_id, p.incident_id, p.status, p.title, p.facts, p.c
   p.published_at, p.published_by, p.created_at, p.updated_at`;
 const ITEM = sql`a.id, a.tenant_id, a.postmortem_id, a.title, a.owner_id, to_char(a.due_on, 'YYYY-MM-DD') as due_on,
   a.status, a.closed_at, a.closed_by, to_char(a.reminded_on, 'YYYY-MM-DD') as reminded_on, a.created_at,
-  (p.facts->'incident'->>'ref') as incident_ref`;
+  (p.facts->'incident'->>'ref') as incident_ref, p.incident_id`;
 
 type RawItem = Omit<ActionItemRow, 'incident_number'> & { incident_ref: string };
 const toItem = (r: RawItem): ActionItemRow => {

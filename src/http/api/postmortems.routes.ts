@@ -33,9 +33,10 @@ export function postmortemRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   serve(app, addActionItem, async (c) =>
     c.json(await actionItems.add(c.get('actor'), c.req.valid('param').ref, await readJson(c)), 201),
   );
-  serve(app, patchActionItem, async (c) =>
-    c.json(await actionItems.update(c.get('actor'), c.req.valid('param').id, await readJson(c)), 200),
-  );
+  serve(app, patchActionItem, async (c) => {
+    const { ref, id } = c.req.valid('param');
+    return c.json(await actionItems.update(c.get('actor'), id, await readJson(c), ref), 200);
+  });
   serve(app, listActionItems, async (c) =>
     c.json({ items: await actionItems.open(c.get('actor'), { limit: c.req.valid('query').limit }) }, 200),
   );
