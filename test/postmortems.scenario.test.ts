@@ -370,4 +370,72 @@ describe('/postmortem in Slack', () => {
     expect(pm.content.summary).toBe('Workers stalled.');
     expect(s.fake.violations).toEqual([]);
   });
+
+  it('moves it along, shows the whole timeline and adds an action item from the modal', async () => {
+    const viewId =
+      [...s.fake.views.values()].filter((v) => v.view.callback_id === VIEWS.postmortem).at(-1)?.id ?? '';
+    const value = (v: Record<string, string>) => JSON.stringify(v);
+    const inModal = { user: 'U0ALICE', view: { id: viewId, callback_id: VIEWS.postmortem } };
+    await s.driver.blockAction(
+      `${POSTMORTEM_ACTIONS.setStatus}.in_review`,
+      value({ ref: 'INC-2', to: 'in_review' }),
+      inModal,
+    );
+    await s.idle();
+    const updated = s.fake.callsTo('views.update').filter((c) => c.ok && c.args.view_id === viewId);
+    expect(JSON.stringify(updated.at(-1)?.args.view)).toContain('Status: *In review*');
+    const pushes = () => s.fake.callsTo('views.push').filter((c) => c.ok);
+    const before = pushes().length;
+    await s.driver.blockAction(POSTMORTEM_ACTIONS.editSection, value({ ref: 'INC-2', s: 'impact' }), inModal);
+    await s.driver.blockAction(POSTMORTEM_ACTIONS.showTimeline, value({ ref: 'INC-2' }), inModal);
+    await s.driver.blockAction(POSTMORTEM_ACTIONS.addItem, value({ ref: 'INC-2' }), inModal);
+    await s.idle();
+    const callbacks = pushes()
+      .slice(before)
+      .map((c) => (c.args.view as { callback_id: string }).callback_id);
+    // Each answers as soon as it can, so in any order.
+    expect(callbacks.sort()).toEqual(
+      [VIEWS.actionItem, VIEWS.postmortemSection, VIEWS.postmortemTimeline].sort(),
+    );
+    const bad = await s.driver.viewSubmission(
+      VIEWS.postmortemSection,
+      {
+        'postmortem.users_affected': {
+          'postmortem.users_affected.value': { type: 'plain_text_input', value: 'many' },
+        },
+      },
+      JSON.stringify({ ref: 'INC-2', s: 'impact', v: 3 }),
+      'U0ALICE',
+    );
+    expect(JSON.stringify(bad.body)).toContain('postmortem.users_affected');
+    const added = await s.driver.viewSubmission(
+      VIEWS.actionItem,
+      {
+        'postmortem.item.title': {
+          'postmortem.item.title.value': { type: 'plain_text_input', value: 'Alert on backlog' },
+        },
+        'postmortem.item.owner': {
+          'postmortem.item.owner.value': { type: 'users_select', selected_user: 'U0BOB' },
+        },
+        'postmortem.item.due': {
+          'postmortem.item.due.value': { type: 'datepicker', selected_date: '2026-03-20' },
+        },
+      },
+      JSON.stringify({ ref: 'INC-2' }),
+      'U0ALICE',
+    );
+    expect(added.status).toBe(200);
+    await s.idle();
+    const pm = await json<{ actionItems: { title: string; owner: { name: string }; dueOn: string }[] }>(
+      await t.request('GET', '/api/v1/incidents/INC-2/postmortem'),
+    );
+    expect(pm.actionItems).toEqual([
+      expect.objectContaining({
+        title: 'Alert on backlog',
+        owner: expect.objectContaining({ name: 'Bob Jones' }),
+        dueOn: '2026-03-20',
+      }),
+    ]);
+    expect(s.fake.violations).toEqual([]);
+  });
 });
