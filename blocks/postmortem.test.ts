@@ -5,14 +5,11 @@ import { incidentCard } from './incident-card.blocks.js';
 import { checkLimits, describeViolation, type Surface } from './limits.js';
 import {
   type ActionItemView,
-  MAX_PARTS,
-  PART_MAX,
   type PostmortemView,
   postmortemModal,
-  sectionModal,
-  splitText,
   timelineModal,
 } from './postmortem.blocks.js';
+import { MAX_PARTS, PART_MAX, sectionModal, splitText } from './postmortem-section.blocks.js';
 import { incidentView, TEST_OPTIONS } from './view-fixtures.js';
 
 const ok = (surface: Surface, payload: object) =>

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { decodeMetadata } from '../../../../blocks/metadata.js';
-import { PostmortemButtonValue, sectionModal } from '../../../../blocks/postmortem.blocks.js';
+import { PostmortemButtonValue } from '../../../../blocks/postmortem.blocks.js';
+import { sectionModal } from '../../../../blocks/postmortem-section.blocks.js';
 import { SECTION_TITLES, WRITTEN_SECTIONS, type WrittenSection } from '../../../domains/postmortems/index.js';
 import { authorize } from '../../../shared/authz.js';
 import { AppError } from '../../../shared/errors.js';

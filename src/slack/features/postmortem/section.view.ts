@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { POSTMORTEM_INPUTS, postmortemPartInput } from '../../../../blocks/ids.js';
 import { decodeMetadata } from '../../../../blocks/metadata.js';
-import { MAX_PARTS, SectionMetadata } from '../../../../blocks/postmortem.blocks.js';
+import { MAX_PARTS, SectionMetadata } from '../../../../blocks/postmortem-section.blocks.js';
 import { AppError } from '../../../shared/errors.js';
 import { actorOf, type SlackDeps } from '../../context.js';
 import { isSection } from './edit-section.action.js';
