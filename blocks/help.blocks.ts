@@ -99,6 +99,16 @@ export const HELP_TOPICS = {
       ['/kb help', 'This help'],
     ],
   },
+  postmortem: {
+    summary:
+      'Postmortems drafted from what OpsWatch recorded: timeline, MTTD/MTTA/MTTR, owner, services; edit each section, review, publish.',
+    usage: [
+      ['/postmortem INC-42', 'Open the postmortem of a resolved incident (its draft is made the first time)'],
+      ['/postmortem actions', 'Open action items of every postmortem, with Close'],
+      ['/postmortem actions mine', 'Your open action items'],
+      ['/postmortem help', 'This help'],
+    ],
+  },
   sla: {
     summary: 'MTTA, MTTR and SLA compliance.',
     usage: [

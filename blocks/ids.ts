@@ -52,6 +52,14 @@ export const VIEWS = {
   resolve: 'incident.resolve_modal',
   /** A knowledge base entry, opened from a hint or a search result (no submit). */
   kbEntry: 'kb.entry_modal',
+  /** A postmortem: its facts, sections (each with Edit), status buttons and action items. No submit. */
+  postmortem: 'postmortem.modal',
+  /** One section of a postmortem, in parts of at most 3,000 characters. */
+  postmortemSection: 'postmortem.section_modal',
+  /** A postmortem's whole timeline table (pushed from the postmortem modal). No submit. */
+  postmortemTimeline: 'postmortem.timeline_modal',
+  /** A new action item: title, owner, due date. */
+  actionItem: 'postmortem.action_item_modal',
 } as const;
 
 /** Input blocks of the role modal. */
@@ -77,6 +85,34 @@ export const RESOLVE_INPUTS = {
   fix: { blockId: 'resolve.fix', actionId: 'resolve.fix.value' },
   cause: { blockId: 'resolve.cause', actionId: 'resolve.cause.value' },
   kb: { blockId: 'resolve.kb', actionId: 'resolve.kb.value' },
+} as const;
+
+/**
+ * Postmortem buttons. `open` (the resolved card's "Postmortem") carries the incident id; `setStatus` is the prefix
+ * of each status button's id (`postmortem.set_status.published`…); `editSection`,
+ * `setStatus`, `showTimeline` and `addItem` carry `PostmortemButtonValue` (postmortem.blocks.ts); `closeItem`
+ * (the action item list, the reminder DM, the postmortem modal) carries the action item's id.
+ */
+export const POSTMORTEM_ACTIONS = {
+  open: 'postmortem.open',
+  editSection: 'postmortem.edit_section',
+  setStatus: 'postmortem.set_status',
+  showTimeline: 'postmortem.show_timeline',
+  addItem: 'postmortem.add_item',
+  closeItem: 'postmortem.close_item',
+} as const;
+
+/** The section modal's part `i` (a section longer than one input is edited in several). */
+export const postmortemPartInput = (i: number) =>
+  ({ blockId: `postmortem.part.${i}`, actionId: 'postmortem.part.value' }) as const;
+
+/** Inputs of the impact's structured fields and of the action item modal. */
+export const POSTMORTEM_INPUTS = {
+  usersAffected: { blockId: 'postmortem.users_affected', actionId: 'postmortem.users_affected.value' },
+  revenue: { blockId: 'postmortem.revenue', actionId: 'postmortem.revenue.value' },
+  itemTitle: { blockId: 'postmortem.item.title', actionId: 'postmortem.item.title.value' },
+  itemOwner: { blockId: 'postmortem.item.owner', actionId: 'postmortem.item.owner.value' },
+  itemDue: { blockId: 'postmortem.item.due', actionId: 'postmortem.item.due.value' },
 } as const;
 
 /**

@@ -19,7 +19,7 @@ import {
   severityOf,
   slackDate,
 } from './format.js';
-import { INCIDENT_ACTIONS, incidentActionsBlockId } from './ids.js';
+import { INCIDENT_ACTIONS, incidentActionsBlockId, POSTMORTEM_ACTIONS } from './ids.js';
 import { cardMoreMenu, cardMoreOptions } from './incident-card-more.blocks.js';
 import { channelLine } from './incident-channel.blocks.js';
 import { rolesBlock } from './incident-updates.blocks.js';
@@ -186,6 +186,23 @@ export function incidentActions(view: IncidentView): ActionsBlock | null {
   return { type: 'actions', ...(blockId.length <= LIMITS.id ? { block_id: blockId } : {}), elements };
 }
 
+/** A resolved incident's actions: "Postmortem" (draft it, or open the one it has), when the card offers it. */
+export function resolvedActions(view: IncidentView): ActionsBlock | null {
+  if (view.status !== 'resolved' || !view.postmortemOffered) return null;
+  return {
+    type: 'actions',
+    block_id: 'incident.resolved_actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: POSTMORTEM_ACTIONS.open,
+        text: plain('Postmortem', LIMITS.buttonText),
+        value: view.id,
+      },
+    ],
+  };
+}
+
 /** Fallback text (notifications, screen readers): `[P1] INC-42 Triggered: title (service/env)`. */
 export function incidentCardText(view: IncidentView): string {
   const sev = severityOf(view.severity);
@@ -255,7 +272,7 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
   const escalation =
     view.escalation && view.status === 'triggered' ? escalationLine(view.escalation, opts) : null;
   if (escalation) blocks.push({ type: 'context', elements: [mrkdwn(escalation, LIMITS.textObject)] });
-  const actions = incidentActions(view);
+  const actions = incidentActions(view) ?? resolvedActions(view);
   if (actions) blocks.push(actions);
   return { text: incidentCardText({ ...view, title }), blocks };
 }

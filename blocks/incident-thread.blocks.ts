@@ -39,6 +39,7 @@ export const TIMELINE_VERBS: Record<string, { emoji: string; verb: string; quote
   silenced: { emoji: ':mute:', verb: 'silenced the alerts of' },
   merged_into: { emoji: ':twisted_rightwards_arrows:', verb: 'merged' },
   merged_from: { emoji: ':twisted_rightwards_arrows:', verb: 'merged a duplicate into' },
+  postmortem_published: { emoji: ':memo:', verb: 'published the postmortem of' },
 };
 
 const MESSAGE_MAX = 2500;

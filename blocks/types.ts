@@ -54,6 +54,8 @@ export interface IncidentView {
   roles?: IncidentRolesView;
   /** What is known of its signature ("Seen 4 times, last INC-37…"); absent or null: nothing is shown. */
   knownProblem?: KnownProblemView | null;
+  /** A resolved incident's card offers the "Postmortem" button (its severity is one the tenant's setting names). */
+  postmortemOffered?: boolean;
 }
 
 /** An incident's own Slack channel (`#inc-42-…`); `id` null while it is being made. */

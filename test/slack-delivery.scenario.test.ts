@@ -288,6 +288,7 @@ describe('/incident declare and App Home', () => {
       '/heartbeat',
       '/silence',
       '/kb',
+      '/postmortem',
     ]);
     expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
     expect(manifest.settings.interactivity.is_enabled).toBe(true);

@@ -299,6 +299,7 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['/api/v1/heartbeats', (x) => expect(x).not.toContain(B.heartbeat.id)],
       ['/api/v1/silences', (x) => expect(x).not.toContain(B.silence)],
       ['/api/v1/maintenance-windows', (x) => expect(x).not.toContain(B.window)],
+      ['/api/v1/action-items', (x) => expect(x).not.toContain(B.incident.ref)],
     ];
     for (const [path, check] of lists) {
       const res = await call('a', 'GET', path);
@@ -330,6 +331,16 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['POST', '/api/v1/incidents/:ref/roles', inc, { role: 'commander', userId: A.user.id }],
       ['GET', '/api/v1/incidents/:ref/updates', inc],
       ['POST', '/api/v1/incidents/:ref/updates', inc, { status: 'identified', message: 'not yours' }],
+      ['POST', '/api/v1/incidents/:ref/postmortem', inc],
+      ['GET', '/api/v1/incidents/:ref/postmortem', inc],
+      ['PUT', '/api/v1/incidents/:ref/postmortem', inc, { summary: 'not yours' }],
+      ['POST', '/api/v1/incidents/:ref/postmortem/action-items', inc, { title: 'not yours' }],
+      [
+        'PATCH',
+        '/api/v1/incidents/:ref/postmortem/action-items/:id',
+        { ...inc, id: '00000000-0000-4000-8000-000000000001' },
+        { status: 'closed' },
+      ],
       ['GET', '/api/v1/schedules/:id', sched],
       [
         'PUT',

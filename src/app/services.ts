@@ -44,6 +44,12 @@ import {
   type PhoneMetrics,
   PhonePagingService,
 } from '../domains/paging/index.js';
+import {
+  ActionItemsService,
+  PostmortemsService,
+  resolutionFor,
+  resolutionText,
+} from '../domains/postmortems/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
@@ -92,6 +98,10 @@ export interface Services {
   heartbeats: HeartbeatsService;
   /** The knowledge base: entries, search, the hint on new incidents' cards and pages, resolution captures. */
   knowledge: KnowledgeService;
+  /** Postmortems drafted from resolved incidents: sections, review, publishing. */
+  postmortems: PostmortemsService;
+  /** Postmortems' action items, and the daily reminder of overdue ones. */
+  actionItems: ActionItemsService;
 }
 
 /** What the services tell the process's metrics. */
@@ -233,6 +243,26 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   events.subscribe(new CadenceSink(opts.updateCadence ?? DEFAULT_CADENCE));
   events.subscribe(new KnowledgeSink(knowledgePorts));
   events.subscribe(outbox.router);
+  // Postmortems read incidents through the incidents service and publish on the incident's timeline; their
+  // Resolution section starts from what the knowledge base captured (else the resolve's note).
+  const postmortems = new PostmortemsService(orm, {
+    clock,
+    incident: (actor, ref) => incidents.get(actor, ref),
+    recordAs: incidents.recordAs,
+    settings: (tenantId) => tenants.settings(tenantId),
+    resolutionFor: async (actor, incident) => {
+      const c = await knowledge.resolutionOf(actor, incident.id);
+      const told = c
+        ? resolutionText({
+            fix: c.fix,
+            rootCause: c.rootCause,
+            by: (c.capturedBy ?? c.resolvedBy).name,
+            entryRef: c.entry?.ref ?? null,
+          })
+        : '';
+      return told || resolutionFor(actor, incident);
+    },
+  });
   // Users and schedules an escalation policy names are not deleted.
   const references = { using: policyReads.using };
   // Silences and maintenance windows hold back matching alerts at ingestion (the alerts' silencing port); when one
@@ -272,5 +302,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     directory,
     heartbeats: new HeartbeatsService(orm, clock, alerts, baseUrl),
     knowledge,
+    postmortems,
+    actionItems: new ActionItemsService(orm, postmortems, { clock, enqueue: outbox.enqueue }),
   };
 }

@@ -394,6 +394,37 @@ export interface Pages {
   merged_from: string | null;
 }
 
+export interface PostmortemActionItems {
+  id: string;
+  tenant_id: string;
+  postmortem_id: string;
+  title: string;
+  owner_id: string | null;
+  due_on: string | null;
+  status: Generated<string>;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  reminded_on: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Postmortems {
+  id: string;
+  tenant_id: string;
+  incident_id: string;
+  status: Generated<string>;
+  title: string;
+  facts: Json;
+  content: Generated<Json>;
+  version: Generated<number>;
+  created_by: string;
+  published_at: Timestamp | null;
+  published_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface ScheduleHandoffCursors {
   schedule_id: string;
   tenant_id: string;
@@ -585,6 +616,8 @@ export interface DB {
   outbox: Outbox;
   page_ledgers: PageLedgers;
   pages: Pages;
+  postmortem_action_items: PostmortemActionItems;
+  postmortems: Postmortems;
   schedule_handoff_cursors: ScheduleHandoffCursors;
   schedule_handoffs: ScheduleHandoffs;
   schedule_overrides: ScheduleOverrides;

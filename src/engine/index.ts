@@ -28,6 +28,8 @@ export function engineFor(services: Services, log: Logger): Engine {
       { name: 'maintenance', run: (now) => services.maintenance.announce(now) },
       // Incidents that resolved by themselves: their acknowledger or assignee is asked once what fixed it.
       { name: 'knowledge-asks', run: (now) => services.knowledge.askPending(now) },
+      // Owners of overdue postmortem action items: one DM per item per day.
+      { name: 'action-item-reminders', run: (now) => services.actionItems.remind(now) },
     ],
     log,
   );

@@ -9,6 +9,7 @@ import { escalationPolicyRoutes } from './api/escalation-policies.routes.js';
 import { heartbeatPingRoutes, heartbeatRoutes } from './api/heartbeats.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
 import { knowledgeRoutes } from './api/knowledge.routes.js';
+import { postmortemRoutes } from './api/postmortems.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
 import { serviceRoutes } from './api/services.routes.js';
 import { maintenanceRoutes, silenceRoutes } from './api/silences.routes.js';
@@ -75,6 +76,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/api/v1/services', serviceRoutes(deps));
   app.route('/api/v1/escalation-policies', escalationPolicyRoutes(deps));
   app.route('/api/v1/heartbeats', heartbeatRoutes(deps));
+  app.route('/api/v1', postmortemRoutes(deps));
   app.route('/api/v1', adminRoutes(deps));
   return app;
 }

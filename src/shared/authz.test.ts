@@ -52,6 +52,9 @@ contact_method:write     . o Y Y . . | . . Y Y
 contact_method:verify    . . . Y . . | . . . Y
 heartbeat:read           Y Y Y Y Y . | . Y Y Y
 heartbeat:write          . . Y Y . . | . . Y Y
+postmortem:read          Y Y Y Y Y Y | . Y Y Y
+postmortem:write         . Y Y Y . . | . . Y Y
+postmortem:publish       . o Y Y . . | . . Y Y
 webhook:send             . . . Y . . | Y . . Y
 silence:read             Y Y Y Y Y Y | . Y Y Y
 silence:write            . Y Y Y . . | . . Y Y

@@ -48,6 +48,9 @@ export const PERMISSIONS = [
   'contact_method:verify',
   'heartbeat:read',
   'heartbeat:write',
+  'postmortem:read',
+  'postmortem:write',
+  'postmortem:publish',
   'webhook:send',
   'silence:read',
   'silence:write',
@@ -97,6 +100,9 @@ const DOES: Record<Permission, string> = {
   'contact_method:verify': 'mark a phone number verified without its code',
   'heartbeat:read': 'read heartbeat monitors',
   'heartbeat:write': 'create, change or delete heartbeat monitors',
+  'postmortem:read': 'read postmortems and their action items',
+  'postmortem:write': 'draft and edit postmortems and their action items',
+  'postmortem:publish': 'publish postmortems',
   'webhook:send': 'send alerts (webhooks)',
   'silence:read': 'read silences and maintenance windows',
   'silence:write': 'create or expire silences',
@@ -115,6 +121,10 @@ const DOES_OWN: Partial<Record<Permission, { mine: string; rest: string }>> = {
   'notification_rule:write': { mine: 'change your own notification rules', rest: 'other people’s' },
   'contact_method:read': { mine: 'see your own phone numbers', rest: 'other people’s' },
   'contact_method:write': { mine: 'add, verify or remove your own phone numbers', rest: 'other people’s' },
+  'postmortem:publish': {
+    mine: 'publish postmortems of incidents assigned to you',
+    rest: 'other incidents’',
+  },
 };
 
 const all = (access: Access = 'any'): Grants => Object.fromEntries(PERMISSIONS.map((p) => [p, access]));
@@ -135,6 +145,7 @@ const PEOPLE_READS: Permission[] = [
   'heartbeat:read',
   'silence:read',
   'kb:read',
+  'postmortem:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:role',
@@ -149,6 +160,7 @@ const INCIDENT_WORK: Permission[] = [
   'silence:write',
   'incident:merge',
   'kb:write',
+  'postmortem:write',
 ];
 const ROSTER_WORK: Permission[] = [
   'schedule:write',
@@ -170,12 +182,15 @@ const viewer: Grants = {
 const responder: Grants = {
   ...viewer,
   ...grant(INCIDENT_WORK),
-  ...grant(['override:write', 'notification_rule:write', 'contact_method:write'], 'own'),
+  ...grant(
+    ['override:write', 'notification_rule:write', 'contact_method:write', 'postmortem:publish'],
+    'own',
+  ),
 };
 const manager: Grants = {
   ...responder,
   ...grant(ROSTER_WORK),
-  ...grant(['audit:read', 'contact_method:read']),
+  ...grant(['audit:read', 'contact_method:read', 'postmortem:publish']),
 };
 
 /**
@@ -203,6 +218,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
     'escalation_policy:read',
     'silence:read',
     'kb:read',
+    'postmortem:read',
   ]),
 };
 
@@ -213,7 +229,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
 export const SCOPE_MATRIX: Readonly<Record<ApiKeyScope, Grants>> = {
   webhooks: grant(['webhook:send']),
   read: grant(READS),
-  write: grant([...READS, ...INCIDENT_WORK, ...ROSTER_WORK]),
+  write: grant([...READS, ...INCIDENT_WORK, ...ROSTER_WORK, 'postmortem:publish']),
   admin: all(),
 };
 

@@ -6,6 +6,8 @@ import {
   MERGE_INPUTS,
   NOTE_INPUTS,
   ONCALL_INPUTS,
+  POSTMORTEM_INPUTS,
+  postmortemPartInput,
   RESOLVE_INPUTS,
   ROLE_INPUTS,
   RULE_BLOCK_PREFIX,
@@ -89,6 +91,21 @@ const MODAL_FIELDS: Record<string, ModalFields> = {
     fields: {},
     first: ruleInputIds('high', 0).method.blockId,
     blockPrefix: RULE_BLOCK_PREFIX,
+  },
+  [VIEWS.postmortemSection]: {
+    fields: {
+      usersAffected: POSTMORTEM_INPUTS.usersAffected.blockId,
+      revenue: POSTMORTEM_INPUTS.revenue.blockId,
+    },
+    first: postmortemPartInput(0).blockId,
+  },
+  [VIEWS.actionItem]: {
+    fields: {
+      title: POSTMORTEM_INPUTS.itemTitle.blockId,
+      owner: POSTMORTEM_INPUTS.itemOwner.blockId,
+      dueOn: POSTMORTEM_INPUTS.itemDue.blockId,
+    },
+    first: POSTMORTEM_INPUTS.itemTitle.blockId,
   },
 };
 const UNKNOWN_MODAL: ModalFields = { fields: {}, first: DECLARE_INPUTS.title.blockId };

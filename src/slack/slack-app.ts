@@ -11,6 +11,7 @@ import { registerIncidentButtons } from './features/incident-buttons/register.js
 import { registerIncidentCommand } from './features/incident-command/register.js';
 import { registerKnowledge } from './features/knowledge/register.js';
 import { registerOnCallCommand } from './features/oncall-command/register.js';
+import { registerPostmortem } from './features/postmortem/register.js';
 import { registerSilenceCommand } from './features/silence-command/register.js';
 import { FetchReceiver, type SlackEventRequest } from './fetch-receiver.js';
 import { identityResolver } from './identity.js';
@@ -99,6 +100,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
   registerOnCallCommand(app, deps, identify);
   registerHeartbeatCommand(app, deps);
   registerSilenceCommand(app, deps);
+  registerPostmortem(app, deps, identify);
   registerContact(app, deps);
   registerHome(app, deps);
   registerKnowledge(app, deps);

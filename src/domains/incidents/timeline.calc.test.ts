@@ -75,6 +75,17 @@ const EXAMPLES: TimelineEvent[] = [
   { kind: 'merged_into', data: { incidentId: 'i41', ref: 'INC-41' } },
   { kind: 'merged_from', data: { incidentId: 'i43', ref: 'INC-43', alerts: 3 } },
   { kind: 'resolution_captured', data: { fix: 'scaled the pool', cause: 'capacity', kb: true } },
+  {
+    kind: 'postmortem_published',
+    data: {
+      postmortemId: 'pm',
+      title: 'Checkout slow',
+      summary: 'A bad deploy.',
+      mttaMs: 240_000,
+      mttrMs: 30_000,
+      actionItems: 2,
+    },
+  },
 ];
 
 describe('timeline events', () => {
@@ -118,7 +129,11 @@ describe('timeline events', () => {
       'INC-4 merged into INC-41 by Alice',
       'INC-43 merged into INC-4 by Alice, with 3 alerts',
       'Alice told what fixed INC-4: scaled the pool (root cause: capacity)',
+      'INC-4 postmortem published by Alice: Checkout slow',
     ]);
+    expect(eventDetail(EXAMPLES.at(-1)!)).toBe(
+      'Postmortem published: Checkout slow\nA bad deploy.\nMTTA 4 min · MTTR under a minute · 2 action items',
+    );
   });
 
   it('renders a cleared role and a reminder nobody could get', () => {

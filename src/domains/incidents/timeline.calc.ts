@@ -141,9 +141,20 @@ export function eventDetail(event: TimelineEvent): string {
       const n = event.data.alerts;
       return `${event.data.ref} merged in, with ${n} ${n === 1 ? 'alert' : 'alerts'}`;
     }
+    case 'postmortem_published': {
+      const { title, summary, mttaMs, mttrMs, actionItems } = event.data;
+      const figures = `MTTA ${minutes(mttaMs)} · MTTR ${minutes(mttrMs)} · ${actionItems} action ${actionItems === 1 ? 'item' : 'items'}`;
+      return [`Postmortem published: ${title}`, summary.trim(), figures].filter(Boolean).join('\n');
+    }
     case 'notification_unrouted':
       return `No Slack channel takes incidents of service "${event.data.service}", and there is no default channel: nobody was notified. Add a route (PUT /api/v1/slack/routes) or set SLACK_DEFAULT_CHANNEL.`;
   }
+}
+
+/** A duration as whole minutes ("12 min", "under a minute"); "—" when unknown. */
+function minutes(ms: number | null): string {
+  if (ms === null) return '—';
+  return ms < 60_000 ? 'under a minute' : `${Math.round(ms / 60_000)} min`;
 }
 
 /** " by SMS", " by phone" for a change made by replying to a page; empty otherwise. */
@@ -185,6 +196,8 @@ export function describeEvent(event: TimelineEvent, ctx: DescribeContext): strin
     }
     case 'title_changed':
       return `${ref} renamed by ${actorName} from "${event.data.from}" to "${event.data.to}"`;
+    case 'postmortem_published':
+      return `${ref} postmortem published by ${actorName}: ${event.data.title}`;
     case 'escalation_exhausted':
       return `Nobody acknowledged ${ref} after ${event.data.loops} ${event.data.loops === 1 ? 'loop' : 'loops'}`;
     default:

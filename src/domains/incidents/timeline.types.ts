@@ -151,6 +151,15 @@ export const TIMELINE_DATA = {
    * its root cause category, and whether it goes to the knowledge base.
    */
   resolution_captured: z.object({ fix: z.string().nullable(), cause: rootCause, kb: z.boolean() }),
+  /** The incident's postmortem was published: its summary and figures, posted where the incident is followed. */
+  postmortem_published: z.object({
+    postmortemId: z.string(),
+    title: z.string(),
+    summary: z.string(),
+    mttaMs: z.number().nullable(),
+    mttrMs: z.number().nullable(),
+    actionItems: z.number().int().min(0),
+  }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -209,6 +218,7 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   merged_into: reply,
   merged_from: reply,
   resolution_captured: reply,
+  postmortem_published: { ...reply, updatesCard: false },
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);

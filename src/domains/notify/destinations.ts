@@ -205,6 +205,15 @@ export const updateReminderPayloadSchema = z.object({
   silentMinutes: z.number().int().min(1),
 });
 export type UpdateReminderPayload = z.infer<typeof updateReminderPayloadSchema>;
+/**
+ * An overdue postmortem action item's daily reminder to its owner (the row's lane is their Slack user id):
+ * rendered from the item as it is when sent (nothing when it was closed meanwhile).
+ */
+export const actionItemReminderSchema = z.object({
+  type: z.literal('action_item_reminder'),
+  itemId: z.string(),
+  day: z.iso.date(),
+});
 
 /** What each destination's rows carry, checked on the way out of the database. */
 export const PAYLOADS = {
@@ -226,6 +235,7 @@ export const PAYLOADS = {
     pageUpdatePayloadSchema,
     statusUpdatePayloadSchema,
     updateReminderPayloadSchema,
+    actionItemReminderSchema,
   ]),
   'slack.home': z.object({}),
   'slack.usergroup': z.object({

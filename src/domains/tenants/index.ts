@@ -1,4 +1,4 @@
-export { existingUserIds, managerIdOf } from './people.lookup.js';
+export { existingUserIds, findPerson, managerIdOf, type PersonRef, peopleByIds } from './people.lookup.js';
 export {
   type BootstrapResult,
   type CreatedApiKey,

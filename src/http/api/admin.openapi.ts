@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ingestionSettingsSchema } from '../../domains/alerts/index.js';
+import { postmortemSettingsSchema } from '../../domains/postmortems/index.js';
 import { DEFAULT_KEY_SCOPES, userInputSchema } from '../../domains/tenants/index.js';
 import { API_KEY_SCOPES, USER_ROLES } from '../../shared/actor.js';
 import { json, jsonBody, route } from '../openapi/route.js';
@@ -28,10 +29,18 @@ export const escalationSettingsSchema = z
   .openapi('EscalationSettings');
 /** Each part given replaces that part; a part left out stays as it is. */
 export const settingsBodySchema = z
-  .object({ ingestion: ingestionSettingsSchema.optional(), escalation: escalationSettingsSchema.optional() })
+  .object({
+    ingestion: ingestionSettingsSchema.optional(),
+    escalation: escalationSettingsSchema.optional(),
+    postmortems: postmortemSettingsSchema.optional(),
+  })
   .openapi('SettingsChange');
 export const settingsSchema = z
-  .object({ ingestion: ingestionSettingsSchema, escalation: escalationSettingsSchema })
+  .object({
+    ingestion: ingestionSettingsSchema,
+    escalation: escalationSettingsSchema,
+    postmortems: postmortemSettingsSchema,
+  })
   .openapi('Settings');
 export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),

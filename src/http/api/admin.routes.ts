@@ -28,13 +28,15 @@ export function adminRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   const settings = async (actor: Actor) => ({
     ingestion: await s.alerts.settingsFor(actor),
     escalation: { defaultPolicyId: await s.policies.defaultPolicyId(actor) },
+    postmortems: await s.postmortems.settingsFor(actor),
   });
   serve(app, getSettings, async (c) => c.json(await settings(c.get('actor')), 200));
   serve(app, putSettings, async (c) => {
-    const { ingestion, escalation } = c.req.valid('json');
+    const { ingestion, escalation, postmortems } = c.req.valid('json');
     const actor = c.get('actor');
     if (escalation) await s.policies.setDefaultPolicy(actor, escalation.defaultPolicyId);
     if (ingestion) await s.tenants.updateSettings(actor, { ingestion });
+    if (postmortems) await s.tenants.updateSettings(actor, { postmortems });
     return c.json(await settings(actor), 200);
   });
   serve(app, listAudit, async (c) =>

@@ -31,6 +31,7 @@ import {
   toTimelineItemView,
 } from '../incident-view.mapper.js';
 import { knownProblemView } from '../kb-view.mapper.js';
+import { sendActionItemReminder } from './action-item-delivery.js';
 import { channelDelivery } from './channel-delivery.js';
 import { ledgerDelivery } from './ledger-delivery.js';
 import { cardPermalink, sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
@@ -84,12 +85,16 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     const ch = await deps.services.channels.of(row.tenantId, view.id);
     const knownProblem =
       view.status === 'resolved' ? null : await knownProblemView(client, deps, row.tenantId, view.id);
+    const postmortemOffered =
+      view.status === 'resolved' &&
+      (await deps.services.postmortems.offersButton(row.tenantId, view.severity));
     return {
       ...view,
       mergedInto,
       escalation: esc ? toCardEscalationView(esc) : null,
       channel: ch ? { id: ch.channelId, name: ch.name, archived: ch.archived } : null,
       knownProblem,
+      postmortemOffered,
     };
   };
 
@@ -211,6 +216,10 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
             ? statusUpdateMessage(toStatusUpdateView(p), blockOptions(deps))
             : updateReminderDm(p);
         await client.chat.postMessage({ channel: row.lane, text: msg.text, blocks: msg.blocks });
+        return null;
+      }
+      if (p.type === 'action_item_reminder') {
+        await sendActionItemReminder(client, deps, row, p.itemId);
         return null;
       }
       if (p.type === 'handoff') {
