@@ -203,25 +203,30 @@ export function resolvedActions(view: IncidentView): ActionsBlock | null {
   };
 }
 
+/** The incident's title on one line ("Untitled incident" when blank). */
+export const oneLineTitle = (view: IncidentView): string =>
+  view.title.replace(/\s+/g, ' ').trim() || 'Untitled incident';
+
 /** Fallback text (notifications, screen readers): `[P1] INC-42 Triggered: title (service/env)`. */
 export function incidentCardText(view: IncidentView): string {
   const sev = severityOf(view.severity);
-  const title = view.title.replace(/\s+/g, ' ').trim() || 'Untitled incident';
+  const title = oneLineTitle(view);
   const status = view.mergedInto ? `Merged into ${view.mergedInto.ref}` : STATUSES[view.status].label;
   const text = `${drillPrefix(view)}[${sev.label}] ${incidentRef(view.number)} ${status}: ${title} (${view.service}/${view.environment})`;
   return truncate(escapeMrkdwn(text), LIMITS.sectionText);
 }
 
-/** The incident card for chat.postMessage / chat.update. */
-export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePayload {
+/**
+ * The head of a message about an incident (its card, its channel's pinned summary): the header ("🔴 INC-42 title")
+ * and the fields Severity, Status (`statusText`), Service, Environment, Assignee and a last one (`last`).
+ */
+export function incidentHead(view: IncidentView, statusText: string, last: [string, string]): KnownBlock[] {
   const sev = severityOf(view.severity);
-  const status = STATUSES[view.status];
-  const title = view.title.replace(/\s+/g, ' ').trim() || 'Untitled incident';
+  const title = oneLineTitle(view);
   const assignee = view.assignee ? person(view.assignee.name, view.assignee.slackUserId) : '_Unassigned_';
   const field = (name: string, value: string): MrkdwnElement =>
     mrkdwn(`*${name}*\n${value}`, LIMITS.sectionFieldText);
-
-  const blocks: KnownBlock[] = [
+  return [
     {
       type: 'header',
       text: plain(`${drillPrefix(view)}${sev.emoji} ${incidentRef(view.number)} ${title}`, LIMITS.headerText),
@@ -230,19 +235,34 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
       type: 'section',
       fields: [
         field('Severity', `${sev.emoji} ${sev.label} · ${sev.name}`),
-        field(
-          'Status',
-          view.mergedInto
-            ? `:twisted_rightwards_arrows: Merged into ${mergedIntoText(view.mergedInto)}`
-            : `${status.emoji} ${status.label}`,
-        ),
+        field('Status', statusText),
         field('Service', inline(view.service, 200)),
         field('Environment', inline(view.environment, 200)),
         field('Assignee', assignee),
-        field('Age', incidentAge(view, opts.now)),
+        field(...last),
       ],
     },
   ];
+}
+
+/** The incident's description as a section, or null when it has none. */
+export function descriptionBlock(view: IncidentView): KnownBlock | null {
+  const description = view.description?.trim();
+  if (!description) return null;
+  return {
+    type: 'section',
+    text: mrkdwn(truncate(escapeMrkdwn(description), DESCRIPTION_MAX), LIMITS.sectionText),
+  };
+}
+
+/** The incident card for chat.postMessage / chat.update. */
+export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePayload {
+  const status = STATUSES[view.status];
+  const statusText = view.mergedInto
+    ? `:twisted_rightwards_arrows: Merged into ${mergedIntoText(view.mergedInto)}`
+    : `${status.emoji} ${status.label}`;
+  const title = oneLineTitle(view);
+  const blocks: KnownBlock[] = incidentHead(view, statusText, ['Age', incidentAge(view, opts.now)]);
   if (view.drill) {
     blocks.push({
       type: 'context',
@@ -251,13 +271,8 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
       ],
     });
   }
-  const description = view.description?.trim();
-  if (description) {
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(truncate(escapeMrkdwn(description), DESCRIPTION_MAX), LIMITS.sectionText),
-    });
-  }
+  const description = descriptionBlock(view);
+  if (description) blocks.push(description);
   const labels = labelsBlock(view.labels);
   if (labels) blocks.push(labels);
   const links = linksText(view);

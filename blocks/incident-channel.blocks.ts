@@ -1,23 +1,8 @@
-/** The incident channel's summary (posted and pinned when it opens) and the card's line pointing to it. */
-import type { KnownBlock, MrkdwnElement } from '@slack/types';
-import {
-  escapeMrkdwn,
-  incidentRef,
-  inline,
-  link,
-  mrkdwn,
-  person,
-  plain,
-  STATUSES,
-  safeUrl,
-  severityOf,
-  slackDate,
-} from './format.js';
+import { escapeMrkdwn, incidentRef, inline, link, mrkdwn, STATUSES, safeUrl, slackDate } from './format.js';
+import { descriptionBlock, incidentHead, oneLineTitle } from './incident-card.blocks.js';
 import { joinWithin, LIMITS, truncate } from './limits.js';
-import { drillPrefix } from './page.blocks.js';
 import type { BlockOptions, IncidentChannelView, IncidentView, LinkView, MessagePayload } from './types.js';
 
-const DESCRIPTION_MAX = 1500;
 /** Slack's limit on a bookmark's title. */
 const BOOKMARK_TITLE_MAX = 100;
 
@@ -30,37 +15,14 @@ export function channelLine(channel: IncidentChannelView | null | undefined): st
 
 /** The summary posted in a new incident channel and pinned there: what the incident is, who is on it, links. */
 export function channelSummary(view: IncidentView, opts: BlockOptions): MessagePayload {
-  const sev = severityOf(view.severity);
   const status = STATUSES[view.status];
-  const title = view.title.replace(/\s+/g, ' ').trim() || 'Untitled incident';
-  const field = (name: string, value: string): MrkdwnElement =>
-    mrkdwn(`*${name}*\n${value}`, LIMITS.sectionFieldText);
-  const blocks: KnownBlock[] = [
-    {
-      type: 'header',
-      text: plain(`${drillPrefix(view)}${sev.emoji} ${incidentRef(view.number)} ${title}`, LIMITS.headerText),
-    },
-    {
-      type: 'section',
-      fields: [
-        field('Severity', `${sev.emoji} ${sev.label} · ${sev.name}`),
-        field('Status', `${status.emoji} ${status.label}`),
-        field('Service', inline(view.service, 200)),
-        field('Environment', inline(view.environment, 200)),
-        field(
-          'Assignee',
-          view.assignee ? person(view.assignee.name, view.assignee.slackUserId) : '_Unassigned_',
-        ),
-        field('Opened', slackDate(view.createdAt, opts)),
-      ],
-    },
-  ];
-  const description = view.description?.trim();
-  if (description)
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(truncate(escapeMrkdwn(description), DESCRIPTION_MAX), LIMITS.sectionText),
-    });
+  const title = oneLineTitle(view);
+  const blocks = incidentHead(view, `${status.emoji} ${status.label}`, [
+    'Opened',
+    slackDate(view.createdAt, opts),
+  ]);
+  const description = descriptionBlock(view);
+  if (description) blocks.push(description);
   const links = view.links.map((l) => link(l.href, l.text || l.href, 60));
   if (links.length)
     blocks.push({
