@@ -14,7 +14,8 @@ export const timing = (r: HeartbeatRow): HeartbeatTiming => ({
 
 export const stateOf = (r: HeartbeatRow) => r.state as 'up' | 'down' | 'paused';
 
-export const facts = (r: HeartbeatRow, downSince: string | null): HeartbeatAlertFacts => ({
+/** What a monitor is, as both its DTO and its alert show it. */
+export const monitorOf = (r: HeartbeatRow) => ({
   id: r.id,
   name: r.name,
   service: r.service,
@@ -23,6 +24,10 @@ export const facts = (r: HeartbeatRow, downSince: string | null): HeartbeatAlert
   description: r.description,
   intervalSeconds: r.interval_seconds,
   graceSeconds: r.grace_seconds,
+});
+
+export const facts = (r: HeartbeatRow, downSince: string | null): HeartbeatAlertFacts => ({
+  ...monitorOf(r),
   lastPingAt: r.last_ping_at ? new Date(r.last_ping_at) : null,
   downSince: new Date(downSince ?? r.due_at),
 });

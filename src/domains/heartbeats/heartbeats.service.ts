@@ -11,7 +11,7 @@ import type { IngestResult, NormalizedAlert } from '../alerts/index.js';
 import { recordAudit } from '../audit/index.js';
 import { downAt, nextPingDue, statusAt } from './heartbeat.calc.js';
 import { missedAlert, recoveredAlert } from './heartbeat-alert.calc.js';
-import { facts, fieldsOf, stateOf, timing } from './heartbeats.mapper.js';
+import { facts, fieldsOf, monitorOf, stateOf, timing } from './heartbeats.mapper.js';
 import { type HeartbeatFields, type HeartbeatRow, heartbeatsStore } from './heartbeats.store.js';
 import {
   DEFAULT_GRACE_SECONDS,
@@ -67,14 +67,7 @@ export class HeartbeatsService {
     const status = statusAt(t, stateOf(r), now);
     const watched = r.state === 'up';
     return {
-      id: r.id,
-      name: r.name,
-      service: r.service,
-      environment: r.environment,
-      severity: r.severity,
-      description: r.description,
-      intervalSeconds: r.interval_seconds,
-      graceSeconds: r.grace_seconds,
+      ...monitorOf(r),
       status,
       pingUrl: secret ? this.pingUrl(r.token) : null,
       token: secret ? r.token : null,

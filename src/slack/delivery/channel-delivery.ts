@@ -12,11 +12,11 @@ import {
   PAYLOADS,
 } from '../../domains/notify/index.js';
 import { rendererActor } from '../../shared/actor.js';
-import { isAppError } from '../../shared/errors.js';
 import { blockOptions, type SlackDeps } from '../context.js';
-import { toIncidentView, toTimelineItemView } from '../incident-view.mapper.js';
+import { toTimelineItemView } from '../incident-view.mapper.js';
 import type { LookUpEarlier } from './ledger-delivery.js';
 import { outboxMetadata } from './posted-lookup.js';
+import { rowIncident } from './row-incident.js';
 
 /** Slack answered `ok: false` with this error. */
 const slackError = (err: unknown, ...codes: string[]): boolean =>
@@ -39,15 +39,7 @@ async function tolerating(call: () => Promise<unknown>, ...codes: string[]): Pro
 export function channelDelivery(client: WebClient, deps: SlackDeps, earlier: LookUpEarlier) {
   const { channels } = deps.services;
 
-  const incident = async (row: OutboxRow): Promise<IncidentView> => {
-    if (!row.incidentId) throw new DeliveryError('gone', 'no_incident');
-    try {
-      return toIncidentView(await deps.services.incidents.get(rendererActor(row.tenantId), row.incidentId));
-    } catch (err) {
-      if (isAppError(err) && err.code === 'not_found') throw new DeliveryError('gone', 'incident_not_found');
-      throw err;
-    }
-  };
+  const incident = (row: OutboxRow): Promise<IncidentView> => rowIncident(deps, row);
 
   const record = async (row: OutboxRow): Promise<IncidentChannelDto> => {
     const ch = row.incidentId ? await channels.of(row.tenantId, row.incidentId) : null;

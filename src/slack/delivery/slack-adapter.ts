@@ -20,22 +20,17 @@ import {
   type SendUnit,
 } from '../../domains/notify/index.js';
 import { rendererActor } from '../../shared/actor.js';
-import { isAppError } from '../../shared/errors.js';
 import { blockOptions, type SlackDeps } from '../context.js';
 import { toHandoffView } from '../handoff-view.mapper.js';
 import { renderHome } from '../home.js';
-import {
-  toCardEscalationView,
-  toIncidentView,
-  toStatusUpdateView,
-  toTimelineItemView,
-} from '../incident-view.mapper.js';
+import { toCardEscalationView, toStatusUpdateView, toTimelineItemView } from '../incident-view.mapper.js';
 import { knownProblemView } from '../kb-view.mapper.js';
 import { sendActionItemReminder } from './action-item-delivery.js';
 import { channelDelivery } from './channel-delivery.js';
 import { ledgerDelivery } from './ledger-delivery.js';
 import { cardPermalink, sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
+import { rowIncident } from './row-incident.js';
 import { toDeliveryError } from './slack-errors.js';
 
 type Blocks = Parameters<WebClient['chat']['postMessage']>[0] extends infer A
@@ -63,15 +58,7 @@ const ids = (unit: SendUnit): string[] => unit.rows.map((r) => r.id);
  * found in the channel's history instead of posted twice.
  */
 export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegistry {
-  const incident = async (row: OutboxRow): Promise<IncidentView> => {
-    if (!row.incidentId) throw new DeliveryError('gone', 'no_incident');
-    try {
-      return toIncidentView(await deps.services.incidents.get(rendererActor(row.tenantId), row.incidentId));
-    } catch (err) {
-      if (isAppError(err) && err.code === 'not_found') throw new DeliveryError('gone', 'incident_not_found');
-      throw err;
-    }
-  };
+  const incident = (row: OutboxRow): Promise<IncidentView> => rowIncident(deps, row);
 
   /** The incident as its card shows it: with its escalation's line (who is paged now, when the next step fires). */
   const cardView = async (row: OutboxRow): Promise<IncidentView> => {
