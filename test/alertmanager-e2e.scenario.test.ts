@@ -2,45 +2,39 @@
  * A real Prometheus Alertmanager (Debian's prometheus-alertmanager) as the sender: configured as the README says,
  * it delivers its webhook to OpsWatch, firing and then resolved. Skipped, saying so, where the binary is absent.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  ALERTMANAGER_BIN,
+  alertmanagerPresent,
+  type RunningAlertmanager,
+  startAlertmanager,
+} from './harness/alertmanager.js';
 import { startTestApp, TEST_API_KEY, type TestApp } from './harness/app.js';
 import { until } from './harness/wait.js';
 
-const BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
-const present = existsSync(BIN);
 /** Set by .ci/run: CI always runs this test, so a missing Alertmanager fails instead of skipping. */
 const required = Boolean(process.env.OPSWATCH_REQUIRE_ALERTMANAGER);
-if (!present && !required) console.warn(`skipping the Alertmanager end-to-end test: ${BIN} is not installed`);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
+if (!alertmanagerPresent && !required)
+  console.warn(`skipping the Alertmanager end-to-end test: ${ALERTMANAGER_BIN} is not installed`);
 
 let t: TestApp;
-let am: ChildProcess | null = null;
-let amUrl = '';
+let am: RunningAlertmanager | null = null;
 let dir = '';
 
-if (!present && required) {
+if (!alertmanagerPresent && required) {
   describe('a real Alertmanager sending to OpsWatch', () => {
     it('needs prometheus-alertmanager, which CI requires (OPSWATCH_REQUIRE_ALERTMANAGER)', () => {
       throw new Error(
-        `${BIN} is not installed: run "apt-get install -y prometheus-alertmanager" or set ALERTMANAGER_BIN`,
+        `${ALERTMANAGER_BIN} is not installed: run "apt-get install -y prometheus-alertmanager" or set ALERTMANAGER_BIN`,
       );
     });
   });
 }
 
-(present ? describe : describe.skip)('a real Alertmanager sending to OpsWatch', () => {
+(alertmanagerPresent ? describe : describe.skip)('a real Alertmanager sending to OpsWatch', () => {
   beforeAll(async () => {
     t = await startTestApp();
     dir = mkdtempSync(join(tmpdir(), 'ow-am-'));
@@ -62,31 +56,16 @@ receivers:
             credentials: ${TEST_API_KEY}
 `,
     );
-    const port = await freePort();
-    amUrl = `http://127.0.0.1:${port}`;
-    am = spawn(
-      BIN,
-      [
-        `--config.file=${join(dir, 'alertmanager.yml')}`,
-        `--storage.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
-        '--log.level=warn',
-      ],
-      { stdio: 'ignore' },
-    );
-    await until('Alertmanager to be ready', async () =>
-      (await fetch(`${amUrl}/-/ready`).catch(() => null))?.ok ? true : null,
-    );
+    am = await startAlertmanager(dir);
   }, 30_000);
   afterAll(async () => {
-    am?.kill('SIGTERM');
+    await am?.stop();
     await t?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const push = (endsAt?: string) =>
-    fetch(`${amUrl}/api/v2/alerts`, {
+    fetch(`${am?.url}/api/v2/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([
@@ -139,7 +118,7 @@ receivers:
     // Alertmanager has sent what it will send: the firing and the resolved notification, none failed (a failed
     // one would be sent again), and holds no active alert. What reached OpsWatch was stored once.
     const sent = await until('Alertmanager to notify the resolve', async () => {
-      const metrics = await (await fetch(`${amUrl}/metrics`)).text();
+      const metrics = await (await fetch(`${am?.url}/metrics`)).text();
       const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
       const notified = value('alertmanager_notifications_total\\{integration="webhook"\\}');
       const failed = value('alertmanager_notifications_failed_total\\{integration="webhook"\\}');

@@ -4,67 +4,37 @@
  * URL, keeps the heartbeat up; when Alertmanager stops, the heartbeat misses and opens an incident, and when it
  * comes back, its next notification resolves it. Skipped, saying so, where the binary is absent.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { HeartbeatDto } from '../src/domains/heartbeats/index.js';
+import {
+  ALERTMANAGER_BIN,
+  alertmanagerPresent,
+  type RunningAlertmanager,
+  startAlertmanager,
+} from './harness/alertmanager.js';
 import { startTestApp, type TestApp } from './harness/app.js';
 import { until } from './harness/wait.js';
 
-const BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
-const present = existsSync(BIN);
-if (!present) console.warn(`skipping the Alertmanager heartbeat test: ${BIN} is not installed`);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
+if (!alertmanagerPresent)
+  console.warn(`skipping the Alertmanager heartbeat test: ${ALERTMANAGER_BIN} is not installed`);
 
 let t: TestApp;
-let am: ChildProcess | null = null;
-let amUrl = '';
+let am: RunningAlertmanager | null = null;
 let dir = '';
 let hb: HeartbeatDto;
 
-/** Starts Alertmanager on its own port and waits until it is ready. */
-async function startAlertmanager(): Promise<void> {
-  const port = await freePort();
-  amUrl = `http://127.0.0.1:${port}`;
-  am = spawn(
-    BIN,
-    [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-      '--log.level=warn',
-    ],
-    { stdio: 'ignore' },
-  );
-  await until('Alertmanager to be ready', async () =>
-    (await fetch(`${amUrl}/-/ready`).catch(() => null))?.ok ? true : null,
-  );
-}
-
 async function stopAlertmanager(): Promise<void> {
-  const p = am;
+  const running = am;
   am = null;
-  if (!p || p.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    p.once('exit', () => resolve());
-    p.kill('SIGTERM');
-  });
+  await running?.stop();
 }
 
 /** Prometheus' side: the always-firing Watchdog alert, as Prometheus pushes it to Alertmanager. */
 const pushWatchdog = () =>
-  fetch(`${amUrl}/api/v2/alerts`, {
+  fetch(`${am?.url}/api/v2/alerts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify([
@@ -90,7 +60,7 @@ async function nextPing(): Promise<HeartbeatDto> {
   });
 }
 
-(present ? describe : describe.skip)('Alertmanager’s Watchdog keeps a heartbeat alive', () => {
+(alertmanagerPresent ? describe : describe.skip)('Alertmanager’s Watchdog keeps a heartbeat alive', () => {
   beforeAll(async () => {
     t = await startTestApp();
     t.clock.set('2026-03-02T09:00:00Z');
@@ -123,7 +93,7 @@ receivers:
         send_resolved: false
 `,
     );
-    await startAlertmanager();
+    am = await startAlertmanager(dir);
   }, 30_000);
   afterAll(async () => {
     await stopAlertmanager();
@@ -155,7 +125,7 @@ receivers:
 
   it('when it is back and Prometheus pushes Watchdog again, its notification resolves the incident', async () => {
     t.clock.set('2026-03-02T09:50:00Z');
-    await startAlertmanager();
+    am = await startAlertmanager(dir);
     expect((await pushWatchdog()).status).toBe(200);
     const h = await nextPing();
     expect(h.status).toBe('up');
