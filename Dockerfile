@@ -19,5 +19,5 @@ USER opswatch
 ENV OPSWATCH_DATA_DIR=/app/data PORT=3000
 EXPOSE 3000
 HEALTHCHECK CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["node", "--max-semi-space-size=8", "bin/opswatch.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "bin/opswatch.js"]
 CMD ["start"]

@@ -32,7 +32,7 @@ import { cpuSeconds, cpuSecondsOf, machineCpuSeconds, procMemory } from './lib/p
 import { type PhaseName, type PhaseRun, summarize } from './lib/report.js';
 import { cleanups, runBench } from './lib/run.js';
 import { buildBundle, type Started, startAlertmanager, startOpsWatch } from './lib/servers.js';
-import { fmtInt, fmtMs } from './lib/stats.js';
+import { fmtInt, fmtMiB, fmtMs } from './lib/stats.js';
 
 const num = (name: string, fallback: number): number => {
   const v = Number(process.env[name]);
@@ -104,6 +104,13 @@ interface System {
   backendPids?: () => Promise<number[]>;
   /** Run between the warm-up and the measured phases. */
   afterWarmup?: () => Promise<void>;
+  /** Its peak RSS (VmHWM) after the warm-up and after each measured run, to show which phase set the peak. */
+  peaks?: string[];
+}
+
+/** Notes the process's peak RSS so far, after `stage` (systems that keep `peaks`). */
+function notePeak(sys: System, stage: string): void {
+  sys.peaks?.push(`${stage} ${fmtMiB(procMemory(sys.pid, 'VmHWM')).replace(' MiB', '')}`);
 }
 
 /** Groups of the opening phase are numbered from here on, apart from the GROUPS the other phases share. */
@@ -152,6 +159,7 @@ async function measured(
   if (result.unsent) notes.push(`${fmtInt(result.unsent)} not sent: server fell behind`);
   if (result.maxLateMs !== undefined) notes.push(`timer late ≤ ${fmtMs(result.maxLateMs)} ms`);
   const r = summarize(sys.name, phase, run, result, cpu, notes.join('; '));
+  notePeak(sys, `${phase} ${run}`);
   process.stderr.write(
     `  ${sys.name} ${phase} run ${run}: ${fmtInt(r.alertsPerSecond)} alerts/s, ` +
       `p50 ${fmtMs(r.p50)} ms, p99 ${fmtMs(r.p99)} ms, ${r.result.errors} errors\n`,
@@ -168,6 +176,7 @@ async function warmUp(sys: System): Promise<void> {
   const warm2 = take(sys, Math.round(30 * SCALE), 100);
   await drive(sys, () => closedLoop(sys.target, warm2, BATCHED.concurrency, MAX_RUN_SECONDS));
   await sys.afterWarmup?.();
+  notePeak(sys, 'warm-up');
 }
 
 /**
@@ -257,6 +266,7 @@ async function startOpsWatchUnderTest(): Promise<OpsWatchUnderTest> {
     answered: 0,
     backendPids: () => backendPids(dbUrl, dbName),
     afterWarmup: ANALYZE ? () => analyze(dbUrl) : undefined,
+    peaks: [],
     target: {
       port: server.port,
       path: '/api/v1/webhooks/alertmanager',
@@ -266,6 +276,7 @@ async function startOpsWatchUnderTest(): Promise<OpsWatchUnderTest> {
   };
   const finish = async (runs: PhaseRun[]): Promise<SystemResult> => {
     const peakRss = procMemory(server.child.pid, 'VmHWM');
+    notes.push(`peak RSS so far (MiB), after: ${sys.peaks?.join(', ')}`);
     if (!server.child.running)
       throw new Error(`OpsWatch exited during the benchmark:\n${server.child.output()}`);
     const counts = await ingestCounts(dbUrl);

@@ -1,12 +1,10 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import twilio from 'twilio';
 import type { AppEnv, HttpDeps } from '../http/context.js';
 import { route } from '../http/openapi/route.js';
 import { serve } from '../http/openapi/serve.js';
 import { problem } from '../http/problem.js';
 import { AppError } from '../shared/errors.js';
-import { callTwiml, gatherTwiml, messageTwiml } from './twiml.js';
 
 /** What the Twilio routes need beyond the HTTP sidecar's deps: the token Twilio signs with, and the public URL. */
 export interface TwilioRouteSettings {
@@ -73,6 +71,17 @@ export const TWILIO_ROUTES = {
   }),
 };
 
+/**
+ * The Twilio SDK (its TwiML builders and signature check, in twiml.ts) is imported on first use: it adds ~30 MiB
+ * of RSS, which an HTTP role without Twilio set up (every request answers 404) need not hold. With Twilio set up,
+ * the import starts with the routes, so the first callback does not wait for it.
+ */
+let sdk: Promise<typeof import('./twiml.js')> | undefined;
+const loadSdk = () => {
+  sdk ??= import('./twiml.js');
+  return sdk;
+};
+
 const xml = (c: Context, body: string) => c.body(body, 200, { 'content-type': 'text/xml; charset=utf-8' });
 
 /**
@@ -91,7 +100,8 @@ function verified(settings: TwilioRouteSettings | undefined): MiddlewareHandler<
     const url = new URL(c.req.url);
     const publicUrl = `${settings.publicBaseUrl.replace(/\/+$/, '')}${url.pathname}${url.search}`;
     const signature = c.req.header('x-twilio-signature') ?? '';
-    if (!signature || !twilio.validateRequest(settings.authToken, signature, publicUrl, params))
+    const { validSignature } = await loadSdk();
+    if (!signature || !validSignature(settings.authToken, signature, publicUrl, params))
       return problem(c, new AppError('forbidden', 'The X-Twilio-Signature header is missing or wrong.'));
     await next();
   };
@@ -118,6 +128,7 @@ export function twilioRoutes(deps: HttpDeps, settings: TwilioRouteSettings | und
   const paging = deps.services.phonePaging;
   const base = settings?.publicBaseUrl.replace(/\/+$/, '') ?? '';
   const middleware = verified(settings);
+  if (settings) loadSdk().catch(() => {}); // a failed import fails the requests that need it, with their error
 
   serve(app, { ...TWILIO_ROUTES.status, middleware }, async (c) => {
     const p = await paramsOf(c);
@@ -135,6 +146,7 @@ export function twilioRoutes(deps: HttpDeps, settings: TwilioRouteSettings | und
   serve(app, { ...TWILIO_ROUTES.sms, middleware }, async (c) => {
     const p = await paramsOf(c);
     const from = p.From ?? '';
+    const { messageTwiml } = await loadSdk();
     if (!/^\+\d{1,15}$/.test(from)) return xml(c, messageTwiml(null));
     const { text } = await paging.inbound(from, p.Body ?? '');
     return xml(c, messageTwiml(text));
@@ -144,12 +156,14 @@ export function twilioRoutes(deps: HttpDeps, settings: TwilioRouteSettings | und
     const { id } = c.req.valid('param');
     const p = await paramsOf(c);
     const script = await paging.callScript(id, p.AnsweredBy ?? null);
+    const { callTwiml } = await loadSdk();
     return xml(c, callTwiml(script, `${base}/twilio/voice/${id}/gather`));
   });
 
   serve(app, { ...TWILIO_ROUTES.gather, middleware }, async (c) => {
     const { id } = c.req.valid('param');
     const digits = ((await paramsOf(c)).Digits ?? '').trim();
+    const { gatherTwiml } = await loadSdk();
     if (digits === '*') return xml(c, gatherTwiml({ repeat: `${base}/twilio/voice/${id}` }));
     const said = await paging.pressed(id, digits.slice(0, 1));
     return xml(c, gatherTwiml({ said, retry: `${base}/twilio/voice/${id}` }));

@@ -1,7 +1,17 @@
 import twilio from 'twilio';
 import { VOICE_MENU } from '../domains/paging/index.js';
 
-/** TwiML answers, built with the SDK's own builders. */
+/** TwiML answers, built with the SDK's own builders, and the SDK's check of a callback's signature. */
+
+/** True when `signature` (X-Twilio-Signature) is Twilio's for `url` and the form `params`, signed with `authToken`. */
+export function validSignature(
+  authToken: string,
+  signature: string,
+  url: string,
+  params: Record<string, string>,
+): boolean {
+  return twilio.validateRequest(authToken, signature, url, params);
+}
 
 /** An inbound SMS's answer: the text to send back, or nothing. */
 export function messageTwiml(text: string | null): string {
