@@ -402,7 +402,9 @@ describe('purging Bronze', () => {
 
     // While a tenant keeps Bronze 14 days, the day stays (partitions hold every tenant's rows).
     const other = await addTenant(t, 'telemetry-long-retention');
-    await t.sql(`update tenants set settings = '{"telemetry": {"retentionDays": 14}}' where id = ?`, [other.id]);
+    await t.sql(`update tenants set settings = '{"telemetry": {"retentionDays": 14}}' where id = ?`, [
+      other.id,
+    ]);
     expect((await t.services.telemetry.purgeBronze(now, 7)).droppedPartitions).toEqual([]);
     await t.sql(`update tenants set settings = '{}' where id = ?`, [other.id]);
 
