@@ -42,6 +42,7 @@ export type AppConfig = Pick<
       | 'TWILIO_API_URL'
       | 'UPDATE_CADENCE'
       | 'INCIDENT_CHANNEL_ARCHIVE_HOURS'
+      | 'TELEMETRY_HASH_SECRET'
     >
   >;
 
@@ -133,6 +134,7 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
       ? { channelArchiveHours: config.INCIDENT_CHANNEL_ARCHIVE_HOURS }
       : {}),
     updateCadence: parseCadence(config.UPDATE_CADENCE),
+    telemetryHashSecret: config.TELEMETRY_HASH_SECRET,
     metrics: {
       deliveryFailed: (destination, reason) => {
         if (destination.startsWith('slack.')) metrics.slackDeliveryFailures.inc({ reason });
@@ -223,6 +225,8 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
         const handler = serveSlackOnly ? createSlackOnlyApp(http) : createHttpApp(http, config.publicBaseUrl);
         const at = opts.listen ?? { port: config.PORT, host: config.HOST };
         const listening = await listen(handler.fetch, at.port, at.host);
+        // Stopping: the server closes first (requests finish), then the metric points buffered reach the sink.
+        closers.push(async () => built.telemetry.flushMetrics());
         closers.push(listening.close);
         port = listening.port;
         await opts.onListening?.(port);

@@ -53,6 +53,7 @@ import {
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
+import { CollectingSink, type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -102,6 +103,8 @@ export interface Services {
   postmortems: PostmortemsService;
   /** Postmortems' action items, and the daily reminder of overdue ones. */
   actionItems: ActionItemsService;
+  /** Telemetry: OTLP/events ingestion (redaction, routing to Bronze and the metric sink) and Bronze's reads. */
+  telemetry: TelemetryService;
 }
 
 /** What the services tell the process's metrics. */
@@ -128,6 +131,10 @@ export interface ServiceOptions {
   escalationDirectory?: EscalationDirectory;
   /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
   updateCadence?: CadencePolicy;
+  /** Where ingested metric points go (Silver's aggregator); default: a bounded collecting sink. */
+  metricSink?: MetricSink;
+  /** TELEMETRY_HASH_SECRET: the HMAC key of user ids in telemetry (unset: generated and kept per install). */
+  telemetryHashSecret?: string | undefined;
 }
 
 /**
@@ -304,5 +311,10 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     knowledge,
     postmortems,
     actionItems: new ActionItemsService(orm, postmortems, { clock, enqueue: outbox.enqueue }),
+    telemetry: new TelemetryService(orm, clock, {
+      settings: (tenantId) => tenants.settings(tenantId),
+      sink: opts.metricSink ?? new CollectingSink(),
+      hashSecret: opts.telemetryHashSecret,
+    }),
   };
 }
