@@ -51,22 +51,22 @@ export function unknownTemplateFields(template: string): string[] {
 
 /**
  * Renders a template: each known placeholder becomes its value (a label or annotation the alert lacks is "");
- * `escape` is applied to each value (e.g. JSON string escaping when the body is JSON). An unknown field throws.
+ * `encode` is applied to each value (e.g. JSON string escaping when the body is JSON). An unknown field throws.
  */
 export function renderTemplate(
   template: string,
   fields: TemplateFields,
-  escape: (value: string) => string = (v) => v,
+  encode: (value: string) => string = (v) => v,
 ): string {
   return template.replace(PLACEHOLDER, (_all, name: string) => {
     if (name.startsWith('incident.') && isKnownTemplateField(name)) {
       const key = name.slice('incident.'.length) as keyof TemplateFields['incident'];
-      return escape(fields.incident[key]);
+      return encode(fields.incident[key]);
     }
     const m = MAP_FIELD.exec(name);
     if (!m) throw new Error(`unknown template field: ${name}`);
     const map = m[1] === 'labels' ? fields.labels : fields.annotations;
-    return escape(map[m[2]!] ?? '');
+    return encode(map[m[2]!] ?? '');
   });
 }
 
