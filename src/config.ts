@@ -53,6 +53,8 @@ const envSchema = z.object({
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
   }),
+  /** Kubernetes namespaces runbook actions may target, comma-separated (default `default`). */
+  KUBERNETES_ALLOWED_NAMESPACES: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

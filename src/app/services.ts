@@ -52,6 +52,7 @@ import {
 } from '../domains/postmortems/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
+import { RunbooksService } from '../domains/runbooks/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -102,6 +103,8 @@ export interface Services {
   postmortems: PostmortemsService;
   /** Postmortems' action items, and the daily reminder of overdue ones. */
   actionItems: ActionItemsService;
+  /** Runbooks: versions, templates, their attachment to incidents, the actions the run pipeline reads. */
+  runbooks: RunbooksService;
 }
 
 /** What the services tell the process's metrics. */
@@ -128,6 +131,8 @@ export interface ServiceOptions {
   escalationDirectory?: EscalationDirectory;
   /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
   updateCadence?: CadencePolicy;
+  /** KUBERNETES_ALLOWED_NAMESPACES: namespaces runbook actions may target (default `default`). */
+  runbookNamespaces?: readonly string[];
 }
 
 /**
@@ -304,5 +309,11 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     knowledge,
     postmortems,
     actionItems: new ActionItemsService(orm, postmortems, { clock, enqueue: outbox.enqueue }),
+    runbooks: new RunbooksService({
+      orm,
+      clock,
+      namespaces: opts.runbookNamespaces ?? ['default'],
+      recordNotices: incidents.recordNotices,
+    }),
   };
 }

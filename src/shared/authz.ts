@@ -57,6 +57,8 @@ export const PERMISSIONS = [
   'maintenance:write',
   'kb:read',
   'kb:write',
+  'runbook:read',
+  'runbook:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -109,6 +111,8 @@ const DOES: Record<Permission, string> = {
   'maintenance:write': 'change maintenance windows',
   'kb:read': 'read the knowledge base',
   'kb:write': 'add to or edit the knowledge base',
+  'runbook:read': 'read runbooks',
+  'runbook:write': 'create, change or delete runbooks and their actions',
 };
 
 /** What an `own` grant lets someone do, and what the rest is called. */
@@ -146,6 +150,7 @@ const PEOPLE_READS: Permission[] = [
   'silence:read',
   'kb:read',
   'postmortem:read',
+  'runbook:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:role',
@@ -171,6 +176,7 @@ const ROSTER_WORK: Permission[] = [
   'contact_method:write',
   'heartbeat:write',
   'maintenance:write',
+  'runbook:write',
 ];
 
 const viewer: Grants = {
@@ -219,6 +225,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
     'silence:read',
     'kb:read',
     'postmortem:read',
+    'runbook:read',
   ]),
 };
 
