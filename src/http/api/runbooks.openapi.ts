@@ -92,7 +92,6 @@ export const runbookTemplates = route({
   summary:
     'Starting points shipped with OpsWatch: high error rate, high latency, disk full, certificate expiry, pod crash loop',
   permission: 'runbook:read',
-  database: false,
   responses: { 200: json(z.object({ items: z.array(templateSchema) }), 'The templates') },
 });
 
