@@ -4,7 +4,7 @@ import { withEm, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError, parseInput } from '../../shared/errors.js';
+import { AppError, type FieldProblem, isAppError, parseInput } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { recordAudit } from '../audit/index.js';
 import type { IncidentNoticesRecorder } from '../incidents/index.js';
@@ -96,7 +96,7 @@ export class RunbooksService {
   }
 
   /** `opswatch apply`: creates the runbook of this slug, or revises it when its content changed. */
-  async apply(actor: Actor, input: RunbookInput): Promise<{ runbook: RunbookDto; outcome: ApplyOutcome }> {
+  async apply(actor: Actor, input: unknown): Promise<{ runbook: RunbookDto; outcome: ApplyOutcome }> {
     authorize(actor, 'runbook:write');
     const content = this.content(actor, input);
     const ownerGiven = typeof input === 'object' && input !== null && 'owner' in input && !!input.owner;
@@ -108,6 +108,23 @@ export class RunbooksService {
       if (sameContent(contentOf(row), next)) return { runbook: toRunbookDto(row), outcome: 'unchanged' };
       return { runbook: toRunbookDto(await this.revise(em, actor, row, next)), outcome: 'updated' };
     });
+  }
+
+  /** The slug a runbook of this name gets when none is given. */
+  slugFor(name: string): string {
+    return slugOf(name);
+  }
+
+  /** What is wrong with a runbook (each field at fault), without writing anything (`opswatch apply` checks first). */
+  problems(actor: Actor, input: unknown): FieldProblem[] {
+    authorize(actor, 'runbook:write');
+    try {
+      this.content(actor, input);
+      return [];
+    } catch (err) {
+      if (isAppError(err) && err.code === 'validation') return err.fields;
+      throw err;
+    }
   }
 
   /** Deletes it (soft: its versions and the incidents' attachments stay); its slug is free again. */
