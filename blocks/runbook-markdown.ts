@@ -5,7 +5,7 @@
  * parts); a rule becomes a divider, the first level-1 heading a header block. Tables are shown as code.
  */
 import type { KnownBlock } from '@slack/types';
-import { type Token, type Tokens, lexer } from 'marked';
+import { lexer, type Token, type Tokens } from 'marked';
 import { escapeMrkdwn, mrkdwn, plain, safeUrl } from './format.js';
 import { LIMITS, truncate } from './limits.js';
 
@@ -31,7 +31,8 @@ function inlineOne(t: Token): string {
     case 'link':
     case 'image': {
       const l = t as Tokens.Link | Tokens.Image;
-      const label = (t.type === 'link' ? inlineMrkdwn((l as Tokens.Link).tokens) : escapeMrkdwn(l.text)) || l.href;
+      const label =
+        (t.type === 'link' ? inlineMrkdwn((l as Tokens.Link).tokens) : escapeMrkdwn(l.text)) || l.href;
       const url = safeUrl(l.href);
       return url ? `<${url}|${label.replace(/[|<>]/g, ' ').replace(/[*_~]/g, '')}>` : label;
     }
@@ -52,10 +53,17 @@ function inlineOne(t: Token): string {
 const wrap = (mark: string, s: string): string => (s.trim() ? `${mark}${s}${mark}` : s);
 /** marked leaves entities from the source as written; show `&amp;` as `&` (then escaped once). */
 const decode = (s: string): string =>
-  s.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? _m);
+  s.replace(
+    /&(amp|lt|gt|quot|#39);/g,
+    (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? _m,
+  );
 
 /** One piece of the output: mrkdwn text (packed with its neighbours), a code block, a divider or a header. */
-type Piece = { kind: 'text'; text: string } | { kind: 'code'; text: string } | { kind: 'divider' } | { kind: 'header'; text: string };
+type Piece =
+  | { kind: 'text'; text: string }
+  | { kind: 'code'; text: string }
+  | { kind: 'divider' }
+  | { kind: 'header'; text: string };
 
 function listLines(list: Tokens.List, depth: number): string[] {
   const start = typeof list.start === 'number' ? list.start : 1;

@@ -46,8 +46,11 @@ export type RunbookButtonValue = z.infer<typeof RunbookButtonValue>;
 /** The most runbooks a card names (each has two buttons). */
 export const CARD_RUNBOOKS_MAX = 3;
 
-/** The card's runbook line and its buttons (Show, Run… per runbook); null when none is attached. */
-export function cardRunbookBlocks(incidentId: string, runbooks: readonly AttachedRunbookView[]): KnownBlock[] | null {
+/** The card's runbook line and its buttons (Show, Run… per runbook, a block each); null when none is attached. */
+export function cardRunbookBlocks(
+  incidentId: string,
+  runbooks: readonly AttachedRunbookView[],
+): KnownBlock[] | null {
   if (runbooks.length === 0) return null;
   const shown = runbooks.slice(0, CARD_RUNBOOKS_MAX);
   const more = runbooks.length - shown.length;
@@ -59,9 +62,10 @@ export function cardRunbookBlocks(incidentId: string, runbooks: readonly Attache
       LIMITS.sectionText,
     ),
   };
-  const elements: Button[] = shown.flatMap((r) => {
+  // One actions block per runbook: an action id is unique within its block.
+  const actions = shown.map((r, n): ActionsBlock => {
     const label = shown.length > 1 ? ` ${r.name}` : '';
-    return [
+    const elements: Button[] = [
       {
         type: 'button',
         action_id: RUNBOOK_ACTIONS.show,
@@ -72,12 +76,16 @@ export function cardRunbookBlocks(incidentId: string, runbooks: readonly Attache
         type: 'button',
         action_id: RUNBOOK_ACTIONS.runOpen,
         text: plain(truncate(`Run…${label}`, LIMITS.buttonText), LIMITS.buttonText),
-        value: encodeMetadata(RunbookButtonValue, { i: incidentId, r: r.runbookId, v: r.version }, LIMITS.buttonValue),
+        value: encodeMetadata(
+          RunbookButtonValue,
+          { i: incidentId, r: r.runbookId, v: r.version },
+          LIMITS.buttonValue,
+        ),
       },
     ];
+    return { type: 'actions', block_id: `incident.runbook.${n}`, elements };
   });
-  const actions: ActionsBlock = { type: 'actions', block_id: 'incident.runbooks', elements };
-  return [line, actions];
+  return [line, ...actions];
 }
 
 function headBlocks(rb: RunbookView): KnownBlock[] {
@@ -91,7 +99,10 @@ function headBlocks(rb: RunbookView): KnownBlock[] {
     const lines = rb.actions.map(
       (a) => `• *${inline(a.title, 150)}* (\`${inline(a.name, 63)}\`, ${a.kind}, approval: ${a.approval})`,
     );
-    blocks.push({ type: 'section', text: mrkdwn(truncate(`*Actions*\n${lines.join('\n')}`, LIMITS.sectionText), LIMITS.sectionText) });
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(truncate(`*Actions*\n${lines.join('\n')}`, LIMITS.sectionText), LIMITS.sectionText),
+    });
   }
   return blocks;
 }
@@ -164,7 +175,12 @@ export function runbookList(items: readonly RunbookListItemView[], service: stri
   if (items.length > shown.length)
     blocks.push({
       type: 'context',
-      elements: [mrkdwn(`+${items.length - shown.length} more: \`/runbook list service\` narrows it.`, LIMITS.textObject)],
+      elements: [
+        mrkdwn(
+          `+${items.length - shown.length} more: \`/runbook list service\` narrows it.`,
+          LIMITS.textObject,
+        ),
+      ],
     });
   return { text: `${items.length} runbooks`, blocks };
 }

@@ -26,12 +26,19 @@ const versions = async (slug: string) =>
 
 describe('opswatch apply: runbooks', () => {
   it('applies the example configuration’s runbook, and again changes nothing', async () => {
-    const example = readFileSync(new URL('../manifests/opswatch-config.example.yaml', import.meta.url), 'utf8');
+    const example = readFileSync(
+      new URL('../manifests/opswatch-config.example.yaml', import.meta.url),
+      'utf8',
+    );
     const first = await applyConfig(t.services, t.actor, [{ name: 'example.yaml', text: example }]);
     expect(first.problems).toEqual([]);
     expect(first.changes).toContain('runbook "checkout-high-error-rate": created (version 1)');
     const rb = await t.services.runbooks.get(t.actor, 'checkout-high-error-rate');
-    expect(rb).toMatchObject({ owner: 'payments-team', service: 'checkout', matchers: 'alertname="HighErrorRate"' });
+    expect(rb).toMatchObject({
+      owner: 'payments-team',
+      service: 'checkout',
+      matchers: 'alertname="HighErrorRate"',
+    });
     expect(rb.markdown).toContain('## Manual remediation');
     expect(rb.actions.map((a) => a.name)).toEqual(['restart']);
     const again = await applyConfig(t.services, t.actor, [{ name: 'example.yaml', text: example }]);
@@ -54,9 +61,13 @@ describe('opswatch apply: runbooks', () => {
     const rb = await t.services.runbooks.get(t.actor, 'disk-full');
     expect(rb.markdown).toBe('# Disk full\n\n## Symptoms\n\n- Disk above 90%\n');
     expect(rb.matchers).toBe('alertname="DiskFull", severity=~"1|2"');
-    expect((await applyConfig(t.services, t.actor, src())).changes).toEqual(['runbook "disk-full": unchanged']);
+    expect((await applyConfig(t.services, t.actor, src())).changes).toEqual([
+      'runbook "disk-full": unchanged',
+    ]);
     writeFileSync(join(sub, 'runbooks', 'disk.md'), '# Disk full\n\n## Symptoms\n\n- Disk above 95%\n');
-    expect((await applyConfig(t.services, t.actor, src())).changes).toEqual(['runbook "disk-full": updated (version 2)']);
+    expect((await applyConfig(t.services, t.actor, src())).changes).toEqual([
+      'runbook "disk-full": updated (version 2)',
+    ]);
     expect(await versions('disk-full')).toEqual([2, 1]);
   });
 
@@ -78,22 +89,42 @@ describe('opswatch apply: runbooks', () => {
       '      - { name: b, title: B, target: { kind: kubernetes, operation: rollout_restart, namespace: kube-system, deployment: d } }',
       '',
     ].join('\n');
-    const r = await applyConfig(t.services, t.actor, [{ name: 'bad.yaml', path: join(dir, 'bad.yaml'), text: yaml }]);
+    const r = await applyConfig(t.services, t.actor, [
+      { name: 'bad.yaml', path: join(dir, 'bad.yaml'), text: yaml },
+    ]);
     expect(r.ok).toBe(false);
     expect(r.problems).toEqual([
       'bad.yaml: runbooks[1].markdown: give either markdown (inline) or markdownFile (a file next to the YAML), not both',
     ]);
-    const yaml2 = yaml.replace(/  - name: Both\n    markdown: x\n    markdownFile: \.\/x\.md\n/, '');
-    const r2 = await applyConfig(t.services, t.actor, [{ name: 'bad.yaml', path: join(dir, 'bad.yaml'), text: yaml2 }]);
+    const yaml2 = yaml.replace(/ {2}- name: Both\n {4}markdown: x\n {4}markdownFile: \.\/x\.md\n/, '');
+    const r2 = await applyConfig(t.services, t.actor, [
+      { name: 'bad.yaml', path: join(dir, 'bad.yaml'), text: yaml2 },
+    ]);
     expect(r2.problems).toEqual([
       'bad.yaml: runbooks[0].markdownFile: cannot read ./nowhere.md (ENOENT)',
       expect.stringMatching(/^bad\.yaml: runbooks\[1\]\.matchers: /),
       'bad.yaml: runbooks[2].actions.0.target.url: url must be http(s)',
     ]);
     const r3 = await applyConfig(t.services, t.actor, [
-      { name: 'ns.yaml', text: yaml2.split('  - name: Bad action')[0]!.replace(/  - name: Missing[\s\S]*/, '') + '  - name: NS\n    markdown: x\n    actions:\n      - { name: b, title: B, target: { kind: kubernetes, operation: rollout_restart, namespace: kube-system, deployment: d } }\n' },
+      {
+        name: 'ns.yaml',
+        text:
+          yaml2.split('  - name: Bad action')[0]!.replace(/ {2}- name: Missing[\s\S]*/, '') +
+          '  - name: NS\n    markdown: x\n    actions:\n      - { name: b, title: B, target: { kind: kubernetes, operation: rollout_restart, namespace: kube-system, deployment: d } }\n',
+      },
     ]);
-    expect(r3.problems).toEqual([expect.stringContaining('ns.yaml: runbooks[0].actions.0.target.namespace: namespace "kube-system" is not allowed')]);
-    expect(await t.sql('select slug from runbooks where slug in (?, ?, ?, ?)', ['missing-file', 'bad-matcher', 'bad-action', 'ns'])).toEqual([]);
+    expect(r3.problems).toEqual([
+      expect.stringContaining(
+        'ns.yaml: runbooks[0].actions.0.target.namespace: namespace "kube-system" is not allowed',
+      ),
+    ]);
+    expect(
+      await t.sql('select slug from runbooks where slug in (?, ?, ?, ?)', [
+        'missing-file',
+        'bad-matcher',
+        'bad-action',
+        'ns',
+      ]),
+    ).toEqual([]);
   });
 });

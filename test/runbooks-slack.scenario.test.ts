@@ -36,7 +36,8 @@ function alert(name: string, service: string, instance: string) {
   return JSON.stringify(body);
 }
 
-const card = (ref: string) => s.fake.messages.filter((m) => !m.thread_ts && m.text.includes(`${ref} `)).at(-1);
+const card = (ref: string) =>
+  s.fake.messages.filter((m) => !m.thread_ts && m.text.includes(`${ref} `)).at(-1);
 const cardBlocks = (ref: string) => {
   const c = card(ref);
   return (c?.history.at(-1)?.blocks ?? c?.blocks ?? []) as unknown[];
@@ -58,7 +59,11 @@ const SHORT = [
 
 const LONG = [
   '# Big runbook',
-  ...Array.from({ length: 60 }, (_, i) => `## Step ${i + 1}\n\n${'Check the thing carefully. '.repeat(40)}\n\n\`\`\`\n${'log line\n'.repeat(40)}\`\`\``),
+  ...Array.from(
+    { length: 60 },
+    (_, i) =>
+      `## Step ${i + 1}\n\n${'Check the thing carefully. '.repeat(40)}\n\n\`\`\`\n${'log line\n'.repeat(40)}\`\`\``,
+  ),
 ].join('\n\n');
 
 describe('runbooks in Slack', () => {
@@ -73,13 +78,22 @@ describe('runbooks in Slack', () => {
         {
           name: 'restart',
           title: 'Restart checkout',
-          target: { kind: 'kubernetes', operation: 'rollout_restart', namespace: 'default', deployment: 'checkout' },
+          target: {
+            kind: 'kubernetes',
+            operation: 'rollout_restart',
+            namespace: 'default',
+            deployment: 'checkout',
+          },
         },
       ],
     });
     runbookId = rb.id;
     await t.services.runbooks.create(t.actor, { name: 'Big runbook', markdown: LONG });
-    const res = await t.request('POST', '/api/v1/webhooks/alertmanager', alert('HighErrorRate', 'checkout', 'pod-1'));
+    const res = await t.request(
+      'POST',
+      '/api/v1/webhooks/alertmanager',
+      alert('HighErrorRate', 'checkout', 'pod-1'),
+    );
     expect(res.status).toBe(200);
     await s.deliverOnce();
     expect(JSON.stringify(cardBlocks('INC-1'))).not.toContain('Runbook');

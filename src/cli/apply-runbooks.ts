@@ -73,7 +73,9 @@ export async function applyRunbooks(
   for (const r of runbooks) {
     if (!r) continue;
     const { runbook, outcome } = await services.runbooks.apply(actor, r);
-    changes.push(`runbook "${runbook.slug}": ${outcome}${outcome === 'unchanged' ? '' : ` (version ${runbook.version})`}`);
+    changes.push(
+      `runbook "${runbook.slug}": ${outcome}${outcome === 'unchanged' ? '' : ` (version ${runbook.version})`}`,
+    );
   }
   return changes;
 }

@@ -246,7 +246,13 @@ export async function applyConfig(
       const r = await services.maintenance.upsertByName(actor, w);
       changes.push(`maintenance window "${w.service}/${w.name}": ${r.outcome}`);
     }
-    changes.push(...(await applyRunbooks(services, actor, runbookFiles.flatMap((f) => f.runbooks))));
+    changes.push(
+      ...(await applyRunbooks(
+        services,
+        actor,
+        runbookFiles.flatMap((f) => f.runbooks),
+      )),
+    );
   } catch (err) {
     if (!isAppError(err)) throw err;
     const detail = err.fields.map((f) => `${f.field}: ${f.message}`).join('; ');

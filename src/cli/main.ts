@@ -145,7 +145,9 @@ async function apply(config: Config, args: string[]): Promise<void> {
   const result = await withDatabase(config, log, 'apply', async (orm) => {
     const services = createServices(orm, systemClock, {
       publicBaseUrl: config.publicBaseUrl,
-      runbookNamespaces: allowedNamespaces({ KUBERNETES_ALLOWED_NAMESPACES: config.KUBERNETES_ALLOWED_NAMESPACES }),
+      runbookNamespaces: allowedNamespaces({
+        KUBERNETES_ALLOWED_NAMESPACES: config.KUBERNETES_ALLOWED_NAMESPACES,
+      }),
     });
     const { tenant } = await services.tenants.bootstrap(config.OPSWATCH_API_KEY);
     // Imported here: only `apply` reads YAML (the parser is ~12 MiB a running OpsWatch need not hold).

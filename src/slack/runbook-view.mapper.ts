@@ -11,5 +11,10 @@ export const toRunbookView = (rb: RunbookDto): RunbookView => ({
   matchers: rb.matchers,
   version: rb.version,
   markdown: rb.markdown,
-  actions: rb.actions.map((a) => ({ name: a.name, title: a.title, kind: a.target.kind, approval: a.policy.approval })),
+  actions: rb.actions.map((a) => ({
+    name: a.name,
+    title: a.title,
+    kind: a.target.kind,
+    approval: a.policy.approval,
+  })),
 });

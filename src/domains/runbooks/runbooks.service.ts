@@ -153,14 +153,24 @@ export class RunbooksService {
       const row = await this.load(em, actor.tenantId, ref);
       const [a, b] = await Promise.all(
         [from, to].map(async (v, i) => {
-          const found = Number.isInteger(v) && v >= 1 && (await runbooksStore.version(em, actor.tenantId, row.id, v));
-          if (!found) throw AppError.notFound(`Version ${Number.isFinite(v) ? v : '?'} of runbook ${row.slug} (${i ? 'to' : 'from'})`);
+          const found =
+            Number.isInteger(v) && v >= 1 && (await runbooksStore.version(em, actor.tenantId, row.id, v));
+          if (!found)
+            throw AppError.notFound(
+              `Version ${Number.isFinite(v) ? v : '?'} of runbook ${row.slug} (${i ? 'to' : 'from'})`,
+            );
           return found;
         }),
       );
       const ca = contentOf(a!);
       const cb = contentOf(b!);
-      return { runbookId: row.id, from, to, markdown: markdownDiff(row.slug, from, to, ca.markdown, cb.markdown), fields: fieldChanges(ca, cb) };
+      return {
+        runbookId: row.id,
+        from,
+        to,
+        markdown: markdownDiff(row.slug, from, to, ca.markdown, cb.markdown),
+        fields: fieldChanges(ca, cb),
+      };
     });
   }
 
@@ -180,7 +190,11 @@ export class RunbooksService {
       const v = await runbooksStore.version(e, tenantId, runbookId, version);
       const action = v?.actions.find((a) => a.name === actionName);
       if (!v || !action) return null;
-      return { runbook: { id: v.runbook_id, slug: v.slug, name: v.name, version: v.version }, action, actions: v.actions };
+      return {
+        runbook: { id: v.runbook_id, slug: v.slug, name: v.name, version: v.version },
+        action,
+        actions: v.actions,
+      };
     };
     return em ? read(em) : withEm(this.d.orm, { tenantId }, read);
   }
@@ -232,7 +246,15 @@ export class RunbooksService {
     await runbooksStore.insert(em, actor.tenantId, id, c, now);
     await runbooksStore.insertVersion(em, actor.tenantId, id, 1, c, actor, now);
     await this.audit(em, actor, 'runbook.created', id, { slug: c.slug, version: 1 }, now);
-    return { id, tenant_id: actor.tenantId, ...c, version: 1, created_at: now, updated_at: now, deleted_at: null };
+    return {
+      id,
+      tenant_id: actor.tenantId,
+      ...c,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+      deleted_at: null,
+    };
   }
 
   private async revise(em: Em, actor: Actor, row: RunbookRow, c: RunbookContent): Promise<RunbookRow> {

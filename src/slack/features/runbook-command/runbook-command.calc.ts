@@ -22,9 +22,13 @@ export function parseRunbookCommand(text: string): RunbookCommand {
       return { kind: 'help' };
     case 'list':
     case 'ls':
-      return rest.length <= 1 ? { kind: 'list', service: rest[0] ?? null } : { kind: 'usage', message: USAGE.list };
+      return rest.length <= 1
+        ? { kind: 'list', service: rest[0] ?? null }
+        : { kind: 'usage', message: USAGE.list };
     case 'show':
-      return rest.length === 1 ? { kind: 'show', slug: rest[0]!.toLowerCase() } : { kind: 'usage', message: USAGE.show };
+      return rest.length === 1
+        ? { kind: 'show', slug: rest[0]!.toLowerCase() }
+        : { kind: 'usage', message: USAGE.show };
     case 'run':
       return rest.length === 1 || rest.length === 2
         ? { kind: 'run', slug: rest[0]!.toLowerCase(), incidentRef: rest[1] ?? null }

@@ -26,7 +26,9 @@ export interface RunbookSubcommandArgs<C> {
  * whose handler the composition root passes to `registerRunbookCommand`.
  */
 export interface RunbookSubcommands {
-  run?: (args: RunbookSubcommandArgs<{ kind: 'run'; slug: string; incidentRef: string | null }>) => Promise<void>;
+  run?: (
+    args: RunbookSubcommandArgs<{ kind: 'run'; slug: string; incidentRef: string | null }>,
+  ) => Promise<void>;
 }
 
 /** `/runbook list [service]`, `/runbook show <slug>`, `/runbook run …` (dispatched), `/runbook help`. */
@@ -43,14 +45,21 @@ export function runbookCommand(deps: SlackDeps, subcommands: RunbookSubcommands 
       const items = await deps.services.runbooks.list(actor, cmd.service ? { service: cmd.service } : {});
       return say(
         runbookList(
-          items.map((r) => ({ id: r.id, slug: r.slug, name: r.name, service: r.service, actions: r.actions.length })),
+          items.map((r) => ({
+            id: r.id,
+            slug: r.slug,
+            name: r.name,
+            service: r.service,
+            actions: r.actions.length,
+          })),
           cmd.service,
         ),
       );
     }
     if (cmd.kind === 'run') {
       const run = subcommands.run;
-      if (!run) throw AppError.validation('Running runbook actions from Slack is not set up in this OpsWatch.');
+      if (!run)
+        throw AppError.validation('Running runbook actions from Slack is not set up in this OpsWatch.');
       return run({ cmd, actor, client, triggerId: command.trigger_id, say });
     }
     const view = toRunbookView(await deps.services.runbooks.get(actor, cmd.slug));
