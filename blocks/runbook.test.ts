@@ -58,7 +58,7 @@ describe('runbook Markdown → Slack', () => {
   it('packs text into sections of at most 3,000 characters and splits long code blocks', () => {
     const md = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} ${'word '.repeat(100)}`).join('\n\n');
     const blocks = markdownBlocks(
-      `${md}\n\n\`\`\`\n${'x'.repeat(80)}\n`.repeat(1) + `${'line of code\n'.repeat(600)}\`\`\``,
+      `${md}\n\n\`\`\`\n${'x'.repeat(80)}\n${'line of code\n'.repeat(600)}\`\`\``,
     );
     for (const t of texts(blocks)) expect(t.length).toBeLessThanOrEqual(3000);
     const code = texts(blocks).filter((t) => t.startsWith('```'));

@@ -19,7 +19,6 @@ import {
   type RunbookContent,
   type RunbookDiffDto,
   type RunbookDto,
-  type RunbookInput,
   type RunbookSummaryDto,
   type RunbookTemplateDto,
   type RunbookVersionDto,

@@ -52,6 +52,7 @@ const SPECS: Spec[] = [
           kind: 'http',
           method: 'POST',
           url: 'https://ci.example.com/api/pipelines/rollback',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: `${env:NAME}` is read from the environment at run time
           headers: { Authorization: 'Bearer ${env:CI_TOKEN}' },
           body: '{"service":"{{incident.service}}","reason":"{{incident.ref}}: {{incident.title}}"}',
         },
