@@ -58,6 +58,8 @@ export const VIEWS = {
   postmortemSection: 'postmortem.section_modal',
   /** A postmortem's whole timeline table (pushed from the postmortem modal). No submit. */
   postmortemTimeline: 'postmortem.timeline_modal',
+  /** A runbook (`/runbook show`, the card's "Show"): its Markdown in sections. No submit. */
+  runbook: 'runbook.modal',
   /** A new action item: title, owner, due date. */
   actionItem: 'postmortem.action_item_modal',
 } as const;
@@ -193,3 +195,13 @@ export function parseIncidentActionsBlockId(blockId: string): string | null {
   const id = blockId.slice(INCIDENT_ACTIONS_BLOCK_PREFIX.length);
   return id.length > 0 ? id : null;
 }
+
+/**
+ * Runbook buttons: "Show" (the card's runbook line, `/runbook list`; its value is the runbook id) opens the
+ * runbook's modal; "Run…" (the card's runbook line; its value is `RunbookButtonValue`, metadata codec) opens the
+ * run form of the run pipeline.
+ */
+export const RUNBOOK_ACTIONS = {
+  show: 'runbook_show',
+  runOpen: 'runbook_run_open',
+} as const;

@@ -57,6 +57,8 @@ const envSchema = z.object({
   TELEMETRY_HASH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'expected at least 16 characters',
   }),
+  /** Kubernetes namespaces runbook actions may target, comma-separated (default `default`). */
+  KUBERNETES_ALLOWED_NAMESPACES: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

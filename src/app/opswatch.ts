@@ -9,6 +9,7 @@ import {
   type DeliveryReport,
   OUTBOX_CHANNEL,
 } from '../domains/notify/index.js';
+import { allowedNamespaces } from '../domains/runbooks/index.js';
 import { type Engine, engineFor } from '../engine/index.js';
 import { createHttpApp, createSlackOnlyApp } from '../http/app.js';
 import { listen } from '../http/listen.js';
@@ -43,6 +44,7 @@ export type AppConfig = Pick<
       | 'UPDATE_CADENCE'
       | 'INCIDENT_CHANNEL_ARCHIVE_HOURS'
       | 'TELEMETRY_HASH_SECRET'
+      | 'KUBERNETES_ALLOWED_NAMESPACES'
     >
   >;
 
@@ -135,6 +137,9 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
       : {}),
     updateCadence: parseCadence(config.UPDATE_CADENCE),
     telemetryHashSecret: config.TELEMETRY_HASH_SECRET,
+    runbookNamespaces: allowedNamespaces({
+      KUBERNETES_ALLOWED_NAMESPACES: config.KUBERNETES_ALLOWED_NAMESPACES,
+    }),
     metrics: {
       deliveryFailed: (destination, reason) => {
         if (destination.startsWith('slack.')) metrics.slackDeliveryFailures.inc({ reason });

@@ -51,6 +51,7 @@ import {
   resolutionText,
 } from '../domains/postmortems/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
+import { RunbooksService } from '../domains/runbooks/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
 import { CollectingSink, type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
@@ -105,6 +106,8 @@ export interface Services {
   actionItems: ActionItemsService;
   /** Telemetry: OTLP/events ingestion (redaction, routing to Bronze and the metric sink) and Bronze's reads. */
   telemetry: TelemetryService;
+  /** Runbooks: versions, templates, their attachment to incidents, the actions the run pipeline reads. */
+  runbooks: RunbooksService;
 }
 
 /** What the services tell the process's metrics. */
@@ -135,6 +138,8 @@ export interface ServiceOptions {
   metricSink?: MetricSink;
   /** TELEMETRY_HASH_SECRET: the HMAC key of user ids in telemetry (unset: generated and kept per install). */
   telemetryHashSecret?: string | undefined;
+  /** KUBERNETES_ALLOWED_NAMESPACES: namespaces runbook actions may target (default `default`). */
+  runbookNamespaces?: readonly string[];
 }
 
 /**
@@ -315,6 +320,12 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
       settings: (tenantId) => tenants.settings(tenantId),
       sink: opts.metricSink ?? new CollectingSink(),
       hashSecret: opts.telemetryHashSecret,
+    }),
+    runbooks: new RunbooksService({
+      orm,
+      clock,
+      namespaces: opts.runbookNamespaces ?? ['default'],
+      recordNotices: incidents.recordNotices,
     }),
   };
 }

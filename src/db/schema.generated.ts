@@ -464,6 +464,58 @@ export interface Postmortems {
   updated_at: Timestamp;
 }
 
+export interface RunbookAttachScans {
+  incident_id: string;
+  tenant_id: string;
+  alerts_seen: number;
+  scanned_at: Timestamp;
+}
+
+export interface RunbookAttachments {
+  tenant_id: string;
+  incident_id: string;
+  runbook_id: string;
+  version: number;
+  reason: string;
+  attached_at: Timestamp;
+}
+
+export interface RunbookVersions {
+  id: Generated<Int8>;
+  tenant_id: string;
+  runbook_id: string;
+  version: number;
+  name: string;
+  slug: string;
+  owner: string;
+  service: string | null;
+  url: string | null;
+  matchers: Generated<Json>;
+  markdown: string;
+  actions: Generated<Json>;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string;
+  created_at: Timestamp;
+}
+
+export interface Runbooks {
+  id: string;
+  tenant_id: string;
+  name: string;
+  slug: string;
+  owner: string;
+  service: string | null;
+  url: string | null;
+  matchers: Generated<Json>;
+  markdown: string;
+  actions: Generated<Json>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
 export interface ScheduleHandoffCursors {
   schedule_id: string;
   tenant_id: string;
@@ -660,6 +712,10 @@ export interface DB {
   pages: Pages;
   postmortem_action_items: PostmortemActionItems;
   postmortems: Postmortems;
+  runbook_attach_scans: RunbookAttachScans;
+  runbook_attachments: RunbookAttachments;
+  runbook_versions: RunbookVersions;
+  runbooks: Runbooks;
   schedule_handoff_cursors: ScheduleHandoffCursors;
   schedule_handoffs: ScheduleHandoffs;
   schedule_overrides: ScheduleOverrides;

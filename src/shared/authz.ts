@@ -59,6 +59,8 @@ export const PERMISSIONS = [
   'kb:write',
   'telemetry:read',
   'telemetry:write',
+  'runbook:read',
+  'runbook:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -113,6 +115,8 @@ const DOES: Record<Permission, string> = {
   'kb:write': 'add to or edit the knowledge base',
   'telemetry:read': 'read services’ logs (Bronze)',
   'telemetry:write': 'send telemetry (OTLP logs and metrics, events)',
+  'runbook:read': 'read runbooks',
+  'runbook:write': 'create, change or delete runbooks and their actions',
 };
 
 /** What an `own` grant lets someone do, and what the rest is called. */
@@ -151,6 +155,7 @@ const PEOPLE_READS: Permission[] = [
   'kb:read',
   'postmortem:read',
   'telemetry:read',
+  'runbook:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:role',
@@ -176,6 +181,7 @@ const ROSTER_WORK: Permission[] = [
   'contact_method:write',
   'heartbeat:write',
   'maintenance:write',
+  'runbook:write',
 ];
 
 const viewer: Grants = {
@@ -202,7 +208,7 @@ const manager: Grants = {
  * Roles × permissions. People: a viewer reads (of phone numbers, only their own); a responder also acts on
  * incidents and on their own on-call (overrides that cover or hand over their own shifts, their own notification
  * rules and phone numbers); a manager also manages schedules, overrides, escalation policies, services and
- * everyone's rules and phone numbers, and reads the audit log; an admin may do everything (users, API keys,
+ * everyone's rules and phone numbers, heartbeats and runbooks, and reads the audit log; an admin may do everything (users, API keys,
  * settings and integrations too, and alone may mark a phone number verified without its code). OpsWatch's own:
  * `system` (jobs that act: reads, and notes on incident timelines) and
  * `renderer` (cards and App Home: reads of incidents, alerts, schedules, on-call and users).
@@ -224,6 +230,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
     'silence:read',
     'kb:read',
     'postmortem:read',
+    'runbook:read',
   ]),
 };
 

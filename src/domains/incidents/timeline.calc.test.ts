@@ -86,6 +86,16 @@ const EXAMPLES: TimelineEvent[] = [
       actionItems: 2,
     },
   },
+  {
+    kind: 'runbook_attached',
+    data: {
+      runbookId: 'r1',
+      slug: 'high-error-rate',
+      name: 'High error rate',
+      version: 2,
+      reason: 'matchers',
+    },
+  },
 ];
 
 describe('timeline events', () => {
@@ -130,8 +140,9 @@ describe('timeline events', () => {
       'INC-43 merged into INC-4 by Alice, with 3 alerts',
       'Alice told what fixed INC-4: scaled the pool (root cause: capacity)',
       'INC-4 postmortem published by Alice: Checkout slow',
+      'Runbook High error rate (high-error-rate, version 2) attached: its matchers match the alerts',
     ]);
-    expect(eventDetail(EXAMPLES.at(-1)!)).toBe(
+    expect(eventDetail(EXAMPLES.find((e) => e.kind === 'postmortem_published')!)).toBe(
       'Postmortem published: Checkout slow\nA bad deploy.\nMTTA 4 min · MTTR under a minute · 2 action items',
     );
   });
