@@ -63,6 +63,8 @@ kb:read                  Y Y Y Y Y Y | . Y Y Y
 kb:write                 . Y Y Y . . | . . Y Y
 telemetry:read           Y Y Y Y Y . | . Y Y Y
 telemetry:write          . . . Y . . | Y . Y Y
+runbook:read             Y Y Y Y Y Y | . Y Y Y
+runbook:write            . . Y Y . . | . . Y Y
 `;
 
 const ROLES: Role[] = ['viewer', 'responder', 'manager', 'admin', 'system', 'renderer'];
