@@ -425,6 +425,44 @@ export interface Postmortems {
   updated_at: Timestamp;
 }
 
+export interface RunbookRunApprovals {
+  tenant_id: string;
+  run_id: string;
+  user_id: string;
+  user_name: string;
+  decision: string;
+  at: Timestamp;
+}
+
+export interface RunbookRuns {
+  id: string;
+  tenant_id: string;
+  incident_id: string;
+  runbook_id: string;
+  runbook_slug: string;
+  action_name: string;
+  action_kind: string;
+  action: Json;
+  service: string;
+  environment: string | null;
+  requested_by: string;
+  requested_by_user_id: string | null;
+  auto: Generated<boolean>;
+  rollback_of: string | null;
+  stage: string;
+  error: string | null;
+  attempt_id: string | null;
+  executions: Generated<number>;
+  next_at: Timestamp | null;
+  approval_expires_at: Timestamp | null;
+  verify_until: Timestamp | null;
+  history: Generated<Json>;
+  slack_channel: string | null;
+  slack_ts: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface ScheduleHandoffCursors {
   schedule_id: string;
   tenant_id: string;
@@ -618,6 +656,8 @@ export interface DB {
   pages: Pages;
   postmortem_action_items: PostmortemActionItems;
   postmortems: Postmortems;
+  runbook_run_approvals: RunbookRunApprovals;
+  runbook_runs: RunbookRuns;
   schedule_handoff_cursors: ScheduleHandoffCursors;
   schedule_handoffs: ScheduleHandoffs;
   schedule_overrides: ScheduleOverrides;

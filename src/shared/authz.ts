@@ -57,6 +57,8 @@ export const PERMISSIONS = [
   'maintenance:write',
   'kb:read',
   'kb:write',
+  'runbook:run',
+  'runbook:approve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -109,6 +111,8 @@ const DOES: Record<Permission, string> = {
   'maintenance:write': 'change maintenance windows',
   'kb:read': 'read the knowledge base',
   'kb:write': 'add to or edit the knowledge base',
+  'runbook:run': 'run runbook actions',
+  'runbook:approve': 'approve or reject runbook action runs',
 };
 
 /** What an `own` grant lets someone do, and what the rest is called. */
@@ -161,6 +165,8 @@ const INCIDENT_WORK: Permission[] = [
   'incident:merge',
   'kb:write',
   'postmortem:write',
+  'runbook:run',
+  'runbook:approve',
 ];
 const ROSTER_WORK: Permission[] = [
   'schedule:write',

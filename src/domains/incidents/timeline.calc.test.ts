@@ -86,6 +86,10 @@ const EXAMPLES: TimelineEvent[] = [
       actionItems: 2,
     },
   },
+  {
+    kind: 'runbook_run',
+    data: { runId: 'r1', runbook: 'high-error-rate', action: 'restart', stage: 'execute', outcome: 'failed', error: 'HTTP 503' },
+  },
 ];
 
 describe('timeline events', () => {
@@ -130,8 +134,9 @@ describe('timeline events', () => {
       'INC-43 merged into INC-4 by Alice, with 3 alerts',
       'Alice told what fixed INC-4: scaled the pool (root cause: capacity)',
       'INC-4 postmortem published by Alice: Checkout slow',
+      'Runbook high-error-rate · restart: execute failed (HTTP 503)',
     ]);
-    expect(eventDetail(EXAMPLES.at(-1)!)).toBe(
+    expect(eventDetail(EXAMPLES.at(-2)!)).toBe(
       'Postmortem published: Checkout slow\nA bad deploy.\nMTTA 4 min · MTTR under a minute · 2 action items',
     );
   });

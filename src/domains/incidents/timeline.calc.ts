@@ -146,6 +146,10 @@ export function eventDetail(event: TimelineEvent): string {
       const figures = `MTTA ${minutes(mttaMs)} · MTTR ${minutes(mttrMs)} · ${actionItems} action ${actionItems === 1 ? 'item' : 'items'}`;
       return [`Postmortem published: ${title}`, summary.trim(), figures].filter(Boolean).join('\n');
     }
+    case 'runbook_run': {
+      const { runbook, action, stage, outcome, error } = event.data;
+      return `Runbook ${runbook} · ${action}: ${stage} ${outcome}${error ? ` (${error})` : ''}`;
+    }
     case 'notification_unrouted':
       return `No Slack channel takes incidents of service "${event.data.service}", and there is no default channel: nobody was notified. Add a route (PUT /api/v1/slack/routes) or set SLACK_DEFAULT_CHANNEL.`;
   }

@@ -160,6 +160,18 @@ export const TIMELINE_DATA = {
     mttrMs: z.number().nullable(),
     actionItems: z.number().int().min(0),
   }),
+  /**
+   * A runbook action's run reached a stage (remediation domain): `outcome` says how the stage ended (`ok`,
+   * `refused`, `failed`…), `error` why it did not go on. The run's own message in the thread shows it.
+   */
+  runbook_run: z.object({
+    runId: z.string(),
+    runbook: z.string(),
+    action: z.string(),
+    stage: z.string(),
+    outcome: z.string(),
+    error: z.string().nullable().default(null),
+  }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -219,6 +231,7 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   merged_from: reply,
   resolution_captured: reply,
   postmortem_published: { ...reply, updatesCard: false },
+  runbook_run: quiet,
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);
