@@ -1,0 +1,25 @@
+export {
+  ACTION_NAME,
+  type ActionTarget,
+  actionsProblems,
+  actionTargetSchema,
+  allowedNamespaces,
+  type HttpTarget,
+  httpTargetSchema,
+  type KubernetesTarget,
+  kubernetesTargetSchema,
+  type RemediationPolicy,
+  type RunbookAction,
+  type RunbookActionInput,
+  remediationPolicySchema,
+  runbookActionSchema,
+} from './actions.types.js';
+export {
+  INCIDENT_TEMPLATE_FIELDS,
+  isKnownTemplateField,
+  jsonStringEscape,
+  renderTemplate,
+  type TemplateFields,
+  templateFieldsOf,
+  unknownTemplateFields,
+} from './template.calc.js';
