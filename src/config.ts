@@ -53,6 +53,9 @@ const envSchema = z.object({
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
   }),
+  /** The kubeconfig file `kubernetes` runbook actions use (else KUBECONFIG; neither: the in-cluster account). */
+  OPSWATCH_KUBECONFIG: optionalString,
+  KUBECONFIG: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

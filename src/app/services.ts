@@ -50,13 +50,24 @@ import {
   resolutionFor,
   resolutionText,
 } from '../domains/postmortems/index.js';
+import {
+  type ActionAdapters,
+  allowedNamespaces,
+  httpAdapter,
+  type RemediationMetrics,
+  RemediationService,
+  type RunbookCatalog,
+  type RunNotifier,
+} from '../domains/remediation/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
+import { kubernetesAdapter } from '../kubernetes/deployments.adapter.js';
 import { escalationDirectory } from './escalation-directory.js';
+import { noRunbooks, onCallFor } from './remediation-ports.js';
 
 /** Every domain service of one OpsWatch, wired together. Adapters (HTTP, Slack, jobs) call these, nothing else. */
 export interface Services {
@@ -102,6 +113,8 @@ export interface Services {
   postmortems: PostmortemsService;
   /** Postmortems' action items, and the daily reminder of overdue ones. */
   actionItems: ActionItemsService;
+  /** Runs of runbook actions: start, approve/reject, list; the runs job works them through their stages. */
+  remediation: RemediationService;
 }
 
 /** What the services tell the process's metrics. */
@@ -111,6 +124,7 @@ export interface ServiceMetrics {
   expired(destination: Destination, reason: string): void;
   escalation?: EscalationMetrics;
   phone?: PhoneMetrics;
+  remediation?: RemediationMetrics;
 }
 
 export interface ServiceOptions {
@@ -128,6 +142,16 @@ export interface ServiceOptions {
   escalationDirectory?: EscalationDirectory;
   /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
   updateCadence?: CadencePolicy;
+  /** Runbook actions' adapters (default: http, and kubernetes through `kubeconfig`, else in-cluster). */
+  actionAdapters?: ActionAdapters;
+  /** OPSWATCH_KUBECONFIG (else KUBECONFIG): the kubeconfig file `kubernetes` actions use; unset: in-cluster. */
+  kubeconfig?: string | undefined;
+  /** Where runbook actions are read (default: the runbooks domain). */
+  runbookCatalog?: RunbookCatalog;
+  /** Where `${env:NAME}` header secrets of `http` actions come from (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The runs' Slack message and approvers' DMs (the outbox). */
+  runNotifier?: RunNotifier;
 }
 
 /**
@@ -270,7 +294,27 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   const silencer = new Silencer();
   const alerts = new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort, silencer);
   const silenceDeps = { orm, clock, silencer, endHolds: alerts.endHolds };
+  const remediation = new RemediationService({
+    orm,
+    clock,
+    log,
+    catalog: opts.runbookCatalog ?? noRunbooks,
+    incident: (actor, ref) => incidents.get(actor, ref),
+    recordAs: incidents.recordAs,
+    onCallFor: onCallFor(directory),
+    adapters: opts.actionAdapters ?? {
+      http: httpAdapter,
+      kubernetes: kubernetesAdapter({
+        kubeconfig: opts.kubeconfig,
+        namespaces: allowedNamespaces(opts.env ?? process.env),
+      }),
+    },
+    env: opts.env ?? process.env,
+    ...(opts.runNotifier ? { notifier: opts.runNotifier } : {}),
+    ...(opts.metrics?.remediation ? { metrics: opts.metrics.remediation } : {}),
+  });
   return {
+    remediation,
     tenants,
     outbox,
     channels,

@@ -6,7 +6,7 @@ import { type ActionAdapter, ActionFailure, withTimeout } from '../domains/remed
 export interface KubernetesOptions {
   /** OPSWATCH_KUBECONFIG, else KUBECONFIG: a kubeconfig file (its current context). Unset: in-cluster. */
   kubeconfig?: string | undefined;
-  /** OPSWATCH_KUBERNETES_NAMESPACES: the namespaces actions may touch (empty: any). */
+  /** The namespaces actions may touch (the runbooks domain's `allowedNamespaces`, KUBERNETES_ALLOWED_NAMESPACES). */
   namespaces?: readonly string[];
 }
 

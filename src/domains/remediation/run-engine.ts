@@ -278,7 +278,11 @@ export class RunEngine {
   private async context(run: RunRow): Promise<ActionContext> {
     const i = await this.d.incident(systemActor(run.tenant_id), run.incident_id);
     return {
-      fields: runFields({ ...i, labels: i.alerts[0]?.labels ?? {} }),
+      fields: runFields({
+        ...i,
+        labels: i.alerts[0]?.labels ?? {},
+        annotations: i.alerts[0]?.annotations ?? {},
+      }),
       env: this.d.env,
       now: this.d.clock.now(),
     };

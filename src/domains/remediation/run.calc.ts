@@ -1,5 +1,5 @@
 import type { Role } from '../../shared/actor.js';
-import type { RemediationPolicy } from './action.schemas.js';
+import type { RemediationPolicy, TemplateFields } from './action.schemas.js';
 
 /** How many approvals a policy needs before the action runs. */
 export const approvalsNeeded = (p: RemediationPolicy): number =>
@@ -47,7 +47,7 @@ export function environmentRefusal(p: RemediationPolicy, environment: string): s
   return `This action may run only in ${p.environments.join(', ')}; the incident is in ${environment}.`;
 }
 
-/** The template fields of an incident: `incident.*` and the labels of its first alert (`labels.*`). */
+/** The template fields of an incident: `incident.*`, and the labels and annotations of its first alert. */
 export function runFields(i: {
   ref: string;
   id: string;
@@ -55,18 +55,23 @@ export function runFields(i: {
   service: string;
   environment: string;
   severity: number;
+  status: string;
   labels: Record<string, string>;
-}): Record<string, string> {
-  const fields: Record<string, string> = {
-    'incident.ref': i.ref,
-    'incident.id': i.id,
-    'incident.title': i.title,
-    'incident.service': i.service,
-    'incident.environment': i.environment,
-    'incident.severity': `P${i.severity}`,
+  annotations: Record<string, string>;
+}): TemplateFields {
+  return {
+    incident: {
+      ref: i.ref,
+      id: i.id,
+      title: i.title,
+      service: i.service,
+      environment: i.environment,
+      severity: `P${i.severity}`,
+      status: i.status,
+    },
+    labels: i.labels,
+    annotations: i.annotations,
   };
-  for (const [k, v] of Object.entries(i.labels)) fields[`labels.${k}`] = v;
-  return fields;
 }
 
 /** How long an `executing` run may go without its outcome before a later worker takes it as lost. */

@@ -1,9 +1,9 @@
-import type { ActionTarget } from '../action.schemas.js';
+import type { ActionTarget, TemplateFields } from '../action.schemas.js';
 
 /** What an adapter is given besides its target: the incident's template fields, the process's environment, now. */
 export interface ActionContext {
-  /** `incident.ref`, `incident.title`, `incident.service`, `labels.<name>`… (see `runFields`). */
-  fields: Record<string, string>;
+  /** `incident.ref`, `incident.title`, `labels.<name>`… (see `runFields`). */
+  fields: TemplateFields;
   /** Where `${env:NAME}` secrets are read from at run time (the process's environment). */
   env: Readonly<Record<string, string | undefined>>;
   now: Date;

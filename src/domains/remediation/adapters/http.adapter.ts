@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { type HttpTarget, renderTemplate } from '../action.schemas.js';
+import { type HttpTarget, jsonStringEscape, renderTemplate } from '../action.schemas.js';
 import { type ActionAdapter, type ActionContext, ActionFailure, withTimeout } from './action-adapter.js';
 
 const SECRET = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -20,12 +20,29 @@ export function resolveHeaders(headers: Record<string, string>, env: ActionConte
 
 /** The request the action sends: URL and body rendered with the incident's fields, secrets resolved. */
 function requestOf(t: HttpTarget, ctx: ActionContext) {
-  const url = new URL(renderTemplate(t.url, ctx.fields));
+  const url = urlOf(t.url, ctx);
+  const headers = resolveHeaders(t.headers, ctx.env);
+  // A JSON body's values are escaped for inside its strings.
+  const json = Object.entries(headers).some(([k, v]) => k.toLowerCase() === 'content-type' && /json/i.test(v));
+  const body = t.body === undefined ? undefined : render(t.body, ctx, json ? jsonStringEscape : undefined);
+  return { url, headers, body };
+}
+
+function render(template: string, ctx: ActionContext, encode?: (v: string) => string): string {
+  try {
+    return renderTemplate(template, ctx.fields, encode);
+  } catch (err) {
+    throw new ActionFailure((err as Error).message, true);
+  }
+}
+
+function urlOf(template: string, ctx: ActionContext): URL {
+  const text = render(template, ctx, encodeURIComponent);
+  if (!URL.canParse(text)) throw new ActionFailure(`the URL ${text} is not valid`, true);
+  const url = new URL(text);
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ActionFailure(`the URL must be http(s), not ${url.protocol}`, true);
-  const headers = resolveHeaders(t.headers, ctx.env);
-  const body = t.body === undefined ? undefined : renderTemplate(t.body, ctx.fields);
-  return { url, headers, body };
+  return url;
 }
 
 /** A TCP connection to the URL's host and port opens within `ms` (the reachability check of preflight). */
@@ -98,7 +115,7 @@ export const httpAdapter: ActionAdapter<'http'> = {
 
   async check(t, ctx, { timeoutMs }) {
     if (!t.check) return undefined;
-    const url = new URL(renderTemplate(t.check.url, ctx.fields));
+    const url = urlOf(t.check.url, ctx);
     try {
       const res = await send(t.check.method, url, resolveHeaders(t.headers, ctx.env), undefined, timeoutMs);
       await res.body?.cancel();

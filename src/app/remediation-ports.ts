@@ -1,0 +1,29 @@
+import type { EscalationDirectory } from '../domains/escalation/index.js';
+import type { OnCallFor, RunbookCatalog } from '../domains/remediation/index.js';
+import { whoIsOnCallAt } from '../domains/rosters/index.js';
+
+/**
+ * Who is on call for a service (may approve its runs when the policy says so): the people its escalation policy
+ * pages — each schedule target's on-call at that instant and each user target, of every step — read in the
+ * caller's transaction through the escalation directory and the rosters domain.
+ */
+export function onCallFor(directory: EscalationDirectory): OnCallFor {
+  return async (em, tenantId, service, at) => {
+    const policy = await directory.policyFor(em, tenantId, service);
+    if (!policy) return [];
+    const ids = new Set<string>();
+    for (const step of policy.spec.steps) {
+      for (const target of step.targets) {
+        if (target.type === 'user') ids.add(target.id);
+        if (target.type === 'schedule')
+          for (const id of (await whoIsOnCallAt(em, tenantId, target.id, at))?.userIds ?? []) ids.add(id);
+      }
+    }
+    return [...ids];
+  };
+}
+
+/** Until the runbooks domain answers `actionOf`, no runbook action is known (every start is a 404). */
+export const noRunbooks: RunbookCatalog = {
+  actionOf: async () => null,
+};
