@@ -3,8 +3,9 @@ import { tenantIsolationSql } from './Migration20261208000002_row_level_security
 
 /**
  * Runbook action runs (issue 14: actions and the safety policy).
- * - `runbook_runs`: one run of one runbook action against one incident. `action` is the action (target and
- *   policy) as it was when the run started, so an edit of the runbook does not change a run under way. `stage` is
+ * - `runbook_runs`: one run of one runbook action (of one version of a runbook: the one attached to the incident,
+ *   else the current one) against one incident. `action` is the action (target and policy) as it was when the
+ *   run started, so an edit of the runbook does not change a run under way. `stage` is
  *   where the run is (preflight → approval → execute → executing → verify → done | failed | rolled_back |
  *   rejected | expired | rate_limited); `next_at` is when the runs job looks at it next. `attempt_id` marks an
  *   execute committed before the target was called: a run found `executing` by a later worker had its outcome
@@ -19,7 +20,8 @@ export class Migration20261219000002_runbook_runs extends Migration {
         id uuid primary key,
         tenant_id uuid not null references tenants(id) on delete cascade,
         incident_id uuid not null references incidents(id) on delete cascade,
-        runbook_id text not null,
+        runbook_id uuid not null,
+        runbook_version integer not null,
         runbook_slug text not null,
         action_name text not null,
         action_kind text not null,

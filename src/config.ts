@@ -53,6 +53,8 @@ const envSchema = z.object({
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
   }),
+  /** Kubernetes namespaces runbook actions may target, comma-separated (default `default`). */
+  KUBERNETES_ALLOWED_NAMESPACES: optionalString,
   /** The kubeconfig file `kubernetes` runbook actions use (else KUBECONFIG; neither: the in-cluster account). */
   OPSWATCH_KUBECONFIG: optionalString,
   KUBECONFIG: optionalString,

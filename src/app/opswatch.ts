@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { DatabaseWatch } from '../db/db-watch.js';
 import { ENGINE_CHANNEL, type EscalationDirectory } from '../domains/escalation/index.js';
 import { parseCadence } from '../domains/incidents/index.js';
+import { allowedNamespaces } from '../domains/runbooks/index.js';
 import {
   combineRegistries,
   type DeliveryRegistry,
@@ -42,6 +43,7 @@ export type AppConfig = Pick<
       | 'TWILIO_API_URL'
       | 'UPDATE_CADENCE'
       | 'INCIDENT_CHANNEL_ARCHIVE_HOURS'
+      | 'KUBERNETES_ALLOWED_NAMESPACES'
       | 'OPSWATCH_KUBECONFIG'
       | 'KUBECONFIG'
     >
@@ -54,8 +56,8 @@ export interface OpsWatchDeps {
   clock: Clock;
   /** Policies, rules and managers for the escalation engine (the composition root's default when not given). */
   escalationDirectory?: EscalationDirectory;
-  /** Runbook runs' catalog, adapters and secrets' environment (tests; default: the runbooks domain, process.env). */
-  remediation?: Pick<ServiceOptions, 'runbookCatalog' | 'actionAdapters' | 'env'>;
+  /** Runbook runs' adapters and secrets' environment (tests; default: http + kubernetes, process.env). */
+  remediation?: Pick<ServiceOptions, 'actionAdapters' | 'env'>;
   /** Bolt's bot ids, so the Slack app skips `auth.test` when it starts. */
   slack?: { botId?: string; botUserId?: string };
 }
@@ -137,6 +139,9 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
       ? { channelArchiveHours: config.INCIDENT_CHANNEL_ARCHIVE_HOURS }
       : {}),
     updateCadence: parseCadence(config.UPDATE_CADENCE),
+    runbookNamespaces: allowedNamespaces({
+      KUBERNETES_ALLOWED_NAMESPACES: config.KUBERNETES_ALLOWED_NAMESPACES,
+    }),
     metrics: {
       deliveryFailed: (destination, reason) => {
         if (destination.startsWith('slack.')) metrics.slackDeliveryFailures.inc({ reason });

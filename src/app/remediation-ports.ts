@@ -1,6 +1,7 @@
 import type { EscalationDirectory } from '../domains/escalation/index.js';
 import type { OnCallFor, RunbookCatalog } from '../domains/remediation/index.js';
 import { whoIsOnCallAt } from '../domains/rosters/index.js';
+import type { RunbooksService } from '../domains/runbooks/index.js';
 
 /**
  * Who is on call for a service (may approve its runs when the policy says so): the people its escalation policy
@@ -23,7 +24,26 @@ export function onCallFor(directory: EscalationDirectory): OnCallFor {
   };
 }
 
-/** Until the runbooks domain answers `actionOf`, no runbook action is known (every start is a 404). */
-export const noRunbooks: RunbookCatalog = {
-  actionOf: async () => null,
-};
+/** The runbooks domain as the run pipeline reads it. */
+export function runbookCatalog(runbooks: RunbooksService): RunbookCatalog {
+  return {
+    async current(actor, ref) {
+      const r = await runbooks.get(actor, ref);
+      return { runbookId: r.id, version: r.version };
+    },
+    async attached(em, tenantId, incidentId) {
+      return (await runbooks.attachedTo(tenantId, incidentId, em)).map((a) => ({
+        runbookId: a.runbookId,
+        slug: a.slug,
+        version: a.version,
+        actions: a.actions,
+      }));
+    },
+    async actionOf(em, tenantId, runbookId, version, action) {
+      const ref = await runbooks.actionOf(tenantId, runbookId, version, action, em);
+      return ref
+        ? { runbookId: ref.runbook.id, slug: ref.runbook.slug, version: ref.runbook.version, action: ref.action, actions: ref.actions }
+        : null;
+    },
+  };
+}

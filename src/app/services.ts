@@ -52,22 +52,21 @@ import {
 } from '../domains/postmortems/index.js';
 import {
   type ActionAdapters,
-  allowedNamespaces,
   httpAdapter,
   type RemediationMetrics,
   RemediationService,
-  type RunbookCatalog,
   type RunNotifier,
 } from '../domains/remediation/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
+import { RunbooksService } from '../domains/runbooks/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { kubernetesAdapter } from '../kubernetes/deployments.adapter.js';
 import { escalationDirectory } from './escalation-directory.js';
-import { noRunbooks, onCallFor } from './remediation-ports.js';
+import { onCallFor, runbookCatalog } from './remediation-ports.js';
 
 /** Every domain service of one OpsWatch, wired together. Adapters (HTTP, Slack, jobs) call these, nothing else. */
 export interface Services {
@@ -113,6 +112,8 @@ export interface Services {
   postmortems: PostmortemsService;
   /** Postmortems' action items, and the daily reminder of overdue ones. */
   actionItems: ActionItemsService;
+  /** Runbooks: versions, templates, their attachment to incidents, the actions the run pipeline reads. */
+  runbooks: RunbooksService;
   /** Runs of runbook actions: start, approve/reject, list; the runs job works them through their stages. */
   remediation: RemediationService;
 }
@@ -142,12 +143,12 @@ export interface ServiceOptions {
   escalationDirectory?: EscalationDirectory;
   /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
   updateCadence?: CadencePolicy;
+  /** KUBERNETES_ALLOWED_NAMESPACES: namespaces runbook actions may target (default `default`). */
+  runbookNamespaces?: readonly string[];
   /** Runbook actions' adapters (default: http, and kubernetes through `kubeconfig`, else in-cluster). */
   actionAdapters?: ActionAdapters;
   /** OPSWATCH_KUBECONFIG (else KUBECONFIG): the kubeconfig file `kubernetes` actions use; unset: in-cluster. */
   kubeconfig?: string | undefined;
-  /** Where runbook actions are read (default: the runbooks domain). */
-  runbookCatalog?: RunbookCatalog;
   /** Where `${env:NAME}` header secrets of `http` actions come from (default: process.env). */
   env?: Readonly<Record<string, string | undefined>>;
   /** The runs' Slack message and approvers' DMs (the outbox). */
@@ -294,11 +295,17 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   const silencer = new Silencer();
   const alerts = new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort, silencer);
   const silenceDeps = { orm, clock, silencer, endHolds: alerts.endHolds };
+  const runbooks = new RunbooksService({
+    orm,
+    clock,
+    namespaces: opts.runbookNamespaces ?? ['default'],
+    recordNotices: incidents.recordNotices,
+  });
   const remediation = new RemediationService({
     orm,
     clock,
     log,
-    catalog: opts.runbookCatalog ?? noRunbooks,
+    catalog: runbookCatalog(runbooks),
     incident: (actor, ref) => incidents.get(actor, ref),
     recordAs: incidents.recordAs,
     onCallFor: onCallFor(directory),
@@ -306,7 +313,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
       http: httpAdapter,
       kubernetes: kubernetesAdapter({
         kubeconfig: opts.kubeconfig,
-        namespaces: allowedNamespaces(opts.env ?? process.env),
+        namespaces: opts.runbookNamespaces ?? ['default'],
       }),
     },
     env: opts.env ?? process.env,
@@ -348,5 +355,6 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     knowledge,
     postmortems,
     actionItems: new ActionItemsService(orm, postmortems, { clock, enqueue: outbox.enqueue }),
+    runbooks,
   };
 }

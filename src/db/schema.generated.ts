@@ -425,6 +425,22 @@ export interface Postmortems {
   updated_at: Timestamp;
 }
 
+export interface RunbookAttachScans {
+  incident_id: string;
+  tenant_id: string;
+  alerts_seen: number;
+  scanned_at: Timestamp;
+}
+
+export interface RunbookAttachments {
+  tenant_id: string;
+  incident_id: string;
+  runbook_id: string;
+  version: number;
+  reason: string;
+  attached_at: Timestamp;
+}
+
 export interface RunbookRunApprovals {
   tenant_id: string;
   run_id: string;
@@ -439,6 +455,7 @@ export interface RunbookRuns {
   tenant_id: string;
   incident_id: string;
   runbook_id: string;
+  runbook_version: number;
   runbook_slug: string;
   action_name: string;
   action_kind: string;
@@ -461,6 +478,42 @@ export interface RunbookRuns {
   slack_ts: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface RunbookVersions {
+  id: Generated<Int8>;
+  tenant_id: string;
+  runbook_id: string;
+  version: number;
+  name: string;
+  slug: string;
+  owner: string;
+  service: string | null;
+  url: string | null;
+  matchers: Generated<Json>;
+  markdown: string;
+  actions: Generated<Json>;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string;
+  created_at: Timestamp;
+}
+
+export interface Runbooks {
+  id: string;
+  tenant_id: string;
+  name: string;
+  slug: string;
+  owner: string;
+  service: string | null;
+  url: string | null;
+  matchers: Generated<Json>;
+  markdown: string;
+  actions: Generated<Json>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
 }
 
 export interface ScheduleHandoffCursors {
@@ -656,8 +709,12 @@ export interface DB {
   pages: Pages;
   postmortem_action_items: PostmortemActionItems;
   postmortems: Postmortems;
+  runbook_attach_scans: RunbookAttachScans;
+  runbook_attachments: RunbookAttachments;
   runbook_run_approvals: RunbookRunApprovals;
   runbook_runs: RunbookRuns;
+  runbook_versions: RunbookVersions;
+  runbooks: Runbooks;
   schedule_handoff_cursors: ScheduleHandoffCursors;
   schedule_handoffs: ScheduleHandoffs;
   schedule_overrides: ScheduleOverrides;

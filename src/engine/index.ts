@@ -30,6 +30,8 @@ export function engineFor(services: Services, log: Logger): Engine {
       { name: 'knowledge-asks', run: (now) => services.knowledge.askPending(now) },
       // Owners of overdue postmortem action items: one DM per item per day.
       { name: 'action-item-reminders', run: (now) => services.actionItems.remind(now) },
+      // Runbooks named by new alerts' runbook_url, or whose matchers match them, are attached to their incidents.
+      { name: 'runbooks-attach', run: (now) => services.runbooks.attachPending(now) },
     ],
     log,
   );

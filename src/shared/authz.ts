@@ -57,6 +57,8 @@ export const PERMISSIONS = [
   'maintenance:write',
   'kb:read',
   'kb:write',
+  'runbook:read',
+  'runbook:write',
   'runbook:run',
   'runbook:approve',
 ] as const;
@@ -111,6 +113,8 @@ const DOES: Record<Permission, string> = {
   'maintenance:write': 'change maintenance windows',
   'kb:read': 'read the knowledge base',
   'kb:write': 'add to or edit the knowledge base',
+  'runbook:read': 'read runbooks',
+  'runbook:write': 'create, change or delete runbooks and their actions',
   'runbook:run': 'run runbook actions',
   'runbook:approve': 'approve or reject runbook action runs',
 };
@@ -150,6 +154,7 @@ const PEOPLE_READS: Permission[] = [
   'silence:read',
   'kb:read',
   'postmortem:read',
+  'runbook:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:role',
@@ -177,6 +182,7 @@ const ROSTER_WORK: Permission[] = [
   'contact_method:write',
   'heartbeat:write',
   'maintenance:write',
+  'runbook:write',
 ];
 
 const viewer: Grants = {
@@ -225,6 +231,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
     'silence:read',
     'kb:read',
     'postmortem:read',
+    'runbook:read',
   ]),
 };
 

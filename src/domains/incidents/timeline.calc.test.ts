@@ -87,6 +87,10 @@ const EXAMPLES: TimelineEvent[] = [
     },
   },
   {
+    kind: 'runbook_attached',
+    data: { runbookId: 'r1', slug: 'high-error-rate', name: 'High error rate', version: 2, reason: 'matchers' },
+  },
+  {
     kind: 'runbook_run',
     data: { runId: 'r1', runbook: 'high-error-rate', action: 'restart', stage: 'execute', outcome: 'failed', error: 'HTTP 503' },
   },
@@ -134,9 +138,10 @@ describe('timeline events', () => {
       'INC-43 merged into INC-4 by Alice, with 3 alerts',
       'Alice told what fixed INC-4: scaled the pool (root cause: capacity)',
       'INC-4 postmortem published by Alice: Checkout slow',
+      'Runbook High error rate (high-error-rate, version 2) attached: its matchers match the alerts',
       'Runbook high-error-rate · restart: execute failed (HTTP 503)',
     ]);
-    expect(eventDetail(EXAMPLES.at(-2)!)).toBe(
+    expect(eventDetail(EXAMPLES.find((e) => e.kind === 'postmortem_published')!)).toBe(
       'Postmortem published: Checkout slow\nA bad deploy.\nMTTA 4 min · MTTR under a minute · 2 action items',
     );
   });

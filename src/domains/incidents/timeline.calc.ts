@@ -146,6 +146,8 @@ export function eventDetail(event: TimelineEvent): string {
       const figures = `MTTA ${minutes(mttaMs)} · MTTR ${minutes(mttrMs)} · ${actionItems} action ${actionItems === 1 ? 'item' : 'items'}`;
       return [`Postmortem published: ${title}`, summary.trim(), figures].filter(Boolean).join('\n');
     }
+    case 'runbook_attached':
+      return `Runbook ${event.data.name} (${event.data.slug}, version ${event.data.version}) attached: ${event.data.reason === 'runbook_url' ? "an alert's runbook_url names it" : 'its matchers match the alerts'}`;
     case 'runbook_run': {
       const { runbook, action, stage, outcome, error } = event.data;
       return `Runbook ${runbook} · ${action}: ${stage} ${outcome}${error ? ` (${error})` : ''}`;

@@ -160,6 +160,14 @@ export const TIMELINE_DATA = {
     mttrMs: z.number().nullable(),
     actionItems: z.number().int().min(0),
   }),
+  /** A runbook was attached: an alert's `runbook_url` named it, or its matchers match the incident's alerts. */
+  runbook_attached: z.object({
+    runbookId: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    version: z.number().int().min(1),
+    reason: z.enum(['runbook_url', 'matchers']),
+  }),
   /**
    * A runbook action's run reached a stage (remediation domain): `outcome` says how the stage ended (`ok`,
    * `refused`, `failed`…), `error` why it did not go on. The run's own message in the thread shows it.
@@ -231,6 +239,8 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   merged_from: reply,
   resolution_captured: reply,
   postmortem_published: { ...reply, updatesCard: false },
+  // The card shows the runbook ("Runbook: High error rate · Show · Run…"); no thread reply of its own.
+  runbook_attached: { ...quiet, updatesCard: true },
   runbook_run: quiet,
 };
 

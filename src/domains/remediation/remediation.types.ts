@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Em } from '../../db/sql.js';
+import type { Actor } from '../../shared/actor.js';
 import type { RunbookAction } from './action.schemas.js';
 
 /** Where a run is. The last six are final. */
@@ -41,6 +42,7 @@ export interface RunDto {
   incidentId: string;
   runbookId: string;
   runbook: string;
+  runbookVersion: number;
   action: string;
   actionKind: string;
   title: string;
@@ -68,18 +70,33 @@ export const startRunSchema = z.object({
 });
 export type StartRunInput = z.infer<typeof startRunSchema>;
 
-/** A runbook's action as the runbooks domain holds it (the runbooks domain's `actionOf` read). */
+/** One action of one version of a runbook, with that version's other actions (a rollback names one of them). */
 export interface RunbookActionRef {
   runbookId: string;
   slug: string;
+  version: number;
   action: RunbookAction;
-  /** The runbook's other actions (a rollback names one of them). */
   actions: RunbookAction[];
 }
 
-/** What the remediation domain reads from the runbooks domain, in the caller's transaction. */
+/** What the remediation domain reads from the runbooks domain (its `get`, `attachedTo` and `actionOf`). */
 export interface RunbookCatalog {
-  actionOf(em: Em, tenantId: string, runbook: string, action: string): Promise<RunbookActionRef | null>;
+  /** The runbook a person names (id or slug) and its current version; not_found when there is none. */
+  current(actor: Actor, ref: string): Promise<{ runbookId: string; version: number }>;
+  /** The runbooks attached to an incident and the versions attached, in the caller's transaction. */
+  attached(
+    em: Em,
+    tenantId: string,
+    incidentId: string,
+  ): Promise<{ runbookId: string; slug: string; version: number; actions: RunbookAction[] }[]>;
+  /** One action of one version, in the caller's transaction; null when there is none. */
+  actionOf(
+    em: Em,
+    tenantId: string,
+    runbookId: string,
+    version: number,
+    action: string,
+  ): Promise<RunbookActionRef | null>;
 }
 
 /** Who is on call for a service at an instant (user ids), read in the caller's transaction. */

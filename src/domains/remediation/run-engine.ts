@@ -223,7 +223,7 @@ export class RunEngine {
       const next = await changeStage(em, this.recorder, cur, { stage: 'failed', nextAt: null, error }, this.actor(run), 'failed', now);
       this.finished(next);
       if (!rollback) return;
-      const ref = await this.d.catalog.actionOf(em, run.tenant_id, run.runbook_id, rollback);
+      const ref = await this.d.catalog.actionOf(em, run.tenant_id, run.runbook_id, run.runbook_version, rollback);
       if (!ref) return;
       await this.runs.create(
         em,

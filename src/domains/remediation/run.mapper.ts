@@ -9,6 +9,7 @@ export function runDto(r: RunRow, approvals: readonly ApprovalRow[]): RunDto {
     incidentId: r.incident_id,
     runbookId: r.runbook_id,
     runbook: r.runbook_slug,
+    runbookVersion: r.runbook_version,
     action: r.action_name,
     actionKind: r.action_kind,
     title: r.action.title,

@@ -32,8 +32,14 @@ export class RunsService {
     authorize(actor, 'runbook:run');
     const data = parseInput(startRunSchema, input, 'The run is not valid.');
     const incident = await this.d.incident(actor, data.incident);
+    const current = await this.d.catalog.current(actor, data.runbook);
     const { run, refused } = await withTx(this.d.orm, { tenantId: actor.tenantId }, async (em) => {
-      const ref = await this.d.catalog.actionOf(em, actor.tenantId, data.runbook, data.action);
+      // The version attached to the incident when it is attached (what its card shows), else the current one.
+      const attached = (await this.d.catalog.attached(em, actor.tenantId, incident.id)).find(
+        (a) => a.runbookId === current.runbookId,
+      );
+      const version = attached?.version ?? current.version;
+      const ref = await this.d.catalog.actionOf(em, actor.tenantId, current.runbookId, version, data.action);
       if (!ref) throw AppError.notFound(`Action ${data.action} of runbook ${data.runbook}`);
       return this.create(em, actor, incident, ref, { auto: false, rollbackOf: null });
     });
@@ -71,6 +77,7 @@ export class RunsService {
         id: newId(),
         incidentId: incident.id,
         runbookId: ref.runbookId,
+        runbookVersion: ref.version,
         runbookSlug: ref.slug,
         action: ref.action,
         service: incident.service,

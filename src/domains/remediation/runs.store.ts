@@ -37,6 +37,7 @@ export interface NewRun {
   id: string;
   incidentId: string;
   runbookId: string;
+  runbookVersion: number;
   runbookSlug: string;
   action: RunbookAction;
   service: string;
@@ -68,10 +69,10 @@ export const runsStore = {
   insert(em: Em, tenantId: string, r: NewRun, at: Date): Promise<RunRow | undefined> {
     return queryOne<RunRow>(
       em,
-      sql`insert into runbook_runs (id, tenant_id, incident_id, runbook_id, runbook_slug, action_name, action_kind,
+      sql`insert into runbook_runs (id, tenant_id, incident_id, runbook_id, runbook_version, runbook_slug, action_name, action_kind,
             action, service, environment, requested_by, requested_by_user_id, auto, rollback_of, stage, error,
             next_at, history, created_at, updated_at)
-          values (${r.id}, ${tenantId}, ${r.incidentId}, ${r.runbookId}, ${r.runbookSlug}, ${r.action.name},
+          values (${r.id}, ${tenantId}, ${r.incidentId}, ${r.runbookId}, ${r.runbookVersion}, ${r.runbookSlug}, ${r.action.name},
             ${r.action.target.kind}, ${JSON.stringify(r.action)}::jsonb, ${r.service}, ${r.environment},
             ${r.requestedBy}, ${r.requestedByUserId}, ${r.auto}, ${r.rollbackOf}, ${r.stage}, ${r.error},
             ${r.nextAt}, ${JSON.stringify([r.step])}::jsonb, ${at}, ${at})

@@ -23,3 +23,14 @@ export {
   templateFieldsOf,
   unknownTemplateFields,
 } from './template.calc.js';
+export {
+  type AttachAlert,
+  type AttachReason,
+  type AttachRunbook,
+  attachmentsFor,
+  urlNamesRunbook,
+} from './attach.calc.js';
+export { fieldChanges, markdownDiff, sameContent } from './diff.calc.js';
+export { type RunbooksDeps, RunbooksService } from './runbooks.service.js';
+export * from './runbooks.types.js';
+export { RUNBOOK_TEMPLATES } from './templates.js';

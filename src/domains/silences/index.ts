@@ -12,7 +12,14 @@ export {
   type WindowSpec,
 } from './maintenance.calc.js';
 export { MaintenanceService } from './maintenance.service.js';
-export { type Matcher, MatcherError, matchersText, matcherText } from './matchers.calc.js';
+export {
+  type Matcher,
+  MatcherError,
+  matcherProblems,
+  matchersText,
+  matcherText,
+  matchesLabels,
+} from './matchers.calc.js';
 export { parseMatchers } from './matchers-parse.calc.js';
 export { Silencer } from './silencer.js';
 export { type HoldsEnder, SilencesService } from './silences.service.js';
