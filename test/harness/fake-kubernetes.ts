@@ -142,7 +142,7 @@ export async function startFakeKubernetes(): Promise<FakeKubernetes> {
     JSON.stringify({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'fake', cluster: { server: url } }],
+      clusters: [{ name: 'fake', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
       users: [{ name: 'opswatch', user: { token: TOKEN } }],
       contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'opswatch', namespace: 'default' } }],
       'current-context': 'fake',
