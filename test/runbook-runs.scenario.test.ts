@@ -46,8 +46,8 @@ const work = () => t.services.remediation.runDue();
 const minutes = (n: number) => t.clock.advance(n * 60_000);
 
 /** An Alertmanager alert for checkout (firing or resolved). */
-async function alert(status: 'firing' | 'resolved', fingerprint: string) {
-  const labels = { alertname: 'HighErrorRate', service: 'checkout', instance: 'api-1' };
+async function alert(status: 'firing' | 'resolved', fingerprint: string, service = 'checkout') {
+  const labels = { alertname: 'HighErrorRate', service, instance: 'api-1' };
   const res = await t.request('POST', '/api/v1/webhooks/alertmanager', {
     version: '4',
     groupKey: `{}:{alertname="HighErrorRate",fp="${fingerprint}"}`,
@@ -79,6 +79,15 @@ async function alert(status: 'firing' | 'resolved', fingerprint: string) {
   return row!.ref;
 }
 
+/** An `http` action's target on the fake target, with a secret header and a JSON body template. */
+const http = (path: string) => ({
+  kind: 'http' as const,
+  method: 'POST' as const,
+  url: `${target.url}${path}`,
+  headers: { Authorization: 'Bearer ${env:CI_TOKEN}', 'Content-Type': 'application/json' },
+  body: '{"incident":"{{incident.ref}}","instance":"{{labels.instance}}"}',
+});
+
 beforeAll(async () => {
   kube = await startFakeKubernetes();
   kube.addDeployment('default', 'checkout', 2);
@@ -94,13 +103,6 @@ beforeAll(async () => {
     urgency: { high: [1, 2, 3, 4, 5] },
   });
   await setServicePolicy(t, 'checkout', policy);
-  const http = (path: string) => ({
-    kind: 'http' as const,
-    method: 'POST' as const,
-    url: `${target.url}${path}`,
-    headers: { Authorization: 'Bearer ${env:CI_TOKEN}', 'Content-Type': 'application/json' },
-    body: '{"incident":"{{incident.ref}}","instance":"{{labels.instance}}"}',
-  });
   await t.services.runbooks.create(t.actor, {
     name: 'Checkout API',
     slug: 'checkout-api',
@@ -331,6 +333,40 @@ describe('runbook action runs', () => {
     expect(r.stage).toBe('done');
     expect(r.executions).toBe(2);
     expect(target.actions().length).toBe(before + 1);
+  });
+
+  it('auto-run: an incident triggering with an attached runbook runs its auto action without a person', async () => {
+    await t.services.runbooks.create(t.actor, {
+      name: 'Payments restart',
+      slug: 'payments-restart',
+      service: 'payments',
+      markdown: '# Payments',
+      actions: [
+        {
+          name: 'auto-restart',
+          title: 'Restart payments',
+          target: { ...http('/auto'), body: '{"incident":"{{incident.ref}}","instance":"{{labels.instance}}"}' },
+          policy: { approval: 'none', auto: true, maxPerHour: 3, verifyMinutes: 0 },
+        },
+        {
+          name: 'manual',
+          title: 'Not automatic',
+          target: http('/manual'),
+          policy: { approval: 'none', maxPerHour: 3, verifyMinutes: 0 },
+        },
+      ],
+    });
+    const ref = await alert('firing', 'fp-auto', 'payments');
+    await t.tick(); // attaches the runbook (runbook_attached), which starts the auto action's run
+    const [run] = await runs().list(t.actor, ref);
+    expect(run).toMatchObject({ action: 'auto-restart', auto: true, requestedBy: 'OpsWatch (auto-run)' });
+    await work();
+    expect((await get(run!.id)).stage).toBe('done');
+    const sent = target.actions().filter((r) => r.path === '/auto');
+    expect(sent).toHaveLength(1);
+    expect(JSON.parse(sent[0]!.body)).toEqual({ incident: ref, instance: 'api-1' });
+    expect(target.actions().filter((r) => r.path === '/manual')).toHaveLength(0);
+    expect(await runs().list(t.actor, ref)).toHaveLength(1);
   });
 
   it('the target answering 5xx, or timing out, fails the execute stage with the error; nothing is retried', async () => {

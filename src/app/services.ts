@@ -267,6 +267,8 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   // Each incident's status update cadence follows its opening, updates, severity and resolution.
   events.subscribe(new CadenceSink(opts.updateCadence ?? DEFAULT_CADENCE));
   events.subscribe(new KnowledgeSink(knowledgePorts));
+  // Actions of attached runbooks marked `auto` start their runs in the attaching transaction.
+  events.subscribe({ record: (em, evs) => remediation.autoRunSink(incidents.facts).record(em, evs) });
   events.subscribe(outbox.router);
   // Postmortems read incidents through the incidents service and publish on the incident's timeline; their
   // Resolution section starts from what the knowledge base captured (else the resolve's note).
