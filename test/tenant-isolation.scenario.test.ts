@@ -628,6 +628,35 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
     expect(bSaw).toMatchObject({ title: 'Bea’s secret fix', version: 1 });
   });
 
+  it('runbooks: B’s are unknown to A (by id and by slug), and a slug is per tenant', async () => {
+    const bBook = await json<{ id: string }>(
+      await call('b', 'POST', '/api/v1/runbooks', {}, { name: 'Bea secret runbook', slug: 'shared', markdown: '# B' }),
+    );
+    const aBook = await json<{ id: string; slug: string }>(
+      await call('a', 'POST', '/api/v1/runbooks', {}, { name: 'Mine', slug: 'shared', markdown: '# A' }),
+    );
+    expect(aBook.slug).toBe('shared');
+    expect(await (await call('a', 'GET', '/api/v1/runbooks')).text()).not.toContain('Bea secret');
+    expect((await call('a', 'GET', '/api/v1/runbooks/templates')).status).toBe(200);
+    for (const path of ['/api/v1/runbooks/:id', '/api/v1/runbooks/:id/versions'])
+      expect((await call('a', 'GET', path, { id: bBook.id })).status).toBe(404);
+    expect(
+      (await call('a', 'GET', '/api/v1/runbooks/:id/versions/:from/diff/:to', { id: bBook.id, from: '1', to: '1' }))
+        .status,
+    ).toBe(404);
+    expect((await call('a', 'PUT', '/api/v1/runbooks/:id', { id: bBook.id }, { name: 'x' })).status).toBe(404);
+    expect((await call('a', 'DELETE', '/api/v1/runbooks/:id', { id: bBook.id })).status).toBe(404);
+    // By slug, A reads its own.
+    const bySlug = await json<{ id: string; markdown: string }>(
+      await call('a', 'GET', '/api/v1/runbooks/:id', { id: 'shared' }),
+    );
+    expect(bySlug).toMatchObject({ id: aBook.id, markdown: '# A' });
+    const bSaw = await json<{ name: string; version: number }>(
+      await call('b', 'GET', '/api/v1/runbooks/:id', { id: bBook.id }),
+    );
+    expect(bSaw).toMatchObject({ name: 'Bea secret runbook', version: 1 });
+  });
+
   it('covered every route of the REST API, the webhooks and the feeds', () => {
     const app = createHttpApp(
       { services: t.services, metrics: t.metrics, log: createLogger('silent'), ready: async () => true },

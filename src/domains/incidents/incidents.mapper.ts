@@ -6,6 +6,7 @@ import type { IncidentAlert, IncidentAlertCounts } from './incident-alerts.port.
 import type { IncidentListRow, RefQuery, RoleHolderRow, TimelineRow } from './incidents.store.js';
 import {
   type AlertSummaryDto,
+  type AttachedRunbookSummary,
   type IncidentDto,
   incidentRef,
   type TimelineDto,
@@ -115,6 +116,28 @@ export function toTimelineDto(t: TimelineRow, incidentRefText: string): Timeline
     createdAt: iso(t.created_at)!,
     mergedFrom,
   };
+}
+
+/**
+ * The runbooks attached to an incident, from its `runbook_attached` events (the runbooks domain records one per
+ * runbook per incident; a merge may bring another's: each runbook once, the first attachment).
+ */
+export function attachedRunbooksOf(timeline: readonly TimelineDto[]): AttachedRunbookSummary[] {
+  const out = new Map<string, AttachedRunbookSummary>();
+  for (const t of timeline) {
+    if (t.kind !== 'runbook_attached') continue;
+    const d = t.data as Omit<AttachedRunbookSummary, 'attachedAt'>;
+    if (!out.has(d.runbookId))
+      out.set(d.runbookId, {
+        runbookId: d.runbookId,
+        slug: d.slug,
+        name: d.name,
+        version: d.version,
+        reason: d.reason,
+        attachedAt: t.createdAt,
+      });
+  }
+  return [...out.values()];
 }
 
 export function encodeCursor(r: { created_at: Date | string; id: string }): string {

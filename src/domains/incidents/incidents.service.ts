@@ -20,6 +20,7 @@ import {
 } from './incident-lifecycle.js';
 import { type MergeInput, mergeIncidents, mergeRefs, mergeTargetRows } from './incident-merge.js';
 import {
+  attachedRunbooksOf,
   decodeCursor,
   encodeCursor,
   parseIncidentRef,
@@ -132,11 +133,14 @@ export class IncidentsService {
       if (!row) throw AppError.notFound(`Incident ${ref}`);
       const alerts = await this.alerts.list(em, actor.tenantId, row.id);
       const counts = await this.alerts.counts(em, actor.tenantId, [row.id]);
-      const timeline = await incidentsStore.timeline(em, actor.tenantId, row.id);
+      const timeline = (await incidentsStore.timeline(em, actor.tenantId, row.id)).map((t) =>
+        toTimelineDto(t, incidentRef(row.number)),
+      );
       return {
         ...toIncidentDto(row, counts.get(row.id)),
         alerts: alerts.map(toAlertDto),
-        timeline: timeline.map((t) => toTimelineDto(t, incidentRef(row.number))),
+        timeline,
+        runbooks: attachedRunbooksOf(timeline),
       };
     });
   }

@@ -80,6 +80,18 @@ export interface AlertSummaryDto {
 export interface IncidentDetailDto extends IncidentDto {
   alerts: AlertSummaryDto[];
   timeline: TimelineDto[];
+  /** Runbooks attached to it (an alert's `runbook_url` named them, or their matchers match its alerts). */
+  runbooks: AttachedRunbookSummary[];
+}
+
+/** A runbook attached to an incident, as its `runbook_attached` event tells it. */
+export interface AttachedRunbookSummary {
+  runbookId: string;
+  slug: string;
+  name: string;
+  version: number;
+  reason: 'runbook_url' | 'matchers';
+  attachedAt: string;
 }
 
 export const severitySchema = z.coerce

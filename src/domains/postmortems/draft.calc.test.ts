@@ -46,6 +46,7 @@ function incident(timeline: TimelineDto[]): IncidentDetailDto {
     drill: false,
     roles: { commander: null, communications: null, scribe: null },
     mergedInto: null,
+    runbooks: [],
     alerts: [
       { startsAt: at(2), firstSeenAt: at(4), title: 'HighLatency', labels: { service: 'checkout' } },
       { startsAt: null, firstSeenAt: at(3), title: 'DBSlow', labels: { service: 'payments-db' } },

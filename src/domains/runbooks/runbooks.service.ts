@@ -66,7 +66,7 @@ export class RunbooksService {
     return RUNBOOK_TEMPLATES;
   }
 
-  async create(actor: Actor, input: RunbookInput): Promise<RunbookDto> {
+  async create(actor: Actor, input: unknown): Promise<RunbookDto> {
     authorize(actor, 'runbook:write');
     const content = this.content(actor, input);
     return withTx(this.d.orm, { tenantId: actor.tenantId }, async (em) =>
@@ -99,10 +99,11 @@ export class RunbooksService {
   async apply(actor: Actor, input: RunbookInput): Promise<{ runbook: RunbookDto; outcome: ApplyOutcome }> {
     authorize(actor, 'runbook:write');
     const content = this.content(actor, input);
+    const ownerGiven = typeof input === 'object' && input !== null && 'owner' in input && !!input.owner;
     return withTx(this.d.orm, { tenantId: actor.tenantId }, async (em) => {
       const row = await runbooksStore.get(em, actor.tenantId, content.slug, true);
       if (!row) return { runbook: toRunbookDto(await this.insert(em, actor, content)), outcome: 'created' };
-      const owner = input.owner ? content.owner : row.owner;
+      const owner = ownerGiven ? content.owner : row.owner;
       const next = { ...content, owner };
       if (sameContent(contentOf(row), next)) return { runbook: toRunbookDto(row), outcome: 'unchanged' };
       return { runbook: toRunbookDto(await this.revise(em, actor, row, next)), outcome: 'updated' };
@@ -187,7 +188,7 @@ export class RunbooksService {
     return attachPending(this.d, now);
   }
 
-  private content(actor: Actor, input: RunbookInput): RunbookContent {
+  private content(actor: Actor, input: unknown): RunbookContent {
     const data = parseInput(runbookInputSchema, input, 'The runbook is not valid.');
     return this.checked({
       name: data.name,

@@ -133,8 +133,25 @@ const timelineEntrySchema = z
   })
   .openapi('TimelineEntry');
 
+const attachedRunbookSchema = z
+  .object({
+    runbookId: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    version: z.number().int().openapi({ description: 'The runbook’s version when it was attached' }),
+    reason: z.enum(['runbook_url', 'matchers']),
+    attachedAt: instant,
+  })
+  .openapi('AttachedRunbook');
+
 const incidentDetailSchema = incidentSchema
-  .extend({ alerts: z.array(alertSummarySchema), timeline: z.array(timelineEntrySchema) })
+  .extend({
+    alerts: z.array(alertSummarySchema),
+    timeline: z.array(timelineEntrySchema),
+    runbooks: z.array(attachedRunbookSchema).openapi({
+      description: "Runbooks attached to the incident: an alert's runbook_url names them, or their matchers match",
+    }),
+  })
   .openapi('IncidentDetail');
 
 const incident = json(incidentSchema, 'The incident');
