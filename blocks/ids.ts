@@ -80,6 +80,12 @@ export const KB_ACTIONS = {
   tellFix: 'kb.tell_fix',
 } as const;
 
+/** A runbook action run's Approve and Reject buttons (their value: the run, through the metadata codec). */
+export const RUNBOOK_RUN_ACTIONS = {
+  approve: 'runbook_run.approve',
+  reject: 'runbook_run.reject',
+} as const;
+
 /** Input blocks of the resolve form. */
 export const RESOLVE_INPUTS = {
   fix: { blockId: 'resolve.fix', actionId: 'resolve.fix.value' },

@@ -67,6 +67,7 @@ import { createLogger, type Logger } from '../shared/logger.js';
 import { kubernetesAdapter } from '../kubernetes/deployments.adapter.js';
 import { escalationDirectory } from './escalation-directory.js';
 import { onCallFor, runbookCatalog } from './remediation-ports.js';
+import { runNotifier } from './run-notifier.js';
 
 /** Every domain service of one OpsWatch, wired together. Adapters (HTTP, Slack, jobs) call these, nothing else. */
 export interface Services {
@@ -319,7 +320,9 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
       }),
     },
     env: opts.env ?? process.env,
-    ...(opts.runNotifier ? { notifier: opts.runNotifier } : {}),
+    notifier:
+      opts.runNotifier ??
+      runNotifier({ cardLane: outbox.cardLane, enqueue: outbox.enqueue, facts: incidents.facts }),
     ...(opts.metrics?.remediation ? { metrics: opts.metrics.remediation } : {}),
   });
   return {

@@ -20,6 +20,7 @@ const SLACK_DESTINATIONS: Record<string, (lane: string) => string> = {
   'slack.usergroup': (l) => `Slack user group ${l}`,
   'slack.channel': () => 'Slack incident channel',
   'slack.mirror': (l) => `Slack incident channel message in ${channelLabel(l)}`,
+  'slack.run': (l) => `Slack runbook run message in ${channelLabel(l)}`,
 };
 
 const withNote = (s: string, note: string | undefined): string => (note ? `${s}: ${note}` : s);

@@ -14,6 +14,7 @@ export {
   PAYLOADS,
   type PayloadOf,
   PLATFORMS,
+  runbookRunPayloadSchema,
   type Platform,
   type StatusUpdatePayload,
   type UpdateReminderPayload,

@@ -12,4 +12,4 @@ export * from './remediation.types.js';
 export { approvalRefusal, approvalsNeeded, environmentRefusal, runFields } from './run.calc.js';
 export type { RecordAs, RunNotifier } from './run-recorder.js';
 export type { RunRow } from './runs.store.js';
-export type { RunIncident } from './runs.service.js';
+export type { RunIncident, RunView } from './runs.service.js';

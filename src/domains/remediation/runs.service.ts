@@ -1,6 +1,6 @@
 import type { Em } from '../../db/sql.js';
 import { withEm, withTx } from '../../db/tx.js';
-import type { Actor } from '../../shared/actor.js';
+import { type Actor, systemActor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import { AppError, parseInput } from '../../shared/errors.js';
 import { isUuid, newId } from '../../shared/ids.js';
@@ -10,6 +10,13 @@ import { approvalRefusal, approvalsNeeded, environmentRefusal } from './run.calc
 import { runDto } from './run.mapper.js';
 import { changeStage, recordStage } from './run-recorder.js';
 import { type RunRow, runsStore } from './runs.store.js';
+
+/** A run with its incident's ref and where its Slack message is. */
+export interface RunView {
+  run: RunDto;
+  incidentRef: string;
+  message: { channel: string; ts: string } | null;
+}
 
 /** The incident a run acts on, as far as starting a run needs it. */
 export interface RunIncident {
@@ -198,15 +205,21 @@ export class RunsService {
     await withTx(this.d.orm, { tenantId }, (em) => runsStore.saveMessage(em, tenantId, runId, m));
   }
 
-  /** A run as its message shows it (the Slack delivery adapter), with where the message is; null when gone. */
-  async view(tenantId: string, runId: string): Promise<{ run: RunDto; message: { channel: string; ts: string } | null } | null> {
-    return withEm(this.d.orm, { tenantId }, async (em) => {
-      const row = await runsStore.byId(em, tenantId, runId);
+  /**
+   * A run as its message shows it (the Slack delivery adapter), with its incident's ref and where the message is;
+   * null when it is gone.
+   */
+  async view(tenantId: string, runId: string): Promise<RunView | null> {
+    const found = await withEm(this.d.orm, { tenantId }, async (em) => {
+      const row = isUuid(runId) ? await runsStore.byId(em, tenantId, runId) : undefined;
       if (!row) return null;
       const approvals = await runsStore.approvalsOf(em, tenantId, [row.id]);
       const message = row.slack_channel && row.slack_ts ? { channel: row.slack_channel, ts: row.slack_ts } : null;
       return { run: runDto(row, approvals), message };
     });
+    if (!found) return null;
+    const incident = await this.d.incident(systemActor(tenantId), found.run.incidentId);
+    return { ...found, incidentRef: incident.ref };
   }
 
   private get recorder() {

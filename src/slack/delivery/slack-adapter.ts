@@ -28,6 +28,7 @@ import { knownProblemView } from '../kb-view.mapper.js';
 import { sendActionItemReminder } from './action-item-delivery.js';
 import { channelDelivery } from './channel-delivery.js';
 import { ledgerDelivery } from './ledger-delivery.js';
+import { runbookRunDelivery } from './runbook-run-delivery.js';
 import { cardPermalink, sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { rowIncident } from './row-incident.js';
@@ -271,5 +272,6 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     'slack.usergroup': mapped(usergroup),
     'slack.channel': mapped(incidentChannel.channel),
     'slack.mirror': mapped(incidentChannel.mirror),
+    'slack.run': mapped(runbookRunDelivery(client, deps)),
   });
 }
