@@ -83,10 +83,11 @@ export const HELP_TOPICS = {
     ],
   },
   runbook: {
-    summary: 'Find the runbook for an alert or a service.',
+    summary: 'Runbooks: what to check and what to do, attached to the incidents they match.',
     usage: [
-      ['/runbook alertname-or-service', 'Show the matching runbooks'],
-      ['/runbook list', 'All runbooks'],
+      ['/runbook list [service]', 'All runbooks, or those of a service'],
+      ['/runbook show slug', 'One runbook: its checks, actions and remediation (long ones open in a window)'],
+      ['/runbook run slug [INC-42]', 'Run one of its actions for an incident (approval as its policy says)'],
       ['/runbook help', 'This help'],
     ],
   },

@@ -31,6 +31,8 @@ export const HOME_ACTIONS = {
 
 export const VIEWS = {
   declare: 'incident.declare_modal',
+  /** Run a runbook's action on an incident (the card's Run…, `/runbook run`): which action, and confirm. */
+  runbookRun: 'runbook_run.modal',
   note: 'incident.note_modal',
   /** "Merge into…" (the card's More menu): which open incident this one is a duplicate of. */
   merge: 'incident.merge_modal',
@@ -58,6 +60,8 @@ export const VIEWS = {
   postmortemSection: 'postmortem.section_modal',
   /** A postmortem's whole timeline table (pushed from the postmortem modal). No submit. */
   postmortemTimeline: 'postmortem.timeline_modal',
+  /** A runbook (`/runbook show`, the card's "Show"): its Markdown in sections. No submit. */
+  runbook: 'runbook.modal',
   /** A new action item: title, owner, due date. */
   actionItem: 'postmortem.action_item_modal',
 } as const;
@@ -84,6 +88,11 @@ export const KB_ACTIONS = {
 export const RUNBOOK_RUN_ACTIONS = {
   approve: 'runbook_run.approve',
   reject: 'runbook_run.reject',
+} as const;
+
+/** The run modal's action picker. */
+export const RUNBOOK_RUN_INPUTS = {
+  action: { blockId: 'runbook_run.action', actionId: 'runbook_run.action.value' },
 } as const;
 
 /** Input blocks of the resolve form. */
@@ -199,3 +208,13 @@ export function parseIncidentActionsBlockId(blockId: string): string | null {
   const id = blockId.slice(INCIDENT_ACTIONS_BLOCK_PREFIX.length);
   return id.length > 0 ? id : null;
 }
+
+/**
+ * Runbook buttons: "Show" (the card's runbook line, `/runbook list`; its value is the runbook id) opens the
+ * runbook's modal; "Run…" (the card's runbook line; its value is `RunbookButtonValue`, metadata codec) opens the
+ * run form of the run pipeline.
+ */
+export const RUNBOOK_ACTIONS = {
+  show: 'runbook_show',
+  runOpen: 'runbook_run_open',
+} as const;

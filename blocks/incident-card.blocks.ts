@@ -26,6 +26,7 @@ import { rolesBlock } from './incident-updates.blocks.js';
 import { knownProblemBlock } from './kb-hint.blocks.js';
 import { joinWithin, LIMITS, truncate } from './limits.js';
 import { DRILL_MARK, drillPrefix, escalateButton } from './page.blocks.js';
+import { cardRunbookBlocks } from './runbook.blocks.js';
 import type { BlockOptions, CardEscalationView, IncidentView, MessagePayload } from './types.js';
 
 /** Labels worth showing on a card, in this order; other labels follow alphabetically while room is left. */
@@ -281,6 +282,8 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
   if (channel) blocks.push({ type: 'context', elements: [mrkdwn(channel, LIMITS.textObject)] });
   const known = view.status === 'resolved' ? null : knownProblemBlock(view.knownProblem, opts.now);
   if (known) blocks.push(known);
+  const runbooks = view.status === 'resolved' ? null : cardRunbookBlocks(view.id, view.runbooks ?? []);
+  if (runbooks) blocks.push(...runbooks);
   blocks.push(lifecycleBlock(view, opts));
   const roles = rolesBlock(view.roles);
   if (roles) blocks.push(roles);

@@ -54,6 +54,8 @@ export interface IncidentView {
   roles?: IncidentRolesView;
   /** What is known of its signature ("Seen 4 times, last INC-37…"); absent or null: nothing is shown. */
   knownProblem?: KnownProblemView | null;
+  /** Runbooks attached to it: the card's "Runbook: … · Show · Run…" line (absent or empty: none). */
+  runbooks?: readonly { runbookId: string; slug: string; name: string; version: number }[];
   /** A resolved incident's card offers the "Postmortem" button (its severity is one the tenant's setting names). */
   postmortemOffered?: boolean;
 }

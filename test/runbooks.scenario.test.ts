@@ -43,7 +43,11 @@ describe('runbooks over REST', () => {
       }),
       201,
     );
-    expect(created).toMatchObject({ slug: 'high-error-rate', version: 1, matchers: 'alertname="HighErrorRate"' });
+    expect(created).toMatchObject({
+      slug: 'high-error-rate',
+      version: 1,
+      matchers: 'alertname="HighErrorRate"',
+    });
 
     const bySlug = await body<{ id: string; actions: { policy: { approval: string } }[] }>(
       await t.request('GET', '/api/v1/runbooks/high-error-rate'),
@@ -96,7 +100,10 @@ describe('runbooks over REST', () => {
       200,
     );
     expect(list.items.map((r) => [r.slug, r.actions.length])).toEqual([['high-error-rate', 2]]);
-    expect((await body<{ items: unknown[] }>(await t.request('GET', '/api/v1/runbooks?service=search'), 200)).items).toEqual([]);
+    expect(
+      (await body<{ items: unknown[] }>(await t.request('GET', '/api/v1/runbooks?service=search'), 200))
+        .items,
+    ).toEqual([]);
 
     // A second runbook may not take the slug; after a delete it may.
     await body(await t.request('POST', '/api/v1/runbooks', { name: 'High error rate', markdown: MD }), 409);
@@ -108,9 +115,10 @@ describe('runbooks over REST', () => {
     );
     expect(again.id).not.toBe(created.id);
     // The deleted one's versions are kept (attachments keep theirs).
-    const kept = await t.sql<{ n: number }>('select count(*)::int as n from runbook_versions where runbook_id = ?', [
-      created.id,
-    ]);
+    const kept = await t.sql<{ n: number }>(
+      'select count(*)::int as n from runbook_versions where runbook_id = ?',
+      [created.id],
+    );
     expect(kept[0]!.n).toBe(2);
     await body(await t.request('DELETE', `/api/v1/runbooks/${again.id}`), 204);
   });
@@ -128,13 +136,28 @@ describe('runbooks over REST', () => {
       'pod-crash-loop',
     ]);
     for (const tpl of items) {
-      for (const s of ['Symptoms', 'Immediate checks', 'Automated actions', 'Manual remediation', 'Escalation', 'Links'])
+      for (const s of [
+        'Symptoms',
+        'Immediate checks',
+        'Automated actions',
+        'Manual remediation',
+        'Escalation',
+        'Links',
+      ])
         expect(tpl.markdown).toContain(`## ${s}`);
       expect(tpl.actions.length).toBeGreaterThan(0);
     }
     // A template posts as it is.
     const tpl = items.find((i) => i.key === 'high-latency')!;
-    await body(await t.request('POST', '/api/v1/runbooks', { ...tpl, key: undefined, slug: 'tpl-latency', name: 'Latency' }), 201);
+    await body(
+      await t.request('POST', '/api/v1/runbooks', {
+        ...tpl,
+        key: undefined,
+        slug: 'tpl-latency',
+        name: 'Latency',
+      }),
+      201,
+    );
     await body(await t.request('DELETE', '/api/v1/runbooks/tpl-latency'), 204);
   });
 
@@ -146,23 +169,61 @@ describe('runbooks over REST', () => {
   const k8s = (over: Record<string, unknown>) => ({
     name: 'k',
     title: 'Kubernetes',
-    target: { kind: 'kubernetes', operation: 'rollout_restart', namespace: 'default', deployment: 'web', ...over },
+    target: {
+      kind: 'kubernetes',
+      operation: 'rollout_restart',
+      namespace: 'default',
+      deployment: 'web',
+      ...over,
+    },
   });
   it.each([
     ['Markdown over 100 KB', { markdown: 'x'.repeat(100 * 1024 + 1) }, 'markdown', '100 KB'],
     ['a matcher that does not parse', { matchers: 'alertname=="x' }, 'matchers', 'matcher'],
-    ['a template naming an unknown field', { actions: [http({ body: '{{incident.owner}}' })] }, 'actions.0.target.body', 'incident.owner'],
-    ['an action URL that is not http(s)', { actions: [http({ url: 'file:///etc/passwd' })] }, 'actions.0.target.url', 'url must be http(s)'],
-    ['a namespace outside the allowed ones', { actions: [k8s({ namespace: 'kube-system' })] }, 'actions.0.target.namespace', 'kube-system'],
-    ['a rollback naming a missing action', { actions: [{ ...http({}), rollback: 'undo' }] }, 'actions.0.rollback', 'undo'],
+    [
+      'a template naming an unknown field',
+      { actions: [http({ body: '{{incident.owner}}' })] },
+      'actions.0.target.body',
+      'incident.owner',
+    ],
+    [
+      'an action URL that is not http(s)',
+      { actions: [http({ url: 'file:///etc/passwd' })] },
+      'actions.0.target.url',
+      'url must be http(s)',
+    ],
+    [
+      'a namespace outside the allowed ones',
+      { actions: [k8s({ namespace: 'kube-system' })] },
+      'actions.0.target.namespace',
+      'kube-system',
+    ],
+    [
+      'a rollback naming a missing action',
+      { actions: [{ ...http({}), rollback: 'undo' }] },
+      'actions.0.rollback',
+      'undo',
+    ],
     ['duplicate action names', { actions: [http({}), http({})] }, 'actions.1.name', 'duplicate'],
-    ['auto without approval none', { actions: [{ ...http({}), policy: { auto: true } }] }, 'actions.0.policy.auto', 'auto'],
-    ['a scale above maxReplicas', { actions: [k8s({ operation: 'scale', replicas: 50 })] }, 'actions.0.target.replicas', 'maxReplicas'],
+    [
+      'auto without approval none',
+      { actions: [{ ...http({}), policy: { auto: true } }] },
+      'actions.0.policy.auto',
+      'auto',
+    ],
+    [
+      'a scale above maxReplicas',
+      { actions: [k8s({ operation: 'scale', replicas: 50 })] },
+      'actions.0.target.replicas',
+      'maxReplicas',
+    ],
   ])('refuses %s: 400 naming the field, nothing stored', async (_what, over, field, words) => {
     const res = await t.request('POST', '/api/v1/runbooks', { name: 'Bad one', markdown: MD, ...over });
     const problem = await body<{ errors: { field: string; message: string }[] }>(res, 400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(problem.errors).toEqual(expect.arrayContaining([{ field, message: expect.stringContaining(words) }]));
+    expect(problem.errors).toEqual(
+      expect.arrayContaining([{ field, message: expect.stringContaining(words) }]),
+    );
     expect(await t.sql('select 1 from runbooks where slug = ?', ['bad-one'])).toEqual([]);
   });
 });
@@ -173,10 +234,12 @@ describe('runbooks attached to incidents', () => {
     expect(res.status).toBeLessThan(300);
   };
   const incidentOf = async (dedupKey: string) =>
-    (await t.sql<{ id: string; number: number }>(
-      'select i.id, i.number from incidents i join alerts a on a.incident_id = i.id where a.dedup_key = ?',
-      [dedupKey],
-    ))[0]!;
+    (
+      await t.sql<{ id: string; number: number }>(
+        'select i.id, i.number from incidents i join alerts a on a.incident_id = i.id where a.dedup_key = ?',
+        [dedupKey],
+      )
+    )[0]!;
   const attachedEvents = (incidentId: string) =>
     t.sql<{ data: { slug: string; reason: string; version: number } }>(
       `select data from timeline_entries where incident_id = ? and kind = 'runbook_attached' order by id`,
@@ -201,7 +264,14 @@ describe('runbooks attached to incidents', () => {
       }),
       201,
     );
-    await body(await t.request('POST', '/api/v1/runbooks', { name: 'Unrelated', matchers: 'alertname=Other', markdown: 'x' }), 201);
+    await body(
+      await t.request('POST', '/api/v1/runbooks', {
+        name: 'Unrelated',
+        matchers: 'alertname=Other',
+        markdown: 'x',
+      }),
+      201,
+    );
 
     await generic({
       title: 'Error rate above 5%',
@@ -220,9 +290,17 @@ describe('runbooks attached to incidents', () => {
     await t.tick();
     await t.tick();
     expect((await attachedEvents(errors.id)).map((e) => e.data)).toEqual([
-      { runbookId: expect.any(String), slug: 'checkout-errors', name: 'Checkout errors', version: 1, reason: 'matchers' },
+      {
+        runbookId: expect.any(String),
+        slug: 'checkout-errors',
+        name: 'Checkout errors',
+        version: 1,
+        reason: 'matchers',
+      },
     ]);
-    expect((await attachedEvents(disk.id)).map((e) => [e.data.slug, e.data.reason])).toEqual([['disk-full', 'runbook_url']]);
+    expect((await attachedEvents(disk.id)).map((e) => [e.data.slug, e.data.reason])).toEqual([
+      ['disk-full', 'runbook_url'],
+    ]);
 
     // Another alert joins the errors incident (its runbook_url is the disk runbook's configured URL): that one
     // attaches too, and the first is not attached again.
@@ -241,10 +319,10 @@ describe('runbooks attached to incidents', () => {
       ['disk-full', 'runbook_url'],
     ]);
 
-    const detail = await body<{ runbooks: { slug: string; name: string; version: number; reason: string }[]; timeline: { kind: string; message: string }[] }>(
-      await t.request('GET', `/api/v1/incidents/INC-${errors.number}`),
-      200,
-    );
+    const detail = await body<{
+      runbooks: { slug: string; name: string; version: number; reason: string }[];
+      timeline: { kind: string; message: string }[];
+    }>(await t.request('GET', `/api/v1/incidents/INC-${errors.number}`), 200);
     expect(detail.runbooks.map((r) => [r.slug, r.name, r.version, r.reason])).toEqual([
       ['checkout-errors', 'Checkout errors', 1, 'matchers'],
       ['disk-full', 'Disk full', 1, 'runbook_url'],

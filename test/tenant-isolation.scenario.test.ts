@@ -630,7 +630,13 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
 
   it('runbooks: B’s are unknown to A (by id and by slug), and a slug is per tenant', async () => {
     const bBook = await json<{ id: string }>(
-      await call('b', 'POST', '/api/v1/runbooks', {}, { name: 'Bea secret runbook', slug: 'shared', markdown: '# B' }),
+      await call(
+        'b',
+        'POST',
+        '/api/v1/runbooks',
+        {},
+        { name: 'Bea secret runbook', slug: 'shared', markdown: '# B' },
+      ),
     );
     const aBook = await json<{ id: string; slug: string }>(
       await call('a', 'POST', '/api/v1/runbooks', {}, { name: 'Mine', slug: 'shared', markdown: '# A' }),
@@ -641,10 +647,17 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
     for (const path of ['/api/v1/runbooks/:id', '/api/v1/runbooks/:id/versions'])
       expect((await call('a', 'GET', path, { id: bBook.id })).status).toBe(404);
     expect(
-      (await call('a', 'GET', '/api/v1/runbooks/:id/versions/:from/diff/:to', { id: bBook.id, from: '1', to: '1' }))
-        .status,
+      (
+        await call('a', 'GET', '/api/v1/runbooks/:id/versions/:from/diff/:to', {
+          id: bBook.id,
+          from: '1',
+          to: '1',
+        })
+      ).status,
     ).toBe(404);
-    expect((await call('a', 'PUT', '/api/v1/runbooks/:id', { id: bBook.id }, { name: 'x' })).status).toBe(404);
+    expect((await call('a', 'PUT', '/api/v1/runbooks/:id', { id: bBook.id }, { name: 'x' })).status).toBe(
+      404,
+    );
     expect((await call('a', 'DELETE', '/api/v1/runbooks/:id', { id: bBook.id })).status).toBe(404);
     // By slug, A reads its own.
     const bySlug = await json<{ id: string; markdown: string }>(

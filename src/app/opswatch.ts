@@ -3,13 +3,13 @@ import type { Config } from '../config.js';
 import type { DatabaseWatch } from '../db/db-watch.js';
 import { ENGINE_CHANNEL, type EscalationDirectory } from '../domains/escalation/index.js';
 import { parseCadence } from '../domains/incidents/index.js';
-import { allowedNamespaces } from '../domains/runbooks/index.js';
 import {
   combineRegistries,
   type DeliveryRegistry,
   type DeliveryReport,
   OUTBOX_CHANNEL,
 } from '../domains/notify/index.js';
+import { allowedNamespaces } from '../domains/runbooks/index.js';
 import { type Engine, engineFor } from '../engine/index.js';
 import { createHttpApp, createSlackOnlyApp } from '../http/app.js';
 import { listen } from '../http/listen.js';

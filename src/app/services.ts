@@ -58,8 +58,8 @@ import {
   type RunNotifier,
 } from '../domains/remediation/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
-import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { RunbooksService } from '../domains/runbooks/index.js';
+import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';

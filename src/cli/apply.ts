@@ -17,6 +17,7 @@ import {
   escalationProblems,
   type Known,
 } from './apply-escalation.js';
+import { applyRunbookSchema, applyRunbooks, resolveRunbooks, runbookProblems } from './apply-runbooks.js';
 
 /**
  * `opswatch apply`: users (with their manager, contact methods and notification rules), schedules, escalation policies, services,
@@ -44,6 +45,7 @@ const configSchema = z.object({
   /** Upserted by name; a new one's ping URL is printed (its token is kept on later applies). */
   heartbeats: z.array(heartbeatInputSchema).default([]),
   maintenanceWindows: z.array(windowInputSchema).default([]),
+  runbooks: z.array(applyRunbookSchema).default([]),
 });
 
 const KEYS = [
@@ -54,14 +56,17 @@ const KEYS = [
   'slack',
   'heartbeats',
   'maintenanceWindows',
+  'runbooks',
 ];
 const KEY_LIST =
-  '"users", "schedules", "escalationPolicies", "services", "slack", "heartbeats" or "maintenanceWindows"';
+  '"users", "schedules", "escalationPolicies", "services", "slack", "heartbeats", "maintenanceWindows" or "runbooks"';
 
 export interface ConfigSource {
   /** Shown before each problem (a file name). */
   name: string;
   text: string;
+  /** The file's path, when it is one: `markdownFile` of runbooks is read relative to it (default: `name`). */
+  path?: string;
 }
 
 export interface ApplyResult {
@@ -114,6 +119,7 @@ export async function applyConfig(
     | 'contactMethods'
     | 'heartbeats'
     | 'maintenance'
+    | 'runbooks'
   >,
   actor: Actor,
   input: string | ConfigSource[],
@@ -183,6 +189,11 @@ export async function applyConfig(
         );
     });
   }
+  const runbookFiles = parsed.map((p) => ({
+    name: p.src.name,
+    runbooks: p.cfg ? resolveRunbooks(p.cfg.runbooks, p.src, problems) : [],
+  }));
+  problems.push(...runbookProblems(services, actor, runbookFiles));
   if (problems.length) return { ok: false, problems, changes: [] };
 
   const changes: string[] = [];
@@ -235,6 +246,13 @@ export async function applyConfig(
       const r = await services.maintenance.upsertByName(actor, w);
       changes.push(`maintenance window "${w.service}/${w.name}": ${r.outcome}`);
     }
+    changes.push(
+      ...(await applyRunbooks(
+        services,
+        actor,
+        runbookFiles.flatMap((f) => f.runbooks),
+      )),
+    );
   } catch (err) {
     if (!isAppError(err)) throw err;
     const detail = err.fields.map((f) => `${f.field}: ${f.message}`).join('; ');

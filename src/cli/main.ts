@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { handShutdownSignalsToCaller } from '../db/embedded.js';
 import { migrate } from '../db/orm.js';
+import { allowedNamespaces } from '../domains/runbooks/index.js';
 import { ALL_ROLES, createServices, type RoleName, startOpsWatch } from '../main.js';
 import { API_KEY_SCOPES, type ApiKeyScope, operatorActor } from '../shared/actor.js';
 import { systemClock } from '../shared/clock.js';
@@ -132,7 +133,7 @@ async function apply(config: Config, args: string[]): Promise<void> {
   if (!files.length) usage('Usage: opswatch apply -f FILE [-f FILE]...');
   const sources = files.map((name) => {
     try {
-      return { name, text: readFileSync(name, 'utf8') };
+      return { name, path: name, text: readFileSync(name, 'utf8') };
     } catch (err) {
       process.stderr.write(
         `Cannot read ${name}: ${describeThrown(err)}\nWhat to do: check the file's name and that it is readable; nothing was applied.\n`,
@@ -142,7 +143,12 @@ async function apply(config: Config, args: string[]): Promise<void> {
   });
   const log = createLogger(config.LOG_LEVEL, 'stderr');
   const result = await withDatabase(config, log, 'apply', async (orm) => {
-    const services = createServices(orm, systemClock, { publicBaseUrl: config.publicBaseUrl });
+    const services = createServices(orm, systemClock, {
+      publicBaseUrl: config.publicBaseUrl,
+      runbookNamespaces: allowedNamespaces({
+        KUBERNETES_ALLOWED_NAMESPACES: config.KUBERNETES_ALLOWED_NAMESPACES,
+      }),
+    });
     const { tenant } = await services.tenants.bootstrap(config.OPSWATCH_API_KEY);
     // Imported here: only `apply` reads YAML (the parser is ~12 MiB a running OpsWatch need not hold).
     const { applyConfig } = await import('./apply.js');

@@ -88,7 +88,13 @@ const EXAMPLES: TimelineEvent[] = [
   },
   {
     kind: 'runbook_attached',
-    data: { runbookId: 'r1', slug: 'high-error-rate', name: 'High error rate', version: 2, reason: 'matchers' },
+    data: {
+      runbookId: 'r1',
+      slug: 'high-error-rate',
+      name: 'High error rate',
+      version: 2,
+      reason: 'matchers',
+    },
   },
   {
     kind: 'runbook_run',

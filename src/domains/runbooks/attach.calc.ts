@@ -24,7 +24,11 @@ export interface AttachRunbook {
 
 export type AttachReason = 'runbook_url' | 'matchers';
 
-const trimUrl = (u: string): string => u.trim().replace(/[?#].*$/, '').replace(/\/+$/, '');
+const trimUrl = (u: string): string =>
+  u
+    .trim()
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '');
 
 /** The slug-like names a `runbook_url` may give: its last path segment (with and without `.md`), and itself. */
 export function urlNames(url: string): string[] {

@@ -5,7 +5,9 @@ import type { RunbookContent, RunbookFieldChange } from './runbooks.types.js';
 const canonical = (v: unknown): string =>
   JSON.stringify(v, (_k, x: unknown) =>
     x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(
+          Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
       : x,
   );
 
@@ -35,7 +37,11 @@ export function fieldChanges(a: RunbookContent, b: RunbookContent): RunbookField
     if (canonical(x) !== canonical(y)) out.push({ field: `actions.${name}`, from: x, to: y });
   }
   const order = (xs: RunbookContent['actions']) => xs.map((x) => x.name).join(',');
-  if (order(a.actions) !== order(b.actions) && before.size === after.size && out.every((c) => !c.field.startsWith('actions.')))
+  if (
+    order(a.actions) !== order(b.actions) &&
+    before.size === after.size &&
+    out.every((c) => !c.field.startsWith('actions.'))
+  )
     out.push({ field: 'actions', from: a.actions.map((x) => x.name), to: b.actions.map((x) => x.name) });
   return out;
 }

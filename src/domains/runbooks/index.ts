@@ -15,15 +15,6 @@ export {
   runbookActionSchema,
 } from './actions.types.js';
 export {
-  INCIDENT_TEMPLATE_FIELDS,
-  isKnownTemplateField,
-  jsonStringEscape,
-  renderTemplate,
-  type TemplateFields,
-  templateFieldsOf,
-  unknownTemplateFields,
-} from './template.calc.js';
-export {
   type AttachAlert,
   type AttachReason,
   type AttachRunbook,
@@ -33,4 +24,13 @@ export {
 export { fieldChanges, markdownDiff, sameContent } from './diff.calc.js';
 export { type RunbooksDeps, RunbooksService } from './runbooks.service.js';
 export * from './runbooks.types.js';
+export {
+  INCIDENT_TEMPLATE_FIELDS,
+  isKnownTemplateField,
+  jsonStringEscape,
+  renderTemplate,
+  type TemplateFields,
+  templateFieldsOf,
+  unknownTemplateFields,
+} from './template.calc.js';
 export { RUNBOOK_TEMPLATES } from './templates.js';

@@ -4,7 +4,7 @@ import { withEm, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
-import { AppError, parseInput } from '../../shared/errors.js';
+import { AppError, type FieldProblem, isAppError, parseInput } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { recordAudit } from '../audit/index.js';
 import type { IncidentNoticesRecorder } from '../incidents/index.js';
@@ -19,7 +19,6 @@ import {
   type RunbookContent,
   type RunbookDiffDto,
   type RunbookDto,
-  type RunbookInput,
   type RunbookSummaryDto,
   type RunbookTemplateDto,
   type RunbookVersionDto,
@@ -96,7 +95,7 @@ export class RunbooksService {
   }
 
   /** `opswatch apply`: creates the runbook of this slug, or revises it when its content changed. */
-  async apply(actor: Actor, input: RunbookInput): Promise<{ runbook: RunbookDto; outcome: ApplyOutcome }> {
+  async apply(actor: Actor, input: unknown): Promise<{ runbook: RunbookDto; outcome: ApplyOutcome }> {
     authorize(actor, 'runbook:write');
     const content = this.content(actor, input);
     const ownerGiven = typeof input === 'object' && input !== null && 'owner' in input && !!input.owner;
@@ -108,6 +107,23 @@ export class RunbooksService {
       if (sameContent(contentOf(row), next)) return { runbook: toRunbookDto(row), outcome: 'unchanged' };
       return { runbook: toRunbookDto(await this.revise(em, actor, row, next)), outcome: 'updated' };
     });
+  }
+
+  /** The slug a runbook of this name gets when none is given. */
+  slugFor(name: string): string {
+    return slugOf(name);
+  }
+
+  /** What is wrong with a runbook (each field at fault), without writing anything (`opswatch apply` checks first). */
+  problems(actor: Actor, input: unknown): FieldProblem[] {
+    authorize(actor, 'runbook:write');
+    try {
+      this.content(actor, input);
+      return [];
+    } catch (err) {
+      if (isAppError(err) && err.code === 'validation') return err.fields;
+      throw err;
+    }
   }
 
   /** Deletes it (soft: its versions and the incidents' attachments stay); its slug is free again. */
@@ -136,14 +152,24 @@ export class RunbooksService {
       const row = await this.load(em, actor.tenantId, ref);
       const [a, b] = await Promise.all(
         [from, to].map(async (v, i) => {
-          const found = Number.isInteger(v) && v >= 1 && (await runbooksStore.version(em, actor.tenantId, row.id, v));
-          if (!found) throw AppError.notFound(`Version ${Number.isFinite(v) ? v : '?'} of runbook ${row.slug} (${i ? 'to' : 'from'})`);
+          const found =
+            Number.isInteger(v) && v >= 1 && (await runbooksStore.version(em, actor.tenantId, row.id, v));
+          if (!found)
+            throw AppError.notFound(
+              `Version ${Number.isFinite(v) ? v : '?'} of runbook ${row.slug} (${i ? 'to' : 'from'})`,
+            );
           return found;
         }),
       );
       const ca = contentOf(a!);
       const cb = contentOf(b!);
-      return { runbookId: row.id, from, to, markdown: markdownDiff(row.slug, from, to, ca.markdown, cb.markdown), fields: fieldChanges(ca, cb) };
+      return {
+        runbookId: row.id,
+        from,
+        to,
+        markdown: markdownDiff(row.slug, from, to, ca.markdown, cb.markdown),
+        fields: fieldChanges(ca, cb),
+      };
     });
   }
 
@@ -163,7 +189,11 @@ export class RunbooksService {
       const v = await runbooksStore.version(e, tenantId, runbookId, version);
       const action = v?.actions.find((a) => a.name === actionName);
       if (!v || !action) return null;
-      return { runbook: { id: v.runbook_id, slug: v.slug, name: v.name, version: v.version }, action, actions: v.actions };
+      return {
+        runbook: { id: v.runbook_id, slug: v.slug, name: v.name, version: v.version },
+        action,
+        actions: v.actions,
+      };
     };
     return em ? read(em) : withEm(this.d.orm, { tenantId }, read);
   }
@@ -215,7 +245,15 @@ export class RunbooksService {
     await runbooksStore.insert(em, actor.tenantId, id, c, now);
     await runbooksStore.insertVersion(em, actor.tenantId, id, 1, c, actor, now);
     await this.audit(em, actor, 'runbook.created', id, { slug: c.slug, version: 1 }, now);
-    return { id, tenant_id: actor.tenantId, ...c, version: 1, created_at: now, updated_at: now, deleted_at: null };
+    return {
+      id,
+      tenant_id: actor.tenantId,
+      ...c,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+      deleted_at: null,
+    };
   }
 
   private async revise(em: Em, actor: Actor, row: RunbookRow, c: RunbookContent): Promise<RunbookRow> {

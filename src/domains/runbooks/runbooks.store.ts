@@ -145,7 +145,12 @@ export const runbooksStore = {
   },
 
   /** One version of a runbook (a deleted runbook's too: attachments keep their version). */
-  async version(em: Em, tenantId: string, runbookId: string, version: number): Promise<VersionRow | undefined> {
+  async version(
+    em: Em,
+    tenantId: string,
+    runbookId: string,
+    version: number,
+  ): Promise<VersionRow | undefined> {
     if (!UUID.test(runbookId)) return undefined;
     return queryOne(
       em,
@@ -184,7 +189,9 @@ export const runbooksStore = {
   async pendingScans(
     em: Em,
     limit: number,
-  ): Promise<{ id: string; tenant_id: string; title: string; service: string; environment: string; n: number }[]> {
+  ): Promise<
+    { id: string; tenant_id: string; title: string; service: string; environment: string; n: number }[]
+  > {
     return query(
       em,
       sql<{ id: string; tenant_id: string; title: string; service: string; environment: string; n: number }>`
@@ -252,7 +259,14 @@ export const runbooksStore = {
       em,
       db
         .insertInto('runbook_attach_scans')
-        .values(scans.map((s) => ({ incident_id: s.incidentId, tenant_id: tenantId, alerts_seen: s.alerts, scanned_at: at })))
+        .values(
+          scans.map((s) => ({
+            incident_id: s.incidentId,
+            tenant_id: tenantId,
+            alerts_seen: s.alerts,
+            scanned_at: at,
+          })),
+        )
         .onConflict((oc) =>
           oc.column('incident_id').doUpdateSet((eb) => ({
             alerts_seen: sql<number>`greatest(${eb.ref('runbook_attach_scans.alerts_seen')}, ${eb.ref('excluded.alerts_seen')})`,
@@ -266,7 +280,9 @@ export const runbooksStore = {
   async tryAttachLock(em: Em, tenantId: string): Promise<boolean> {
     const row = await queryOne(
       em,
-      sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext('runbooks.attach:' || ${tenantId})) as ok`,
+      sql<{
+        ok: boolean;
+      }>`select pg_try_advisory_xact_lock(hashtext('runbooks.attach:' || ${tenantId})) as ok`,
     );
     return row?.ok === true;
   },

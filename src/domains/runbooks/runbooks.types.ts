@@ -64,7 +64,13 @@ const fields = {
     .regex(SLUG, 'lowercase letters, digits and dashes (at most 100), starting with a letter or digit')
     .optional()
     .meta({ description: 'Unique in the tenant; by default made from the name' }),
-  owner: z.string().trim().min(1).max(200).optional().meta({ description: 'Who keeps it; by default its author' }),
+  owner: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'Who keeps it; by default its author' }),
   service: z.string().trim().min(1).max(200).nullable().optional().meta({
     description: "The service it is for: alone (no matchers) it attaches to that service's incidents",
   }),

@@ -31,7 +31,10 @@ const SPECS: Spec[] = [
     key: 'high-error-rate',
     name: 'High error rate',
     matchers: 'alertname=HighErrorRate',
-    symptoms: ['The share of 5xx answers is above the SLO threshold', 'Users see errors at checkout or login'],
+    symptoms: [
+      'The share of 5xx answers is above the SLO threshold',
+      'Users see errors at checkout or login',
+    ],
     checks: [
       'Was there a deploy in the last hour? Compare the error rate before and after it',
       'Are the errors from one instance or all of them? (`instance` label)',
@@ -49,6 +52,7 @@ const SPECS: Spec[] = [
           kind: 'http',
           method: 'POST',
           url: 'https://ci.example.com/api/pipelines/rollback',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: `${env:NAME}` is read from the environment at run time
           headers: { Authorization: 'Bearer ${env:CI_TOKEN}' },
           body: '{"service":"{{incident.service}}","reason":"{{incident.ref}}: {{incident.title}}"}',
         },
@@ -69,14 +73,28 @@ const SPECS: Spec[] = [
       {
         name: 'scale-out',
         title: 'Scale web to 6 replicas',
-        target: { kind: 'kubernetes', operation: 'scale', namespace: 'default', deployment: 'web', replicas: 6, maxReplicas: 10 },
+        target: {
+          kind: 'kubernetes',
+          operation: 'scale',
+          namespace: 'default',
+          deployment: 'web',
+          replicas: 6,
+          maxReplicas: 10,
+        },
         policy: { approval: 'one', maxPerHour: 2 },
         rollback: 'scale-back',
       },
       {
         name: 'scale-back',
         title: 'Scale web back to 3 replicas',
-        target: { kind: 'kubernetes', operation: 'scale', namespace: 'default', deployment: 'web', replicas: 3, maxReplicas: 10 },
+        target: {
+          kind: 'kubernetes',
+          operation: 'scale',
+          namespace: 'default',
+          deployment: 'web',
+          replicas: 3,
+          maxReplicas: 10,
+        },
         policy: { approval: 'one', maxPerHour: 2, idempotent: true },
       },
     ],
@@ -86,7 +104,11 @@ const SPECS: Spec[] = [
     name: 'Disk full',
     matchers: 'alertname=~"DiskFull|NodeFilesystemAlmostOutOfSpace"',
     symptoms: ['A filesystem is above 90% full', 'Writes fail with "No space left on device"'],
-    checks: ['Which directory grew (`du -xh / | sort -h | tail`)', 'Are logs rotated?', 'Old core dumps or temporary files'],
+    checks: [
+      'Which directory grew (`du -xh / | sort -h | tail`)',
+      'Are logs rotated?',
+      'Old core dumps or temporary files',
+    ],
     remediation: ['Delete or compress old logs', 'Grow the volume'],
     escalation: 'Page the platform team when the volume cannot be grown.',
     links: [['Node dashboard', 'https://grafana.example.com/d/node']],
@@ -110,7 +132,10 @@ const SPECS: Spec[] = [
     name: 'Certificate expiry',
     matchers: 'alertname=~"CertificateExpiry|SSLCertExpiringSoon"',
     symptoms: ['A TLS certificate expires within 14 days'],
-    checks: ['Which host and certificate (`instance` label)', 'Is automatic renewal (cert-manager, ACME) running?'],
+    checks: [
+      'Which host and certificate (`instance` label)',
+      'Is automatic renewal (cert-manager, ACME) running?',
+    ],
     remediation: ['Trigger the renewal', 'Replace the certificate by hand and reload the server'],
     escalation: 'Page the security on-call when it expires within 48 hours.',
     links: [['Certificates', 'https://grafana.example.com/d/certs']],
@@ -122,7 +147,11 @@ const SPECS: Spec[] = [
     name: 'Pod crash loop',
     matchers: 'alertname=KubePodCrashLooping',
     symptoms: ['A pod restarts again and again (CrashLoopBackOff)'],
-    checks: ['`kubectl logs --previous` of the pod', 'Recent config or image changes', 'OOMKilled in `kubectl describe pod`'],
+    checks: [
+      '`kubectl logs --previous` of the pod',
+      'Recent config or image changes',
+      'OOMKilled in `kubectl describe pod`',
+    ],
     remediation: ['Roll back the image or the config', 'Raise the memory limit when it is OOMKilled'],
     escalation: 'Page the owning team when it is their deployment.',
     links: [['Kubernetes dashboard', 'https://grafana.example.com/d/k8s']],
@@ -147,5 +176,12 @@ function markdownOf(s: Spec, actions: RunbookTemplateDto['actions']): string {
 
 export const RUNBOOK_TEMPLATES: RunbookTemplateDto[] = SPECS.map((s) => {
   const actions = s.actions.map((a) => runbookActionSchema.parse(a));
-  return { key: s.key, name: s.name, slug: s.key, matchers: s.matchers, markdown: `${markdownOf(s, actions)}\n`, actions };
+  return {
+    key: s.key,
+    name: s.name,
+    slug: s.key,
+    matchers: s.matchers,
+    markdown: `${markdownOf(s, actions)}\n`,
+    actions,
+  };
 });

@@ -149,7 +149,8 @@ const incidentDetailSchema = incidentSchema
     alerts: z.array(alertSummarySchema),
     timeline: z.array(timelineEntrySchema),
     runbooks: z.array(attachedRunbookSchema).openapi({
-      description: "Runbooks attached to the incident: an alert's runbook_url names them, or their matchers match",
+      description:
+        "Runbooks attached to the incident: an alert's runbook_url names them, or their matchers match",
     }),
   })
   .openapi('IncidentDetail');

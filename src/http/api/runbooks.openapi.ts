@@ -1,5 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { runbookActionSchema, runbookInputSchema, runbookUpdateSchema } from '../../domains/runbooks/index.js';
+import {
+  runbookActionSchema,
+  runbookInputSchema,
+  runbookUpdateSchema,
+} from '../../domains/runbooks/index.js';
 import { json, jsonBody, route } from '../openapi/route.js';
 
 const matcherSchema = z.object({ name: z.string(), op: z.enum(['=', '!=', '=~', '!~']), value: z.string() });
@@ -53,7 +57,9 @@ const diffSchema = z
     runbookId: z.string(),
     from: z.number().int(),
     to: z.number().int(),
-    markdown: z.string().openapi({ description: 'A unified diff of the Markdown ("" when it did not change)' }),
+    markdown: z
+      .string()
+      .openapi({ description: 'A unified diff of the Markdown ("" when it did not change)' }),
     fields: z
       .array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() }))
       .openapi({ description: 'The other fields that changed; actions one by one as `actions.<name>`' }),

@@ -73,6 +73,8 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     const ch = await deps.services.channels.of(row.tenantId, view.id);
     const knownProblem =
       view.status === 'resolved' ? null : await knownProblemView(client, deps, row.tenantId, view.id);
+    const runbooks =
+      view.status === 'resolved' ? [] : await deps.services.runbooks.attachedTo(row.tenantId, view.id);
     const postmortemOffered =
       view.status === 'resolved' &&
       (await deps.services.postmortems.offersButton(row.tenantId, view.severity));
@@ -82,6 +84,7 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
       escalation: esc ? toCardEscalationView(esc) : null,
       channel: ch ? { id: ch.channelId, name: ch.name, archived: ch.archived } : null,
       knownProblem,
+      runbooks,
       postmortemOffered,
     };
   };
