@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RUNBOOK_RUN_ACTIONS } from '../blocks/ids.js';
+import { RUNBOOK_ACTIONS, RUNBOOK_RUN_ACTIONS, RUNBOOK_RUN_INPUTS, VIEWS } from '../blocks/ids.js';
 import { checkLimits } from '../blocks/limits.js';
 import type { Actor } from '../src/shared/actor.js';
 import { startTestApp, type TestApp, type TestSlack } from './harness/app.js';
 import { addPolicy, addUser, declare, setServicePolicy } from './harness/escalation-fixtures.js';
 import { type FakeHttpTarget, startFakeHttpTarget } from './harness/fake-http-target.js';
+import { stateValue } from './harness/slack-signing.js';
 
 /**
  * A run in Slack: one message per run in the incident's thread, edited in place at every stage, with Approve and
@@ -44,6 +45,7 @@ beforeAll(async () => {
     name: 'Checkout API',
     slug: 'checkout-api',
     markdown: '# Checkout API',
+    matchers: 'alertname=HighErrorRate, service=checkout',
     actions: [
       {
         name: 'restart-api',
@@ -58,6 +60,34 @@ afterAll(async () => {
   await t?.close();
   await target?.close();
 });
+
+/** A firing HighErrorRate alert for checkout (Alertmanager), opening an incident the runbook's matchers match. */
+async function alertFiring() {
+  const labels = { alertname: 'HighErrorRate', service: 'checkout' };
+  const res = await t.request('POST', '/api/v1/webhooks/alertmanager', {
+    version: '4',
+    groupKey: '{}:{alertname="HighErrorRate"}',
+    status: 'firing',
+    receiver: 'opswatch',
+    groupLabels: labels,
+    commonLabels: labels,
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.example:9093',
+    truncatedAlerts: 0,
+    alerts: [
+      {
+        status: 'firing',
+        labels,
+        annotations: { summary: 'errors' },
+        startsAt: '2026-03-02T09:00:00Z',
+        endsAt: '0001-01-01T00:00:00Z',
+        generatorURL: 'http://prometheus.example:9090/graph',
+        fingerprint: 'fp-run-modal',
+      },
+    ],
+  });
+  expect(res.status).toBe(200);
+}
 
 const click = async (who: string, actionId: string, value: string) => {
   await s.driver.blockAction(actionId, value, { user: SLACK_IDS[who]!, channelId: 'C0DEFAULT' });
@@ -111,6 +141,40 @@ describe('runbook runs in Slack', () => {
     expect(inThread()).toHaveLength(1);
     expect(inThread()[0]!.text).toBe('Runbook checkout-api · Restart the API: :white_check_mark: Done');
     expect(inThread()[0]!.history.length).toBeGreaterThan(1);
+    expect(s.fake.violations).toEqual([]);
+  });
+
+  it("the card's Run… opens a modal to pick the action; submitting it starts the run", async () => {
+    await alertFiring();
+    await t.tick(); // attaches the runbook by its matchers: the card gains its line with Show · Run…
+    await s.deliverOnce();
+    const card = s.fake.messages.filter((m) => !m.thread_ts && m.channel === 'C0DEFAULT').at(-1)!;
+    const blocks = JSON.stringify(card.history.at(-1)?.blocks ?? card.blocks);
+    const value = /"action_id":"runbook_run_open","text":\{[^}]*\},"value":"((?:[^"\\]|\\.)*)"/.exec(blocks);
+    expect(value).not.toBeNull();
+    await s.driver.blockAction(RUNBOOK_ACTIONS.runOpen, JSON.parse(`"${value![1]}"`) as string, {
+      user: 'U0BOB',
+      channelId: 'C0DEFAULT',
+    });
+    await s.idle();
+    const view = s.fake.calls.filter((c) => c.method === 'views.open').at(-1)!.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: unknown[];
+    };
+    expect(view.callback_id).toBe(VIEWS.runbookRun);
+    expect(checkLimits('modal', view)).toEqual([]);
+    const res = await s.driver.viewSubmission(
+      VIEWS.runbookRun,
+      { [RUNBOOK_RUN_INPUTS.action.blockId]: { [RUNBOOK_RUN_INPUTS.action.actionId]: stateValue.select('restart-api') } },
+      view.private_metadata,
+      'U0BOB',
+    );
+    expect(res.status).toBe(200);
+    const [row] = await t.sql<{ requested_by: string; action_name: string; stage: string }>(
+      "select requested_by, action_name, stage from runbook_runs where requested_by = 'bob'",
+    );
+    expect(row).toEqual({ requested_by: 'bob', action_name: 'restart-api', stage: 'preflight' });
     expect(s.fake.violations).toEqual([]);
   });
 });
