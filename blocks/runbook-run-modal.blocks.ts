@@ -19,9 +19,13 @@ export interface RunModalAction {
 const APPROVAL = { none: 'no approval', one: 'one approval', two: 'two approvals' } as const;
 const plain = (text: string, max: number) => ({ type: 'plain_text' as const, text: truncate(text, max) });
 
-export function runbookRunModal(
-  v: { runbookId: string; runbookName: string; incidentRef: string; incidentId: string; actions: RunModalAction[] },
-): ModalView {
+export function runbookRunModal(v: {
+  runbookId: string;
+  runbookName: string;
+  incidentRef: string;
+  incidentId: string;
+  actions: RunModalAction[];
+}): ModalView {
   const options = v.actions.slice(0, LIMITS.selectOptions).map((a) => ({
     text: plain(`${a.title} (${a.kind}, ${APPROVAL[a.approval]})`, LIMITS.optionText),
     value: a.name,
@@ -61,6 +65,11 @@ export function runbookRunModal(
 }
 
 /** The action picked in a submitted run modal. */
-export function readRunModal(values: Record<string, Record<string, { selected_option?: { value: string } | null }>>): string {
-  return values[RUNBOOK_RUN_INPUTS.action.blockId]?.[RUNBOOK_RUN_INPUTS.action.actionId]?.selected_option?.value ?? '';
+export function readRunModal(
+  values: Record<string, Record<string, { selected_option?: { value: string } | null }>>,
+): string {
+  return (
+    values[RUNBOOK_RUN_INPUTS.action.blockId]?.[RUNBOOK_RUN_INPUTS.action.actionId]?.selected_option?.value ??
+    ''
+  );
 }

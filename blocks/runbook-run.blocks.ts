@@ -5,10 +5,10 @@
  */
 import type { ContextBlock, KnownBlock } from '@slack/types';
 import { z } from 'zod';
+import { escapeMrkdwn, mrkdwn } from './format.js';
 import { RUNBOOK_RUN_ACTIONS } from './ids.js';
 import { LIMITS, truncate } from './limits.js';
 import { encodeMetadata } from './metadata.js';
-import { escapeMrkdwn, mrkdwn } from './format.js';
 import type { MessagePayload } from './types.js';
 
 /** What Approve/Reject buttons carry: the run. */
@@ -67,7 +67,10 @@ export function runbookRunMessage(v: RunView): MessagePayload {
   const who = `Requested by ${escapeMrkdwn(v.requestedBy)}${v.approvedBy.length ? ` · approved by ${v.approvedBy.map(escapeMrkdwn).join(', ')}` : ''}`;
   const steps = v.history
     .slice(-8)
-    .map((h) => `${clock(h.at)} ${h.stage}: ${escapeMrkdwn(h.outcome)}${h.error ? ` (${escapeMrkdwn(h.error)})` : ''}`)
+    .map(
+      (h) =>
+        `${clock(h.at)} ${h.stage}: ${escapeMrkdwn(h.outcome)}${h.error ? ` (${escapeMrkdwn(h.error)})` : ''}`,
+    )
     .join('\n');
   const blocks: KnownBlock[] = [
     { type: 'section', text: mrkdwn(`${head}\n${status}`, LIMITS.sectionText) },
@@ -79,10 +82,28 @@ export function runbookRunMessage(v: RunView): MessagePayload {
     blocks.push({
       type: 'actions',
       elements: [
-        { type: 'button', style: 'primary', action_id: RUNBOOK_RUN_ACTIONS.approve, value, text: { type: 'plain_text', text: 'Approve' } },
-        { type: 'button', style: 'danger', action_id: RUNBOOK_RUN_ACTIONS.reject, value, text: { type: 'plain_text', text: 'Reject' } },
+        {
+          type: 'button',
+          style: 'primary',
+          action_id: RUNBOOK_RUN_ACTIONS.approve,
+          value,
+          text: { type: 'plain_text', text: 'Approve' },
+        },
+        {
+          type: 'button',
+          style: 'danger',
+          action_id: RUNBOOK_RUN_ACTIONS.reject,
+          value,
+          text: { type: 'plain_text', text: 'Reject' },
+        },
       ],
     });
   }
-  return { text: truncate(`Runbook ${v.runbook} · ${v.title}: ${STAGE_LINE[v.stage] ?? v.stage}`, LIMITS.messageText), blocks };
+  return {
+    text: truncate(
+      `Runbook ${v.runbook} · ${v.title}: ${STAGE_LINE[v.stage] ?? v.stage}`,
+      LIMITS.messageText,
+    ),
+    blocks,
+  };
 }

@@ -3,7 +3,7 @@ import type { ActionsBlock, SectionBlock } from '@slack/types';
 import { RUNBOOK_RUN_ACTIONS } from './ids.js';
 import { checkLimits } from './limits.js';
 import { decodeMetadata } from './metadata.js';
-import { runButtonSchema, type RunView, runbookRunMessage } from './runbook-run.blocks.js';
+import { type RunView, runButtonSchema, runbookRunMessage } from './runbook-run.blocks.js';
 
 const RUN_ID = '0b9f3c9e-4a59-4f3e-9a57-6c1d1f3f6a11';
 const view = (o: Partial<RunView>): RunView => ({
@@ -20,8 +20,20 @@ const view = (o: Partial<RunView>): RunView => ({
   approvedBy: ['bob'],
   approvalExpiresAt: new Date('2026-03-02T09:30:00Z'),
   history: [
-    { stage: 'preflight', at: new Date('2026-03-02T09:00:00Z'), actor: 'alice', outcome: 'requested', error: null },
-    { stage: 'approval', at: new Date('2026-03-02T09:00:05Z'), actor: 'OpsWatch', outcome: 'passed: reachable', error: null },
+    {
+      stage: 'preflight',
+      at: new Date('2026-03-02T09:00:00Z'),
+      actor: 'alice',
+      outcome: 'requested',
+      error: null,
+    },
+    {
+      stage: 'approval',
+      at: new Date('2026-03-02T09:00:05Z'),
+      actor: 'OpsWatch',
+      outcome: 'passed: reachable',
+      error: null,
+    },
   ],
   ...o,
 });
@@ -37,19 +49,29 @@ describe('runbook run message', () => {
       RUNBOOK_RUN_ACTIONS.approve,
       RUNBOOK_RUN_ACTIONS.reject,
     ]);
-    expect(decodeMetadata(runButtonSchema, (actions.elements[0] as { value: string }).value)).toEqual({ runId: RUN_ID });
+    expect(decodeMetadata(runButtonSchema, (actions.elements[0] as { value: string }).value)).toEqual({
+      runId: RUN_ID,
+    });
     expect(checkLimits('message', m)).toEqual([]);
   });
 
   it('a failed run shows the error and no buttons', () => {
     const m = runbookRunMessage(view({ stage: 'failed', error: 'Execute: POST ci/restart answered 503' }));
-    expect((m.blocks[0] as SectionBlock).text?.text).toContain(':x: Failed: Execute: POST ci/restart answered 503');
+    expect((m.blocks[0] as SectionBlock).text?.text).toContain(
+      ':x: Failed: Execute: POST ci/restart answered 503',
+    );
     expect(m.blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(m.text).toBe('Runbook checkout-api · Restart the API: :x: Failed');
   });
 
   it('stays within Slack’s limits with long errors and a long history', () => {
-    const step = { stage: 'verify', at: new Date('2026-03-02T09:00:00Z'), actor: 'x', outcome: 'y'.repeat(2000), error: 'e'.repeat(2000) };
+    const step = {
+      stage: 'verify',
+      at: new Date('2026-03-02T09:00:00Z'),
+      actor: 'x',
+      outcome: 'y'.repeat(2000),
+      error: 'e'.repeat(2000),
+    };
     const m = runbookRunMessage(view({ error: 'z'.repeat(5000), history: Array(40).fill(step) }));
     expect(checkLimits('message', m)).toEqual([]);
   });

@@ -16,7 +16,12 @@ let t: TestApp;
 let s: TestSlack;
 let target: FakeHttpTarget;
 const ids: Record<string, string> = {};
-const SLACK_IDS: Record<string, string> = { alice: 'U0ALICE', bob: 'U0BOB', carol: 'U0CAROL', dave: 'U0DAVE' };
+const SLACK_IDS: Record<string, string> = {
+  alice: 'U0ALICE',
+  bob: 'U0BOB',
+  carol: 'U0CAROL',
+  dave: 'U0DAVE',
+};
 
 const person = (name: string): Actor => ({
   tenantId: t.actor.tenantId,
@@ -36,7 +41,15 @@ beforeAll(async () => {
     ids[name] = await addUser(t, name, slackId);
   }
   const policy = await addPolicy(t, 'Checkout', {
-    steps: [{ delayMinutes: 5, targets: [{ type: 'user', id: ids.bob }, { type: 'user', id: ids.carol }] }],
+    steps: [
+      {
+        delayMinutes: 5,
+        targets: [
+          { type: 'user', id: ids.bob },
+          { type: 'user', id: ids.carol },
+        ],
+      },
+    ],
     repeat: 0,
     urgency: { high: [1, 2, 3, 4, 5] },
   });
@@ -94,7 +107,8 @@ const click = async (who: string, actionId: string, value: string) => {
   await s.idle();
 };
 /** What the last click was told, ephemerally (through its response_url). */
-const toldLast = () => (s.fake.responseUrlPosts.at(-1)?.body as { response_type?: string; text?: string } | undefined);
+const toldLast = () =>
+  s.fake.responseUrlPosts.at(-1)?.body as { response_type?: string; text?: string } | undefined;
 
 describe('runbook runs in Slack', () => {
   it('one message per run in the thread, DMs to the approvers, refused clicks told to the clicker, then edited in place', async () => {
@@ -119,14 +133,22 @@ describe('runbook runs in Slack', () => {
     const value = JSON.stringify({ runId: run.id });
     expect(JSON.stringify(msg.blocks)).toContain(RUNBOOK_RUN_ACTIONS.approve);
     // bob and carol, on call, are asked by DM; alice, who asked, is not.
-    const dms = s.fake.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Approval asked'));
+    const dms = s.fake
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.args.text).startsWith('Approval asked'));
     expect(dms.map((c) => c.args.channel).sort()).toEqual(['U0BOB', 'U0CAROL']);
 
     await click('alice', RUNBOOK_RUN_ACTIONS.approve, value);
-    expect(toldLast()).toMatchObject({ response_type: 'ephemeral', text: ':warning: You requested this run: someone else must approve it.' });
+    expect(toldLast()).toMatchObject({
+      response_type: 'ephemeral',
+      text: ':warning: You requested this run: someone else must approve it.',
+    });
     await click('bob', RUNBOOK_RUN_ACTIONS.approve, value);
     await click('bob', RUNBOOK_RUN_ACTIONS.approve, value);
-    expect(toldLast()).toMatchObject({ response_type: 'ephemeral', text: ':warning: You have already approved this run: a second person must.' });
+    expect(toldLast()).toMatchObject({
+      response_type: 'ephemeral',
+      text: ':warning: You have already approved this run: a second person must.',
+    });
     await click('dave', RUNBOOK_RUN_ACTIONS.approve, value);
     expect(toldLast()?.text).toMatch(/^:warning: You may not approve this run/);
     await click('dave', RUNBOOK_RUN_ACTIONS.approve, '{"runId":"not-a-run"}');
@@ -166,7 +188,11 @@ describe('runbook runs in Slack', () => {
     expect(checkLimits('modal', view)).toEqual([]);
     const res = await s.driver.viewSubmission(
       VIEWS.runbookRun,
-      { [RUNBOOK_RUN_INPUTS.action.blockId]: { [RUNBOOK_RUN_INPUTS.action.actionId]: stateValue.select('restart-api') } },
+      {
+        [RUNBOOK_RUN_INPUTS.action.blockId]: {
+          [RUNBOOK_RUN_INPUTS.action.actionId]: stateValue.select('restart-api'),
+        },
+      },
       view.private_metadata,
       'U0BOB',
     );

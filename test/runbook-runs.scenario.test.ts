@@ -84,6 +84,7 @@ const http = (path: string) => ({
   kind: 'http' as const,
   method: 'POST' as const,
   url: `${target.url}${path}`,
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: an action's secret reference, resolved by OpsWatch
   headers: { Authorization: 'Bearer ${env:CI_TOKEN}', 'Content-Type': 'application/json' },
   body: '{"incident":"{{incident.ref}}","instance":"{{labels.instance}}"}',
 });
@@ -95,10 +96,19 @@ beforeAll(async () => {
   t = await startTestApp({
     remediation: { kubeconfig: kube.kubeconfig, env: { CI_TOKEN: 's3cret' } },
   });
-  for (const name of ['alice', 'bob', 'carol', 'dave']) ids[name] = await addUser(t, name, `U0${name.toUpperCase()}`);
+  for (const name of ['alice', 'bob', 'carol', 'dave'])
+    ids[name] = await addUser(t, name, `U0${name.toUpperCase()}`);
   // bob and carol are paged for checkout: they are on call for it.
   const policy = await addPolicy(t, 'Checkout', {
-    steps: [{ delayMinutes: 5, targets: [{ type: 'user', id: ids.bob }, { type: 'user', id: ids.carol }] }],
+    steps: [
+      {
+        delayMinutes: 5,
+        targets: [
+          { type: 'user', id: ids.bob },
+          { type: 'user', id: ids.carol },
+        ],
+      },
+    ],
     repeat: 0,
     urgency: { high: [1, 2, 3, 4, 5] },
   });
@@ -118,14 +128,26 @@ beforeAll(async () => {
       {
         name: 'rollout',
         title: 'Rollout restart',
-        target: { kind: 'kubernetes', operation: 'rollout_restart', namespace: 'default', deployment: 'checkout' },
+        target: {
+          kind: 'kubernetes',
+          operation: 'rollout_restart',
+          namespace: 'default',
+          deployment: 'checkout',
+        },
         policy: { approval: 'one', maxPerHour: 10, verifyMinutes: 10 },
         rollback: 'scale-up',
       },
       {
         name: 'scale-up',
         title: 'Scale to 4',
-        target: { kind: 'kubernetes', operation: 'scale', namespace: 'default', deployment: 'checkout', replicas: 4, maxReplicas: 6 },
+        target: {
+          kind: 'kubernetes',
+          operation: 'scale',
+          namespace: 'default',
+          deployment: 'checkout',
+          replicas: 4,
+          maxReplicas: 6,
+        },
         policy: { approval: 'none', maxPerHour: 10, verifyMinutes: 0 },
       },
       {
@@ -233,8 +255,7 @@ describe('runbook action runs', () => {
     const r = await refusal(() => start(person('alice'), 'ping', ref));
     expect(r).toEqual({
       code: 'rate_limited',
-      message:
-        'Rate limit: ping already ran 2 times for checkout in the last hour (at most 2).',
+      message: 'Rate limit: ping already ran 2 times for checkout in the last hour (at most 2).',
     });
     const list = await runs().list(t.actor, ref);
     expect(list.map((x) => x.stage)).toEqual(['preflight', 'preflight', 'rate_limited']);
@@ -345,7 +366,10 @@ describe('runbook action runs', () => {
         {
           name: 'auto-restart',
           title: 'Restart payments',
-          target: { ...http('/auto'), body: '{"incident":"{{incident.ref}}","instance":"{{labels.instance}}"}' },
+          target: {
+            ...http('/auto'),
+            body: '{"incident":"{{incident.ref}}","instance":"{{labels.instance}}"}',
+          },
           policy: { approval: 'none', auto: true, maxPerHour: 3, verifyMinutes: 0 },
         },
         {

@@ -677,17 +677,36 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       target: { kind: 'http', method: 'POST', url: 'http://127.0.0.1:9/restart' },
       policy: { approval: 'one', maxPerHour: 3 },
     };
-    await call('b', 'POST', '/api/v1/runbooks', {}, { name: 'Bea runs', slug: 'bea-runs', markdown: '# B', actions: [action] });
+    await call(
+      'b',
+      'POST',
+      '/api/v1/runbooks',
+      {},
+      { name: 'Bea runs', slug: 'bea-runs', markdown: '# B', actions: [action] },
+    );
     const bRun = await json<{ id: string; stage: string }>(
-      await call('b', 'POST', '/api/v1/runbook-runs', {}, { runbook: 'bea-runs', action: 'restart', incident: B.incident.id }),
+      await call(
+        'b',
+        'POST',
+        '/api/v1/runbook-runs',
+        {},
+        { runbook: 'bea-runs', action: 'restart', incident: B.incident.id },
+      ),
     );
     expect(bRun.stage).toBe('preflight');
     expect((await call('a', 'GET', '/api/v1/runbook-runs')).status).toBe(400); // which incident's?
     expect((await call('a', 'GET', '/api/v1/runbook-runs/:id', { id: bRun.id })).status).toBe(404);
     expect((await call('a', 'GET', `/api/v1/runbook-runs?incident=${B.incident.id}`)).status).toBe(404);
     expect(
-      (await call('a', 'POST', '/api/v1/runbook-runs', {}, { runbook: 'bea-runs', action: 'restart', incident: A.incident.id }))
-        .status,
+      (
+        await call(
+          'a',
+          'POST',
+          '/api/v1/runbook-runs',
+          {},
+          { runbook: 'bea-runs', action: 'restart', incident: A.incident.id },
+        )
+      ).status,
     ).toBe(404);
     const theirs = await json<{ items: { id: string }[] }>(
       await call('b', 'GET', `/api/v1/runbook-runs?incident=${B.incident.id}`),

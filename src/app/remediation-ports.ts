@@ -42,7 +42,13 @@ export function runbookCatalog(runbooks: RunbooksService): RunbookCatalog {
     async actionOf(em, tenantId, runbookId, version, action) {
       const ref = await runbooks.actionOf(tenantId, runbookId, version, action, em);
       return ref
-        ? { runbookId: ref.runbook.id, slug: ref.runbook.slug, version: ref.runbook.version, action: ref.action, actions: ref.actions }
+        ? {
+            runbookId: ref.runbook.id,
+            slug: ref.runbook.slug,
+            version: ref.runbook.version,
+            action: ref.action,
+            actions: ref.actions,
+          }
         : null;
     },
   };

@@ -98,7 +98,14 @@ const EXAMPLES: TimelineEvent[] = [
   },
   {
     kind: 'runbook_run',
-    data: { runId: 'r1', runbook: 'high-error-rate', action: 'restart', stage: 'execute', outcome: 'failed', error: 'HTTP 503' },
+    data: {
+      runId: 'r1',
+      runbook: 'high-error-rate',
+      action: 'restart',
+      stage: 'execute',
+      outcome: 'failed',
+      error: 'HTTP 503',
+    },
   },
 ];
 

@@ -14,8 +14,8 @@ export {
   PAYLOADS,
   type PayloadOf,
   PLATFORMS,
-  runbookRunPayloadSchema,
   type Platform,
+  runbookRunPayloadSchema,
   type StatusUpdatePayload,
   type UpdateReminderPayload,
 } from './destinations.js';

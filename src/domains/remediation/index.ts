@@ -11,5 +11,5 @@ export { RemediationService } from './remediation.service.js';
 export * from './remediation.types.js';
 export { approvalRefusal, approvalsNeeded, environmentRefusal, runFields } from './run.calc.js';
 export type { RecordAs, RunNotifier } from './run-recorder.js';
-export type { RunRow } from './runs.store.js';
 export type { RunIncident, RunView } from './runs.service.js';
+export type { RunRow } from './runs.store.js';

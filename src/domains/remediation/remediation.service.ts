@@ -16,7 +16,9 @@ export class RemediationService {
   }
 
   /** The incident events' subscriber that starts `auto` actions of runbooks attached to open incidents. */
-  autoRunSink(facts: (em: Em, tenantId: string, incidentId: string) => Promise<IncidentFacts | null>): IncidentEventSink {
+  autoRunSink(
+    facts: (em: Em, tenantId: string, incidentId: string) => Promise<IncidentFacts | null>,
+  ): IncidentEventSink {
     return new AutoRunSink(this.deps, this.runs, facts);
   }
 

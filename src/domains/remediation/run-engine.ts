@@ -7,8 +7,8 @@ import type { RemediationDeps } from './remediation.deps.js';
 import { isFinal, type RunStage } from './remediation.types.js';
 import { approvalsNeeded, executeLeaseMs, runFields, VERIFY_POLL_MS } from './run.calc.js';
 import { changeStage } from './run-recorder.js';
-import { type RunChange, type RunRow, runsStore } from './runs.store.js';
 import type { RunsService } from './runs.service.js';
+import { type RunChange, type RunRow, runsStore } from './runs.store.js';
 
 /** How long a claimed run is left to the worker that claimed it before another may look (preflight, verify). */
 const CLAIM_MS = 120_000;
@@ -83,7 +83,12 @@ export class RunEngine {
     try {
       summary = await this.adapter(run).preflight(run.action.target as never, await this.context(run));
     } catch (err) {
-      await this.move(run, 'preflight', { stage: 'failed', nextAt: null, error: `Preflight: ${failure(err)}` }, 'failed');
+      await this.move(
+        run,
+        'preflight',
+        { stage: 'failed', nextAt: null, error: `Preflight: ${failure(err)}` },
+        'failed',
+      );
       return false;
     }
     const policy = run.action.policy;
@@ -95,7 +100,15 @@ export class RunEngine {
     return withTx(this.d.orm, { tenantId: run.tenant_id }, async (em) => {
       const cur = await runsStore.lock(em, run.tenant_id, run.id);
       if (cur?.stage !== 'preflight') return false;
-      const next = await changeStage(em, this.recorder, cur, change, this.actor(run), `passed: ${summary}`, now);
+      const next = await changeStage(
+        em,
+        this.recorder,
+        cur,
+        change,
+        this.actor(run),
+        `passed: ${summary}`,
+        now,
+      );
       const approvers = policy.approvers.onCall
         ? await this.d.onCallFor(em, run.tenant_id, run.service, now)
         : [];
@@ -175,7 +188,15 @@ export class RunEngine {
               nextAt: after,
               verifyUntil: new Date(after.getTime() + minutes * 60_000),
             };
-      const next = await changeStage(em, this.recorder, cur, change, this.actor(run), `ok: ${result.summary}`, after);
+      const next = await changeStage(
+        em,
+        this.recorder,
+        cur,
+        change,
+        this.actor(run),
+        `ok: ${result.summary}`,
+        after,
+      );
       if (next.stage === 'done') await this.doneRollback(em, next, after);
       this.finished(next);
       return minutes !== 0;
@@ -185,7 +206,12 @@ export class RunEngine {
   /** A run found `executing` past its lease: its worker stopped during the call, and its outcome is unknown. */
   private async lost(run: RunRow): Promise<boolean> {
     if (run.action.policy.idempotent)
-      return this.move(run, 'executing', { stage: 'execute', nextAt: this.d.clock.now() }, 'resumed (idempotent: executing again)');
+      return this.move(
+        run,
+        'executing',
+        { stage: 'execute', nextAt: this.d.clock.now() },
+        'resumed (idempotent: executing again)',
+      );
     const error =
       'Outcome unknown: the worker stopped while the target was being called; not retried (the action is not idempotent)';
     await this.move(run, 'executing', { stage: 'failed', nextAt: null, error }, 'outcome unknown');
@@ -220,10 +246,24 @@ export class RunEngine {
     await withTx(this.d.orm, { tenantId: run.tenant_id }, async (em) => {
       const cur = await runsStore.lock(em, run.tenant_id, run.id);
       if (cur?.stage !== 'verify') return;
-      const next = await changeStage(em, this.recorder, cur, { stage: 'failed', nextAt: null, error }, this.actor(run), 'failed', now);
+      const next = await changeStage(
+        em,
+        this.recorder,
+        cur,
+        { stage: 'failed', nextAt: null, error },
+        this.actor(run),
+        'failed',
+        now,
+      );
       this.finished(next);
       if (!rollback) return;
-      const ref = await this.d.catalog.actionOf(em, run.tenant_id, run.runbook_id, run.runbook_version, rollback);
+      const ref = await this.d.catalog.actionOf(
+        em,
+        run.tenant_id,
+        run.runbook_id,
+        run.runbook_version,
+        rollback,
+      );
       if (!ref) return;
       await this.runs.create(
         em,
@@ -241,7 +281,7 @@ export class RunEngine {
   private async doneRollback(em: Parameters<typeof runsStore.lock>[0], run: RunRow, at: Date): Promise<void> {
     if (!run.rollback_of) return;
     const parent = await runsStore.lock(em, run.tenant_id, run.rollback_of);
-    if (!parent || parent.stage !== 'failed') return;
+    if (parent?.stage !== 'failed') return;
     const next = await changeStage(
       em,
       this.recorder,

@@ -5,7 +5,13 @@ import type { TimelineEvent } from '../incidents/index.js';
 import { type RunChange, type RunRow, runsStore } from './runs.store.js';
 
 /** Records an event on an incident's timeline by an actor, in the caller's transaction (the incidents domain's recordAs). */
-export type RecordAs = (em: Em, actor: Actor, incidentId: string, event: TimelineEvent, at: Date) => Promise<void>;
+export type RecordAs = (
+  em: Em,
+  actor: Actor,
+  incidentId: string,
+  event: TimelineEvent,
+  at: Date,
+) => Promise<void>;
 
 /** What happens around a run's stage change, in its transaction: the run's Slack message, approvers' DMs. */
 export interface RunNotifier {

@@ -25,11 +25,13 @@ export interface ApprovalFacts {
  * naming no roles and not the on-call: anyone allowed to approve runs (`runbook:approve`).
  */
 export function approvalRefusal(f: ApprovalFacts): string | null {
-  if (f.stage !== 'approval') return `The run is not waiting for approval (it is ${f.stage.replace('_', ' ')}).`;
+  if (f.stage !== 'approval')
+    return `The run is not waiting for approval (it is ${f.stage.replace('_', ' ')}).`;
   if (f.expiresAt && f.expiresAt <= f.now) return 'The approval window has expired: start the run again.';
   if (!f.approver.userId) return 'Only a person can approve or reject a run.';
   if (f.approver.userId === f.requesterUserId) return 'You requested this run: someone else must approve it.';
-  if (f.decided.includes(f.approver.userId)) return 'You have already approved this run: a second person must.';
+  if (f.decided.includes(f.approver.userId))
+    return 'You have already approved this run: a second person must.';
   const { roles, onCall } = f.policy.approvers;
   if (roles.length === 0 && !onCall) return null;
   if (roles.some((r) => f.approver.roles.includes(r as Role))) return null;

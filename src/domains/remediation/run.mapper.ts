@@ -23,7 +23,12 @@ export function runDto(r: RunRow, approvals: readonly ApprovalRow[]): RunDto {
     approval: r.action.policy.approval,
     approvals: approvals
       .filter((a) => a.run_id === r.id)
-      .map((a) => ({ userId: a.user_id, name: a.user_name, decision: a.decision, at: new Date(a.at).toISOString() })),
+      .map((a) => ({
+        userId: a.user_id,
+        name: a.user_name,
+        decision: a.decision,
+        at: new Date(a.at).toISOString(),
+      })),
     approvalExpiresAt: iso(r.approval_expires_at),
     verifyUntil: iso(r.verify_until),
     executions: r.executions,

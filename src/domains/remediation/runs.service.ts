@@ -5,7 +5,7 @@ import { authorize } from '../../shared/authz.js';
 import { AppError, parseInput } from '../../shared/errors.js';
 import { isUuid, newId } from '../../shared/ids.js';
 import type { RemediationDeps } from './remediation.deps.js';
-import { type RunDto, type RunbookActionRef, startRunSchema } from './remediation.types.js';
+import { type RunbookActionRef, type RunDto, startRunSchema } from './remediation.types.js';
 import { approvalRefusal, approvalsNeeded, environmentRefusal } from './run.calc.js';
 import { runDto } from './run.mapper.js';
 import { changeStage, recordStage } from './run-recorder.js';
@@ -121,7 +121,9 @@ export class RunsService {
       if (!run) throw AppError.notFound(`Run ${runId}`);
       const approvals = await runsStore.approvalsOf(em, actor.tenantId, [run.id]);
       const policy = run.action.policy;
-      const onCall = policy.approvers.onCall ? await this.d.onCallFor(em, actor.tenantId, run.service, now) : [];
+      const onCall = policy.approvers.onCall
+        ? await this.d.onCallFor(em, actor.tenantId, run.service, now)
+        : [];
       const refusal = approvalRefusal({
         policy,
         stage: run.stage,
@@ -154,7 +156,15 @@ export class RunsService {
       const approved = approvals.filter((a) => a.decision === 'approve').length + 1;
       const needed = approvalsNeeded(policy);
       if (approved >= needed) {
-        const next = await changeStage(em, this.recorder, run, { stage: 'execute', nextAt: now }, actor, 'approved', now);
+        const next = await changeStage(
+          em,
+          this.recorder,
+          run,
+          { stage: 'execute', nextAt: now },
+          actor,
+          'approved',
+          now,
+        );
         return { run: next, refusal: null };
       }
       const next = await changeStage(
@@ -169,7 +179,10 @@ export class RunsService {
       return { run: next, refusal: null };
     });
     if (refusal) {
-      const own = refusal.startsWith('You requested') || refusal.startsWith('You may not') || refusal.startsWith('Only');
+      const own =
+        refusal.startsWith('You requested') ||
+        refusal.startsWith('You may not') ||
+        refusal.startsWith('Only');
       throw own ? AppError.forbidden(refusal) : AppError.conflict(refusal);
     }
     this.d.wake?.();
@@ -214,7 +227,8 @@ export class RunsService {
       const row = isUuid(runId) ? await runsStore.byId(em, tenantId, runId) : undefined;
       if (!row) return null;
       const approvals = await runsStore.approvalsOf(em, tenantId, [row.id]);
-      const message = row.slack_channel && row.slack_ts ? { channel: row.slack_channel, ts: row.slack_ts } : null;
+      const message =
+        row.slack_channel && row.slack_ts ? { channel: row.slack_channel, ts: row.slack_ts } : null;
       return { run: runDto(row, approvals), message };
     });
     if (!found) return null;

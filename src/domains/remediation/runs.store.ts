@@ -130,7 +130,10 @@ export const runsStore = {
    * action at once count one after the other, so the limit holds.
    */
   async countLastHour(em: Em, tenantId: string, action: string, service: string, now: Date): Promise<number> {
-    await command(em, sql`select pg_advisory_xact_lock(hashtextextended(${`runbook-run:${tenantId}:${action}:${service}`}, 0))`);
+    await command(
+      em,
+      sql`select pg_advisory_xact_lock(hashtextextended(${`runbook-run:${tenantId}:${action}:${service}`}, 0))`,
+    );
     const row = await queryOne<{ n: number }>(
       em,
       sql`select count(*)::int as n from runbook_runs
@@ -159,7 +162,10 @@ export const runsStore = {
 
   /** Pushes a run's next look to `at` (verify polling; a claim while a stage works outside a transaction). */
   async setNextAt(em: Em, tenantId: string, id: string, nextAt: Date | null): Promise<void> {
-    await command(em, sql`update runbook_runs set next_at = ${nextAt} where tenant_id = ${tenantId} and id = ${id}`);
+    await command(
+      em,
+      sql`update runbook_runs set next_at = ${nextAt} where tenant_id = ${tenantId} and id = ${id}`,
+    );
   },
 
   /**

@@ -57,7 +57,9 @@ export const listRuns = route({
   tags,
   summary: 'An incident’s runbook action runs, oldest first, with every stage’s time, actor and outcome',
   permission: 'incident:read',
-  request: { query: z.object({ incident: z.string().min(1).openapi({ description: 'INC-42 or the incident’s id' }) }) },
+  request: {
+    query: z.object({ incident: z.string().min(1).openapi({ description: 'INC-42 or the incident’s id' }) }),
+  },
   responses: { 200: json(z.object({ items: z.array(runSchema) }), 'The runs') },
 });
 

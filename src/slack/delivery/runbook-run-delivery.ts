@@ -26,7 +26,12 @@ export function runbookRunDelivery(client: WebClient, deps: SlackDeps): Delivery
         if (!v) continue;
         const msg = runbookRunMessage(toRunView(v.run, v.incidentRef));
         if (v.message) {
-          await client.chat.update({ channel: v.message.channel, ts: v.message.ts, text: msg.text, blocks: msg.blocks });
+          await client.chat.update({
+            channel: v.message.channel,
+            ts: v.message.ts,
+            text: msg.text,
+            blocks: msg.blocks,
+          });
           continue;
         }
         const res = await client.chat.postMessage({

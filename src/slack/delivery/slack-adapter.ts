@@ -28,10 +28,10 @@ import { knownProblemView } from '../kb-view.mapper.js';
 import { sendActionItemReminder } from './action-item-delivery.js';
 import { channelDelivery } from './channel-delivery.js';
 import { ledgerDelivery } from './ledger-delivery.js';
-import { runbookRunDelivery } from './runbook-run-delivery.js';
 import { cardPermalink, sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { rowIncident } from './row-incident.js';
+import { runbookRunDelivery } from './runbook-run-delivery.js';
 import { toDeliveryError } from './slack-errors.js';
 
 type Blocks = Parameters<WebClient['chat']['postMessage']>[0] extends infer A

@@ -48,7 +48,10 @@ export interface ActionAdapter<K extends ActionTarget['kind'] = ActionTarget['ki
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ActionFailure(`${what} timed out after ${Math.round(ms / 1000)} s`)), ms);
+    timer = setTimeout(
+      () => reject(new ActionFailure(`${what} timed out after ${Math.round(ms / 1000)} s`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([promise, late]);

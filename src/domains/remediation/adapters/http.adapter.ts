@@ -5,13 +5,19 @@ import { type ActionAdapter, type ActionContext, ActionFailure, withTimeout } fr
 const SECRET = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** Header values with `${env:NAME}` read from the process's environment now (secrets are never stored). */
-export function resolveHeaders(headers: Record<string, string>, env: ActionContext['env']): Record<string, string> {
+export function resolveHeaders(
+  headers: Record<string, string>,
+  env: ActionContext['env'],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     out[name] = value.replace(SECRET, (_m, key: string) => {
       const v = env[key];
       if (v === undefined || v === '')
-        throw new ActionFailure(`header ${name} names the environment variable ${key}, which is not set`, true);
+        throw new ActionFailure(
+          `header ${name} names the environment variable ${key}, which is not set`,
+          true,
+        );
       return v;
     });
   }
@@ -23,7 +29,9 @@ function requestOf(t: HttpTarget, ctx: ActionContext) {
   const url = urlOf(t.url, ctx);
   const headers = resolveHeaders(t.headers, ctx.env);
   // A JSON body's values are escaped for inside its strings.
-  const json = Object.entries(headers).some(([k, v]) => k.toLowerCase() === 'content-type' && /json/i.test(v));
+  const json = Object.entries(headers).some(
+    ([k, v]) => k.toLowerCase() === 'content-type' && /json/i.test(v),
+  );
   const body = t.body === undefined ? undefined : render(t.body, ctx, json ? jsonStringEscape : undefined);
   return { url, headers, body };
 }
@@ -109,7 +117,9 @@ export const httpAdapter: ActionAdapter<'http'> = {
     const res = await withTimeout(send(t.method, url, headers, body, timeoutMs), timeoutMs + 1_000, t.method);
     const text = (await res.text().catch(() => '')).slice(0, 200);
     if (res.status < 200 || res.status > 299)
-      throw new ActionFailure(`${t.method} ${url.host}${url.pathname} answered ${res.status}${text ? `: ${text}` : ''}`);
+      throw new ActionFailure(
+        `${t.method} ${url.host}${url.pathname} answered ${res.status}${text ? `: ${text}` : ''}`,
+      );
     return `${t.method} ${url.host}${url.pathname} answered ${res.status}`;
   },
 
@@ -119,7 +129,9 @@ export const httpAdapter: ActionAdapter<'http'> = {
     try {
       const res = await send(t.check.method, url, resolveHeaders(t.headers, ctx.env), undefined, timeoutMs);
       await res.body?.cancel();
-      return t.check.expectStatus ? res.status === t.check.expectStatus : res.status >= 200 && res.status < 300;
+      return t.check.expectStatus
+        ? res.status === t.check.expectStatus
+        : res.status >= 200 && res.status < 300;
     } catch {
       return false;
     }
