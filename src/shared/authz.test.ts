@@ -61,6 +61,10 @@ silence:write            . Y Y Y . . | . . Y Y
 maintenance:write        . . Y Y . . | . . Y Y
 kb:read                  Y Y Y Y Y Y | . Y Y Y
 kb:write                 . Y Y Y . . | . . Y Y
+runbook:read             Y Y Y Y Y Y | . Y Y Y
+runbook:write            . . Y Y . . | . . Y Y
+runbook:run              . Y Y Y . . | . . Y Y
+runbook:approve          . Y Y Y . . | . . Y Y
 `;
 
 const ROLES: Role[] = ['viewer', 'responder', 'manager', 'admin', 'system', 'renderer'];

@@ -214,7 +214,7 @@ describe('timeline events', () => {
     expect(timelineEventSchema.safeParse({ kind: 'assigned', data: { userId: 'u1' } }).success).toBe(false);
   });
 
-  it('only notices about notifications stay off Slack threads and cards', () => {
+  it('only notices about notifications (and runbook runs, which have their own message) stay off threads and cards', () => {
     const quiet = TIMELINE_KINDS.filter((k) => !TIMELINE_RULES[k].reply && !TIMELINE_RULES[k].updatesCard);
     expect(quiet).toEqual([
       'notification_failed',
@@ -222,6 +222,7 @@ describe('timeline events', () => {
       'escalation_none',
       'notified',
       'update_reminder',
+      'runbook_run',
     ]);
   });
 });
