@@ -120,6 +120,15 @@ describe('runbooks over REST', () => {
       [created.id],
     );
     expect(kept[0]!.n).toBe(2);
+    // The run pipeline reads an action of a version, a deleted runbook's too.
+    const ref = await t.services.runbooks.actionOf(t.actor.tenantId, created.id, 2, 'restart-api');
+    expect(ref).toMatchObject({
+      runbook: { id: created.id, slug: 'high-error-rate', name: 'High error rate', version: 2 },
+      action: { name: 'restart-api', target: { kind: 'kubernetes' } },
+    });
+    expect(ref?.actions.map((a) => a.name)).toEqual(['restart', 'restart-api']);
+    expect(await t.services.runbooks.actionOf(t.actor.tenantId, created.id, 1, 'restart-api')).toBeNull();
+    expect(await t.services.runbooks.actionOf(t.actor.tenantId, 'not-a-uuid', 1, 'restart')).toBeNull();
     await body(await t.request('DELETE', `/api/v1/runbooks/${again.id}`), 204);
   });
 

@@ -209,7 +209,7 @@ const manager: Grants = {
  * Roles × permissions. People: a viewer reads (of phone numbers, only their own); a responder also acts on
  * incidents and on their own on-call (overrides that cover or hand over their own shifts, their own notification
  * rules and phone numbers); a manager also manages schedules, overrides, escalation policies, services and
- * everyone's rules and phone numbers, and reads the audit log; an admin may do everything (users, API keys,
+ * everyone's rules and phone numbers, heartbeats and runbooks, and reads the audit log; an admin may do everything (users, API keys,
  * settings and integrations too, and alone may mark a phone number verified without its code). OpsWatch's own:
  * `system` (jobs that act: reads, and notes on incident timelines) and
  * `renderer` (cards and App Home: reads of incidents, alerts, schedules, on-call and users).

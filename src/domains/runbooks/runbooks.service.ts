@@ -29,6 +29,16 @@ import {
 import { attachPending } from './runbooks-attach.js';
 import { RUNBOOK_TEMPLATES } from './templates.js';
 
+/** A slug taken (by a runbook found first, or one written meanwhile: the unique index) is a 409 naming `slug`. */
+const slugTaken =
+  (slug: string) =>
+  (err: unknown): never => {
+    if ((err as { code?: string }).code !== '23505') throw err;
+    throw new AppError('conflict', `A runbook with slug "${slug}" exists already.`, [
+      { field: 'slug', message: 'already taken' },
+    ]);
+  };
+
 export interface RunbooksDeps {
   orm: MikroORM;
   clock: Clock;
@@ -242,7 +252,7 @@ export class RunbooksService {
     await this.slugFree(em, actor.tenantId, c.slug, null);
     const now = this.d.clock.now();
     const id = newId();
-    await runbooksStore.insert(em, actor.tenantId, id, c, now);
+    await runbooksStore.insert(em, actor.tenantId, id, c, now).catch(slugTaken(c.slug));
     await runbooksStore.insertVersion(em, actor.tenantId, id, 1, c, actor, now);
     await this.audit(em, actor, 'runbook.created', id, { slug: c.slug, version: 1 }, now);
     return {
@@ -261,7 +271,7 @@ export class RunbooksService {
     if (c.slug !== row.slug) await this.slugFree(em, actor.tenantId, c.slug, row.id);
     const now = this.d.clock.now();
     const version = row.version + 1;
-    await runbooksStore.update(em, actor.tenantId, row.id, c, version, now);
+    await runbooksStore.update(em, actor.tenantId, row.id, c, version, now).catch(slugTaken(c.slug));
     await runbooksStore.insertVersion(em, actor.tenantId, row.id, version, c, actor, now);
     await this.audit(em, actor, 'runbook.updated', row.id, { slug: c.slug, version }, now);
     return { ...row, ...c, version, updated_at: now };
@@ -269,10 +279,7 @@ export class RunbooksService {
 
   private async slugFree(em: Em, tenantId: string, slug: string, self: string | null): Promise<void> {
     const other = await runbooksStore.get(em, tenantId, slug);
-    if (other && other.id !== self)
-      throw new AppError('conflict', `A runbook with slug "${slug}" exists already.`, [
-        { field: 'slug', message: 'already taken' },
-      ]);
+    if (other && other.id !== self) slugTaken(slug)({ code: '23505' });
   }
 
   private async load(em: Em, tenantId: string, ref: string, lock = false): Promise<RunbookRow> {
