@@ -31,6 +31,8 @@ export const HOME_ACTIONS = {
 
 export const VIEWS = {
   declare: 'incident.declare_modal',
+  /** Run a runbook's action on an incident (the card's Run…, `/runbook run`): which action, and confirm. */
+  runbookRun: 'runbook_run.modal',
   note: 'incident.note_modal',
   /** "Merge into…" (the card's More menu): which open incident this one is a duplicate of. */
   merge: 'incident.merge_modal',
@@ -80,6 +82,17 @@ export const UPDATE_INPUTS = {
 export const KB_ACTIONS = {
   showEntry: 'kb.show_entry',
   tellFix: 'kb.tell_fix',
+} as const;
+
+/** A runbook action run's Approve and Reject buttons (their value: the run, through the metadata codec). */
+export const RUNBOOK_RUN_ACTIONS = {
+  approve: 'runbook_run.approve',
+  reject: 'runbook_run.reject',
+} as const;
+
+/** The run modal's action picker. */
+export const RUNBOOK_RUN_INPUTS = {
+  action: { blockId: 'runbook_run.action', actionId: 'runbook_run.action.value' },
 } as const;
 
 /** Input blocks of the resolve form. */

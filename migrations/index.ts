@@ -20,6 +20,7 @@ import { Migration20261218000006_ingest_numbering } from './Migration20261218000
 import { Migration20261218000007_knowledge } from './Migration20261218000007_knowledge.js';
 import { Migration20261218000008_postmortems } from './Migration20261218000008_postmortems.js';
 import { Migration20261219000001_runbooks } from './Migration20261219000001_runbooks.js';
+import { Migration20261219000002_runbook_runs } from './Migration20261219000002_runbook_runs.js';
 import { Migration20261219000003_telemetry_bronze } from './Migration20261219000003_telemetry_bronze.js';
 
 /** Every migration, in order. Listed explicitly so no folder discovery is needed at run time. */
@@ -49,5 +50,6 @@ export const migrationsList = [
   { name: 'Migration20261218000007_knowledge', class: Migration20261218000007_knowledge },
   { name: 'Migration20261218000008_postmortems', class: Migration20261218000008_postmortems },
   { name: 'Migration20261219000001_runbooks', class: Migration20261219000001_runbooks },
+  { name: 'Migration20261219000002_runbook_runs', class: Migration20261219000002_runbook_runs },
   { name: 'Migration20261219000003_telemetry_bronze', class: Migration20261219000003_telemetry_bronze },
 ];

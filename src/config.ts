@@ -59,6 +59,9 @@ const envSchema = z.object({
   }),
   /** Kubernetes namespaces runbook actions may target, comma-separated (default `default`). */
   KUBERNETES_ALLOWED_NAMESPACES: optionalString,
+  /** The kubeconfig file `kubernetes` runbook actions use (else KUBECONFIG; neither: the in-cluster account). */
+  OPSWATCH_KUBECONFIG: optionalString,
+  KUBECONFIG: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

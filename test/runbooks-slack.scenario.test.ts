@@ -157,7 +157,12 @@ describe('runbooks in Slack', () => {
     expect(answers()).toContain('Runbook nowhere was not found');
     await s.driver.slashCommand('/runbook', 'run checkout-errors INC-1', { user: 'U0BOB' });
     await s.idle();
-    expect(answers()).toContain('not set up');
+    // The run pipeline's modal: pick the action, confirm (test/runbook-runs-slack.scenario.test.ts runs one).
+    expect(lastView().callback_id).toBe(VIEWS.runbookRun);
+    expect(JSON.stringify(lastView().blocks)).toContain('Restart checkout (kubernetes, one approval)');
+    await s.driver.slashCommand('/runbook', 'run checkout-errors', { user: 'U0BOB' });
+    await s.idle();
+    expect(answers()).toContain('Name the incident: /runbook run checkout-errors INC-42');
     await s.driver.slashCommand('/runbook', 'help', { user: 'U0BOB' });
     await s.idle();
     expect(answers()).toContain('/runbook show slug');

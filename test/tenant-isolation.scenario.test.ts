@@ -702,6 +702,50 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
     expect(bSaw).toMatchObject({ name: 'Bea secret runbook', version: 1 });
   });
 
+  it('runbook runs: B’s runs are unknown to A; A cannot run B’s runbook or act on B’s incident', async () => {
+    const action = {
+      name: 'restart',
+      title: 'Restart',
+      target: { kind: 'http', method: 'POST', url: 'http://127.0.0.1:9/restart' },
+      policy: { approval: 'one', maxPerHour: 3 },
+    };
+    await call(
+      'b',
+      'POST',
+      '/api/v1/runbooks',
+      {},
+      { name: 'Bea runs', slug: 'bea-runs', markdown: '# B', actions: [action] },
+    );
+    const bRun = await json<{ id: string; stage: string }>(
+      await call(
+        'b',
+        'POST',
+        '/api/v1/runbook-runs',
+        {},
+        { runbook: 'bea-runs', action: 'restart', incident: B.incident.id },
+      ),
+    );
+    expect(bRun.stage).toBe('preflight');
+    expect((await call('a', 'GET', '/api/v1/runbook-runs')).status).toBe(400); // which incident's?
+    expect((await call('a', 'GET', '/api/v1/runbook-runs/:id', { id: bRun.id })).status).toBe(404);
+    expect((await call('a', 'GET', `/api/v1/runbook-runs?incident=${B.incident.id}`)).status).toBe(404);
+    expect(
+      (
+        await call(
+          'a',
+          'POST',
+          '/api/v1/runbook-runs',
+          {},
+          { runbook: 'bea-runs', action: 'restart', incident: A.incident.id },
+        )
+      ).status,
+    ).toBe(404);
+    const theirs = await json<{ items: { id: string }[] }>(
+      await call('b', 'GET', `/api/v1/runbook-runs?incident=${B.incident.id}`),
+    );
+    expect(theirs.items.map((r) => r.id)).toEqual([bRun.id]);
+  });
+
   it('covered every route of the REST API, the webhooks and the feeds', () => {
     const app = createHttpApp(
       { services: t.services, metrics: t.metrics, log: createLogger('silent'), ready: async () => true },

@@ -19,7 +19,7 @@ import type { Logger } from '../shared/logger.js';
 import type { SlackApp } from '../slack/slack-app.js';
 import type { TwilioSettings } from '../twilio/twilio-client.js';
 import type { RoleName } from './roles.js';
-import { createServices, type Services } from './services.js';
+import { createServices, type ServiceOptions, type Services } from './services.js';
 
 export type AppConfig = Pick<
   Config,
@@ -45,6 +45,8 @@ export type AppConfig = Pick<
       | 'INCIDENT_CHANNEL_ARCHIVE_HOURS'
       | 'TELEMETRY_HASH_SECRET'
       | 'KUBERNETES_ALLOWED_NAMESPACES'
+      | 'OPSWATCH_KUBECONFIG'
+      | 'KUBECONFIG'
     >
   >;
 
@@ -55,6 +57,8 @@ export interface OpsWatchDeps {
   clock: Clock;
   /** Policies, rules and managers for the escalation engine (the composition root's default when not given). */
   escalationDirectory?: EscalationDirectory;
+  /** Runbook runs' adapters and secrets' environment (tests; default: http + kubernetes, process.env). */
+  remediation?: Pick<ServiceOptions, 'actionAdapters' | 'env'>;
   /** Bolt's bot ids, so the Slack app skips `auth.test` when it starts. */
   slack?: { botId?: string; botUserId?: string };
 }
@@ -155,9 +159,14 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
         lateness: (seconds) => metrics.escalationLateness.observe(seconds),
         twilioError: (code) => metrics.twilioErrors.inc({ code }),
       },
+      remediation: {
+        runFinished: (actionKind, outcome) => metrics.runbookRuns.inc({ action_kind: actionKind, outcome }),
+      },
     },
+    kubeconfig: config.OPSWATCH_KUBECONFIG ?? config.KUBECONFIG,
     phonesOn: Boolean(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM_NUMBER),
     ...(deps.escalationDirectory ? { escalationDirectory: deps.escalationDirectory } : {}),
+    ...deps.remediation,
   });
   services = built;
   const slack = config.slackEnabled ? await import('../slack/runtime.js') : null;
@@ -209,6 +218,7 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
             ? { timing: { processEverySeconds: w.processEverySeconds, lockLifetimeMs: w.lockLifetimeMs } }
             : {}),
           ...(opts.watch ? { watch: opts.watch } : {}),
+          runbookRuns: { run: () => built.remediation.runDue() },
           pacer:
             w.pacer === false
               ? null

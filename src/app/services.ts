@@ -50,15 +50,25 @@ import {
   resolutionFor,
   resolutionText,
 } from '../domains/postmortems/index.js';
+import {
+  type ActionAdapters,
+  httpAdapter,
+  type RemediationMetrics,
+  RemediationService,
+  type RunNotifier,
+} from '../domains/remediation/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { RunbooksService } from '../domains/runbooks/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
 import { CollectingSink, type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
+import { kubernetesAdapter } from '../kubernetes/deployments.adapter.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { escalationDirectory } from './escalation-directory.js';
+import { onCallFor, runbookCatalog } from './remediation-ports.js';
+import { runNotifier } from './run-notifier.js';
 
 /** Every domain service of one OpsWatch, wired together. Adapters (HTTP, Slack, jobs) call these, nothing else. */
 export interface Services {
@@ -108,6 +118,8 @@ export interface Services {
   telemetry: TelemetryService;
   /** Runbooks: versions, templates, their attachment to incidents, the actions the run pipeline reads. */
   runbooks: RunbooksService;
+  /** Runs of runbook actions: start, approve/reject, list; the runs job works them through their stages. */
+  remediation: RemediationService;
 }
 
 /** What the services tell the process's metrics. */
@@ -117,6 +129,7 @@ export interface ServiceMetrics {
   expired(destination: Destination, reason: string): void;
   escalation?: EscalationMetrics;
   phone?: PhoneMetrics;
+  remediation?: RemediationMetrics;
 }
 
 export interface ServiceOptions {
@@ -140,6 +153,14 @@ export interface ServiceOptions {
   telemetryHashSecret?: string | undefined;
   /** KUBERNETES_ALLOWED_NAMESPACES: namespaces runbook actions may target (default `default`). */
   runbookNamespaces?: readonly string[];
+  /** Runbook actions' adapters (default: http, and kubernetes through `kubeconfig`, else in-cluster). */
+  actionAdapters?: ActionAdapters;
+  /** OPSWATCH_KUBECONFIG (else KUBECONFIG): the kubeconfig file `kubernetes` actions use; unset: in-cluster. */
+  kubeconfig?: string | undefined;
+  /** Where `${env:NAME}` header secrets of `http` actions come from (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The runs' Slack message and approvers' DMs (the outbox). */
+  runNotifier?: RunNotifier;
 }
 
 /**
@@ -254,6 +275,8 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   // Each incident's status update cadence follows its opening, updates, severity and resolution.
   events.subscribe(new CadenceSink(opts.updateCadence ?? DEFAULT_CADENCE));
   events.subscribe(new KnowledgeSink(knowledgePorts));
+  // Actions of attached runbooks marked `auto` start their runs in the attaching transaction.
+  events.subscribe({ record: (em, evs) => remediation.autoRunSink(incidents.facts).record(em, evs) });
   events.subscribe(outbox.router);
   // Postmortems read incidents through the incidents service and publish on the incident's timeline; their
   // Resolution section starts from what the knowledge base captured (else the resolve's note).
@@ -282,7 +305,35 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   const silencer = new Silencer();
   const alerts = new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort, silencer);
   const silenceDeps = { orm, clock, silencer, endHolds: alerts.endHolds };
+  const runbooks = new RunbooksService({
+    orm,
+    clock,
+    namespaces: opts.runbookNamespaces ?? ['default'],
+    recordNotices: incidents.recordNotices,
+  });
+  const remediation = new RemediationService({
+    orm,
+    clock,
+    log,
+    catalog: runbookCatalog(runbooks),
+    incident: (actor, ref) => incidents.get(actor, ref),
+    recordAs: incidents.recordAs,
+    onCallFor: onCallFor(directory),
+    adapters: opts.actionAdapters ?? {
+      http: httpAdapter,
+      kubernetes: kubernetesAdapter({
+        kubeconfig: opts.kubeconfig,
+        namespaces: opts.runbookNamespaces ?? ['default'],
+      }),
+    },
+    env: opts.env ?? process.env,
+    notifier:
+      opts.runNotifier ??
+      runNotifier({ cardLane: outbox.cardLane, enqueue: outbox.enqueue, facts: incidents.facts }),
+    ...(opts.metrics?.remediation ? { metrics: opts.metrics.remediation } : {}),
+  });
   return {
+    remediation,
     tenants,
     outbox,
     channels,
@@ -321,11 +372,6 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
       sink: opts.metricSink ?? new CollectingSink(),
       hashSecret: opts.telemetryHashSecret,
     }),
-    runbooks: new RunbooksService({
-      orm,
-      clock,
-      namespaces: opts.runbookNamespaces ?? ['default'],
-      recordNotices: incidents.recordNotices,
-    }),
+    runbooks,
   };
 }

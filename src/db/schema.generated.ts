@@ -480,6 +480,45 @@ export interface RunbookAttachments {
   attached_at: Timestamp;
 }
 
+export interface RunbookRunApprovals {
+  tenant_id: string;
+  run_id: string;
+  user_id: string;
+  user_name: string;
+  decision: string;
+  at: Timestamp;
+}
+
+export interface RunbookRuns {
+  id: string;
+  tenant_id: string;
+  incident_id: string;
+  runbook_id: string;
+  runbook_version: number;
+  runbook_slug: string;
+  action_name: string;
+  action_kind: string;
+  action: Json;
+  service: string;
+  environment: string | null;
+  requested_by: string;
+  requested_by_user_id: string | null;
+  auto: Generated<boolean>;
+  rollback_of: string | null;
+  stage: string;
+  error: string | null;
+  attempt_id: string | null;
+  executions: Generated<number>;
+  next_at: Timestamp | null;
+  approval_expires_at: Timestamp | null;
+  verify_until: Timestamp | null;
+  history: Generated<Json>;
+  slack_channel: string | null;
+  slack_ts: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface RunbookVersions {
   id: Generated<Int8>;
   tenant_id: string;
@@ -714,6 +753,8 @@ export interface DB {
   postmortems: Postmortems;
   runbook_attach_scans: RunbookAttachScans;
   runbook_attachments: RunbookAttachments;
+  runbook_run_approvals: RunbookRunApprovals;
+  runbook_runs: RunbookRuns;
   runbook_versions: RunbookVersions;
   runbooks: Runbooks;
   schedule_handoff_cursors: ScheduleHandoffCursors;

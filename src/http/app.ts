@@ -10,6 +10,7 @@ import { heartbeatPingRoutes, heartbeatRoutes } from './api/heartbeats.routes.js
 import { incidentRoutes } from './api/incidents.routes.js';
 import { knowledgeRoutes } from './api/knowledge.routes.js';
 import { postmortemRoutes } from './api/postmortems.routes.js';
+import { runbookRunRoutes } from './api/runbook-runs.routes.js';
 import { runbookRoutes } from './api/runbooks.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
 import { serviceRoutes } from './api/services.routes.js';
@@ -72,6 +73,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/api/v1/maintenance-windows', maintenanceRoutes(deps));
   app.route('/api/v1/kb', knowledgeRoutes(deps));
   app.route('/api/v1/runbooks', runbookRoutes(deps));
+  app.route('/api/v1/runbook-runs', runbookRunRoutes(deps));
   app.route('/api/v1/slack', slackRoutes(deps));
   app.route('/api/v1/schedules', scheduleRoutes(deps));
   app.route('/api/v1/users', userIcalRoutes(deps));

@@ -24,6 +24,8 @@ export interface Metrics {
   twilioErrors: Counter<'code'>;
   /** Heartbeat pings: `ok`, `recovered` (the monitor was down), `unknown` (no monitor has the token). */
   heartbeatPings: Counter<'outcome'>;
+  /** Runbook action runs ended, by action kind and outcome (done, failed, rolled_back, rejected, expired, rate_limited). */
+  runbookRuns: Counter<'action_kind' | 'outcome'>;
 }
 
 /** The worker's share of the metrics. */
@@ -148,8 +150,15 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
     labelNames: ['outcome'],
     registers: [registry],
   });
+  const runbookRuns = new Counter({
+    name: 'opswatch_runbook_runs_total',
+    help: 'Runbook action runs ended, by action kind and outcome (done, failed, rolled_back, rejected, expired, rate_limited)',
+    labelNames: ['action_kind', 'outcome'],
+    registers: [registry],
+  });
   return {
     registry,
+    runbookRuns,
     twilioErrors,
     heartbeatPings,
     notifications,

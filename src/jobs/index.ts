@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.js';
 import { EnginePacer } from './engine-pacer.js';
 import { engineTicker, engineTickJob } from './engine-tick.job.js';
 import { outboxDeliverJob } from './outbox-deliver.job.js';
+import { runbookRunsJob } from './runbook-runs.job.js';
 import { startWorker, type Worker, type WorkerOptions } from './worker.js';
 
 export { outboxDeliverer } from './outbox-deliver.job.js';
@@ -29,6 +30,8 @@ export interface WorkerRoleOptions {
    * the fixed tick alone (what the escalation bench compares against).
    */
   pacer?: { channel: string; nextDeadline: () => Promise<Date | null> } | null;
+  /** Works runbook action runs due now (RemediationService.runDue), every `everySeconds` (default 2). */
+  runbookRuns?: { run: () => Promise<unknown>; everySeconds?: number };
 }
 
 /** The worker role: the engine's tick, and outbox delivery (woken by NOTIFY, swept periodically). */
@@ -36,6 +39,7 @@ export async function startWorkerRole(o: WorkerRoleOptions): Promise<Worker> {
   const tick = engineTicker(o.engine, o.clock, o.log);
   const jobs = [engineTickJob(o.engine, o.clock, o.tickSeconds, o.log, tick)];
   if (o.outbox) jobs.push(outboxDeliverJob(o.outbox.deliver, o.outbox.sweepSeconds ?? 3));
+  if (o.runbookRuns) jobs.push(runbookRunsJob(o.runbookRuns.run, o.runbookRuns.everySeconds ?? 2, o.log));
   const outbox = o.outbox;
   const pacer = o.pacer
     ? new EnginePacer({

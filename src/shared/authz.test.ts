@@ -65,6 +65,8 @@ telemetry:read           Y Y Y Y Y . | . Y Y Y
 telemetry:write          . . . Y . . | Y . Y Y
 runbook:read             Y Y Y Y Y Y | . Y Y Y
 runbook:write            . . Y Y . . | . . Y Y
+runbook:run              . Y Y Y . . | . . Y Y
+runbook:approve          . Y Y Y . . | . . Y Y
 `;
 
 const ROLES: Role[] = ['viewer', 'responder', 'manager', 'admin', 'system', 'renderer'];

@@ -61,6 +61,8 @@ export const PERMISSIONS = [
   'telemetry:write',
   'runbook:read',
   'runbook:write',
+  'runbook:run',
+  'runbook:approve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -117,6 +119,8 @@ const DOES: Record<Permission, string> = {
   'telemetry:write': 'send telemetry (OTLP logs and metrics, events)',
   'runbook:read': 'read runbooks',
   'runbook:write': 'create, change or delete runbooks and their actions',
+  'runbook:run': 'run runbook actions',
+  'runbook:approve': 'approve or reject runbook action runs',
 };
 
 /** What an `own` grant lets someone do, and what the rest is called. */
@@ -171,6 +175,8 @@ const INCIDENT_WORK: Permission[] = [
   'incident:merge',
   'kb:write',
   'postmortem:write',
+  'runbook:run',
+  'runbook:approve',
 ];
 const ROSTER_WORK: Permission[] = [
   'schedule:write',

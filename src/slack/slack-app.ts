@@ -13,6 +13,8 @@ import { registerKnowledge } from './features/knowledge/register.js';
 import { registerOnCallCommand } from './features/oncall-command/register.js';
 import { registerPostmortem } from './features/postmortem/register.js';
 import { registerRunbookCommand } from './features/runbook-command/register.js';
+import { registerRunbookRuns } from './features/runbook-runs/register.js';
+import { runbookRunCommand } from './features/runbook-runs/run.command.js';
 import { registerSilenceCommand } from './features/silence-command/register.js';
 import { FetchReceiver, type SlackEventRequest } from './fetch-receiver.js';
 import { identityResolver } from './identity.js';
@@ -105,8 +107,8 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
   registerContact(app, deps);
   registerHome(app, deps);
   registerKnowledge(app, deps);
-  // `/runbook run` (and the card's Run… button) belong to the run pipeline: passed here when it is wired in.
-  registerRunbookCommand(app, deps);
+  registerRunbookCommand(app, deps, { run: runbookRunCommand(deps) });
+  registerRunbookRuns(app, deps);
   registerErrorHandler(app, deps.log.child({ component: 'slack' }));
   const http = receiver instanceof FetchReceiver ? receiver : null;
   return {

@@ -92,6 +92,8 @@ export async function startTestApp(
     escalationDirectory?: EscalationDirectory;
     /** SMS and calls through a fake Twilio; PUBLIC_BASE_URL is then a public URL the fake maps to the local port. */
     twilio?: boolean | FakeTwilioOptions;
+    /** Runbook actions: the kubeconfig `kubernetes` actions use, the environment `${env:NAME}` secrets come from. */
+    remediation?: { kubeconfig?: string; env?: Record<string, string> };
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
@@ -123,7 +125,9 @@ export async function startTestApp(
     log,
     // The real directory (escalation, services and paging domains) unless a test brings its own.
     ...(opts.escalationDirectory ? { escalationDirectory: opts.escalationDirectory } : {}),
+    ...(opts.remediation?.env ? { remediation: { env: opts.remediation.env } } : {}),
     config: {
+      ...(opts.remediation?.kubeconfig ? { OPSWATCH_KUBECONFIG: opts.remediation.kubeconfig } : {}),
       ...(fake
         ? {
             SLACK_BOT_TOKEN: 'xoxb-test-token',

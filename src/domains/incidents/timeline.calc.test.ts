@@ -96,6 +96,17 @@ const EXAMPLES: TimelineEvent[] = [
       reason: 'matchers',
     },
   },
+  {
+    kind: 'runbook_run',
+    data: {
+      runId: 'r1',
+      runbook: 'high-error-rate',
+      action: 'restart',
+      stage: 'execute',
+      outcome: 'failed',
+      error: 'HTTP 503',
+    },
+  },
 ];
 
 describe('timeline events', () => {
@@ -141,6 +152,7 @@ describe('timeline events', () => {
       'Alice told what fixed INC-4: scaled the pool (root cause: capacity)',
       'INC-4 postmortem published by Alice: Checkout slow',
       'Runbook High error rate (high-error-rate, version 2) attached: its matchers match the alerts',
+      'Runbook high-error-rate · restart: execute failed (HTTP 503)',
     ]);
     expect(eventDetail(EXAMPLES.find((e) => e.kind === 'postmortem_published')!)).toBe(
       'Postmortem published: Checkout slow\nA bad deploy.\nMTTA 4 min · MTTR under a minute · 2 action items',
@@ -202,7 +214,7 @@ describe('timeline events', () => {
     expect(timelineEventSchema.safeParse({ kind: 'assigned', data: { userId: 'u1' } }).success).toBe(false);
   });
 
-  it('only notices about notifications stay off Slack threads and cards', () => {
+  it('only notices about notifications (and runbook runs, which have their own message) stay off threads and cards', () => {
     const quiet = TIMELINE_KINDS.filter((k) => !TIMELINE_RULES[k].reply && !TIMELINE_RULES[k].updatesCard);
     expect(quiet).toEqual([
       'notification_failed',
@@ -210,6 +222,7 @@ describe('timeline events', () => {
       'escalation_none',
       'notified',
       'update_reminder',
+      'runbook_run',
     ]);
   });
 });

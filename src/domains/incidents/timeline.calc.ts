@@ -20,6 +20,7 @@ const SLACK_DESTINATIONS: Record<string, (lane: string) => string> = {
   'slack.usergroup': (l) => `Slack user group ${l}`,
   'slack.channel': () => 'Slack incident channel',
   'slack.mirror': (l) => `Slack incident channel message in ${channelLabel(l)}`,
+  'slack.run': (l) => `Slack runbook run message in ${channelLabel(l)}`,
 };
 
 const withNote = (s: string, note: string | undefined): string => (note ? `${s}: ${note}` : s);
@@ -148,6 +149,10 @@ export function eventDetail(event: TimelineEvent): string {
     }
     case 'runbook_attached':
       return `Runbook ${event.data.name} (${event.data.slug}, version ${event.data.version}) attached: ${event.data.reason === 'runbook_url' ? "an alert's runbook_url names it" : 'its matchers match the alerts'}`;
+    case 'runbook_run': {
+      const { runbook, action, stage, outcome, error } = event.data;
+      return `Runbook ${runbook} · ${action}: ${stage} ${outcome}${error ? ` (${error})` : ''}`;
+    }
     case 'notification_unrouted':
       return `No Slack channel takes incidents of service "${event.data.service}", and there is no default channel: nobody was notified. Add a route (PUT /api/v1/slack/routes) or set SLACK_DEFAULT_CHANNEL.`;
   }

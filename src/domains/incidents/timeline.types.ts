@@ -168,6 +168,18 @@ export const TIMELINE_DATA = {
     version: z.number().int().min(1),
     reason: z.enum(['runbook_url', 'matchers']),
   }),
+  /**
+   * A runbook action's run reached a stage (remediation domain): `outcome` says how the stage ended (`ok`,
+   * `refused`, `failed`…), `error` why it did not go on. The run's own message in the thread shows it.
+   */
+  runbook_run: z.object({
+    runId: z.string(),
+    runbook: z.string(),
+    action: z.string(),
+    stage: z.string(),
+    outcome: z.string(),
+    error: z.string().nullable().default(null),
+  }),
 } as const;
 
 export type TimelineKind = keyof typeof TIMELINE_DATA;
@@ -229,6 +241,7 @@ export const TIMELINE_RULES: Record<TimelineKind, TimelineKindRules> = {
   postmortem_published: { ...reply, updatesCard: false },
   // The card shows the runbook ("Runbook: High error rate · Show · Run…"); no thread reply of its own.
   runbook_attached: { ...quiet, updatesCard: true },
+  runbook_run: quiet,
 };
 
 export const isTimelineKind = (k: string): k is TimelineKind => Object.hasOwn(TIMELINE_DATA, k);

@@ -16,6 +16,7 @@ export const DESTINATIONS = [
   'slack.usergroup',
   'slack.channel',
   'slack.mirror',
+  'slack.run',
   'sms',
   'voice',
   'webhook',
@@ -82,6 +83,11 @@ export const DESTINATION_SPECS: Record<Destination, DestinationSpec> = {
   'slack.channel': slack({}),
   /** A timeline event mirrored into the incident's channel (a message of its own there, not a thread reply). */
   'slack.mirror': slack({ lookUpMaybeSent: true }),
+  /**
+   * A runbook action run's message in the card's thread, rendered from the run as it is now: the first send posts
+   * it and records where (the run's row), later ones edit it in place.
+   */
+  'slack.run': slack({ merge: 'latest', needsCard: true }),
   sms: phone('sms'),
   voice: phone('voice'),
   webhook: phone('webhook'),
@@ -215,6 +221,9 @@ export const actionItemReminderSchema = z.object({
   day: z.iso.date(),
 });
 
+/** A runbook action run's message (remediation domain), rendered from the run as it is when sent. */
+export const runbookRunPayloadSchema = z.object({ type: z.literal('runbook_run'), runId: z.string() });
+
 /** What each destination's rows carry, checked on the way out of the database. */
 export const PAYLOADS = {
   'slack.post': z.discriminatedUnion('type', [
@@ -245,6 +254,7 @@ export const PAYLOADS = {
   }),
   'slack.channel': channelOpPayloadSchema,
   'slack.mirror': eventPayload,
+  'slack.run': runbookRunPayloadSchema,
   sms: twilioPayloadSchema,
   voice: twilioPayloadSchema,
   webhook: z.object({ url: z.url(), body: z.unknown() }),

@@ -15,6 +15,7 @@ export {
   type PayloadOf,
   PLATFORMS,
   type Platform,
+  runbookRunPayloadSchema,
   type StatusUpdatePayload,
   type UpdateReminderPayload,
 } from './destinations.js';

@@ -122,6 +122,10 @@ export class OutboxService {
     });
   }
 
+  /** The lane of an incident's first card, in the caller's transaction (rows for its thread go there). */
+  readonly cardLane = (em: Em, tenantId: string, incidentId: string): Promise<string | null> =>
+    outboxStore.cardLane(em, tenantId, incidentId);
+
   /** Queues rows in the caller's transaction (keys make repeats harmless). */
   readonly enqueue = (em: Em, rows: readonly NewOutboxRow[]): Promise<void> =>
     outboxStore.enqueue(em, rows, this.clock.now());

@@ -59,6 +59,16 @@ const groupToFacts = (row: unknown): GroupFacts => {
 };
 
 export const outboxStore = {
+  /** The lane of an incident's first card (where its thread is), or null when it has none. */
+  async cardLane(em: Em, tenantId: string, incidentId: string): Promise<string | null> {
+    const row = await queryOne<{ lane: string }>(
+      em,
+      sql`select lane from outbox where tenant_id = ${tenantId} and incident_id = ${incidentId}
+            and destination = any(${CARD_POSTS}::text[]) order by id limit 1`,
+    );
+    return row?.lane ?? null;
+  },
+
   /**
    * Rows in one statement (keys make repeats harmless), with the NOTIFY that wakes the workers — which
    * PostgreSQL delivers only when the transaction commits. Nothing is read back: on a light transaction it

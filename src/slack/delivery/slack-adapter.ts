@@ -31,6 +31,7 @@ import { ledgerDelivery } from './ledger-delivery.js';
 import { cardPermalink, sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { rowIncident } from './row-incident.js';
+import { runbookRunDelivery } from './runbook-run-delivery.js';
 import { toDeliveryError } from './slack-errors.js';
 
 type Blocks = Parameters<WebClient['chat']['postMessage']>[0] extends infer A
@@ -274,5 +275,6 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     'slack.usergroup': mapped(usergroup),
     'slack.channel': mapped(incidentChannel.channel),
     'slack.mirror': mapped(incidentChannel.mirror),
+    'slack.run': mapped(runbookRunDelivery(client, deps)),
   });
 }
