@@ -57,6 +57,7 @@ export const PERMISSIONS = [
   'maintenance:write',
   'kb:read',
   'kb:write',
+  'telemetry:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -109,6 +110,7 @@ const DOES: Record<Permission, string> = {
   'maintenance:write': 'change maintenance windows',
   'kb:read': 'read the knowledge base',
   'kb:write': 'add to or edit the knowledge base',
+  'telemetry:read': 'read telemetry (metric rollups and logs)',
 };
 
 /** What an `own` grant lets someone do, and what the rest is called. */
@@ -146,6 +148,7 @@ const PEOPLE_READS: Permission[] = [
   'silence:read',
   'kb:read',
   'postmortem:read',
+  'telemetry:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:role',
