@@ -50,6 +50,7 @@ import {
   resolutionFor,
   resolutionText,
 } from '../domains/postmortems/index.js';
+import { RollupsService } from '../domains/rollups/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
@@ -102,6 +103,8 @@ export interface Services {
   postmortems: PostmortemsService;
   /** Postmortems' action items, and the daily reminder of overdue ones. */
   actionItems: ActionItemsService;
+  /** Silver: metric rollups (series, totals and event counts of a service's metric over a range). */
+  rollups: RollupsService;
 }
 
 /** What the services tell the process's metrics. */
@@ -304,5 +307,6 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     knowledge,
     postmortems,
     actionItems: new ActionItemsService(orm, postmortems, { clock, enqueue: outbox.enqueue }),
+    rollups: new RollupsService(orm),
   };
 }
