@@ -54,6 +54,7 @@ import { RollupsService } from '../domains/rollups/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
+import { CollectingSink, type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -105,6 +106,8 @@ export interface Services {
   actionItems: ActionItemsService;
   /** Silver: metric rollups (series, totals and event counts of a service's metric over a range). */
   rollups: RollupsService;
+  /** Telemetry: OTLP/events ingestion (redaction, routing to Bronze and the metric sink) and Bronze's reads. */
+  telemetry: TelemetryService;
 }
 
 /** What the services tell the process's metrics. */
@@ -131,6 +134,10 @@ export interface ServiceOptions {
   escalationDirectory?: EscalationDirectory;
   /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
   updateCadence?: CadencePolicy;
+  /** Where ingested metric points go (Silver's aggregator); default: a bounded collecting sink. */
+  metricSink?: MetricSink;
+  /** TELEMETRY_HASH_SECRET: the HMAC key of user ids in telemetry (unset: generated and kept per install). */
+  telemetryHashSecret?: string | undefined;
 }
 
 /**
@@ -308,5 +315,10 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     postmortems,
     actionItems: new ActionItemsService(orm, postmortems, { clock, enqueue: outbox.enqueue }),
     rollups: new RollupsService(orm),
+    telemetry: new TelemetryService(orm, clock, {
+      settings: (tenantId) => tenants.settings(tenantId),
+      sink: opts.metricSink ?? new CollectingSink(),
+      hashSecret: opts.telemetryHashSecret,
+    }),
   };
 }

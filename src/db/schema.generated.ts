@@ -219,6 +219,12 @@ export interface Incidents {
   merged_group_keys: Generated<string[]>;
 }
 
+export interface InstallSecrets {
+  name: string;
+  value: string;
+  created_at: Generated<Timestamp>;
+}
+
 export interface KbAsks {
   incident_id: string;
   tenant_id: string;
@@ -298,6 +304,39 @@ export interface KbResolutions {
   captured_at: Timestamp | null;
   captured_by_id: string | null;
   captured_by_name: string | null;
+}
+
+export interface LogEntries {
+  id: Generated<Int8>;
+  tenant_id: string;
+  time: Timestamp;
+  service: string;
+  level: string;
+  severity: Generated<number>;
+  message: Generated<string>;
+  context: Generated<Json>;
+  trace_id: string | null;
+  span_id: string | null;
+  user_hash: string | null;
+  duration_ms: number | null;
+  incident_id: string | null;
+}
+
+export interface LogEvidence {
+  tenant_id: string;
+  incident_id: string;
+  entry_id: Int8;
+  time: Timestamp;
+  service: string;
+  level: string;
+  severity: Generated<number>;
+  message: Generated<string>;
+  context: Generated<Json>;
+  trace_id: string | null;
+  span_id: string | null;
+  user_hash: string | null;
+  duration_ms: number | null;
+  linked_at: Timestamp;
 }
 
 export interface MaintenanceAnnouncements {
@@ -648,12 +687,15 @@ export interface DB {
   incident_roles: IncidentRoles;
   incident_update_cadences: IncidentUpdateCadences;
   incidents: Incidents;
+  install_secrets: InstallSecrets;
   kb_asks: KbAsks;
   kb_entries: KbEntries;
   kb_entry_incidents: KbEntryIncidents;
   kb_entry_versions: KbEntryVersions;
   kb_incident_signatures: KbIncidentSignatures;
   kb_resolutions: KbResolutions;
+  log_entries: LogEntries;
+  log_evidence: LogEvidence;
   maintenance_announcements: MaintenanceAnnouncements;
   maintenance_windows: MaintenanceWindows;
   metric_cardinality_notices: MetricCardinalityNotices;

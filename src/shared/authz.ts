@@ -58,6 +58,7 @@ export const PERMISSIONS = [
   'kb:read',
   'kb:write',
   'telemetry:read',
+  'telemetry:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -110,7 +111,8 @@ const DOES: Record<Permission, string> = {
   'maintenance:write': 'change maintenance windows',
   'kb:read': 'read the knowledge base',
   'kb:write': 'add to or edit the knowledge base',
-  'telemetry:read': 'read telemetry (metric rollups and logs)',
+  'telemetry:read': 'read services’ logs (Bronze) and metric rollups (Silver)',
+  'telemetry:write': 'send telemetry (OTLP logs and metrics, events)',
 };
 
 /** What an `own` grant lets someone do, and what the rest is called. */
@@ -230,9 +232,9 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
  * (the audit log included); `write` also does what responders and managers do; `admin` does everything.
  */
 export const SCOPE_MATRIX: Readonly<Record<ApiKeyScope, Grants>> = {
-  webhooks: grant(['webhook:send']),
+  webhooks: grant(['webhook:send', 'telemetry:write']),
   read: grant(READS),
-  write: grant([...READS, ...INCIDENT_WORK, ...ROSTER_WORK, 'postmortem:publish']),
+  write: grant([...READS, ...INCIDENT_WORK, ...ROSTER_WORK, 'postmortem:publish', 'telemetry:write']),
   admin: all(),
 };
 

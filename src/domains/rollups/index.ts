@@ -20,7 +20,6 @@
  *   tagFilter: [{ key: 'status', op: 'gte', value: 500 }, { key: 'error', op: 'eq', value: 'true' }] })` gives
  *   total and error events; `totals(...).p99` gives LATENCY_P99. `countWhere` is `counts(...).matching`.
  */
-export type { MetricPoint, MetricSink } from './metric-point.types.js';
 export { RollupAggregator } from './rollup-aggregator.js';
 export { RollupsService } from './rollups.service.js';
 export * from './rollups.types.js';

@@ -1,4 +1,4 @@
-import type { MetricPoint, MetricSink } from './metric-point.types.js';
+import type { MetricPoint, MetricSink } from '../telemetry/index.js';
 import { bucketOf, canonicalTags } from './series.calc.js';
 import { type Aggregate, emptyAggregate, mergeInto, observe, observeHistogram } from './sketch.calc.js';
 
