@@ -50,11 +50,20 @@ import {
   resolutionFor,
   resolutionText,
 } from '../domains/postmortems/index.js';
-import { RollupsService } from '../domains/rollups/index.js';
+import {
+  type CardinalityLimits,
+  cardinalityNotifier,
+  DEFAULT_RETENTION,
+  type RetentionPolicy,
+  RollupAggregator,
+  RollupsJanitor,
+  RollupsService,
+  RollupWriter,
+} from '../domains/rollups/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
-import { CollectingSink, type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
+import { type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -104,7 +113,10 @@ export interface Services {
   postmortems: PostmortemsService;
   /** Postmortems' action items, and the daily reminder of overdue ones. */
   actionItems: ActionItemsService;
-  /** Silver: metric rollups (series, totals and event counts of a service's metric over a range). */
+  /**
+   * Silver: metric rollups (series, totals and event counts of a service's metric over a range), the aggregator
+   * telemetry feeds, its flush, the hour rollup and the janitor.
+   */
   rollups: RollupsService;
   /** Telemetry: OTLP/events ingestion (redaction, routing to Bronze and the metric sink) and Bronze's reads. */
   telemetry: TelemetryService;
@@ -117,6 +129,8 @@ export interface ServiceMetrics {
   expired(destination: Destination, reason: string): void;
   escalation?: EscalationMetrics;
   phone?: PhoneMetrics;
+  /** Telemetry data points not stored, by reason. */
+  telemetryDropped?: (reason: string, points: number) => void;
 }
 
 export interface ServiceOptions {
@@ -138,6 +152,10 @@ export interface ServiceOptions {
   metricSink?: MetricSink;
   /** TELEMETRY_HASH_SECRET: the HMAC key of user ids in telemetry (unset: generated and kept per install). */
   telemetryHashSecret?: string | undefined;
+  /** TELEMETRY_CARDINALITY_WARN and TELEMETRY_CARDINALITY_LIMIT (default 10,000 and 50,000). */
+  cardinality?: CardinalityLimits;
+  /** TELEMETRY_*_RETENTION_DAYS (default Bronze 7, Silver minutes 30, hours 90 days). */
+  retention?: RetentionPolicy;
 }
 
 /**
@@ -280,6 +298,13 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   const silencer = new Silencer();
   const alerts = new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort, silencer);
   const silenceDeps = { orm, clock, silencer, endHolds: alerts.endHolds };
+  // Metric points ingestion takes go to Silver's in-memory aggregator (flushed every 60 s by HTTP processes).
+  const aggregator = new RollupAggregator();
+  const telemetry = new TelemetryService(orm, clock, {
+    settings: (tenantId) => tenants.settings(tenantId),
+    sink: opts.metricSink ?? aggregator,
+    hashSecret: opts.telemetryHashSecret,
+  });
   return {
     tenants,
     outbox,
@@ -314,11 +339,24 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     knowledge,
     postmortems,
     actionItems: new ActionItemsService(orm, postmortems, { clock, enqueue: outbox.enqueue }),
-    rollups: new RollupsService(orm),
-    telemetry: new TelemetryService(orm, clock, {
-      settings: (tenantId) => tenants.settings(tenantId),
-      sink: opts.metricSink ?? new CollectingSink(),
-      hashSecret: opts.telemetryHashSecret,
+    telemetry,
+    rollups: new RollupsService(orm, {
+      aggregator,
+      writer: new RollupWriter({
+        orm,
+        clock,
+        aggregator,
+        limits: opts.cardinality ?? { warnAt: 10_000, limit: 50_000 },
+        notify: cardinalityNotifier({
+          enqueue: outbox.enqueue,
+          adminChannel: async (tenantId) => {
+            const own = (await tenants.settings(tenantId)).adminChannel;
+            return typeof own === 'string' && own ? own : (opts.slackDefaultChannel ?? null);
+          },
+        }),
+        ...(opts.metrics?.telemetryDropped ? { dropped: opts.metrics.telemetryDropped } : {}),
+      }),
+      janitor: new RollupsJanitor(orm, opts.retention ?? DEFAULT_RETENTION, telemetry, log),
     }),
   };
 }
