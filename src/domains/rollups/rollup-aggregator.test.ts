@@ -20,7 +20,10 @@ const base = { tenantId: 't1', service: 'checkout', name: 'http.server.duration'
 /** Latencies in ms, log-normal-ish: mostly 20–80 ms with a long tail. */
 function latencies(n: number, seed: number): number[] {
   const r = random(seed);
-  return Array.from({ length: n }, () => Math.round(Math.exp(3.5 + r() * 1.2 + (r() < 0.02 ? 2 : 0)) * 1000) / 1000);
+  return Array.from(
+    { length: n },
+    () => Math.round(Math.exp(3.5 + r() * 1.2 + (r() < 0.02 ? 2 : 0)) * 1000) / 1000,
+  );
 }
 const points = (values: readonly number[], at: (i: number) => number): MetricPoint[] =>
   values.map((value, i) => ({ ...base, kind: 'value', value, at: new Date(at(i)) }));
