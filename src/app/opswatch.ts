@@ -49,6 +49,7 @@ export type AppConfig = Pick<
       | 'TELEMETRY_HOUR_RETENTION_DAYS'
       | 'TELEMETRY_CARDINALITY_WARN'
       | 'TELEMETRY_CARDINALITY_LIMIT'
+      | 'TELEMETRY_HASH_SECRET'
     >
   >;
 
@@ -151,6 +152,7 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
       minuteDays: config.TELEMETRY_MINUTE_RETENTION_DAYS ?? DEFAULT_RETENTION.minuteDays,
       hourDays: config.TELEMETRY_HOUR_RETENTION_DAYS ?? DEFAULT_RETENTION.hourDays,
     },
+    telemetryHashSecret: config.TELEMETRY_HASH_SECRET,
     metrics: {
       telemetryDropped: (reason, points) => metrics.telemetryDroppedPoints.inc({ reason }, points),
       deliveryFailed: (destination, reason) => {

@@ -148,7 +148,7 @@ export interface ServiceOptions {
   escalationDirectory?: EscalationDirectory;
   /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
   updateCadence?: CadencePolicy;
-  /** Where ingested metric points go (Silver's aggregator); default: a bounded collecting sink. */
+  /** Where ingested metric points go; default: Silver's aggregator (`rollups.sink`). */
   metricSink?: MetricSink;
   /** TELEMETRY_HASH_SECRET: the HMAC key of user ids in telemetry (unset: generated and kept per install). */
   telemetryHashSecret?: string | undefined;
