@@ -10,6 +10,7 @@ import {
   OUTBOX_CHANNEL,
 } from '../domains/notify/index.js';
 import { DEFAULT_RETENTION } from '../domains/rollups/index.js';
+import type { MetricSink } from '../domains/telemetry/index.js';
 import { type Engine, engineFor } from '../engine/index.js';
 import { createHttpApp, createSlackOnlyApp } from '../http/app.js';
 import { listen } from '../http/listen.js';
@@ -60,6 +61,8 @@ export interface OpsWatchDeps {
   clock: Clock;
   /** Policies, rules and managers for the escalation engine (the composition root's default when not given). */
   escalationDirectory?: EscalationDirectory;
+  /** Where ingested metric points go instead of Silver's aggregator (tests' witness). */
+  metricSink?: MetricSink;
   /** Bolt's bot ids, so the Slack app skips `auth.test` when it starts. */
   slack?: { botId?: string; botUserId?: string };
 }
@@ -153,6 +156,7 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
       hourDays: config.TELEMETRY_HOUR_RETENTION_DAYS ?? DEFAULT_RETENTION.hourDays,
     },
     telemetryHashSecret: config.TELEMETRY_HASH_SECRET,
+    ...(deps.metricSink ? { metricSink: deps.metricSink } : {}),
     metrics: {
       telemetryDropped: (reason, points) => metrics.telemetryDroppedPoints.inc({ reason }, points),
       deliveryFailed: (destination, reason) => {

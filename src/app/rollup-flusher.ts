@@ -9,6 +9,8 @@ import type { Services } from './services.js';
 export function startRollupFlusher(services: Services, log: Logger, seconds: number): () => Promise<void> {
   let running: Promise<void> | null = null;
   const flush = () => {
+    // Telemetry's one-second buffer first, so a final flush at shutdown takes everything answered 2xx.
+    services.telemetry.flushMetrics();
     running ??= services.rollups
       .flush()
       .then((r) => {
