@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Em } from '../../db/sql.js';
 import { withTx } from '../../db/tx.js';
-import { type RollupWrite, rollupsStore } from './rollups.store.js';
+import type { RollupWrite } from './rollups.store.js';
+import { rollupsUpkeepStore } from './rollups-upkeep.store.js';
 import { bucketOf, STEP_MS } from './series.calc.js';
 import {
   type Aggregate,
@@ -34,7 +35,12 @@ export async function rebuildHours(
   const to = new Date(hour.getTime() + STEP_MS.hour);
   let rows = 0;
   for (let i = 0; i < seriesIds.length; i += SERIES_PER_BATCH) {
-    const minutes = await rollupsStore.minutesOf(em, seriesIds.slice(i, i + SERIES_PER_BATCH), hour, to);
+    const minutes = await rollupsUpkeepStore.minutesOf(
+      em,
+      seriesIds.slice(i, i + SERIES_PER_BATCH),
+      hour,
+      to,
+    );
     const hours = new Map<string, { agg: Aggregate; row: (typeof minutes)[number] }>();
     for (const m of minutes) {
       const a = decodeAggregate(m.sketch, { count: Number(m.count), sum: m.sum, min: m.min, max: m.max });
@@ -61,7 +67,7 @@ export async function rebuildHours(
       ...percentiles(agg),
       sketch: encodeSketch(agg),
     }));
-    await rollupsStore.putRollups(em, 'hour', writes, at);
+    await rollupsUpkeepStore.putRollups(em, 'hour', writes, at);
     rows += writes.length;
   }
   return rows;
@@ -76,10 +82,10 @@ export async function rebuildHours(
 export async function rollHours(orm: MikroORM, now: Date): Promise<{ hours: number; rows: number }> {
   const until = bucketOf(now.getTime() - HOUR_GRACE_MS, 'hour');
   return withTx(orm, 'system', async (em) => {
-    if (!(await rollupsStore.tryLock(em, HOUR_LOCK))) return { hours: 0, rows: 0 };
-    let done = (await rollupsStore.hoursDoneUntil(em))?.getTime();
+    if (!(await rollupsUpkeepStore.tryLock(em, HOUR_LOCK))) return { hours: 0, rows: 0 };
+    let done = (await rollupsUpkeepStore.hoursDoneUntil(em))?.getTime();
     if (done === undefined) {
-      const first = await rollupsStore.earliestMinute(em);
+      const first = await rollupsUpkeepStore.earliestMinute(em);
       done = first ? bucketOf(first, 'hour') : until;
     }
     const start = done;
@@ -87,7 +93,7 @@ export async function rollHours(orm: MikroORM, now: Date): Promise<{ hours: numb
     let hours = 0;
     while (done < until && hours < HOURS_PER_RUN) {
       const hour = new Date(done);
-      const series = await rollupsStore.seriesWithMinutes(em, hour, new Date(done + STEP_MS.hour));
+      const series = await rollupsUpkeepStore.seriesWithMinutes(em, hour, new Date(done + STEP_MS.hour));
       rows += await rebuildHours(
         em,
         hour,
@@ -97,8 +103,8 @@ export async function rollHours(orm: MikroORM, now: Date): Promise<{ hours: numb
       done += STEP_MS.hour;
       hours++;
     }
-    if (done !== start || (await rollupsStore.hoursDoneUntil(em)) === null)
-      await rollupsStore.setHoursDoneUntil(em, new Date(done));
+    if (done !== start || (await rollupsUpkeepStore.hoursDoneUntil(em)) === null)
+      await rollupsUpkeepStore.setHoursDoneUntil(em, new Date(done));
     return { hours, rows };
   });
 }

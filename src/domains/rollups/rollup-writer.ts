@@ -5,6 +5,7 @@ import type { Clock } from '../../shared/clock.js';
 import { rebuildHours } from './hour-rollup.js';
 import type { MinuteAggregate, RollupAggregator } from './rollup-aggregator.js';
 import { type NewSeries, type RollupWrite, rollupsStore } from './rollups.store.js';
+import { rollupsUpkeepStore } from './rollups-upkeep.store.js';
 import { ALL_TAGS_HASH, bucketOf, seriesHash } from './series.calc.js';
 import {
   type Aggregate,
@@ -156,7 +157,7 @@ export class RollupWriter {
 
   /** Minutes of hours already built (a replica flushing late): those hours are built again for their series. */
   private async rebuildLateHours(em: Em, writes: readonly RollupWrite[]) {
-    const done = await rollupsStore.hoursDoneUntil(em);
+    const done = await rollupsUpkeepStore.hoursDoneUntil(em);
     if (!done) return;
     const late = new Map<number, Set<string>>();
     for (const w of writes)

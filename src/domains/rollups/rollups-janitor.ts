@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { withTx } from '../../db/tx.js';
 import type { Logger } from '../../shared/logger.js';
-import { rollupsStore } from './rollups.store.js';
+import { rollupsUpkeepStore } from './rollups-upkeep.store.js';
 import type { Step } from './series.calc.js';
 
 const DAY_MS = 86_400_000;
@@ -66,7 +66,9 @@ export class RollupsJanitor {
     );
     let series = 0;
     for (let i = 0; i < MAX_BATCHES; i++) {
-      const n = await withTx(this.orm, 'system', (em) => rollupsStore.purgeSeries(em, seriesCutoff, batch));
+      const n = await withTx(this.orm, 'system', (em) =>
+        rollupsUpkeepStore.purgeSeries(em, seriesCutoff, batch),
+      );
       series += n;
       if (n < batch) break;
     }
@@ -79,7 +81,9 @@ export class RollupsJanitor {
   private async purge(step: Step, before: Date, batch: number): Promise<number> {
     let total = 0;
     for (let i = 0; i < MAX_BATCHES; i++) {
-      const n = await withTx(this.orm, 'system', (em) => rollupsStore.purgeBatch(em, step, before, batch));
+      const n = await withTx(this.orm, 'system', (em) =>
+        rollupsUpkeepStore.purgeBatch(em, step, before, batch),
+      );
       total += n;
       if (n < batch) break;
     }

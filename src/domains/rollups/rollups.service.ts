@@ -21,6 +21,7 @@ import {
 } from './rollups.types.js';
 import type { JanitorReport, RollupsJanitor } from './rollups-janitor.js';
 import { segmentsOf } from './rollups-read.calc.js';
+import { rollupsUpkeepStore } from './rollups-upkeep.store.js';
 import { matches, STEP_MS } from './series.calc.js';
 import { type Aggregate, decodeAggregate, emptyAggregate, mergeInto, percentiles } from './sketch.calc.js';
 
@@ -189,7 +190,7 @@ export class RollupsService {
   }
 
   private async segments(em: Em, from: Date, to: Date) {
-    return segmentsOf(from, to, await rollupsStore.hoursDoneUntil(em));
+    return segmentsOf(from, to, await rollupsUpkeepStore.hoursDoneUntil(em));
   }
 
   private async aggregateWithSketches(
