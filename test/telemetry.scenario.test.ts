@@ -399,6 +399,14 @@ describe('purging Bronze', () => {
     // …and another row is only marked as the incident's, in its partition.
     await t.sql(`update log_entries set incident_id = ? where message = 'linked in place'`, [incident.id]);
 
+    // While a tenant keeps Bronze 14 days, the day stays (partitions hold every tenant's rows).
+    const other = await addTenant(t, 'telemetry-long-retention');
+    await t.sql(`update tenants set settings = '{"telemetry": {"retentionDays": 14}}' where id = ?`, [
+      other.id,
+    ]);
+    expect((await t.services.telemetry.purgeBronze(now, 7)).droppedPartitions).toEqual([]);
+    await t.sql(`update tenants set settings = '{}' where id = ?`, [other.id]);
+
     const report = await t.services.telemetry.purgeBronze(now, 7);
     const oldName = `log_entries_p${old.toISOString().slice(0, 10).replaceAll('-', '')}`;
     expect(report.droppedPartitions).toContain(oldName);

@@ -658,6 +658,38 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
     expect((await read('b')).map((p) => [p.count, p.max])).toEqual([[5, 900]]);
   });
 
+  it('telemetry: each tenant’s events and OTLP logs land in its own Bronze, and its logs show only its own', async () => {
+    for (const who of ['a', 'b'] as const) {
+      const sent = await call(who, 'POST', '/api/v1/telemetry/events', {}, [
+        { service: 'shared-name', level: 'ERROR', message: `${who} broke` },
+      ]);
+      expect(sent.status).toBe(200);
+    }
+    const otlp = await fetch(`${t.url}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer test-key-0123456789abcdef' },
+      body: JSON.stringify({
+        resourceLogs: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'shared-name' } }] },
+            scopeLogs: [{ logRecords: [{ severityNumber: 17, body: { stringValue: 'a broke over otlp' } }] }],
+          },
+        ],
+      }),
+    });
+    expect(otlp.status).toBe(200);
+    const logs = async (who: 'a' | 'b') =>
+      (
+        await json<{ items: { message: string }[] }>(
+          await call(who, 'GET', '/api/v1/services/:name/logs', { name: 'shared-name' }),
+        )
+      ).items
+        .map((i) => i.message)
+        .sort();
+    expect(await logs('a')).toEqual(['a broke', 'a broke over otlp']);
+    expect(await logs('b')).toEqual(['b broke']);
+  });
+
   it('covered every route of the REST API, the webhooks and the feeds', () => {
     const app = createHttpApp(
       { services: t.services, metrics: t.metrics, log: createLogger('silent'), ready: async () => true },

@@ -250,6 +250,8 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
         const handler = serveSlackOnly ? createSlackOnlyApp(http) : createHttpApp(http, config.publicBaseUrl);
         const at = opts.listen ?? { port: config.PORT, host: config.HOST };
         const listening = await listen(handler.fetch, at.port, at.host);
+        // Stopping: the server closes first (requests finish), then the metric points buffered reach the sink.
+        closers.push(async () => built.telemetry.flushMetrics());
         closers.push(listening.close);
         port = listening.port;
         await opts.onListening?.(port);

@@ -159,6 +159,8 @@ export function routeLogs(ctx: IngestContext, request: unknown, out: Routed = em
           typeof rec.severityNumber === 'number' ? rec.severityNumber : undefined,
           rec.severityText,
         );
+        // Most records are neither errors nor carry a duration: they are counted and left unread.
+        if (!isError(level) && !ctx.settings.durationAttribute) continue;
         const attrs = attributes(rec.attributes);
         const point = ctx.settings.durationAttribute ? durationPoint(ctx, service, attrs, at) : null;
         if (point) out.points.push(point);

@@ -38,6 +38,8 @@ export class TelemetryIngest {
   private readonly tracker = new CumulativeTracker();
   private readonly redactors = new Map<string, { key: string; redactor: Redactor }>();
   private readonly builtin = compileRedactor(BUILTIN_RULES);
+  /** User id → its hash (the key does not change while the process runs); emptied when it grows past 50,000. */
+  private readonly userHashes = new Map<string, string>();
 
   constructor(private readonly ports: IngestPorts) {
     this.bronze = new BronzeWriter({
@@ -58,6 +60,16 @@ export class TelemetryIngest {
     return redactor;
   }
 
+  private hashUser(secret: string, id: string): string {
+    let hash = this.userHashes.get(id);
+    if (hash === undefined) {
+      if (this.userHashes.size >= 50_000) this.userHashes.clear();
+      hash = hashUserId(secret, id);
+      this.userHashes.set(id, hash);
+    }
+    return hash;
+  }
+
   async ingest(tenantId: string, now: Date, req: Request): Promise<IngestOutcome> {
     const settings = await this.ports.settings(tenantId);
     const secret = await this.ports.hashSecret();
@@ -67,7 +79,7 @@ export class TelemetryIngest {
       now,
       settings,
       redactor,
-      hashUser: (id) => hashUserId(secret, id),
+      hashUser: (id) => this.hashUser(secret, id),
     };
     let routed: Routed;
     if (req.signal === 'logs') routed = routeLogs(ctx, req.body);

@@ -206,9 +206,13 @@ export class TelemetryService {
     const q = parseInput(logQuerySchema, input, 'The log query is not valid.');
     const now = this.clock.now();
     const to = q.to ? new Date(q.to) : new Date(now.getTime() + 60_000);
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - DAY_MS);
-    if (from >= to)
+    const kept = new Date(now.getTime() - (await this.settings(actor.tenantId)).retentionDays * DAY_MS);
+    const asked = q.from ? new Date(q.from) : new Date(to.getTime() - DAY_MS);
+    if (asked >= to)
       throw AppError.validation('"from" must be before "to".', [{ field: 'from', message: 'after to' }]);
+    // Rows past the tenant's retention are not shown, even while their day's partition is still there.
+    const from = asked < kept ? kept : asked;
+    if (from >= to) return { items: [], nextCursor: null };
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     const rows = await withEm(this.orm, { tenantId: actor.tenantId }, (em) =>
       telemetryStore.list(em, actor.tenantId, {
@@ -233,13 +237,16 @@ export class TelemetryService {
   }
 
   /**
-   * Drops every whole day partition older than `retentionDays` before `now` (each in its own short transaction
+   * Drops every whole day partition older than the retention before `now` (each in its own short transaction
    * with a bounded lock wait, copying its incident-linked rows to evidence first) and creates today + 2 days
-   * ahead. Safe on several replicas (advisory lock: the others do nothing). A partition whose lock cannot be had
-   * within 2 s is left for the next run.
+   * ahead. Partitions hold every tenant's rows, so the retention applied is the longest of `retentionDays` (the
+   * install's, 3–30) and every tenant's `retentionDays` setting; a tenant with a shorter one no longer sees older
+   * rows (reads stop at its retention) until their day is dropped. Safe on several replicas (advisory lock: the
+   * others do nothing). A partition whose lock cannot be had within 2 s is left for the next run.
    */
   async purgeBronze(now: Date, retentionDays: number = DEFAULT_RETENTION_DAYS): Promise<PurgeReport> {
-    const days = Math.min(30, Math.max(3, Math.floor(retentionDays)));
+    const longest = await withEm(this.orm, 'system', (em) => telemetryStore.longestTenantRetention(em));
+    const days = Math.min(30, Math.max(3, Math.floor(retentionDays), longest ?? 0));
     const cutoff = new Date(dayOf(now).getTime() - days * DAY_MS);
     const report: PurgeReport = { droppedPartitions: [], keptEvidence: 0 };
     const today = dayOf(now).getTime();

@@ -85,6 +85,16 @@ export const telemetryStore = {
     );
   },
 
+  /** The longest Bronze retention any tenant has set (days), or null when none has. */
+  async longestTenantRetention(em: Em): Promise<number | null> {
+    const row = await queryOne<{ days: number | null }>(
+      em,
+      sql`select max((settings -> 'telemetry' ->> 'retentionDays')::int) as days from tenants
+          where jsonb_typeof(settings -> 'telemetry' -> 'retentionDays') = 'number'`,
+    );
+    return row?.days ?? null;
+  },
+
   /** Every day partition of Bronze, by name. */
   async partitions(em: Em): Promise<string[]> {
     const rows = await query<{ name: string }>(

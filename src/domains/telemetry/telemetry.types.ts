@@ -30,7 +30,7 @@ export interface MetricSink {
 export class CollectingSink implements MetricSink {
   readonly points: MetricPoint[] = [];
   /** Keeps at most `limit` points (the oldest go first), so an unwired sink cannot grow without bound. */
-  constructor(private readonly limit = 100_000) {}
+  constructor(private readonly limit = 10_000) {}
   add(points: readonly MetricPoint[]): void {
     for (const p of points) this.points.push(p);
     if (this.points.length > this.limit) this.points.splice(0, this.points.length - this.limit);

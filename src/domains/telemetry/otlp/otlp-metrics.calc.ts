@@ -2,7 +2,6 @@ import type { Routed } from '../ingest.calc.js';
 import { reject } from '../ingest.calc.js';
 import type { Redactor } from '../redaction.calc.js';
 import { USER_ID_ATTRIBUTES } from '../redaction.calc.js';
-import type { MetricPoint } from '../telemetry.types.js';
 import { arr, attributes, double, int64, isObj, nanosToDate, serviceOf } from './otlp-values.calc.js';
 
 /** OTLP's AggregationTemporality: 1 delta, 2 cumulative (a number, or its name in JSON). */
