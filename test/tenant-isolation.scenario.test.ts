@@ -628,6 +628,36 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
     expect(bSaw).toMatchObject({ title: 'Bea’s secret fix', version: 1 });
   });
 
+  it('metric rollups: B’s are unknown to A, under the same service and metric name', async () => {
+    const at = t.clock.now();
+    const points = (tenantId: string, value: number, n: number) =>
+      Array.from({ length: n }, () => ({
+        tenantId,
+        service: 'payments',
+        name: 'http.server.duration',
+        tags: { status: '200' },
+        at,
+        kind: 'value' as const,
+        value,
+      }));
+    t.services.rollups.sink?.add([...points(b.id, 900, 5), ...points(t.actor.tenantId, 10, 2)]);
+    await t.services.rollups.flush();
+    const q = `metric=http.server.duration&from=${new Date(at.getTime() - 60_000).toISOString()}&to=${new Date(at.getTime() + 60_000).toISOString()}`;
+    const read = async (who: Who) => {
+      const res = await call(who, 'GET', '/api/v1/services/:name/rollups', { name: 'payments' });
+      expect(res.status).toBe(400); // no query: the route is there, and says what it needs
+      const ok = await t.request(
+        'GET',
+        `/api/v1/services/payments/rollups?${q}`,
+        undefined,
+        who === 'b' ? { authorization: `Bearer ${b.key}` } : {},
+      );
+      return (await json<{ points: { count: number; max: number }[] }>(ok)).points;
+    };
+    expect((await read('a')).map((p) => [p.count, p.max])).toEqual([[2, 10]]);
+    expect((await read('b')).map((p) => [p.count, p.max])).toEqual([[5, 900]]);
+  });
+
   it('telemetry: each tenant’s events and OTLP logs land in its own Bronze, and its logs show only its own', async () => {
     for (const who of ['a', 'b'] as const) {
       const sent = await call(who, 'POST', '/api/v1/telemetry/events', {}, [

@@ -57,11 +57,20 @@ import {
   RemediationService,
   type RunNotifier,
 } from '../domains/remediation/index.js';
+  type CardinalityLimits,
+  cardinalityNotifier,
+  DEFAULT_RETENTION,
+  type RetentionPolicy,
+  RollupAggregator,
+  RollupsJanitor,
+  RollupsService,
+  RollupWriter,
+} from '../domains/rollups/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { RunbooksService } from '../domains/runbooks/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
-import { CollectingSink, type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
+import { type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import { kubernetesAdapter } from '../kubernetes/deployments.adapter.js';
 import type { Clock } from '../shared/clock.js';
@@ -114,6 +123,11 @@ export interface Services {
   postmortems: PostmortemsService;
   /** Postmortems' action items, and the daily reminder of overdue ones. */
   actionItems: ActionItemsService;
+  /**
+   * Silver: metric rollups (series, totals and event counts of a service's metric over a range), the aggregator
+   * telemetry feeds, its flush, the hour rollup and the janitor.
+   */
+  rollups: RollupsService;
   /** Telemetry: OTLP/events ingestion (redaction, routing to Bronze and the metric sink) and Bronze's reads. */
   telemetry: TelemetryService;
   /** Runbooks: versions, templates, their attachment to incidents, the actions the run pipeline reads. */
@@ -130,6 +144,8 @@ export interface ServiceMetrics {
   escalation?: EscalationMetrics;
   phone?: PhoneMetrics;
   remediation?: RemediationMetrics;
+  /** Telemetry data points not stored, by reason. */
+  telemetryDropped?: (reason: string, points: number) => void;
 }
 
 export interface ServiceOptions {
@@ -147,7 +163,7 @@ export interface ServiceOptions {
   escalationDirectory?: EscalationDirectory;
   /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
   updateCadence?: CadencePolicy;
-  /** Where ingested metric points go (Silver's aggregator); default: a bounded collecting sink. */
+  /** Where ingested metric points go; default: Silver's aggregator (`rollups.sink`). */
   metricSink?: MetricSink;
   /** TELEMETRY_HASH_SECRET: the HMAC key of user ids in telemetry (unset: generated and kept per install). */
   telemetryHashSecret?: string | undefined;
@@ -161,6 +177,10 @@ export interface ServiceOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** The runs' Slack message and approvers' DMs (the outbox). */
   runNotifier?: RunNotifier;
+  /** TELEMETRY_CARDINALITY_WARN and TELEMETRY_CARDINALITY_LIMIT (default 10,000 and 50,000). */
+  cardinality?: CardinalityLimits;
+  /** TELEMETRY_*_RETENTION_DAYS (default Bronze 7, Silver minutes 30, hours 90 days). */
+  retention?: RetentionPolicy;
 }
 
 /**
@@ -332,6 +352,13 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
       runNotifier({ cardLane: outbox.cardLane, enqueue: outbox.enqueue, facts: incidents.facts }),
     ...(opts.metrics?.remediation ? { metrics: opts.metrics.remediation } : {}),
   });
+  // Metric points ingestion takes go to Silver's in-memory aggregator (flushed every 60 s by HTTP processes).
+  const aggregator = new RollupAggregator();
+  const telemetry = new TelemetryService(orm, clock, {
+    settings: (tenantId) => tenants.settings(tenantId),
+    sink: opts.metricSink ?? aggregator,
+    hashSecret: opts.telemetryHashSecret,
+  });
   return {
     remediation,
     tenants,
@@ -367,10 +394,24 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     knowledge,
     postmortems,
     actionItems: new ActionItemsService(orm, postmortems, { clock, enqueue: outbox.enqueue }),
-    telemetry: new TelemetryService(orm, clock, {
-      settings: (tenantId) => tenants.settings(tenantId),
-      sink: opts.metricSink ?? new CollectingSink(),
-      hashSecret: opts.telemetryHashSecret,
+    telemetry,
+    rollups: new RollupsService(orm, {
+      aggregator,
+      writer: new RollupWriter({
+        orm,
+        clock,
+        aggregator,
+        limits: opts.cardinality ?? { warnAt: 10_000, limit: 50_000 },
+        notify: cardinalityNotifier({
+          enqueue: outbox.enqueue,
+          adminChannel: async (tenantId) => {
+            const own = (await tenants.settings(tenantId)).adminChannel;
+            return typeof own === 'string' && own ? own : (opts.slackDefaultChannel ?? null);
+          },
+        }),
+        ...(opts.metrics?.telemetryDropped ? { dropped: opts.metrics.telemetryDropped } : {}),
+      }),
+      janitor: new RollupsJanitor(orm, opts.retention ?? DEFAULT_RETENTION, telemetry, log),
     }),
     runbooks,
   };

@@ -360,6 +360,50 @@ export interface MaintenanceWindows {
   updated_at: Timestamp;
 }
 
+export interface MetricCardinalityNotices {
+  tenant_id: string;
+  name: string;
+  kind: string;
+  series: number;
+  created_at: Timestamp;
+}
+
+export interface MetricRollupProgress {
+  id: number;
+  hours_done_until: Timestamp;
+}
+
+export interface MetricRollups {
+  series_id: Int8;
+  step: string;
+  bucket: Timestamp;
+  tenant_id: string;
+  service: string;
+  name: string;
+  tags: Json;
+  all_tags: Generated<boolean>;
+  count: Int8;
+  sum: number;
+  min: number;
+  max: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  sketch: Buffer;
+  updated_at: Timestamp;
+}
+
+export interface MetricSeries {
+  id: Generated<Int8>;
+  tenant_id: string;
+  service: string;
+  name: string;
+  tags: Json;
+  series_hash: string;
+  all_tags: Generated<boolean>;
+  created_at: Timestamp;
+}
+
 export interface NotificationRules {
   id: string;
   tenant_id: string;
@@ -745,6 +789,10 @@ export interface DB {
   log_evidence: LogEvidence;
   maintenance_announcements: MaintenanceAnnouncements;
   maintenance_windows: MaintenanceWindows;
+  metric_cardinality_notices: MetricCardinalityNotices;
+  metric_rollup_progress: MetricRollupProgress;
+  metric_rollups: MetricRollups;
+  metric_series: MetricSeries;
   notification_rules: NotificationRules;
   outbox: Outbox;
   page_ledgers: PageLedgers;

@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger.js';
 import { escalationModule } from './escalation.module.js';
 import { handoffsModule } from './handoffs.module.js';
 import { heartbeatsModule } from './heartbeats.module.js';
+import { telemetryJanitorModule } from './telemetry-janitor.module.js';
 import { createEngine, type Engine } from './tick.js';
 import { updateRemindersModule } from './update-reminders.module.js';
 
@@ -32,6 +33,10 @@ export function engineFor(services: Services, log: Logger): Engine {
       { name: 'action-item-reminders', run: (now) => services.actionItems.remind(now) },
       // Runbooks named by new alerts' runbook_url, or whose matchers match them, are attached to their incidents.
       { name: 'runbooks-attach', run: (now) => services.runbooks.attachPending(now) },
+      // Silver: completed hours built from their 60 minutes (one replica at a time; the cursor makes it idempotent).
+      { name: 'rollup-hours', run: (now) => services.rollups.rollHours(now) },
+      // The telemetry janitor: retention of Silver (bounded batches) and Bronze (day partitions), every 10 minutes.
+      telemetryJanitorModule(services.rollups),
     ],
     log,
   );

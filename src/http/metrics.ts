@@ -26,6 +26,8 @@ export interface Metrics {
   heartbeatPings: Counter<'outcome'>;
   /** Runbook action runs ended, by action kind and outcome (done, failed, rolled_back, rejected, expired, rate_limited). */
   runbookRuns: Counter<'action_kind' | 'outcome'>;
+  /** Telemetry data points not stored, by reason (`cardinality_limit`: a new tag combination past the limit). */
+  telemetryDroppedPoints: Counter<'reason'>;
 }
 
 /** The worker's share of the metrics. */
@@ -156,9 +158,16 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
     labelNames: ['action_kind', 'outcome'],
     registers: [registry],
   });
+  const telemetryDroppedPoints = new Counter({
+    name: 'opswatch_telemetry_dropped_points_total',
+    help: 'Telemetry data points not stored, by reason (cardinality_limit: a new tag combination of a metric past its limit)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   return {
     registry,
     runbookRuns,
+    telemetryDroppedPoints,
     twilioErrors,
     heartbeatPings,
     notifications,

@@ -115,7 +115,7 @@ const DOES: Record<Permission, string> = {
   'maintenance:write': 'change maintenance windows',
   'kb:read': 'read the knowledge base',
   'kb:write': 'add to or edit the knowledge base',
-  'telemetry:read': 'read services’ logs (Bronze)',
+  'telemetry:read': 'read services’ logs (Bronze) and metric rollups (Silver)',
   'telemetry:write': 'send telemetry (OTLP logs and metrics, events)',
   'runbook:read': 'read runbooks',
   'runbook:write': 'create, change or delete runbooks and their actions',

@@ -5,6 +5,7 @@ import type { Services } from '../../src/app/services.js';
 import { type Orm, openOrm } from '../../src/db/orm.js';
 import type { EscalationDirectory } from '../../src/domains/escalation/index.js';
 import type { DeliveryRegistry, DeliveryReport } from '../../src/domains/notify/index.js';
+import type { MetricSink } from '../../src/domains/telemetry/index.js';
 import type { Engine } from '../../src/engine/index.js';
 import type { Metrics } from '../../src/http/metrics.js';
 import type { Actor } from '../../src/shared/actor.js';
@@ -94,6 +95,8 @@ export async function startTestApp(
     twilio?: boolean | FakeTwilioOptions;
     /** Runbook actions: the kubeconfig `kubernetes` actions use, the environment `${env:NAME}` secrets come from. */
     remediation?: { kubeconfig?: string; env?: Record<string, string> };
+    /** Where ingested metric points go instead of Silver's aggregator (a witness such as CollectingSink). */
+    metricSink?: MetricSink;
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
@@ -126,6 +129,7 @@ export async function startTestApp(
     // The real directory (escalation, services and paging domains) unless a test brings its own.
     ...(opts.escalationDirectory ? { escalationDirectory: opts.escalationDirectory } : {}),
     ...(opts.remediation?.env ? { remediation: { env: opts.remediation.env } } : {}),
+    ...(opts.metricSink ? { metricSink: opts.metricSink } : {}),
     config: {
       ...(opts.remediation?.kubeconfig ? { OPSWATCH_KUBECONFIG: opts.remediation.kubeconfig } : {}),
       ...(fake

@@ -137,6 +137,16 @@ export const maintenancePayloadSchema = z.object({
   endsAt: z.iso.datetime({ offset: true }),
 });
 
+/** A metric's cardinality notice to a tenant's admins (rollups domain): past the warning threshold or the limit. */
+export const cardinalityPayloadSchema = z.object({
+  type: z.literal('cardinality'),
+  kind: z.enum(['warning', 'limit']),
+  metric: z.string(),
+  series: z.number().int(),
+  warnAt: z.number().int(),
+  limit: z.number().int(),
+});
+
 /** A page (escalation domain): rendered from the page and the incident as they are when it is sent. */
 export const pagePayloadSchema = z.object({ type: z.literal('page'), pageId: z.string() });
 /** A sent page's DM brought up to date in place (chat.update on the page's stored channel and ts). */
@@ -232,6 +242,7 @@ export const PAYLOADS = {
     escalationPostPayloadSchema,
     statusUpdatePayloadSchema,
     maintenancePayloadSchema,
+    cardinalityPayloadSchema,
   ]),
   'slack.update': incidentCard,
   /** One timeline event (several when coalesced), rendered from its data under the card. */

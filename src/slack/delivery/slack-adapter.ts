@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { cardinalityPost } from '../../../blocks/cardinality.blocks.js';
 import { handoffDm, handoffPost } from '../../../blocks/handoff.blocks.js';
 import { incidentCard } from '../../../blocks/incident-card.blocks.js';
 import { timelineReply } from '../../../blocks/incident-thread.blocks.js';
@@ -141,7 +142,9 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
                 { ...p, startsAt: new Date(p.startsAt), endsAt: new Date(p.endsAt) },
                 { ...blockOptions(deps), timeZone: p.timeZone },
               )
-            : handoffPost(toHandoffView(p), { ...blockOptions(deps), timeZone: p.timeZone });
+            : p.type === 'cardinality'
+              ? cardinalityPost(p)
+              : handoffPost(toHandoffView(p), { ...blockOptions(deps), timeZone: p.timeZone });
       const res = await client.chat.postMessage({
         channel: row.lane,
         text: msg.text,
