@@ -9,8 +9,8 @@ import {
   type DeliveryReport,
   OUTBOX_CHANNEL,
 } from '../domains/notify/index.js';
-import { allowedNamespaces } from '../domains/runbooks/index.js';
 import { DEFAULT_RETENTION } from '../domains/rollups/index.js';
+import { allowedNamespaces } from '../domains/runbooks/index.js';
 import type { MetricSink } from '../domains/telemetry/index.js';
 import { type Engine, engineFor } from '../engine/index.js';
 import { createHttpApp, createSlackOnlyApp } from '../http/app.js';

@@ -57,6 +57,7 @@ import {
   RemediationService,
   type RunNotifier,
 } from '../domains/remediation/index.js';
+import {
   type CardinalityLimits,
   cardinalityNotifier,
   DEFAULT_RETENTION,

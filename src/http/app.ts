@@ -10,9 +10,9 @@ import { heartbeatPingRoutes, heartbeatRoutes } from './api/heartbeats.routes.js
 import { incidentRoutes } from './api/incidents.routes.js';
 import { knowledgeRoutes } from './api/knowledge.routes.js';
 import { postmortemRoutes } from './api/postmortems.routes.js';
+import { rollupRoutes } from './api/rollups.routes.js';
 import { runbookRunRoutes } from './api/runbook-runs.routes.js';
 import { runbookRoutes } from './api/runbooks.routes.js';
-import { rollupRoutes } from './api/rollups.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
 import { serviceRoutes } from './api/services.routes.js';
 import { maintenanceRoutes, silenceRoutes } from './api/silences.routes.js';
