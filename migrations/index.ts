@@ -19,6 +19,7 @@ import { Migration20261218000005_roles_and_updates } from './Migration2026121800
 import { Migration20261218000006_ingest_numbering } from './Migration20261218000006_ingest_numbering.js';
 import { Migration20261218000007_knowledge } from './Migration20261218000007_knowledge.js';
 import { Migration20261218000008_postmortems } from './Migration20261218000008_postmortems.js';
+import { Migration20261219000005_sla } from './Migration20261219000005_sla.js';
 
 /** Every migration, in order. Listed explicitly so no folder discovery is needed at run time. */
 export const migrationsList = [
@@ -46,4 +47,5 @@ export const migrationsList = [
   { name: 'Migration20261218000006_ingest_numbering', class: Migration20261218000006_ingest_numbering },
   { name: 'Migration20261218000007_knowledge', class: Migration20261218000007_knowledge },
   { name: 'Migration20261218000008_postmortems', class: Migration20261218000008_postmortems },
+  { name: 'Migration20261219000005_sla', class: Migration20261219000005_sla },
 ];

@@ -53,6 +53,13 @@ import {
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
+import {
+  SlaBurnAlerts,
+  type SlaLogsPort,
+  type SlaMetricsPort,
+  SlaService,
+  SlaSnapshotter,
+} from '../domains/sla/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -102,6 +109,12 @@ export interface Services {
   postmortems: PostmortemsService;
   /** Postmortems' action items, and the daily reminder of overdue ones. */
   actionItems: ActionItemsService;
+  /** SLA definitions (versions), snapshots, error budgets. */
+  sla: SlaService;
+  /** The nightly SLA snapshots (and their backfill), the engine's module. */
+  slaSnapshots: SlaSnapshotter;
+  /** Error budget burn alerts (multi-window, multi-burn-rate), the engine's module. */
+  slaBurn: SlaBurnAlerts;
 }
 
 /** What the services tell the process's metrics. */
@@ -128,6 +141,10 @@ export interface ServiceOptions {
   escalationDirectory?: EscalationDirectory;
   /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
   updateCadence?: CadencePolicy;
+  /** Silver's rollups as SLAs read them (null: SLAs have no event figures and no burn alerts). */
+  slaMetrics?: SlaMetricsPort | null;
+  /** Bronze's recent errors of a service, for burn alerts. */
+  slaLogs?: SlaLogsPort | null;
 }
 
 /**
@@ -270,6 +287,7 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   const silencer = new Silencer();
   const alerts = new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort, silencer);
   const silenceDeps = { orm, clock, silencer, endHolds: alerts.endHolds };
+  const sla = new SlaService(orm, clock);
   return {
     tenants,
     outbox,
@@ -304,5 +322,13 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     knowledge,
     postmortems,
     actionItems: new ActionItemsService(orm, postmortems, { clock, enqueue: outbox.enqueue }),
+    sla,
+    slaSnapshots: new SlaSnapshotter(orm, clock, opts.slaMetrics ?? null, log),
+    slaBurn: new SlaBurnAlerts(orm, clock, {
+      alerts,
+      metrics: opts.slaMetrics ?? null,
+      logs: opts.slaLogs ?? null,
+      onBurn: (tenantId, service, burn) => sla.noteBurn(tenantId, service, burn),
+    }),
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger.js';
 import { escalationModule } from './escalation.module.js';
 import { handoffsModule } from './handoffs.module.js';
 import { heartbeatsModule } from './heartbeats.module.js';
+import { slaBurnModule, slaSnapshotsModule } from './sla.module.js';
 import { createEngine, type Engine } from './tick.js';
 import { updateRemindersModule } from './update-reminders.module.js';
 
@@ -30,6 +31,10 @@ export function engineFor(services: Services, log: Logger): Engine {
       { name: 'knowledge-asks', run: (now) => services.knowledge.askPending(now) },
       // Owners of overdue postmortem action items: one DM per item per day.
       { name: 'action-item-reminders', run: (now) => services.actionItems.remind(now) },
+      // Yesterday's SLA snapshots (from 00:00 UTC), and every day a downtime made us miss.
+      slaSnapshotsModule(services.slaSnapshots),
+      // Error budgets burning fast open (and, when the burn stops, resolve) incidents of source `sla`.
+      slaBurnModule(services.slaBurn),
     ],
     log,
   );

@@ -7,6 +7,7 @@ import { adminRoutes } from './api/admin.routes.js';
 import { contactMethodRoutes } from './api/contact-methods.routes.js';
 import { escalationPolicyRoutes } from './api/escalation-policies.routes.js';
 import { heartbeatPingRoutes, heartbeatRoutes } from './api/heartbeats.routes.js';
+import { slaRoutes } from './api/slas.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
 import { knowledgeRoutes } from './api/knowledge.routes.js';
 import { postmortemRoutes } from './api/postmortems.routes.js';
@@ -76,6 +77,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/api/v1/services', serviceRoutes(deps));
   app.route('/api/v1/escalation-policies', escalationPolicyRoutes(deps));
   app.route('/api/v1/heartbeats', heartbeatRoutes(deps));
+  app.route('/api/v1/slas', slaRoutes(deps));
   app.route('/api/v1', postmortemRoutes(deps));
   app.route('/api/v1', adminRoutes(deps));
   return app;

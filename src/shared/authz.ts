@@ -57,6 +57,8 @@ export const PERMISSIONS = [
   'maintenance:write',
   'kb:read',
   'kb:write',
+  'sla:read',
+  'sla:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -109,6 +111,8 @@ const DOES: Record<Permission, string> = {
   'maintenance:write': 'change maintenance windows',
   'kb:read': 'read the knowledge base',
   'kb:write': 'add to or edit the knowledge base',
+  'sla:read': 'read SLAs, their snapshots and error budgets',
+  'sla:write': 'define or change SLAs (a change is a new version)',
 };
 
 /** What an `own` grant lets someone do, and what the rest is called. */
@@ -146,6 +150,7 @@ const PEOPLE_READS: Permission[] = [
   'silence:read',
   'kb:read',
   'postmortem:read',
+  'sla:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:role',
@@ -171,6 +176,7 @@ const ROSTER_WORK: Permission[] = [
   'contact_method:write',
   'heartbeat:write',
   'maintenance:write',
+  'sla:write',
 ];
 
 const viewer: Grants = {
@@ -219,6 +225,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
     'silence:read',
     'kb:read',
     'postmortem:read',
+    'sla:read',
   ]),
 };
 

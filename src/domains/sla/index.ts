@@ -1,0 +1,17 @@
+export { BURN_RULES, type BurnVerdict, evaluateBurn } from './burn.calc.js';
+export type { SlaMetric, SlaWindow, Trend } from './sla.calc.js';
+export type { RecentError, SlaBucket, SlaBucketQuery, SlaLogsPort, SlaMetricsPort } from './sla.ports.js';
+export { SlaService } from './sla.service.js';
+export * from './sla.types.js';
+export {
+  type BurnOpenedHook,
+  type BurnRunReport,
+  type SlaAlertsPort,
+  SlaBurnAlerts,
+} from './sla-burn.service.js';
+export {
+  formatPct,
+  SlaSnapshotter,
+  type SnapshotLimits,
+  type SnapshotRunReport,
+} from './sla-snapshots.service.js';
