@@ -7,7 +7,6 @@ import { adminRoutes } from './api/admin.routes.js';
 import { contactMethodRoutes } from './api/contact-methods.routes.js';
 import { escalationPolicyRoutes } from './api/escalation-policies.routes.js';
 import { heartbeatPingRoutes, heartbeatRoutes } from './api/heartbeats.routes.js';
-import { slaRoutes } from './api/slas.routes.js';
 import { incidentRoutes } from './api/incidents.routes.js';
 import { knowledgeRoutes } from './api/knowledge.routes.js';
 import { postmortemRoutes } from './api/postmortems.routes.js';
@@ -15,6 +14,7 @@ import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.
 import { serviceRoutes } from './api/services.routes.js';
 import { maintenanceRoutes, silenceRoutes } from './api/silences.routes.js';
 import { slackRoutes } from './api/slack.routes.js';
+import { slaRoutes } from './api/slas.routes.js';
 import { userRoutes } from './api/users.routes.js';
 import { limitBody } from './body.js';
 import type { AppEnv, HttpDeps } from './context.js';
