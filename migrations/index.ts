@@ -19,6 +19,8 @@ import { Migration20261218000005_roles_and_updates } from './Migration2026121800
 import { Migration20261218000006_ingest_numbering } from './Migration20261218000006_ingest_numbering.js';
 import { Migration20261218000007_knowledge } from './Migration20261218000007_knowledge.js';
 import { Migration20261218000008_postmortems } from './Migration20261218000008_postmortems.js';
+import { Migration20261219000003_telemetry_bronze } from './Migration20261219000003_telemetry_bronze.js';
+import { Migration20261219000004_silver } from './Migration20261219000004_silver.js';
 import { Migration20261219000005_sla } from './Migration20261219000005_sla.js';
 
 /** Every migration, in order. Listed explicitly so no folder discovery is needed at run time. */
@@ -47,5 +49,7 @@ export const migrationsList = [
   { name: 'Migration20261218000006_ingest_numbering', class: Migration20261218000006_ingest_numbering },
   { name: 'Migration20261218000007_knowledge', class: Migration20261218000007_knowledge },
   { name: 'Migration20261218000008_postmortems', class: Migration20261218000008_postmortems },
+  { name: 'Migration20261219000003_telemetry_bronze', class: Migration20261219000003_telemetry_bronze },
+  { name: 'Migration20261219000004_silver', class: Migration20261219000004_silver },
   { name: 'Migration20261219000005_sla', class: Migration20261219000005_sla },
 ];

@@ -50,6 +50,7 @@ import {
   resolutionFor,
   resolutionText,
 } from '../domains/postmortems/index.js';
+import { RollupsService } from '../domains/rollups/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
@@ -60,10 +61,12 @@ import {
   SlaService,
   SlaSnapshotter,
 } from '../domains/sla/index.js';
+import { CollectingSink, type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { escalationDirectory } from './escalation-directory.js';
+import { slaMetricsFrom } from './sla-metrics.js';
 
 /** Every domain service of one OpsWatch, wired together. Adapters (HTTP, Slack, jobs) call these, nothing else. */
 export interface Services {
@@ -109,6 +112,10 @@ export interface Services {
   postmortems: PostmortemsService;
   /** Postmortems' action items, and the daily reminder of overdue ones. */
   actionItems: ActionItemsService;
+  /** Silver: metric rollups (series, totals and event counts of a service's metric over a range). */
+  rollups: RollupsService;
+  /** Telemetry: OTLP/events ingestion (redaction, routing to Bronze and the metric sink) and Bronze's reads. */
+  telemetry: TelemetryService;
   /** SLA definitions (versions), snapshots, error budgets. */
   sla: SlaService;
   /** The nightly SLA snapshots (and their backfill), the engine's module. */
@@ -141,9 +148,13 @@ export interface ServiceOptions {
   escalationDirectory?: EscalationDirectory;
   /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
   updateCadence?: CadencePolicy;
-  /** Silver's rollups as SLAs read them (null: SLAs have no event figures and no burn alerts). */
+  /** Where ingested metric points go (Silver's aggregator); default: a bounded collecting sink. */
+  metricSink?: MetricSink;
+  /** TELEMETRY_HASH_SECRET: the HMAC key of user ids in telemetry (unset: generated and kept per install). */
+  telemetryHashSecret?: string | undefined;
+  /** Silver's rollups as SLAs read them (default: the rollups service; null: no event figures, no burn alerts). */
   slaMetrics?: SlaMetricsPort | null;
-  /** Bronze's recent errors of a service, for burn alerts. */
+  /** Bronze's recent errors of a service, for burn alerts (default: the telemetry service). */
   slaLogs?: SlaLogsPort | null;
 }
 
@@ -288,6 +299,15 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   const alerts = new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort, silencer);
   const silenceDeps = { orm, clock, silencer, endHolds: alerts.endHolds };
   const sla = new SlaService(orm, clock);
+  const rollups = new RollupsService(orm);
+  const telemetry = new TelemetryService(orm, clock, {
+    settings: (tenantId) => tenants.settings(tenantId),
+    sink: opts.metricSink ?? new CollectingSink(),
+    hashSecret: opts.telemetryHashSecret,
+  });
+  // SLAs read Silver (rollups) and Bronze (recent errors) unless a caller says otherwise.
+  const slaMetrics = opts.slaMetrics === undefined ? slaMetricsFrom(rollups) : opts.slaMetrics;
+  const slaLogs = opts.slaLogs === undefined ? telemetry : opts.slaLogs;
   return {
     tenants,
     outbox,
@@ -322,12 +342,14 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     knowledge,
     postmortems,
     actionItems: new ActionItemsService(orm, postmortems, { clock, enqueue: outbox.enqueue }),
+    rollups,
+    telemetry,
     sla,
-    slaSnapshots: new SlaSnapshotter(orm, clock, opts.slaMetrics ?? null, log),
+    slaSnapshots: new SlaSnapshotter(orm, clock, slaMetrics, log),
     slaBurn: new SlaBurnAlerts(orm, clock, {
       alerts,
-      metrics: opts.slaMetrics ?? null,
-      logs: opts.slaLogs ?? null,
+      metrics: slaMetrics,
+      logs: slaLogs,
       onBurn: (tenantId, service, burn) => sla.noteBurn(tenantId, service, burn),
     }),
   };

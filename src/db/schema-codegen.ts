@@ -43,6 +43,8 @@ const TYPES: Readonly<Record<string, string>> = {
   _text: 'string[]',
   _uuid: 'string[]',
   _int4: 'number[]',
+  /** Binary values (node-postgres reads them as Buffers): the metric rollups' serialized sketches. */
+  bytea: 'Buffer',
   /** Full-text search documents (read as their text form; written only by generated columns). */
   tsvector: 'string',
 };

@@ -219,6 +219,12 @@ export interface Incidents {
   merged_group_keys: Generated<string[]>;
 }
 
+export interface InstallSecrets {
+  name: string;
+  value: string;
+  created_at: Generated<Timestamp>;
+}
+
 export interface KbAsks {
   incident_id: string;
   tenant_id: string;
@@ -300,6 +306,39 @@ export interface KbResolutions {
   captured_by_name: string | null;
 }
 
+export interface LogEntries {
+  id: Generated<Int8>;
+  tenant_id: string;
+  time: Timestamp;
+  service: string;
+  level: string;
+  severity: Generated<number>;
+  message: Generated<string>;
+  context: Generated<Json>;
+  trace_id: string | null;
+  span_id: string | null;
+  user_hash: string | null;
+  duration_ms: number | null;
+  incident_id: string | null;
+}
+
+export interface LogEvidence {
+  tenant_id: string;
+  incident_id: string;
+  entry_id: Int8;
+  time: Timestamp;
+  service: string;
+  level: string;
+  severity: Generated<number>;
+  message: Generated<string>;
+  context: Generated<Json>;
+  trace_id: string | null;
+  span_id: string | null;
+  user_hash: string | null;
+  duration_ms: number | null;
+  linked_at: Timestamp;
+}
+
 export interface MaintenanceAnnouncements {
   tenant_id: string;
   window_id: string;
@@ -319,6 +358,50 @@ export interface MaintenanceWindows {
   deleted_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface MetricCardinalityNotices {
+  tenant_id: string;
+  name: string;
+  kind: string;
+  series: number;
+  created_at: Timestamp;
+}
+
+export interface MetricRollupProgress {
+  id: number;
+  hours_done_until: Timestamp;
+}
+
+export interface MetricRollups {
+  series_id: Int8;
+  step: string;
+  bucket: Timestamp;
+  tenant_id: string;
+  service: string;
+  name: string;
+  tags: Json;
+  all_tags: Generated<boolean>;
+  count: Int8;
+  sum: number;
+  min: number;
+  max: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  sketch: Buffer;
+  updated_at: Timestamp;
+}
+
+export interface MetricSeries {
+  id: Generated<Int8>;
+  tenant_id: string;
+  service: string;
+  name: string;
+  tags: Json;
+  series_hash: string;
+  all_tags: Generated<boolean>;
+  created_at: Timestamp;
 }
 
 export interface NotificationRules {
@@ -651,14 +734,21 @@ export interface DB {
   incident_roles: IncidentRoles;
   incident_update_cadences: IncidentUpdateCadences;
   incidents: Incidents;
+  install_secrets: InstallSecrets;
   kb_asks: KbAsks;
   kb_entries: KbEntries;
   kb_entry_incidents: KbEntryIncidents;
   kb_entry_versions: KbEntryVersions;
   kb_incident_signatures: KbIncidentSignatures;
   kb_resolutions: KbResolutions;
+  log_entries: LogEntries;
+  log_evidence: LogEvidence;
   maintenance_announcements: MaintenanceAnnouncements;
   maintenance_windows: MaintenanceWindows;
+  metric_cardinality_notices: MetricCardinalityNotices;
+  metric_rollup_progress: MetricRollupProgress;
+  metric_rollups: MetricRollups;
+  metric_series: MetricSeries;
   notification_rules: NotificationRules;
   outbox: Outbox;
   page_ledgers: PageLedgers;

@@ -61,6 +61,8 @@ silence:write            . Y Y Y . . | . . Y Y
 maintenance:write        . . Y Y . . | . . Y Y
 kb:read                  Y Y Y Y Y Y | . Y Y Y
 kb:write                 . Y Y Y . . | . . Y Y
+telemetry:read           Y Y Y Y Y . | . Y Y Y
+telemetry:write          . . . Y . . | Y . Y Y
 sla:read                 Y Y Y Y Y Y | . Y Y Y
 sla:write                . . Y Y . . | . . Y Y
 `;

@@ -57,6 +57,8 @@ export const PERMISSIONS = [
   'maintenance:write',
   'kb:read',
   'kb:write',
+  'telemetry:read',
+  'telemetry:write',
   'sla:read',
   'sla:write',
 ] as const;
@@ -111,6 +113,8 @@ const DOES: Record<Permission, string> = {
   'maintenance:write': 'change maintenance windows',
   'kb:read': 'read the knowledge base',
   'kb:write': 'add to or edit the knowledge base',
+  'telemetry:read': 'read services’ logs (Bronze) and metric rollups (Silver)',
+  'telemetry:write': 'send telemetry (OTLP logs and metrics, events)',
   'sla:read': 'read SLAs, their snapshots and error budgets',
   'sla:write': 'define or change SLAs (a change is a new version)',
 };
@@ -150,6 +154,7 @@ const PEOPLE_READS: Permission[] = [
   'silence:read',
   'kb:read',
   'postmortem:read',
+  'telemetry:read',
   'sla:read',
 ];
 const INCIDENT_WORK: Permission[] = [
@@ -234,9 +239,9 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
  * (the audit log included); `write` also does what responders and managers do; `admin` does everything.
  */
 export const SCOPE_MATRIX: Readonly<Record<ApiKeyScope, Grants>> = {
-  webhooks: grant(['webhook:send']),
+  webhooks: grant(['webhook:send', 'telemetry:write']),
   read: grant(READS),
-  write: grant([...READS, ...INCIDENT_WORK, ...ROSTER_WORK, 'postmortem:publish']),
+  write: grant([...READS, ...INCIDENT_WORK, ...ROSTER_WORK, 'postmortem:publish', 'telemetry:write']),
   admin: all(),
 };
 

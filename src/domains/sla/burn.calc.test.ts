@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { evaluateBurn, type MinuteCounts } from './burn.calc.js';
+import { evaluateBurn as evaluate, type MinuteCounts, windowsFromMinutes } from './burn.calc.js';
+
+const evaluateBurn = (series: MinuteCounts[], now: Date, target: number) =>
+  evaluate(windowsFromMinutes(series, now), target);
 
 const NOW = Date.parse('2026-12-02T12:00:00Z');
 /** `minutes` minutes before now with 1000 events each and `bad` of them bad. */

@@ -17,15 +17,23 @@ export const BURN_RULES: readonly BurnRule[] = [
   { name: 'slow', factor: 6, longMinutes: 360, shortMinutes: 30 },
 ];
 
-/** The longest window a rule reads: how far back the minute series must go. */
-export const BURN_LOOKBACK_MINUTES = Math.max(...BURN_RULES.map((r) => r.longMinutes));
+/** Every window a rule reads (minutes), shortest first. */
+export const BURN_WINDOWS: readonly number[] = [
+  ...new Set(BURN_RULES.flatMap((r) => [r.shortMinutes, r.longMinutes])),
+].sort((a, b) => a - b);
 
-/** One minute of a service: events and bad events (errors, or events of minutes over a latency threshold). */
-export interface MinuteCounts {
-  /** The minute's start (ms). */
-  at: number;
+/** The longest window a rule reads: how far back the figures must go. */
+export const BURN_LOOKBACK_MINUTES = BURN_WINDOWS.at(-1) ?? 360;
+
+/** Events and bad events (errors, or events of minutes over a latency threshold) of a window. */
+export interface WindowCounts {
   total: number;
   bad: number;
+}
+
+/** One minute of a service (its start in ms). */
+export interface MinuteCounts extends WindowCounts {
+  at: number;
 }
 
 export interface BurnVerdict {
@@ -36,30 +44,25 @@ export interface BurnVerdict {
   rates: Record<number, number>;
 }
 
-/** Burn rate over the `minutes` before `now` (minutes whose start is in [now − minutes, now)). */
-export function windowBurn(
-  series: readonly MinuteCounts[],
-  now: number,
-  minutes: number,
-  target: number,
-): number {
-  const from = now - minutes * 60_000;
-  let total = 0;
-  let bad = 0;
-  for (const m of series) {
-    if (m.at >= from && m.at < now) {
-      total += m.total;
-      bad += m.bad;
-    }
+/** Window counts from minutes: each window is the minutes starting in [now − window, now). */
+export function windowsFromMinutes(series: readonly MinuteCounts[], now: Date): Record<number, WindowCounts> {
+  const out: Record<number, WindowCounts> = {};
+  for (const w of BURN_WINDOWS) {
+    const from = now.getTime() - w * 60_000;
+    const c = { total: 0, bad: 0 };
+    for (const m of series)
+      if (m.at >= from && m.at < now.getTime()) {
+        c.total += m.total;
+        c.bad += m.bad;
+      }
+    out[w] = c;
   }
-  return burnRate(bad, total, target);
+  return out;
 }
 
-export function evaluateBurn(series: readonly MinuteCounts[], now: Date, target: number): BurnVerdict {
-  const t = now.getTime();
+export function evaluateBurn(windows: Readonly<Record<number, WindowCounts>>, target: number): BurnVerdict {
   const rates: Record<number, number> = {};
-  for (const r of BURN_RULES)
-    for (const m of [r.longMinutes, r.shortMinutes]) rates[m] = windowBurn(series, t, m, target);
+  for (const w of BURN_WINDOWS) rates[w] = burnRate(windows[w]?.bad ?? 0, windows[w]?.total ?? 0, target);
   const hit = BURN_RULES.find(
     (r) => (rates[r.longMinutes] ?? 0) >= r.factor && (rates[r.shortMinutes] ?? 0) >= r.factor,
   );

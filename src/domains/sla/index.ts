@@ -1,6 +1,14 @@
 export { BURN_RULES, type BurnVerdict, evaluateBurn } from './burn.calc.js';
+export { errorConditions } from './error-filter.calc.js';
 export type { SlaMetric, SlaWindow, Trend } from './sla.calc.js';
-export type { RecentError, SlaBucket, SlaBucketQuery, SlaLogsPort, SlaMetricsPort } from './sla.ports.js';
+export type {
+  RecentError,
+  SlaLogsPort,
+  SlaMetricsPort,
+  SlaMinute,
+  SlaRangeQuery,
+  SlaWindowFigures,
+} from './sla.ports.js';
 export { SlaService } from './sla.service.js';
 export * from './sla.types.js';
 export {

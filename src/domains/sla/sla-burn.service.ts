@@ -4,11 +4,18 @@ import { withTx } from '../../db/tx.js';
 import { type Actor, systemActor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import type { IngestResult, NormalizedAlert } from '../alerts/index.js';
-import { BURN_LOOKBACK_MINUTES, type BurnVerdict, evaluateBurn, type MinuteCounts } from './burn.calc.js';
+import {
+  BURN_LOOKBACK_MINUTES,
+  BURN_WINDOWS,
+  type BurnVerdict,
+  evaluateBurn,
+  type WindowCounts,
+  windowsFromMinutes,
+} from './burn.calc.js';
 import { burnFiringAlert, burnResolvedAlert } from './burn-alert.calc.js';
 import type { SlaMetric } from './sla.calc.js';
 import { metricLabel } from './sla.mapper.js';
-import type { SlaBucket, SlaLogsPort, SlaMetricsPort } from './sla.ports.js';
+import type { SlaLogsPort, SlaMetricsPort } from './sla.ports.js';
 import { type BurnCheckRow, slaStore } from './sla.store.js';
 
 /** How burn alerts raise and resolve their alerts: the alerts domain's ingestion, in the caller's transaction. */
@@ -31,24 +38,6 @@ export interface BurnRunReport {
 /** How often each SLA's burn is measured, and how many per run. */
 const CHECK_EVERY_MS = 60_000;
 const PER_RUN = 100;
-
-/** Minute buckets → counts of events and bad events (errors; for LATENCY_P99 the events of slow minutes). */
-export function minuteCounts(
-  metric: SlaMetric,
-  thresholdMs: number | null,
-  buckets: readonly SlaBucket[],
-): MinuteCounts[] {
-  return buckets.map((b) => ({
-    at: b.bucket.getTime(),
-    total: b.count,
-    bad:
-      metric === 'LATENCY_P99'
-        ? b.p99 !== null && b.p99 > (thresholdMs ?? Infinity)
-          ? b.count
-          : 0
-        : b.errors,
-  }));
-}
 
 /**
  * Burn alerts (the engine's module): every open SLA's error budget burn is measured about once a minute over
@@ -78,19 +67,7 @@ export class SlaBurnAlerts {
       let fired = 0;
       let resolved = 0;
       for (const row of rows) {
-        const buckets = await metrics.buckets(row.tenant_id, {
-          service: row.service,
-          name: row.metric_name,
-          errorFilter: row.error_filter as Record<string, string>,
-          from: new Date(now.getTime() - BURN_LOOKBACK_MINUTES * 60_000),
-          to: now,
-          step: 'minute',
-        });
-        const verdict = evaluateBurn(
-          minuteCounts(row.metric as SlaMetric, row.threshold_ms, buckets),
-          now,
-          Number(row.target),
-        );
+        const verdict = evaluateBurn(await this.windows(metrics, row, now), Number(row.target));
         this.d.onBurn?.(row.tenant_id, row.service, verdict.rates[60] ?? 0);
         const outcome = await this.apply(em, row, verdict, now);
         if (outcome === 'fired') fired += 1;
@@ -98,6 +75,39 @@ export class SlaBurnAlerts {
       }
       return { checked: rows.length, fired, resolved };
     });
+  }
+
+  /**
+   * Each window's events and bad events: for LATENCY_P99 from the last 6 h of minutes (a minute whose p99 is
+   * over the threshold is bad with all its events); otherwise error counts straight from Silver per window.
+   */
+  private async windows(
+    metrics: SlaMetricsPort,
+    row: BurnCheckRow,
+    now: Date,
+  ): Promise<Record<number, WindowCounts>> {
+    const base = { service: row.service, name: row.metric_name };
+    if (row.metric === 'LATENCY_P99') {
+      const from = new Date(now.getTime() - BURN_LOOKBACK_MINUTES * 60_000);
+      const minutes = await metrics.minutes(row.tenant_id, { ...base, from, to: now });
+      const limit = row.threshold_ms ?? Number.POSITIVE_INFINITY;
+      return windowsFromMinutes(
+        minutes.map((m) => ({ at: m.bucket.getTime(), total: m.count, bad: m.p99 > limit ? m.count : 0 })),
+        now,
+      );
+    }
+    const out: Record<number, WindowCounts> = {};
+    for (const w of BURN_WINDOWS) {
+      const q = {
+        ...base,
+        errorFilter: row.error_filter as Record<string, string>,
+        from: new Date(now.getTime() - w * 60_000),
+        to: now,
+      };
+      const f = await metrics.range(row.tenant_id, q, false);
+      out[w] = { total: f.count, bad: f.errors };
+    }
+    return out;
   }
 
   private async apply(

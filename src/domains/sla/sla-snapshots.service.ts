@@ -12,7 +12,9 @@ import { dayOf, dayStart, downtimeMinutes, dueDays, nextDay, type SlaMetric } fr
 import type { SlaMetricsPort } from './sla.ports.js';
 import { type DueRow, slaStore } from './sla.store.js';
 import type { SnapshotEvidence } from './sla.types.js';
-import { dayResult } from './snapshot.calc.js';
+import { dayResult, type SlaBucket } from './snapshot.calc.js';
+
+const HOUR_MS = 3_600_000;
 
 export interface SnapshotRunReport {
   snapshots: number;
@@ -68,22 +70,38 @@ export class SlaSnapshotter {
     });
   }
 
+  /** The day's 24 hours from Silver (exact whether or not Silver has built its hour rows yet). */
+  private async hours(
+    def: DueRow,
+    metric: SlaMetric,
+    errorFilter: Record<string, string>,
+    from: Date,
+  ): Promise<SlaBucket[]> {
+    const metrics = this.metrics;
+    if (!metrics) return [];
+    const out: SlaBucket[] = [];
+    for (let h = 0; h < 24; h++) {
+      const a = new Date(from.getTime() + h * HOUR_MS);
+      const q = {
+        service: def.service,
+        name: def.metric_name,
+        errorFilter,
+        from: a,
+        to: new Date(a.getTime() + HOUR_MS),
+      };
+      const f = await metrics.range(def.tenant_id, q, metric === 'LATENCY_P99');
+      if (f.count > 0) out.push({ bucket: a, count: f.count, errors: f.errors, p99: f.p99 });
+    }
+    return out;
+  }
+
   /** Computes and stores one day's snapshot of a version; false when the day already had one. */
   private async snapshot(em: Em, def: DueRow, day: string, now: Date): Promise<boolean> {
     const from = dayStart(day);
     const to = dayStart(nextDay(day));
     const metric = def.metric as SlaMetric;
     const errorFilter = def.error_filter as Record<string, string>;
-    const buckets = this.metrics
-      ? await this.metrics.buckets(def.tenant_id, {
-          service: def.service,
-          name: def.metric_name,
-          errorFilter,
-          from,
-          to,
-          step: 'hour',
-        })
-      : [];
+    const buckets = await this.hours(def, metric, errorFilter, from);
     const windows = await maintenanceReads.specs(em, def.tenant_id, def.service, from, to);
     const incidents = await incidentSpans.overlapping(em, def.tenant_id, def.service, from, to);
     const maintIn = (a: Date, b: Date) => maintenanceMinutes(windows, a, b);

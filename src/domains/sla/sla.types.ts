@@ -5,8 +5,8 @@ import type { SlaMetric, SlaWindow, Trend } from './sla.calc.js';
 export const DEFAULT_METRIC_NAME = 'http.server.duration';
 /**
  * Which events are errors unless told otherwise: tag `status` ≥ 500, or tag `error` equal to `true`. Each entry is
- * a tag and a condition (`>=N`, `>N`, `<=N`, `<N` compare numbers; anything else must equal); an event matching
- * any entry is an error.
+ * a tag and a condition (`>=N`: a number at least N; `abc*`: starts with `abc`; anything else: equals it); an
+ * event matching any entry is an error.
  */
 export const DEFAULT_ERROR_FILTER: Readonly<Record<string, string>> = { status: '>=500', error: 'true' };
 
@@ -33,7 +33,9 @@ export const slaInputSchema = z
       .record(z.string().min(1).max(100), z.string().min(1).max(100))
       .refine((f) => Object.keys(f).length > 0 && Object.keys(f).length <= 10, 'errorFilter needs 1–10 tags.')
       .optional()
-      .meta({ description: 'Tag → condition (`>=500`, `true`); an event matching any entry is an error' }),
+      .meta({
+        description: 'Tag → condition (`>=500`, `5*`, `true`); an event matching any entry is an error',
+      }),
     activeFrom: z.iso
       .datetime({ offset: true, error: 'activeFrom must be an ISO 8601 instant.' })
       .optional()

@@ -1,5 +1,13 @@
 import { attainment, burnOf, type SlaMetric } from './sla.calc.js';
-import type { SlaBucket } from './sla.ports.js';
+
+/** One hour of a day as read from Silver. */
+export interface SlaBucket {
+  bucket: Date;
+  count: number;
+  errors: number;
+  /** Null when not read (not LATENCY_P99) or without events. */
+  p99: number | null;
+}
 
 export interface DefinitionFacts {
   metric: SlaMetric;

@@ -1,0 +1,68 @@
+import type { MetricPoint, MetricSink } from '../telemetry/index.js';
+import { bucketOf, canonicalTags } from './series.calc.js';
+import { type Aggregate, emptyAggregate, mergeInto, observe, observeHistogram } from './sketch.calc.js';
+
+/** One series' minute in memory. */
+export interface MinuteAggregate extends Aggregate {
+  tenantId: string;
+  service: string;
+  name: string;
+  tags: Record<string, string>;
+  /** The minute's start (ms since the epoch). */
+  bucket: number;
+}
+
+const keyOf = (tenantId: string, service: string, name: string, tags: string, bucket: number) =>
+  `${tenantId}\u0000${service}\u0000${name}\u0000${tags}\u0000${bucket}`;
+
+/**
+ * The in-memory Silver aggregator: per (tenant, service, metric, tag set, minute) an exact count, sum, min and
+ * max and a DDSketch. Ingestion adds to it synchronously; `drain` hands over everything gathered so far (the
+ * flush) and starts afresh; `restore` puts back what a failed flush could not store, merged with what came since.
+ */
+export class RollupAggregator implements MetricSink {
+  private minutes = new Map<string, MinuteAggregate>();
+
+  add(points: readonly MetricPoint[]): void {
+    for (const p of points) {
+      const at = p.at.getTime();
+      if (!Number.isFinite(at)) continue;
+      const entry = this.entry(p.tenantId, p.service, p.name, p.tags, bucketOf(at, 'minute'));
+      if (p.kind === 'value') observe(entry, p.value, p.count ?? 1);
+      else observeHistogram(entry, p);
+    }
+  }
+
+  /** How many series-minutes are held (for the flush's log and metrics). */
+  get size(): number {
+    return this.minutes.size;
+  }
+
+  /** Everything gathered since the last drain; the aggregator is empty afterwards. */
+  drain(): MinuteAggregate[] {
+    const out = [...this.minutes.values()].filter((m) => m.count > 0);
+    this.minutes = new Map();
+    return out;
+  }
+
+  /** Puts back minutes a flush did not store (they merge exactly with whatever arrived meanwhile). */
+  restore(minutes: readonly MinuteAggregate[]): void {
+    for (const m of minutes) mergeInto(this.entry(m.tenantId, m.service, m.name, m.tags, m.bucket), m);
+  }
+
+  private entry(
+    tenantId: string,
+    service: string,
+    name: string,
+    tags: Record<string, string>,
+    bucket: number,
+  ): MinuteAggregate {
+    const key = keyOf(tenantId, service, name, canonicalTags(tags), bucket);
+    let e = this.minutes.get(key);
+    if (!e) {
+      e = { ...emptyAggregate(), tenantId, service, name, tags: { ...tags }, bucket };
+      this.minutes.set(key, e);
+    }
+    return e;
+  }
+}

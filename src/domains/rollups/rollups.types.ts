@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { Step, TagFilter } from './series.calc.js';
+
+/** One bucket of a metric: exact count, sum, min, max; percentiles from the merged sketch (1 % relative error). */
+export interface RollupPoint {
+  bucket: Date;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+/** A range's totals, the same fields without the bucket (all zeros when nothing was recorded). */
+export type RollupTotals = Omit<RollupPoint, 'bucket'>;
+
+export interface SeriesQuery {
+  service: string;
+  name: string;
+  /** Only the tag sets holding every one of these pairs (merged together); none: every tag set. */
+  tags?: Record<string, string>;
+  from: Date;
+  to: Date;
+  step: Step;
+}
+
+export interface TotalsQuery {
+  service: string;
+  name: string;
+  tags?: Record<string, string>;
+  from: Date;
+  to: Date;
+}
+
+export interface CountQuery {
+  service: string;
+  name: string;
+  from: Date;
+  to: Date;
+  /** Which tag sets' events to count (`{ key: 'status', op: 'gte', value: 500 }`). */
+  tagFilter: TagFilter;
+}
+
+/** A range's events: all of them, and those of the tag sets the filter picks. */
+export interface EventCounts {
+  total: number;
+  matching: number;
+}
+
+/** The REST query (`GET /api/v1/services/{name}/rollups`); tag filters are `tag.<key>=<value>` parameters. */
+export const rollupsQuerySchema = z
+  .object({
+    metric: z.string().trim().min(1, 'Say which metric (metric=…).').max(255),
+    from: z.iso.datetime({ offset: true, message: 'from must be an ISO 8601 instant.' }),
+    to: z.iso.datetime({ offset: true, message: 'to must be an ISO 8601 instant.' }),
+    step: z.enum(['minute', 'hour']).default('minute'),
+  })
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: 'to must be after from.', path: ['to'] });
+
+/** At most this many buckets in one answer (a month of hours, a day of minutes, and some). */
+export const MAX_BUCKETS = 2_000;
+
+export interface RollupsDto {
+  service: string;
+  metric: string;
+  step: Step;
+  from: string;
+  to: string;
+  tags: Record<string, string>;
+  points: {
+    bucket: string;
+    count: number;
+    sum: number;
+    min: number;
+    max: number;
+    p50: number;
+    p90: number;
+    p99: number;
+  }[];
+}

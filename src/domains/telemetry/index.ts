@@ -1,0 +1,2 @@
+export { type TelemetryDeps, TelemetryService } from './telemetry.service.js';
+export * from './telemetry.types.js';
