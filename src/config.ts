@@ -53,6 +53,10 @@ const envSchema = z.object({
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
   }),
+  /** The HMAC key of user ids in telemetry; unset: generated at first use and kept in the database. */
+  TELEMETRY_HASH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'expected at least 16 characters',
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -42,6 +42,7 @@ export type AppConfig = Pick<
       | 'TWILIO_API_URL'
       | 'UPDATE_CADENCE'
       | 'INCIDENT_CHANNEL_ARCHIVE_HOURS'
+      | 'TELEMETRY_HASH_SECRET'
     >
   >;
 
@@ -133,6 +134,7 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
       ? { channelArchiveHours: config.INCIDENT_CHANNEL_ARCHIVE_HOURS }
       : {}),
     updateCadence: parseCadence(config.UPDATE_CADENCE),
+    telemetryHashSecret: config.TELEMETRY_HASH_SECRET,
     metrics: {
       deliveryFailed: (destination, reason) => {
         if (destination.startsWith('slack.')) metrics.slackDeliveryFailures.inc({ reason });

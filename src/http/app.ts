@@ -22,6 +22,7 @@ import { requireApiKey } from './middleware/auth.middleware.js';
 import { serveDocument } from './openapi/document.js';
 import { opsRoutes } from './ops.routes.js';
 import { errorToResponse, problem } from './problem.js';
+import { serviceLogsRoutes, telemetryRoutes } from './telemetry.routes.js';
 import { webhookRoutes } from './webhooks.routes.js';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -61,6 +62,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
     app.post('/slack/events', (c) => handle(slackRequest(c)));
   }
   app.route('/', webhookRoutes(deps));
+  app.route('/', telemetryRoutes(deps));
   app.route('/', twilioRoutes(deps, deps.twilio));
   app.route('/ical', icalFeedRoutes(deps));
   app.route('/', heartbeatPingRoutes(deps));
@@ -75,6 +77,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/api/v1/users', userRoutes(deps));
   app.route('/api/v1/users', contactMethodRoutes(deps));
   app.route('/api/v1/services', serviceRoutes(deps));
+  app.route('/api/v1/services', serviceLogsRoutes(deps));
   app.route('/api/v1/escalation-policies', escalationPolicyRoutes(deps));
   app.route('/api/v1/heartbeats', heartbeatRoutes(deps));
   app.route('/api/v1/slas', slaRoutes(deps));

@@ -1,2 +1,5 @@
+export { encodingOf, type OtlpEncoding } from './otlp/otlp-decode.js';
+export { decodeResponse, encodeRequest, encodeResponse, type OtlpSignal } from './otlp/otlp-proto.js';
+export { BUILTIN_RULES, compileRedactor, hashUserId, luhnValid } from './redaction.calc.js';
 export { type TelemetryDeps, TelemetryService } from './telemetry.service.js';
 export * from './telemetry.types.js';

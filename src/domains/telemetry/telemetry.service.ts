@@ -5,19 +5,26 @@ import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, parseInput } from '../../shared/errors.js';
+import { decodeOtlp, type OtlpEncoding } from './otlp/otlp-decode.js';
+import type { OtlpSignal } from './otlp/otlp-proto.js';
+import { extraRuleProblem } from './redaction.calc.js';
 import { dayOf, dayOfPartition, type LogEntryRow, telemetryStore } from './telemetry.store.js';
 import {
   DEFAULT_RETENTION_DAYS,
+  type IngestOutcome,
   type LogEntryDto,
   type LogLevel,
   type LogPage,
   logQuerySchema,
+  MAX_EVENTS,
   type MetricSink,
   type PurgeReport,
   type RecentError,
   type TelemetrySettings,
+  telemetryEventsSchema,
   telemetrySettingsSchema,
 } from './telemetry.types.js';
+import { TelemetryIngest } from './telemetry-ingest.js';
 
 /** What the telemetry domain is given. */
 export interface TelemetryDeps {
@@ -63,12 +70,74 @@ function decodeCursor(cursor: string): { time: Date; id: string } {
  */
 export class TelemetryService {
   private secret: Promise<string> | undefined;
+  /** This process's ingestion engine (group commit to Bronze, metric buffer). */
+  readonly ingestion: TelemetryIngest;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
     private readonly deps: TelemetryDeps,
-  ) {}
+  ) {
+    this.ingestion = new TelemetryIngest({
+      insert: (rows) => withPgTx(this.orm, 'system', (tx) => telemetryStore.insert(tx, rows)),
+      ensurePartitions: (days) => this.ensurePartitions(days),
+      sink: () => this.deps.sink,
+      settings: (tenantId) => this.settings(tenantId),
+      hashSecret: () => this.hashSecret(),
+    });
+  }
+
+  /** An OTLP/HTTP export (`POST /v1/logs`, `/v1/metrics`); answers once its Bronze rows are committed. */
+  async ingestOtlp(
+    actor: Actor,
+    signal: OtlpSignal,
+    encoding: OtlpEncoding,
+    body: Uint8Array,
+  ): Promise<IngestOutcome> {
+    authorize(actor, 'telemetry:write');
+    const request = decodeOtlp(signal, encoding, body);
+    return this.ingestion.ingest(actor.tenantId, this.clock.now(), { signal, body: request });
+  }
+
+  /** A plain JSON batch of events (`POST /api/v1/telemetry/events`). */
+  async ingestEvents(actor: Actor, input: unknown): Promise<IngestOutcome> {
+    authorize(actor, 'telemetry:write');
+    const events = parseInput(
+      telemetryEventsSchema,
+      input,
+      `The events are not valid (at most ${MAX_EVENTS} per request).`,
+    );
+    return this.ingestion.ingest(actor.tenantId, this.clock.now(), { signal: 'events', body: events });
+  }
+
+  /** Hands the buffered metric points to the sink now (tests, shutdown). */
+  flushMetrics(): void {
+    this.ingestion.metrics.flush();
+  }
+
+  /** The tenant's telemetry settings, for people who may read settings. */
+  async settingsFor(actor: Actor): Promise<TelemetrySettings> {
+    authorize(actor, 'settings:read');
+    return this.settings(actor.tenantId);
+  }
+
+  /** Checks a new `telemetry` settings value (extra redaction rules' regexes too): the parsed value, or a 400. */
+  parseSettings(input: unknown): TelemetrySettings {
+    const parsed = parseInput(telemetrySettingsSchema, input ?? {}, 'The telemetry settings are not valid.');
+    const problems = parsed.extraRedactionRules.flatMap((r, i) => {
+      const why = extraRuleProblem(r);
+      return why
+        ? [{ field: `telemetry.extraRedactionRules.${i}.pattern`, message: `"${r.name}" ${why}` }]
+        : [];
+    });
+    if (problems.length > 0) {
+      throw AppError.validation(
+        `An extra redaction rule ${problems[0]?.message.replace(/^"[^"]*" /, '')}.`,
+        problems,
+      );
+    }
+    return parsed;
+  }
 
   /** Where metric points go (Silver's aggregator once wired). */
   get sink(): MetricSink {

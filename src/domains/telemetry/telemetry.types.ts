@@ -127,4 +127,32 @@ export interface IngestOutcome {
   accepted: number;
   rejected: number;
   errorMessage: string;
+  /** Rows written to Bronze (committed). */
+  bronze: number;
+  /** Metric points handed to the buffer (the sink gets them within about a second). */
+  points: number;
 }
+
+/** Events one `POST /api/v1/telemetry/events` may carry. */
+export const MAX_EVENTS = 1000;
+
+/** One event of the plain JSON batch for scripts. */
+export const telemetryEventSchema = z.object({
+  service: z.string().trim().min(1).max(200),
+  time: z.iso.datetime({ offset: true }).optional(),
+  level: z.enum(LOG_LEVELS).optional(),
+  message: z.string().max(65_536).optional(),
+  /** A metric name: with `value`, a data point of that metric; with `durationMs`, of `<name>.duration`. */
+  name: z.string().min(1).max(200).optional(),
+  value: z.number().finite().optional(),
+  durationMs: z.number().finite().min(0).optional(),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  traceId: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, 'a trace id is 32 hex digits')
+    .optional(),
+  userId: z.string().min(1).max(200).optional(),
+});
+export type TelemetryEvent = z.infer<typeof telemetryEventSchema>;
+
+export const telemetryEventsSchema = z.array(telemetryEventSchema).min(1).max(MAX_EVENTS);

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ingestionSettingsSchema } from '../../domains/alerts/index.js';
 import { postmortemSettingsSchema } from '../../domains/postmortems/index.js';
+import { telemetrySettingsSchema } from '../../domains/telemetry/index.js';
 import { DEFAULT_KEY_SCOPES, userInputSchema } from '../../domains/tenants/index.js';
 import { API_KEY_SCOPES, USER_ROLES } from '../../shared/actor.js';
 import { json, jsonBody, route } from '../openapi/route.js';
@@ -33,6 +34,7 @@ export const settingsBodySchema = z
     ingestion: ingestionSettingsSchema.optional(),
     escalation: escalationSettingsSchema.optional(),
     postmortems: postmortemSettingsSchema.optional(),
+    telemetry: telemetrySettingsSchema.optional(),
   })
   .openapi('SettingsChange');
 export const settingsSchema = z
@@ -40,6 +42,7 @@ export const settingsSchema = z
     ingestion: ingestionSettingsSchema,
     escalation: escalationSettingsSchema,
     postmortems: postmortemSettingsSchema,
+    telemetry: telemetrySettingsSchema,
   })
   .openapi('Settings');
 export const auditQuerySchema = z.object({

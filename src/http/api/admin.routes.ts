@@ -29,14 +29,16 @@ export function adminRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
     ingestion: await s.alerts.settingsFor(actor),
     escalation: { defaultPolicyId: await s.policies.defaultPolicyId(actor) },
     postmortems: await s.postmortems.settingsFor(actor),
+    telemetry: await s.telemetry.settingsFor(actor),
   });
   serve(app, getSettings, async (c) => c.json(await settings(c.get('actor')), 200));
   serve(app, putSettings, async (c) => {
-    const { ingestion, escalation, postmortems } = c.req.valid('json');
+    const { ingestion, escalation, postmortems, telemetry } = c.req.valid('json');
     const actor = c.get('actor');
     if (escalation) await s.policies.setDefaultPolicy(actor, escalation.defaultPolicyId);
     if (ingestion) await s.tenants.updateSettings(actor, { ingestion });
     if (postmortems) await s.tenants.updateSettings(actor, { postmortems });
+    if (telemetry) await s.tenants.updateSettings(actor, { telemetry: s.telemetry.parseSettings(telemetry) });
     return c.json(await settings(actor), 200);
   });
   serve(app, listAudit, async (c) =>

@@ -1,0 +1,87 @@
+import { BronzeWriter } from './bronze-writer.js';
+import {
+  emptyRouted,
+  type IngestContext,
+  type Routed,
+  reasonsText,
+  routeEvents,
+  routeLogs,
+} from './ingest.calc.js';
+import { MetricBuffer } from './metric-buffer.js';
+import { CumulativeTracker, routeMetrics } from './otlp/otlp-metrics.calc.js';
+import { BUILTIN_RULES, compileRedactor, extraRules, hashUserId, type Redactor } from './redaction.calc.js';
+import type { BronzeRow } from './telemetry.store.js';
+import type { IngestOutcome, MetricSink, TelemetryEvent, TelemetrySettings } from './telemetry.types.js';
+
+/** What the ingestion engine needs from around it. */
+export interface IngestPorts {
+  insert(rows: readonly BronzeRow[]): Promise<void>;
+  ensurePartitions(days: readonly Date[]): Promise<void>;
+  sink(): MetricSink;
+  settings(tenantId: string): Promise<TelemetrySettings>;
+  hashSecret(): Promise<string>;
+}
+
+export type Request =
+  | { signal: 'logs'; body: unknown }
+  | { signal: 'metrics'; body: unknown }
+  | { signal: 'events'; body: readonly TelemetryEvent[] };
+
+/**
+ * The ingestion engine of one process: routes each request (pure, ingest.calc.ts), writes its Bronze rows by
+ * group commit (answering after they are committed) and buffers its metric points for about a second before
+ * the sink gets them.
+ */
+export class TelemetryIngest {
+  readonly bronze: BronzeWriter;
+  readonly metrics: MetricBuffer;
+  private readonly tracker = new CumulativeTracker();
+  private readonly redactors = new Map<string, { key: string; redactor: Redactor }>();
+  private readonly builtin = compileRedactor(BUILTIN_RULES);
+
+  constructor(private readonly ports: IngestPorts) {
+    this.bronze = new BronzeWriter({
+      insert: (r) => ports.insert(r),
+      ensurePartitions: (d) => ports.ensurePartitions(d),
+    });
+    this.metrics = new MetricBuffer(() => ports.sink());
+  }
+
+  /** The tenant's redactor: the built-in rules and its extra ones, compiled once per change. */
+  private redactorFor(tenantId: string, settings: TelemetrySettings): Redactor {
+    if (settings.extraRedactionRules.length === 0) return this.builtin;
+    const key = JSON.stringify(settings.extraRedactionRules);
+    const hit = this.redactors.get(tenantId);
+    if (hit?.key === key) return hit.redactor;
+    const redactor = compileRedactor([...BUILTIN_RULES, ...extraRules(settings.extraRedactionRules)]);
+    this.redactors.set(tenantId, { key, redactor });
+    return redactor;
+  }
+
+  async ingest(tenantId: string, now: Date, req: Request): Promise<IngestOutcome> {
+    const settings = await this.ports.settings(tenantId);
+    const secret = await this.ports.hashSecret();
+    const redactor = this.redactorFor(tenantId, settings);
+    const ctx: IngestContext = {
+      tenantId,
+      now,
+      settings,
+      redactor,
+      hashUser: (id) => hashUserId(secret, id),
+    };
+    let routed: Routed;
+    if (req.signal === 'logs') routed = routeLogs(ctx, req.body);
+    else if (req.signal === 'metrics')
+      routed = routeMetrics({ tenantId, now, redactor, tracker: this.tracker }, req.body, emptyRouted());
+    else routed = routeEvents(ctx, req.body);
+    this.metrics.add(routed.points);
+    await this.bronze.write(routed.rows);
+    return {
+      accepted: routed.accepted,
+      rejected: routed.rejected,
+      errorMessage: reasonsText(routed),
+      bronze: routed.rows.length,
+      points: routed.points.length,
+    };
+  }
+}
