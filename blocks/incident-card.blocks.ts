@@ -281,6 +281,11 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
   if (channel) blocks.push({ type: 'context', elements: [mrkdwn(channel, LIMITS.textObject)] });
   const known = view.status === 'resolved' ? null : knownProblemBlock(view.knownProblem, opts.now);
   if (known) blocks.push(known);
+  if (view.errorBudget)
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(`:chart_with_downwards_trend: ${view.errorBudget}`, LIMITS.textObject)],
+    });
   blocks.push(lifecycleBlock(view, opts));
   const roles = rolesBlock(view.roles);
   if (roles) blocks.push(roles);

@@ -56,6 +56,8 @@ export interface IncidentView {
   knownProblem?: KnownProblemView | null;
   /** A resolved incident's card offers the "Postmortem" button (its severity is one the tenant's setting names). */
   postmortemOffered?: boolean;
+  /** Its service's error budget ("Error budget 38% left (30 d), burning 6.2×"); absent or null: no SLA. */
+  errorBudget?: string | null;
 }
 
 /** An incident's own Slack channel (`#inc-42-…`); `id` null while it is being made. */

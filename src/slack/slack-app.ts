@@ -13,6 +13,7 @@ import { registerKnowledge } from './features/knowledge/register.js';
 import { registerOnCallCommand } from './features/oncall-command/register.js';
 import { registerPostmortem } from './features/postmortem/register.js';
 import { registerSilenceCommand } from './features/silence-command/register.js';
+import { registerSlaCommand } from './features/sla-command/register.js';
 import { FetchReceiver, type SlackEventRequest } from './fetch-receiver.js';
 import { identityResolver } from './identity.js';
 import { registerIdentity } from './identity.middleware.js';
@@ -99,6 +100,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
   registerIncidentCommand(app, deps, identify);
   registerOnCallCommand(app, deps, identify);
   registerHeartbeatCommand(app, deps);
+  registerSlaCommand(app, deps);
   registerSilenceCommand(app, deps);
   registerPostmortem(app, deps, identify);
   registerContact(app, deps);

@@ -1,6 +1,7 @@
 export { BURN_RULES, type BurnVerdict, evaluateBurn } from './burn.calc.js';
 export { errorConditions } from './error-filter.calc.js';
 export type { SlaMetric, SlaWindow, Trend } from './sla.calc.js';
+export { metricLabel, windowLabel } from './sla.mapper.js';
 export type {
   RecentError,
   SlaLogsPort,

@@ -75,6 +75,8 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     const postmortemOffered =
       view.status === 'resolved' &&
       (await deps.services.postmortems.offersButton(row.tenantId, view.severity));
+    // Cached per service for a few minutes by the SLA service: most card renders read nothing for it.
+    const errorBudget = (await deps.services.sla.budgetLine(row.tenantId, view.service))?.text ?? null;
     return {
       ...view,
       mergedInto,
@@ -82,6 +84,7 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
       channel: ch ? { id: ch.channelId, name: ch.name, archived: ch.archived } : null,
       knownProblem,
       postmortemOffered,
+      errorBudget,
     };
   };
 
