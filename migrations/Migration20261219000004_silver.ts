@@ -77,6 +77,8 @@ export class Migration20261219000004_silver extends Migration {
         id smallint primary key check (id = 1),
         hours_done_until timestamptz not null
       );`);
+    // Not a tenant's data: tenant-scoped reads look at it to know which hours are built.
+    this.addSql('grant select on metric_rollup_progress to opswatch_tenant;');
   }
 
   override async down(): Promise<void> {

@@ -82,8 +82,6 @@ export class Migration20261219000005_sla extends Migration {
         primary key (tenant_id, definition_key)
       );`);
     this.addSql(`create index sla_burn_states_checked on sla_burn_states (checked_at);`);
-    // SLAs read Silver in their tenant's scope; Silver's reads look at the hour rollup's cursor (no tenant rows).
-    this.addSql(`grant select on metric_rollup_progress to opswatch_tenant;`);
     for (const s of tenantIsolationSql('sla_definitions')) this.addSql(s);
     for (const s of tenantIsolationSql('sla_burn_states')) this.addSql(s);
     for (const s of tenantIsolationSql('sla_snapshots')) this.addSql(s);

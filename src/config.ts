@@ -45,6 +45,31 @@ const envSchema = z.object({
     .min(0, 'expected a number of hours (0: at once)')
     .max(8760)
     .default(24),
+  /** Retention of Bronze (raw error logs), in days, 3–30. */
+  TELEMETRY_BRONZE_RETENTION_DAYS: z.coerce
+    .number()
+    .int('expected a whole number of days')
+    .min(3)
+    .max(30)
+    .default(7),
+  /** Retention of Silver minute rollups, in days. */
+  TELEMETRY_MINUTE_RETENTION_DAYS: z.coerce
+    .number()
+    .int('expected a whole number of days')
+    .min(1)
+    .max(3660)
+    .default(30),
+  /** Retention of Silver hour rollups, in days. */
+  TELEMETRY_HOUR_RETENTION_DAYS: z.coerce
+    .number()
+    .int('expected a whole number of days')
+    .min(1)
+    .max(36600)
+    .default(90),
+  /** A metric's unique tag combinations past which its tenant's admins are warned in Slack (once). */
+  TELEMETRY_CARDINALITY_WARN: z.coerce.number().int('expected a whole number').min(1).default(10_000),
+  /** A metric's unique tag combinations past which new combinations are no longer stored. */
+  TELEMETRY_CARDINALITY_LIMIT: z.coerce.number().int('expected a whole number').min(1).default(50_000),
   /** Status update cadence per severity: `P1=30m,P2=60m` (the default), `off` for none. */
   UPDATE_CADENCE: optionalString.superRefine((v, ctx) => {
     try {
@@ -95,6 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: expected both to be set (HTTP mode) or SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode)',
     );
   }
+  if (e.TELEMETRY_CARDINALITY_LIMIT < e.TELEMETRY_CARDINALITY_WARN)
+    problems.push('TELEMETRY_CARDINALITY_LIMIT: expected at least TELEMETRY_CARDINALITY_WARN');
   const twilio = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_FROM_NUMBER];
   if (twilio.some(Boolean) && !twilio.every(Boolean))
     problems.push(

@@ -26,12 +26,11 @@ import { addTenant } from './harness/tenants.js';
 let t: TestApp;
 let sink: CollectingSink;
 beforeAll(async () => {
-  t = await startTestApp();
+  // Metric points go to a collecting witness here (Silver's aggregator is tested in otel-rollups.scenario.test.ts).
+  sink = new CollectingSink();
+  t = await startTestApp({ metricSink: sink });
   // The SDK stamps records with the wall clock: OpsWatch's clock follows it.
   t.clock.set(new Date());
-  const s = t.services.telemetry.sink;
-  if (!(s instanceof CollectingSink)) throw new Error('expected the default collecting sink');
-  sink = s;
 });
 afterAll(async () => {
   await t?.close();

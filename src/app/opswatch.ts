@@ -9,6 +9,8 @@ import {
   type DeliveryReport,
   OUTBOX_CHANNEL,
 } from '../domains/notify/index.js';
+import { DEFAULT_RETENTION } from '../domains/rollups/index.js';
+import type { MetricSink } from '../domains/telemetry/index.js';
 import { type Engine, engineFor } from '../engine/index.js';
 import { createHttpApp, createSlackOnlyApp } from '../http/app.js';
 import { listen } from '../http/listen.js';
@@ -18,6 +20,7 @@ import type { Logger } from '../shared/logger.js';
 import type { SlackApp } from '../slack/slack-app.js';
 import type { TwilioSettings } from '../twilio/twilio-client.js';
 import type { RoleName } from './roles.js';
+import { startRollupFlusher } from './rollup-flusher.js';
 import { createServices, type Services } from './services.js';
 
 export type AppConfig = Pick<
@@ -42,6 +45,11 @@ export type AppConfig = Pick<
       | 'TWILIO_API_URL'
       | 'UPDATE_CADENCE'
       | 'INCIDENT_CHANNEL_ARCHIVE_HOURS'
+      | 'TELEMETRY_BRONZE_RETENTION_DAYS'
+      | 'TELEMETRY_MINUTE_RETENTION_DAYS'
+      | 'TELEMETRY_HOUR_RETENTION_DAYS'
+      | 'TELEMETRY_CARDINALITY_WARN'
+      | 'TELEMETRY_CARDINALITY_LIMIT'
       | 'TELEMETRY_HASH_SECRET'
     >
   >;
@@ -53,6 +61,8 @@ export interface OpsWatchDeps {
   clock: Clock;
   /** Policies, rules and managers for the escalation engine (the composition root's default when not given). */
   escalationDirectory?: EscalationDirectory;
+  /** Where ingested metric points go instead of Silver's aggregator (tests' witness). */
+  metricSink?: MetricSink;
   /** Bolt's bot ids, so the Slack app skips `auth.test` when it starts. */
   slack?: { botId?: string; botUserId?: string };
 }
@@ -68,6 +78,8 @@ export interface StartOptions {
   listen?: { port: number; host: string };
   /** Told the port once the sidecar listens (published beside the embedded database). */
   onListening?: (port: number) => Promise<void>;
+  /** How often an HTTP process flushes its metric rollups (default 60 s; tests flush by hand instead). */
+  rollupFlushSeconds?: number;
   /** The worker's timing (tests run it fast). */
   worker?: {
     tickSeconds?: number;
@@ -134,8 +146,19 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
       ? { channelArchiveHours: config.INCIDENT_CHANNEL_ARCHIVE_HOURS }
       : {}),
     updateCadence: parseCadence(config.UPDATE_CADENCE),
+    cardinality: {
+      warnAt: config.TELEMETRY_CARDINALITY_WARN ?? 10_000,
+      limit: config.TELEMETRY_CARDINALITY_LIMIT ?? 50_000,
+    },
+    retention: {
+      bronzeDays: config.TELEMETRY_BRONZE_RETENTION_DAYS ?? DEFAULT_RETENTION.bronzeDays,
+      minuteDays: config.TELEMETRY_MINUTE_RETENTION_DAYS ?? DEFAULT_RETENTION.minuteDays,
+      hourDays: config.TELEMETRY_HOUR_RETENTION_DAYS ?? DEFAULT_RETENTION.hourDays,
+    },
     telemetryHashSecret: config.TELEMETRY_HASH_SECRET,
+    ...(deps.metricSink ? { metricSink: deps.metricSink } : {}),
     metrics: {
+      telemetryDropped: (reason, points) => metrics.telemetryDroppedPoints.inc({ reason }, points),
       deliveryFailed: (destination, reason) => {
         if (destination.startsWith('slack.')) metrics.slackDeliveryFailures.inc({ reason });
       },
@@ -222,6 +245,8 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
           ...(twilio ? { twilio: { authToken: twilio.authToken, publicBaseUrl: twilio.publicBaseUrl } } : {}),
           ...(app?.events ? { slackEvents: app.events } : {}),
         };
+        if (roles.includes('http'))
+          closers.push(startRollupFlusher(built, log, opts.rollupFlushSeconds ?? 60));
         const handler = serveSlackOnly ? createSlackOnlyApp(http) : createHttpApp(http, config.publicBaseUrl);
         const at = opts.listen ?? { port: config.PORT, host: config.HOST };
         const listening = await listen(handler.fetch, at.port, at.host);

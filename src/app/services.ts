@@ -50,18 +50,28 @@ import {
   resolutionFor,
   resolutionText,
 } from '../domains/postmortems/index.js';
-import { RollupsService } from '../domains/rollups/index.js';
+import {
+  type CardinalityLimits,
+  cardinalityNotifier,
+  DEFAULT_RETENTION,
+  type RetentionPolicy,
+  RollupAggregator,
+  RollupsJanitor,
+  RollupsService,
+  RollupWriter,
+} from '../domains/rollups/index.js';
 import { HandoffsService, OnCallService, RostersService } from '../domains/rosters/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
 import {
   SlaBurnAlerts,
+  SlaCharts,
   type SlaLogsPort,
   type SlaMetricsPort,
   SlaService,
   SlaSnapshotter,
 } from '../domains/sla/index.js';
-import { CollectingSink, type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
+import { type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -112,7 +122,10 @@ export interface Services {
   postmortems: PostmortemsService;
   /** Postmortems' action items, and the daily reminder of overdue ones. */
   actionItems: ActionItemsService;
-  /** Silver: metric rollups (series, totals and event counts of a service's metric over a range). */
+  /**
+   * Silver: metric rollups (series, totals and event counts of a service's metric over a range), the aggregator
+   * telemetry feeds, its flush, the hour rollup and the janitor.
+   */
   rollups: RollupsService;
   /** Telemetry: OTLP/events ingestion (redaction, routing to Bronze and the metric sink) and Bronze's reads. */
   telemetry: TelemetryService;
@@ -122,6 +135,8 @@ export interface Services {
   slaSnapshots: SlaSnapshotter;
   /** Error budget burn alerts (multi-window, multi-burn-rate), the engine's module. */
   slaBurn: SlaBurnAlerts;
+  /** SLA charts (PNG): the last 24 h against the week before. */
+  slaCharts: SlaCharts;
 }
 
 /** What the services tell the process's metrics. */
@@ -131,6 +146,8 @@ export interface ServiceMetrics {
   expired(destination: Destination, reason: string): void;
   escalation?: EscalationMetrics;
   phone?: PhoneMetrics;
+  /** Telemetry data points not stored, by reason. */
+  telemetryDropped?: (reason: string, points: number) => void;
 }
 
 export interface ServiceOptions {
@@ -148,10 +165,14 @@ export interface ServiceOptions {
   escalationDirectory?: EscalationDirectory;
   /** UPDATE_CADENCE: how often a status update is due per severity (default P1 30 min, P2 60 min). */
   updateCadence?: CadencePolicy;
-  /** Where ingested metric points go (Silver's aggregator); default: a bounded collecting sink. */
+  /** Where ingested metric points go; default: Silver's aggregator (`rollups.sink`). */
   metricSink?: MetricSink;
   /** TELEMETRY_HASH_SECRET: the HMAC key of user ids in telemetry (unset: generated and kept per install). */
   telemetryHashSecret?: string | undefined;
+  /** TELEMETRY_CARDINALITY_WARN and TELEMETRY_CARDINALITY_LIMIT (default 10,000 and 50,000). */
+  cardinality?: CardinalityLimits;
+  /** TELEMETRY_*_RETENTION_DAYS (default Bronze 7, Silver minutes 30, hours 90 days). */
+  retention?: RetentionPolicy;
   /** Silver's rollups as SLAs read them (default: the rollups service; null: no event figures, no burn alerts). */
   slaMetrics?: SlaMetricsPort | null;
   /** Bronze's recent errors of a service, for burn alerts (default: the telemetry service). */
@@ -298,13 +319,32 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
   const silencer = new Silencer();
   const alerts = new AlertsService(orm, clock, (id) => tenants.settings(id), incidents.ingestPort, silencer);
   const silenceDeps = { orm, clock, silencer, endHolds: alerts.endHolds };
-  const sla = new SlaService(orm, clock);
-  const rollups = new RollupsService(orm);
+  // Metric points ingestion takes go to Silver's in-memory aggregator (flushed every 60 s by HTTP processes).
+  const aggregator = new RollupAggregator();
   const telemetry = new TelemetryService(orm, clock, {
     settings: (tenantId) => tenants.settings(tenantId),
-    sink: opts.metricSink ?? new CollectingSink(),
+    sink: opts.metricSink ?? aggregator,
     hashSecret: opts.telemetryHashSecret,
   });
+  const rollups = new RollupsService(orm, {
+    aggregator,
+    writer: new RollupWriter({
+      orm,
+      clock,
+      aggregator,
+      limits: opts.cardinality ?? { warnAt: 10_000, limit: 50_000 },
+      notify: cardinalityNotifier({
+        enqueue: outbox.enqueue,
+        adminChannel: async (tenantId) => {
+          const own = (await tenants.settings(tenantId)).adminChannel;
+          return typeof own === 'string' && own ? own : (opts.slackDefaultChannel ?? null);
+        },
+      }),
+      ...(opts.metrics?.telemetryDropped ? { dropped: opts.metrics.telemetryDropped } : {}),
+    }),
+    janitor: new RollupsJanitor(orm, opts.retention ?? DEFAULT_RETENTION, telemetry, log),
+  });
+  const sla = new SlaService(orm, clock);
   // SLAs read Silver (rollups) and Bronze (recent errors) unless a caller says otherwise.
   const slaMetrics = opts.slaMetrics === undefined ? slaMetricsFrom(rollups) : opts.slaMetrics;
   const slaLogs = opts.slaLogs === undefined ? telemetry : opts.slaLogs;
@@ -351,6 +391,16 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
       metrics: slaMetrics,
       logs: slaLogs,
       onBurn: (tenantId, service, burn) => sla.noteBurn(tenantId, service, burn),
+      // A burn's incident gets its chart in each card's thread (queued in the transaction that opened it).
+      onOpened: (em, o) =>
+        outbox.enqueueChart(em, {
+          tenantId: o.tenantId,
+          incidentId: o.incidentId,
+          definitionKey: o.definitionKey,
+          service: o.service,
+          at: o.now,
+        }),
     }),
+    slaCharts: new SlaCharts(orm, slaMetrics),
   };
 }

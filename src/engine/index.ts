@@ -4,6 +4,7 @@ import { escalationModule } from './escalation.module.js';
 import { handoffsModule } from './handoffs.module.js';
 import { heartbeatsModule } from './heartbeats.module.js';
 import { slaBurnModule, slaSnapshotsModule } from './sla.module.js';
+import { telemetryJanitorModule } from './telemetry-janitor.module.js';
 import { createEngine, type Engine } from './tick.js';
 import { updateRemindersModule } from './update-reminders.module.js';
 
@@ -31,6 +32,10 @@ export function engineFor(services: Services, log: Logger): Engine {
       { name: 'knowledge-asks', run: (now) => services.knowledge.askPending(now) },
       // Owners of overdue postmortem action items: one DM per item per day.
       { name: 'action-item-reminders', run: (now) => services.actionItems.remind(now) },
+      // Silver: completed hours built from their 60 minutes (one replica at a time; the cursor makes it idempotent).
+      { name: 'rollup-hours', run: (now) => services.rollups.rollHours(now) },
+      // The telemetry janitor: retention of Silver (bounded batches) and Bronze (day partitions), every 10 minutes.
+      telemetryJanitorModule(services.rollups),
       // Yesterday's SLA snapshots (from 00:00 UTC), and every day a downtime made us miss.
       slaSnapshotsModule(services.slaSnapshots),
       // Error budgets burning fast open (and, when the burn stops, resolve) incidents of source `sla`.

@@ -10,6 +10,7 @@ import { heartbeatPingRoutes, heartbeatRoutes } from './api/heartbeats.routes.js
 import { incidentRoutes } from './api/incidents.routes.js';
 import { knowledgeRoutes } from './api/knowledge.routes.js';
 import { postmortemRoutes } from './api/postmortems.routes.js';
+import { rollupRoutes } from './api/rollups.routes.js';
 import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.routes.js';
 import { serviceRoutes } from './api/services.routes.js';
 import { maintenanceRoutes, silenceRoutes } from './api/silences.routes.js';
@@ -77,6 +78,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/api/v1/users', userRoutes(deps));
   app.route('/api/v1/users', contactMethodRoutes(deps));
   app.route('/api/v1/services', serviceRoutes(deps));
+  app.route('/api/v1/services', rollupRoutes(deps));
   app.route('/api/v1/services', serviceLogsRoutes(deps));
   app.route('/api/v1/escalation-policies', escalationPolicyRoutes(deps));
   app.route('/api/v1/heartbeats', heartbeatRoutes(deps));

@@ -24,6 +24,8 @@ export interface Metrics {
   twilioErrors: Counter<'code'>;
   /** Heartbeat pings: `ok`, `recovered` (the monitor was down), `unknown` (no monitor has the token). */
   heartbeatPings: Counter<'outcome'>;
+  /** Telemetry data points not stored, by reason (`cardinality_limit`: a new tag combination past the limit). */
+  telemetryDroppedPoints: Counter<'reason'>;
 }
 
 /** The worker's share of the metrics. */
@@ -148,8 +150,15 @@ export function createMetrics(openCounts: () => Promise<{ severity: number; n: n
     labelNames: ['outcome'],
     registers: [registry],
   });
+  const telemetryDroppedPoints = new Counter({
+    name: 'opswatch_telemetry_dropped_points_total',
+    help: 'Telemetry data points not stored, by reason (cardinality_limit: a new tag combination of a metric past its limit)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   return {
     registry,
+    telemetryDroppedPoints,
     twilioErrors,
     heartbeatPings,
     notifications,

@@ -5,6 +5,7 @@ import type { Services } from '../../src/app/services.js';
 import { type Orm, openOrm } from '../../src/db/orm.js';
 import type { EscalationDirectory } from '../../src/domains/escalation/index.js';
 import type { DeliveryRegistry, DeliveryReport } from '../../src/domains/notify/index.js';
+import type { MetricSink } from '../../src/domains/telemetry/index.js';
 import type { Engine } from '../../src/engine/index.js';
 import type { Metrics } from '../../src/http/metrics.js';
 import type { Actor } from '../../src/shared/actor.js';
@@ -92,6 +93,8 @@ export async function startTestApp(
     escalationDirectory?: EscalationDirectory;
     /** SMS and calls through a fake Twilio; PUBLIC_BASE_URL is then a public URL the fake maps to the local port. */
     twilio?: boolean | FakeTwilioOptions;
+    /** Where ingested metric points go instead of Silver's aggregator (a witness such as CollectingSink). */
+    metricSink?: MetricSink;
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
@@ -123,6 +126,7 @@ export async function startTestApp(
     log,
     // The real directory (escalation, services and paging domains) unless a test brings its own.
     ...(opts.escalationDirectory ? { escalationDirectory: opts.escalationDirectory } : {}),
+    ...(opts.metricSink ? { metricSink: opts.metricSink } : {}),
     config: {
       ...(fake
         ? {

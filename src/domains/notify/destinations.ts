@@ -16,6 +16,7 @@ export const DESTINATIONS = [
   'slack.usergroup',
   'slack.channel',
   'slack.mirror',
+  'slack.file',
   'sms',
   'voice',
   'webhook',
@@ -82,6 +83,11 @@ export const DESTINATION_SPECS: Record<Destination, DestinationSpec> = {
   'slack.channel': slack({}),
   /** A timeline event mirrored into the incident's channel (a message of its own there, not a thread reply). */
   'slack.mirror': slack({ lookUpMaybeSent: true }),
+  /**
+   * A file uploaded into the card's thread (an SLA burn's chart): rendered when sent, uploaded with
+   * `files.getUploadURLExternal`, the upload POST and `files.completeUploadExternal`.
+   */
+  'slack.file': slack({ needsCard: true }),
   sms: phone('sms'),
   voice: phone('voice'),
   webhook: phone('webhook'),
@@ -129,6 +135,16 @@ export const maintenancePayloadSchema = z.object({
   timeZone: z.string(),
   startsAt: z.iso.datetime({ offset: true }),
   endsAt: z.iso.datetime({ offset: true }),
+});
+
+/** A metric's cardinality notice to a tenant's admins (rollups domain): past the warning threshold or the limit. */
+export const cardinalityPayloadSchema = z.object({
+  type: z.literal('cardinality'),
+  kind: z.enum(['warning', 'limit']),
+  metric: z.string(),
+  series: z.number().int(),
+  warnAt: z.number().int(),
+  limit: z.number().int(),
 });
 
 /** A page (escalation domain): rendered from the page and the incident as they are when it is sent. */
@@ -215,6 +231,15 @@ export const actionItemReminderSchema = z.object({
   day: z.iso.date(),
 });
 
+/** An SLA burn's chart (the last 24 h against the week before), rendered from Silver when uploaded. */
+export const slaChartPayloadSchema = z.object({
+  type: z.literal('sla_chart'),
+  definitionKey: z.string(),
+  service: z.string(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type SlaChartPayload = z.infer<typeof slaChartPayloadSchema>;
+
 /** What each destination's rows carry, checked on the way out of the database. */
 export const PAYLOADS = {
   'slack.post': z.discriminatedUnion('type', [
@@ -223,6 +248,7 @@ export const PAYLOADS = {
     escalationPostPayloadSchema,
     statusUpdatePayloadSchema,
     maintenancePayloadSchema,
+    cardinalityPayloadSchema,
   ]),
   'slack.update': incidentCard,
   /** One timeline event (several when coalesced), rendered from its data under the card. */
@@ -245,6 +271,7 @@ export const PAYLOADS = {
   }),
   'slack.channel': channelOpPayloadSchema,
   'slack.mirror': eventPayload,
+  'slack.file': slaChartPayloadSchema,
   sms: twilioPayloadSchema,
   voice: twilioPayloadSchema,
   webhook: z.object({ url: z.url(), body: z.unknown() }),

@@ -15,6 +15,7 @@ export {
   type PayloadOf,
   PLATFORMS,
   type Platform,
+  type SlaChartPayload,
   type StatusUpdatePayload,
   type UpdateReminderPayload,
 } from './destinations.js';

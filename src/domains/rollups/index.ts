@@ -20,9 +20,20 @@
  *   tagFilter: [{ key: 'status', op: 'gte', value: 500 }, { key: 'error', op: 'eq', value: 'true' }] })` gives
  *   total and error events; `totals(...).p99` gives LATENCY_P99. `countWhere` is `counts(...).matching`.
  */
-export { RollupAggregator } from './rollup-aggregator.js';
-export { RollupsService } from './rollups.service.js';
+export { cardinalityNotifier } from './cardinality-notice.js';
+export { HOUR_GRACE_MS } from './hour-rollup.js';
+export { type MinuteAggregate, RollupAggregator } from './rollup-aggregator.js';
+export { type CardinalityLimits, type FlushReport, RollupWriter } from './rollup-writer.js';
+export { RollupsService, type RollupsWork } from './rollups.service.js';
 export * from './rollups.types.js';
+export {
+  type BronzePurge,
+  DEFAULT_RETENTION,
+  type JanitorReport,
+  PURGE_BATCH,
+  type RetentionPolicy,
+  RollupsJanitor,
+} from './rollups-janitor.js';
 export { segmentsOf } from './rollups-read.calc.js';
 export { matches, type Step, type TagCondition, type TagFilter } from './series.calc.js';
 export { RELATIVE_ACCURACY } from './sketch.calc.js';

@@ -10,6 +10,8 @@ export interface MinuteAggregate extends Aggregate {
   tags: Record<string, string>;
   /** The minute's start (ms since the epoch). */
   bucket: number;
+  /** How many data points went in (what the dropped-points metric counts). */
+  points: number;
 }
 
 const keyOf = (tenantId: string, service: string, name: string, tags: string, bucket: number) =>
@@ -30,6 +32,7 @@ export class RollupAggregator implements MetricSink {
       const entry = this.entry(p.tenantId, p.service, p.name, p.tags, bucketOf(at, 'minute'));
       if (p.kind === 'value') observe(entry, p.value, p.count ?? 1);
       else observeHistogram(entry, p);
+      entry.points++;
     }
   }
 
@@ -47,7 +50,11 @@ export class RollupAggregator implements MetricSink {
 
   /** Puts back minutes a flush did not store (they merge exactly with whatever arrived meanwhile). */
   restore(minutes: readonly MinuteAggregate[]): void {
-    for (const m of minutes) mergeInto(this.entry(m.tenantId, m.service, m.name, m.tags, m.bucket), m);
+    for (const m of minutes) {
+      const e = this.entry(m.tenantId, m.service, m.name, m.tags, m.bucket);
+      mergeInto(e, m);
+      e.points += m.points;
+    }
   }
 
   private entry(
@@ -60,7 +67,7 @@ export class RollupAggregator implements MetricSink {
     const key = keyOf(tenantId, service, name, canonicalTags(tags), bucket);
     let e = this.minutes.get(key);
     if (!e) {
-      e = { ...emptyAggregate(), tenantId, service, name, tags: { ...tags }, bucket };
+      e = { ...emptyAggregate(), tenantId, service, name, tags: { ...tags }, bucket, points: 0 };
       this.minutes.set(key, e);
     }
     return e;

@@ -4,6 +4,9 @@ import { withEm } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import { AppError, parseInput } from '../../shared/errors.js';
+import { rollHours } from './hour-rollup.js';
+import type { RollupAggregator } from './rollup-aggregator.js';
+import type { FlushReport, RollupWriter } from './rollup-writer.js';
 import { type RollupRow, rollupsStore } from './rollups.store.js';
 import {
   type CountQuery,
@@ -16,9 +19,17 @@ import {
   type SeriesQuery,
   type TotalsQuery,
 } from './rollups.types.js';
+import type { JanitorReport, RollupsJanitor } from './rollups-janitor.js';
 import { segmentsOf } from './rollups-read.calc.js';
 import { matches, STEP_MS } from './series.calc.js';
 import { type Aggregate, decodeAggregate, emptyAggregate, mergeInto, percentiles } from './sketch.calc.js';
+
+/** The writing side: the aggregator, its writer and the janitor. */
+export interface RollupsWork {
+  aggregator: RollupAggregator;
+  writer: RollupWriter;
+  janitor: RollupsJanitor;
+}
 
 const summaryOf = (r: RollupRow) => ({ count: Number(r.count), sum: r.sum, min: r.min, max: r.max });
 const aggregateOf = (r: RollupRow): Aggregate =>
@@ -45,7 +56,35 @@ const stored = (r: RollupRow): RollupPoint => ({
  * with `telemetry:read`).
  */
 export class RollupsService {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly work: RollupsWork | null = null,
+  ) {}
+
+  /** The in-memory aggregator ingestion adds metric points to (the telemetry domain's MetricSink). */
+  get sink(): RollupAggregator | null {
+    return this.work?.aggregator ?? null;
+  }
+
+  /** Writes what the aggregator gathered to `metric_rollups` (every 60 s and at shutdown, in HTTP processes). */
+  flush(): Promise<FlushReport> {
+    return this.need().writer.flush();
+  }
+
+  /** Builds the completed hours (the engine's `rollup-hours` module). */
+  rollHours(now: Date): Promise<{ hours: number; rows: number }> {
+    return rollHours(this.orm, now);
+  }
+
+  /** Purges Silver and Bronze by the retention policy (the engine's `telemetry-janitor` module). */
+  purge(now: Date): Promise<JanitorReport> {
+    return this.need().janitor.run(now);
+  }
+
+  private need(): RollupsWork {
+    if (!this.work) throw new Error('RollupsService was built for reading only');
+    return this.work;
+  }
 
   /** A metric's buckets over [from, to) at `step`, every matching tag set merged per bucket (empty buckets left out). */
   series(tenantId: string, q: SeriesQuery): Promise<RollupPoint[]> {

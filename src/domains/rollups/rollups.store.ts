@@ -57,7 +57,10 @@ export interface RollupRow {
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export const rollupsStore = {
-  /** The stored series among these identities (any tenant: the flush runs in the system scope). */
+  /**
+   * The stored series among these identities (any tenant: the flush runs in the system scope), held (KEY SHARE)
+   * until the flush commits, so the janitor cannot remove one meanwhile.
+   */
   findSeries(em: Em, keys: readonly NewSeries[]): Promise<SeriesRow[]> {
     if (keys.length === 0) return Promise.resolve([]);
     return query<SeriesRow>(
@@ -65,7 +68,8 @@ export const rollupsStore = {
       sql`select s.id::text as id, s.tenant_id, s.service, s.name, s.series_hash, s.tags from metric_series s
           join unnest(${keys.map((k) => k.tenantId)}::uuid[], ${keys.map((k) => k.service)}::text[],
                       ${keys.map((k) => k.name)}::text[], ${keys.map((k) => k.hash)}::text[]) as k(t, sv, n, h)
-            on s.tenant_id = k.t and s.service = k.sv and s.name = k.n and s.series_hash = k.h`,
+            on s.tenant_id = k.t and s.service = k.sv and s.name = k.n and s.series_hash = k.h
+          for key share of s`,
     );
   },
 
@@ -277,5 +281,89 @@ export const rollupsStore = {
           where tenant_id = ${tenantId} and service = ${service} and name = ${name} and series_hash = '*'`,
     );
     return row?.id;
+  },
+
+  async setHoursDoneUntil(em: Em, at: Date): Promise<void> {
+    await command(
+      em,
+      sql`insert into metric_rollup_progress (id, hours_done_until) values (1, ${at})
+          on conflict (id) do update set hours_done_until = excluded.hours_done_until`,
+    );
+  },
+
+  /** The oldest minute stored (where the hour rollup starts when it has never run). */
+  async earliestMinute(em: Em): Promise<Date | null> {
+    const row = await queryOne<{ at: string | null }>(
+      em,
+      sql`select min(bucket) as at from metric_rollups where step = 'minute'`,
+    );
+    return row?.at ? new Date(row.at) : null;
+  },
+
+  /** Takes a transaction-scoped advisory lock; false when another replica holds it. */
+  async tryLock(em: Em, key: number): Promise<boolean> {
+    const row = await queryOne<{ locked: boolean }>(
+      em,
+      sql`select pg_try_advisory_xact_lock(${key}) as locked`,
+    );
+    return row?.locked === true;
+  },
+
+  /** The series with minutes in [from, to) (any tenant), in id order. */
+  seriesWithMinutes(em: Em, from: Date, to: Date) {
+    return query<{ id: string }>(
+      em,
+      sql`select distinct series_id::text as id from metric_rollups
+          where step = 'minute' and bucket >= ${from} and bucket < ${to} order by 1`,
+    );
+  },
+
+  /** These series' minutes in [from, to) with sketches and identity (any tenant), for building their hour. */
+  minutesOf(em: Em, seriesIds: readonly string[], from: Date, to: Date) {
+    return query<
+      RollupRow & {
+        sketch: Buffer;
+        tenant_id: string;
+        service: string;
+        name: string;
+        tags: Record<string, string>;
+        all_tags: boolean;
+      }
+    >(
+      em,
+      sql`select series_id::text as series_id, bucket, count::text as count, sum, min, max, p50, p90, p99, sketch,
+            tenant_id, service, name, tags, all_tags
+          from metric_rollups
+          where series_id = any(${seriesIds}::bigint[]) and step = 'minute' and bucket >= ${from} and bucket < ${to}
+            and count > 0`,
+    );
+  },
+
+  /**
+   * Deletes at most `limit` rows of `step` older than `before` (any tenant); how many went. Rows another
+   * replica's batch holds are skipped, so replicas share the work and no batch waits.
+   */
+  async purgeBatch(em: Em, step: Step, before: Date, limit: number): Promise<number> {
+    const rows = await query<{ n: number }>(
+      em,
+      sql`with gone as (delete from metric_rollups where ctid in (
+            select ctid from metric_rollups where step = ${step} and bucket < ${before}
+            limit ${limit} for update skip locked) returning 1)
+          select count(*)::int as n from gone`,
+    );
+    return rows[0]?.n ?? 0;
+  },
+
+  /** Deletes at most `limit` series created before `before` that have no rows left; how many went. */
+  async purgeSeries(em: Em, before: Date, limit: number): Promise<number> {
+    const rows = await query<{ n: number }>(
+      em,
+      sql`with gone as (delete from metric_series where ctid in (
+            select s.ctid from metric_series s where s.created_at < ${before}
+              and not exists (select 1 from metric_rollups r where r.series_id = s.id)
+            limit ${limit} for update skip locked) returning 1)
+          select count(*)::int as n from gone`,
+    );
+    return rows[0]?.n ?? 0;
   },
 };

@@ -50,14 +50,27 @@ export interface EventCounts {
 }
 
 /** The REST query (`GET /api/v1/services/{name}/rollups`); tag filters are `tag.<key>=<value>` parameters. */
-export const rollupsQuerySchema = z
-  .object({
-    metric: z.string().trim().min(1, 'Say which metric (metric=…).').max(255),
-    from: z.iso.datetime({ offset: true, message: 'from must be an ISO 8601 instant.' }),
-    to: z.iso.datetime({ offset: true, message: 'to must be an ISO 8601 instant.' }),
-    step: z.enum(['minute', 'hour']).default('minute'),
-  })
-  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: 'to must be after from.', path: ['to'] });
+export const rollupsQueryFields = z.looseObject({
+  metric: z
+    .string({ error: 'Say which metric (metric=…).' })
+    .trim()
+    .min(1, 'Say which metric (metric=…).')
+    .max(255)
+    .meta({ description: 'The metric name, e.g. http.server.duration' }),
+  from: z.iso
+    .datetime({ offset: true, error: 'from must be an ISO 8601 instant.' })
+    .meta({ description: 'Start of the range (inclusive), ISO 8601' }),
+  to: z.iso
+    .datetime({ offset: true, error: 'to must be an ISO 8601 instant.' })
+    .meta({ description: 'End of the range (exclusive), ISO 8601' }),
+  step: z.enum(['minute', 'hour']).default('minute').meta({
+    description: 'Bucket size; hour buckets exist once the hour is built (about 3 minutes after it ends)',
+  }),
+});
+export const rollupsQuerySchema = rollupsQueryFields.refine((q) => Date.parse(q.to) > Date.parse(q.from), {
+  message: 'to must be after from.',
+  path: ['to'],
+});
 
 /** At most this many buckets in one answer (a month of hours, a day of minutes, and some). */
 export const MAX_BUCKETS = 2_000;

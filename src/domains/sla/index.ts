@@ -18,6 +18,7 @@ export {
   type SlaAlertsPort,
   SlaBurnAlerts,
 } from './sla-burn.service.js';
+export { type SlaChart, SlaCharts } from './sla-chart.service.js';
 export {
   formatPct,
   SlaSnapshotter,

@@ -11,6 +11,7 @@ import {
   dayOf,
   daysBefore,
   type SlaMetric,
+  type SlaWindow,
   trendOf,
   windowAttainment,
   windowStart,
@@ -36,7 +37,10 @@ const BUDGET_CACHE_MS = 5 * 60_000;
  * window, error budget left, trend.
  */
 export class SlaService {
-  private readonly budgetCache = new Map<string, { at: number; line: BudgetLine | null }>();
+  private readonly budgetCache = new Map<
+    string,
+    { at: number; line: BudgetLine | null; window: SlaWindow | null }
+  >();
   /** The latest burn a burn-alert run measured per tenant|service (1 h window), shown on cards. */
   private readonly burns = new Map<string, number>();
 
@@ -141,13 +145,12 @@ export class SlaService {
   async budgetLine(tenantId: string, service: string): Promise<BudgetLine | null> {
     const key = `${tenantId}|${service}`;
     const now = this.clock.now().getTime();
-    const hit = this.budgetCache.get(key);
-    let line = hit && now - hit.at < BUDGET_CACHE_MS ? hit.line : undefined;
-    if (line === undefined) {
+    let hit = this.budgetCache.get(key);
+    if (!hit || now - hit.at >= BUDGET_CACHE_MS) {
       const rows = await withEm(this.orm, { tenantId }, (em) => slaStore.list(em, tenantId, true));
       const mine = rows.filter((r) => r.service === service);
       const statuses = await this.statuses(tenantId, mine);
-      line = null;
+      let line: BudgetLine | null = null;
       for (const r of mine) {
         const s = statuses.get(r.id);
         if (!s || s.budgetLeft === null) continue;
@@ -160,15 +163,28 @@ export class SlaService {
           text: '',
         };
       }
-      this.budgetCache.set(key, { at: now, line });
+      const first = mine[0];
+      hit = { at: now, line, window: first ? definitionDto(first).window : null };
+      this.budgetCache.set(key, hit);
     }
-    if (!line) return null;
-    const burn = this.burns.get(key) ?? line.burn;
-    const left = Math.round(line.budgetLeft);
+    const measured = this.burns.get(key);
+    const { line, window } = hit;
+    if (!line) {
+      // No snapshot yet (a new SLA): the burn a burn-alert run measured is still worth showing.
+      if (measured === undefined || !window) return null;
+      return {
+        service,
+        budgetLeft: 100,
+        window,
+        burn: measured,
+        text: `Error budget: first snapshot after its first whole day (${windowLabel(window)}), burning ${measured.toFixed(1)}×`,
+      };
+    }
+    const burn = measured ?? line.burn;
     return {
       ...line,
       burn,
-      text: `Error budget ${left}% left (${windowLabel(line.window)}), burning ${burn.toFixed(1)}×`,
+      text: `Error budget ${Math.round(line.budgetLeft)}% left (${windowLabel(line.window)}), burning ${burn.toFixed(1)}×`,
     };
   }
 

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { cardinalityPost } from '../../../blocks/cardinality.blocks.js';
 import { handoffDm, handoffPost } from '../../../blocks/handoff.blocks.js';
 import { incidentCard } from '../../../blocks/incident-card.blocks.js';
 import { timelineReply } from '../../../blocks/incident-thread.blocks.js';
@@ -31,6 +32,7 @@ import { ledgerDelivery } from './ledger-delivery.js';
 import { cardPermalink, sendEscalationPost, sendPageDm, updatePageDm } from './page-delivery.js';
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { rowIncident } from './row-incident.js';
+import { slaChartDelivery } from './sla-chart-delivery.js';
 import { toDeliveryError } from './slack-errors.js';
 
 type Blocks = Parameters<WebClient['chat']['postMessage']>[0] extends infer A
@@ -140,7 +142,9 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
                 { ...p, startsAt: new Date(p.startsAt), endsAt: new Date(p.endsAt) },
                 { ...blockOptions(deps), timeZone: p.timeZone },
               )
-            : handoffPost(toHandoffView(p), { ...blockOptions(deps), timeZone: p.timeZone });
+            : p.type === 'cardinality'
+              ? cardinalityPost(p)
+              : handoffPost(toHandoffView(p), { ...blockOptions(deps), timeZone: p.timeZone });
       const res = await client.chat.postMessage({
         channel: row.lane,
         text: msg.text,
@@ -274,5 +278,6 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     'slack.usergroup': mapped(usergroup),
     'slack.channel': mapped(incidentChannel.channel),
     'slack.mirror': mapped(incidentChannel.mirror),
+    'slack.file': mapped(slaChartDelivery(client, deps, (row) => payloadOf('slack.file', row))),
   });
 }
