@@ -394,7 +394,7 @@ export class FakeSlackState {
         // Every file must have been announced and its bytes POSTed, exactly the announced length.
         for (const f of files) {
           const known = this.files.get(str(f.id));
-          if (!known || !known.bytes) return { ok: false, error: 'file_not_found' };
+          if (!known?.bytes) return { ok: false, error: 'file_not_found' };
           if (known.bytes.length !== known.length) return { ok: false, error: 'file_upload_size_mismatch' };
         }
         if (args.thread_ts && !args.channel_id) return { ok: false, error: 'invalid_arguments' };
