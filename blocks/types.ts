@@ -1,6 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { HowPagedView } from './contact.blocks.js';
 
+import type { SlaView } from './sla.blocks.js';
+
 /**
  * Plain view models the Block Kit builders render. They are built by the Slack adapters from service DTOs;
  * they never carry entities, and they hold everything a builder needs (no lookups inside builders).
@@ -243,6 +245,8 @@ export interface HomeView {
   pagingMe?: PagingMeView[];
   /** How this person gets paged (phones, rules, test page); the section is left out when absent. */
   howPaged?: HowPagedView;
+  /** Each service's SLA, attainment, budget left and trend; the section is left out when absent or empty. */
+  slas?: SlaView[];
 }
 
 /** One row of App Home's "Incidents paging you". */

@@ -89,4 +89,16 @@ describe('error budgets on incident cards and in /sla', () => {
     const help = await slaCommand('help');
     expect(help).toContain('/sla service');
   });
+
+  it('App Home has a section of SLAs with their budgets', async () => {
+    const before = s.fake.callsTo('views.publish').length;
+    const res = await s.driver.appHomeOpened('U0ALICE');
+    expect(res.status).toBe(200);
+    await s.idle();
+    await s.fake.waitFor('views.publish', () => s.fake.callsTo('views.publish').length > before);
+    const view = JSON.stringify(s.fake.callsTo('views.publish').at(-1)?.args.view);
+    expect(view).toContain('SLAs and error budgets');
+    expect(view).toContain('budget 86% left');
+    expect(s.fake.violations).toEqual([]);
+  });
 });
