@@ -111,9 +111,11 @@ export const HELP_TOPICS = {
     ],
   },
   sla: {
-    summary: 'MTTA, MTTR and SLA compliance.',
+    summary:
+      'SLAs and error budgets: each service’s objective, attainment over its window (30 days or the quarter), budget left, burn and trend.',
     usage: [
-      ['/sla [service] [7d|30d|90d]', 'Report for a service (or all) over a window (default 30d)'],
+      ['/sla', 'Every SLA, the ones with the least budget left first'],
+      ['/sla service', 'One service’s SLAs'],
       ['/sla help', 'This help'],
     ],
   },

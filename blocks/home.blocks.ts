@@ -20,6 +20,7 @@ import { joinWithin, LIMITS } from './limits.js';
 import { addOverrideButton } from './oncall.blocks.js';
 import { range, scheduleLine, when, zoneNote } from './oncall-lines.js';
 import { escalateButton, reasonLine } from './page.blocks.js';
+import { slaHomeSection } from './sla.blocks.js';
 import type { BlockOptions, HomeView, IncidentView, OnCallView, PagingMeView, Severity } from './types.js';
 
 /** At most this many "assigned to me" rows, so open incidents keep most of the 100 blocks. */
@@ -189,6 +190,7 @@ export function homeView(model: HomeView, opts: BlockOptions): SlackHomeView {
   if (model.pagingMe) blocks.push(...pagingMeBlocks(model.pagingMe, opts), { type: 'divider' });
   if (model.onCall) blocks.push(...onCallBlocks(model.onCall, opts), { type: 'divider' });
   if (model.howPaged) blocks.push(...howPagedHomeBlocks(model.howPaged), { type: 'divider' });
+  if (model.slas?.length) blocks.push(...slaHomeSection(model.slas, 6), { type: 'divider' });
 
   // Reserve: 1 header + "more" for assigned, a divider, 1 header + "more" for open incidents.
   const reserve = 5;

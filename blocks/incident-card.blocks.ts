@@ -284,6 +284,11 @@ export function incidentCard(view: IncidentView, opts: BlockOptions): MessagePay
   if (known) blocks.push(known);
   const runbooks = view.status === 'resolved' ? null : cardRunbookBlocks(view.id, view.runbooks ?? []);
   if (runbooks) blocks.push(...runbooks);
+  if (view.errorBudget)
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(`:chart_with_downwards_trend: ${view.errorBudget}`, LIMITS.textObject)],
+    });
   blocks.push(lifecycleBlock(view, opts));
   const roles = rolesBlock(view.roles);
   if (roles) blocks.push(roles);

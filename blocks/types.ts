@@ -1,6 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { HowPagedView } from './contact.blocks.js';
 
+import type { SlaView } from './sla.blocks.js';
+
 /**
  * Plain view models the Block Kit builders render. They are built by the Slack adapters from service DTOs;
  * they never carry entities, and they hold everything a builder needs (no lookups inside builders).
@@ -58,6 +60,8 @@ export interface IncidentView {
   runbooks?: readonly { runbookId: string; slug: string; name: string; version: number }[];
   /** A resolved incident's card offers the "Postmortem" button (its severity is one the tenant's setting names). */
   postmortemOffered?: boolean;
+  /** Its service's error budget ("Error budget 38% left (30 d), burning 6.2×"); absent or null: no SLA. */
+  errorBudget?: string | null;
 }
 
 /** An incident's own Slack channel (`#inc-42-…`); `id` null while it is being made. */
@@ -243,6 +247,8 @@ export interface HomeView {
   pagingMe?: PagingMeView[];
   /** How this person gets paged (phones, rules, test page); the section is left out when absent. */
   howPaged?: HowPagedView;
+  /** Each service's SLA, attainment, budget left and trend; the section is left out when absent or empty. */
+  slas?: SlaView[];
 }
 
 /** One row of App Home's "Incidents paging you". */

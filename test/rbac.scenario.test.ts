@@ -109,6 +109,8 @@ mark a phone number verified     403 403 403 ok  | 403 403 403 ok
 set a user’s manager             403 403 403 ok  | 403 403 403 ok
 list heartbeats                  ok  ok  ok  ok  | 403 ok  ok  ok
 create a heartbeat               403 403 ok  ok  | 403 403 ok  ok
+list SLAs                        ok  ok  ok  ok  | 403 ok  ok  ok
+define an SLA                    403 403 ok  ok  | 403 403 ok  ok
 `;
 
 const rows = TABLE.trim()

@@ -290,6 +290,7 @@ describe('/incident declare and App Home', () => {
       '/kb',
       '/postmortem',
       '/runbook',
+      '/sla',
     ]);
     expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
     expect(manifest.settings.interactivity.is_enabled).toBe(true);

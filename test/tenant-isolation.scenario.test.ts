@@ -41,6 +41,8 @@ interface Side {
   heartbeat: { id: string; token: string };
   silence: string;
   window: string;
+  /** An SLA of the side's service. */
+  sla: string;
 }
 const A = {} as Side;
 const B = {} as Side;
@@ -203,6 +205,11 @@ async function populate(
       ),
     )
   ).id;
+  side.sla = (
+    await json<{ id: string }>(
+      await call(who, 'POST', '/api/v1/slas', {}, { service: p.service, metric: 'ERROR_RATE', target: 99.9 }),
+    )
+  ).id;
   await json(await call(who, 'POST', '/api/v1/api-keys', {}, { name: `${p.name} sender` }));
   const title = `${p.name}: disk full`;
   // Both tenants use the same dedup key: each gets an alert of its own.
@@ -268,6 +275,7 @@ async function bState() {
     heartbeats: await get('/api/v1/heartbeats'),
     silences: await get('/api/v1/silences'),
     windows: await get('/api/v1/maintenance-windows'),
+    slas: await get('/api/v1/slas?all=true'),
   };
 }
 
@@ -300,6 +308,7 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['/api/v1/silences', (x) => expect(x).not.toContain(B.silence)],
       ['/api/v1/maintenance-windows', (x) => expect(x).not.toContain(B.window)],
       ['/api/v1/action-items', (x) => expect(x).not.toContain(B.incident.ref)],
+      ['/api/v1/slas', (x) => expect(x).not.toContain(B.sla)],
     ];
     for (const [path, check] of lists) {
       const res = await call('a', 'GET', path);
@@ -411,6 +420,8 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ['DELETE', '/api/v1/silences/:id', { id: B.silence }],
       ['GET', '/api/v1/maintenance-windows/:id', { id: B.window }],
       ['DELETE', '/api/v1/maintenance-windows/:id', { id: B.window }],
+      ['GET', '/api/v1/slas/:id', { id: B.sla }],
+      ['GET', '/api/v1/slas/:id/snapshots', { id: B.sla }],
     ];
     for (const [method, template, params, body] of attempts) {
       const res = await call('a', method, template, params, body);

@@ -71,6 +71,14 @@ import { HandoffsService, OnCallService, RostersService } from '../domains/roste
 import { RunbooksService } from '../domains/runbooks/index.js';
 import { ServiceCatalog, serviceQueries, serviceReads } from '../domains/services/index.js';
 import { MaintenanceService, Silencer, SilencesService } from '../domains/silences/index.js';
+import {
+  SlaBurnAlerts,
+  SlaCharts,
+  type SlaLogsPort,
+  type SlaMetricsPort,
+  SlaService,
+  SlaSnapshotter,
+} from '../domains/sla/index.js';
 import { type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
 import { kubernetesAdapter } from '../kubernetes/deployments.adapter.js';
@@ -79,6 +87,7 @@ import { createLogger, type Logger } from '../shared/logger.js';
 import { escalationDirectory } from './escalation-directory.js';
 import { onCallFor, runbookCatalog } from './remediation-ports.js';
 import { runNotifier } from './run-notifier.js';
+import { slaMetricsFrom } from './sla-metrics.js';
 
 /** Every domain service of one OpsWatch, wired together. Adapters (HTTP, Slack, jobs) call these, nothing else. */
 export interface Services {
@@ -135,6 +144,14 @@ export interface Services {
   runbooks: RunbooksService;
   /** Runs of runbook actions: start, approve/reject, list; the runs job works them through their stages. */
   remediation: RemediationService;
+  /** SLA definitions (versions), snapshots, error budgets. */
+  sla: SlaService;
+  /** The nightly SLA snapshots (and their backfill), the engine's module. */
+  slaSnapshots: SlaSnapshotter;
+  /** Error budget burn alerts (multi-window, multi-burn-rate), the engine's module. */
+  slaBurn: SlaBurnAlerts;
+  /** SLA charts (PNG): the last 24 h against the week before. */
+  slaCharts: SlaCharts;
 }
 
 /** What the services tell the process's metrics. */
@@ -182,6 +199,10 @@ export interface ServiceOptions {
   cardinality?: CardinalityLimits;
   /** TELEMETRY_*_RETENTION_DAYS (default Bronze 7, Silver minutes 30, hours 90 days). */
   retention?: RetentionPolicy;
+  /** Silver's rollups as SLAs read them (default: the rollups service; null: no event figures, no burn alerts). */
+  slaMetrics?: SlaMetricsPort | null;
+  /** Bronze's recent errors of a service, for burn alerts (default: the telemetry service). */
+  slaLogs?: SlaLogsPort | null;
 }
 
 /**
@@ -360,6 +381,28 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     sink: opts.metricSink ?? aggregator,
     hashSecret: opts.telemetryHashSecret,
   });
+  const rollups = new RollupsService(orm, {
+    aggregator,
+    writer: new RollupWriter({
+      orm,
+      clock,
+      aggregator,
+      limits: opts.cardinality ?? { warnAt: 10_000, limit: 50_000 },
+      notify: cardinalityNotifier({
+        enqueue: outbox.enqueue,
+        adminChannel: async (tenantId) => {
+          const own = (await tenants.settings(tenantId)).adminChannel;
+          return typeof own === 'string' && own ? own : (opts.slackDefaultChannel ?? null);
+        },
+      }),
+      ...(opts.metrics?.telemetryDropped ? { dropped: opts.metrics.telemetryDropped } : {}),
+    }),
+    janitor: new RollupsJanitor(orm, opts.retention ?? DEFAULT_RETENTION, telemetry, log),
+  });
+  const sla = new SlaService(orm, clock);
+  // SLAs read Silver (rollups) and Bronze (recent errors) unless a caller says otherwise.
+  const slaMetrics = opts.slaMetrics === undefined ? slaMetricsFrom(rollups) : opts.slaMetrics;
+  const slaLogs = opts.slaLogs === undefined ? telemetry : opts.slaLogs;
   return {
     remediation,
     tenants,
@@ -395,25 +438,26 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     knowledge,
     postmortems,
     actionItems: new ActionItemsService(orm, postmortems, { clock, enqueue: outbox.enqueue }),
+    rollups,
     telemetry,
-    rollups: new RollupsService(orm, {
-      aggregator,
-      writer: new RollupWriter({
-        orm,
-        clock,
-        aggregator,
-        limits: opts.cardinality ?? { warnAt: 10_000, limit: 50_000 },
-        notify: cardinalityNotifier({
-          enqueue: outbox.enqueue,
-          adminChannel: async (tenantId) => {
-            const own = (await tenants.settings(tenantId)).adminChannel;
-            return typeof own === 'string' && own ? own : (opts.slackDefaultChannel ?? null);
-          },
+    sla,
+    slaSnapshots: new SlaSnapshotter(orm, clock, slaMetrics, log),
+    slaBurn: new SlaBurnAlerts(orm, clock, {
+      alerts,
+      metrics: slaMetrics,
+      logs: slaLogs,
+      onBurn: (tenantId, service, burn) => sla.noteBurn(tenantId, service, burn),
+      // A burn's incident gets its chart in each card's thread (queued in the transaction that opened it).
+      onOpened: (em, o) =>
+        outbox.enqueueChart(em, {
+          tenantId: o.tenantId,
+          incidentId: o.incidentId,
+          definitionKey: o.definitionKey,
+          service: o.service,
+          at: o.now,
         }),
-        ...(opts.metrics?.telemetryDropped ? { dropped: opts.metrics.telemetryDropped } : {}),
-      }),
-      janitor: new RollupsJanitor(orm, opts.retention ?? DEFAULT_RETENTION, telemetry, log),
     }),
     runbooks,
+    slaCharts: new SlaCharts(orm, slaMetrics),
   };
 }

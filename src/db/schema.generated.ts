@@ -672,6 +672,53 @@ export interface Silences {
   updated_at: Timestamp;
 }
 
+export interface SlaBurnStates {
+  tenant_id: string;
+  definition_key: string;
+  service: string;
+  firing: Generated<boolean>;
+  firing_since: Timestamp | null;
+  rule: string | null;
+  rates: Generated<Json>;
+  checked_at: Timestamp;
+}
+
+export interface SlaDefinitions {
+  id: string;
+  tenant_id: string;
+  definition_key: string;
+  version: number;
+  service: string;
+  metric: string;
+  target: Numeric;
+  time_window: string;
+  threshold_ms: number | null;
+  metric_name: Generated<string>;
+  error_filter: Generated<Json>;
+  active_from: Timestamp;
+  active_to: Timestamp | null;
+  created_at: Timestamp;
+  created_by: string | null;
+}
+
+export interface SlaSnapshots {
+  id: string;
+  tenant_id: string;
+  day: string;
+  definition_id: string;
+  definition_version: number;
+  service: string;
+  total_events: Int8;
+  error_events: Int8;
+  uptime_pct: number;
+  breach_count: number;
+  budget_burn: number;
+  downtime_minutes: number;
+  maintenance_minutes: number;
+  evidence: Json;
+  created_at: Timestamp;
+}
+
 export interface SlackHomeUsers {
   tenant_id: string;
   slack_user_id: string;
@@ -811,6 +858,9 @@ export interface DB {
   schedules: Schedules;
   services: Services;
   silences: Silences;
+  sla_burn_states: SlaBurnStates;
+  sla_definitions: SlaDefinitions;
+  sla_snapshots: SlaSnapshots;
   slack_home_users: SlackHomeUsers;
   slack_messages: SlackMessages;
   tenants: Tenants;

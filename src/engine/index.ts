@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger.js';
 import { escalationModule } from './escalation.module.js';
 import { handoffsModule } from './handoffs.module.js';
 import { heartbeatsModule } from './heartbeats.module.js';
+import { slaBurnModule, slaSnapshotsModule } from './sla.module.js';
 import { telemetryJanitorModule } from './telemetry-janitor.module.js';
 import { createEngine, type Engine } from './tick.js';
 import { updateRemindersModule } from './update-reminders.module.js';
@@ -37,6 +38,10 @@ export function engineFor(services: Services, log: Logger): Engine {
       { name: 'rollup-hours', run: (now) => services.rollups.rollHours(now) },
       // The telemetry janitor: retention of Silver (bounded batches) and Bronze (day partitions), every 10 minutes.
       telemetryJanitorModule(services.rollups),
+      // Yesterday's SLA snapshots (from 00:00 UTC), and every day a downtime made us miss.
+      slaSnapshotsModule(services.slaSnapshots),
+      // Error budgets burning fast open (and, when the burn stops, resolve) incidents of source `sla`.
+      slaBurnModule(services.slaBurn),
     ],
     log,
   );

@@ -17,6 +17,7 @@ import { icalFeedRoutes, scheduleRoutes, userIcalRoutes } from './api/schedules.
 import { serviceRoutes } from './api/services.routes.js';
 import { maintenanceRoutes, silenceRoutes } from './api/silences.routes.js';
 import { slackRoutes } from './api/slack.routes.js';
+import { slaRoutes } from './api/slas.routes.js';
 import { userRoutes } from './api/users.routes.js';
 import { limitBody } from './body.js';
 import type { AppEnv, HttpDeps } from './context.js';
@@ -85,6 +86,7 @@ export function createHttpApp(deps: HttpDeps, publicBaseUrl: string): OpenAPIHon
   app.route('/api/v1/services', serviceLogsRoutes(deps));
   app.route('/api/v1/escalation-policies', escalationPolicyRoutes(deps));
   app.route('/api/v1/heartbeats', heartbeatRoutes(deps));
+  app.route('/api/v1/slas', slaRoutes(deps));
   app.route('/api/v1', postmortemRoutes(deps));
   app.route('/api/v1', adminRoutes(deps));
   return app;

@@ -67,6 +67,8 @@ runbook:read             Y Y Y Y Y Y | . Y Y Y
 runbook:write            . . Y Y . . | . . Y Y
 runbook:run              . Y Y Y . . | . . Y Y
 runbook:approve          . Y Y Y . . | . . Y Y
+sla:read                 Y Y Y Y Y Y | . Y Y Y
+sla:write                . . Y Y . . | . . Y Y
 `;
 
 const ROLES: Role[] = ['viewer', 'responder', 'manager', 'admin', 'system', 'renderer'];

@@ -63,6 +63,8 @@ export const PERMISSIONS = [
   'runbook:write',
   'runbook:run',
   'runbook:approve',
+  'sla:read',
+  'sla:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -121,6 +123,8 @@ const DOES: Record<Permission, string> = {
   'runbook:write': 'create, change or delete runbooks and their actions',
   'runbook:run': 'run runbook actions',
   'runbook:approve': 'approve or reject runbook action runs',
+  'sla:read': 'read SLAs, their snapshots and error budgets',
+  'sla:write': 'define or change SLAs (a change is a new version)',
 };
 
 /** What an `own` grant lets someone do, and what the rest is called. */
@@ -160,6 +164,7 @@ const PEOPLE_READS: Permission[] = [
   'postmortem:read',
   'telemetry:read',
   'runbook:read',
+  'sla:read',
 ];
 const INCIDENT_WORK: Permission[] = [
   'incident:role',
@@ -188,6 +193,7 @@ const ROSTER_WORK: Permission[] = [
   'heartbeat:write',
   'maintenance:write',
   'runbook:write',
+  'sla:write',
 ];
 
 const viewer: Grants = {
@@ -237,6 +243,7 @@ export const ROLE_MATRIX: Readonly<Record<Role, Grants>> = {
     'kb:read',
     'postmortem:read',
     'runbook:read',
+    'sla:read',
   ]),
 };
 

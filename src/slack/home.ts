@@ -11,6 +11,7 @@ import { toHowPagedView } from './contact-view.mapper.js';
 import { blockOptions, type SlackDeps } from './context.js';
 import { toIncidentView } from './incident-view.mapper.js';
 import { toHomeOnCallView, toMyOnCallView } from './oncall-view.mapper.js';
+import { toSlaView } from './sla-view.mapper.js';
 
 /** "Incidents paging you": the escalation domain's pages of this person, on the open incidents shown. */
 async function pagingMeViews(
@@ -74,6 +75,7 @@ export async function renderHome(
   const pagingMe = user ? await pagingMeViews(deps, actor, user.id, open) : undefined;
   const howPaged = user ? await howPagedView(deps, tenantId, user) : undefined;
   const mine = user ? page.items.filter((i) => i.assignee?.id === user.id).map(toIncidentView) : [];
+  const slas = (await deps.services.sla.list(actor)).map(toSlaView);
   return homeView(
     {
       user: { slackUserId, name: user?.name ?? slackUserId },
@@ -82,6 +84,7 @@ export async function renderHome(
       onCall,
       ...(pagingMe ? { pagingMe } : {}),
       ...(howPaged ? { howPaged } : {}),
+      slas,
     },
     blockOptions(deps, zoneOrUtc(user?.timeZone)),
   );

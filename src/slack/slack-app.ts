@@ -16,6 +16,7 @@ import { registerRunbookCommand } from './features/runbook-command/register.js';
 import { registerRunbookRuns } from './features/runbook-runs/register.js';
 import { runbookRunCommand } from './features/runbook-runs/run.command.js';
 import { registerSilenceCommand } from './features/silence-command/register.js';
+import { registerSlaCommand } from './features/sla-command/register.js';
 import { FetchReceiver, type SlackEventRequest } from './fetch-receiver.js';
 import { identityResolver } from './identity.js';
 import { registerIdentity } from './identity.middleware.js';
@@ -102,6 +103,7 @@ export function createSlackApp(config: SlackAppConfig, deps: SlackDeps): SlackAp
   registerIncidentCommand(app, deps, identify);
   registerOnCallCommand(app, deps, identify);
   registerHeartbeatCommand(app, deps);
+  registerSlaCommand(app, deps);
   registerSilenceCommand(app, deps);
   registerPostmortem(app, deps, identify);
   registerContact(app, deps);

@@ -36,6 +36,21 @@ export interface FakeViewRecord {
   history: Record<string, unknown>[];
 }
 
+/** A file uploaded the 2024 way: announced (getUploadURLExternal), POSTed, then completed into a channel. */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  /** The length announced for it. */
+  length: number;
+  /** What was POSTed to its upload URL (null until then). */
+  bytes: Buffer | null;
+  title: string | null;
+  channel: string | null;
+  threadTs: string | null;
+  initialComment: string | null;
+  completed: boolean;
+}
+
 export interface FakeWorkspace {
   teamId: string;
   teamName: string;
@@ -61,6 +76,7 @@ export class FakeSlackState {
   }[] = [];
   readonly views = new Map<string, FakeViewRecord>();
   readonly usergroups = new Map<string, string[]>();
+  readonly files = new Map<string, FakeFile>();
   /** Channels made with conversations.create (and others added by tests). */
   readonly channels: FakeChannels;
   connectionsUrl = 'ws://127.0.0.1:9/socket-mode';
@@ -355,11 +371,44 @@ export class FakeSlackState {
       case 'apps.connections.open':
         return { ok: true, url: this.connectionsUrl };
       case 'files.getUploadURLExternal': {
+        const length = Number(args.length);
+        if (!Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
         const fileId = this.nextId('F');
+        this.files.set(fileId, {
+          id: fileId,
+          filename: str(args.filename),
+          length,
+          bytes: null,
+          title: null,
+          channel: null,
+          threadTs: null,
+          initialComment: null,
+          completed: false,
+        });
         return { ok: true, upload_url: `${this.baseUrl()}/upload/${fileId}`, file_id: fileId };
       }
       case 'files.completeUploadExternal': {
-        const files = Array.isArray(args.files) ? (args.files as { id?: unknown; title?: unknown }[]) : [];
+        const raw = typeof args.files === 'string' ? (JSON.parse(args.files) as unknown) : args.files;
+        const files = Array.isArray(raw) ? (raw as { id?: unknown; title?: unknown }[]) : [];
+        if (files.length === 0) return { ok: false, error: 'invalid_arguments' };
+        // Every file must have been announced and its bytes POSTed, exactly the announced length.
+        for (const f of files) {
+          const known = this.files.get(str(f.id));
+          if (!known?.bytes) return { ok: false, error: 'file_not_found' };
+          if (known.bytes.length !== known.length) return { ok: false, error: 'file_upload_size_mismatch' };
+        }
+        if (args.thread_ts && !args.channel_id) return { ok: false, error: 'invalid_arguments' };
+        for (const f of files) {
+          const known = this.files.get(str(f.id));
+          if (!known) continue;
+          Object.assign(known, {
+            title: str(f.title) || known.filename,
+            channel: str(args.channel_id) || null,
+            threadTs: str(args.thread_ts) || null,
+            initialComment: str(args.initial_comment) || null,
+            completed: true,
+          });
+        }
         return { ok: true, files: files.map((f) => ({ id: str(f.id), title: str(f.title) })) };
       }
       default:

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { type Logger, LogLevel } from '@slack/web-api';
 import type { FakeChannels } from './fake-slack-channels.js';
 import { type FailurePlan, type FailureSpec, FakeSlackFailures } from './fake-slack-failures.js';
-import { parseArgs, readBody, send, type ViolationKind, validateCall } from './fake-slack-http.js';
+import { parseArgs, readBody, readBytes, send, type ViolationKind, validateCall } from './fake-slack-http.js';
 import {
   type Args,
   type FakeMessage,
@@ -91,6 +91,8 @@ export interface FakeSlack {
   readonly messages: FakeMessage[];
   readonly ephemerals: FakeSlackState['ephemerals'];
   readonly views: Map<string, FakeViewRecord>;
+  /** Files uploaded (files.getUploadURLExternal → upload POST → files.completeUploadExternal). */
+  readonly files: FakeSlackState['files'];
   /** Channels made with conversations.create (and `channels.add(name)` for one someone else made). */
   readonly channels: FakeChannels;
   /** Bodies POSTed to `${url}/response/<id>` (use it as response_url in signed requests). */
@@ -205,6 +207,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const route = async (): Promise<void> => {
       if (url.pathname.startsWith('/api/')) return handleApi(req, res, url);
       if (mode === '503') return send(res, 503, { ok: false, error: 'service_unavailable' });
+      if (url.pathname.startsWith('/upload/') && req.method === 'POST') {
+        // The upload URL getUploadURLExternal gave: the file's bytes, as Slack takes them (raw or multipart).
+        const file = state.files.get(url.pathname.slice('/upload/'.length));
+        if (!file) return send(res, 404, { ok: false, error: 'file_not_found' });
+        file.bytes = await readBytes(req);
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`OK - ${file.bytes.length}`);
+        return;
+      }
       const body = await readBody(req);
       if (url.pathname.startsWith('/response/')) {
         let parsed: unknown = body;
@@ -255,6 +266,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     messages: state.messages,
     ephemerals: state.ephemerals,
     views: state.views,
+    files: state.files,
     channels: state.channels,
     responseUrlPosts,
     callsTo: (method) => calls.filter((c) => c.method === method),

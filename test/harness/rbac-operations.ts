@@ -380,6 +380,14 @@ export function rbacOperations(t: TestApp, people: People) {
       rest: () => ['POST', '/api/v1/heartbeats', { name: `hb${next()}`, service: 'svc', interval: '1h' }],
       call: (a) => sv().heartbeats.create(a, { name: `hb${next()}`, service: 'svc', interval: '1h' }),
     },
+    'list SLAs': {
+      rest: () => ['GET', '/api/v1/slas'],
+      call: (a) => sv().sla.list(a),
+    },
+    'define an SLA': {
+      rest: () => ['POST', '/api/v1/slas', { service: `svc${next()}`, metric: 'UPTIME', target: 99.9 }],
+      call: (a) => sv().sla.create(a, { service: `svc${next()}`, metric: 'UPTIME', target: 99.9 }),
+    },
     'set a user’s manager': {
       rest: () => ['PATCH', `/api/v1/users/${people.other.id}`, { managerId: people.admin.id }],
       call: (a) => sv().users.update(a, people.other.id, { managerId: people.admin.id }),

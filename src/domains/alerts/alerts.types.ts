@@ -1,7 +1,7 @@
 export const ALERT_SOURCES = ['alertmanager', 'grafana', 'generic', 'pagerduty', 'keep'] as const;
 export type AlertSource = (typeof ALERT_SOURCES)[number];
-/** Sources of alerts OpsWatch raises itself (a missed heartbeat): ingested like a webhook's, with no webhook. */
-export const INTERNAL_SOURCES = ['heartbeat'] as const;
+/** Sources of alerts OpsWatch raises itself (a missed heartbeat, an SLA's error budget burning): ingested like a webhook's, with no webhook. */
+export const INTERNAL_SOURCES = ['heartbeat', 'sla'] as const;
 export type InternalSource = (typeof INTERNAL_SOURCES)[number];
 /** Where an alert event came from: a webhook format, or OpsWatch itself. */
 export type IngestSource = AlertSource | InternalSource;

@@ -31,6 +31,7 @@ export type {
 } from './incident-ingest.port.js';
 export type { IncidentNoticeRecorder, IncidentNoticesRecorder } from './incident-lifecycle.js';
 export { type MergeInput, mergeInputSchema } from './incident-merge.js';
+export { type IncidentSpanRow, incidentSpans } from './incident-spans.store.js';
 export { parseIncidentRef } from './incidents.mapper.js';
 export { IncidentsService } from './incidents.service.js';
 export { timelineQueries } from './incidents.store.js';

@@ -17,6 +17,7 @@ export const DESTINATIONS = [
   'slack.channel',
   'slack.mirror',
   'slack.run',
+  'slack.file',
   'sms',
   'voice',
   'webhook',
@@ -88,6 +89,11 @@ export const DESTINATION_SPECS: Record<Destination, DestinationSpec> = {
    * it and records where (the run's row), later ones edit it in place.
    */
   'slack.run': slack({ merge: 'latest', needsCard: true }),
+  /**
+   * A file uploaded into the card's thread (an SLA burn's chart): rendered when sent, uploaded with
+   * `files.getUploadURLExternal`, the upload POST and `files.completeUploadExternal`.
+   */
+  'slack.file': slack({ needsCard: true }),
   sms: phone('sms'),
   voice: phone('voice'),
   webhook: phone('webhook'),
@@ -233,6 +239,14 @@ export const actionItemReminderSchema = z.object({
 
 /** A runbook action run's message (remediation domain), rendered from the run as it is when sent. */
 export const runbookRunPayloadSchema = z.object({ type: z.literal('runbook_run'), runId: z.string() });
+/** An SLA burn's chart (the last 24 h against the week before), rendered from Silver when uploaded. */
+export const slaChartPayloadSchema = z.object({
+  type: z.literal('sla_chart'),
+  definitionKey: z.string(),
+  service: z.string(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type SlaChartPayload = z.infer<typeof slaChartPayloadSchema>;
 
 /** What each destination's rows carry, checked on the way out of the database. */
 export const PAYLOADS = {
@@ -266,6 +280,7 @@ export const PAYLOADS = {
   'slack.channel': channelOpPayloadSchema,
   'slack.mirror': eventPayload,
   'slack.run': runbookRunPayloadSchema,
+  'slack.file': slaChartPayloadSchema,
   sms: twilioPayloadSchema,
   voice: twilioPayloadSchema,
   webhook: z.object({ url: z.url(), body: z.unknown() }),

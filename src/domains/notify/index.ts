@@ -16,6 +16,7 @@ export {
   PLATFORMS,
   type Platform,
   runbookRunPayloadSchema,
+  type SlaChartPayload,
   type StatusUpdatePayload,
   type UpdateReminderPayload,
 } from './destinations.js';

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Em } from '../../db/sql.js';
-import { withEm, withTx } from '../../db/tx.js';
+import { beforeCommit, withEm, withTx } from '../../db/tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type {
@@ -129,6 +129,38 @@ export class OutboxService {
   /** Queues rows in the caller's transaction (keys make repeats harmless). */
   readonly enqueue = (em: Em, rows: readonly NewOutboxRow[]): Promise<void> =>
     outboxStore.enqueue(em, rows, this.clock.now());
+
+  /**
+   * Queues an SLA burn's chart into the thread of each card of an incident, in the transaction that opened it.
+   * One per card lane; the key makes a repeat harmless.
+   */
+  readonly enqueueChart = async (
+    em: Em,
+    c: { tenantId: string; incidentId: string; definitionKey: string; service: string; at: Date },
+  ): Promise<void> => {
+    // The router queues the card posts just before COMMIT: look for their lanes after it has.
+    beforeCommit(em, async () => {
+      const lanes = await outboxStore.cardLanes(em, c.tenantId, c.incidentId);
+      const payload = {
+        type: 'sla_chart' as const,
+        definitionKey: c.definitionKey,
+        service: c.service,
+        at: c.at.toISOString(),
+      };
+      await outboxStore.enqueue(
+        em,
+        lanes.map((lane) => ({
+          tenantId: c.tenantId,
+          incidentId: c.incidentId,
+          destination: 'slack.file' as const,
+          lane,
+          payload,
+          key: `sla-chart:${c.incidentId}:${lane}`,
+        })),
+        this.clock.now(),
+      );
+    });
+  };
 
   /** Queues rows in the caller's transaction and answers each key's outbox id (an escalation's pages keep it). */
   readonly enqueueReturning = (em: Em, rows: readonly NewOutboxRow[]): Promise<Map<string, string>> =>

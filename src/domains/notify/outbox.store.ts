@@ -74,6 +74,16 @@ export const outboxStore = {
    * PostgreSQL delivers only when the transaction commits. Nothing is read back: on a light transaction it
    * travels with the next statement (or COMMIT) instead of costing a round trip.
    */
+  /** The lanes (channels) an incident's card is posted, or queued to be posted, in. */
+  async cardLanes(em: Em, tenantId: string, incidentId: string): Promise<string[]> {
+    const rows = await query<{ lane: string }>(
+      em,
+      sql`select distinct lane from outbox where tenant_id = ${tenantId} and incident_id = ${incidentId}
+            and destination = 'slack.post' and payload->>'type' = 'incident_card' limit 20`,
+    );
+    return rows.map((r) => r.lane);
+  },
+
   async enqueue(em: Em, rows: readonly NewOutboxRow[], at: Date): Promise<void> {
     if (rows.length === 0) return;
     const json = JSON.stringify(

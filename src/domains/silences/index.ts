@@ -11,6 +11,7 @@ export {
   type WindowRule,
   type WindowSpec,
 } from './maintenance.calc.js';
+export { maintenanceReads } from './maintenance.reads.js';
 export { MaintenanceService } from './maintenance.service.js';
 export {
   type Matcher,

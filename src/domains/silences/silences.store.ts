@@ -196,4 +196,13 @@ export const silencesStore = {
   async pruneAnnouncements(em: Em, before: Date): Promise<void> {
     await command(em, sql`delete from maintenance_announcements where occurrence_start < ${before}`);
   },
+  /** A service's windows that existed at some point in [from, to) (deleted ones too, until their deletion). */
+  serviceWindows(em: Em, tenantId: string, service: string, from: Date, to: Date): Promise<WindowRow[]> {
+    return query<WindowRow>(
+      em,
+      sql`select * from maintenance_windows where tenant_id = ${tenantId} and service = ${service}
+            and created_at < ${to} and (deleted_at is null or deleted_at > ${from})
+          order by id limit 1000`,
+    );
+  },
 };

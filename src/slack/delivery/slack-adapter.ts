@@ -33,6 +33,7 @@ import { cardPermalink, sendEscalationPost, sendPageDm, updatePageDm } from './p
 import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { rowIncident } from './row-incident.js';
 import { runbookRunDelivery } from './runbook-run-delivery.js';
+import { slaChartDelivery } from './sla-chart-delivery.js';
 import { toDeliveryError } from './slack-errors.js';
 
 type Blocks = Parameters<WebClient['chat']['postMessage']>[0] extends infer A
@@ -79,6 +80,8 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     const postmortemOffered =
       view.status === 'resolved' &&
       (await deps.services.postmortems.offersButton(row.tenantId, view.severity));
+    // Cached per service for a few minutes by the SLA service: most card renders read nothing for it.
+    const errorBudget = (await deps.services.sla.budgetLine(row.tenantId, view.service))?.text ?? null;
     return {
       ...view,
       mergedInto,
@@ -87,6 +90,7 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
       knownProblem,
       runbooks,
       postmortemOffered,
+      errorBudget,
     };
   };
 
@@ -279,5 +283,6 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     'slack.channel': mapped(incidentChannel.channel),
     'slack.mirror': mapped(incidentChannel.mirror),
     'slack.run': mapped(runbookRunDelivery(client, deps)),
+    'slack.file': mapped(slaChartDelivery(client, deps, (row) => payloadOf('slack.file', row))),
   });
 }
