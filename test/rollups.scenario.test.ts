@@ -175,6 +175,17 @@ describe('several replicas flushing the same minutes', () => {
     );
     expect(long.status).toBe(400);
     expect(JSON.stringify(await long.json())).toContain('step=hour');
+    // Without a range: the 24 hours up to now.
+    const recent = await t.request('GET', '/api/v1/services/checkout/rollups?metric=x&step=hour');
+    expect(recent.status).toBe(200);
+    const span = (await recent.json()) as { from: string; to: string };
+    expect(span.to).toBe(t.clock.now().toISOString());
+    expect(Date.parse(span.to) - Date.parse(span.from)).toBe(86_400_000);
+    const backwards = await t.request(
+      'GET',
+      '/api/v1/services/checkout/rollups?metric=x&from=2026-03-02T10:00:00Z&to=2026-03-02T09:00:00Z',
+    );
+    expect(backwards.status).toBe(400);
   });
 });
 

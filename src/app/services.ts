@@ -381,24 +381,28 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     sink: opts.metricSink ?? aggregator,
     hashSecret: opts.telemetryHashSecret,
   });
-  const rollups = new RollupsService(orm, {
-    aggregator,
-    writer: new RollupWriter({
-      orm,
-      clock,
+  const rollups = new RollupsService(
+    orm,
+    {
       aggregator,
-      limits: opts.cardinality ?? { warnAt: 10_000, limit: 50_000 },
-      notify: cardinalityNotifier({
-        enqueue: outbox.enqueue,
-        adminChannel: async (tenantId) => {
-          const own = (await tenants.settings(tenantId)).adminChannel;
-          return typeof own === 'string' && own ? own : (opts.slackDefaultChannel ?? null);
-        },
+      writer: new RollupWriter({
+        orm,
+        clock,
+        aggregator,
+        limits: opts.cardinality ?? { warnAt: 10_000, limit: 50_000 },
+        notify: cardinalityNotifier({
+          enqueue: outbox.enqueue,
+          adminChannel: async (tenantId) => {
+            const own = (await tenants.settings(tenantId)).adminChannel;
+            return typeof own === 'string' && own ? own : (opts.slackDefaultChannel ?? null);
+          },
+        }),
+        ...(opts.metrics?.telemetryDropped ? { dropped: opts.metrics.telemetryDropped } : {}),
       }),
-      ...(opts.metrics?.telemetryDropped ? { dropped: opts.metrics.telemetryDropped } : {}),
-    }),
-    janitor: new RollupsJanitor(orm, opts.retention ?? DEFAULT_RETENTION, telemetry, log),
-  });
+      janitor: new RollupsJanitor(orm, opts.retention ?? DEFAULT_RETENTION, telemetry, log),
+    },
+    clock,
+  );
   const sla = new SlaService(orm, clock);
   // SLAs read Silver (rollups) and Bronze (recent errors) unless a caller says otherwise.
   const slaMetrics = opts.slaMetrics === undefined ? slaMetricsFrom(rollups) : opts.slaMetrics;

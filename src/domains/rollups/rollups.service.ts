@@ -3,6 +3,7 @@ import type { Em } from '../../db/sql.js';
 import { withEm } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
+import { type Clock, systemClock } from '../../shared/clock.js';
 import { AppError, parseInput } from '../../shared/errors.js';
 import { rollHours } from './hour-rollup.js';
 import type { RollupAggregator } from './rollup-aggregator.js';
@@ -56,10 +57,13 @@ const stored = (r: RollupRow): RollupPoint => ({
  * `series`/`totals`/`counts` take a tenant id (for other domains, e.g. SLA); `list` is the REST read (an actor
  * with `telemetry:read`).
  */
+const DAY_MS = 86_400_000;
+
 export class RollupsService {
   constructor(
     private readonly orm: MikroORM,
     private readonly work: RollupsWork | null = null,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** The in-memory aggregator ingestion adds metric points to (the telemetry domain's MetricSink). */
@@ -158,8 +162,12 @@ export class RollupsService {
   async list(actor: Actor, service: string, input: Record<string, string>): Promise<RollupsDto> {
     authorize(actor, 'telemetry:read');
     const q = parseInput(rollupsQuerySchema, input, 'The rollup query is not valid.');
-    const from = new Date(q.from);
-    const to = new Date(q.to);
+    const to = q.to ? new Date(q.to) : this.clock.now();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - DAY_MS);
+    if (to <= from)
+      throw AppError.validation('to must be after from.', [
+        { field: 'to', message: 'to must be after from.' },
+      ]);
     if ((to.getTime() - from.getTime()) / STEP_MS[q.step] > MAX_BUCKETS)
       throw AppError.validation(
         `That range holds more than ${MAX_BUCKETS} ${q.step}s: ask for a shorter one or step=hour.`,

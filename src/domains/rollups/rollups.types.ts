@@ -59,18 +59,23 @@ export const rollupsQueryFields = z.looseObject({
     .meta({ description: 'The metric name, e.g. http.server.duration' }),
   from: z.iso
     .datetime({ offset: true, error: 'from must be an ISO 8601 instant.' })
-    .meta({ description: 'Start of the range (inclusive), ISO 8601' }),
+    .optional()
+    .meta({ description: 'Start of the range (inclusive), ISO 8601; default 24 hours before `to`' }),
   to: z.iso
     .datetime({ offset: true, error: 'to must be an ISO 8601 instant.' })
-    .meta({ description: 'End of the range (exclusive), ISO 8601' }),
+    .optional()
+    .meta({ description: 'End of the range (exclusive), ISO 8601; default now' }),
   step: z.enum(['minute', 'hour']).default('minute').meta({
     description: 'Bucket size; hour buckets exist once the hour is built (about 3 minutes after it ends)',
   }),
 });
-export const rollupsQuerySchema = rollupsQueryFields.refine((q) => Date.parse(q.to) > Date.parse(q.from), {
-  message: 'to must be after from.',
-  path: ['to'],
-});
+export const rollupsQuerySchema = rollupsQueryFields.refine(
+  (q) => !q.from || !q.to || Date.parse(q.to) > Date.parse(q.from),
+  {
+    message: 'to must be after from.',
+    path: ['to'],
+  },
+);
 
 /** At most this many buckets in one answer (a month of hours, a day of minutes, and some). */
 export const MAX_BUCKETS = 2_000;
