@@ -5,6 +5,7 @@ import { heartbeatInputSchema } from '../domains/heartbeats/index.js';
 import { slackRoutesSchema } from '../domains/notify/index.js';
 import { scheduleInputSchema } from '../domains/rosters/index.js';
 import { windowInputSchema } from '../domains/silences/index.js';
+import { slaInputSchema } from '../domains/sla/index.js';
 import { userInputSchema } from '../domains/tenants/index.js';
 import type { Actor } from '../shared/actor.js';
 import { isAppError } from '../shared/errors.js';
@@ -46,6 +47,8 @@ const configSchema = z.object({
   heartbeats: z.array(heartbeatInputSchema).default([]),
   maintenanceWindows: z.array(windowInputSchema).default([]),
   runbooks: z.array(applyRunbookSchema).default([]),
+  /** As POST /api/v1/slas takes them; one per service and metric, a new version only when it changed. */
+  slas: z.array(slaInputSchema).default([]),
 });
 
 const KEYS = [
@@ -57,9 +60,10 @@ const KEYS = [
   'heartbeats',
   'maintenanceWindows',
   'runbooks',
+  'slas',
 ];
 const KEY_LIST =
-  '"users", "schedules", "escalationPolicies", "services", "slack", "heartbeats", "maintenanceWindows" or "runbooks"';
+  '"users", "schedules", "escalationPolicies", "services", "slack", "heartbeats", "maintenanceWindows", "runbooks" or "slas"';
 
 export interface ConfigSource {
   /** Shown before each problem (a file name). */
@@ -120,6 +124,7 @@ export async function applyConfig(
     | 'heartbeats'
     | 'maintenance'
     | 'runbooks'
+    | 'sla'
   >,
   actor: Actor,
   input: string | ConfigSource[],
@@ -194,6 +199,7 @@ export async function applyConfig(
     runbooks: p.cfg ? resolveRunbooks(p.cfg.runbooks, p.src, problems) : [],
   }));
   problems.push(...runbookProblems(services, actor, runbookFiles));
+  problems.push(...slaProblems(parsed));
   if (problems.length) return { ok: false, problems, changes: [] };
 
   const changes: string[] = [];
@@ -253,6 +259,12 @@ export async function applyConfig(
         runbookFiles.flatMap((f) => f.runbooks),
       )),
     );
+    for (const sla of parsed.flatMap((p) => p.cfg?.slas ?? [])) {
+      const r = await services.sla.apply(actor, sla);
+      changes.push(
+        `sla "${sla.service}/${sla.metric}": ${r.outcome}${r.outcome === 'unchanged' ? '' : ` (version ${r.sla.version})`}`,
+      );
+    }
   } catch (err) {
     if (!isAppError(err)) throw err;
     const detail = err.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
@@ -299,4 +311,18 @@ async function knownOf(
       if (!known.policies.has(p.name.toLowerCase())) known.policies.set(p.name.toLowerCase(), null);
   }
   return known;
+}
+
+/** One SLA per service and metric across the files. */
+function slaProblems(parsed: readonly { src: ConfigSource; cfg: Parsed | null }[]): string[] {
+  const out: string[] = [];
+  const seen = new Map<string, string>();
+  for (const { src, cfg } of parsed)
+    cfg?.slas.forEach((s, i) => {
+      const at = `${src.name}: slas[${i}]`;
+      const k = `${s.service}/${s.metric}`;
+      if (seen.has(k)) out.push(`${at}: the SLA "${k}" is also defined at ${seen.get(k)}`);
+      seen.set(k, at);
+    });
+  return out;
 }
