@@ -88,7 +88,9 @@ describe('opswatch apply: slas', () => {
   - { service: api, metric: UPTIME, target: 99 }
   - { service: api, metric: UPTIME, target: 99.5 }
 `);
-    expect(dup.problems).toEqual(['slas.yaml: slas[1]: the SLA "api/UPTIME" is also defined at slas.yaml: slas[0]']);
+    expect(dup.problems).toEqual([
+      'slas.yaml: slas[1]: the SLA "api/UPTIME" is also defined at slas.yaml: slas[0]',
+    ]);
     expect(await versions()).toEqual(before);
   });
 });

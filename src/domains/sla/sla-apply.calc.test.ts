@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { sameContent } from './sla-apply.calc.js';
 import { slaInputSchema } from './sla.types.js';
+import { sameContent } from './sla-apply.calc.js';
 
 const open = {
   target: 99.9,

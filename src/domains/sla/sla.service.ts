@@ -18,7 +18,6 @@ import {
 } from './sla.calc.js';
 import { definitionDto, snapshotDto, windowLabel } from './sla.mapper.js';
 import { type DefinitionRow, slaStore } from './sla.store.js';
-import { sameContent, type VersionContent } from './sla-apply.calc.js';
 import {
   type BudgetLine,
   DEFAULT_ERROR_FILTER,
@@ -28,6 +27,7 @@ import {
   slaInputSchema,
   snapshotsQuerySchema,
 } from './sla.types.js';
+import { sameContent, type VersionContent } from './sla-apply.calc.js';
 
 /** How long a service's budget line is kept for incident cards (a card render reads no snapshots). */
 const BUDGET_CACHE_MS = 5 * 60_000;
