@@ -304,6 +304,7 @@ describe('opswatch apply', () => {
       'escalation policy "Payments escalation": created (version 1)',
       'service "payments": updated',
       'service "checkout": updated',
+      'runbook "checkout-high-error-rate": created (version 1)',
     ]);
     expect((await t.services.catalog.routes(t.actor)).routes).toEqual({
       payments: 'payments-oncall',
@@ -322,6 +323,7 @@ describe('opswatch apply', () => {
       'escalation policy "Payments escalation": unchanged',
       'service "payments": unchanged',
       'service "checkout": unchanged',
+      'runbook "checkout-high-error-rate": unchanged',
     ]);
     const s = await t.services.rosters.scheduleByName(t.actor, 'Payments');
     expect(s?.layers.map((l) => l.name)).toEqual(['Primary', 'Business hours']);
@@ -331,8 +333,13 @@ describe('opswatch apply', () => {
   });
 
   it('reports every problem with its path and writes nothing', async () => {
-    const broken =
-      `${example.replace('handoffTime: "09:00"', 'handoffTime: "25:00"').replace('timeZone: America/New_York', 'timeZone: Nowhere/Else')}
+    const broken = example
+      .replace('handoffTime: "09:00"', 'handoffTime: "25:00"')
+      .replace('timeZone: America/New_York', 'timeZone: Nowhere/Else')
+      // One more schedule, last in the schedules list.
+      .replace(
+        '\nrunbooks:\n',
+        `
   - name: Broken
     timeZone: Europe/Lodnon
     layers:
@@ -341,7 +348,10 @@ describe('opswatch apply', () => {
         start: 2026-03-02T09:00:00Z
         turn: { unit: days, count: 1 }
         handoffTime: "09:00"
-`.replace('name: Carol Example', 'name: Carol Renamed');
+runbooks:
+`,
+      )
+      .replace('name: Carol Example', 'name: Carol Renamed');
     const before = await t.sql('select count(*)::int as n from audit_events');
     const r = await applyConfig(t.services, t.actor, [{ name: 'bad.yaml', text: broken }]);
     expect(r.ok).toBe(false);

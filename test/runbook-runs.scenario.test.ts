@@ -393,6 +393,48 @@ describe('runbook action runs', () => {
     expect(await runs().list(t.actor, ref)).toHaveLength(1);
   });
 
+  it('a person’s run uses the runbook as it is now: an action fixed during the incident runs fixed', async () => {
+    await t.services.runbooks.create(t.actor, {
+      name: 'Search restart',
+      slug: 'search-restart',
+      service: 'search',
+      markdown: '# Search',
+      actions: [
+        {
+          name: 'restart',
+          title: 'Restart search',
+          target: http('/broken'),
+          policy: { approval: 'none', maxPerHour: 3, verifyMinutes: 0 },
+        },
+      ],
+    });
+    const ref = await alert('firing', 'fp-fixed', 'search');
+    await t.tick(); // attaches version 1
+    expect((await t.services.incidents.get(t.actor, ref)).runbooks).toMatchObject([
+      { slug: 'search-restart', version: 1 },
+    ]);
+    await t.services.runbooks.update(t.actor, 'search-restart', {
+      actions: [
+        {
+          name: 'restart',
+          title: 'Restart search',
+          target: http('/fixed'),
+          policy: { approval: 'none', maxPerHour: 3, verifyMinutes: 0 },
+        },
+      ],
+    });
+    const run = await runs().start(person('alice'), {
+      runbook: 'search-restart',
+      action: 'restart',
+      incident: ref,
+    });
+    expect(run.runbookVersion).toBe(2);
+    await work();
+    expect((await get(run.id)).stage).toBe('done');
+    expect(target.actions().filter((r) => r.path === '/fixed')).toHaveLength(1);
+    expect(target.actions().filter((r) => r.path === '/broken')).toHaveLength(0);
+  });
+
   it('the target answering 5xx, or timing out, fails the execute stage with the error; nothing is retried', async () => {
     const { ref } = await declare(t, 'checkout', 3, 'Kick fails');
     target.set({ status: 503 });

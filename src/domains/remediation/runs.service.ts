@@ -41,12 +41,14 @@ export class RunsService {
     const incident = await this.d.incident(actor, data.incident);
     const current = await this.d.catalog.current(actor, data.runbook);
     const { run, refused } = await withTx(this.d.orm, { tenantId: actor.tenantId }, async (em) => {
-      // The version attached to the incident when it is attached (what its card shows), else the current one.
-      const attached = (await this.d.catalog.attached(em, actor.tenantId, incident.id)).find(
-        (a) => a.runbookId === current.runbookId,
+      // The runbook as it is now (an action fixed during the incident runs fixed); the run keeps the version it used.
+      const ref = await this.d.catalog.actionOf(
+        em,
+        actor.tenantId,
+        current.runbookId,
+        current.version,
+        data.action,
       );
-      const version = attached?.version ?? current.version;
-      const ref = await this.d.catalog.actionOf(em, actor.tenantId, current.runbookId, version, data.action);
       if (!ref) throw AppError.notFound(`Action ${data.action} of runbook ${data.runbook}`);
       return this.create(em, actor, incident, ref, { auto: false, rollbackOf: null });
     });
