@@ -5,7 +5,6 @@ import { heartbeatInputSchema } from '../domains/heartbeats/index.js';
 import { slackRoutesSchema } from '../domains/notify/index.js';
 import { scheduleInputSchema } from '../domains/rosters/index.js';
 import { windowInputSchema } from '../domains/silences/index.js';
-import { slaInputSchema } from '../domains/sla/index.js';
 import { userInputSchema } from '../domains/tenants/index.js';
 import type { Actor } from '../shared/actor.js';
 import { isAppError } from '../shared/errors.js';
@@ -19,10 +18,11 @@ import {
   type Known,
 } from './apply-escalation.js';
 import { applyRunbookSchema, applyRunbooks, resolveRunbooks, runbookProblems } from './apply-runbooks.js';
+import { applySlas, slaProblems, slasSchema } from './apply-slas.js';
 
 /**
  * `opswatch apply`: users (with their manager, contact methods and notification rules), schedules, escalation policies, services,
- * Slack routes and heartbeat monitors as YAML. Everything is validated first (shape, zones, times, participants, targets, channels);
+ * Slack routes, heartbeat monitors, maintenance windows, runbooks and SLAs as YAML. Everything is validated first (shape, zones, times, participants, targets, channels);
  * with any problem found then, nothing is written. Participants and policy targets may be user ids or emails of
  * users that exist or are listed under `users:`; policy targets name schedules by name (or id); services name
  * their policy by name. Users are upserted by email, schedules, policies and services by name; `slack.routes`
@@ -47,8 +47,7 @@ const configSchema = z.object({
   heartbeats: z.array(heartbeatInputSchema).default([]),
   maintenanceWindows: z.array(windowInputSchema).default([]),
   runbooks: z.array(applyRunbookSchema).default([]),
-  /** As POST /api/v1/slas takes them; one per service and metric, a new version only when it changed. */
-  slas: z.array(slaInputSchema).default([]),
+  slas: slasSchema,
 });
 
 const KEYS = [
@@ -199,7 +198,7 @@ export async function applyConfig(
     runbooks: p.cfg ? resolveRunbooks(p.cfg.runbooks, p.src, problems) : [],
   }));
   problems.push(...runbookProblems(services, actor, runbookFiles));
-  problems.push(...slaProblems(parsed));
+  problems.push(...slaProblems(parsed.map((p) => ({ name: p.src.name, slas: p.cfg?.slas ?? [] }))));
   if (problems.length) return { ok: false, problems, changes: [] };
 
   const changes: string[] = [];
@@ -259,12 +258,13 @@ export async function applyConfig(
         runbookFiles.flatMap((f) => f.runbooks),
       )),
     );
-    for (const sla of parsed.flatMap((p) => p.cfg?.slas ?? [])) {
-      const r = await services.sla.apply(actor, sla);
-      changes.push(
-        `sla "${sla.service}/${sla.metric}": ${r.outcome}${r.outcome === 'unchanged' ? '' : ` (version ${r.sla.version})`}`,
-      );
-    }
+    changes.push(
+      ...(await applySlas(
+        services,
+        actor,
+        cfgs.flatMap((c) => c.slas),
+      )),
+    );
   } catch (err) {
     if (!isAppError(err)) throw err;
     const detail = err.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
@@ -311,18 +311,4 @@ async function knownOf(
       if (!known.policies.has(p.name.toLowerCase())) known.policies.set(p.name.toLowerCase(), null);
   }
   return known;
-}
-
-/** One SLA per service and metric across the files. */
-function slaProblems(parsed: readonly { src: ConfigSource; cfg: Parsed | null }[]): string[] {
-  const out: string[] = [];
-  const seen = new Map<string, string>();
-  for (const { src, cfg } of parsed)
-    cfg?.slas.forEach((s, i) => {
-      const at = `${src.name}: slas[${i}]`;
-      const k = `${s.service}/${s.metric}`;
-      if (seen.has(k)) out.push(`${at}: the SLA "${k}" is also defined at ${seen.get(k)}`);
-      seen.set(k, at);
-    });
-  return out;
 }
