@@ -29,6 +29,7 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: optionalString,
   SLACK_API_URL: url('an http(s) URL'),
   SLACK_DEFAULT_CHANNEL: optionalString,
+  SLA_REPORT_CHANNEL: optionalString,
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_FROM_NUMBER: optionalString,

@@ -305,6 +305,7 @@ describe('opswatch apply', () => {
       'service "payments": updated',
       'service "checkout": updated',
       'runbook "checkout-high-error-rate": created (version 1)',
+      'sla "checkout/ERROR_RATE": created (version 1)',
     ]);
     expect((await t.services.catalog.routes(t.actor)).routes).toEqual({
       payments: 'payments-oncall',
@@ -324,6 +325,7 @@ describe('opswatch apply', () => {
       'service "payments": unchanged',
       'service "checkout": unchanged',
       'runbook "checkout-high-error-rate": unchanged',
+      'sla "checkout/ERROR_RATE": unchanged',
     ]);
     const s = await t.services.rosters.scheduleByName(t.actor, 'Payments');
     expect(s?.layers.map((l) => l.name)).toEqual(['Primary', 'Business hours']);

@@ -55,6 +55,7 @@ export type AppConfig = Pick<
       | 'KUBERNETES_ALLOWED_NAMESPACES'
       | 'OPSWATCH_KUBECONFIG'
       | 'KUBECONFIG'
+      | 'SLA_REPORT_CHANNEL'
     >
   >;
 
@@ -147,6 +148,7 @@ export async function buildOpsWatch(deps: OpsWatchDeps): Promise<OpsWatch> {
   const built = createServices(orm, clock, {
     log,
     slackDefaultChannel: config.SLACK_DEFAULT_CHANNEL,
+    slaReportChannel: config.SLA_REPORT_CHANNEL,
     publicBaseUrl: config.publicBaseUrl,
     ...(config.INCIDENT_CHANNEL_ARCHIVE_HOURS !== undefined
       ? { channelArchiveHours: config.INCIDENT_CHANNEL_ARCHIVE_HOURS }

@@ -36,6 +36,7 @@ import {
   ledgerStepOf,
   ledgerTouched,
   OutboxService,
+  slaReportRows,
 } from '../domains/notify/index.js';
 import {
   CONTACT_METHODS,
@@ -78,6 +79,7 @@ import {
   type SlaMetricsPort,
   SlaService,
   SlaSnapshotter,
+  SlaWeeklyReports,
 } from '../domains/sla/index.js';
 import { type MetricSink, TelemetryService } from '../domains/telemetry/index.js';
 import { TenantsService, UsersService } from '../domains/tenants/index.js';
@@ -152,6 +154,8 @@ export interface Services {
   slaBurn: SlaBurnAlerts;
   /** SLA charts (PNG): the last 24 h against the week before. */
   slaCharts: SlaCharts;
+  /** The weekly SLA report to each tenant's report channel (Mondays 09:00 UTC). */
+  slaReports: SlaWeeklyReports;
 }
 
 /** What the services tell the process's metrics. */
@@ -170,6 +174,8 @@ export interface ServiceOptions {
   log?: Logger;
   /** SLACK_DEFAULT_CHANNEL */
   slackDefaultChannel?: string | undefined;
+  /** SLA_REPORT_CHANNEL: where weekly SLA reports go unless a tenant's `slaReportChannel` says (unset: none). */
+  slaReportChannel?: string | undefined;
   /** PUBLIC_BASE_URL, for iCal feed links */
   publicBaseUrl?: string | undefined;
   metrics?: ServiceMetrics;
@@ -463,5 +469,12 @@ export function createServices(orm: MikroORM, clock: Clock, opts: ServiceOptions
     }),
     runbooks,
     slaCharts: new SlaCharts(orm, slaMetrics),
+    slaReports: new SlaWeeklyReports(orm, clock, {
+      channelOf: async (tenantId) => {
+        const own = (await tenants.settings(tenantId)).slaReportChannel;
+        return typeof own === 'string' && own ? own : (opts.slaReportChannel?.replace(/^#/, '') ?? null);
+      },
+      enqueue: (em, r) => outbox.enqueue(em, slaReportRows(r)),
+    }),
   };
 }

@@ -18,10 +18,11 @@ import {
   type Known,
 } from './apply-escalation.js';
 import { applyRunbookSchema, applyRunbooks, resolveRunbooks, runbookProblems } from './apply-runbooks.js';
+import { applySlas, slaProblems, slasSchema } from './apply-slas.js';
 
 /**
  * `opswatch apply`: users (with their manager, contact methods and notification rules), schedules, escalation policies, services,
- * Slack routes and heartbeat monitors as YAML. Everything is validated first (shape, zones, times, participants, targets, channels);
+ * Slack routes, heartbeat monitors, maintenance windows, runbooks and SLAs as YAML. Everything is validated first (shape, zones, times, participants, targets, channels);
  * with any problem found then, nothing is written. Participants and policy targets may be user ids or emails of
  * users that exist or are listed under `users:`; policy targets name schedules by name (or id); services name
  * their policy by name. Users are upserted by email, schedules, policies and services by name; `slack.routes`
@@ -46,6 +47,7 @@ const configSchema = z.object({
   heartbeats: z.array(heartbeatInputSchema).default([]),
   maintenanceWindows: z.array(windowInputSchema).default([]),
   runbooks: z.array(applyRunbookSchema).default([]),
+  slas: slasSchema,
 });
 
 const KEYS = [
@@ -57,9 +59,10 @@ const KEYS = [
   'heartbeats',
   'maintenanceWindows',
   'runbooks',
+  'slas',
 ];
 const KEY_LIST =
-  '"users", "schedules", "escalationPolicies", "services", "slack", "heartbeats", "maintenanceWindows" or "runbooks"';
+  '"users", "schedules", "escalationPolicies", "services", "slack", "heartbeats", "maintenanceWindows", "runbooks" or "slas"';
 
 export interface ConfigSource {
   /** Shown before each problem (a file name). */
@@ -120,6 +123,7 @@ export async function applyConfig(
     | 'heartbeats'
     | 'maintenance'
     | 'runbooks'
+    | 'sla'
   >,
   actor: Actor,
   input: string | ConfigSource[],
@@ -194,6 +198,7 @@ export async function applyConfig(
     runbooks: p.cfg ? resolveRunbooks(p.cfg.runbooks, p.src, problems) : [],
   }));
   problems.push(...runbookProblems(services, actor, runbookFiles));
+  problems.push(...slaProblems(parsed.map((p) => ({ name: p.src.name, slas: p.cfg?.slas ?? [] }))));
   if (problems.length) return { ok: false, problems, changes: [] };
 
   const changes: string[] = [];
@@ -251,6 +256,13 @@ export async function applyConfig(
         services,
         actor,
         runbookFiles.flatMap((f) => f.runbooks),
+      )),
+    );
+    changes.push(
+      ...(await applySlas(
+        services,
+        actor,
+        cfgs.flatMap((c) => c.slas),
       )),
     );
   } catch (err) {

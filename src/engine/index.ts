@@ -3,7 +3,7 @@ import type { Logger } from '../shared/logger.js';
 import { escalationModule } from './escalation.module.js';
 import { handoffsModule } from './handoffs.module.js';
 import { heartbeatsModule } from './heartbeats.module.js';
-import { slaBurnModule, slaSnapshotsModule } from './sla.module.js';
+import { slaBurnModule, slaReportModule, slaSnapshotsModule } from './sla.module.js';
 import { telemetryJanitorModule } from './telemetry-janitor.module.js';
 import { createEngine, type Engine } from './tick.js';
 import { updateRemindersModule } from './update-reminders.module.js';
@@ -42,6 +42,8 @@ export function engineFor(services: Services, log: Logger): Engine {
       slaSnapshotsModule(services.slaSnapshots),
       // Error budgets burning fast open (and, when the burn stops, resolve) incidents of source `sla`.
       slaBurnModule(services.slaBurn),
+      // Mondays from 09:00 UTC: last week's SLA report to each tenant's report channel (after the snapshots above).
+      slaReportModule(services.slaReports),
     ],
     log,
   );

@@ -1,4 +1,9 @@
-import type { SlaBurnAlerts, SlaSnapshotter } from '../domains/sla/index.js';
+import {
+  dueWeek,
+  type SlaBurnAlerts,
+  type SlaSnapshotter,
+  type SlaWeeklyReports,
+} from '../domains/sla/index.js';
 import type { EngineModule } from './tick.js';
 
 /** How long a run that found nothing due is trusted before looking again (new backdated SLAs, other replicas). */
@@ -27,4 +32,28 @@ export function slaSnapshotsModule(snapshotter: SlaSnapshotter): EngineModule {
 /** Burn alerts: each open SLA's burn measured about once a minute (rows claimed `for update skip locked`). */
 export function slaBurnModule(burn: SlaBurnAlerts): EngineModule {
   return { name: 'sla-burn', run: (now) => burn.run(now) };
+}
+
+/** How long a report run is trusted before queuing again (a tenant setting its channel later that week). */
+const REPORT_QUIET_MS = 15 * 60_000;
+
+/**
+ * The weekly SLA report: from Monday 09:00 UTC (for 48 hours), each tenant's report of the week before is queued
+ * under a key per tenant and ISO week (so runs and replicas queue it once); a process looks again every 15
+ * minutes meanwhile, which queues nothing new except for tenants that set a report channel since.
+ */
+export function slaReportModule(reports: SlaWeeklyReports): EngineModule {
+  let quiet: { week: string; at: number } | null = null;
+  return {
+    name: 'sla-report',
+    async run(now) {
+      const week = dueWeek(now)?.week;
+      if (!week) return { due: false };
+      if (quiet && quiet.week === week && now.getTime() - quiet.at < REPORT_QUIET_MS)
+        return { skipped: true };
+      const report = await reports.run(now);
+      quiet = { week, at: now.getTime() };
+      return report;
+    },
+  };
 }

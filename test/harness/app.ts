@@ -97,6 +97,8 @@ export async function startTestApp(
     remediation?: { kubeconfig?: string; env?: Record<string, string> };
     /** Where ingested metric points go instead of Silver's aggregator (a witness such as CollectingSink). */
     metricSink?: MetricSink;
+    /** SLA_REPORT_CHANNEL: where weekly SLA reports go. */
+    slaReportChannel?: string;
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
@@ -142,6 +144,7 @@ export async function startTestApp(
           }
         : {}),
       ...(tw ? tw.env : {}),
+      ...(opts.slaReportChannel ? { SLA_REPORT_CHANNEL: opts.slaReportChannel } : {}),
       slackEnabled: Boolean(fake),
       publicBaseUrl,
       ENGINE_TICK_SECONDS: 1,

@@ -18,6 +18,7 @@ export const DESTINATIONS = [
   'slack.mirror',
   'slack.run',
   'slack.file',
+  'slack.upload',
   'sms',
   'voice',
   'webhook',
@@ -94,6 +95,11 @@ export const DESTINATION_SPECS: Record<Destination, DestinationSpec> = {
    * `files.getUploadURLExternal`, the upload POST and `files.completeUploadExternal`.
    */
   'slack.file': slack({ needsCard: true }),
+  /**
+   * Files uploaded into a channel of their own (the lane), not a card's thread: the weekly SLA report's charts,
+   * rendered from the payload when sent, with the same three calls as `slack.file`.
+   */
+  'slack.upload': slack({}),
   sms: phone('sms'),
   voice: phone('voice'),
   webhook: phone('webhook'),
@@ -248,6 +254,34 @@ export const slaChartPayloadSchema = z.object({
 });
 export type SlaChartPayload = z.infer<typeof slaChartPayloadSchema>;
 
+/** One service's line of the weekly SLA report (the sla domain's ReportLine). */
+const slaReportLineSchema = z.object({
+  service: z.string(),
+  objective: z.string(),
+  target: z.number(),
+  window: z.enum(['30d', 'quarterly']),
+  week: z.number().nullable(),
+  windowAttainment: z.number().nullable(),
+  budgetLeft: z.number().nullable(),
+  trend: z.enum(['up', 'down', 'flat']),
+  breaches: z.number().int().min(0),
+  days: z.array(z.object({ day: z.iso.date(), pct: z.number() })).max(14),
+});
+/**
+ * The weekly SLA report of a tenant (posted as a message in its report channel, `slack.post`, and its charts
+ * uploaded there, `slack.upload`), with the figures as they were when it was due.
+ */
+export const slaReportPayloadSchema = z.object({
+  type: z.literal('sla_report'),
+  week: z.string().regex(/^\d{4}-W\d{2}$/),
+  from: z.iso.date(),
+  to: z.iso.date(),
+  lines: z.array(slaReportLineSchema).max(500),
+  /** SLAs past the 500 the payload carries. */
+  more: z.number().int().min(0).default(0),
+});
+export type SlaReportPayload = z.output<typeof slaReportPayloadSchema>;
+
 /** What each destination's rows carry, checked on the way out of the database. */
 export const PAYLOADS = {
   'slack.post': z.discriminatedUnion('type', [
@@ -257,6 +291,7 @@ export const PAYLOADS = {
     statusUpdatePayloadSchema,
     maintenancePayloadSchema,
     cardinalityPayloadSchema,
+    slaReportPayloadSchema,
   ]),
   'slack.update': incidentCard,
   /** One timeline event (several when coalesced), rendered from its data under the card. */
@@ -281,6 +316,7 @@ export const PAYLOADS = {
   'slack.mirror': eventPayload,
   'slack.run': runbookRunPayloadSchema,
   'slack.file': slaChartPayloadSchema,
+  'slack.upload': slaReportPayloadSchema,
   sms: twilioPayloadSchema,
   voice: twilioPayloadSchema,
   webhook: z.object({ url: z.url(), body: z.unknown() }),

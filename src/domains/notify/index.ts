@@ -17,6 +17,7 @@ export {
   type Platform,
   runbookRunPayloadSchema,
   type SlaChartPayload,
+  type SlaReportPayload,
   type StatusUpdatePayload,
   type UpdateReminderPayload,
 } from './destinations.js';
@@ -49,4 +50,5 @@ export {
 } from './outbox.types.js';
 export { UNDELIVERED_MAX_AGE_MS } from './outbox-expiry.js';
 export { combineRegistries, type DeliveryRegistry, deliveryRegistry } from './registry.js';
+export { slaReportRows } from './sla-report-rows.calc.js';
 export { type ChannelRoutes, type SlackRoutes, slackRoutesSchema } from './slack-routes.js';

@@ -26,6 +26,7 @@ export const UNDELIVERED_MAX_AGE_MS: Record<Destination, number> = {
   'slack.mirror': 24 * HOUR_MS,
   'slack.run': 24 * HOUR_MS,
   'slack.file': 6 * HOUR_MS,
+  'slack.upload': 24 * HOUR_MS,
   sms: HOUR_MS,
   voice: HOUR_MS,
   webhook: 24 * HOUR_MS,

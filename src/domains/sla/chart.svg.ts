@@ -1,4 +1,7 @@
-/** The burn alert's and weekly report's chart: a series against the same hours a week before, as SVG. */
+/**
+ * The burn alert's and weekly report's chart: a series against the same span a week before (hours of a day, or
+ * days of a week), as SVG.
+ */
 
 export interface ChartPoint {
   /** ms since the epoch */
@@ -17,7 +20,14 @@ export interface ChartInput {
   to: number;
   /** A horizontal line (the SLO threshold), when there is one. */
   threshold?: number | null;
+  /** What the two series are (default: the last 24 h vs a week before). */
+  legend?: string;
+  /** The x axis: five times of day (default), or each day's weekday and date under its middle. */
+  axis?: 'hours' | 'days';
 }
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const DAY_MS = 86_400_000;
 
 export const CHART_WIDTH = 800;
 export const CHART_HEIGHT = 360;
@@ -53,10 +63,20 @@ export function chartSvg(c: ChartInput): string {
       );
     })
     .join('');
-  const hours = Array.from({ length: 5 }, (_, i) => c.from + (span * i) / 4)
+  const ticks =
+    c.axis === 'days'
+      ? Array.from(
+          { length: Math.max(1, Math.round(span / DAY_MS)) },
+          (_, i) => c.from + i * DAY_MS + DAY_MS / 2,
+        )
+      : Array.from({ length: 5 }, (_, i) => c.from + (span * i) / 4);
+  const hours = ticks
     .map((at) => {
       const d = new Date(at);
-      const label = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}Z`;
+      const label =
+        c.axis === 'days'
+          ? `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()}`
+          : `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}Z`;
       return `<text x="${x(at).toFixed(1)}" y="${PAD.top + h + 20}" font-size="11" text-anchor="middle" fill="#6b7280">${label}</text>`;
     })
     .join('');
@@ -68,7 +88,7 @@ export function chartSvg(c: ChartInput): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="${PAD.left}" y="24" font-size="15" font-weight="bold" fill="#111827">${esc(c.title)}</text>`,
-    `<text x="${CHART_WIDTH - PAD.right}" y="24" font-size="11" text-anchor="end" fill="#6b7280">${esc(c.unit)} · last 24 h (blue) vs a week before (grey)</text>`,
+    `<text x="${CHART_WIDTH - PAD.right}" y="24" font-size="11" text-anchor="end" fill="#6b7280">${esc(c.unit)} · ${esc(c.legend ?? 'last 24 h (blue) vs a week before (grey)')}</text>`,
     grid,
     hours,
     `<line x1="${PAD.left}" y1="${PAD.top + h}" x2="${PAD.left + w}" y2="${PAD.top + h}" stroke="#9ca3af" stroke-width="1"/>`,

@@ -1,5 +1,6 @@
 export { BURN_RULES, type BurnVerdict, evaluateBurn } from './burn.calc.js';
 export { errorConditions } from './error-filter.calc.js';
+export { dueWeek, type ReportLine, type ReportWeek } from './report.calc.js';
 export type { SlaMetric, SlaWindow, Trend } from './sla.calc.js';
 export { metricLabel, windowLabel } from './sla.mapper.js';
 export type {
@@ -20,8 +21,15 @@ export {
 } from './sla-burn.service.js';
 export { type SlaChart, SlaCharts } from './sla-chart.service.js';
 export {
+  type ReportRunReport,
+  type SlaReportPort,
+  SlaWeeklyReports,
+  type WeeklyReport,
+} from './sla-report.service.js';
+export {
   formatPct,
   SlaSnapshotter,
   type SnapshotLimits,
   type SnapshotRunReport,
 } from './sla-snapshots.service.js';
+export { MAX_REPORT_CHARTS, weekChart, weekCharts } from './week-chart.js';

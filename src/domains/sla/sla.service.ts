@@ -27,6 +27,7 @@ import {
   slaInputSchema,
   snapshotsQuerySchema,
 } from './sla.types.js';
+import { sameContent, type VersionContent } from './sla-apply.calc.js';
 
 /** How long a service's budget line is kept for incident cards (a card render reads no snapshots). */
 const BUDGET_CACHE_MS = 5 * 60_000;
@@ -120,6 +121,26 @@ export class SlaService {
       this.budgetCache.delete(`${actor.tenantId}|${p.service}`);
       return { sla: definitionDto(row), created: !open };
     });
+  }
+
+  /**
+   * `opswatch apply`: the SLA as declared becomes a new version only when it says something the open version does
+   * not (target, window, threshold, metric name, error filter); the same declaration again changes nothing.
+   */
+  async apply(
+    actor: Actor,
+    input: unknown,
+  ): Promise<{ sla: SlaDto; outcome: 'created' | 'updated' | 'unchanged' }> {
+    authorize(actor, 'sla:write');
+    const p = parseInput(slaInputSchema, input, 'The SLA is not valid.');
+    const open = await withEm(this.orm, { tenantId: actor.tenantId }, async (em) =>
+      (await slaStore.list(em, actor.tenantId, true)).find(
+        (d) => d.service === p.service && d.metric === p.metric,
+      ),
+    );
+    if (open && sameContent(contentOf(open), p)) return { sla: definitionDto(open), outcome: 'unchanged' };
+    const { sla, created } = await this.create(actor, p);
+    return { sla, outcome: created ? 'created' : 'updated' };
   }
 
   /** Snapshots of an SLA (all its versions) between two days (default: the last 30). */
@@ -249,3 +270,11 @@ export class SlaService {
     return row;
   }
 }
+
+const contentOf = (r: DefinitionRow): VersionContent => ({
+  target: Number(r.target),
+  window: r.time_window,
+  thresholdMs: r.threshold_ms === null ? null : Number(r.threshold_ms),
+  metricName: r.metric_name,
+  errorFilter: r.error_filter as Record<string, string>,
+});

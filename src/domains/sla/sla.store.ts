@@ -5,6 +5,8 @@ import { anyOf, db, type Em, jsonb, query, queryOne, sql } from '../../db/sql.js
 /** The advisory lock of the nightly snapshot run and of the burn alerts: one replica at a time. */
 const SNAPSHOT_LOCK = 0x0a_5e_5a_01;
 const BURN_LOCK = 0x0a_5e_5a_02;
+/** The weekly report run's: one replica at a time computes the reports (their outbox keys make them go once). */
+const REPORT_LOCK = 0x0a_5e_5a_03;
 
 export type DefinitionRow = Selectable<SlaDefinitions>;
 
@@ -218,8 +220,18 @@ export const slaStore = {
     );
   },
 
-  async tryLock(em: Em, which: 'snapshots' | 'burn'): Promise<boolean> {
-    const key = which === 'snapshots' ? SNAPSHOT_LOCK : BURN_LOCK;
+  /** Tenants with an open SLA (the weekly report's), bounded. */
+  async tenantsWithOpenSlas(em: Em, limit: number): Promise<string[]> {
+    const rows = await query<{ tenant_id: string }>(
+      em,
+      sql`select distinct tenant_id from sla_definitions where active_to is null order by tenant_id
+          limit ${limit}`,
+    );
+    return rows.map((r) => r.tenant_id);
+  },
+
+  async tryLock(em: Em, which: 'snapshots' | 'burn' | 'report'): Promise<boolean> {
+    const key = which === 'snapshots' ? SNAPSHOT_LOCK : which === 'burn' ? BURN_LOCK : REPORT_LOCK;
     const row = await queryOne(
       em,
       db.selectNoFrom(sql<boolean>`pg_try_advisory_xact_lock(${key})`.as('locked')),

@@ -4,6 +4,7 @@ import { postmortemSettingsSchema } from '../../domains/postmortems/index.js';
 import { telemetrySettingsSchema } from '../../domains/telemetry/index.js';
 import { DEFAULT_KEY_SCOPES, userInputSchema } from '../../domains/tenants/index.js';
 import { API_KEY_SCOPES, USER_ROLES } from '../../shared/actor.js';
+import { isChannelId } from '../../shared/slack-channel.js';
 import { json, jsonBody, route } from '../openapi/route.js';
 
 export const alertsQuerySchema = z.object({
@@ -28,6 +29,15 @@ export const escalationSettingsSchema = z
       .openapi({ description: 'The escalation policy of services without one of their own (null: none)' }),
   })
   .openapi('EscalationSettings');
+const slaReportChannelSchema = z
+  .string()
+  .trim()
+  .refine(isChannelId, 'slaReportChannel must be a channel id such as C0123ABCD (Slack shares files by id).')
+  .nullable()
+  .openapi({
+    description:
+      'Where the weekly SLA report goes (a channel id); null: SLA_REPORT_CHANNEL, and no report when that is unset',
+  });
 /** Each part given replaces that part; a part left out stays as it is. */
 export const settingsBodySchema = z
   .object({
@@ -35,6 +45,7 @@ export const settingsBodySchema = z
     escalation: escalationSettingsSchema.optional(),
     postmortems: postmortemSettingsSchema.optional(),
     telemetry: telemetrySettingsSchema.optional(),
+    slaReportChannel: slaReportChannelSchema.optional(),
   })
   .openapi('SettingsChange');
 export const settingsSchema = z
@@ -43,6 +54,7 @@ export const settingsSchema = z
     escalation: escalationSettingsSchema,
     postmortems: postmortemSettingsSchema,
     telemetry: telemetrySettingsSchema,
+    slaReportChannel: slaReportChannelSchema,
   })
   .openapi('Settings');
 export const auditQuerySchema = z.object({

@@ -30,15 +30,18 @@ export function adminRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
     escalation: { defaultPolicyId: await s.policies.defaultPolicyId(actor) },
     postmortems: await s.postmortems.settingsFor(actor),
     telemetry: await s.telemetry.settingsFor(actor),
+    // Read after the parts above, which check settings:read.
+    slaReportChannel: ownChannel((await s.tenants.settings(actor.tenantId)).slaReportChannel),
   });
   serve(app, getSettings, async (c) => c.json(await settings(c.get('actor')), 200));
   serve(app, putSettings, async (c) => {
-    const { ingestion, escalation, postmortems, telemetry } = c.req.valid('json');
+    const { ingestion, escalation, postmortems, telemetry, slaReportChannel } = c.req.valid('json');
     const actor = c.get('actor');
     if (escalation) await s.policies.setDefaultPolicy(actor, escalation.defaultPolicyId);
     if (ingestion) await s.tenants.updateSettings(actor, { ingestion });
     if (postmortems) await s.tenants.updateSettings(actor, { postmortems });
     if (telemetry) await s.tenants.updateSettings(actor, { telemetry: s.telemetry.parseSettings(telemetry) });
+    if (slaReportChannel !== undefined) await s.tenants.updateSettings(actor, { slaReportChannel });
     return c.json(await settings(actor), 200);
   });
   serve(app, listAudit, async (c) =>
@@ -46,3 +49,5 @@ export function adminRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   );
   return app;
 }
+
+const ownChannel = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);

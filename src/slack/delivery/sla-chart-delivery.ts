@@ -6,6 +6,7 @@ import {
   type SlaChartPayload,
 } from '../../domains/notify/index.js';
 import type { SlackDeps } from '../context.js';
+import { uploadFiles } from './file-upload.js';
 
 /**
  * An SLA burn's chart, uploaded into the incident card's thread the way Slack asks for files now: an upload URL
@@ -25,23 +26,10 @@ export function slaChartDelivery(
       const p = payloadOf(row);
       const chart = await deps.services.slaCharts.forKey(row.tenantId, p.definitionKey, new Date(p.at));
       if (!chart) return null; // the SLA was closed meanwhile: nothing to show
-      const url = await client.files.getUploadURLExternal({
-        filename: chart.filename,
-        length: chart.png.length,
-      });
-      if (!url.upload_url || !url.file_id) throw new DeliveryError('transient', 'no_upload_url');
-      const res = await fetch(url.upload_url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/octet-stream' },
-        body: new Uint8Array(chart.png),
-        signal: AbortSignal.timeout(30_000),
-      });
-      if (!res.ok) throw new DeliveryError('transient', `upload_${res.status}`);
-      await client.files.completeUploadExternal({
-        files: [{ id: url.file_id, title: chart.title }],
-        channel_id: card.channelId,
-        thread_ts: card.ts,
-        initial_comment: `Error budget burn of ${p.service}: the last 24 h against the same hours a week before.`,
+      await uploadFiles(client, [chart], {
+        channel: card.channelId,
+        threadTs: card.ts,
+        comment: `Error budget burn of ${p.service}: the last 24 h against the same hours a week before.`,
       });
       return null;
     },

@@ -5,6 +5,7 @@ import { incidentCard } from '../../../blocks/incident-card.blocks.js';
 import { timelineReply } from '../../../blocks/incident-thread.blocks.js';
 import { statusUpdateMessage, updateReminderDm } from '../../../blocks/incident-updates.blocks.js';
 import { maintenancePost } from '../../../blocks/silence.blocks.js';
+import { slaWeeklyReport } from '../../../blocks/sla-report.blocks.js';
 import type { IncidentView } from '../../../blocks/types.js';
 import {
   type CardMessage,
@@ -34,6 +35,7 @@ import { findPosted, outboxMetadata } from './posted-lookup.js';
 import { rowIncident } from './row-incident.js';
 import { runbookRunDelivery } from './runbook-run-delivery.js';
 import { slaChartDelivery } from './sla-chart-delivery.js';
+import { slaReportChartsDelivery } from './sla-report-delivery.js';
 import { toDeliveryError } from './slack-errors.js';
 
 type Blocks = Parameters<WebClient['chat']['postMessage']>[0] extends infer A
@@ -148,7 +150,9 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
               )
             : p.type === 'cardinality'
               ? cardinalityPost(p)
-              : handoffPost(toHandoffView(p), { ...blockOptions(deps), timeZone: p.timeZone });
+              : p.type === 'sla_report'
+                ? slaWeeklyReport(p)
+                : handoffPost(toHandoffView(p), { ...blockOptions(deps), timeZone: p.timeZone });
       const res = await client.chat.postMessage({
         channel: row.lane,
         text: msg.text,
@@ -284,5 +288,6 @@ export function slackDelivery(client: WebClient, deps: SlackDeps): DeliveryRegis
     'slack.mirror': mapped(incidentChannel.mirror),
     'slack.run': mapped(runbookRunDelivery(client, deps)),
     'slack.file': mapped(slaChartDelivery(client, deps, (row) => payloadOf('slack.file', row))),
+    'slack.upload': mapped(slaReportChartsDelivery(client, (row) => payloadOf('slack.upload', row))),
   });
 }
