@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { encodeRequest } from '../src/domains/telemetry/index.js';
 import { benchDatabase, DEFAULT_ADMIN_URL } from './lib/database.js';
-import { closedLoop, type RunResult, type Shot, type Target } from './lib/load.js';
+import { closedLoop, openLoop, type RunResult, type Shot, type Target } from './lib/load.js';
 import { procMemory } from './lib/procs.js';
 import { cleanups, runBench } from './lib/run.js';
 import { buildBundle, startOpsWatch } from './lib/servers.js';
@@ -215,6 +215,19 @@ await runBench(async () => {
       );
     }
     results.push(medianBy(runs, (f) => f.eventsPerSecond));
+  }
+  // Latency at the goal's rate: an open loop of 50,000 events/s (50 requests/s) for BENCH_PACED_SECONDS, as steady
+  // senders see it (the closed loops above measure throughput: there latency is just concurrency / throughput).
+  const pacedRate = Math.round(GOALS.eventsPerSecond / PER_REQUEST);
+  const pacedSeconds = Math.round(num('BENCH_PACED_SECONDS', 10));
+  for (const [phase, target, make] of [phases[0]!, phases[2]!]) {
+    const shots = Array.from({ length: pacedRate * pacedSeconds }, (_, i) => make(i));
+    const r = await openLoop(target, shots, pacedRate, pacedRate * 5);
+    const f = figures(`${phase}, paced ${fmtInt(pacedRate * PER_REQUEST)}/s`, r);
+    console.log(
+      `  ${f.phase}: ${fmtInt(f.eventsPerSecond)} events/s, p50 ${fmtMs(f.p50)}, p99 ${fmtMs(f.p99)}, ${f.errors} errors, ${r.unsent} unsent`,
+    );
+    results.push({ ...f, errors: f.errors + r.unsent });
   }
   const copies: number[] = [];
   for (let run = 0; run < RUNS; run++)
