@@ -1,4 +1,4 @@
-import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { AppsV1Api, ConfigurationOptions } from '@kubernetes/client-node';
 import type { KubernetesTarget } from '../domains/remediation/index.js';
 import { type ActionAdapter, ActionFailure, withTimeout } from '../domains/remediation/index.js';
 
@@ -11,7 +11,6 @@ export interface KubernetesOptions {
 }
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /** A person-readable reason from the client's error (an ApiException carries the API server's Status). */
 function reason(err: unknown): ActionFailure {
@@ -38,14 +37,24 @@ function reason(err: unknown): ActionFailure {
  * the API server's `dryRun=All`: admission and validation run, nothing is stored.
  */
 export function kubernetesAdapter(o: KubernetesOptions = {}): ActionAdapter<'kubernetes'> {
-  let api: AppsV1Api | null = null;
-  const client = () => {
-    if (api) return api;
-    const kc = new KubeConfig();
+  // The client (about 40 MiB once loaded) is imported on first use: most OpsWatch processes never run an action.
+  let loaded: Promise<{ api: AppsV1Api; mergePatch: ConfigurationOptions }> | null = null;
+  const load = async () => {
+    const k8s = await import('@kubernetes/client-node');
+    const kc = new k8s.KubeConfig();
     if (o.kubeconfig) kc.loadFromFile(o.kubeconfig);
     else kc.loadFromCluster();
-    api = kc.makeApiClient(AppsV1Api);
-    return api;
+    return {
+      api: kc.makeApiClient(k8s.AppsV1Api),
+      mergePatch: k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    };
+  };
+  const client = () => {
+    loaded ??= load().catch((err) => {
+      loaded = null;
+      throw err;
+    });
+    return loaded;
   };
 
   const patch = async (t: KubernetesTarget, now: Date, dryRun: boolean): Promise<string> => {
@@ -55,14 +64,16 @@ export function kubernetesAdapter(o: KubernetesOptions = {}): ActionAdapter<'kub
       const replicas = t.replicas ?? 0;
       if (replicas > t.maxReplicas)
         throw new ActionFailure(`scaling to ${replicas} is more than maxReplicas (${t.maxReplicas})`, true);
-      await client().patchNamespacedDeploymentScale(
+      const { api, mergePatch } = await client();
+      await api.patchNamespacedDeploymentScale(
         { namespace, name, body: { spec: { replicas } }, ...dry },
         mergePatch,
       );
       return `${dryRun ? 'would scale' : 'scaled'} ${namespace}/${name} to ${replicas}`;
     }
     const body = { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: now.toISOString() } } } } };
-    await client().patchNamespacedDeployment({ namespace, name, body, ...dry }, mergePatch);
+    const { api, mergePatch } = await client();
+    await api.patchNamespacedDeployment({ namespace, name, body, ...dry }, mergePatch);
     return `${dryRun ? 'would restart' : 'restarted'} ${namespace}/${name}`;
   };
 
@@ -76,7 +87,8 @@ export function kubernetesAdapter(o: KubernetesOptions = {}): ActionAdapter<'kub
     async preflight(t, ctx) {
       allowed(t);
       try {
-        const d = await client().readNamespacedDeployment({ namespace: t.namespace, name: t.deployment });
+        const { api } = await client();
+        const d = await api.readNamespacedDeployment({ namespace: t.namespace, name: t.deployment });
         const was = d.spec?.replicas ?? 0;
         const did = await patch(t, ctx.now, true);
         return `${did} (now ${was} ${was === 1 ? 'replica' : 'replicas'}; dry run accepted)`;
