@@ -1,4 +1,5 @@
 import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
+import type { RollupPoint } from './rollups.types.js';
 import type { Step } from './series.calc.js';
 
 /** A series as stored: its id (bigint as text) and identity. */
@@ -22,21 +23,13 @@ export interface NewSeries {
 }
 
 /** A rollup row as written: its series' identity is repeated for reading without a join. */
-export interface RollupWrite {
+export interface RollupWrite extends RollupPoint {
   seriesId: string;
   tenantId: string;
   service: string;
   name: string;
   tags: Record<string, string>;
   allTags: boolean;
-  bucket: Date;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  p50: number;
-  p90: number;
-  p99: number;
   sketch: Uint8Array;
 }
 
