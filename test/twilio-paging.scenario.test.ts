@@ -9,7 +9,7 @@ import { INCIDENT_ACTIONS } from '../blocks/ids.js';
 import { buildOpsWatch } from '../src/app/opswatch.js';
 import { newId } from '../src/shared/ids.js';
 import { createLogger } from '../src/shared/logger.js';
-import { PUBLIC_BASE_URL, startTestApp, type TestApp } from './harness/app.js';
+import { PUBLIC_BASE_URL, SLACK_DEFAULT_CHANNEL, startTestApp, type TestApp } from './harness/app.js';
 import type { FakeTwilio } from './harness/fake-twilio.js';
 
 let t: TestApp;
@@ -149,7 +149,10 @@ describe('paging by SMS and call', () => {
     await run();
     await run();
     const fake = t.slack?.fake;
-    const card = fake?.messages.find((m) => !m.thread_ts && m.text.includes(`INC-${inc.number} `));
+    // The card in the incidents' channel (Ana's DM also names the incident and may have been posted first).
+    const card = fake?.messages.find(
+      (m) => m.channel === SLACK_DEFAULT_CHANNEL && !m.thread_ts && m.text.includes(`INC-${inc.number} `),
+    );
     const ledgers =
       fake?.messages.filter((m) => m.thread_ts === card?.ts && m.text.startsWith('Paging')) ?? [];
     expect(ledgers).toHaveLength(1);
