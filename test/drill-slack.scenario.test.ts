@@ -15,7 +15,9 @@ afterAll(async () => {
 });
 
 const lastAnswer = () => JSON.stringify(s.fake.responseUrlPosts.at(-1)?.body);
-const cardOf = (ref: string) => s.fake.messages.find((m) => !m.thread_ts && m.text.includes(ref));
+// A card: top-level and not in a DM (pages name the incident too).
+const cardOf = (ref: string) =>
+  s.fake.messages.find((m) => !m.channel.startsWith('D') && !m.thread_ts && m.text.includes(ref));
 const repliesTo = (ts: string) => s.fake.messages.filter((m) => m.thread_ts === ts);
 
 describe('a fire drill', () => {

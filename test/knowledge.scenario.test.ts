@@ -57,7 +57,9 @@ const fire = async (body: string) => {
   await s.deliverOnce();
 };
 const card = (ref: string) =>
-  s.fake.messages.filter((m) => !m.thread_ts && m.text.includes(`${ref} `)).at(-1);
+  s.fake.messages
+    .filter((m) => !m.channel.startsWith('D') && !m.thread_ts && m.text.includes(`${ref} `))
+    .at(-1);
 const cardText = (ref: string) => {
   const c = card(ref);
   return JSON.stringify(c?.history.at(-1)?.blocks ?? c?.blocks ?? []);
