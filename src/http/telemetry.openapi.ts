@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { logQuerySchema, telemetryEventsSchema } from '../domains/telemetry/index.js';
+import { logQuerySchema, type OtlpSignal, telemetryEventsSchema } from '../domains/telemetry/index.js';
 import { problemResponse } from './openapi/problem.schema.js';
 import { json, jsonBody, route } from './openapi/route.js';
 
@@ -20,7 +20,10 @@ const otlpAnswer = (counter: string, name: string) =>
 
 const binary = { type: 'string', format: 'binary' } as const;
 
-const otlp = (path: string, signal: 'logs' | 'metrics', counter: string, name: string) =>
+/** The signal's word in OTLP's message names (`ExportTraceServiceRequest` is singular). */
+const MESSAGE: Record<OtlpSignal, string> = { logs: 'Logs', metrics: 'Metrics', traces: 'Trace' };
+
+const otlp = (path: string, signal: OtlpSignal, counter: string, name: string) =>
   route({
     method: 'post',
     path,
@@ -30,7 +33,7 @@ const otlp = (path: string, signal: 'logs' | 'metrics', counter: string, name: s
       `OpenTelemetry's OTLP/HTTP ${signal} endpoint: point an SDK's or the Collector's \`otlphttp\` exporter at ` +
       'OpsWatch with an API key header. `Content-Type: application/x-protobuf` or `application/json` (OTLP/JSON: ' +
       'camelCase, hex ids, int64 as strings); `Content-Encoding: gzip` accepted. The answer is ' +
-      `Export${signal === 'logs' ? 'Logs' : 'Metrics'}ServiceResponse in the request's encoding, sent once what ` +
+      `Export${MESSAGE[signal]}ServiceResponse in the request's encoding, sent once what ` +
       'goes to Bronze is committed. The service is the `service.name` resource attribute.',
     permission: 'telemetry:write',
     rawBody: true,
@@ -41,7 +44,7 @@ const otlp = (path: string, signal: 'logs' | 'metrics', counter: string, name: s
           'application/x-protobuf': { schema: binary },
           'application/json': {
             schema: z.looseObject({}).openapi({
-              description: `OTLP/JSON Export${signal === 'logs' ? 'Logs' : 'Metrics'}ServiceRequest`,
+              description: `OTLP/JSON Export${MESSAGE[signal]}ServiceRequest`,
             }),
           },
         },
@@ -61,6 +64,7 @@ const otlp = (path: string, signal: 'logs' | 'metrics', counter: string, name: s
 
 export const otlpLogsRoute = otlp('/v1/logs', 'logs', 'rejectedLogRecords', 'OtlpLogsAnswer');
 export const otlpMetricsRoute = otlp('/v1/metrics', 'metrics', 'rejectedDataPoints', 'OtlpMetricsAnswer');
+export const otlpTracesRoute = otlp('/v1/traces', 'traces', 'rejectedSpans', 'OtlpTracesAnswer');
 
 const eventsAnswer = z
   .object({

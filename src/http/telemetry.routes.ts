@@ -8,13 +8,23 @@ import { readJson } from './body.js';
 import type { AppEnv, HttpDeps } from './context.js';
 import { requireApiKey } from './middleware/auth.middleware.js';
 import { serve } from './openapi/serve.js';
-import { eventsRoute, listLogsRoute, otlpLogsRoute, otlpMetricsRoute } from './telemetry.openapi.js';
+import {
+  eventsRoute,
+  listLogsRoute,
+  otlpLogsRoute,
+  otlpMetricsRoute,
+  otlpTracesRoute,
+} from './telemetry.openapi.js';
 
 const unzip = promisify(gunzip);
 /** What a gzipped body may inflate to (the compressed body is limited like every other, to 10 MiB). */
 export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 
-const COUNTER: Record<OtlpSignal, string> = { logs: 'rejectedLogRecords', metrics: 'rejectedDataPoints' };
+const COUNTER: Record<OtlpSignal, string> = {
+  logs: 'rejectedLogRecords',
+  metrics: 'rejectedDataPoints',
+  traces: 'rejectedSpans',
+};
 
 /** The body's bytes, inflated when it says it is gzipped; a broken or oversized gzip stream is a 400 / 413. */
 async function bodyBytes(c: Context<AppEnv>): Promise<Uint8Array> {
@@ -57,6 +67,7 @@ export function telemetryRoutes(deps: HttpDeps): OpenAPIHono<AppEnv> {
   for (const [route, signal] of [
     [otlpLogsRoute, 'logs'],
     [otlpMetricsRoute, 'metrics'],
+    [otlpTracesRoute, 'traces'],
   ] as const) {
     serve(app, { ...route, middleware: auth }, async (c) => {
       const encoding = encodingOf(c.req.header('content-type'));

@@ -48,7 +48,7 @@ export function reject(r: Routed, reason: string, n = 1): void {
 /** `3 log records older than the 7-day retention; 1 …`: OTLP's errorMessage. */
 export const reasonsText = (r: Routed): string => [...r.reasons].map(([why, n]) => `${n} ${why}`).join('; ');
 
-const MAX_MESSAGE = 8192;
+export const MAX_MESSAGE = 8192;
 const MAX_VALUE = 2048;
 const HOUR_MS = 3_600_000;
 
@@ -70,11 +70,11 @@ export function levelOf(severityNumber: number | undefined, severityText: unknow
   return 'INFO';
 }
 
-const SEVERITY: Record<LogLevel, number> = { TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21 };
+export const SEVERITY: Record<LogLevel, number> = { TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21 };
 const isError = (l: LogLevel) => l === 'ERROR' || l === 'FATAL';
 
 /** A time the tenant's Bronze can hold: not older than its retention, not more than an hour ahead. */
-function timeProblem(ctx: IngestContext, at: Date): string | null {
+export function timeProblem(ctx: IngestContext, at: Date): string | null {
   if (at.getTime() < ctx.now.getTime() - ctx.settings.retentionDays * 86_400_000) {
     return `records older than the ${ctx.settings.retentionDays}-day retention`;
   }
@@ -83,7 +83,7 @@ function timeProblem(ctx: IngestContext, at: Date): string | null {
 }
 
 /** The user id attribute (removed from the attributes) as its keyed hash. */
-function takeUser(ctx: IngestContext, attrs: Attrs, given?: string): string | null {
+export function takeUser(ctx: IngestContext, attrs: Attrs, given?: string): string | null {
   let id = given;
   for (const k of USER_ID_ATTRIBUTES) {
     if (k in attrs) {
@@ -95,9 +95,9 @@ function takeUser(ctx: IngestContext, attrs: Attrs, given?: string): string | nu
   return id ? ctx.hashUser(id) : null;
 }
 
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
+export const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
-function contextJson(ctx: IngestContext, attrs: Attrs): string {
+export function contextJson(ctx: IngestContext, attrs: Attrs): string {
   const out: Attrs = {};
   for (const [k, v] of Object.entries(attrs)) {
     const red = redactValue(ctx.redactor, v);

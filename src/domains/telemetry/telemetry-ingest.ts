@@ -9,6 +9,7 @@ import {
 } from './ingest.calc.js';
 import { MetricBuffer } from './metric-buffer.js';
 import { CumulativeTracker, routeMetrics } from './otlp/otlp-metrics.calc.js';
+import { routeSpans } from './otlp/otlp-traces.calc.js';
 import { BUILTIN_RULES, compileRedactor, extraRules, hashUserId, type Redactor } from './redaction.calc.js';
 import type { BronzeRow } from './telemetry.store.js';
 import type { IngestOutcome, MetricSink, TelemetryEvent, TelemetrySettings } from './telemetry.types.js';
@@ -25,6 +26,7 @@ export interface IngestPorts {
 export type Request =
   | { signal: 'logs'; body: unknown }
   | { signal: 'metrics'; body: unknown }
+  | { signal: 'traces'; body: unknown }
   | { signal: 'events'; body: readonly TelemetryEvent[] };
 
 /**
@@ -85,6 +87,7 @@ export class TelemetryIngest {
     if (req.signal === 'logs') routed = routeLogs(ctx, req.body);
     else if (req.signal === 'metrics')
       routed = routeMetrics({ tenantId, now, redactor, tracker: this.tracker }, req.body, emptyRouted());
+    else if (req.signal === 'traces') routed = routeSpans(ctx, req.body);
     else routed = routeEvents(ctx, req.body);
     this.metrics.add(routed.points);
     await this.bronze.write(routed.rows);

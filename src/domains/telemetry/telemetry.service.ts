@@ -65,8 +65,8 @@ function decodeCursor(cursor: string): { time: Date; id: string } {
 }
 
 /**
- * Bronze: the raw ERROR/FATAL logs and slow events of the last days, in day partitions, read by people (REST),
- * by incidents (recent errors, evidence) and purged by the janitor (`purgeBronze`).
+ * Bronze: the raw ERROR/FATAL logs, error spans and slow spans and events of the last days, in day partitions,
+ * read by people (REST), by incidents (recent errors, evidence) and purged by the janitor (`purgeBronze`).
  */
 export class TelemetryService {
   private secret: Promise<string> | undefined;
@@ -87,7 +87,7 @@ export class TelemetryService {
     });
   }
 
-  /** An OTLP/HTTP export (`POST /v1/logs`, `/v1/metrics`); answers once its Bronze rows are committed. */
+  /** An OTLP/HTTP export (`POST /v1/logs`, `/v1/metrics`, `/v1/traces`); answers once its Bronze rows are committed. */
   async ingestOtlp(
     actor: Actor,
     signal: OtlpSignal,

@@ -35,6 +35,16 @@ const ENVELOPE: Record<OtlpSignal, z.ZodType> = {
       )
       .optional(),
   }),
+  traces: z.looseObject({
+    resourceSpans: z
+      .array(
+        z.looseObject({
+          resource: z.looseObject({}).optional(),
+          scopeSpans: z.array(z.looseObject({ spans: list })).optional(),
+        }),
+      )
+      .optional(),
+  }),
 };
 
 const undecodable = (what: string, why: string) =>

@@ -30,6 +30,7 @@ function loaded(): protobuf.Root {
     [
       'opentelemetry/proto/collector/logs/v1/logs_service.proto',
       'opentelemetry/proto/collector/metrics/v1/metrics_service.proto',
+      'opentelemetry/proto/collector/trace/v1/trace_service.proto',
     ],
     { keepCase: false },
   );
@@ -48,15 +49,17 @@ const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: Number };
 /** Answers are read as OTLP/JSON writes them (int64 as decimal strings). */
 const RESPONSE_TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: Number };
 
-export type OtlpSignal = 'logs' | 'metrics';
+export type OtlpSignal = 'logs' | 'metrics' | 'traces';
 
 const REQUEST: Record<OtlpSignal, string> = {
   logs: 'opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest',
   metrics: 'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest',
+  traces: 'opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest',
 };
 const RESPONSE: Record<OtlpSignal, string> = {
   logs: 'opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse',
   metrics: 'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse',
+  traces: 'opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse',
 };
 
 /** Decodes an export request; throws on bytes that are not one. */
