@@ -669,7 +669,7 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
     expect((await read('b')).map((p) => [p.count, p.max])).toEqual([[5, 900]]);
   });
 
-  it('telemetry: each tenant’s events and OTLP logs land in its own Bronze, and its logs show only its own', async () => {
+  it('telemetry: each tenant’s events, OTLP logs and spans land in its own Bronze, and its logs show only its own', async () => {
     for (const who of ['a', 'b'] as const) {
       const sent = await call(who, 'POST', '/api/v1/telemetry/events', {}, [
         { service: 'shared-name', level: 'ERROR', message: `${who} broke` },
@@ -689,6 +689,33 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       }),
     });
     expect(otlp.status).toBe(200);
+    const end = t.clock.now().getTime();
+    const traces = await fetch(`${t.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer test-key-0123456789abcdef' },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'shared-name' } }] },
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: '5b8efff798038103d269b633813fc60c',
+                    spanId: 'eee19b7ec3c1b174',
+                    name: 'a span broke',
+                    startTimeUnixNano: `${end - 5}000000`,
+                    endTimeUnixNano: `${end}000000`,
+                    status: { code: 2 },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect([traces.status, await traces.json()]).toEqual([200, {}]);
     const logs = async (who: 'a' | 'b') =>
       (
         await json<{ items: { message: string }[] }>(
@@ -697,7 +724,7 @@ describe('REST: tenant A’s admin key cannot see or change tenant B', () => {
       ).items
         .map((i) => i.message)
         .sort();
-    expect(await logs('a')).toEqual(['a broke', 'a broke over otlp']);
+    expect(await logs('a')).toEqual(['a broke', 'a broke over otlp', 'a span broke']);
     expect(await logs('b')).toEqual(['b broke']);
   });
 

@@ -113,7 +113,8 @@ export const listLogsRoute = route({
   method: 'get',
   path: '/{name}/logs',
   tags: ['Telemetry'],
-  summary: 'A service’s Bronze logs (ERROR/FATAL and slow events, redacted), newest first',
+  summary:
+    'A service’s Bronze logs (ERROR/FATAL records, error and slow spans, slow events; redacted), newest first',
   description:
     '`from`/`to` default to the last 24 hours; `q` finds text in the message (case-insensitive); ' +
     'pass `nextCursor` as `cursor` for the next page.',

@@ -118,7 +118,7 @@ const DOES: Record<Permission, string> = {
   'kb:read': 'read the knowledge base',
   'kb:write': 'add to or edit the knowledge base',
   'telemetry:read': 'read services’ logs (Bronze) and metric rollups (Silver)',
-  'telemetry:write': 'send telemetry (OTLP logs and metrics, events)',
+  'telemetry:write': 'send telemetry (OTLP logs, metrics and traces, events)',
   'runbook:read': 'read runbooks',
   'runbook:write': 'create, change or delete runbooks and their actions',
   'runbook:run': 'run runbook actions',

@@ -70,7 +70,14 @@ export function levelOf(severityNumber: number | undefined, severityText: unknow
   return 'INFO';
 }
 
-export const SEVERITY: Record<LogLevel, number> = { TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21 };
+export const SEVERITY: Record<LogLevel, number> = {
+  TRACE: 1,
+  DEBUG: 5,
+  INFO: 9,
+  WARN: 13,
+  ERROR: 17,
+  FATAL: 21,
+};
 const isError = (l: LogLevel) => l === 'ERROR' || l === 'FATAL';
 
 /** A time the tenant's Bronze can hold: not older than its retention, not more than an hour ahead. */

@@ -135,9 +135,7 @@ export function routeSpans(ctx: IngestContext, request: unknown, out: Routed = e
           service,
           level,
           severity: SEVERITY[level],
-          message: ctx.redactor.redact(
-            clip(statusMessage ? `${name}: ${statusMessage}` : name, MAX_MESSAGE),
-          ),
+          message: ctx.redactor.redact(clip(statusMessage ? `${name}: ${statusMessage}` : name, MAX_MESSAGE)),
           context: contextJson(ctx, attrs),
           traceId: hexId(span.traceId),
           spanId: hexId(span.spanId),
