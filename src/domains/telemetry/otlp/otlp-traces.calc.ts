@@ -31,23 +31,23 @@ export function spanKind(v: unknown): string {
 const isErrorStatus = (status: unknown) =>
   isObj(status) && (status.code === 2 || status.code === 'STATUS_CODE_ERROR');
 
-/** Unix nanoseconds (decimal string or number) as a BigInt; absent, zero or not a count: null. */
-function nanos(v: unknown): bigint | null {
-  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) return v === '0' ? null : BigInt(v);
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return BigInt(Math.round(v));
-  return null;
+/** Unix nanoseconds as a decimal string of digits (OTLP/JSON) or a positive number (protobuf's fixed64); else null. */
+function nanos(v: unknown): string | number | null {
+  if (typeof v === 'string') return /^\d{1,20}$/.test(v) && !/^0+$/.test(v) ? v : null;
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null;
 }
 
 /**
- * A span's duration in ms, to the microsecond (exact for OTLP/JSON's decimal strings; protobuf's fixed64 arrive as
- * doubles, within 256 ns of the truth, which the rounding absorbs). Null without both times; negative when the span
- * ends before it starts.
+ * A span's duration in ms, to the microsecond: exact for OTLP/JSON's decimal strings (BigInt); protobuf's fixed64
+ * arrive as doubles, within 256 ns of the truth at today's instants, which the rounding absorbs. Null without both
+ * times; negative when the span ends before it starts.
  */
 export function spanMillis(start: unknown, end: unknown): number | null {
   const s = nanos(start);
   const e = nanos(end);
   if (s === null || e === null) return null;
-  const diff = e - s;
+  if (typeof s === 'number' && typeof e === 'number') return Math.round((e - s) / 1000) / 1000;
+  const diff = BigInt(e) - BigInt(s);
   const us = diff >= 0n ? (diff + 500n) / 1000n : -((-diff + 500n) / 1000n);
   return Number(us) / 1000;
 }
@@ -74,6 +74,8 @@ const validId = (v: unknown, hexLength: number) => hexId(v)?.length === hexLengt
  */
 export function routeSpans(ctx: IngestContext, request: unknown, out: Routed = emptyRouted()): Routed {
   const root = isObj(request) ? request : {};
+  // Span names repeat (a route, an operation): each distinct one is redacted once per request.
+  const names = new Map<string, string>();
   for (const rs of arr(root.resourceSpans)) {
     if (!isObj(rs)) continue;
     const service = serviceOf(rs.resource);
@@ -106,8 +108,13 @@ export function routeSpans(ctx: IngestContext, request: unknown, out: Routed = e
         out.accepted++;
         const name = typeof span.name === 'string' ? span.name : '';
         const error = isErrorStatus(span.status);
+        let tagName = names.get(name);
+        if (tagName === undefined) {
+          tagName = ctx.redactor.redact(clip(name, 200));
+          if (names.size < 1000) names.set(name, tagName);
+        }
         const tags: Record<string, string> = {
-          'span.name': ctx.redactor.redact(clip(name, 200)),
+          'span.name': tagName,
           'span.kind': spanKind(span.kind),
         };
         const status = httpStatus(span.attributes);
