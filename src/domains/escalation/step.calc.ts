@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../shared/durations.js';
 import type { NotificationRule, PolicySnapshot, Target } from './policy.types.js';
 
 /**
@@ -80,8 +81,6 @@ export interface StepInput {
   /** People whose chain for this incident (generation) still has a page not yet due at `firedAt`. */
   runningChains?: ReadonlySet<string>;
 }
-
-const MINUTE_MS = 60_000;
 
 export function addMinutes(at: Date, minutes: number): Date {
   return new Date(at.getTime() + Math.round(minutes * MINUTE_MS));

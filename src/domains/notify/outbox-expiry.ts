@@ -1,14 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { withTx } from '../../db/tx.js';
 import type { Clock } from '../../shared/clock.js';
+import { HOUR_MS } from '../../shared/durations.js';
 import type { Logger } from '../../shared/logger.js';
 import type { IncidentNoticeRecorder } from '../incidents/index.js';
 import { deliveryStore } from './delivery.store.js';
 import { noticeFailure } from './delivery-failure.js';
 import { DESTINATION_SPECS, DESTINATIONS, type Destination, PLATFORM_NAMES } from './destinations.js';
 import type { DeliveryRegistry } from './registry.js';
-
-const HOUR_MS = 3_600_000;
 
 /**
  * How long a row may wait for a process that delivers its destination before it is given up. Past that, what it

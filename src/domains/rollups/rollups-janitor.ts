@@ -1,10 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { withTx } from '../../db/tx.js';
+import { DAY_MS } from '../../shared/durations.js';
 import type { Logger } from '../../shared/logger.js';
 import { rollupsUpkeepStore } from './rollups-upkeep.store.js';
 import type { Step } from './series.calc.js';
 
-const DAY_MS = 86_400_000;
 /** Rows deleted per statement (each its own short transaction: no long lock). */
 export const PURGE_BATCH = 5_000;
 /** Batches per step and run at most (the rest goes at the next run). */

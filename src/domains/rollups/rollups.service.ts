@@ -4,6 +4,7 @@ import { withEm } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import { type Clock, systemClock } from '../../shared/clock.js';
+import { DAY_MS } from '../../shared/durations.js';
 import { AppError, parseInput } from '../../shared/errors.js';
 import { rollHours } from './hour-rollup.js';
 import type { RollupAggregator } from './rollup-aggregator.js';
@@ -57,7 +58,6 @@ const stored = (r: RollupRow): RollupPoint => ({
  * `series`/`totals`/`counts` take a tenant id (for other domains, e.g. SLA); `list` is the REST read (an actor
  * with `telemetry:read`).
  */
-const DAY_MS = 86_400_000;
 
 export class RollupsService {
   constructor(

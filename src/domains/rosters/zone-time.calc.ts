@@ -11,9 +11,9 @@ import { IANAZone } from 'luxon';
  * "Local ms" below is wall-clock time written as if it were UTC: `Date.UTC(y, m - 1, d, hh, mm)`.
  */
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../shared/durations.js';
+
+export { DAY_MS, HOUR_MS, MINUTE_MS };
 
 interface DayOffsets {
   before: number;

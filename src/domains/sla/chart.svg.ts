@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../shared/durations.js';
 /**
  * The burn alert's and weekly report's chart: a series against the same span a week before (hours of a day, or
  * days of a week), as SVG.
@@ -27,7 +28,6 @@ export interface ChartInput {
 }
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const DAY_MS = 86_400_000;
 
 export const CHART_WIDTH = 800;
 export const CHART_HEIGHT = 360;

@@ -2,6 +2,8 @@
  * The weekly SLA report: which week is due at `now` (Mondays 09:00 UTC report the ISO week that just ended) and
  * each service's figures of that week from its daily snapshots. Pure; time is a parameter.
  */
+
+import { DAY_MS } from '../../shared/durations.js';
 import {
   budgetLeft,
   dayOf,
@@ -15,7 +17,6 @@ import {
   windowStart,
 } from './sla.calc.js';
 
-const DAY_MS = 86_400_000;
 /** The report goes out on Mondays from this hour (UTC). */
 export const REPORT_HOUR_UTC = 9;
 /** How long after that a report not sent yet (every replica down) still goes: stale after, and skipped. */

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { withEm } from '../../db/tx.js';
+import { HOUR_MS } from '../../shared/durations.js';
 import { chartPng } from './chart.png.js';
 import type { ChartPoint } from './chart.svg.js';
 import type { SlaMetric } from './sla.calc.js';
@@ -7,7 +8,6 @@ import { metricLabel } from './sla.mapper.js';
 import type { SlaMetricsPort } from './sla.ports.js';
 import { type DefinitionRow, slaStore } from './sla.store.js';
 
-const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * 24 * HOUR_MS;
 
 export interface SlaChart {

@@ -3,6 +3,7 @@ import type { Em } from '../../db/sql.js';
 import { withTx } from '../../db/tx.js';
 import { systemActor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
+import { HOUR_MS } from '../../shared/durations.js';
 import { newId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import { recordAudit } from '../audit/index.js';
@@ -13,8 +14,6 @@ import type { SlaMetricsPort } from './sla.ports.js';
 import { type DueRow, slaStore } from './sla.store.js';
 import type { SnapshotEvidence } from './sla.types.js';
 import { dayResult, type SlaBucket } from './snapshot.calc.js';
-
-const HOUR_MS = 3_600_000;
 
 export interface SnapshotRunReport {
   snapshots: number;

@@ -1,9 +1,9 @@
 /** SLA maths: attainment, error budget and burn, pure and with time as a parameter. */
 
+import { DAY_MS } from '../../shared/durations.js';
+
 export type SlaMetric = 'UPTIME' | 'LATENCY_P99' | 'ERROR_RATE';
 export type SlaWindow = '30d' | 'quarterly';
-
-const DAY_MS = 86_400_000;
 
 /** A UTC date (`2026-12-01`) as the instant its day starts. */
 export const dayStart = (day: string): Date => new Date(`${day}T00:00:00.000Z`);

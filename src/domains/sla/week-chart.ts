@@ -1,10 +1,10 @@
+import { DAY_MS } from '../../shared/durations.js';
 import { chartPng } from './chart.png.js';
 import type { ChartPoint } from './chart.svg.js';
 import type { ReportLine, ReportWeek } from './report.calc.js';
 import { dayStart } from './sla.calc.js';
 import type { SlaChart } from './sla-chart.service.js';
 
-const DAY_MS = 86_400_000;
 /** Charts a report uploads at most (one file each, shared in one message): the SLAs with the least budget. */
 export const MAX_REPORT_CHARTS = 10;
 

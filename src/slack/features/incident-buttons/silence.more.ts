@@ -1,10 +1,9 @@
 import { silenceCreated } from '../../../../blocks/silence.blocks.js';
+import { HOUR_MS } from '../../../shared/durations.js';
 import { actorOf, blockOptions, type SlackDeps } from '../../context.js';
 import { tellUser } from '../../surface.js';
 import { toSilenceView } from '../silence-command/silence.command.js';
 import type { MoreHandler } from './more.action.js';
-
-const HOUR_MS = 3_600_000;
 
 /**
  * "Silence 1h" (and 4h) in the card's More menu: silences the incident's alerts (alertname, service and
