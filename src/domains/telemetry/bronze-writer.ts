@@ -14,7 +14,7 @@ export interface BronzePort {
 }
 
 /**
- * Group commit for Bronze: concurrent requests' rows are written together, one multi-row INSERT in one
+ * Group commit for Bronze: concurrent requests' rows are written together, one COPY in one
  * transaction per group, and each request's promise settles once the group holding its rows has committed (or
  * failed: then every request of the group is told, and answers 5xx so its sender retries). While a group is
  * being written the next one gathers, so under load groups grow instead of transactions multiplying; at most

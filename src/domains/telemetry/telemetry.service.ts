@@ -79,7 +79,7 @@ export class TelemetryService {
     private readonly deps: TelemetryDeps,
   ) {
     this.ingestion = new TelemetryIngest({
-      insert: (rows) => withPgTx(this.orm, 'system', (tx) => telemetryStore.insert(tx, rows)),
+      insert: (rows) => withPgTx(this.orm, 'system', (tx) => telemetryStore.copy(tx, rows)),
       ensurePartitions: (days) => this.ensurePartitions(days),
       sink: () => this.deps.sink,
       settings: (tenantId) => this.settings(tenantId),

@@ -1,3 +1,5 @@
+import { copyLine } from '../../db/copy-text.js';
+import type { PgTx } from '../../db/pg-tx.js';
 import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
 import type { LogLevel } from './telemetry.types.js';
 
@@ -43,6 +45,8 @@ export const partitionName = (day: Date) =>
 export const dayOf = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
 
 const DAY_MS = 86_400_000;
+/** COPY data is sent in pieces of about this many characters (each one CopyData message). */
+const COPY_CHUNK_CHARS = 256 * 1024;
 
 /** The day a partition name holds, or null for a name not of that shape. */
 export function dayOfPartition(name: string): Date | null {
@@ -105,21 +109,42 @@ export const telemetryStore = {
     return rows.map((r) => r.name);
   },
 
-  /** Writes rows of any tenants in one statement (unnest of column arrays: one text, prepared once). */
-  async insert(em: Em, rows: readonly BronzeRow[]): Promise<void> {
+  /**
+   * Writes rows of any tenants with one `COPY … FROM STDIN` in the light transaction `tx` (PostgreSQL's fastest
+   * way in: no parameter arrays to build or unnest, no plan). Resolves once the server has taken every row; they
+   * are committed with `tx`.
+   */
+  async copy(tx: PgTx, rows: readonly BronzeRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const col = <T>(f: (r: BronzeRow) => T) => rows.map(f);
-    await command(
-      em,
-      sql`insert into log_entries (tenant_id, time, service, level, severity, message, context, trace_id, span_id,
-            user_hash, duration_ms)
-          select t, tm, s, l, sv, m, c::jsonb, tr, sp, u, d
-          from unnest(${col((r) => r.tenantId)}::uuid[], ${col((r) => r.time.toISOString())}::timestamptz[],
-            ${col((r) => r.service)}::text[], ${col((r) => r.level)}::text[], ${col((r) => r.severity)}::smallint[],
-            ${col((r) => r.message)}::text[], ${col((r) => r.context)}::text[], ${col((r) => r.traceId)}::text[],
-            ${col((r) => r.spanId)}::text[], ${col((r) => r.userHash)}::text[],
-            ${col((r) => r.durationMs)}::float8[]) as x(t, tm, s, l, sv, m, c, tr, sp, u, d)`,
+    const chunks: string[] = [];
+    let chunk = '';
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as BronzeRow;
+      chunk += copyLine([
+        r.tenantId,
+        r.time.toISOString(),
+        r.service,
+        r.level,
+        r.severity,
+        r.message,
+        r.context,
+        r.traceId,
+        r.spanId,
+        r.userHash,
+        r.durationMs,
+      ]);
+      if (chunk.length >= COPY_CHUNK_CHARS) {
+        chunks.push(chunk);
+        chunk = '';
+      }
+    }
+    if (chunk) chunks.push(chunk);
+    const copied = await tx.copyFrom(
+      `copy log_entries (tenant_id, time, service, level, severity, message, context, trace_id, span_id,
+         user_hash, duration_ms) from stdin`,
+      chunks,
     );
+    if (copied !== rows.length) throw new Error(`COPY took ${copied} of ${rows.length} Bronze rows`);
   },
 
   /** The newest ERROR/FATAL rows of a service at or before `now`. */

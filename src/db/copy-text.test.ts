@@ -1,0 +1,23 @@
+import { describe, expect, it } from '@jest/globals';
+import { copyField, copyLine } from './copy-text.js';
+
+describe("COPY's text format", () => {
+  it('escapes backslash, tab, newline and carriage return, and leaves other text as it is', () => {
+    expect(copyField('plain "text", ünïcödé')).toBe('plain "text", ünïcödé');
+    expect(copyField('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
+    expect(copyField('\\N')).toBe('\\\\N');
+    expect(copyField('')).toBe('');
+  });
+
+  it('writes null as \\N and numbers in decimal', () => {
+    expect(copyField(null)).toBe('\\N');
+    expect(copyField(17)).toBe('17');
+    expect(copyField(-0.25)).toBe('-0.25');
+    expect(copyField(Number.NaN)).toBe('NaN');
+    expect(copyField(Number.POSITIVE_INFINITY)).toBe('Infinity');
+  });
+
+  it('separates columns by tabs and ends the line', () => {
+    expect(copyLine(['a\tb', null, 3, ''])).toBe('a\\tb\t\\N\t3\t\n');
+  });
+});
