@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { copyField, copyLine } from './copy-text.js';
+import { CopyBuffer, copyField, copyLine } from './copy-text.js';
 
 describe("COPY's text format", () => {
   it('escapes backslash, tab, newline and carriage return, and leaves other text as it is', () => {
@@ -19,5 +19,15 @@ describe("COPY's text format", () => {
 
   it('separates columns by tabs and ends the line', () => {
     expect(copyLine(['a\tb', null, 3, ''])).toBe('a\\tb\t\\N\t3\t\n');
+  });
+});
+
+describe('CopyBuffer', () => {
+  it('holds the lines as UTF-8, growing as needed', () => {
+    const b = new CopyBuffer(8);
+    b.add(['ünïcödé ✓ 😀', 1]);
+    b.add(['x'.repeat(100), null]);
+    expect(b.rows).toBe(2);
+    expect(b.data().toString('utf8')).toBe(`ünïcödé ✓ 😀\t1\n${'x'.repeat(100)}\t\\N\n`);
   });
 });

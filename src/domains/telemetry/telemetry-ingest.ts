@@ -15,7 +15,8 @@ import type { IngestOutcome, MetricSink, TelemetryEvent, TelemetrySettings } fro
 
 /** What the ingestion engine needs from around it. */
 export interface IngestPorts {
-  insert(rows: readonly BronzeRow[]): Promise<void>;
+  encode(rows: readonly BronzeRow[]): Buffer;
+  insert(pieces: readonly Buffer[], rows: number): Promise<void>;
   ensurePartitions(days: readonly Date[]): Promise<void>;
   sink(): MetricSink;
   settings(tenantId: string): Promise<TelemetrySettings>;
@@ -43,7 +44,8 @@ export class TelemetryIngest {
 
   constructor(private readonly ports: IngestPorts) {
     this.bronze = new BronzeWriter({
-      insert: (r) => ports.insert(r),
+      encode: (r) => ports.encode(r),
+      insert: (p, n) => ports.insert(p, n),
       ensurePartitions: (d) => ports.ensurePartitions(d),
     });
     this.metrics = new MetricBuffer(() => ports.sink());
