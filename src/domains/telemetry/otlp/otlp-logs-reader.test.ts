@@ -50,6 +50,18 @@ const REQUEST = {
               eventName: 'payment.failed',
             },
             { severityText: 'INFO', body: { kvlistValue: { values: [] } } },
+            {
+              // An INFO record: its body, attributes and ids are read only when asked for.
+              timeUnixNano: '1764669600000000000',
+              severityNumber: 9,
+              body: { arrayValue: { values: [{ stringValue: 'a' }, { doubleValue: 1.5 }] } },
+              attributes: [
+                { key: 'user.id', value: { stringValue: 'u-1' } },
+                { key: 'n', value: { intValue: 7 } },
+              ],
+              traceId: TRACE,
+              spanId: SPAN,
+            },
             {},
           ],
         },
@@ -59,9 +71,33 @@ const REQUEST = {
   ],
 };
 
-/** Without empty lists (protobufjs leaves them out, the reader gives them; the routing reads both alike). */
-const noEmptyLists = (v: unknown): unknown =>
-  JSON.parse(JSON.stringify(v, (_k, x: unknown) => (Array.isArray(x) && x.length === 0 ? undefined : x)));
+const FIELDS = [
+  'timeUnixNano',
+  'observedTimeUnixNano',
+  'severityNumber',
+  'severityText',
+  'body',
+  'attributes',
+  'traceId',
+  'spanId',
+  'eventName',
+] as const;
+
+/**
+ * What the routing can read, as plain data: log records by their fields (the reader's are read on demand), no
+ * empty lists (protobufjs leaves them out, the reader gives them; the routing reads both alike).
+ */
+const plain = (v: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(v, function (this: unknown, k: string, x: unknown) {
+      if (Array.isArray(x) && x.length === 0) return undefined;
+      if (k === 'logRecords' && Array.isArray(x))
+        return x.map((rec: Record<string, unknown>) =>
+          Object.fromEntries(FIELDS.filter((f) => rec[f] !== undefined).map((f) => [f, rec[f]])),
+        );
+      return x;
+    }),
+  );
 
 /** protobufjs's decoding, less what the reader skips, ids as hex: what the reader must give. */
 function expected(bytes: Uint8Array): unknown {
@@ -91,7 +127,7 @@ describe('the direct reader of OTLP logs requests', () => {
   it('gives what protobufjs decodes (names, int64s as numbers, every kind of value), ids as hex', () => {
     const bytes = encodeRequest('logs', REQUEST);
     const read = readLogsRequest(bytes);
-    expect(noEmptyLists(read)).toEqual(noEmptyLists(expected(bytes)));
+    expect(plain(read)).toEqual(plain(expected(bytes)));
     const rec = (read.resourceLogs as { scopeLogs: { logRecords: Record<string, unknown>[] }[] }[])[0]
       ?.scopeLogs[0]?.logRecords[0];
     expect(rec?.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
@@ -103,7 +139,7 @@ describe('the direct reader of OTLP logs requests', () => {
     const bytes = encodeRequest('logs', REQUEST);
     const view = new Uint8Array(bytes.length + 4);
     view.set(bytes, 4);
-    expect(readLogsRequest(view.subarray(4))).toEqual(readLogsRequest(Buffer.from(bytes)));
+    expect(plain(readLogsRequest(view.subarray(4)))).toEqual(plain(readLogsRequest(Buffer.from(bytes))));
     expect(readLogsRequest(new Uint8Array())).toEqual({ resourceLogs: [] });
   });
 
@@ -111,5 +147,19 @@ describe('the direct reader of OTLP logs requests', () => {
     const bytes = encodeRequest('logs', REQUEST);
     expect(() => readLogsRequest(bytes.subarray(0, bytes.length - 5))).toThrow();
     expect(() => readLogsRequest(Buffer.from('{"resourceLogs": []}'))).toThrow();
+  });
+
+  it('throws at once on a broken attribute of a record the routing would not read (an INFO one)', () => {
+    // An attribute (field 6) whose value (field 2) holds a string claiming 127 bytes: every length around it is
+    // right, so only reading into the attribute finds the string running past the end.
+    const attribute = Buffer.from([0x0a, 0x01, 0x6b, 0x12, 0x02, 0x0a, 0x7f]);
+    const record = Buffer.concat([Buffer.from([0x10, 0x09, 0x32, attribute.length]), attribute]);
+    const scope = Buffer.concat([Buffer.from([0x12, record.length]), record]);
+    const resource = Buffer.concat([Buffer.from([0x12, scope.length]), scope]);
+    const request = Buffer.concat([Buffer.from([0x0a, resource.length]), resource]);
+    expect(() => readLogsRequest(request)).toThrow(RangeError);
+    // And a string of the record itself (severity text) running past the end.
+    const cut = Buffer.from([0x0a, 0x08, 0x12, 0x06, 0x12, 0x04, 0x1a, 0x0a, 0x45, 0x52]);
+    expect(() => readLogsRequest(cut)).toThrow(RangeError);
   });
 });

@@ -3,8 +3,8 @@ import protobuf from 'protobufjs';
 /**
  * A direct reader of OTLP's ExportLogsServiceRequest (protobuf) into the plain objects the routing reads, in the
  * shape `decodeRequest` gives (OTLP's camelCase names, 64-bit integers as numbers), without protobufjs's message
- * objects and their conversion to plain ones: half the objects a 1,000-record batch makes, and a third of the
- * time. Ids (trace, span) come as lowercase hex text, as in OTLP/JSON. What the routing does not read (scopes,
+ * objects and their conversion to plain ones, and a log record's body, attributes and ids only when the routing
+ * asks for them (see LazyLogRecord). Ids (trace, span) come as lowercase hex text, as in OTLP/JSON. What the routing does not read (scopes,
  * schema URLs, entity refs, dropped counts, flags) is skipped. Field numbers are those of the vendored .proto files
  * (logs/v1/logs.proto, common/v1/common.proto, resource/v1/resource.proto); a field with an unexpected wire type
  * is skipped. Throws on bytes that are not a protobuf message.
@@ -39,13 +39,22 @@ const hex = (r: Reader): string => {
 
 const endOf = (r: Reader) => r.uint32() + r.pos;
 
+/** A string field, decoded by Node; one running past the end throws (protobufjs's Buffer reader would cut it). */
+function str(r: Reader): string {
+  const len = r.uint32();
+  const start = r.pos;
+  if (start + len > r.len) throw new RangeError(`index out of range: ${start} + ${len} > ${r.len}`);
+  r.pos = start + len;
+  return (r.buf as Buffer).toString('utf8', start, start + len);
+}
+
 function anyValue(r: Reader, end: number): Obj {
   let out: Obj = {};
   while (r.pos < end) {
     const tag = r.uint32();
     const no = tag >>> 3;
     const wire = tag & 7;
-    if (no === 1 && wire === WIRE_BYTES) out = { stringValue: r.string() };
+    if (no === 1 && wire === WIRE_BYTES) out = { stringValue: str(r) };
     else if (no === 2 && wire === WIRE_VARINT) out = { boolValue: r.bool() };
     else if (no === 3 && wire === WIRE_VARINT) out = { intValue: int64(r) };
     else if (no === 4 && wire === WIRE_FIXED64) out = { doubleValue: r.double() };
@@ -75,7 +84,7 @@ function keyValue(r: Reader, end: number): Obj {
     const tag = r.uint32();
     const no = tag >>> 3;
     const wire = tag & 7;
-    if (no === 1 && wire === WIRE_BYTES) kv.key = r.string();
+    if (no === 1 && wire === WIRE_BYTES) kv.key = str(r);
     else if (no === 2 && wire === WIRE_BYTES) kv.value = anyValue(r, endOf(r));
     else if (no === 3 && wire === WIRE_VARINT) kv.keyStrindex = r.int32();
     else r.skipType(wire);
@@ -83,9 +92,104 @@ function keyValue(r: Reader, end: number): Obj {
   return kv;
 }
 
-function logRecord(r: Reader, end: number): Obj {
-  const rec: Obj = {};
-  const attributes: Obj[] = [];
+/** Walks a message ending at `end` without keeping anything, so bytes that are not one throw now, not later. */
+function check(
+  r: Reader,
+  end: number,
+  nested: (no: number) => ((r: Reader, end: number) => void) | null,
+): void {
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const inner = (tag & 7) === WIRE_BYTES ? nested(tag >>> 3) : null;
+    if (inner) inner(r, endOf(r));
+    else r.skipType(tag & 7);
+  }
+}
+const checkAnyValue = (r: Reader, end: number): void =>
+  check(r, end, (no) => (no === 5 ? checkArray : no === 6 ? checkKvList : null));
+const checkKeyValue = (r: Reader, end: number): void =>
+  check(r, end, (no) => (no === 2 ? checkAnyValue : null));
+const checkArray = (r: Reader, end: number): void => check(r, end, (no) => (no === 1 ? checkAnyValue : null));
+const checkKvList = (r: Reader, end: number): void =>
+  check(r, end, (no) => (no === 1 ? checkKeyValue : null));
+
+/**
+ * A log record whose scalars (times, severity, event name) are read at once and whose body, attributes and ids
+ * when first asked for: the routing counts most records (INFO) by time and severity alone, so their attributes
+ * and body are never made into objects. Their bytes are checked when the record is read all the same.
+ */
+class LazyLogRecord {
+  declare timeUnixNano?: number;
+  declare observedTimeUnixNano?: number;
+  declare severityNumber?: number;
+  declare severityText?: string;
+  declare eventName?: string;
+  #rest: Obj | undefined;
+
+  constructor(
+    private readonly buf: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  get body(): unknown {
+    return this.read().body;
+  }
+  get attributes(): unknown {
+    return this.read().attributes;
+  }
+  get traceId(): unknown {
+    return this.read().traceId;
+  }
+  get spanId(): unknown {
+    return this.read().spanId;
+  }
+
+  /** Gives the record its body, attributes and ids read already (by `logRecord`, for likely-read records). */
+  setRest(rest: Obj): void {
+    this.#rest = rest;
+  }
+
+  private read(): Obj {
+    if (this.#rest) return this.#rest;
+    const r = protobuf.Reader.create(this.buf);
+    r.pos = this.start;
+    const rest: Obj = {};
+    while (r.pos < this.end) {
+      const tag = r.uint32();
+      if (isRest(tag >>> 3) && (tag & 7) === WIRE_BYTES) readRest(r, rest, tag >>> 3);
+      else r.skipType(tag & 7);
+    }
+    this.#rest = rest;
+    return rest;
+  }
+}
+
+/** Whether field `no` of a log record is read on demand (body, attributes, ids). */
+const isRest = (no: number) => no === 5 || no === 6 || no === 9 || no === 10;
+
+/** Reads field `no` (one of `isRest`, length-delimited) into `rest`. */
+function readRest(r: Reader, rest: Obj, no: number): void {
+  if (no === 5) rest.body = anyValue(r, endOf(r));
+  else if (no === 6) {
+    const kv = keyValue(r, endOf(r));
+    if (Array.isArray(rest.attributes)) rest.attributes.push(kv);
+    else rest.attributes = [kv];
+  } else if (no === 9) rest.traceId = hex(r);
+  else rest.spanId = hex(r);
+}
+
+/**
+ * From this severity number on (WARN, ERROR, FATAL) a record's body and attributes are read with its scalars, in
+ * one pass: the routing reads most of those anyway. Only a question of speed: a record read lazily gives the same.
+ */
+const READ_AT_ONCE_FROM = 13;
+
+function logRecord(r: Reader, end: number): LazyLogRecord {
+  const rec = new LazyLogRecord(r.buf as Buffer, r.pos, end);
+  /** The body, attributes and ids when read at once; `lazy` once one of them was only checked. */
+  let rest: Obj | undefined;
+  let lazy = false;
   while (r.pos < end) {
     const tag = r.uint32();
     const no = tag >>> 3;
@@ -93,20 +197,27 @@ function logRecord(r: Reader, end: number): Obj {
     if (no === 1 && wire === WIRE_FIXED64) rec.timeUnixNano = fixed64(r);
     else if (no === 11 && wire === WIRE_FIXED64) rec.observedTimeUnixNano = fixed64(r);
     else if (no === 2 && wire === WIRE_VARINT) rec.severityNumber = r.int32();
-    else if (no === 3 && wire === WIRE_BYTES) rec.severityText = r.string();
-    else if (no === 5 && wire === WIRE_BYTES) rec.body = anyValue(r, endOf(r));
-    else if (no === 6 && wire === WIRE_BYTES) attributes.push(keyValue(r, endOf(r)));
-    else if (no === 9 && wire === WIRE_BYTES) rec.traceId = hex(r);
-    else if (no === 10 && wire === WIRE_BYTES) rec.spanId = hex(r);
-    else if (no === 12 && wire === WIRE_BYTES) rec.eventName = r.string();
-    else r.skipType(wire);
+    else if (no === 3 && wire === WIRE_BYTES) rec.severityText = str(r);
+    else if (no === 12 && wire === WIRE_BYTES) rec.eventName = str(r);
+    else if (isRest(no) && wire === WIRE_BYTES) {
+      if (!lazy && (rest !== undefined || (rec.severityNumber ?? 0) >= READ_AT_ONCE_FROM)) {
+        rest ??= {};
+        readRest(r, rest, no);
+      } else {
+        // Left for later (all of them, so nothing is read twice): checked now, so broken bytes throw now.
+        lazy = true;
+        if (no === 5) checkAnyValue(r, endOf(r));
+        else if (no === 6) checkKeyValue(r, endOf(r));
+        else r.skipType(wire);
+      }
+    } else r.skipType(wire);
   }
-  if (attributes.length > 0) rec.attributes = attributes;
+  if (rest && !lazy) rec.setRest(rest);
   return rec;
 }
 
 function scopeLogs(r: Reader, end: number): Obj {
-  const logRecords: Obj[] = [];
+  const logRecords: LazyLogRecord[] = [];
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag === ((2 << 3) | WIRE_BYTES)) logRecords.push(logRecord(r, endOf(r)));
