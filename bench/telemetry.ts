@@ -21,9 +21,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { encodeRequest } from '../src/domains/telemetry/index.js';
-import { benchDatabase, DEFAULT_ADMIN_URL } from './lib/database.js';
+import { backendPids, benchDatabase, DEFAULT_ADMIN_URL } from './lib/database.js';
 import { closedLoop, openLoop, type RunResult, type Shot, type Target } from './lib/load.js';
-import { procMemory } from './lib/procs.js';
+import { type CpuUse, cpuWindow, procMemory } from './lib/procs.js';
 import { cleanups, runBench } from './lib/run.js';
 import { buildBundle, startOpsWatch } from './lib/servers.js';
 import { fmtInt, fmtMs, fmtRatio, medianBy, percentile, table } from './lib/stats.js';
@@ -149,20 +149,37 @@ const bronzeCount = (url: string) =>
     Number((await c.query<{ n: string }>('select count(*) as n from log_entries')).rows[0]?.n),
   );
 
+/** The longest event-loop stall of OpsWatch since the last scrape (prom-client resets its histogram on each). */
+async function loopMaxMs(port: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  const m = /^opswatch_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(await res.text());
+  return m?.[1] ? Number(m[1]) * 1000 : Number.NaN;
+}
+
 interface Figures {
   phase: string;
   eventsPerSecond: number;
   p50: number;
   p99: number;
   errors: number;
+  /** CPU ms per 1,000 events answered: OpsWatch's and its PostgreSQL backends'. */
+  cpuServer: number;
+  cpuPostgres: number;
+  /** OpsWatch's longest event-loop stall during the phase (ms). */
+  loopMax: number;
 }
-const figures = (phase: string, r: RunResult): Figures => ({
+const figures = (phase: string, r: RunResult, cpu: CpuUse, loopMax: number): Figures => ({
   phase,
   eventsPerSecond: r.alerts / r.seconds,
   p50: percentile(r.latencies, 0.5),
   p99: percentile(r.latencies, 0.99),
   errors: r.errors,
+  cpuServer: (cpu.server * 1e6) / Math.max(1, r.alerts),
+  cpuPostgres: (cpu.postgres * 1e6) / Math.max(1, r.alerts),
+  loopMax,
 });
+const cpuText = (f: Figures) =>
+  `CPU/1k events ${f.cpuServer.toFixed(1)} ms OpsWatch + ${f.cpuPostgres.toFixed(1)} ms PostgreSQL, loop stall max ${fmtMs(f.loopMax)}`;
 
 await runBench(async () => {
   const load = () => execSync('uptime').toString().trim();
@@ -181,7 +198,17 @@ await runBench(async () => {
     databaseUrl: db.url,
     apiKey,
     env: { TELEMETRY_HASH_SECRET: 'bench-secret-0123456789' },
+    nodeArgs: (process.env.BENCH_OPSWATCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   });
+  const dbName = db.createdName ?? new URL(db.url).pathname.slice(1);
+  const measure = async () => {
+    await loopMaxMs(ow.port);
+    const cpu = await cpuWindow(ow.child.pid, () => backendPids(db.url, dbName));
+    return async () => {
+      const used = await cpu.stop();
+      return { used, loop: await loopMaxMs(ow.port) };
+    };
+  };
   cleanups.push(() => ow.stop());
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/x-protobuf' };
   const logs: Target = { port: ow.port, path: '/v1/logs', headers };
@@ -205,13 +232,15 @@ await runBench(async () => {
     for (let run = 0; run < RUNS; run++) {
       const shots = Array.from({ length: REQUESTS }, (_, i) => make(i));
       const before = await bronzeCount(db.url);
+      const done = await measure();
       const r = await closedLoop(target, shots, SENDERS, 120);
+      const { used, loop } = await done();
       const stored = (await bronzeCount(db.url)) - before;
       if (phase === 'logs (all ERROR)') bronzeRowsAllErrors = stored;
-      const f = figures(phase, r);
+      const f = figures(phase, r, used, loop);
       runs.push(f);
       console.log(
-        `  ${phase} run ${run + 1}: ${fmtInt(f.eventsPerSecond)} events/s, p50 ${fmtMs(f.p50)}, p99 ${fmtMs(f.p99)}, ${f.errors} errors, ${fmtInt(stored)} Bronze rows`,
+        `  ${phase} run ${run + 1}: ${fmtInt(f.eventsPerSecond)} events/s, p50 ${fmtMs(f.p50)}, p99 ${fmtMs(f.p99)}, ${f.errors} errors, ${fmtInt(stored)} Bronze rows; ${cpuText(f)}`,
       );
     }
     results.push(medianBy(runs, (f) => f.eventsPerSecond));
@@ -222,10 +251,12 @@ await runBench(async () => {
   const pacedSeconds = Math.round(num('BENCH_PACED_SECONDS', 10));
   for (const [phase, target, make] of [phases[0]!, phases[2]!]) {
     const shots = Array.from({ length: pacedRate * pacedSeconds }, (_, i) => make(i));
+    const done = await measure();
     const r = await openLoop(target, shots, pacedRate, pacedRate * 5);
-    const f = figures(`${phase}, paced ${fmtInt(pacedRate * PER_REQUEST)}/s`, r);
+    const { used, loop } = await done();
+    const f = figures(`${phase}, paced ${fmtInt(pacedRate * PER_REQUEST)}/s`, r, used, loop);
     console.log(
-      `  ${f.phase}: ${fmtInt(f.eventsPerSecond)} events/s, p50 ${fmtMs(f.p50)}, p99 ${fmtMs(f.p99)}, ${f.errors} errors, ${r.unsent} unsent`,
+      `  ${f.phase}: ${fmtInt(f.eventsPerSecond)} events/s, p50 ${fmtMs(f.p50)}, p99 ${fmtMs(f.p99)}, ${f.errors} errors, ${r.unsent} unsent; ${cpuText(f)}`,
     );
     results.push({ ...f, errors: f.errors + r.unsent });
   }
@@ -238,7 +269,17 @@ await runBench(async () => {
   console.log('');
   console.log(
     table(
-      ['phase (median of runs)', 'events/s', 'p50', 'p99', 'errors', 'vs COPY'],
+      [
+        'phase (median of runs)',
+        'events/s',
+        'p50',
+        'p99',
+        'errors',
+        'vs COPY',
+        'CPU ms/1k OpsWatch',
+        'CPU ms/1k PostgreSQL',
+        'loop stall max',
+      ],
       results.map((f) => [
         f.phase,
         fmtInt(f.eventsPerSecond),
@@ -246,6 +287,9 @@ await runBench(async () => {
         fmtMs(f.p99),
         String(f.errors),
         fmtRatio(f.eventsPerSecond / copyRate),
+        f.cpuServer.toFixed(1),
+        f.cpuPostgres.toFixed(1),
+        fmtMs(f.loopMax),
       ]),
     ),
   );

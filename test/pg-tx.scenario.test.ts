@@ -43,6 +43,46 @@ describe('a light pg transaction (withPgTx)', () => {
     await expect(query(t.orm.em.fork(), sql`select 1 as ok`)).resolves.toEqual([{ ok: 1 }]);
   });
 
+  it('copies rows in (COPY FROM STDIN) within the transaction, after the commands sent before it', async () => {
+    const copied = await withPgTx(t.orm, 'system', async (tx) => {
+      await command(tx, sql`delete from pgtx_probe where k = ${'c1'}`);
+      const n = await tx.copyFrom('copy pgtx_probe (k, n) from stdin', ['c1\t1\nc2\t', '2\n']);
+      await command(tx, sql`update pgtx_probe set n = n * 10 where k in (${'c1'}, ${'c2'})`);
+      return n;
+    });
+    expect(copied).toBe(2);
+    expect(await rows()).toEqual([
+      { k: 'a', n: 2 },
+      { k: 'c1', n: 10 },
+      { k: 'c2', n: 20 },
+    ]);
+    await t.sql(`delete from pgtx_probe where k in ('c1', 'c2')`);
+  });
+
+  it('fails as a whole when COPY fails, storing nothing, and leaves its connection usable', async () => {
+    await expect(
+      withPgTx(t.orm, 'system', async (tx) => {
+        await command(tx, sql`insert into pgtx_probe values (${'d'}, ${1})`);
+        await tx.copyFrom('copy pgtx_probe (k, n) from stdin', ['e\t1\na\t9\n']);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    await expect(
+      withPgTx(t.orm, 'system', (tx) =>
+        tx.copyFrom('copy pgtx_probe (k, n) from stdin', ['f\tnot a number\n']),
+      ),
+    ).rejects.toThrow(/invalid input syntax/);
+    expect(await rows()).toEqual([{ k: 'a', n: 2 }]);
+    const pool = await t.orm.em.getConnection().getNativeClient();
+    for (let i = 0; i < pool.totalCount + 1; i++) {
+      await expect(
+        withPgTx(t.orm, 'system', async (tx) => {
+          await command(tx, sql`select 1`);
+          return query<{ ok: number }>(tx, sql`select 1 as ok`);
+        }),
+      ).resolves.toEqual([{ ok: 1 }]);
+    }
+  });
+
   it('prepares a statement again when a schema change altered its result', async () => {
     const all = () =>
       withPgTx(t.orm, 'system', (tx) => query<Record<string, unknown>>(tx, sql`select * from pgtx_probe`));

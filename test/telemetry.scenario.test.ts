@@ -107,6 +107,29 @@ describe('OTLP logs from the OpenTelemetry SDK', () => {
     expect(JSON.stringify(rows)).not.toContain('alice');
   });
 
+  it('keeps tabs, line breaks, backslashes and \\N in messages and attributes exactly (Bronze is written by COPY)', async () => {
+    const provider = new LoggerProvider({
+      resource: resource('escapes'),
+      processors: [
+        new BatchLogRecordProcessor({
+          exporter: new ProtoLogExporter({ url: `${t.url}/v1/logs`, headers: auth }),
+        }),
+      ],
+    });
+    const body = 'stack:\n\tat pay (C:\\app\\pay.js:1)\r\n\\N is not null\\';
+    provider.getLogger('escapes').emit({
+      severityNumber: SeverityNumber.ERROR,
+      body,
+      attributes: { path: 'C:\\tmp\t"x"\n', empty: '', nothing: '\\N' },
+    });
+    await provider.forceFlush();
+    await provider.shutdown();
+    const rows = await bronze('escapes');
+    expect(rows.map((r) => [r.message, r.context])).toEqual([
+      [body, { path: 'C:\\tmp\t"x"\n', empty: '', nothing: '\\N' }],
+    ]);
+  });
+
   it('does the same over OTLP/JSON', async () => {
     await sendLogs('cart', new JsonLogExporter({ url: `${t.url}/v1/logs`, headers: auth }));
     const rows = await bronze('cart');

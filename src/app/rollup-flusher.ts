@@ -8,9 +8,11 @@ import type { Services } from './services.js';
  */
 export function startRollupFlusher(services: Services, log: Logger, seconds: number): () => Promise<void> {
   let running: Promise<void> | null = null;
-  const flush = () => {
-    // Telemetry's one-second buffer first, so a final flush at shutdown takes everything answered 2xx.
-    services.telemetry.flushMetrics();
+  const flush = (final = false) => {
+    // At shutdown, telemetry's one-second buffer first, so the final flush takes everything answered 2xx. (The
+    // periodic ones leave it be: it reaches the aggregator within its second, a slice at a time, whereas draining
+    // it here would hand up to a second of points over in one go, holding up the requests meanwhile.)
+    if (final) services.telemetry.flushMetrics();
     running ??= services.rollups
       .flush()
       .then((r) => {
@@ -22,11 +24,11 @@ export function startRollupFlusher(services: Services, log: Logger, seconds: num
       });
     return running;
   };
-  const timer = setInterval(flush, seconds * 1000);
+  const timer = setInterval(() => void flush(), seconds * 1000);
   timer.unref();
   return async () => {
     clearInterval(timer);
     await running;
-    await flush();
+    await flush(true);
   };
 }

@@ -1,5 +1,7 @@
+import { finished } from 'node:stream/promises';
 import type { CompiledQuery, QueryExecutorProvider, RawBuilder } from 'kysely';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 /** Distinct statement texts a process names (prepares) at most; further texts run unnamed. */
 const MAX_NAMED_STATEMENTS = 500;
@@ -101,6 +103,23 @@ export class PgTx {
   commandCompiled(compiled: CompiledQuery<unknown>): void {
     if (this.failure) return;
     this.defer(this.send(compiled));
+  }
+
+  /**
+   * Runs `COPY … FROM STDIN` with `data` (COPY's text format, see copy-text.ts) in the transaction, after every
+   * statement sent before it has answered; resolves with the number of rows copied once the server has taken
+   * them all. COPY holds the connection to itself, which pipeline mode cannot do: the rest of the transaction
+   * (COMMIT included) runs one statement at a time.
+   */
+  async copyFrom(statement: string, data: readonly (string | Buffer)[]): Promise<number> {
+    await this.settle();
+    if (this.failure) throw this.failure.error;
+    this.client.pipeline = false;
+    const stream = this.client.query(copyFrom(statement));
+    for (const chunk of data) stream.write(chunk);
+    stream.end();
+    await finished(stream);
+    return stream.rowCount;
   }
 
   /**

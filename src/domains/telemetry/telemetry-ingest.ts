@@ -16,7 +16,8 @@ import type { IngestOutcome, MetricSink, TelemetryEvent, TelemetrySettings } fro
 
 /** What the ingestion engine needs from around it. */
 export interface IngestPorts {
-  insert(rows: readonly BronzeRow[]): Promise<void>;
+  encode(rows: readonly BronzeRow[]): Buffer;
+  insert(pieces: readonly Buffer[], rows: number): Promise<void>;
   ensurePartitions(days: readonly Date[]): Promise<void>;
   sink(): MetricSink;
   settings(tenantId: string): Promise<TelemetrySettings>;
@@ -45,7 +46,8 @@ export class TelemetryIngest {
 
   constructor(private readonly ports: IngestPorts) {
     this.bronze = new BronzeWriter({
-      insert: (r) => ports.insert(r),
+      encode: (r) => ports.encode(r),
+      insert: (p, n) => ports.insert(p, n),
       ensurePartitions: (d) => ports.ensurePartitions(d),
     });
     this.metrics = new MetricBuffer(() => ports.sink());
@@ -75,6 +77,19 @@ export class TelemetryIngest {
   async ingest(tenantId: string, now: Date, req: Request): Promise<IngestOutcome> {
     const settings = await this.ports.settings(tenantId);
     const secret = await this.ports.hashSecret();
+    // Returned, not awaited here, so this frame (and the request it holds) ends before the commit.
+    return answerOnCommit(this.route({ tenantId, now, settings, secret }, req));
+  }
+
+  /**
+   * Routes a request and hands its points and Bronze rows over, in one go: neither the request nor its rows are
+   * held while the rows' group commits (they are garbage by then, not objects the collector copies meanwhile).
+   */
+  private route(
+    base: { tenantId: string; now: Date; settings: TelemetrySettings; secret: string },
+    req: Request,
+  ): { outcome: IngestOutcome; committed: Promise<void> } {
+    const { tenantId, now, settings, secret } = base;
     const redactor = this.redactorFor(tenantId, settings);
     const ctx: IngestContext = {
       tenantId,
@@ -90,13 +105,25 @@ export class TelemetryIngest {
     else if (req.signal === 'traces') routed = routeSpans(ctx, req.body);
     else routed = routeEvents(ctx, req.body);
     this.metrics.add(routed.points);
-    await this.bronze.write(routed.rows);
+    const committed = this.bronze.write(routed.rows);
     return {
-      accepted: routed.accepted,
-      rejected: routed.rejected,
-      errorMessage: reasonsText(routed),
-      bronze: routed.rows.length,
-      points: routed.points.length,
+      committed,
+      outcome: {
+        accepted: routed.accepted,
+        rejected: routed.rejected,
+        errorMessage: reasonsText(routed),
+        bronze: routed.rows.length,
+        points: routed.points.length,
+      },
     };
   }
+}
+
+/** The outcome, once the rows are committed. */
+async function answerOnCommit(r: {
+  outcome: IngestOutcome;
+  committed: Promise<void>;
+}): Promise<IngestOutcome> {
+  await r.committed;
+  return r.outcome;
 }

@@ -79,7 +79,8 @@ export class TelemetryService {
     private readonly deps: TelemetryDeps,
   ) {
     this.ingestion = new TelemetryIngest({
-      insert: (rows) => withPgTx(this.orm, 'system', (tx) => telemetryStore.insert(tx, rows)),
+      encode: (rows) => telemetryStore.copyData(rows),
+      insert: (pieces, rows) => withPgTx(this.orm, 'system', (tx) => telemetryStore.copy(tx, pieces, rows)),
       ensurePartitions: (days) => this.ensurePartitions(days),
       sink: () => this.deps.sink,
       settings: (tenantId) => this.settings(tenantId),

@@ -1,3 +1,5 @@
+import { CopyBuffer } from '../../db/copy-text.js';
+import type { PgTx } from '../../db/pg-tx.js';
 import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
 import type { LogLevel } from './telemetry.types.js';
 
@@ -105,21 +107,39 @@ export const telemetryStore = {
     return rows.map((r) => r.name);
   },
 
-  /** Writes rows of any tenants in one statement (unnest of column arrays: one text, prepared once). */
-  async insert(em: Em, rows: readonly BronzeRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const col = <T>(f: (r: BronzeRow) => T) => rows.map(f);
-    await command(
-      em,
-      sql`insert into log_entries (tenant_id, time, service, level, severity, message, context, trace_id, span_id,
-            user_hash, duration_ms)
-          select t, tm, s, l, sv, m, c::jsonb, tr, sp, u, d
-          from unnest(${col((r) => r.tenantId)}::uuid[], ${col((r) => r.time.toISOString())}::timestamptz[],
-            ${col((r) => r.service)}::text[], ${col((r) => r.level)}::text[], ${col((r) => r.severity)}::smallint[],
-            ${col((r) => r.message)}::text[], ${col((r) => r.context)}::text[], ${col((r) => r.traceId)}::text[],
-            ${col((r) => r.spanId)}::text[], ${col((r) => r.userHash)}::text[],
-            ${col((r) => r.durationMs)}::float8[]) as x(t, tm, s, l, sv, m, c, tr, sp, u, d)`,
+  /** Rows of any tenants as COPY data for `copy` (redacted already), in one Buffer. */
+  copyData(rows: readonly BronzeRow[]): Buffer {
+    const out = new CopyBuffer(rows.length * 320);
+    for (const r of rows)
+      out.add([
+        r.tenantId,
+        r.time.toISOString(),
+        r.service,
+        r.level,
+        r.severity,
+        r.message,
+        r.context,
+        r.traceId,
+        r.spanId,
+        r.userHash,
+        r.durationMs,
+      ]);
+    return out.data();
+  },
+
+  /**
+   * Writes `rows` rows (the pieces `copyData` made) with one `COPY … FROM STDIN` in the light transaction `tx`:
+   * PostgreSQL's fastest way in (no parameter arrays to build or unnest, no plan). Resolves once the server has
+   * taken every row; they are committed with `tx`.
+   */
+  async copy(tx: PgTx, pieces: readonly Buffer[], rows: number): Promise<void> {
+    if (rows === 0) return;
+    const copied = await tx.copyFrom(
+      `copy log_entries (tenant_id, time, service, level, severity, message, context, trace_id, span_id,
+         user_hash, duration_ms) from stdin`,
+      pieces,
     );
+    if (copied !== rows) throw new Error(`COPY took ${copied} of ${rows} Bronze rows`);
   },
 
   /** The newest ERROR/FATAL rows of a service at or before `now`. */

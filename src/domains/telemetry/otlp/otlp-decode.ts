@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.js';
+import { readLogsRequest } from './otlp-logs-reader.js';
 import { decodeRequest, type OtlpSignal } from './otlp-proto.js';
 
 export type OtlpEncoding = 'protobuf' | 'json';
@@ -60,7 +61,7 @@ export function decodeOtlp(
 ): Record<string, unknown> {
   if (encoding === 'protobuf') {
     try {
-      return decodeRequest(signal, body);
+      return signal === 'logs' ? readLogsRequest(body) : decodeRequest(signal, body);
     } catch (err) {
       throw undecodable(signal, err instanceof Error ? err.message : 'undecodable protobuf');
     }

@@ -37,7 +37,8 @@ export function nanosToDate(v: unknown): Date | undefined {
 /** A trace or span id as lowercase hex: bytes (protobuf) or hex text (JSON); empty or all zero: null. */
 export function hexId(v: unknown): string | null {
   let hex: string | null = null;
-  if (v instanceof Uint8Array) hex = Buffer.from(v).toString('hex');
+  if (v instanceof Uint8Array)
+    hex = (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)).toString('hex');
   else if (typeof v === 'string' && /^[0-9a-fA-F]*$/.test(v)) hex = v.toLowerCase();
   if (!hex || /^0*$/.test(hex) || hex.length > 64) return null;
   return hex;
