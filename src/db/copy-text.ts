@@ -3,7 +3,9 @@
  * NULL as `\N`, and backslash, tab, newline and carriage return escaped with a backslash.
  */
 
-/** A column value: text as is, numbers in decimal, null as NULL. */
+import { storableText } from '../shared/storable-text.js';
+
+/** A column value: text as is (a NUL, which PostgreSQL cannot store, as U+FFFD), numbers in decimal, null as NULL. */
 export type CopyValue = string | number | null;
 
 const SPECIAL = /[\\\t\n\r]/;
@@ -17,7 +19,8 @@ export function copyField(v: CopyValue): string {
     if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
     return String(v);
   }
-  return SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, escapeChar) : v;
+  const text = storableText(v);
+  return SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, escapeChar) : text;
 }
 
 /** One row as a COPY text line (ending in a newline). */

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { AppError, parseInput } from '../shared/errors.js';
+import { storableValue } from '../shared/storable-text.js';
 
 /**
  * Refuses bodies over `maxBytes`. A request that declares its length is judged by its `Content-Length` alone,
@@ -25,21 +26,26 @@ export function limitBody(
   };
 }
 
-/** Reads a JSON body; invalid JSON is a 400 that says where it broke. */
+/**
+ * Reads a JSON body; invalid JSON is a 400 that says where it broke. NULs in its strings (`\u0000`, which
+ * PostgreSQL cannot store) come back as U+FFFD, so such a body is taken like any other.
+ */
 export async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (!text.trim())
     throw AppError.validation('The request body is empty; expected JSON.', [
       { field: '(body)', message: 'empty' },
     ]);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     const why = err instanceof Error ? err.message : 'parse error';
     throw AppError.validation(`The request body is not valid JSON (${why}).`, [
       { field: '(body)', message: 'invalid JSON' },
     ]);
   }
+  return text.includes('\\u0000') ? storableValue(value) : value;
 }
 
 /** Parses a value with a zod schema, turning failures into a 400 naming each field at fault. */

@@ -1,3 +1,4 @@
+import { storableText } from '../../shared/storable-text.js';
 import type { MetricPoint, MetricSink } from '../telemetry/index.js';
 import { bucketOf, canonicalTags } from './series.calc.js';
 import { type Aggregate, emptyAggregate, mergeInto, observe, observeHistogram } from './sketch.calc.js';
@@ -57,14 +58,25 @@ export class RollupAggregator implements MetricSink {
     }
   }
 
+  /** A series' minute; names and tags with a NUL (which PostgreSQL cannot store) are kept with U+FFFD for it. */
   private entry(
     tenantId: string,
-    service: string,
-    name: string,
-    tags: Record<string, string>,
+    givenService: string,
+    givenName: string,
+    givenTags: Record<string, string>,
     bucket: number,
   ): MinuteAggregate {
-    const key = keyOf(tenantId, service, name, canonicalTags(tags), bucket);
+    let service = givenService;
+    let name = givenName;
+    let tags = givenTags;
+    let tagText = canonicalTags(givenTags);
+    if (service.includes('\u0000') || name.includes('\u0000') || tagText.includes('\\u0000')) {
+      service = storableText(service);
+      name = storableText(name);
+      tags = Object.fromEntries(Object.entries(tags).map(([k, v]) => [storableText(k), storableText(v)]));
+      tagText = canonicalTags(tags);
+    }
+    const key = keyOf(tenantId, service, name, tagText, bucket);
     let e = this.minutes.get(key);
     if (!e) {
       e = { ...emptyAggregate(), tenantId, service, name, tags: { ...tags }, bucket, points: 0 };

@@ -1,3 +1,4 @@
+import { storableJson } from '../../shared/storable-text.js';
 import {
   type Attrs,
   arr,
@@ -110,7 +111,7 @@ export function contextJson(ctx: IngestContext, attrs: Attrs): string {
     const red = redactValue(ctx.redactor, v);
     out[k] = typeof red === 'string' ? clip(red, MAX_VALUE) : red;
   }
-  return JSON.stringify(out);
+  return storableJson(out);
 }
 
 /** A request duration a log record carries (the tenant's duration attribute), as a metric point. */
