@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS } from '../../shared/durations.js';
 import { storableJson } from '../../shared/storable-text.js';
 import {
   type Attrs,
@@ -51,7 +52,6 @@ export const reasonsText = (r: Routed): string => [...r.reasons].map(([why, n]) 
 
 export const MAX_MESSAGE = 8192;
 const MAX_VALUE = 2048;
-const HOUR_MS = 3_600_000;
 
 /** A severity number's level (OTLP: 1–4 TRACE … 17–20 ERROR, 21–24 FATAL), else the severity text's, else INFO. */
 export function levelOf(severityNumber: number | undefined, severityText: unknown): LogLevel {
@@ -83,7 +83,7 @@ const isError = (l: LogLevel) => l === 'ERROR' || l === 'FATAL';
 
 /** A time the tenant's Bronze can hold: not older than its retention, not more than an hour ahead. */
 export function timeProblem(ctx: IngestContext, at: Date): string | null {
-  if (at.getTime() < ctx.now.getTime() - ctx.settings.retentionDays * 86_400_000) {
+  if (at.getTime() < ctx.now.getTime() - ctx.settings.retentionDays * DAY_MS) {
     return `records older than the ${ctx.settings.retentionDays}-day retention`;
   }
   if (at.getTime() > ctx.now.getTime() + HOUR_MS) return 'records more than an hour in the future';

@@ -4,6 +4,7 @@ import { withEm, withPgTx, withTx } from '../../db/tx.js';
 import type { Actor } from '../../shared/actor.js';
 import { authorize } from '../../shared/authz.js';
 import type { Clock } from '../../shared/clock.js';
+import { DAY_MS } from '../../shared/durations.js';
 import { AppError, parseInput } from '../../shared/errors.js';
 import { decodeOtlp, type OtlpEncoding } from './otlp/otlp-decode.js';
 import type { OtlpSignal } from './otlp/otlp-proto.js';
@@ -35,8 +36,6 @@ export interface TelemetryDeps {
   /** TELEMETRY_HASH_SECRET; unset: generated at first use and kept in `install_secrets`. */
   hashSecret?: string | undefined;
 }
-
-const DAY_MS = 86_400_000;
 
 const toDto = (r: LogEntryRow): LogEntryDto => ({
   id: r.id,

@@ -1,6 +1,7 @@
 import { CopyBuffer } from '../../db/copy-text.js';
 import type { PgTx } from '../../db/pg-tx.js';
 import { command, type Em, query, queryOne, sql } from '../../db/sql.js';
+import { DAY_MS } from '../../shared/durations.js';
 import type { LogLevel } from './telemetry.types.js';
 
 /** A Bronze row to write (already redacted). */
@@ -43,8 +44,6 @@ export const partitionName = (day: Date) =>
 
 /** The UTC day (00:00) of an instant. */
 export const dayOf = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-
-const DAY_MS = 86_400_000;
 
 /** The day a partition name holds, or null for a name not of that shape. */
 export function dayOfPartition(name: string): Date | null {
