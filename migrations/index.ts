@@ -24,6 +24,7 @@ import { Migration20261219000002_runbook_runs } from './Migration20261219000002_
 import { Migration20261219000003_telemetry_bronze } from './Migration20261219000003_telemetry_bronze.js';
 import { Migration20261219000004_silver } from './Migration20261219000004_silver.js';
 import { Migration20261219000005_sla } from './Migration20261219000005_sla.js';
+import { Migration20261220000001_ingest_lookups } from './Migration20261220000001_ingest_lookups.js';
 
 /** Every migration, in order. Listed explicitly so no folder discovery is needed at run time. */
 export const migrationsList = [
@@ -56,4 +57,5 @@ export const migrationsList = [
   { name: 'Migration20261219000003_telemetry_bronze', class: Migration20261219000003_telemetry_bronze },
   { name: 'Migration20261219000004_silver', class: Migration20261219000004_silver },
   { name: 'Migration20261219000005_sla', class: Migration20261219000005_sla },
+  { name: 'Migration20261220000001_ingest_lookups', class: Migration20261220000001_ingest_lookups },
 ];

@@ -243,13 +243,20 @@ export const incidentsStore = {
     if (groupKeys.length === 0) return [];
     return query(
       em,
+      // The two ways a group leads to an open incident are looked up apart, each on its own index (an `or` of
+      // them made the planner read every open incident of the tenant), and the rows locked once.
       selectIncidents()
         .where('i.tenant_id', '=', tenantId)
-        .where((eb) =>
-          eb.or([
-            eb('i.group_key', '=', anyOf(groupKeys, 'text')),
-            sql<boolean>`i.merged_group_keys && ${groupKeys}::text[]`,
-          ]),
+        .where(
+          'i.id',
+          '=',
+          sql<string>`any(array(
+            select o.id from incidents o
+            where o.tenant_id = ${tenantId} and o.group_key = any(${groupKeys}::text[]) and o.status <> 'resolved'
+            union
+            select o.id from incidents o
+            where o.tenant_id = ${tenantId} and o.merged_group_keys && ${groupKeys}::text[] and o.merged_group_keys <> '{}'
+              and o.status <> 'resolved'))`,
         )
         .where('i.status', '<>', 'resolved')
         .orderBy('i.id')
