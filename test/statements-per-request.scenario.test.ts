@@ -182,25 +182,25 @@ describe('statements and round trips per request', () => {
         'set',
         'select tenants',
         'commit',
-        'begin + select + select unnest + select incidents + set + select services + insert alerts',
+        'begin + select + select unnest + select incidents + set + with unnest + insert alerts',
         'insert incidents + insert timeline_entries + insert services + with incidents + with jsonb_to_recordset + insert timeline_entries + commit',
       ],
       repeat: [
-        'begin + select + select unnest + select incidents + insert alerts + select services',
+        'begin + select + select unnest + select incidents + insert alerts + with unnest',
         'commit',
       ],
       // Raised to P1: its status update cadence starts (one statement sent with the COMMIT).
       joinsAndRaises: [
-        'begin + select + select unnest + select incidents + insert alerts + select services',
+        'begin + select + select unnest + select incidents + insert alerts + with unnest',
         'update incidents + insert timeline_entries + insert incident_update_cadences + commit',
       ],
       batch: [
-        'begin + select + select unnest + select incidents + insert alerts + select services',
+        'begin + select + select unnest + select incidents + insert alerts + with unnest',
         'insert timeline_entries + commit',
       ],
       resolveOne: [
         'begin + select + select alerts',
-        'select unnest + select incidents + select services',
+        'select unnest + select incidents + with unnest',
         'update alerts',
         'select alerts',
         'select incidents',
@@ -208,7 +208,7 @@ describe('statements and round trips per request', () => {
       ],
       resolveRest: [
         'begin + select + select alerts',
-        'select unnest + select incidents + select services',
+        'select unnest + select incidents + with unnest',
         'update alerts',
         'select alerts',
         'select incidents',
@@ -218,12 +218,12 @@ describe('statements and round trips per request', () => {
       ],
       // A P1 or P2 opens with its status update cadence (sent with the rest, nobody waits for it).
       pagerDutyTrigger: [
-        'begin + select + select unnest + select incidents + set + select services + insert alerts',
+        'begin + select + select unnest + select incidents + set + with unnest + insert alerts',
         'insert incidents + insert timeline_entries + insert services + with incidents + with jsonb_to_recordset + insert incident_update_cadences + insert timeline_entries + commit',
       ],
       pagerDutyAcknowledge: [
         'begin + select + select alerts',
-        'select unnest + select incidents + select services',
+        'select unnest + select incidents + with unnest',
         'select alerts',
         'select incidents',
         'update incidents + insert timeline_entries + with escalations + select pages',
@@ -231,7 +231,7 @@ describe('statements and round trips per request', () => {
       ],
       pagerDutyResolve: [
         'begin + select + select alerts',
-        'select unnest + select incidents + select services',
+        'select unnest + select incidents + with unnest',
         'update alerts',
         'select alerts',
         'select incidents',

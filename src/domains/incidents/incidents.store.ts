@@ -244,15 +244,20 @@ export const incidentsStore = {
     return query(
       em,
       // The two ways a group leads to an open incident are looked up apart, each on its own index (an `or` of
-      // them made the planner read every open incident of the tenant), and the rows locked once.
+      // them made the planner read every open incident of the tenant), and the rows locked once. Each group is
+      // one probe of the open-group unique index (at most one open incident per group; `limit 1` keeps the probe
+      // a subquery of its own): with `group_key = any(…)`, or a join the planner may turn into a hash join, the
+      // plan PostgreSQL keeps for the statement read the whole table once it had been planned while the table was
+      // small — and an alert storm grows it faster than statistics follow.
       selectIncidents()
         .where('i.tenant_id', '=', tenantId)
         .where(
           'i.id',
           '=',
           sql<string>`any(array(
-            select o.id from incidents o
-            where o.tenant_id = ${tenantId} and o.group_key = any(${groupKeys}::text[]) and o.status <> 'resolved'
+            select o.id from unnest(${groupKeys}::text[]) as k(key)
+              cross join lateral (select o.id from incidents o where o.tenant_id = ${tenantId} and o.group_key = k.key
+                and o.status <> 'resolved' limit 1) o
             union
             select o.id from incidents o
             where o.tenant_id = ${tenantId} and o.merged_group_keys && ${groupKeys}::text[] and o.merged_group_keys <> '{}'

@@ -203,17 +203,17 @@ export const outboxStore = {
   ): Promise<GroupFacts> | null {
     const answer = queryAhead<unknown>(
       em,
-      sql`select ${routes.channels(tenantId)} as routes,
-            coalesce((select jsonb_agg(jsonb_build_array(i.id, o.lane)) from incidents i
-              left join outbox o on o.tenant_id = i.tenant_id and o.incident_id = i.id
-                and o.destination = any(${CARD_POSTS}::text[])
-              where i.tenant_id = ${tenantId} and i.group_key = any(${groupKeys}::text[])
-                and i.status <> 'resolved'), '[]'::jsonb) as incidents,
-            ${channelsOf(
-              tenantId,
-              sql`array(select i.id from incidents i where i.tenant_id = ${tenantId}
-                and i.group_key = any(${groupKeys}::text[]) and i.status <> 'resolved')`,
-            )} as channels,
+      // The groups' open incidents: one probe of the open-group index per group (see incidents' lockOpenByGroups).
+      sql`with open_in_groups as (
+            select i.id from unnest(${groupKeys}::text[]) as k(key)
+              cross join lateral (select i.id from incidents i where i.tenant_id = ${tenantId} and i.group_key = k.key
+                and i.status <> 'resolved' limit 1) i
+          )
+          select ${routes.channels(tenantId)} as routes,
+            coalesce((select jsonb_agg(jsonb_build_array(g.id, o.lane)) from open_in_groups g
+              left join outbox o on o.tenant_id = ${tenantId} and o.incident_id = g.id
+                and o.destination = any(${CARD_POSTS}::text[])), '[]'::jsonb) as incidents,
+            ${channelsOf(tenantId, sql`array(select g.id from open_in_groups g)`)} as channels,
             coalesce((select jsonb_agg(h.slack_user_id) from slack_home_users h
               where h.tenant_id = ${tenantId} and h.opened_at >= ${homeSince(at)}), '[]'::jsonb) as home_users`,
     );
