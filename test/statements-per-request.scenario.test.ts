@@ -185,10 +185,7 @@ describe('statements and round trips per request', () => {
         'begin + select + select unnest + select incidents + set + with unnest + insert alerts',
         'insert incidents + insert timeline_entries + insert services + with incidents + with jsonb_to_recordset + insert timeline_entries + commit',
       ],
-      repeat: [
-        'begin + select + select unnest + select incidents + insert alerts + with unnest',
-        'commit',
-      ],
+      repeat: ['begin + select + select unnest + select incidents + insert alerts + with unnest', 'commit'],
       // Raised to P1: its status update cadence starts (one statement sent with the COMMIT).
       joinsAndRaises: [
         'begin + select + select unnest + select incidents + insert alerts + with unnest',
