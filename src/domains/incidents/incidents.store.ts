@@ -244,20 +244,14 @@ export const incidentsStore = {
     return query(
       em,
       // The two ways a group leads to an open incident are looked up apart, each on its own index (an `or` of
-      // them made the planner read every open incident of the tenant), and the rows locked once. Each group is
-      // one probe of the open-group unique index (at most one open incident per group; `limit 1` keeps the probe
-      // a subquery of its own): with `group_key = any(…)`, or a join the planner may turn into a hash join, the
-      // plan PostgreSQL keeps for the statement read the whole table once it had been planned while the table was
-      // small — and an alert storm grows it faster than statistics follow.
+      // them made the planner read every open incident of the tenant), and the rows locked once.
       selectIncidents()
         .where('i.tenant_id', '=', tenantId)
         .where(
           'i.id',
           '=',
           sql<string>`any(array(
-            select o.id from unnest(${groupKeys}::text[]) as k(key)
-              cross join lateral (select o.id from incidents o where o.tenant_id = ${tenantId} and o.group_key = k.key
-                and o.status <> 'resolved' limit 1) o
+            ${incidentQueries.openInGroups(tenantId, groupKeys)}
             union
             select o.id from incidents o
             where o.tenant_id = ${tenantId} and o.merged_group_keys && ${groupKeys}::text[] and o.merged_group_keys <> '{}'
@@ -415,6 +409,22 @@ export const incidentsStore = {
         )
         .limit(1),
     );
+  },
+};
+
+/** Subqueries other domains' statements embed, so the SQL that knows how incidents are found stays here. */
+export const incidentQueries = {
+  /**
+   * The ids of the open incidents of these groups (their own group's), one probe of the open-group unique index
+   * per group: at most one incident is open per group, and `limit 1` keeps each probe a subquery of its own. With
+   * `group_key = any(…)`, or a join PostgreSQL may turn into a hash join, the plan it keeps for a prepared
+   * statement read the whole table once it had been planned while the table was small — and an alert storm grows
+   * the table faster than statistics follow.
+   */
+  openInGroups(tenantId: string, groupKeys: readonly string[]): RawBuilder<{ id: string }> {
+    return sql<{ id: string }>`select o.id from unnest(${groupKeys}::text[]) as k(key)
+      cross join lateral (select o.id from incidents o where o.tenant_id = ${tenantId} and o.group_key = k.key
+        and o.status <> 'resolved' limit 1) o`;
   },
 };
 

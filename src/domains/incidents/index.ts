@@ -34,7 +34,7 @@ export { type MergeInput, mergeInputSchema } from './incident-merge.js';
 export { type IncidentSpanRow, incidentSpans } from './incident-spans.store.js';
 export { parseIncidentRef } from './incidents.mapper.js';
 export { IncidentsService } from './incidents.service.js';
-export { timelineQueries } from './incidents.store.js';
+export { incidentQueries, timelineQueries } from './incidents.store.js';
 export * from './incidents.types.js';
 export { type DescribeContext, describeEvent, eventDetail } from './timeline.calc.js';
 export {

@@ -1,6 +1,7 @@
 import type { RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { anyOf, command, db, type Em, query, queryAhead, queryOne, sql } from '../../db/sql.js';
+import { incidentQueries } from '../incidents/index.js';
 import { CARD_POSTS } from './destinations.js';
 import type { NewOutboxRow } from './outbox.types.js';
 import type { FactsNeeded, RoutingFacts } from './routing.calc.js';
@@ -203,12 +204,7 @@ export const outboxStore = {
   ): Promise<GroupFacts> | null {
     const answer = queryAhead<unknown>(
       em,
-      // The groups' open incidents: one probe of the open-group index per group (see incidents' lockOpenByGroups).
-      sql`with open_in_groups as (
-            select i.id from unnest(${groupKeys}::text[]) as k(key)
-              cross join lateral (select i.id from incidents i where i.tenant_id = ${tenantId} and i.group_key = k.key
-                and i.status <> 'resolved' limit 1) i
-          )
+      sql`with open_in_groups as (${incidentQueries.openInGroups(tenantId, groupKeys)})
           select ${routes.channels(tenantId)} as routes,
             coalesce((select jsonb_agg(jsonb_build_array(g.id, o.lane)) from open_in_groups g
               left join outbox o on o.tenant_id = ${tenantId} and o.incident_id = g.id
