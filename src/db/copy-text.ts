@@ -5,14 +5,14 @@
 
 import { storableText } from '../shared/storable-text.js';
 
-/** A column value: text as is (a NUL, which PostgreSQL cannot store, as U+FFFD), numbers in decimal, null as NULL. */
+/** A column value: text as is, numbers in decimal, null as NULL. */
 export type CopyValue = string | number | null;
 
 const SPECIAL = /[\\\t\n\r]/;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const escapeChar = (c: string) => ESCAPES[c] ?? c;
 
-/** One value as COPY text. */
+/** One value as COPY text (a NUL in text, which PostgreSQL cannot store, as U+FFFD). */
 export function copyField(v: CopyValue): string {
   if (v === null) return '\\N';
   if (typeof v === 'number') {
