@@ -25,6 +25,7 @@ import { Migration20261219000003_telemetry_bronze } from './Migration20261219000
 import { Migration20261219000004_silver } from './Migration20261219000004_silver.js';
 import { Migration20261219000005_sla } from './Migration20261219000005_sla.js';
 import { Migration20261220000001_ingest_lookups } from './Migration20261220000001_ingest_lookups.js';
+import { Migration20261221000001_incident_child_keys } from './Migration20261221000001_incident_child_keys.js';
 
 /** Every migration, in order. Listed explicitly so no folder discovery is needed at run time. */
 export const migrationsList = [
@@ -58,4 +59,5 @@ export const migrationsList = [
   { name: 'Migration20261219000004_silver', class: Migration20261219000004_silver },
   { name: 'Migration20261219000005_sla', class: Migration20261219000005_sla },
   { name: 'Migration20261220000001_ingest_lookups', class: Migration20261220000001_ingest_lookups },
+  { name: 'Migration20261221000001_incident_child_keys', class: Migration20261221000001_incident_child_keys },
 ];
